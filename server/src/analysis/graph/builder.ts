@@ -1,0 +1,286 @@
+// Builds the network graph (SPEC §7) from the workspace's objects, their links and the
+// NetworkPolicy verdicts. Pure: everything comes in through `GraphInput`.
+
+import {
+  INGRESS_CONTROLLER_NODE_ID,
+  INTERNET_NODE_ID,
+  ipBlockNodeId,
+  objectNodeId,
+  type Graph,
+  type GraphEdge,
+  type GraphEdgeKind,
+  type GraphNode,
+} from '../../model/graph';
+import type { Ingress, LabelSelector, Route, Service, ServicePort, Workload } from '../../model/types';
+import type { FlowPeer, GraphInput, PolicyView, PortRef } from './input';
+import { mergePorts, PortSet } from './ports';
+
+const KINDS_WITH_REPLICAS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
+
+/** How a workload is named in the graph and in `reach` output (SPEC §4): a Pod with owners as its owner. */
+export function workloadDisplay(w: Workload): { kind: string; name: string } {
+  if (w.kind === 'Pod' && w.ownerReferences.length > 0) {
+    const owner = w.ownerReferences[0];
+    if (owner.kind === 'Node') return { kind: 'Pod', name: w.name };
+    if (!owner.kind) return { kind: 'Pod', name: owner.name };
+    return { kind: owner.kind, name: owner.name };
+  }
+  return { kind: w.kind, name: w.name };
+}
+
+export function workloadNodeId(w: Workload): string {
+  const d = workloadDisplay(w);
+  return objectNodeId(d.kind, w.namespace, d.name);
+}
+
+/** Container ports a service port sends to on a workload: a number as is, a name by container port name and protocol. */
+export function targetPortsOf(sp: ServicePort, w: Workload): PortRef[] {
+  if (typeof sp.targetPort === 'number') return [{ protocol: sp.protocol, port: sp.targetPort }];
+  const out: PortRef[] = [];
+  for (const c of w.containers) {
+    if (c.init) continue;
+    for (const p of c.ports) {
+      if (p.name === sp.targetPort && p.protocol === sp.protocol) out.push({ protocol: p.protocol, port: p.containerPort });
+    }
+  }
+  return out;
+}
+
+function selectorText(sel: LabelSelector | undefined): string {
+  if (!sel) return '(none)';
+  const parts = sel.matchLabels.map((l) => `${l.key}=${l.value}`);
+  for (const e of sel.matchExpressions) {
+    parts.push(e.values.length > 0 ? `${e.key} ${e.operator} (${e.values.join(', ')})` : `${e.operator === 'DoesNotExist' ? '!' : ''}${e.key}`);
+  }
+  return parts.length > 0 ? parts.join(', ') : '{}';
+}
+
+function servicePortText(sp: ServicePort): string {
+  const name = sp.name ? ` (${sp.name})` : '';
+  const node = sp.nodePort !== undefined ? `, nodePort ${sp.nodePort}` : '';
+  return `${sp.port}${name} → ${sp.targetPort}/${sp.protocol}${node}`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function buildGraph(input: GraphInput): Graph {
+  const nodes = new Map<string, GraphNode>();
+  const edges = new Map<string, GraphEdge>();
+  const policy = input.policy;
+  const isolationCache = new Map<Workload, { ingress: boolean; egress: boolean }>();
+  const isolation = (w: Workload, p: PolicyView): { ingress: boolean; egress: boolean } => {
+    let v = isolationCache.get(w);
+    if (!v) isolationCache.set(w, (v = p.isolation(w)));
+    return v;
+  };
+
+  const addEdge = (from: string, to: string, kind: GraphEdgeKind, ports: string, detail?: string[]): void => {
+    if (from === to) return;
+    const key = `${from}\u0000${to}\u0000${kind}`;
+    const old = edges.get(key);
+    if (!old) {
+      const edge: GraphEdge = { from, to, kind, ports };
+      if (detail && detail.length > 0) edge.detail = [...detail];
+      edges.set(key, edge);
+      return;
+    }
+    old.ports = mergePorts(old.ports, ports);
+    if (detail) for (const line of detail) if (!(old.detail ?? []).includes(line)) (old.detail ??= []).push(line);
+  };
+
+  const externalNode = (id: string, kind: string, name: string): string => {
+    if (!nodes.has(id)) nodes.set(id, { id, kind, name, namespace: '' });
+    return id;
+  };
+
+  // Workloads. A workload object wins over the pods it owns (sorted first), so that the node
+  // reveals the Deployment rather than one of its pods when both are in the workspace.
+  const workloadIds = new Map<Workload, string>();
+  const ordered = [...input.workloads].sort((a, b) => Number(a.kind === 'Pod') - Number(b.kind === 'Pod'));
+  for (const w of ordered) {
+    const id = workloadNodeId(w);
+    workloadIds.set(w, id);
+    if (nodes.has(id)) continue;
+    const d = workloadDisplay(w);
+    const ports = new PortSet();
+    const portLines: string[] = [];
+    for (const c of w.containers) {
+      if (c.init) continue;
+      for (const p of c.ports) {
+        ports.add(p.protocol, p.containerPort);
+        portLines.push(`${p.name ? `${p.name} ` : ''}${p.containerPort}/${p.protocol}`);
+      }
+    }
+    const node: GraphNode = { id, kind: d.kind, name: d.name, namespace: w.namespace, uri: w.uri, span: w.nameSpan };
+    const detail: string[] = [];
+    if (d.kind !== w.kind || d.name !== w.name) detail.push(`defined as ${w.kind} ${w.name}`);
+    if (KINDS_WITH_REPLICAS.has(w.kind)) node.replicas = w.replicas ?? 1;
+    if (w.podLabels.length > 0) detail.push(`labels: ${w.podLabels.map((l) => `${l.key}=${l.value}`).join(', ')}`);
+    if (portLines.length > 0) {
+      detail.push(`ports: ${portLines.join(', ')}`);
+      node.ports = ports.toString();
+    }
+    if (policy) {
+      const iso = isolation(w, policy);
+      node.open = { ingress: !iso.ingress, egress: !iso.egress };
+      detail.push(`ingress: ${iso.ingress ? 'isolated by NetworkPolicy' : 'open to all (no NetworkPolicy selects it)'}`);
+      detail.push(`egress: ${iso.egress ? 'isolated by NetworkPolicy' : 'open to all'}`);
+    }
+    if (detail.length > 0) node.detail = detail;
+    nodes.set(id, node);
+  }
+
+  /**
+   * Whether NetworkPolicies close every selected pod to `allowed` on every port the service port
+   * leads to. False when nothing can be said (no policy view, no selected pods, no resolved port).
+   */
+  const closed = (
+    svc: Service,
+    sps: readonly ServicePort[],
+    allowed: (w: Workload, p: PortRef) => boolean,
+  ): { blocked: boolean; closedTo: string[] } => {
+    if (!policy) return { blocked: false, closedTo: [] };
+    let anyTarget = false;
+    let anyOpen = false;
+    const closedTo: string[] = [];
+    for (const w of input.servicePods(svc)) {
+      for (const sp of sps) {
+        for (const p of targetPortsOf(sp, w)) {
+          anyTarget = true;
+          if (allowed(w, p)) anyOpen = true;
+          else closedTo.push(`${workloadDisplay(w).name} ${p.port}/${p.protocol}`);
+        }
+      }
+    }
+    return { blocked: anyTarget && !anyOpen, closedTo };
+  };
+
+  // Services and what they select.
+  for (const svc of input.services) {
+    const id = objectNodeId('Service', svc.namespace, svc.name);
+    const ports = new PortSet();
+    for (const sp of svc.ports) ports.add(sp.protocol, sp.port);
+    const serviceType = svc.headless ? `${svc.serviceType} (headless)` : svc.serviceType;
+    const detail = [`type: ${serviceType}`];
+    if (svc.externalName) detail.push(`externalName: ${svc.externalName}`);
+    else detail.push(`selector: ${selectorText(svc.selector)}`);
+    for (const sp of svc.ports) detail.push(`port ${servicePortText(sp)}`);
+    detail.push(`DNS: ${svc.name}.${svc.namespace}.svc.cluster.local`);
+    const pods = input.servicePods(svc);
+    if (!svc.externalName && svc.selector && pods.length === 0) detail.push('selects no workload');
+    const node: GraphNode = { id, kind: 'Service', name: svc.name, namespace: svc.namespace, uri: svc.uri, span: svc.nameSpan, serviceType, detail };
+    if (!ports.isEmpty()) node.ports = ports.toString();
+    if (!nodes.has(id)) nodes.set(id, node);
+
+    for (const w of pods) {
+      const wid = workloadIds.get(w) ?? workloadNodeId(w);
+      if (!nodes.has(wid)) continue;
+      const targets = new PortSet();
+      const lines: string[] = [];
+      for (const sp of svc.ports) {
+        const tps = targetPortsOf(sp, w);
+        for (const tp of tps) targets.add(tp.protocol, tp.port);
+        lines.push(tps.length > 0 ? `${sp.port} → ${tps.map((t) => t.port).join(', ')}/${sp.protocol}` : `${sp.port} → ${sp.targetPort}: no such container port`);
+      }
+      addEdge(id, wid, 'select', targets.toString(), lines);
+    }
+
+    if (svc.serviceType === 'LoadBalancer' || svc.serviceType === 'NodePort') {
+      const entry = new PortSet();
+      for (const sp of svc.ports) entry.add(sp.protocol, svc.serviceType === 'NodePort' && sp.nodePort !== undefined ? sp.nodePort : sp.port);
+      const verdict = closed(svc, svc.ports, (w, p) => policy!.externalAllowed(w, p));
+      const lines = [`${svc.serviceType} Service`];
+      if (verdict.blocked) lines.push(`NetworkPolicies close every target pod to outside addresses: ${verdict.closedTo.join('; ')}`);
+      else if (verdict.closedTo.length > 0) lines.push(`closed to outside addresses: ${verdict.closedTo.join('; ')}`);
+      addEdge(externalNode(INTERNET_NODE_ID, 'internet', 'Internet'), id, verdict.blocked ? 'blocked' : 'route', entry.toString(), lines);
+    }
+  }
+
+  // Ingresses and routes: internet → object → Service.
+  const routeObject = (owner: Ingress | Route): void => {
+    const id = objectNodeId(owner.kind, owner.namespace, owner.name);
+    const hosts = owner.type === 'ingress' ? owner.hosts : owner.hostnames;
+    const detail: string[] = [];
+    if (owner.type === 'ingress') {
+      if (owner.ingressClassName) detail.push(`class: ${owner.ingressClassName}`);
+      if (owner.tlsHosts.length > 0) detail.push(`TLS: ${owner.tlsHosts.join(', ')}`);
+    }
+    if (hosts.length > 0) detail.push(`hosts: ${hosts.join(', ')}`);
+    detail.push(plural(owner.backends.length, 'backend'));
+    const node: GraphNode = { id, kind: owner.kind, name: owner.name, namespace: owner.namespace, uri: owner.uri, span: owner.nameSpan, detail };
+    if (hosts.length > 0) node.hosts = [...hosts];
+    if (!nodes.has(id)) nodes.set(id, node);
+
+    const entry = owner.type === 'ingress' ? (owner.tlsHosts.length > 0 ? 'TCP 80,443' : 'TCP 80') : '';
+    addEdge(externalNode(INTERNET_NODE_ID, 'internet', 'Internet'), id, 'route', entry, hosts.length > 0 ? hosts : undefined);
+
+    for (const b of owner.backends) {
+      if (b.targetKind !== 'Service') continue;
+      const res = input.resolveBackend(b, owner);
+      const where = `${b.host ?? '*'}${b.path ?? (b.isDefault ? ' (default backend)' : '')}`;
+      const svcId = objectNodeId('Service', res.namespace, b.serviceName);
+      if (!res.service) {
+        if (!nodes.has(svcId)) {
+          nodes.set(svcId, {
+            id: svcId,
+            kind: 'Service',
+            name: b.serviceName,
+            namespace: res.namespace,
+            missing: true,
+            detail: [res.problem ?? `no Service ${b.serviceName} in namespace ${res.namespace}`],
+          });
+        }
+        addEdge(id, svcId, 'route', typeof b.port === 'number' ? `TCP ${b.port}` : '', [`${where} → ${b.serviceName}:${b.port ?? '?'} (${res.problem ?? 'Service not found'})`]);
+        continue;
+      }
+      const sp = res.servicePort;
+      const ports = sp ? new PortSet().add(sp.protocol, sp.port).toString() : '';
+      const line = `${where} → ${b.serviceName}:${b.port ?? '?'}${sp ? '' : ' (no such Service port)'}`;
+      const verdict = sp ? closed(res.service, [sp], (w, p) => policy!.ingressControllerAllowed(w, p)) : { blocked: false, closedTo: [] };
+      const lines = [line];
+      if (verdict.blocked) lines.push(`NetworkPolicies close every target pod to the ingress controller: ${verdict.closedTo.join('; ')}`);
+      else if (verdict.closedTo.length > 0) lines.push(`closed to the ingress controller: ${verdict.closedTo.join('; ')}`);
+      addEdge(id, objectNodeId('Service', res.service.namespace, res.service.name), verdict.blocked ? 'blocked' : 'route', ports, lines);
+    }
+  };
+  for (const ing of input.ingresses) routeObject(ing);
+  for (const route of input.routes) routeObject(route);
+
+  // Policy-allowed flows in which a policy has a say.
+  if (policy) {
+    const peerId = (peer: FlowPeer): string | undefined => {
+      switch (peer.type) {
+        case 'workload': {
+          const id = workloadIds.get(peer.workload) ?? workloadNodeId(peer.workload);
+          return nodes.has(id) ? id : undefined;
+        }
+        case 'external':
+          return externalNode(ipBlockNodeId(peer.range), 'ipBlock', peer.range);
+        case 'ingress-controller':
+          return externalNode(INGRESS_CONTROLLER_NODE_ID, 'ingress-controller', 'ingress controller');
+      }
+    };
+    for (const f of policy.flows()) {
+      if (f.ports === '') continue;
+      const governed =
+        (f.dst.type === 'workload' && isolation(f.dst.workload, policy).ingress) ||
+        (f.src.type === 'workload' && isolation(f.src.workload, policy).egress);
+      if (!governed) continue;
+      const from = peerId(f.src);
+      const to = peerId(f.dst);
+      if (from && to) addEdge(from, to, 'allow', f.ports);
+    }
+  }
+
+  return {
+    nodes: [...nodes.values()].sort((a, b) => compare(a.id, b.id)),
+    edges: [...edges.values()].sort((a, b) => compare(a.from, b.from) || compare(a.to, b.to) || compare(a.kind, b.kind)),
+  };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
