@@ -1,0 +1,61 @@
+// Bundles every entry point with esbuild: the extension client, the language server, the CLI,
+// the webview script, the benchmark and the tests. `--production` minifies and drops source maps.
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const production = process.argv.includes('--production');
+const exists = (p) => fs.existsSync(path.join(root, p));
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+  // The `yaml` package ships a browser build that esbuild would otherwise prefer for `module` fields.
+  mainFields: ['module', 'main'],
+};
+
+const builds = [
+  { ...node, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
+  { ...node, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
+  { ...node, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' },
+];
+if (exists('client/src/webview/main.ts')) {
+  builds.push({
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    sourcemap: false,
+    minify: production,
+    logLevel: 'warning',
+    absWorkingDir: root,
+    entryPoints: ['client/src/webview/main.ts'],
+    outfile: 'dist/webview.js',
+  });
+}
+
+// Tests are bundled one file each into test/out/, mirroring their folder.
+const testDirs = ['test/unit', 'test/server'];
+const testEntries = testDirs.flatMap((d) =>
+  exists(d) ? fs.readdirSync(path.join(root, d)).filter((f) => f.endsWith('.test.ts')).map((f) => `${d}/${f}`) : [],
+);
+if (testEntries.length && !production) {
+  builds.push({ ...node, sourcemap: 'inline', entryPoints: testEntries, outdir: 'test/out', outbase: 'test', external: ['vscode'] });
+}
+
+const missing = builds.flatMap((b) => b.entryPoints).filter((e) => !exists(e));
+const ready = builds.filter((b) => b.entryPoints.every((e) => exists(e)));
+if (missing.length) console.warn(`build: not yet written, skipped: ${missing.join(', ')}`);
+fs.rmSync(path.join(root, 'test/out'), { recursive: true, force: true });
+const started = Date.now();
+await Promise.all(ready.map((b) => esbuild.build(b)));
+if (exists('dist/cli.js')) fs.chmodSync(path.join(root, 'dist/cli.js'), 0o755);
+console.log(`build: ${ready.length} bundles in ${Date.now() - started} ms${production ? ' (production)' : ''}`);

@@ -1,0 +1,139 @@
+// How objects point at each other: Service selector ↔ workloads, Ingress/route backend → Service →
+// service port → targetPort → container ports, StatefulSet serviceName → Service, NetworkPolicy
+// podSelector → workloads. Answers come from the index's label and name tables, never a full scan
+// of workloads, so they stay cheap at 50k objects.
+import type { WorkspaceIndex } from '../index/workspaceIndex';
+import type {
+  Backend,
+  ContainerPort,
+  Ingress,
+  LabelSelector,
+  NetworkPolicy,
+  Route,
+  Service,
+  ServicePort,
+  Workload,
+} from '../model/types';
+import { backendNamespace, findServicePort } from './reachability/routing';
+import { isEmptySelector, labelsOf, selectorMatches } from './reachability/selectors';
+
+export interface BackendLink {
+  /** Namespace the Service is looked up in; undefined when a cross-namespace route lacks a ReferenceGrant. */
+  namespace?: string;
+  service?: Service;
+  servicePort?: ServicePort;
+  /** The selected workloads with the container ports the service port's targetPort ends in. */
+  targets: Array<{ workload: Workload; ports: ContainerPort[] }>;
+}
+
+export interface BackendReference {
+  owner: Ingress | Route;
+  backend: Backend;
+}
+
+const labelCache = new WeakMap<Workload, Record<string, string>>();
+
+/** Pod labels as a plain record (cached per workload object; objects are replaced, never mutated, on edit). */
+export function podLabelsOf(w: Workload): Record<string, string> {
+  let labels = labelCache.get(w);
+  if (!labels) labelCache.set(w, (labels = labelsOf(w.podLabels)));
+  return labels;
+}
+
+/** Container ports a service port's targetPort ends in on one workload (name and protocol, or number and protocol). */
+export function targetContainerPorts(sp: ServicePort, w: Workload): ContainerPort[] {
+  const out: ContainerPort[] = [];
+  for (const c of w.containers) {
+    if (c.init) continue;
+    for (const p of c.ports) {
+      if (p.protocol !== sp.protocol) continue;
+      if (typeof sp.targetPort === 'number' ? p.containerPort === sp.targetPort : p.name === sp.targetPort) out.push(p);
+    }
+  }
+  return out;
+}
+
+export class Links {
+  constructor(private readonly index: WorkspaceIndex) {}
+
+  /** Workloads of a namespace that a selector matches; an empty selector matches them all. */
+  workloadsMatching(namespace: string, selector: LabelSelector): Workload[] {
+    let candidates: Iterable<Workload>;
+    const first = selector.matchLabels[0];
+    if (first) candidates = this.index.workloadsWithLabel(namespace, first.key, first.value);
+    else candidates = this.index.workloadsIn(namespace);
+    const out: Workload[] = [];
+    for (const w of candidates) if (selectorMatches(selector, podLabelsOf(w))) out.push(w);
+    return out;
+  }
+
+  /** Workloads whose pods a Service selects. No selector, or `selector: {}`, selects none by design. */
+  servicePods(svc: Service): Workload[] {
+    if (!svc.selector || isEmptySelector(svc.selector)) return [];
+    return this.workloadsMatching(svc.namespace, svc.selector);
+  }
+
+  /** Services of the workload's namespace that select its pods. */
+  servicesSelecting(w: Workload): Service[] {
+    const out: Service[] = [];
+    const labels = podLabelsOf(w);
+    for (const o of this.index.objectsIn(w.namespace)) {
+      if (o.type === 'service' && o.selector && !isEmptySelector(o.selector) && selectorMatches(o.selector, labels)) out.push(o);
+    }
+    return out;
+  }
+
+  /** NetworkPolicies of the workload's namespace whose podSelector selects it. */
+  policiesSelecting(w: Workload): NetworkPolicy[] {
+    const out: NetworkPolicy[] = [];
+    const labels = podLabelsOf(w);
+    for (const o of this.index.objectsIn(w.namespace)) {
+      if (o.type === 'networkpolicy' && selectorMatches(o.podSelector, labels)) out.push(o);
+    }
+    return out;
+  }
+
+  policyPods(policy: NetworkPolicy): Workload[] {
+    return this.workloadsMatching(policy.namespace, policy.podSelector);
+  }
+
+  service(namespace: string, name: string): Service | undefined {
+    return this.index.lookup('Service', namespace, name)[0] as Service | undefined;
+  }
+
+  resolveBackend(owner: Ingress | Route, backend: Backend): BackendLink {
+    if (backend.targetKind !== 'Service') return { targets: [] };
+    const namespace = backendNamespace(owner, backend, this.index.referenceGrants());
+    if (namespace === undefined) return { targets: [] };
+    const service = this.service(namespace, backend.serviceName);
+    if (!service) return { namespace, targets: [] };
+    const servicePort = findServicePort(service, backend.port);
+    const targets = this.servicePods(service).map((workload) => ({
+      workload,
+      ports: servicePort ? targetContainerPorts(servicePort, workload) : [],
+    }));
+    return { namespace, service, ...(servicePort ? { servicePort } : {}), targets };
+  }
+
+  /** Ingress and route backends that name this Service. */
+  backendsTo(svc: Service): BackendReference[] {
+    const out: BackendReference[] = [];
+    for (const owner of [...this.index.ingresses(), ...this.index.routes()]) {
+      for (const backend of owner.backends) {
+        if (backend.targetKind !== 'Service' || backend.serviceName !== svc.name) continue;
+        const ns = owner.type === 'route' ? (backend.explicitNamespace?.value ?? owner.namespace) : owner.namespace;
+        if (ns === svc.namespace) out.push({ owner, backend });
+      }
+    }
+    return out;
+  }
+
+  /** StatefulSets whose `serviceName` names this Service. */
+  statefulSetsUsing(svc: Service): Workload[] {
+    const out: Workload[] = [];
+    for (const o of this.index.objectsIn(svc.namespace)) {
+      if (o.type === 'workload' && o.serviceName?.value === svc.name) out.push(o);
+    }
+    return out;
+  }
+}

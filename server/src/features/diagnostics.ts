@@ -1,0 +1,447 @@
+// Diagnostics of one file (SPEC §5), from the index and the links. Pure: findings out, no connection.
+import type { Links } from '../analysis/links';
+import { podLabelsOf, targetContainerPorts } from '../analysis/links';
+import { isEmptySelector, isValidLabelKey, isValidLabelValue, SELECTOR_OPERATORS, selectorMatches } from '../analysis/reachability/selectors';
+import type { WorkspaceIndex } from '../index/workspaceIndex';
+import { positionAt } from '../model/positions';
+import type {
+  Backend,
+  Ingress,
+  K8sObject,
+  LabelEntry,
+  LabelSelector,
+  NetworkPolicy,
+  ParsedFile,
+  PolicyPeer,
+  Route,
+  Service,
+  Severity,
+  Span,
+  Workload,
+} from '../model/types';
+import { describeWorkload, quote } from './text';
+import type { Finding, RelatedLocation, RuleSeverities } from './rules';
+import { RULES_BY_CODE } from './rules';
+
+/** Reachability verdicts the diagnostics need; supplied by the reachability engine when it is present. */
+export interface ReachabilityChecks {
+  /** Findings about one object (service-unreachable, ingress-blocked), before severity settings. */
+  findingsFor(obj: K8sObject): Finding[];
+}
+
+export interface DiagnosticContext {
+  index: WorkspaceIndex;
+  links: Links;
+  rules: RuleSeverities;
+  reachability?: ReachabilityChecks;
+}
+
+class FindingSink {
+  readonly findings: Finding[] = [];
+  constructor(private readonly uri: string) {}
+  add(code: string, span: Span, message: string, related: RelatedLocation[] = [], severity?: Severity): void {
+    this.findings.push({
+      uri: this.uri,
+      span,
+      code,
+      message,
+      related,
+      severity: severity ?? RULES_BY_CODE.get(code)?.defaultSeverity ?? 'warning',
+    });
+  }
+}
+
+function relatedTo(obj: K8sObject, message: string, span: Span = obj.nameSpan): RelatedLocation {
+  return { uri: obj.uri, span, message };
+}
+
+/** All findings of a file, after severity settings and `# k8s-netmap-disable-next-line` comments. */
+export function diagnoseFile(ctx: DiagnosticContext, uri: string): Finding[] {
+  const file = ctx.index.file(uri);
+  if (!file) return [];
+  const sink = new FindingSink(uri);
+  for (const p of file.problems) sink.add(p.code, p.span, p.message, [], p.severity);
+  for (const obj of file.objects) {
+    checkLabels(sink, obj);
+    switch (obj.type) {
+      case 'workload':
+        checkWorkload(ctx, sink, obj);
+        break;
+      case 'service':
+        checkService(ctx, sink, obj);
+        break;
+      case 'ingress':
+      case 'route':
+        checkBackends(ctx, sink, obj);
+        break;
+      case 'networkpolicy':
+        checkNetworkPolicy(ctx, sink, obj);
+        break;
+    }
+    if (ctx.reachability) sink.findings.push(...ctx.reachability.findingsFor(obj));
+  }
+  return applySettings(sink.findings, file, ctx.rules);
+}
+
+function applySettings(findings: Finding[], file: ParsedFile, rules: RuleSeverities): Finding[] {
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const setting = rules[f.code];
+    if (setting === 'off') continue;
+    if (file.suppressions.size > 0) {
+      const codes = file.suppressions.get(positionAt(file.lineStarts, f.span.start).line);
+      if (codes && (codes.length === 0 || codes.includes(f.code))) continue;
+    }
+    out.push(setting ? { ...f, severity: setting } : f);
+  }
+  return out;
+}
+
+// ---------- labels and selectors ----------
+
+function checkLabelEntries(sink: FindingSink, entries: LabelEntry[], what: string): void {
+  for (const l of entries) {
+    if (!isValidLabelKey(l.key)) {
+      sink.add(
+        'label-invalid',
+        l.keySpan,
+        `Invalid ${what} key ${quote(l.key)}: a key is an optional DNS-subdomain prefix and '/', then at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit.`,
+      );
+    }
+    if (l.valueKind === 'yaml11-non-string' || l.valueKind === 'number' || l.valueKind === 'boolean' || l.valueKind === 'null') {
+      sink.add(
+        'label-invalid',
+        l.valueSpan,
+        `${capitalize(what)} value ${quote(l.value)} is not a string to kubectl, which reads YAML 1.1: quote it (${quote(`"${l.value}"`)}).`,
+      );
+    } else if (l.valueKind === 'collection') {
+      sink.add('label-invalid', l.valueSpan, `${capitalize(what)} value of ${quote(l.key)} must be a string, not a list or map.`);
+    } else if (!isValidLabelValue(l.value)) {
+      sink.add(
+        'label-invalid',
+        l.valueSpan,
+        `Invalid ${what} value ${quote(l.value)}: at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit.`,
+      );
+    }
+  }
+}
+
+function checkSelector(sink: FindingSink, sel: LabelSelector | undefined): void {
+  if (!sel) return;
+  checkLabelEntries(sink, sel.matchLabels, 'selector label');
+  for (const x of sel.matchExpressions) {
+    if (!isValidLabelKey(x.key)) sink.add('label-invalid', x.keySpan, `Invalid selector key ${quote(x.key)}.`);
+    if (!SELECTOR_OPERATORS.has(x.operator)) {
+      sink.add('label-invalid', x.operatorSpan, `Unknown selector operator ${quote(x.operator)}: use In, NotIn, Exists or DoesNotExist.`);
+    } else if ((x.operator === 'In' || x.operator === 'NotIn') && x.values.length === 0) {
+      sink.add('label-invalid', x.operatorSpan, `Operator ${x.operator} needs at least one value.`);
+    } else if ((x.operator === 'Exists' || x.operator === 'DoesNotExist') && x.values.length > 0) {
+      sink.add('label-invalid', x.operatorSpan, `Operator ${x.operator} takes no values.`);
+    }
+    x.values.forEach((v, i) => {
+      if (!isValidLabelValue(v)) sink.add('label-invalid', x.valueSpans[i] ?? x.span, `Invalid selector value ${quote(v)}.`);
+    });
+  }
+}
+
+function checkLabels(sink: FindingSink, obj: K8sObject): void {
+  checkLabelEntries(sink, obj.labels, 'label');
+  switch (obj.type) {
+    case 'workload':
+      if (obj.kind !== 'Pod') checkLabelEntries(sink, obj.podLabels, 'pod label');
+      checkSelector(sink, obj.selector);
+      break;
+    case 'service':
+      checkSelector(sink, obj.selector);
+      break;
+    case 'networkpolicy':
+      checkSelector(sink, obj.podSelector);
+      for (const rule of [...obj.ingress, ...obj.egress]) {
+        for (const peer of rule.peers ?? []) {
+          checkSelector(sink, peer.podSelector);
+          checkSelector(sink, peer.namespaceSelector);
+        }
+      }
+      break;
+  }
+}
+
+// ---------- ports ----------
+
+// IANA service names, as the API server validates container and Service port names.
+const PORT_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+function portNameProblem(name: string): string | undefined {
+  if (name.length > 15) return `port name ${quote(name)} is longer than 15 characters`;
+  if (!PORT_NAME.test(name)) return `port name ${quote(name)} may hold only lowercase letters, digits and '-', and must start and end with a letter or digit`;
+  if (name.includes('--')) return `port name ${quote(name)} must not contain '--'`;
+  if (!/[a-z]/.test(name)) return `port name ${quote(name)} must contain at least one letter`;
+  return undefined;
+}
+
+function validPort(n: number): boolean {
+  return Number.isInteger(n) && n >= 1 && n <= 65535;
+}
+
+function checkWorkloadPorts(sink: FindingSink, w: Workload): void {
+  const names = new Map<string, Span>();
+  for (const c of w.containers) {
+    for (const p of c.ports) {
+      if (!validPort(p.containerPort)) {
+        sink.add('port-invalid', p.portSpan, Number.isNaN(p.containerPort) ? 'containerPort is missing or not a number.' : `containerPort ${p.containerPort} is outside 1–65535.`);
+      }
+      if (p.name !== undefined && p.nameSpan) {
+        const problem = portNameProblem(p.name);
+        if (problem) sink.add('port-invalid', p.nameSpan, `Invalid ${problem}.`);
+        const seen = names.get(p.name);
+        if (seen && !c.init) {
+          sink.add('port-invalid', p.nameSpan, `Duplicate port name ${quote(p.name)} in this pod: names must be unique across its containers.`, [
+            { uri: w.uri, span: seen, message: 'first use' },
+          ]);
+        } else if (!c.init) names.set(p.name, p.nameSpan);
+      }
+    }
+  }
+}
+
+function checkServicePorts(sink: FindingSink, svc: Service): void {
+  const names = new Map<string, Span>();
+  const many = svc.ports.length > 1;
+  for (const sp of svc.ports) {
+    if (!validPort(sp.port)) {
+      sink.add('port-invalid', sp.portSpan, Number.isNaN(sp.port) ? 'Service port is missing or not a number.' : `Service port ${sp.port} is outside 1–65535.`);
+    }
+    if (sp.targetPortSpan) {
+      if (typeof sp.targetPort === 'number' && !validPort(sp.targetPort)) {
+        sink.add('port-invalid', sp.targetPortSpan, `targetPort ${sp.targetPort} is outside 1–65535.`);
+      } else if (typeof sp.targetPort === 'string') {
+        const problem = portNameProblem(sp.targetPort);
+        if (problem) sink.add('port-invalid', sp.targetPortSpan, `Invalid targetPort: ${problem}.`);
+      }
+    }
+    if (sp.name !== undefined && sp.nameSpan) {
+      const problem = portNameProblem(sp.name);
+      if (problem) sink.add('port-invalid', sp.nameSpan, `Invalid ${problem}.`);
+      const seen = names.get(sp.name);
+      if (seen) sink.add('port-invalid', sp.nameSpan, `Duplicate port name ${quote(sp.name)}.`, [{ uri: svc.uri, span: seen, message: 'first use' }]);
+      else names.set(sp.name, sp.nameSpan);
+    } else if (many) {
+      sink.add('port-invalid', sp.portSpan, 'A Service with more than one port needs a name on every port.');
+    }
+  }
+}
+
+// ---------- workloads ----------
+
+function checkWorkload(ctx: DiagnosticContext, sink: FindingSink, w: Workload): void {
+  checkWorkloadPorts(sink, w);
+  // Jobs get their selector generated from a unique label unless manualSelector is set: not ours to check.
+  if (w.selector && w.kind !== 'Job' && w.kind !== 'CronJob' && !isEmptySelector(w.selector)) {
+    if (!selectorMatches(w.selector, podLabelsOf(w))) {
+      sink.add(
+        'workload-selector-mismatch',
+        w.selector.span,
+        `The ${w.kind}'s selector does not match its own pod template labels: the API server rejects it, and no pod would be managed.`,
+        [relatedTo(w, 'pod template labels', w.podLabelsSpan)],
+      );
+    }
+  }
+  if (w.kind === 'StatefulSet' && w.serviceName && w.serviceName.value !== '') {
+    const svc = ctx.links.service(w.namespace, w.serviceName.value);
+    if (!svc) {
+      sink.add(
+        'statefulset-service-missing',
+        w.serviceName.span,
+        `No Service ${quote(w.serviceName.value)} in namespace ${quote(w.namespace)}: the pods get no stable DNS names (pod.${w.serviceName.value}.${w.namespace}.svc).`,
+      );
+    } else if (!svc.headless) {
+      sink.add(
+        'statefulset-service-missing',
+        w.serviceName.span,
+        `Service ${quote(svc.name)} is not headless (clusterIP: None), so the pods get no per-pod DNS names.`,
+        [relatedTo(svc, 'the Service')],
+      );
+    }
+  }
+}
+
+// ---------- services ----------
+
+function checkService(ctx: DiagnosticContext, sink: FindingSink, svc: Service): void {
+  checkServicePorts(sink, svc);
+  if (svc.serviceType === 'ExternalName' || !svc.selector || isEmptySelector(svc.selector)) return;
+  const pods = ctx.links.servicePods(svc);
+  if (pods.length === 0) {
+    const near = nearMisses(ctx, svc.namespace, svc.selector);
+    const hint = near.length ? ` Closest: ${near.map((n) => describeWorkload(n.workload) + ' (' + n.differs + ')').join('; ')}.` : '';
+    sink.add(
+      'service-selects-nothing',
+      svc.selector.span,
+      `Selector ${selectorText(svc.selector)} matches no workload in namespace ${quote(svc.namespace)}: the Service has no endpoints.${hint}`,
+      near.map((n) => relatedTo(n.workload, `pod labels of ${describeWorkload(n.workload)}`, n.workload.podLabelsSpan)),
+    );
+    return;
+  }
+  for (const sp of svc.ports) {
+    const span = sp.targetPortSpan ?? sp.portSpan;
+    const withPort = pods.filter((w) => targetContainerPorts(sp, w).length > 0);
+    if (withPort.length > 0) continue;
+    const related = pods.slice(0, 5).map((w) => relatedTo(w, `${describeWorkload(w)} declares ${declaredPorts(w)}`));
+    if (typeof sp.targetPort === 'string') {
+      sink.add(
+        'service-target-port-unresolved',
+        span,
+        `No selected pod has a container port named ${quote(sp.targetPort)} (${sp.protocol}): traffic to port ${sp.port} goes nowhere.`,
+        related,
+      );
+    } else {
+      sink.add(
+        'service-target-port-unresolved',
+        span,
+        `No selected container declares port ${sp.targetPort}/${sp.protocol}. This works if the process listens there anyway; declare the port to make it visible.`,
+        related,
+        'info',
+      );
+    }
+  }
+}
+
+function declaredPorts(w: Workload): string {
+  const ports = w.containers.filter((c) => !c.init).flatMap((c) => c.ports.map((p) => (p.name ? `${p.name}:${p.containerPort}` : `${p.containerPort}`) + (p.protocol === 'TCP' ? '' : `/${p.protocol}`)));
+  return ports.length ? ports.join(', ') : 'no ports';
+}
+
+export function selectorText(sel: LabelSelector): string {
+  const parts = sel.matchLabels.map((l) => `${l.key}=${l.value}`);
+  for (const x of sel.matchExpressions) parts.push(`${x.key} ${x.operator}${x.values.length ? ` (${x.values.join(', ')})` : ''}`);
+  return quote(parts.join(', ') || '{}');
+}
+
+/** Workloads of the namespace that miss the selector by one label: likely typos. */
+function nearMisses(ctx: DiagnosticContext, namespace: string, sel: LabelSelector): Array<{ workload: Workload; differs: string }> {
+  if (sel.matchExpressions.length > 0 || sel.matchLabels.length === 0) return [];
+  const candidates = new Set<Workload>();
+  for (const l of sel.matchLabels) for (const w of ctx.index.workloadsWithLabel(namespace, l.key, l.value)) candidates.add(w);
+  const out: Array<{ workload: Workload; differs: string }> = [];
+  for (const w of candidates) {
+    const labels = podLabelsOf(w);
+    const misses = sel.matchLabels.filter((l) => labels[l.key] !== l.value);
+    if (misses.length === 1) {
+      const m = misses[0]!;
+      out.push({ workload: w, differs: m.key in labels ? `has ${m.key}=${labels[m.key]}` : `has no ${m.key}` });
+    }
+    if (out.length >= 3) break;
+  }
+  if (out.length === 0 && sel.matchLabels.length === 1) {
+    // A one-label selector: look for the same key with a similar value.
+    const only = sel.matchLabels[0]!;
+    for (const w of ctx.index.workloadsIn(namespace)) {
+      const v = podLabelsOf(w)[only.key];
+      if (v !== undefined && similar(v, only.value)) out.push({ workload: w, differs: `has ${only.key}=${v}` });
+      if (out.length >= 3) break;
+    }
+  }
+  return out;
+}
+
+function similar(a: string, b: string): boolean {
+  if (a === b) return false;
+  if (Math.abs(a.length - b.length) > 2) return false;
+  return editDistance(a, b) <= Math.max(1, Math.floor(Math.min(a.length, b.length) / 4));
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length]!;
+}
+
+// ---------- ingress and routes ----------
+
+function checkBackends(ctx: DiagnosticContext, sink: FindingSink, owner: Ingress | Route): void {
+  for (const b of owner.backends) checkBackend(ctx, sink, owner, b);
+}
+
+function checkBackend(ctx: DiagnosticContext, sink: FindingSink, owner: Ingress | Route, b: Backend): void {
+  if (b.targetKind !== 'Service' || b.serviceName === '') return;
+  const link = ctx.links.resolveBackend(owner, b);
+  if (link.namespace === undefined) {
+    sink.add(
+      'ingress-service-missing',
+      b.explicitNamespace?.span ?? b.serviceNameSpan,
+      `No ReferenceGrant in namespace ${quote(b.explicitNamespace?.value ?? '')} lets this ${owner.kind} in ${quote(owner.namespace)} refer to Service ${quote(b.serviceName)}: the reference is refused.`,
+    );
+    return;
+  }
+  if (!link.service) {
+    const others = ctx.index
+      .services()
+      .filter((s) => s.name === b.serviceName && s.namespace !== link.namespace)
+      .slice(0, 3);
+    const where = others.length ? ` (a Service of that name exists in ${others.map((s) => quote(s.namespace)).join(', ')})` : '';
+    sink.add(
+      'ingress-service-missing',
+      b.serviceNameSpan,
+      `No Service ${quote(b.serviceName)} in namespace ${quote(link.namespace)}${where}.`,
+      others.map((s) => relatedTo(s, `Service ${s.namespace}/${s.name}`)),
+    );
+    return;
+  }
+  if (b.port !== undefined && !link.servicePort) {
+    const available = link.service.ports.map((p) => (p.name ? `${p.port} (${p.name})` : `${p.port}`)).join(', ') || 'none';
+    sink.add(
+      'ingress-port-missing',
+      b.portSpan ?? b.serviceNameSpan,
+      `Service ${quote(link.service.name)} has no port ${typeof b.port === 'number' ? b.port : `named ${quote(b.port)}`}. Its ports: ${available}.`,
+      [relatedTo(link.service, 'the Service')],
+    );
+  }
+}
+
+// ---------- network policies ----------
+
+function checkNetworkPolicy(ctx: DiagnosticContext, sink: FindingSink, np: NetworkPolicy): void {
+  if (!isEmptySelector(np.podSelector) && ctx.links.policyPods(np).length === 0) {
+    sink.add(
+      'networkpolicy-selects-nothing',
+      np.podSelector.span,
+      `podSelector ${selectorText(np.podSelector)} selects no workload in namespace ${quote(np.namespace)}: this policy isolates and allows nothing.`,
+    );
+  }
+  for (const rule of [...np.ingress, ...np.egress]) for (const peer of rule.peers ?? []) checkPeer(ctx, sink, np, peer);
+}
+
+function checkPeer(ctx: DiagnosticContext, sink: FindingSink, np: NetworkPolicy, peer: PolicyPeer): void {
+  if (peer.ipBlock) return;
+  let namespaces: string[];
+  if (peer.namespaceSelector) {
+    const sel = peer.namespaceSelector;
+    namespaces = [...ctx.index.namespaceLabels()].filter(([, labels]) => selectorMatches(sel, labels)).map(([ns]) => ns);
+    if (namespaces.length === 0) {
+      sink.add(
+        'networkpolicy-peer-selects-nothing',
+        sel.span,
+        `namespaceSelector ${selectorText(sel)} matches no namespace defined in this workspace (it may match namespaces defined elsewhere).`,
+        [],
+        'info',
+      );
+      return;
+    }
+  } else namespaces = [np.namespace];
+  const podSel = peer.podSelector;
+  if (!podSel || isEmptySelector(podSel)) return;
+  if (namespaces.some((ns) => ctx.links.workloadsMatching(ns, podSel).length > 0)) return;
+  const where = peer.namespaceSelector ? `the selected namespaces (${namespaces.map(quote).join(', ')})` : `namespace ${quote(np.namespace)}`;
+  sink.add('networkpolicy-peer-selects-nothing', podSel.span, `podSelector ${selectorText(podSel)} selects no workload in ${where}: this peer allows nothing.`);
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

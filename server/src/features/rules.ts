@@ -1,0 +1,70 @@
+// The rule catalogue (SPEC §5): codes, default severities and one-line descriptions.
+// Used by diagnostics, the CLI's SARIF output and the settings.
+import type { Severity, Span } from '../model/types';
+
+export interface RuleInfo {
+  code: string;
+  defaultSeverity: Severity;
+  summary: string;
+}
+
+export const RULES: readonly RuleInfo[] = [
+  { code: 'yaml-syntax', defaultSeverity: 'error', summary: 'A Kubernetes manifest does not parse as YAML.' },
+  { code: 'helm-template-skipped', defaultSeverity: 'info', summary: 'A Helm template is not read as manifests.' },
+  { code: 'file-not-read', defaultSeverity: 'info', summary: 'A file was not read (too large, binary or unreadable).' },
+  { code: 'service-selects-nothing', defaultSeverity: 'warning', summary: 'A Service selector matches no workload in its namespace.' },
+  {
+    code: 'service-target-port-unresolved',
+    defaultSeverity: 'error',
+    summary: 'A Service targetPort matches no container port of the selected pods.',
+  },
+  { code: 'ingress-service-missing', defaultSeverity: 'error', summary: 'An Ingress or route backend names a Service that does not exist.' },
+  { code: 'ingress-port-missing', defaultSeverity: 'error', summary: 'An Ingress or route backend port is not a port of its Service.' },
+  { code: 'workload-selector-mismatch', defaultSeverity: 'error', summary: "A workload's selector does not match its own pod template labels." },
+  { code: 'networkpolicy-selects-nothing', defaultSeverity: 'warning', summary: 'A NetworkPolicy podSelector selects no workload.' },
+  { code: 'networkpolicy-peer-selects-nothing', defaultSeverity: 'warning', summary: 'A NetworkPolicy rule peer selects no pod.' },
+  { code: 'service-unreachable', defaultSeverity: 'warning', summary: "NetworkPolicies let nothing reach a Service's target port." },
+  { code: 'ingress-blocked', defaultSeverity: 'warning', summary: 'NetworkPolicies close the routed pods to the ingress controller.' },
+  { code: 'statefulset-service-missing', defaultSeverity: 'warning', summary: 'A StatefulSet serviceName names no headless Service.' },
+  { code: 'label-invalid', defaultSeverity: 'error', summary: 'A label key or value, or a selector operator, is invalid.' },
+  { code: 'port-invalid', defaultSeverity: 'error', summary: 'A port number or port name is invalid, missing or duplicated.' },
+];
+
+export const RULES_BY_CODE: ReadonlyMap<string, RuleInfo> = new Map(RULES.map((r) => [r.code, r]));
+
+export const DOCS_BASE_URL = 'https://github.com/k8s-netmap/k8s-netmap/blob/main/docs/rules/';
+
+export function ruleDocUrl(code: string): string {
+  return `${DOCS_BASE_URL}${code}.md`;
+}
+
+export type RuleSeverities = Record<string, Severity | 'off'>;
+
+export interface RelatedLocation {
+  uri: string;
+  span: Span;
+  message: string;
+}
+
+/** A diagnostic in core terms: offsets, not positions (the LSP and CLI layers convert). */
+export interface Finding {
+  uri: string;
+  span: Span;
+  severity: Severity;
+  code: string;
+  message: string;
+  related: RelatedLocation[];
+}
+
+const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
+
+/** Reads `k8sNetmap.rules` leniently: unknown severities are ignored. */
+export function normalizeRuleSeverities(value: unknown): RuleSeverities {
+  const out: RuleSeverities = {};
+  if (value && typeof value === 'object') {
+    for (const [code, sev] of Object.entries(value as Record<string, unknown>)) {
+      if (typeof sev === 'string' && SEVERITIES.has(sev)) out[code] = sev as Severity | 'off';
+    }
+  }
+  return out;
+}

@@ -1,0 +1,40 @@
+// Wording helpers shared by diagnostics, hover and code lens.
+import type { K8sObject, Workload } from '../model/types';
+
+/** Quotes a manifest string for a plain-text message. */
+export function quote(s: string): string {
+  return `'${s}'`;
+}
+
+/** `Deployment shop/web (3 replicas)`; replicas only where the kind has them. */
+export function describeWorkload(w: Workload): string {
+  return `${w.kind} ${w.namespace}/${w.name}`;
+}
+
+export function replicasText(w: Workload): string {
+  if (w.kind === 'DaemonSet') return 'one per node';
+  if (w.kind === 'Pod') return '1 pod';
+  if (w.kind === 'Job' || w.kind === 'CronJob') return 'run to completion';
+  const n = w.replicas ?? 1;
+  return `${n} replica${n === 1 ? '' : 's'}`;
+}
+
+export function objectLabel(o: K8sObject): string {
+  return `${o.kind} ${o.namespace}/${o.name}`;
+}
+
+const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|<>&~"'=:$]/g;
+
+/**
+ * Escapes untrusted manifest text for hover markdown: every markdown or HTML character is
+ * backslash-escaped or made an entity, so a name such as `<img src=x onerror=…>` stays text.
+ */
+export function escapeMarkdown(s: string): string {
+  return s.replace(MARKDOWN_SPECIAL, (ch) => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch === '&' ? '&amp;' : `\\${ch}`)).replace(/\r?\n/g, ' ');
+}
+
+/** Inline code for untrusted text: backticks inside are replaced so the span cannot be closed early. */
+export function code(s: string): string {
+  const clean = s.replace(/`/g, 'ˋ').replace(/\r?\n/g, ' ');
+  return '`' + clean + '`';
+}

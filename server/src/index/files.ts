@@ -1,0 +1,148 @@
+// Finding and reading manifest files from disk (Node only). The WorkspaceIndex itself stays I/O-free.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { URI } from 'vscode-uri';
+import type { AnalysisSettings } from '../model/types';
+import { WorkspaceIndex } from './workspaceIndex';
+
+export const MANIFEST_EXTENSIONS = /\.(?:ya?ml|json)$/i;
+export const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git']);
+export const DEFAULT_MAX_FILE_SIZE = 5_000_000;
+
+/** Name used for manifests read from standard input. */
+export const STDIN_URI = 'untitled:%3Cstdin%3E';
+
+export interface SkippedFile {
+  uri: string;
+  reason: string;
+}
+
+/**
+ * A file under `templates/` (at any depth) of a folder that holds `Chart.yaml` is a Helm template.
+ * `exists` is injected so that the server can answer it from its own view of the disk.
+ */
+export function isHelmTemplatePath(fsPath: string, exists: (p: string) => boolean = fs.existsSync): boolean {
+  const parts = fsPath.split(/[\\/]/);
+  for (let i = parts.length - 2; i > 0; i--) {
+    if (parts[i] === 'templates') {
+      const chartDir = parts.slice(0, i).join(path.sep) || path.sep;
+      if (exists(path.join(chartDir, 'Chart.yaml'))) return true;
+    }
+  }
+  return false;
+}
+
+/** Reasons not to read a file as text, from its first bytes and size. */
+export function unreadableReason(size: number, head: Buffer, maxSize: number): string | undefined {
+  if (size > maxSize) {
+    return `not read: ${(size / 1e6).toFixed(1)} MB is over the ${(maxSize / 1e6).toFixed(1)} MB limit (setting k8sNetmap.maxFileSize)`;
+  }
+  if (head.includes(0)) return 'not read: binary file';
+  return undefined;
+}
+
+/** Lists manifest files under `root` (a file or a folder), skipping node_modules and .git. */
+export function listManifestFiles(root: string, isExcluded: (absPath: string) => boolean = () => false): string[] {
+  const out: string[] = [];
+  const walk = (p: string, isRoot: boolean): void => {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(p);
+    } catch {
+      return; // deleted while we looked: nothing to read
+    }
+    if (stat.isDirectory()) {
+      if (!isRoot && (ALWAYS_SKIPPED_DIRS.has(path.basename(p)) || isExcluded(p))) return;
+      let entries: string[];
+      try {
+        entries = fs.readdirSync(p).sort();
+      } catch {
+        return;
+      }
+      for (const e of entries) walk(path.join(p, e), false);
+    } else if (stat.isFile() && (isRoot || (MANIFEST_EXTENSIONS.test(p) && !isExcluded(p)))) {
+      out.push(p);
+    }
+  };
+  walk(path.resolve(root), true);
+  return out;
+}
+
+/** Reads a file for indexing, or says why not. Never throws. */
+export function readManifestFile(absPath: string, maxSize = DEFAULT_MAX_FILE_SIZE): { text: string } | { skipped: string } {
+  try {
+    const stat = fs.statSync(absPath);
+    const fd = fs.openSync(absPath, 'r');
+    try {
+      const head = Buffer.alloc(Math.min(8192, stat.size));
+      fs.readSync(fd, head, 0, head.length, 0);
+      const reason = unreadableReason(stat.size, head, maxSize);
+      if (reason) return { skipped: reason };
+    } finally {
+      fs.closeSync(fd);
+    }
+    return { text: fs.readFileSync(absPath, 'utf8') };
+  } catch (error) {
+    return { skipped: `not read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
+  }
+}
+
+export interface LoadResult {
+  index: WorkspaceIndex;
+  /** Files given or found that could not be read, with why. */
+  skipped: SkippedFile[];
+  /** Number of files read. */
+  fileCount: number;
+}
+
+/** Loads files and folders (and `-` for standard input) into a new index. */
+export async function loadPaths(
+  paths: string[],
+  cwd: string,
+  settings: Partial<AnalysisSettings> = {},
+  readStdin?: () => Promise<string>,
+): Promise<LoadResult> {
+  const index = new WorkspaceIndex(settings);
+  const skipped: SkippedFile[] = [];
+  let fileCount = 0;
+  const stdinText = paths.includes('-') && readStdin ? await readStdin() : undefined;
+  index.bulk(() => {
+    for (const p of paths) {
+      if (p === '-') {
+        if (stdinText !== undefined) {
+          index.setFile(STDIN_URI, stdinText);
+          fileCount++;
+        }
+        continue;
+      }
+      const abs = path.resolve(cwd, p);
+      if (!fs.existsSync(abs)) {
+        skipped.push({ uri: URI.file(abs).toString(), reason: 'not found' });
+        continue;
+      }
+      for (const file of listManifestFiles(abs)) {
+        const uri = URI.file(file).toString();
+        const read = readManifestFile(file);
+        if ('skipped' in read) {
+          skipped.push({ uri, reason: read.skipped });
+          continue;
+        }
+        index.setFile(uri, read.text, { helmTemplate: isHelmTemplatePath(file) });
+        fileCount++;
+      }
+    }
+  });
+  return { index, skipped, fileCount };
+}
+
+/** A path for messages: relative to `cwd` for files, `<stdin>` for standard input. */
+export function displayPath(uri: string, cwd: string): string {
+  if (uri === STDIN_URI) return '<stdin>';
+  try {
+    const parsed = URI.parse(uri);
+    if (parsed.scheme === 'file') return path.relative(cwd, parsed.fsPath) || path.basename(parsed.fsPath);
+  } catch {
+    // fall through
+  }
+  return uri;
+}

@@ -1,0 +1,299 @@
+// The workspace's objects, by file, namespace, kind, name and label. Pure: text comes in, no I/O.
+// Kept up to date file by file, so an edit costs the size of the edited file, not of the workspace.
+import type {
+  AnalysisSettings,
+  Ingress,
+  K8sObject,
+  Kustomization,
+  Namespace,
+  NetworkPolicy,
+  ParsedFile,
+  ReferenceGrant,
+  Route,
+  Service,
+  Workload,
+} from '../model/types';
+import { DEFAULT_SETTINGS } from '../model/types';
+import { parseFile } from '../yaml/parseFile';
+import { kustomizeNamespaces } from './kustomize';
+
+export interface SetFileOptions {
+  helmTemplate?: boolean;
+}
+
+/** What an update touched, for deciding which other files need their diagnostics again. */
+export interface IndexChange {
+  uris: Set<string>;
+  /** Namespaces whose objects were added, removed or changed (old and new). */
+  namespaces: Set<string>;
+  /** True when Namespace objects or the set of named namespaces changed (namespaceSelectors may change meaning). */
+  namespacesChanged: boolean;
+}
+
+function labelKey(key: string, value: string): string {
+  return `${key}\u0000${value}`;
+}
+
+function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(value);
+}
+
+function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) map.delete(key);
+}
+
+export class WorkspaceIndex {
+  readonly settings: AnalysisSettings;
+  private readonly files = new Map<string, ParsedFile>();
+  private readonly kustomizations = new Map<string, Kustomization>();
+  private kustomizeNs = new Map<string, string>();
+
+  private readonly objectsByNamespace = new Map<string, Set<K8sObject>>();
+  private readonly workloadsByLabel = new Map<string, Map<string, Set<Workload>>>(); // ns → key\0value → workloads
+  private readonly byName = new Map<string, K8sObject[]>(); // kind/ns/name → objects
+  private readonly objectsByType = new Map<K8sObject['type'], Set<K8sObject>>();
+  private namespaceLabelCache: Map<string, Record<string, string>> | undefined;
+  private version = 0;
+  private bulkDepth = 0;
+  private bulkChange: IndexChange | undefined;
+
+  constructor(settings: Partial<AnalysisSettings> = {}) {
+    this.settings = { ...DEFAULT_SETTINGS, ...settings };
+  }
+
+  /** Increases on every change; caches elsewhere key on it. */
+  get generation(): number {
+    return this.version;
+  }
+
+  setFile(uri: string, text: string, options: SetFileOptions = {}): IndexChange {
+    const parsed = parseFile(uri, text, { ...options, defaultNamespace: this.settings.defaultNamespace });
+    return this.setParsed(uri, parsed);
+  }
+
+  /** Adds an already parsed file (e.g. parsed in a worker). */
+  setParsed(uri: string, parsed: ParsedFile): IndexChange {
+    const change = newChange();
+    const old = this.files.get(uri);
+    if (old) this.unindexFile(old, change);
+    this.files.set(uri, parsed);
+    const kustomizationChanged = old?.kustomization !== undefined || parsed.kustomization !== undefined;
+    if (parsed.kustomization) this.kustomizations.set(uri, parsed.kustomization);
+    else this.kustomizations.delete(uri);
+    this.indexFile(parsed, change);
+    if (kustomizationChanged || (!old && this.kustomizations.size > 0)) this.refreshKustomize(change);
+    this.version++;
+    if (this.bulkChange) mergeChange(this.bulkChange, change);
+    return change;
+  }
+
+  removeFile(uri: string): IndexChange {
+    const change = newChange();
+    const old = this.files.get(uri);
+    if (!old) return change;
+    this.unindexFile(old, change);
+    this.files.delete(uri);
+    if (this.kustomizations.delete(uri) || this.kustomizations.size > 0) this.refreshKustomize(change);
+    this.version++;
+    if (this.bulkChange) mergeChange(this.bulkChange, change);
+    return change;
+  }
+
+  /**
+   * Runs many updates with one kustomization pass at the end (a cold index would otherwise
+   * redo it for every file). Returns the union of the changes.
+   */
+  bulk(run: () => void): IndexChange {
+    const change = newChange();
+    this.bulkDepth++;
+    const outer = this.bulkChange;
+    this.bulkChange = change;
+    try {
+      run();
+    } finally {
+      this.bulkDepth--;
+      this.bulkChange = outer;
+    }
+    if (this.bulkDepth === 0) this.refreshKustomize(change, true);
+    if (outer) mergeChange(outer, change);
+    this.version++;
+    return change;
+  }
+
+  hasFile(uri: string): boolean {
+    return this.files.has(uri);
+  }
+
+  file(uri: string): ParsedFile | undefined {
+    return this.files.get(uri);
+  }
+
+  fileUris(): IterableIterator<string> {
+    return this.files.keys();
+  }
+
+  parsedFiles(): IterableIterator<ParsedFile> {
+    return this.files.values();
+  }
+
+  allObjects(): K8sObject[] {
+    const out: K8sObject[] = [];
+    for (const f of this.files.values()) for (const o of f.objects) out.push(o);
+    return out;
+  }
+
+  private ofType<T extends K8sObject>(type: T['type']): T[] {
+    return [...(this.objectsByType.get(type) ?? [])] as T[];
+  }
+
+  workloads(): Workload[] {
+    return this.ofType<Workload>('workload');
+  }
+  services(): Service[] {
+    return this.ofType<Service>('service');
+  }
+  ingresses(): Ingress[] {
+    return this.ofType<Ingress>('ingress');
+  }
+  routes(): Route[] {
+    return this.ofType<Route>('route');
+  }
+  networkPolicies(): NetworkPolicy[] {
+    return this.ofType<NetworkPolicy>('networkpolicy');
+  }
+  namespaceObjects(): Namespace[] {
+    return this.ofType<Namespace>('namespace');
+  }
+  referenceGrants(): ReferenceGrant[] {
+    return this.ofType<ReferenceGrant>('referencegrant');
+  }
+
+  /** Objects of a namespace (all kinds). */
+  objectsIn(namespace: string): ReadonlySet<K8sObject> {
+    return this.objectsByNamespace.get(namespace) ?? EMPTY;
+  }
+
+  /** Objects with this kind, namespace and name (normally one; duplicates are possible in a workspace). */
+  lookup(kind: string, namespace: string, name: string): K8sObject[] {
+    return this.byName.get(`${kind}/${namespace}/${name}`) ?? [];
+  }
+
+  /** Workloads of a namespace whose pod labels include `key=value`. */
+  workloadsWithLabel(namespace: string, key: string, value: string): ReadonlySet<Workload> {
+    return this.workloadsByLabel.get(namespace)?.get(labelKey(key, value)) ?? EMPTY_WORKLOADS;
+  }
+
+  workloadsIn(namespace: string): Workload[] {
+    const out: Workload[] = [];
+    for (const o of this.objectsIn(namespace)) if (o.type === 'workload') out.push(o);
+    return out;
+  }
+
+  namespaceNames(): string[] {
+    return [...this.objectsByNamespace.keys()].sort();
+  }
+
+  /** Every namespace any object names, with labels: kubernetes.io/metadata.name plus its Namespace object's labels. */
+  namespaceLabels(): Map<string, Record<string, string>> {
+    if (this.namespaceLabelCache) return this.namespaceLabelCache;
+    const out = new Map<string, Record<string, string>>();
+    for (const ns of this.objectsByNamespace.keys()) out.set(ns, { 'kubernetes.io/metadata.name': ns });
+    for (const nsObj of this.namespaceObjects()) {
+      const labels: Record<string, string> = {};
+      for (const l of nsObj.labels) labels[l.key] = l.value;
+      labels['kubernetes.io/metadata.name'] = nsObj.name;
+      out.set(nsObj.name, labels);
+    }
+    this.namespaceLabelCache = out;
+    return out;
+  }
+
+  private refreshKustomize(change: IndexChange, force = false): void {
+    if (this.bulkDepth > 0 && !force) return;
+    const manifests = [...this.files.keys()].filter((u) => !this.kustomizations.has(u));
+    const next = kustomizeNamespaces(this.kustomizations, manifests);
+    const prev = this.kustomizeNs;
+    this.kustomizeNs = next;
+    const touched = new Set<string>();
+    for (const [uri, ns] of next) if (prev.get(uri) !== ns) touched.add(uri);
+    for (const uri of prev.keys()) if (!next.has(uri)) touched.add(uri);
+    for (const uri of touched) {
+      const f = this.files.get(uri);
+      if (!f) continue;
+      this.unindexFile(f, change);
+      this.indexFile(f, change);
+    }
+  }
+
+  private effectiveNamespace(uri: string, obj: K8sObject): string {
+    return this.kustomizeNs.get(uri) ?? obj.declaredNamespace ?? this.settings.defaultNamespace;
+  }
+
+  private indexFile(file: ParsedFile, change: IndexChange): void {
+    change.uris.add(file.uri);
+    for (const obj of file.objects) {
+      obj.namespace = this.effectiveNamespace(file.uri, obj);
+      const isNewNamespace = !this.objectsByNamespace.has(obj.namespace);
+      addTo(this.objectsByNamespace, obj.namespace, obj);
+      addTo(this.objectsByType, obj.type, obj);
+      const nameKey = `${obj.kind}/${obj.namespace}/${obj.name}`;
+      const list = this.byName.get(nameKey);
+      if (list) list.push(obj);
+      else this.byName.set(nameKey, [obj]);
+      if (obj.type === 'workload') {
+        let byLabel = this.workloadsByLabel.get(obj.namespace);
+        if (!byLabel) this.workloadsByLabel.set(obj.namespace, (byLabel = new Map()));
+        for (const l of obj.podLabels) addTo(byLabel, labelKey(l.key, l.value), obj);
+      }
+      change.namespaces.add(obj.namespace);
+      if (isNewNamespace || obj.type === 'namespace') this.markNamespacesChanged(change);
+    }
+  }
+
+  private unindexFile(file: ParsedFile, change: IndexChange): void {
+    change.uris.add(file.uri);
+    for (const obj of file.objects) {
+      removeFrom(this.objectsByNamespace, obj.namespace, obj);
+      removeFrom(this.objectsByType, obj.type, obj);
+      const nameKey = `${obj.kind}/${obj.namespace}/${obj.name}`;
+      const list = this.byName.get(nameKey);
+      if (list) {
+        const i = list.indexOf(obj);
+        if (i !== -1) list.splice(i, 1);
+        if (list.length === 0) this.byName.delete(nameKey);
+      }
+      if (obj.type === 'workload') {
+        const byLabel = this.workloadsByLabel.get(obj.namespace);
+        if (byLabel) {
+          for (const l of obj.podLabels) removeFrom(byLabel, labelKey(l.key, l.value), obj);
+          if (byLabel.size === 0) this.workloadsByLabel.delete(obj.namespace);
+        }
+      }
+      change.namespaces.add(obj.namespace);
+      if (!this.objectsByNamespace.has(obj.namespace) || obj.type === 'namespace') this.markNamespacesChanged(change);
+    }
+  }
+
+  private markNamespacesChanged(change: IndexChange): void {
+    change.namespacesChanged = true;
+    this.namespaceLabelCache = undefined;
+  }
+}
+
+const EMPTY: ReadonlySet<K8sObject> = new Set();
+const EMPTY_WORKLOADS: ReadonlySet<Workload> = new Set();
+
+function mergeChange(into: IndexChange, from: IndexChange): void {
+  for (const u of from.uris) into.uris.add(u);
+  for (const n of from.namespaces) into.namespaces.add(n);
+  into.namespacesChanged ||= from.namespacesChanged;
+}
+
+function newChange(): IndexChange {
+  return { uris: new Set(), namespaces: new Set(), namespacesChanged: false };
+}

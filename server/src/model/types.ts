@@ -1,0 +1,306 @@
+// Plain data types of the analysis core. Nothing here imports anything: every other module
+// depends on these, never the other way round.
+
+/** A half-open range of UTF-16 offsets into a file's text (after any BOM is removed). */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+export const PROTOCOLS: readonly Protocol[] = ['SCTP', 'TCP', 'UDP'];
+
+/** How a scalar was written, for checks that depend on kubectl's YAML 1.1 reading. */
+export type ScalarKind =
+  | 'string' // a plain or quoted string that both YAML 1.1 and 1.2 read as a string
+  | 'yaml11-non-string' // plain text that YAML 1.1 (kubectl) reads as bool/number/null: `on`, `yes`, `1.0`, `0644`
+  | 'number'
+  | 'boolean'
+  | 'null'
+  | 'collection';
+
+/** A scalar value with where it stands. */
+export interface Located<T> {
+  value: T;
+  span: Span;
+}
+
+/** One `key: value` entry of a label map (`metadata.labels`, `matchLabels`, a Service selector). */
+export interface LabelEntry {
+  key: string;
+  value: string;
+  keySpan: Span;
+  valueSpan: Span;
+  valueKind: ScalarKind;
+}
+
+export type SelectorOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+
+export interface SelectorExpression {
+  key: string;
+  /** As written; an unknown operator is kept so that it can be reported. */
+  operator: string;
+  values: string[];
+  keySpan: Span;
+  operatorSpan: Span;
+  valueSpans: Span[];
+  span: Span;
+}
+
+/**
+ * A label selector. A Service's plain `spec.selector` map is represented with `matchLabels` only.
+ * An empty selector (`{}`) matches everything for NetworkPolicies; the Service layer decides its own meaning.
+ */
+export interface LabelSelector {
+  matchLabels: LabelEntry[];
+  matchExpressions: SelectorExpression[];
+  /** The selector's value node. */
+  span: Span;
+}
+
+export interface OwnerReference {
+  kind?: string;
+  name: string;
+}
+
+export interface ObjectBase {
+  /** Stable within a run: `<uri>#<document index>[.<list item index>]`. */
+  id: string;
+  uri: string;
+  apiVersion: string;
+  kind: string;
+  name: string;
+  /** Effective namespace (kustomization > metadata.namespace > default setting). */
+  namespace: string;
+  /** `metadata.namespace` as written, if any. */
+  declaredNamespace?: string;
+  labels: LabelEntry[];
+  /** The whole object (document or list item). */
+  span: Span;
+  kindSpan: Span;
+  /** `metadata.name` value; falls back to the kind's value when the name is missing. */
+  nameSpan: Span;
+}
+
+export interface ContainerPort {
+  name?: string;
+  nameSpan?: Span;
+  containerPort: number;
+  /** The `containerPort` value. */
+  portSpan: Span;
+  protocol: Protocol;
+  span: Span;
+}
+
+export interface Container {
+  name: string;
+  nameSpan?: Span;
+  init: boolean;
+  ports: ContainerPort[];
+}
+
+export type WorkloadKind =
+  | 'Pod'
+  | 'Deployment'
+  | 'ReplicaSet'
+  | 'StatefulSet'
+  | 'DaemonSet'
+  | 'Job'
+  | 'CronJob'
+  | 'ReplicationController';
+
+export const WORKLOAD_KINDS: ReadonlySet<string> = new Set<WorkloadKind>([
+  'Pod',
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+  'ReplicationController',
+]);
+
+export interface Workload extends ObjectBase {
+  type: 'workload';
+  kind: WorkloadKind;
+  /** `spec.replicas`; undefined when not written (the API default is 1 for the kinds that have it). */
+  replicas?: number;
+  /** `spec.selector` (plain map for ReplicationController). */
+  selector?: LabelSelector;
+  /** Pod labels: the template's labels, or the Pod's own. */
+  podLabels: LabelEntry[];
+  /** The pod labels' map node, or the template/metadata when there are none. */
+  podLabelsSpan: Span;
+  containers: Container[];
+  /** StatefulSet `spec.serviceName`. */
+  serviceName?: Located<string>;
+  ownerReferences: OwnerReference[];
+}
+
+export interface ServicePort {
+  name?: string;
+  nameSpan?: Span;
+  port: number;
+  portSpan: Span;
+  /** Number or name; defaults to `port`. */
+  targetPort: number | string;
+  /** Undefined when `targetPort` is not written (the `port` stands in). */
+  targetPortSpan?: Span;
+  protocol: Protocol;
+  nodePort?: number;
+  span: Span;
+}
+
+export interface Service extends ObjectBase {
+  type: 'service';
+  serviceType: string;
+  headless: boolean;
+  externalName?: string;
+  /** Undefined when `spec.selector` is absent. */
+  selector?: LabelSelector;
+  ports: ServicePort[];
+}
+
+/** A backend of an Ingress rule, default backend, or Gateway API route. */
+export interface Backend {
+  /** Kind the backend refers to (`Service` unless a route names another). */
+  targetKind: string;
+  serviceName: string;
+  serviceNameSpan: Span;
+  /** Namespace written on a route's backendRef; otherwise the Service is looked up in the owner's namespace. */
+  explicitNamespace?: Located<string>;
+  /** Port number or name; undefined when not given (routes may omit it for non-Services). */
+  port?: number | string;
+  portSpan?: Span;
+  host?: string;
+  path?: string;
+  isDefault: boolean;
+  span: Span;
+}
+
+export interface Ingress extends ObjectBase {
+  type: 'ingress';
+  ingressClassName?: string;
+  backends: Backend[];
+  hosts: string[];
+  tlsHosts: string[];
+}
+
+export interface Route extends ObjectBase {
+  type: 'route';
+  kind: 'HTTPRoute' | 'GRPCRoute';
+  hostnames: string[];
+  backends: Backend[];
+}
+
+export interface IpBlock {
+  cidr: string;
+  except: string[];
+  span: Span;
+}
+
+export interface PolicyPeer {
+  podSelector?: LabelSelector;
+  namespaceSelector?: LabelSelector;
+  ipBlock?: IpBlock;
+  span: Span;
+}
+
+export interface PolicyPort {
+  protocol: Protocol;
+  /** Undefined: every port of the protocol. */
+  port?: number | string;
+  endPort?: number;
+  portSpan?: Span;
+  span: Span;
+}
+
+export interface PolicyRule {
+  /** Undefined when `from`/`to` is absent or empty: every peer. */
+  peers?: PolicyPeer[];
+  /** Undefined when `ports` is absent or empty: every port. */
+  ports?: PolicyPort[];
+  span: Span;
+}
+
+export interface NetworkPolicy extends ObjectBase {
+  type: 'networkpolicy';
+  podSelector: LabelSelector;
+  /** Effective policy types, defaulted as the API server does. */
+  policyTypes: Array<'Ingress' | 'Egress'>;
+  ingress: PolicyRule[];
+  egress: PolicyRule[];
+}
+
+export interface Namespace extends ObjectBase {
+  type: 'namespace';
+}
+
+export interface ReferenceGrant extends ObjectBase {
+  type: 'referencegrant';
+  from: Array<{ group: string; kind: string; namespace: string }>;
+  to: Array<{ group: string; kind: string; name?: string }>;
+}
+
+export interface OtherObject extends ObjectBase {
+  type: 'other';
+}
+
+export type K8sObject = Workload | Service | Ingress | Route | NetworkPolicy | Namespace | ReferenceGrant | OtherObject;
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+/** A finding that needs no cross-file knowledge, made while reading a file. */
+export interface FileProblem {
+  code: string;
+  severity: Severity;
+  message: string;
+  span: Span;
+}
+
+/** `kustomization.yaml` facts that decide namespaces. */
+export interface Kustomization {
+  namespace?: string;
+  /** `resources`, `bases` and `components` entries as written (files or folders, relative). */
+  resources: string[];
+}
+
+/** Everything the core keeps of one file. The text itself is not kept. */
+export interface ParsedFile {
+  uri: string;
+  /** Offsets of the first character of every line. */
+  lineStarts: number[];
+  /** Objects with their namespace as written (or the default): the index applies kustomizations. */
+  objects: K8sObject[];
+  problems: FileProblem[];
+  /** 0-based line → codes suppressed on that line (empty array: all codes). */
+  suppressions: Map<number, string[]>;
+  kustomization?: Kustomization;
+  /** True when the file has a top-level `apiVersion:` or `kind:` line: its syntax is ours to judge. */
+  looksLikeKubernetes: boolean;
+}
+
+export interface IngressControllerIdentity {
+  namespace: string;
+  namespaceLabels: Record<string, string>;
+  podLabels: Record<string, string>;
+}
+
+export interface AnalysisSettings {
+  defaultNamespace: string;
+  ingressController: IngressControllerIdentity;
+  /** True when the user configured the controller identity (diagnostics may then speak with certainty). */
+  ingressControllerConfigured: boolean;
+}
+
+export const DEFAULT_INGRESS_CONTROLLER: IngressControllerIdentity = {
+  namespace: 'ingress-controller-ns',
+  namespaceLabels: {},
+  podLabels: {},
+};
+
+export const DEFAULT_SETTINGS: AnalysisSettings = {
+  defaultNamespace: 'default',
+  ingressController: DEFAULT_INGRESS_CONTROLLER,
+  ingressControllerConfigured: false,
+};

@@ -1,0 +1,142 @@
+// Thin helpers over the `yaml` library's node types. This folder is the only place that imports
+// `yaml`; everything outside it sees the model types.
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import type { ScalarKind, Span } from '../model/types';
+
+/** Per-document context: the document (for aliases) and the text (to trim block ranges). */
+export interface NodeContext {
+  doc: Document.Parsed;
+  text: string;
+  aliasCache: { aliasResolveCache?: unknown[] };
+}
+
+/** Follows an alias to its anchored node; other nodes pass through. Never expands anything. */
+export function deref(ctx: NodeContext, node: unknown): Node | undefined {
+  if (isAlias(node)) {
+    try {
+      const target = node.resolve(ctx.doc, ctx.aliasCache as never);
+      return isAlias(target) ? undefined : (target as Node | undefined);
+    } catch {
+      return undefined;
+    }
+  }
+  return (node ?? undefined) as Node | undefined;
+}
+
+/** The span of a node's value, without the trailing line break and indentation that block nodes include. */
+export function spanOf(ctx: NodeContext, node: Node | undefined | null): Span | undefined {
+  const range = node?.range;
+  if (!range) return undefined;
+  let end = range[1];
+  const text = ctx.text;
+  while (end > range[0]) {
+    const ch = text.charCodeAt(end - 1);
+    if (ch === 10 || ch === 13 || ch === 32 || ch === 9) end--;
+    else break;
+  }
+  return { start: range[0], end };
+}
+
+export function asMap(ctx: NodeContext, node: unknown): YAMLMap<unknown, unknown> | undefined {
+  const n = deref(ctx, node);
+  return isMap(n) ? n : undefined;
+}
+
+export function asSeqItems(ctx: NodeContext, node: unknown): Node[] {
+  const n = deref(ctx, node);
+  if (!isSeq(n)) return [];
+  const out: Node[] = [];
+  for (const item of n.items) {
+    const d = deref(ctx, item);
+    if (d) out.push(d);
+  }
+  return out;
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) {
+    const v = key.value;
+    return typeof v === 'string' ? v : v === null || v === undefined ? undefined : String(v);
+  }
+  return undefined;
+}
+
+/** The pair of a map with the given string key. */
+export function pairOf(ctx: NodeContext, map: unknown, key: string): Pair<unknown, unknown> | undefined {
+  const m = asMap(ctx, map);
+  if (!m) return undefined;
+  for (const pair of m.items) if (keyText(pair.key) === key) return pair;
+  return undefined;
+}
+
+export function get(ctx: NodeContext, map: unknown, key: string): Node | undefined {
+  return deref(ctx, pairOf(ctx, map, key)?.value);
+}
+
+/** Walks a key path through nested maps. */
+export function getPath(ctx: NodeContext, map: unknown, ...keys: string[]): Node | undefined {
+  let node: unknown = map;
+  for (const key of keys) {
+    node = get(ctx, node, key);
+    if (!node) return undefined;
+  }
+  return node as Node;
+}
+
+export function scalarOf(ctx: NodeContext, node: unknown): Scalar | undefined {
+  const n = deref(ctx, node);
+  return isScalar(n) ? n : undefined;
+}
+
+/** The scalar's value as a string, as the user wrote it when it is not a string (`1.0` stays `1.0`). */
+export function scalarText(s: Scalar): string {
+  const v = s.value;
+  if (typeof v === 'string') return v;
+  if (v === null || v === undefined) return '';
+  return typeof s.source === 'string' ? s.source : String(v);
+}
+
+export function getString(ctx: NodeContext, map: unknown, key: string): string | undefined {
+  const s = scalarOf(ctx, get(ctx, map, key));
+  if (!s) return undefined;
+  return typeof s.value === 'string' ? s.value : s.value === null || s.value === undefined ? undefined : scalarText(s);
+}
+
+export function getNumber(ctx: NodeContext, map: unknown, key: string): number | undefined {
+  const s = scalarOf(ctx, get(ctx, map, key));
+  return s && typeof s.value === 'number' ? s.value : undefined;
+}
+
+/** Number or string scalar (Kubernetes IntOrString). */
+export function getIntOrString(ctx: NodeContext, map: unknown, key: string): { value: number | string; span: Span } | undefined {
+  const s = scalarOf(ctx, get(ctx, map, key));
+  if (!s) return undefined;
+  const span = spanOf(ctx, s);
+  if (!span) return undefined;
+  if (typeof s.value === 'number') return { value: s.value, span };
+  if (typeof s.value === 'string') return { value: s.value, span };
+  return undefined;
+}
+
+export function keySpan(ctx: NodeContext, pair: Pair<unknown, unknown>): Span | undefined {
+  return spanOf(ctx, pair.key as Node);
+}
+
+// kubectl decodes YAML 1.1, where these plain scalars are not strings (go-yaml v2's resolver).
+const YAML11_BOOL_OR_NULL = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|~|null|Null|NULL)$/;
+const YAML11_INT = /^[-+]?(?:0b[01_]+|0[0-7_]+|(?:0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
+const YAML11_FLOAT = /^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9.]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+
+export function scalarKind(s: Scalar): ScalarKind {
+  const v = s.value;
+  if (typeof v === 'number' || typeof v === 'bigint') return 'number';
+  if (typeof v === 'boolean') return 'boolean';
+  if (v === null || v === undefined) return 'null';
+  if (typeof v !== 'string') return 'collection';
+  if (s.type === 'PLAIN' && v !== '' && (YAML11_BOOL_OR_NULL.test(v) || YAML11_INT.test(v) || YAML11_FLOAT.test(v))) {
+    return 'yaml11-non-string';
+  }
+  return 'string';
+}
+
+export { isMap, isScalar, isSeq };

@@ -1,0 +1,571 @@
+// Reads one file's text into model objects (SPEC §2). The only module, with nodes.ts, that knows `yaml`.
+import { parseAllDocuments, type Document, type Node } from 'yaml';
+import { computeLineStarts } from '../model/positions';
+import type {
+  Backend,
+  Container,
+  ContainerPort,
+  FileProblem,
+  IpBlock,
+  K8sObject,
+  Kustomization,
+  LabelEntry,
+  LabelSelector,
+  ObjectBase,
+  NetworkPolicy,
+  ParsedFile,
+  PolicyPeer,
+  PolicyPort,
+  PolicyRule,
+  Protocol,
+  SelectorExpression,
+  ServicePort,
+  Span,
+  WorkloadKind,
+} from '../model/types';
+import { WORKLOAD_KINDS } from '../model/types';
+import {
+  asMap,
+  asSeqItems,
+  get,
+  getIntOrString,
+  getNumber,
+  getPath,
+  getString,
+  isMap,
+  pairOf,
+  scalarKind,
+  scalarOf,
+  scalarText,
+  spanOf,
+  type NodeContext,
+} from './nodes';
+
+export interface ParseOptions {
+  /** The file sits under `templates/` beside a `Chart.yaml`. */
+  helmTemplate?: boolean;
+  defaultNamespace?: string;
+}
+
+const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+const K8S_HEADER = /^(?:apiVersion|kind)[ \t]*:|^\s*\{?\s*"(?:apiVersion|kind)"\s*:/m;
+const DIRECTIVE = /#[ \t]*k8s-netmap-disable-next-line(?:[ \t]+([A-Za-z0-9-]+(?:[ \t]*,[ \t]*[A-Za-z0-9-]+)*))?[ \t]*\r?$/gm;
+
+function basename(uri: string): string {
+  const i = uri.lastIndexOf('/');
+  return i === -1 ? uri : uri.slice(i + 1);
+}
+
+function firstLineSpan(text: string): Span {
+  const nl = text.indexOf('\n');
+  let end = nl === -1 ? text.length : nl;
+  if (end > 0 && text.charCodeAt(end - 1) === 13) end--;
+  return { start: 0, end };
+}
+
+function parseSuppressions(text: string, lineStarts: number[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  if (!text.includes('k8s-netmap-disable-next-line')) return out;
+  DIRECTIVE.lastIndex = 0;
+  for (let m = DIRECTIVE.exec(text); m; m = DIRECTIVE.exec(text)) {
+    // Binary search is overkill here: directives are rare.
+    let line = 0;
+    while (line + 1 < lineStarts.length && lineStarts[line + 1]! <= m.index) line++;
+    const codes = m[1] ? m[1].split(',').map((c) => c.trim()) : [];
+    out.set(line + 1, codes);
+  }
+  return out;
+}
+
+/** Parses a file. Never throws: whatever cannot be read becomes a problem or is ignored (SPEC §2). */
+export function parseFile(uri: string, rawText: string, options: ParseOptions = {}): ParsedFile {
+  const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
+  const lineStarts = computeLineStarts(text);
+  const result: ParsedFile = {
+    uri,
+    lineStarts,
+    objects: [],
+    problems: [],
+    suppressions: parseSuppressions(text, lineStarts),
+    looksLikeKubernetes: K8S_HEADER.test(text),
+  };
+  if (options.helmTemplate) {
+    result.problems.push(helmNote(text));
+    return result;
+  }
+  let docs: Document.Parsed[];
+  try {
+    const parsed = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+    docs = Array.isArray(parsed) ? parsed : [];
+  } catch (error) {
+    if (result.looksLikeKubernetes) {
+      result.problems.push({ code: 'yaml-syntax', severity: 'error', message: `YAML could not be read: ${String(error)}`, span: firstLineSpan(text) });
+    }
+    return result;
+  }
+  const hasErrors = docs.some((d) => d.errors.length > 0);
+  if (hasErrors && text.includes('{{')) {
+    result.problems.push(helmNote(text));
+    return result;
+  }
+  const isKustomization = KUSTOMIZATION_NAMES.has(basename(uri));
+  const defaultNamespace = options.defaultNamespace ?? 'default';
+  docs.forEach((doc, docIndex) => {
+    if (doc.errors.length > 0) {
+      if (result.looksLikeKubernetes) {
+        for (const err of doc.errors) {
+          const [start, end] = err.pos;
+          result.problems.push({
+            code: 'yaml-syntax',
+            severity: 'error',
+            message: err.message.split('\n')[0] ?? err.message,
+            span: { start, end: Math.max(end, start + 1) > text.length ? Math.max(start, text.length) : Math.max(end, start + 1) },
+          });
+        }
+      }
+      // A broken document yields no objects: half-read objects would produce misleading links.
+      return;
+    }
+    const ctx: NodeContext = { doc, text, aliasCache: {} };
+    const root = doc.contents;
+    if (!isMap(root)) return;
+    if (isKustomization) {
+      result.kustomization = readKustomization(ctx, root);
+      return;
+    }
+    readObjectOrList(ctx, root, uri, `${docIndex}`, defaultNamespace, result.objects);
+  });
+  return result;
+}
+
+function helmNote(text: string): FileProblem {
+  return {
+    code: 'helm-template-skipped',
+    severity: 'info',
+    message: 'Helm template: not read as manifests. Render it (`helm template`) and pipe it to `k8s-netmap check -` to analyse it.',
+    span: firstLineSpan(text),
+  };
+}
+
+function readKustomization(ctx: NodeContext, root: Node): Kustomization {
+  const resources: string[] = [];
+  for (const key of ['resources', 'bases', 'components']) {
+    for (const item of asSeqItems(ctx, get(ctx, root, key))) {
+      const s = scalarOf(ctx, item);
+      if (s && typeof s.value === 'string') resources.push(s.value);
+    }
+  }
+  const namespace = getString(ctx, root, 'namespace');
+  return namespace ? { namespace, resources } : { resources };
+}
+
+function readObjectOrList(ctx: NodeContext, root: Node, uri: string, id: string, defaultNamespace: string, out: K8sObject[]): void {
+  const apiVersion = getString(ctx, root, 'apiVersion');
+  const kind = getString(ctx, root, 'kind');
+  if (!apiVersion || !kind) return;
+  if (kind === 'List' || (kind.endsWith('List') && get(ctx, root, 'items'))) {
+    const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
+    asSeqItems(ctx, get(ctx, root, 'items')).forEach((item, i) => {
+      if (!isMap(item)) return;
+      const obj = readObject(ctx, item, uri, `${id}.${i}`, defaultNamespace, apiVersion, itemKind);
+      if (obj) out.push(obj);
+    });
+    return;
+  }
+  const obj = readObject(ctx, root, uri, id, defaultNamespace);
+  if (obj) out.push(obj);
+}
+
+function readObject(
+  ctx: NodeContext,
+  node: Node,
+  uri: string,
+  id: string,
+  defaultNamespace: string,
+  listApiVersion?: string,
+  listItemKind?: string,
+): K8sObject | undefined {
+  const apiVersion = getString(ctx, node, 'apiVersion') ?? listApiVersion;
+  const kind = getString(ctx, node, 'kind') ?? listItemKind;
+  if (!apiVersion || !kind) return undefined;
+  const span = spanOf(ctx, node)!;
+  const kindSpan = spanOf(ctx, get(ctx, node, 'kind')) ?? { start: span.start, end: span.start };
+  const metadata = get(ctx, node, 'metadata');
+  const nameNode = get(ctx, metadata, 'name');
+  const name = getString(ctx, metadata, 'name') ?? getString(ctx, metadata, 'generateName') ?? '';
+  const declaredNamespace = getString(ctx, metadata, 'namespace');
+  const base = {
+    id: `${uri}#${id}`,
+    uri,
+    apiVersion,
+    kind,
+    name,
+    namespace: declaredNamespace || defaultNamespace,
+    ...(declaredNamespace ? { declaredNamespace } : {}),
+    labels: readLabelMap(ctx, get(ctx, metadata, 'labels')),
+    span,
+    kindSpan,
+    nameSpan: spanOf(ctx, nameNode) ?? kindSpan,
+  };
+  const spec = get(ctx, node, 'spec');
+  if (WORKLOAD_KINDS.has(kind) && apiVersion !== 'metrics.k8s.io/v1beta1') {
+    return readWorkload(ctx, node, spec, kind as WorkloadKind, base, metadata);
+  }
+  switch (kind) {
+    case 'Service':
+      if (apiVersion !== 'v1') break;
+      return readService(ctx, spec, base);
+    case 'Ingress':
+      return { ...base, type: 'ingress', ...readIngress(ctx, spec) };
+    case 'HTTPRoute':
+    case 'GRPCRoute':
+      if (!apiVersion.startsWith('gateway.networking.k8s.io/')) break;
+      return readRoute(ctx, spec, base, kind);
+    case 'NetworkPolicy':
+      if (apiVersion !== 'networking.k8s.io/v1' && apiVersion !== 'extensions/v1beta1') break;
+      return readNetworkPolicy(ctx, spec, base);
+    case 'Namespace':
+      if (apiVersion !== 'v1') break;
+      return { ...base, type: 'namespace' };
+    case 'ReferenceGrant':
+      if (!apiVersion.startsWith('gateway.networking.k8s.io/')) break;
+      return {
+        ...base,
+        type: 'referencegrant',
+        from: asSeqItems(ctx, get(ctx, spec, 'from')).map((f) => ({
+          group: getString(ctx, f, 'group') ?? '',
+          kind: getString(ctx, f, 'kind') ?? '',
+          namespace: getString(ctx, f, 'namespace') ?? '',
+        })),
+        to: asSeqItems(ctx, get(ctx, spec, 'to')).map((t) => {
+          const toName = getString(ctx, t, 'name');
+          return { group: getString(ctx, t, 'group') ?? '', kind: getString(ctx, t, 'kind') ?? '', ...(toName ? { name: toName } : {}) };
+        }),
+      };
+  }
+  return { ...base, type: 'other' };
+}
+
+type Base = ObjectBase;
+
+export function readLabelMap(ctx: NodeContext, node: unknown): LabelEntry[] {
+  const map = asMap(ctx, node);
+  if (!map) return [];
+  const out: LabelEntry[] = [];
+  for (const pair of map.items) {
+    const k = scalarOf(ctx, pair.key);
+    const ks = spanOf(ctx, pair.key as Node);
+    if (!k || !ks) continue;
+    const v = scalarOf(ctx, pair.value);
+    const valueSpan = spanOf(ctx, (v ?? pair.value) as Node) ?? { start: ks.end, end: ks.end };
+    out.push({
+      key: scalarText(k),
+      value: v ? scalarText(v) : '',
+      keySpan: ks,
+      valueSpan,
+      valueKind: v ? scalarKind(v) : pair.value ? 'collection' : 'null',
+    });
+  }
+  return out;
+}
+
+function readSelector(ctx: NodeContext, node: unknown, plainMap: boolean): LabelSelector | undefined {
+  const map = asMap(ctx, node);
+  if (!map) return undefined;
+  const span = spanOf(ctx, map)!;
+  if (plainMap) return { matchLabels: readLabelMap(ctx, map), matchExpressions: [], span };
+  const expressions: SelectorExpression[] = [];
+  for (const expr of asSeqItems(ctx, get(ctx, map, 'matchExpressions'))) {
+    const keyNode = get(ctx, expr, 'key');
+    const opNode = get(ctx, expr, 'operator');
+    const exprSpan = spanOf(ctx, expr)!;
+    const valueNodes = asSeqItems(ctx, get(ctx, expr, 'values'));
+    expressions.push({
+      key: getString(ctx, expr, 'key') ?? '',
+      operator: getString(ctx, expr, 'operator') ?? '',
+      values: valueNodes.map((v) => {
+        const s = scalarOf(ctx, v);
+        return s ? scalarText(s) : '';
+      }),
+      keySpan: spanOf(ctx, keyNode) ?? exprSpan,
+      operatorSpan: spanOf(ctx, opNode) ?? exprSpan,
+      valueSpans: valueNodes.map((v) => spanOf(ctx, v) ?? exprSpan),
+      span: exprSpan,
+    });
+  }
+  return { matchLabels: readLabelMap(ctx, get(ctx, map, 'matchLabels')), matchExpressions: expressions, span };
+}
+
+function readProtocol(ctx: NodeContext, node: unknown): Protocol {
+  const p = getString(ctx, node, 'protocol');
+  return p === 'UDP' || p === 'SCTP' ? p : 'TCP';
+}
+
+function readContainers(ctx: NodeContext, podSpec: unknown): Container[] {
+  const out: Container[] = [];
+  for (const [key, init] of [['containers', false], ['initContainers', true]] as const) {
+    for (const c of asSeqItems(ctx, get(ctx, podSpec, key))) {
+      const ports: ContainerPort[] = [];
+      for (const p of asSeqItems(ctx, get(ctx, c, 'ports'))) {
+        const portNode = get(ctx, p, 'containerPort');
+        const num = getNumber(ctx, p, 'containerPort');
+        const nameNode = get(ctx, p, 'name');
+        const portName = getString(ctx, p, 'name');
+        const pSpan = spanOf(ctx, p)!;
+        ports.push({
+          ...(portName !== undefined ? { name: portName } : {}),
+          ...(nameNode ? { nameSpan: spanOf(ctx, nameNode)! } : {}),
+          containerPort: num ?? NaN,
+          portSpan: spanOf(ctx, portNode) ?? pSpan,
+          protocol: readProtocol(ctx, p),
+          span: pSpan,
+        });
+      }
+      const nameNode = get(ctx, c, 'name');
+      out.push({
+        name: getString(ctx, c, 'name') ?? '',
+        ...(nameNode ? { nameSpan: spanOf(ctx, nameNode)! } : {}),
+        init,
+        ports,
+      });
+    }
+  }
+  return out;
+}
+
+function readWorkload(ctx: NodeContext, node: Node, spec: Node | undefined, kind: WorkloadKind, base: Base, metadata: Node | undefined): K8sObject {
+  let template: Node | undefined;
+  let podSpec: Node | undefined;
+  let podMetadata: Node | undefined;
+  if (kind === 'Pod') {
+    podSpec = spec;
+    podMetadata = metadata;
+  } else {
+    template = kind === 'CronJob' ? getPath(ctx, spec, 'jobTemplate', 'spec', 'template') : get(ctx, spec, 'template');
+    podSpec = get(ctx, template, 'spec');
+    podMetadata = get(ctx, template, 'metadata');
+  }
+  const labelsNode = get(ctx, podMetadata, 'labels');
+  const serviceNameNode = kind === 'StatefulSet' ? scalarOf(ctx, get(ctx, spec, 'serviceName')) : undefined;
+  const selectorNode = kind === 'CronJob' ? getPath(ctx, spec, 'jobTemplate', 'spec', 'selector') : get(ctx, spec, 'selector');
+  const selector = kind === 'Pod' ? undefined : readSelector(ctx, selectorNode, kind === 'ReplicationController');
+  const replicas = getNumber(ctx, spec, 'replicas');
+  const ownerReferences = asSeqItems(ctx, get(ctx, metadata, 'ownerReferences')).map((o) => {
+    const ownerKind = getString(ctx, o, 'kind');
+    return { ...(ownerKind ? { kind: ownerKind } : {}), name: getString(ctx, o, 'name') ?? '' };
+  });
+  return {
+    ...base,
+    kind,
+    type: 'workload',
+    ...(replicas !== undefined ? { replicas } : {}),
+    ...(selector ? { selector } : {}),
+    podLabels: readLabelMap(ctx, labelsNode),
+    podLabelsSpan: spanOf(ctx, labelsNode ?? podMetadata ?? template ?? node)!,
+    containers: readContainers(ctx, podSpec),
+    ...(serviceNameNode && typeof serviceNameNode.value === 'string'
+      ? { serviceName: { value: serviceNameNode.value, span: spanOf(ctx, serviceNameNode)! } }
+      : {}),
+    ownerReferences,
+  };
+}
+
+function readService(ctx: NodeContext, spec: Node | undefined, base: Base): K8sObject {
+  const ports: ServicePort[] = [];
+  for (const p of asSeqItems(ctx, get(ctx, spec, 'ports'))) {
+    const pSpan = spanOf(ctx, p)!;
+    const portNode = get(ctx, p, 'port');
+    const port = getNumber(ctx, p, 'port') ?? NaN;
+    const target = getIntOrString(ctx, p, 'targetPort');
+    const nameNode = get(ctx, p, 'name');
+    const portName = getString(ctx, p, 'name');
+    const nodePort = getNumber(ctx, p, 'nodePort');
+    ports.push({
+      ...(portName !== undefined ? { name: portName } : {}),
+      ...(nameNode ? { nameSpan: spanOf(ctx, nameNode)! } : {}),
+      port,
+      portSpan: spanOf(ctx, portNode) ?? pSpan,
+      targetPort: target ? target.value : port,
+      ...(target ? { targetPortSpan: target.span } : {}),
+      protocol: readProtocol(ctx, p),
+      ...(nodePort !== undefined ? { nodePort } : {}),
+      span: pSpan,
+    });
+  }
+  const selector = readSelector(ctx, get(ctx, spec, 'selector'), true);
+  const externalName = getString(ctx, spec, 'externalName');
+  return {
+    ...base,
+    type: 'service',
+    serviceType: getString(ctx, spec, 'type') ?? 'ClusterIP',
+    headless: getString(ctx, spec, 'clusterIP') === 'None',
+    ...(externalName ? { externalName } : {}),
+    ...(selector ? { selector } : {}),
+    ports,
+  };
+}
+
+function readIngressBackend(ctx: NodeContext, backend: Node | undefined, extra: Partial<Backend>): Backend | undefined {
+  if (!backend) return undefined;
+  const bSpan = spanOf(ctx, backend)!;
+  const service = get(ctx, backend, 'service');
+  if (service) {
+    // networking.k8s.io/v1
+    const nameNode = get(ctx, service, 'name');
+    const portMap = get(ctx, service, 'port');
+    const num = scalarOf(ctx, get(ctx, portMap, 'number'));
+    const named = scalarOf(ctx, get(ctx, portMap, 'name'));
+    const portScalar = num ?? named;
+    return {
+      targetKind: 'Service',
+      serviceName: getString(ctx, service, 'name') ?? '',
+      serviceNameSpan: spanOf(ctx, nameNode) ?? bSpan,
+      ...(portScalar
+        ? { port: typeof portScalar.value === 'number' ? portScalar.value : scalarText(portScalar), portSpan: spanOf(ctx, portScalar)! }
+        : {}),
+      isDefault: false,
+      span: bSpan,
+      ...extra,
+    };
+  }
+  const nameNode = get(ctx, backend, 'serviceName');
+  if (nameNode) {
+    // extensions/v1beta1 and networking.k8s.io/v1beta1
+    const port = getIntOrString(ctx, backend, 'servicePort');
+    return {
+      targetKind: 'Service',
+      serviceName: getString(ctx, backend, 'serviceName') ?? '',
+      serviceNameSpan: spanOf(ctx, nameNode) ?? bSpan,
+      ...(port ? { port: port.value, portSpan: port.span } : {}),
+      isDefault: false,
+      span: bSpan,
+      ...extra,
+    };
+  }
+  return undefined; // `resource` backends are not Services
+}
+
+function readIngress(ctx: NodeContext, spec: Node | undefined): { ingressClassName?: string; backends: Backend[]; hosts: string[]; tlsHosts: string[] } {
+  const backends: Backend[] = [];
+  const hosts: string[] = [];
+  const defaultBackend = readIngressBackend(ctx, get(ctx, spec, 'defaultBackend') ?? get(ctx, spec, 'backend'), { isDefault: true });
+  if (defaultBackend) backends.push(defaultBackend);
+  for (const rule of asSeqItems(ctx, get(ctx, spec, 'rules'))) {
+    const host = getString(ctx, rule, 'host');
+    if (host) hosts.push(host);
+    for (const path of asSeqItems(ctx, getPath(ctx, rule, 'http', 'paths'))) {
+      const p = getString(ctx, path, 'path');
+      const b = readIngressBackend(ctx, get(ctx, path, 'backend'), { ...(host ? { host } : {}), ...(p ? { path: p } : {}) });
+      if (b) backends.push(b);
+    }
+  }
+  const tlsHosts: string[] = [];
+  for (const tls of asSeqItems(ctx, get(ctx, spec, 'tls'))) {
+    for (const h of asSeqItems(ctx, get(ctx, tls, 'hosts'))) {
+      const s = scalarOf(ctx, h);
+      if (s && typeof s.value === 'string') tlsHosts.push(s.value);
+    }
+  }
+  const ingressClassName = getString(ctx, spec, 'ingressClassName');
+  return { ...(ingressClassName ? { ingressClassName } : {}), backends, hosts, tlsHosts };
+}
+
+function readRoute(ctx: NodeContext, spec: Node | undefined, base: Base, kind: 'HTTPRoute' | 'GRPCRoute'): K8sObject {
+  const hostnames: string[] = [];
+  for (const h of asSeqItems(ctx, get(ctx, spec, 'hostnames'))) {
+    const s = scalarOf(ctx, h);
+    if (s && typeof s.value === 'string') hostnames.push(s.value);
+  }
+  const backends: Backend[] = [];
+  for (const rule of asSeqItems(ctx, get(ctx, spec, 'rules'))) {
+    const firstMatch = asSeqItems(ctx, get(ctx, rule, 'matches'))[0];
+    const path = getString(ctx, get(ctx, firstMatch, 'path'), 'value');
+    for (const ref of asSeqItems(ctx, get(ctx, rule, 'backendRefs'))) {
+      const nameNode = get(ctx, ref, 'name');
+      const nsNode = scalarOf(ctx, get(ctx, ref, 'namespace'));
+      const port = getIntOrString(ctx, ref, 'port');
+      const group = getString(ctx, ref, 'group') ?? '';
+      const refKind = getString(ctx, ref, 'kind') ?? 'Service';
+      const rSpan = spanOf(ctx, ref)!;
+      backends.push({
+        targetKind: group === '' || group === 'core' ? refKind : `${refKind}.${group}`,
+        serviceName: getString(ctx, ref, 'name') ?? '',
+        serviceNameSpan: spanOf(ctx, nameNode) ?? rSpan,
+        ...(nsNode && typeof nsNode.value === 'string' ? { explicitNamespace: { value: nsNode.value, span: spanOf(ctx, nsNode)! } } : {}),
+        ...(port ? { port: port.value, portSpan: port.span } : {}),
+        ...(hostnames[0] ? { host: hostnames[0] } : {}),
+        ...(path ? { path } : {}),
+        isDefault: false,
+        span: rSpan,
+      });
+    }
+  }
+  return { ...base, kind, type: 'route', hostnames, backends };
+}
+
+function readPolicyPorts(ctx: NodeContext, rule: Node): PolicyPort[] | undefined {
+  const items = asSeqItems(ctx, get(ctx, rule, 'ports'));
+  if (items.length === 0) return undefined;
+  return items.map((p) => {
+    const port = getIntOrString(ctx, p, 'port');
+    const endPort = getNumber(ctx, p, 'endPort');
+    return {
+      protocol: readProtocol(ctx, p),
+      ...(port ? { port: port.value, portSpan: port.span } : {}),
+      ...(endPort !== undefined ? { endPort } : {}),
+      span: spanOf(ctx, p)!,
+    };
+  });
+}
+
+function readIpBlock(ctx: NodeContext, node: Node | undefined): IpBlock | undefined {
+  if (!node) return undefined;
+  const except: string[] = [];
+  for (const e of asSeqItems(ctx, get(ctx, node, 'except'))) {
+    const s = scalarOf(ctx, e);
+    if (s) except.push(scalarText(s));
+  }
+  return { cidr: getString(ctx, node, 'cidr') ?? '', except, span: spanOf(ctx, node)! };
+}
+
+function readPolicyRules(ctx: NodeContext, spec: Node | undefined, direction: 'ingress' | 'egress'): PolicyRule[] {
+  const peersKey = direction === 'ingress' ? 'from' : 'to';
+  return asSeqItems(ctx, get(ctx, spec, direction)).map((rule) => {
+    const peerNodes = asSeqItems(ctx, get(ctx, rule, peersKey));
+    const peers: PolicyPeer[] = peerNodes.map((peer) => {
+      const podSelector = readSelector(ctx, get(ctx, peer, 'podSelector'), false);
+      const namespaceSelector = readSelector(ctx, get(ctx, peer, 'namespaceSelector'), false);
+      const ipBlock = readIpBlock(ctx, get(ctx, peer, 'ipBlock'));
+      return {
+        ...(podSelector ? { podSelector } : {}),
+        ...(namespaceSelector ? { namespaceSelector } : {}),
+        ...(ipBlock ? { ipBlock } : {}),
+        span: spanOf(ctx, peer)!,
+      };
+    });
+    const ports = readPolicyPorts(ctx, rule);
+    return {
+      ...(peers.length > 0 ? { peers } : {}),
+      ...(ports ? { ports } : {}),
+      span: spanOf(ctx, rule)!,
+    };
+  });
+}
+
+function readNetworkPolicy(ctx: NodeContext, spec: Node | undefined, base: Base): NetworkPolicy {
+  const podSelectorNode = get(ctx, spec, 'podSelector');
+  const podSelector = readSelector(ctx, podSelectorNode, false) ?? {
+    matchLabels: [],
+    matchExpressions: [],
+    span: spanOf(ctx, spec) ?? base.nameSpan,
+  };
+  const ingress = readPolicyRules(ctx, spec, 'ingress');
+  const egress = readPolicyRules(ctx, spec, 'egress');
+  const written = asSeqItems(ctx, get(ctx, spec, 'policyTypes'))
+    .map((n) => scalarOf(ctx, n)?.value)
+    .filter((v): v is 'Ingress' | 'Egress' => v === 'Ingress' || v === 'Egress');
+  // The API server's defaulting: Ingress always, Egress only when egress rules exist.
+  const policyTypes: Array<'Ingress' | 'Egress'> =
+    pairOf(ctx, spec, 'policyTypes') !== undefined ? written : egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
+  return { ...base, type: 'networkpolicy', podSelector, policyTypes, ingress, egress };
+}
