@@ -1,0 +1,170 @@
+// One NetworkPolicy compiled against the current pod classes: which classes it selects, and per
+// rule which classes and addresses it admits and on which ports. A compiled policy is cached by
+// the policy's content; the engine recompiles only policies whose content changed, and patches
+// the class sets of the others when classes come and go.
+
+import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, Protocol } from '../../model/types';
+import { ConnSet } from './connset';
+import { ipBlockIntervals, unionIp, type IpIntervals } from './ip';
+import type { PortDecl } from './peers';
+import { selectorFingerprint, selectorMatches } from './selectors';
+
+/** What the compiler needs to know of a pod class. */
+export interface ClassView {
+  id: number;
+  namespace: string;
+  labels: Record<string, string>;
+  nsLabels: Record<string, string>;
+  ports: PortDecl[];
+  portsKey: string;
+}
+
+export interface CompiledPorts {
+  /** Numeric ports and whole protocols. */
+  fixed: ConnSet;
+  /** Named ports, resolved against each destination pod's container ports (name and protocol). */
+  named: Array<{ name: string; protocol: Protocol }>;
+  /** Resolution per destination ports key, when there are named ports. */
+  cache: Map<string, ConnSet>;
+}
+
+export interface CompiledRule {
+  rule: PolicyRule;
+  index: number;
+  /** No `from`/`to`: every pod and every address. */
+  allPeers: boolean;
+  /** In-cluster classes the rule's peers select (empty when allPeers). */
+  classes: Set<number>;
+  /** Addresses of the rule's ipBlocks (all addresses when allPeers). */
+  ips: IpIntervals;
+  ports: CompiledPorts;
+}
+
+export interface CompiledPolicy {
+  policy: NetworkPolicy;
+  fingerprint: string;
+  /** Bumped whenever a class set below changes, so rows built from it know they are stale. */
+  generation: number;
+  selected: Set<number>;
+  /** Undefined when the policy does not isolate that direction. */
+  ingress?: CompiledRule[];
+  egress?: CompiledRule[];
+}
+
+/** Content of a policy that decides its meaning (spans left out): equal texts mean equal policies. */
+export function policyFingerprint(p: NetworkPolicy): string {
+  const rule = (r: PolicyRule): unknown => [
+    r.peers === undefined ? null : r.peers.map(peerFp),
+    r.ports === undefined ? null : r.ports.map((x) => [x.protocol, x.port ?? null, x.endPort ?? null]),
+  ];
+  return JSON.stringify([
+    p.namespace,
+    selectorFingerprint(p.podSelector),
+    [...p.policyTypes].sort(),
+    p.ingress.map(rule),
+    p.egress.map(rule),
+  ]);
+}
+
+function peerFp(peer: PolicyPeer): unknown {
+  return [
+    peer.podSelector ? selectorFingerprint(peer.podSelector) : null,
+    peer.namespaceSelector ? selectorFingerprint(peer.namespaceSelector) : null,
+    peer.ipBlock ? [peer.ipBlock.cidr, [...peer.ipBlock.except].sort()] : null,
+  ];
+}
+
+export function compilePolicy(p: NetworkPolicy, classes: Iterable<ClassView>): CompiledPolicy {
+  const compiled: CompiledPolicy = {
+    policy: p,
+    fingerprint: policyFingerprint(p),
+    generation: 0,
+    selected: new Set(),
+    ingress: p.policyTypes.includes('Ingress') ? p.ingress.map((r, i) => compileRule(r, i)) : undefined,
+    egress: p.policyTypes.includes('Egress') ? p.egress.map((r, i) => compileRule(r, i)) : undefined,
+  };
+  for (const c of classes) addClass(compiled, c);
+  return compiled;
+}
+
+function compileRule(rule: PolicyRule, index: number): CompiledRule {
+  let ips: IpIntervals = [];
+  if (rule.peers === undefined) ips = [0, 0xffffffff];
+  else for (const peer of rule.peers) if (peer.ipBlock) ips = unionIp(ips, ipBlockIntervals(peer.ipBlock));
+  return { rule, index, allPeers: rule.peers === undefined, classes: new Set(), ips, ports: compilePorts(rule.ports) };
+}
+
+export function compilePorts(ports: PolicyPort[] | undefined): CompiledPorts {
+  if (ports === undefined) return { fixed: ConnSet.ALL, named: [], cache: new Map() };
+  let fixed = ConnSet.EMPTY;
+  const named: CompiledPorts['named'] = [];
+  for (const pp of ports) {
+    if (pp.port === undefined) fixed = fixed.union(ConnSet.allOf(pp.protocol));
+    else if (typeof pp.port === 'number') {
+      // endPort below port is rejected by the API server; read it as the single port.
+      const end = pp.endPort !== undefined && pp.endPort >= pp.port ? pp.endPort : pp.port;
+      fixed = fixed.union(ConnSet.range(pp.protocol, pp.port, end));
+    } else named.push({ name: pp.port, protocol: pp.protocol });
+  }
+  return { fixed, named, cache: new Map() };
+}
+
+/** The rule's ports toward a pod with these container ports. */
+export function resolvePorts(ports: CompiledPorts, dst: { ports: PortDecl[]; portsKey: string } | undefined): ConnSet {
+  if (ports.named.length === 0) return ports.fixed;
+  if (!dst) return ports.fixed; // an address outside the cluster has no named ports
+  let r = ports.cache.get(dst.portsKey);
+  if (!r) {
+    r = ports.fixed;
+    for (const n of ports.named) {
+      for (const d of dst.ports) if (d.name === n.name && d.protocol === n.protocol) r = r.union(ConnSet.range(d.protocol, d.port, d.port));
+    }
+    ports.cache.set(dst.portsKey, r);
+  }
+  return r;
+}
+
+function peerSelectsClass(peer: PolicyPeer, policyNamespace: string, c: ClassView): boolean {
+  if (!peer.podSelector && !peer.namespaceSelector) return false; // ipBlock only (or an empty peer the API rejects)
+  if (peer.namespaceSelector) {
+    if (!selectorMatches(peer.namespaceSelector, c.nsLabels)) return false;
+  } else if (c.namespace !== policyNamespace) return false; // a podSelector alone looks in the policy's namespace
+  return !peer.podSelector || selectorMatches(peer.podSelector, c.labels);
+}
+
+function ruleSelectsClass(r: CompiledRule, ns: string, c: ClassView): boolean {
+  if (r.allPeers) return false; // handled as "every peer" without listing classes
+  for (const peer of r.rule.peers ?? []) if (peerSelectsClass(peer, ns, c)) return true;
+  return false;
+}
+
+/** Adds a new class to the policy's sets; returns whether anything changed. */
+export function addClass(cp: CompiledPolicy, c: ClassView): boolean {
+  const ns = cp.policy.namespace;
+  let changed = false;
+  if (c.namespace === ns && selectorMatches(cp.policy.podSelector, c.labels)) {
+    cp.selected.add(c.id);
+    changed = true;
+  }
+  for (const rules of [cp.ingress, cp.egress]) {
+    if (!rules) continue;
+    for (const r of rules) {
+      if (ruleSelectsClass(r, ns, c)) {
+        r.classes.add(c.id);
+        changed = true;
+      }
+    }
+  }
+  if (changed) cp.generation++;
+  return changed;
+}
+
+export function removeClass(cp: CompiledPolicy, id: number): boolean {
+  let changed = cp.selected.delete(id);
+  for (const rules of [cp.ingress, cp.egress]) {
+    if (!rules) continue;
+    for (const r of rules) if (r.classes.delete(id)) changed = true;
+  }
+  if (changed) cp.generation++;
+  return changed;
+}

@@ -1,0 +1,79 @@
+// Kubernetes label selectors: matching, and the API server's validity rules for keys, values and
+// operators (so that callers can tell "selects nothing" from "would be rejected").
+
+import type { LabelEntry, LabelSelector, SelectorExpression } from '../../model/types';
+
+export function labelsOf(entries: LabelEntry[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of entries) out[e.key] = e.value;
+  return out;
+}
+
+/**
+ * Whether a selector matches a label set: every `matchLabels` entry and every expression must hold;
+ * the empty selector matches everything. An expression the API server would reject (unknown
+ * operator, `In`/`NotIn` without values, `Exists`/`DoesNotExist` with values) matches nothing,
+ * so a broken selector never widens what a policy allows or isolates.
+ */
+export function selectorMatches(sel: LabelSelector, labels: Record<string, string>): boolean {
+  for (const e of sel.matchLabels) {
+    if (!Object.prototype.hasOwnProperty.call(labels, e.key) || labels[e.key] !== e.value) return false;
+  }
+  for (const x of sel.matchExpressions) {
+    if (!expressionMatches(x, labels)) return false;
+  }
+  return true;
+}
+
+export function expressionMatches(x: SelectorExpression, labels: Record<string, string>): boolean {
+  const has = Object.prototype.hasOwnProperty.call(labels, x.key);
+  switch (x.operator) {
+    case 'In':
+      return x.values.length > 0 && has && x.values.includes(labels[x.key]);
+    case 'NotIn':
+      return x.values.length > 0 && (!has || !x.values.includes(labels[x.key]));
+    case 'Exists':
+      return x.values.length === 0 && has;
+    case 'DoesNotExist':
+      return x.values.length === 0 && !has;
+    default:
+      return false;
+  }
+}
+
+export function isEmptySelector(sel: LabelSelector): boolean {
+  return sel.matchLabels.length === 0 && sel.matchExpressions.length === 0;
+}
+
+/** Label keys a selector looks at. */
+export function selectorKeys(sel: LabelSelector): string[] {
+  return [...sel.matchLabels.map((e) => e.key), ...sel.matchExpressions.map((x) => x.key)];
+}
+
+/** A canonical text of a selector's meaning (order-independent), for caching by content. */
+export function selectorFingerprint(sel: LabelSelector): string {
+  const ml = sel.matchLabels.map((e) => `${e.key}=${e.value}`).sort();
+  const mx = sel.matchExpressions.map((x) => `${x.key} ${x.operator} ${[...x.values].sort().join(',')}`).sort();
+  return JSON.stringify([ml, mx]);
+}
+
+const NAME_RE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
+const DNS_SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** `[prefix/]name`: prefix a DNS subdomain of at most 253 characters, name at most 63 alphanumerics, `-`, `_`, `.`. */
+export function isValidLabelKey(key: string): boolean {
+  const slash = key.indexOf('/');
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (slash >= 0) {
+    const prefix = key.slice(0, slash);
+    if (prefix.length === 0 || prefix.length > 253 || !DNS_SUBDOMAIN_RE.test(prefix)) return false;
+  }
+  return name.length > 0 && name.length <= 63 && NAME_RE.test(name);
+}
+
+/** Empty, or at most 63 alphanumerics, `-`, `_`, `.`, beginning and ending with an alphanumeric. */
+export function isValidLabelValue(value: string): boolean {
+  return value === '' || (value.length <= 63 && NAME_RE.test(value));
+}
+
+export const SELECTOR_OPERATORS: ReadonlySet<string> = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
