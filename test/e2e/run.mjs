@@ -1,0 +1,171 @@
+#!/usr/bin/env node
+// The real-VS-Code tier of `npm test`:
+//   1. set-up (cached): code-server, Node 24, Chromium, playwright-core — see setup.mjs;
+//   2. `npm run package` builds dist/ and dist/k8s-netmap.vsix;
+//   3. extension-host tier: @vscode/test-electron's runTests() with the mocha suite in suite/,
+//      against VSCODE_EXECUTABLE_PATH or, when unset, launcher.mjs (VS Code server + Chromium);
+//   4. UI tier: the VSIX installed into code-server, the workbench driven with playwright-core.
+// Prints `N passed, N failed` last and exits non-zero on any failure. Screenshots: test-results/e2e/.
+// Options: --only=host|ui, --no-package (use the existing VSIX and dist/).
+// Development overrides: K8S_NETMAP_E2E_EXTENSION (extension folder, default the repo),
+// K8S_NETMAP_E2E_EXAMPLES (workspace copied for the tests, default examples/),
+// K8S_NETMAP_E2E_VSIX (VSIX for the UI tier, default dist/k8s-netmap.vsix).
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setup, SetupError } from './setup.mjs';
+
+const E2E_DIR = dirname(fileURLToPath(import.meta.url));
+const REPO = resolve(E2E_DIR, '..', '..');
+const OUT = join(E2E_DIR, 'out');
+const RESULTS = join(REPO, 'test-results', 'e2e');
+const LAUNCHER = join(E2E_DIR, 'launcher.mjs');
+const rootRequire = createRequire(join(REPO, 'package.json'));
+
+const args = process.argv.slice(2);
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const doPackage = !args.includes('--no-package');
+const extensionDir = resolve(process.env.K8S_NETMAP_E2E_EXTENSION || REPO);
+const examplesDir = resolve(process.env.K8S_NETMAP_E2E_EXAMPLES || join(REPO, 'examples'));
+const vsixPath = resolve(process.env.K8S_NETMAP_E2E_VSIX || join(REPO, 'dist', 'k8s-netmap.vsix'));
+
+const tally = { passed: 0, failed: 0, problems: [] };
+function fail(what, why) {
+  tally.failed++;
+  tally.problems.push(`${what}: ${why}`);
+  process.stdout.write(`\n[e2e] FAILED ${what}: ${why}\n`);
+}
+function say(msg) {
+  process.stdout.write(`[e2e] ${msg}\n`);
+}
+const secs = (t0) => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+
+/** Bundles suite/*.ts into out/suite/ (vscode and mocha stay external: the host provides vscode,
+ *  and mocha is the repo's devDependency, found from out/ by walking up). */
+async function buildSuite() {
+  const esbuild = rootRequire('esbuild');
+  rmSync(OUT, { recursive: true, force: true });
+  const suiteDir = join(E2E_DIR, 'suite');
+  const entryPoints = readdirSync(suiteDir).filter((f) => f === 'index.ts' || f.endsWith('.test.ts')).map((f) => join(suiteDir, f));
+  await esbuild.build({
+    entryPoints, outdir: join(OUT, 'suite'), bundle: true, platform: 'node', format: 'cjs', target: 'node20',
+    external: ['vscode', 'mocha'], sourcemap: 'inline', logLevel: 'warning',
+  });
+  return join(OUT, 'suite', 'index.js');
+}
+
+function workspaceCopy() {
+  if (!existsSync(examplesDir)) throw new Error(`no example workspace at ${examplesDir}`);
+  const dir = mkdtempSync(join(tmpdir(), 'k8s-netmap-e2e-ws-'));
+  const ws = join(dir, 'examples');
+  cpSync(examplesDir, ws, { recursive: true });
+  return { ws, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function packageVsix() {
+  if (!doPackage || process.env.K8S_NETMAP_E2E_VSIX) return;
+  const t0 = Date.now();
+  say('npm run package');
+  const r = spawnSync('npm', ['run', 'package', '--silent'], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error(`\`npm run package\` exited with ${r.status ?? r.signal}`);
+  if (!existsSync(vsixPath)) throw new Error(`\`npm run package\` did not write ${vsixPath}`);
+  say(`packaged in ${secs(t0)}`);
+}
+
+async function hostTier() {
+  const t0 = Date.now();
+  const { runTests } = rootRequire('@vscode/test-electron');
+  const testsPath = await buildSuite();
+  const resultFile = join(mkdtempSync(join(tmpdir(), 'k8s-netmap-e2e-result-')), 'result.json');
+  const { ws, dispose } = workspaceCopy();
+  const executable = process.env.VSCODE_EXECUTABLE_PATH || LAUNCHER;
+  say(`extension-host tier: ${executable === LAUNCHER ? 'launcher.mjs (VS Code server in code-server + Chromium)' : executable}`);
+  try {
+    await runTests({
+      vscodeExecutablePath: executable,
+      extensionDevelopmentPath: extensionDir,
+      extensionTestsPath: testsPath,
+      launchArgs: [ws, '--disable-extensions'],
+      extensionTestsEnv: { K8S_NETMAP_E2E_RESULT_FILE: resultFile, K8S_NETMAP_E2E_RESULTS: RESULTS },
+    });
+  } catch (e) {
+    // A non-zero exit; the counts below say which tests failed.
+    if (!existsSync(resultFile)) fail('extension-host tier', `VS Code exited without running the suite (${e.message})`);
+  } finally {
+    dispose();
+  }
+  if (existsSync(resultFile)) {
+    const r = JSON.parse(readFileSync(resultFile, 'utf8'));
+    tally.passed += r.passes;
+    tally.failed += r.failures;
+    for (const f of r.failed) tally.problems.push(`extension host: ${f.title}: ${f.error.split('\n')[0]}`);
+    rmSync(dirname(resultFile), { recursive: true, force: true });
+  }
+  say(`extension-host tier done in ${secs(t0)}`);
+}
+
+async function uiTier() {
+  const t0 = Date.now();
+  if (!existsSync(vsixPath)) throw new Error(`no VSIX at ${vsixPath} (\`npm run package\` writes it)`);
+  const Mocha = rootRequire('mocha');
+  process.env.K8S_NETMAP_E2E_VSIX_PATH = vsixPath;
+  process.env.K8S_NETMAP_E2E_EXAMPLES_DIR = examplesDir;
+  process.env.K8S_NETMAP_E2E_RESULTS_DIR = RESULTS;
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
+  const uiDir = join(E2E_DIR, 'ui');
+  for (const f of readdirSync(uiDir).filter((n) => n.endsWith('.test.mjs')).sort()) mocha.addFile(join(uiDir, f));
+  await mocha.loadFilesAsync();
+  const stats = await new Promise((done) => {
+    const runner = mocha.run(() => done(runner.stats));
+    runner.on('fail', (test, err) => tally.problems.push(`UI: ${test.fullTitle()}: ${String(err?.message ?? err).split('\n')[0]}`));
+  });
+  tally.passed += stats.passes;
+  tally.failed += stats.failures;
+  say(`UI tier done in ${secs(t0)}`);
+}
+
+async function main() {
+  const t0 = Date.now();
+  mkdirSync(RESULTS, { recursive: true });
+  for (const f of readdirSync(RESULTS)) rmSync(join(RESULTS, f), { recursive: true, force: true });
+  try {
+    setup();
+  } catch (e) {
+    fail('set-up', e instanceof SetupError ? e.message : e.stack);
+    return;
+  }
+  let packaged = true;
+  try {
+    packageVsix();
+  } catch (e) {
+    packaged = false;
+    fail('packaging', e.message);
+  }
+  if (!only || only === 'host') {
+    try {
+      await hostTier();
+    } catch (e) {
+      fail('extension-host tier', e.stack);
+    }
+  }
+  if (!only || only === 'ui') {
+    if (!packaged) fail('UI tier', 'skipped: there is no fresh VSIX to install');
+    else {
+      try {
+        await uiTier();
+      } catch (e) {
+        fail('UI tier', e.stack);
+      }
+    }
+  }
+  say(`real-VS-Code tier took ${secs(t0)}; screenshots in ${RESULTS}`);
+}
+
+main().finally(() => {
+  if (tally.problems.length) process.stdout.write(`\nFailures:\n${tally.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+  process.stdout.write(`\n${tally.passed} passed, ${tally.failed} failed\n`);
+  process.exit(tally.failed > 0 || tally.passed === 0 ? 1 : 0);
+});

@@ -1,0 +1,95 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import targets from '../targets.json';
+import { activate, codeOf, EXTENSION_ID, hoverText, openAt, ours, SOURCE, until, waitForDiagnostics, workspaceFile } from './helpers';
+import { locate } from '../lib/locate.mjs';
+
+describe('k8s-netmap in a real VS Code extension host', function () {
+  this.timeout(60_000);
+
+  before(async function () {
+    await activate();
+  });
+
+  after(async function () {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('activates and registers its commands', async function () {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext?.isActive, `${EXTENSION_ID} is not active`);
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of ['k8sNetmap.showDiagram', 'k8sNetmap.restartServer']) {
+      assert.ok(commands.includes(id), `command ${id} is not registered`);
+    }
+  });
+
+  it(`reports ${targets.brokenService.code} on ${targets.brokenService.file}, on the selector`, async function () {
+    const t = targets.brokenService;
+    const { doc, pos } = await openAt(t.file, t.selector);
+    await vscode.window.showTextDocument(doc);
+    const ds = await waitForDiagnostics(doc.uri, (all) => all.some((d) => codeOf(d) === t.code));
+    const hits = ds.filter((d) => codeOf(d) === t.code);
+    assert.equal(hits.length, 1, `expected one ${t.code}, got ${hits.length}`);
+    const d = hits[0];
+    assert.equal(d.source, SOURCE);
+    assert.ok(d.range.contains(pos), `range ${JSON.stringify(d.range)} does not cover the selector at ${pos.line + 1}:${pos.character + 1}`);
+    assert.ok(d.range.start.line > 0, 'the range must not be line 1 / the whole document');
+    const code = d.code;
+    if (typeof code === 'object') {
+      assert.match(code.target.toString(), new RegExp(`docs/rules/${t.code}\\.md`), 'codeDescription.href must point at the rule page');
+    } else {
+      assert.fail(`diagnostic has no codeDescription.href (code is ${JSON.stringify(code)})`);
+    }
+  });
+
+  it(`hover on the selector in ${targets.hover.file} names the selected workloads`, async function () {
+    const t = targets.hover;
+    const { doc, pos } = await openAt(t.file, t.selector);
+    await vscode.window.showTextDocument(doc);
+    const text = await until('a k8s-netmap hover on the Service selector', async () => {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, pos);
+      const s = hoverText(hovers ?? []);
+      return t.expect.every((w) => s.includes(w)) ? s : undefined;
+    });
+    for (const w of t.expect) assert.ok(text.includes(w), `hover does not name ${w}:\n${text}`);
+  });
+
+  it(`go to definition from the Ingress backend in ${targets.definition.file} lands in ${targets.definition.targetFile}`, async function () {
+    const t = targets.definition;
+    const { doc, pos } = await openAt(t.file, t.backend);
+    await vscode.window.showTextDocument(doc);
+    const want = workspaceFile(t.targetFile);
+    const targetsFound = await until('a definition for the Ingress backend', async () => {
+      const locs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', doc.uri, pos);
+      const uris = (locs ?? []).map((l) => ('targetUri' in l ? l.targetUri : l.uri).toString());
+      return uris.length ? uris : undefined;
+    });
+    assert.ok(targetsFound.includes(want.toString()), `definition went to ${targetsFound.join(', ')}, not ${want}`);
+  });
+
+  it('runs k8sNetmap.showDiagram and opens a webview', async function () {
+    await vscode.commands.executeCommand('k8sNetmap.showDiagram');
+    const webviewTab = await until('a webview tab', async () => vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .find((tab) => tab.input instanceof vscode.TabInputWebview));
+    assert.ok(webviewTab, 'no webview tab after k8sNetmap.showDiagram');
+  });
+
+  it(`every diagnostic from ${SOURCE} has a stable code`, async function () {
+    const all = vscode.languages.getDiagnostics().flatMap(([uri]) => ours(uri));
+    assert.ok(all.length > 0, `no ${SOURCE} diagnostics anywhere in the workspace`);
+    for (const d of all) assert.ok(codeOf(d), `diagnostic without a code: ${d.message}`);
+  });
+});
+
+// Keeps the locate helper honest inside the bundle: a typo in targets.json fails here, loudly.
+describe('targets.json', function () {
+  it('finds every position it names', async function () {
+    for (const [file, spec] of [[targets.hover.file, targets.hover.selector], [targets.definition.file, targets.definition.backend],
+      [targets.labelEdit.file, targets.labelEdit.label], [targets.brokenService.file, targets.brokenService.selector]] as const) {
+      const text = (await vscode.workspace.openTextDocument(workspaceFile(file))).getText();
+      assert.doesNotThrow(() => locate(text, spec), `${file}`);
+    }
+  });
+});
