@@ -1,0 +1,68 @@
+// netpol-analyzer's reachability cases (../shared/conformance/netpol-analyzer): `k8s-netmap reach
+// cases/<case>` must print expected/<case>.txt exactly. Skipped, with the reason, where ../shared
+// is absent (a user's fresh clone); CI always has it.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { runReach } from '../../server/src/cli/reach';
+
+/** The repository root: the nearest folder above this file (or the working folder) with our package.json. */
+function repoRoot(): string | undefined {
+  for (const start of [__dirname, process.cwd()]) {
+    let dir = path.resolve(start);
+    for (;;) {
+      const pkg = path.join(dir, 'package.json');
+      if (fs.existsSync(pkg)) {
+        try {
+          if (JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'k8s-netmap') return dir;
+        } catch {
+          // not ours; keep looking
+        }
+      }
+      const up = path.dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+  }
+  return undefined;
+}
+
+interface Case {
+  case: string;
+  input: string;
+  expected: string;
+}
+
+const root = repoRoot();
+const suite = root ? path.resolve(root, '../shared/conformance/netpol-analyzer') : undefined;
+const casesFile = suite ? path.join(suite, 'cases.json') : undefined;
+const available = casesFile !== undefined && fs.existsSync(casesFile);
+
+describe('netpol-analyzer conformance (reach)', () => {
+  if (!available) {
+    const reason = `${suite ?? '../shared'} not found: conformance cases need it`;
+    it('conformance cases', (t) => {
+      console.log(`# skipped: ${reason}`);
+      t.skip(reason);
+    });
+    return;
+  }
+  const cases = JSON.parse(fs.readFileSync(casesFile!, 'utf8')) as Case[];
+  it('lists the 30 cases', () => assert.equal(cases.length, 30));
+  for (const c of cases) {
+    it(c.case, async () => {
+      let stdout = '';
+      let stderr = '';
+      const code = await runReach([c.input], {
+        stdout: (s) => (stdout += s),
+        stderr: (s) => (stderr += s),
+        cwd: suite!,
+        readStdin: async () => '',
+      });
+      assert.equal(code, 0, stderr);
+      const expected = fs.readFileSync(path.join(suite!, c.expected), 'utf8');
+      assert.equal(stdout, expected);
+    });
+  }
+});
