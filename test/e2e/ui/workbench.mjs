@@ -1,0 +1,153 @@
+// Small driver for the VS Code 1.139 workbench in code-server, built on the selectors of the
+// recipe (E2E-RECIPE.md step 6). Every wait is on a DOM state, never a fixed delay.
+import { mkdirSync } from 'node:fs';
+import { join, posix } from 'node:path';
+
+export class Workbench {
+  /** @param {import('playwright-core').Page} page @param {string} workspace @param {string} results */
+  constructor(page, workspace, results) {
+    this.page = page;
+    this.workspace = workspace;
+    this.results = results;
+    this.shots = 0;
+    mkdirSync(results, { recursive: true });
+  }
+
+  async shot(name) {
+    const file = join(this.results, `ui-${String(++this.shots).padStart(2, '0')}-${name.replace(/[^\w.-]+/g, '-')}.png`);
+    await this.page.screenshot({ path: file }).catch(() => {});
+    return file;
+  }
+
+  async ready() {
+    await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+  }
+
+  async quickInput(key, text) {
+    const widget = this.page.locator('.quick-input-widget');
+    await this.page.keyboard.press(key);
+    await widget.waitFor({ state: 'visible' });
+    await this.page.keyboard.insertText(text);
+    return widget;
+  }
+
+  /** Opens a workspace file through Quick Open and waits until it is the active editor. */
+  async openFile(relative) {
+    const widget = await this.quickInput('Control+P', relative);
+    const base = posix.basename(relative);
+    const dir = posix.dirname(relative);
+    // The first result must be the file itself (its label shows the name, its description the folder).
+    const row = widget.locator('.monaco-list-row').filter({ hasText: base }).first();
+    await row.waitFor();
+    await this.page.keyboard.press('Enter');
+    await widget.waitFor({ state: 'hidden' });
+    await this.waitActiveFile(relative);
+    return { base, dir };
+  }
+
+  /** Waits until the active editor shows `relative` (checked by the full path of the active tab). */
+  async waitActiveFile(relative, timeout = 15_000) {
+    const want = join(this.workspace, relative);
+    await this.page.waitForFunction((path) => {
+      const label = document.querySelector('.editor-group-container.active .tab.active .monaco-icon-label');
+      return !!label && (label.getAttribute('aria-label') ?? '').includes(path);
+    }, want, { timeout }).catch(async () => {
+      throw new Error(`the active editor is not ${relative} but ${await this.activeTabPath()}`);
+    });
+  }
+
+  async activeTabPath() {
+    return this.page.evaluate(() => document.querySelector('.editor-group-container.active .tab.active .monaco-icon-label')?.getAttribute('aria-label') ?? '(none)');
+  }
+
+  /** Puts the cursor at a 0-based position (as lib/locate.mjs returns) with Go to Line and checks the status bar. */
+  async gotoPosition(line, character) {
+    const widget = await this.quickInput('Control+G', `${line + 1}:${character + 1}`);
+    await this.page.keyboard.press('Enter');
+    await widget.waitFor({ state: 'hidden' });
+    await this.page.locator('#status\\.editor\\.selection').filter({ hasText: `Ln ${line + 1}, Col ${character + 1}` }).waitFor({ timeout: 5_000 });
+  }
+
+  /** Shows the hover at the cursor (Ctrl+K Ctrl+I) until its text has every word in `expect`. */
+  async hoverAtCursor(expect, timeout = 20_000) {
+    const hover = this.page.locator('.monaco-hover:visible .rendered-markdown');
+    const end = Date.now() + timeout;
+    let text = '';
+    for (;;) {
+      await this.page.keyboard.press('Control+K');
+      await this.page.keyboard.press('Control+I');
+      try {
+        await this.page.waitForFunction((words) => {
+          const t = [...document.querySelectorAll('.monaco-hover .rendered-markdown')].map((e) => e.textContent).join('\n');
+          return words.every((w) => t.includes(w));
+        }, expect, { timeout: Math.min(5_000, Math.max(500, end - Date.now())) });
+        return (await hover.allTextContents()).join('\n');
+      } catch {
+        text = (await hover.allTextContents().catch(() => [])).join('\n');
+        if (Date.now() > end) throw new Error(`the hover never named ${expect.join(', ')}; it showed: ${JSON.stringify(text)}`);
+        await this.page.keyboard.press('Escape');
+      }
+    }
+  }
+
+  async openProblems() {
+    const panel = this.page.locator('.markers-panel');
+    if (!(await panel.isVisible())) await this.page.keyboard.press('Control+Shift+M');
+    await panel.waitFor({ state: 'visible' });
+  }
+
+  /** The rows of the Problems panel, each marker with the workspace-relative file it belongs to. */
+  async problems() {
+    return this.page.locator('.markers-panel .monaco-list-row').evaluateAll((rows, root) => {
+      let file = '';
+      const out = [];
+      for (const r of rows) {
+        if (r.getAttribute('aria-level') === '1') {
+          const path = r.querySelector('.monaco-icon-label')?.getAttribute('aria-label') ?? '';
+          file = path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path;
+          continue;
+        }
+        const text = (sel) => r.querySelector(sel)?.textContent?.trim() ?? '';
+        out.push({ file, message: text('.marker-message'), source: text('.marker-source'), code: text('.marker-code'), where: text('.marker-line'),
+          severity: r.querySelector('.marker-icon')?.className.replace('marker-icon', '').trim() ?? '' });
+      }
+      return out;
+    }, this.workspace);
+  }
+
+  /** Waits until `accept(problems)` holds; returns the problems. */
+  async waitProblems(what, accept, timeout = 30_000) {
+    const end = Date.now() + timeout;
+    let last = [];
+    for (;;) {
+      last = await this.problems();
+      if (accept(last)) return last;
+      if (Date.now() > end) throw new Error(`timed out waiting for the Problems panel: ${what}; it lists ${JSON.stringify(last, null, 1)}`);
+      // Re-read when the panel's DOM changes (or after a second, whichever comes first).
+      await this.page.waitForFunction((before) => document.querySelector('.markers-panel')?.textContent !== before,
+        await this.page.evaluate(() => document.querySelector('.markers-panel')?.textContent ?? ''), { timeout: 1_000 }).catch(() => {});
+    }
+  }
+
+  /** Runs a command by its title through the command palette. */
+  async runCommand(title) {
+    const widget = await this.quickInput('F1', title);
+    await widget.locator('.monaco-list-row').filter({ hasText: title.replace(/^>/, '') }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+    await widget.waitFor({ state: 'hidden' });
+  }
+
+  /** Waits until the webview's content document (the inner `#active-frame`) contains every word. */
+  async webviewText(words, timeout = 30_000) {
+    let body = this.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('body');
+    for (const w of words) body = body.filter({ hasText: w });
+    try {
+      await body.waitFor({ timeout });
+    } catch {
+      const text = await this.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('body')
+        .textContent({ timeout: 1_000 }).catch(() => '(no webview content document)');
+      throw new Error(`the webview never showed all of ${words.join(', ')}; its text: ${JSON.stringify(text?.slice(0, 600))}`);
+    }
+    return body.textContent();
+  }
+}

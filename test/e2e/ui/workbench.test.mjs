@@ -1,0 +1,96 @@
+// UI tier: the packaged VSIX installed into code-server, used through the workbench as a person
+// would. Positions come from ../targets.json and are found by searching the example text.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { locate } from '../lib/locate.mjs';
+import { CodeServer } from './codeServer.mjs';
+import { Workbench } from './workbench.mjs';
+
+const targets = JSON.parse(readFileSync(new URL('../targets.json', import.meta.url), 'utf8'));
+const SOURCE = 'k8s-netmap';
+
+describe('k8s-netmap in code-server, through the UI', function () {
+  this.timeout(60_000);
+  /** @type {CodeServer} */ let cs;
+  /** @type {Workbench} */ let wb;
+
+  const textOf = (relative) => readFileSync(join(cs.workspace, relative), 'utf8');
+
+  before(async function () {
+    this.timeout(120_000);
+    cs = new CodeServer({ vsix: process.env.K8S_NETMAP_E2E_VSIX_PATH, examples: process.env.K8S_NETMAP_E2E_EXAMPLES_DIR });
+    await cs.start();
+    const page = await cs.openBrowser();
+    wb = new Workbench(page, cs.workspace, process.env.K8S_NETMAP_E2E_RESULTS_DIR);
+    await wb.ready();
+    await wb.shot('workbench-ready');
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && wb) await wb.shot(`FAILED-${this.currentTest.title}`);
+  });
+
+  after(async function () {
+    if (cs) await cs.stop();
+  });
+
+  it('lists k8s-netmap diagnostics in the Problems panel', async function () {
+    const t = targets.brokenService;
+    await wb.openProblems();
+    const rows = await wb.waitProblems(`${t.code} in ${t.file}`, (ps) => ps.some((p) => p.file === t.file && p.code === t.code));
+    await wb.shot('problems-panel');
+    const ours = rows.filter((p) => p.source === SOURCE);
+    assert.ok(ours.length > 0, 'no k8s-netmap rows');
+    const hit = ours.filter((p) => p.file === t.file && p.code === t.code);
+    assert.equal(hit.length, 1, `expected ${t.code} once in ${t.file}: ${JSON.stringify(hit)}`);
+    const at = locate(textOf(t.file), t.selector);
+    assert.match(hit[0].where, new RegExp(`Ln ${at.line + 1},`), `the ${t.code} row points at ${hit[0].where}, not the selector on line ${at.line + 1}`);
+  });
+
+  it('hover on a Service selector shows the selected workloads', async function () {
+    const t = targets.hover;
+    await wb.openFile(t.file);
+    const at = locate(textOf(t.file), t.selector);
+    await wb.gotoPosition(at.line, at.character);
+    const text = await wb.hoverAtCursor(t.expect);
+    await wb.shot('hover-service-selector');
+    for (const w of t.expect) assert.ok(text.includes(w), `hover lacks ${w}: ${text}`);
+    await wb.page.keyboard.press('Escape');
+  });
+
+  it('go to definition (F12) from an Ingress backend opens the Service', async function () {
+    const t = targets.definition;
+    await wb.openFile(t.file);
+    const at = locate(textOf(t.file), t.backend);
+    await wb.gotoPosition(at.line, at.character);
+    await wb.page.keyboard.press('F12');
+    await wb.waitActiveFile(t.targetFile);
+    await wb.shot('definition-landed');
+  });
+
+  it("editing a Deployment's labels makes a Service in another file select nothing, and reverting clears it", async function () {
+    const t = targets.labelEdit;
+    const hasIt = (ps) => ps.some((p) => p.file === t.dependentServiceFile && p.code === t.code);
+    await wb.openProblems();
+    const before = await wb.waitProblems('the first diagnostics', (ps) => ps.some((p) => p.source === SOURCE));
+    assert.ok(!hasIt(before), `${t.dependentServiceFile} already has ${t.code} before the edit`);
+    await wb.openFile(t.file);
+    const at = locate(textOf(t.file), t.label);
+    await wb.gotoPosition(at.line, at.character + at.length);
+    const suffix = '-e2e';
+    await wb.page.keyboard.insertText(suffix);
+    await wb.shot('label-edited');
+    await wb.waitProblems(`${t.code} on ${t.dependentServiceFile} after the edit`, hasIt);
+    await wb.shot('service-selects-nothing-appeared');
+    for (let i = 0; i < suffix.length; i++) await wb.page.keyboard.press('Backspace');
+    await wb.waitProblems(`${t.code} gone from ${t.dependentServiceFile} after reverting`, (ps) => !hasIt(ps));
+    await wb.shot('service-selects-nothing-cleared');
+  });
+
+  it('k8s-netmap: Show Network Diagram opens a webview with the node names', async function () {
+    await wb.runCommand('>k8s-netmap: Show Network Diagram');
+    await wb.webviewText(targets.diagram.expectNodes);
+    await wb.shot('diagram');
+  });
+});
