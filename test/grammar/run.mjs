@@ -4,9 +4,13 @@
 //   - canary: a deliberately wrong assertion must be reported as a failure, so a
 //     broken set-up (injection not loaded, assertions ignored) cannot pass silently;
 //   - the rule codes the grammar knows must be exactly the pages in docs/rules/.
+// When VS Code's own YAML grammar is on disk (the code-server that the e2e tier installs, or a
+// VS Code extensions folder named by K8S_NETMAP_VSCODE_YAML), every test file runs against it
+// too, so the injection is checked on the grammar users really have; otherwise those runs are
+// counted as skipped.
 // Usage: node test/grammar/run.mjs [--config grammars.json] [files...]
-// --config swaps the grammar set, e.g. to check the injection against another YAML grammar.
-// Exit code 0 when everything passed, 1 otherwise. Last line: "N passed, N failed".
+// --config swaps the base grammar set for the main runs.
+// Exit code 0 when everything passed, 1 otherwise. Last line: "N passed, N failed[, N skipped]".
 
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -43,16 +47,46 @@ try {
   process.exit(1);
 }
 
-function runTool(file) {
+function runTool(file, withConfig = config) {
   // -c: one line per failed assertion, file:line:col, which is easy to read in CI logs.
-  return spawnSync(process.execPath, [toolMain, '-c', '--config', config, file], {
+  return spawnSync(process.execPath, [toolMain, '-c', '--config', withConfig, file], {
     cwd: root,
     encoding: 'utf8',
   });
 }
 
+// VS Code's YAML extension folder (with package.json and syntaxes/), if one is around.
+function findVSCodeYaml() {
+  const candidates = [
+    process.env.K8S_NETMAP_VSCODE_YAML,
+    path.join(root, 'test', 'e2e', 'node_modules', 'code-server', 'lib', 'vscode', 'extensions', 'yaml'),
+  ].filter(Boolean);
+  return candidates.find((dir) => fs.existsSync(path.join(dir, 'package.json')));
+}
+
+// A --config file for the tool: VS Code's YAML grammars plus our injection. The tool joins
+// each path to the config's folder, so the paths are written relative to it.
+function writeVSCodeConfig(yamlDir, tmpDir) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(yamlDir, 'package.json'), 'utf8'));
+  const seen = new Set();
+  const grammars = [];
+  for (const g of manifest.contributes?.grammars ?? []) {
+    if (seen.has(g.scopeName)) continue;
+    seen.add(g.scopeName);
+    grammars.push({ scopeName: g.scopeName, path: path.relative(tmpDir, path.join(yamlDir, g.path)) });
+  }
+  const ours = JSON.parse(fs.readFileSync(path.join(here, 'grammars.json'), 'utf8')).contributes.grammars;
+  for (const g of ours.filter((x) => x.injectTo)) {
+    grammars.push({ ...g, path: path.relative(tmpDir, path.join(here, g.path)) });
+  }
+  const file = path.join(tmpDir, 'vscode-grammars.json');
+  fs.writeFileSync(file, JSON.stringify({ contributes: { grammars } }, null, 2));
+  return file;
+}
+
 let passed = 0;
 let failed = 0;
+let skipped = 0;
 function report(ok, name, detail) {
   if (ok) passed++;
   else failed++;
@@ -63,6 +97,22 @@ function report(ok, name, detail) {
 for (const file of files) {
   const r = runTool(file);
   report(r.status === 0, path.relative(root, file), `${r.stdout}${r.stderr}`.trim());
+}
+
+{
+  const yamlDir = findVSCodeYaml();
+  if (!yamlDir) {
+    skipped += files.length;
+    console.log(`skip   ${files.length} run(s) against VS Code's YAML grammar: not found (set K8S_NETMAP_VSCODE_YAML)`);
+  } else {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-netmap-grammar-'));
+    const vsConfig = writeVSCodeConfig(yamlDir, dir);
+    for (const file of files) {
+      const r = runTool(file, vsConfig);
+      report(r.status === 0, `${path.relative(root, file)} (VS Code's YAML grammar)`, `${r.stdout}${r.stderr}`.trim());
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // Canary: the directive is not a double-quoted string, so this file must fail.
@@ -109,5 +159,5 @@ for (const file of files) {
   );
 }
 
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed === 0 ? 0 : 1);
