@@ -107,6 +107,8 @@ export interface PodClass extends ClassView {
 }
 
 interface Row {
+  /** The update in which the row was last found current. */
+  epoch: number;
   isolated: boolean;
   policies: CompiledPolicy[];
   generations: number[];
@@ -121,6 +123,19 @@ interface Row {
 }
 
 const CONTROLLER_NAME = '{ingress-controller}';
+
+/** What a workload contributes to its class key, computed once per (immutable) model object. */
+const workloadFacts = new WeakMap<Workload, { labels: Record<string, string>; labelsKey: string; ports: PortDecl[]; portsKey: string }>();
+const fingerprints = new WeakMap<NetworkPolicy, string>();
+
+function fingerprintOf(p: NetworkPolicy): string {
+  let f = fingerprints.get(p);
+  if (f === undefined) {
+    f = policyFingerprint(p);
+    fingerprints.set(p, f);
+  }
+  return f;
+}
 
 export class ReachabilityEngine {
   private settings: AnalysisSettings = DEFAULT_SETTINGS;
@@ -142,6 +157,7 @@ export class ReachabilityEngine {
   private controllerPeer: PeerInfo = { kind: 'ingress-controller', name: CONTROLLER_NAME, workloads: [] };
 
   private input!: ReachabilityInput;
+  private epoch = 0;
   private routedCache?: Map<number, ConnSet>;
   private partitionCache: Partial<Record<Direction, PeerInfo[]>> = {};
 
@@ -164,6 +180,7 @@ export class ReachabilityEngine {
    * decides them changed.
    */
   update(input: ReachabilityInput): void {
+    this.epoch++;
     this.input = input;
     this.settings = { ...DEFAULT_SETTINGS, ...(input.settings ?? {}) };
     const stats = { policiesCompiled: 0, classesAdded: 0, classesRemoved: 0 };
@@ -184,13 +201,25 @@ export class ReachabilityEngine {
       }
       return c;
     };
+    const nsKeys = new Map<string, { labels: Record<string, string>; key: string }>();
     for (const w of input.workloads) {
-      const labels = labelsOf(w.podLabels);
-      const ports = portDeclsOf(w);
-      const portsKey = portsKeyOf(ports);
-      const nsl = nsLabels(w.namespace);
-      const key = `${w.namespace}\0${labelsKeyOf(labels)}\0${labelsKeyOf(nsl)}\0${portsKey}`;
-      const c = place(key, () => ({ namespace: w.namespace, labels, nsLabels: nsl, ports, portsKey, controller: false }));
+      let facts = workloadFacts.get(w);
+      if (!facts) {
+        const labels = labelsOf(w.podLabels);
+        const ports = portDeclsOf(w);
+        facts = { labels, labelsKey: labelsKeyOf(labels), ports, portsKey: portsKeyOf(ports) };
+        workloadFacts.set(w, facts);
+      }
+      let nsl = nsKeys.get(w.namespace);
+      if (!nsl) {
+        const labels = nsLabels(w.namespace);
+        nsl = { labels, key: labelsKeyOf(labels) };
+        nsKeys.set(w.namespace, nsl);
+      }
+      const { labels, ports, portsKey } = facts;
+      const key = `${w.namespace}\0${facts.labelsKey}\0${nsl.key}\0${portsKey}`;
+      const nsLabelSet = nsl.labels;
+      const c = place(key, () => ({ namespace: w.namespace, labels, nsLabels: nsLabelSet, ports, portsKey, controller: false }));
       c.workloads.push(w);
       workloadClass.set(w, c);
     }
@@ -233,7 +262,7 @@ export class ReachabilityEngine {
     for (const p of input.networkPolicies) {
       const old = this.compiled.get(p.id);
       let cp: CompiledPolicy;
-      if (old && !nextCompiled.has(p.id) && old.fingerprint === policyFingerprint(p)) {
+      if (old && !nextCompiled.has(p.id) && old.fingerprint === fingerprintOf(p)) {
         cp = old;
         cp.policy = p;
         for (const c of removed) removeClass(cp, c.id);
@@ -292,10 +321,15 @@ export class ReachabilityEngine {
   // ---------------------------------------------------------------- rows
 
   private row(dir: Direction, c: PodClass): Row {
-    const policies = this.selecting[dir].get(c.id) ?? [];
     const cached = this.rows[dir].get(c.id);
-    if (cached && sameDeciders(cached, policies)) return cached;
+    if (cached && cached.epoch === this.epoch) return cached;
+    const policies = this.selecting[dir].get(c.id) ?? NO_POLICIES;
+    if (cached && sameDeciders(cached, policies)) {
+      cached.epoch = this.epoch;
+      return cached;
+    }
     const row: Row = {
+      epoch: this.epoch,
       isolated: policies.length > 0,
       policies,
       generations: policies.map((p) => p.generation),
@@ -473,11 +507,74 @@ export class ReachabilityEngine {
     const byName = (a: PeerInfo, b: PeerInfo): number => compareBytes(a.name, b.name);
     const srcs = [...ingressExt, ...this.peerList, this.controllerPeer].sort(byName);
     const workloadDsts = [...this.peerList, ...egressExt].sort(byName);
+    // Rows fetched once per peer.
+    const rowsOf = new Map<PeerInfo, { cls: PodClass[]; ing: Row[]; eg: Row[] }>();
+    const peersOfClass = new Map<number, PeerInfo[]>();
+    for (const p of this.peerList) {
+      const cls = this.peerClasses.get(p) ?? [];
+      rowsOf.set(p, { cls, ing: cls.map((c) => this.row('ingress', c)), eg: cls.map((c) => this.row('egress', c)) });
+      for (const c of cls) pushTo(peersOfClass, c.id, p);
+    }
+    // Candidate destinations without scanning every peer: a pod whose ingress is isolated admits only
+    // the classes its rules name; a source whose egress is isolated reaches only the classes named.
+    const rank = new Map<PeerInfo, number>(workloadDsts.map((p, i) => [p, i]));
+    const openDsts: number[] = [];
+    const admittedBy = new Map<number, number[]>();
+    for (const d of this.classById.values()) {
+      if (d.controller) continue;
+      const r = this.row('ingress', d);
+      if (!r.isolated || r.everyPeer.length) openDsts.push(d.id);
+      else for (const sid of r.byClass.keys()) pushTo(admittedBy, sid, d.id);
+    }
+    const candidates = (s: { cls: PodClass[]; eg: Row[] }): PeerInfo[] => {
+      let viaIngress = openDsts.length;
+      for (const c of s.cls) viaIngress += admittedBy.get(c.id)?.length ?? 0;
+      const egressClosed = s.eg.every((r) => r.isolated && r.everyPeer.length === 0);
+      let viaEgress = Infinity;
+      if (egressClosed) {
+        viaEgress = 0;
+        for (const r of s.eg) viaEgress += r.byClass.size;
+      }
+      if (Math.min(viaIngress, viaEgress) * 2 > workloadDsts.length) return workloadDsts;
+      const found = new Set<PeerInfo>(egressExt);
+      const addClass = (id: number): void => {
+        for (const p of peersOfClass.get(id) ?? []) found.add(p);
+      };
+      if (viaEgress <= viaIngress) {
+        for (const r of s.eg) for (const id of r.byClass.keys()) addClass(id);
+      } else {
+        for (const id of openDsts) addClass(id);
+        for (const c of s.cls) for (const id of admittedBy.get(c.id) ?? []) addClass(id);
+      }
+      return [...found].sort((a, b) => rank.get(a)! - rank.get(b)!);
+    };
     for (const src of srcs) {
-      const dsts = src.kind === 'workload' ? workloadDsts : this.peerList;
-      for (const dst of dsts) {
+      if (src.kind !== 'workload') {
+        for (const dst of this.peerList) {
+          const conns = this.conns(src, dst);
+          if (!conns.isEmpty) yield { src, dst, conns };
+        }
+        continue;
+      }
+      const s = rowsOf.get(src)!;
+      for (const dst of candidates(s)) {
         if (dst === src) continue;
-        const conns = this.conns(src, dst);
+        let conns = ConnSet.EMPTY;
+        if (dst.kind === 'external') {
+          for (const eg of s.eg) conns = conns.union(this.rowExt(eg, dst.range![0]));
+        } else {
+          const d = rowsOf.get(dst)!;
+          for (let a = 0; a < s.cls.length; a++) {
+            for (let b = 0; b < d.cls.length; b++) {
+              const ing = d.ing[b];
+              let c = ing.isolated ? this.rowConn(ing, s.cls[a], d.cls[b]) : ConnSet.ALL;
+              if (c.isEmpty) continue;
+              const eg = s.eg[a];
+              if (eg.isolated) c = c.intersect(this.rowConn(eg, d.cls[b], d.cls[b]));
+              conns = conns.union(c);
+            }
+          }
+        }
         if (!conns.isEmpty) yield { src, dst, conns };
       }
     }
@@ -607,20 +704,36 @@ export class ReachabilityEngine {
    */
   computeClassMatrix(): { classes: number; allowedPairs: number; distinctConnSets: number } {
     const cls = [...this.classById.values()];
+    const egress = new Map<number, Row>();
+    for (const c of cls) egress.set(c.id, this.row('egress', c));
+    const egressList = cls.map((c) => egress.get(c.id)!);
     let allowed = 0;
     const distinct = new Set<number>();
-    for (const s of cls) {
-      for (const d of cls) {
-        if (d.controller) continue;
-        const c = this.classConn(s, d);
-        if (!c.isEmpty) {
-          allowed++;
-          distinct.add(c.id);
+    for (const d of cls) {
+      if (d.controller) continue;
+      const ing = this.row('ingress', d);
+      const routed = this.routedTo(d);
+      const visit = (s: PodClass, eg: Row): void => {
+        let c = this.rowConn(ing, s, d);
+        if (c.isEmpty) return;
+        c = c.intersect(this.rowConn(eg, d, d));
+        if (s.controller) c = c.intersect(routed);
+        if (c.isEmpty) return;
+        allowed++;
+        distinct.add(c.id);
+      };
+      if (ing.isolated && ing.everyPeer.length === 0) {
+        // Only the classes its rules name can reach an isolated pod: visit those alone.
+        for (const id of ing.byClass.keys()) {
+          const s = this.classById.get(id);
+          if (s) visit(s, egress.get(id)!);
         }
+      } else {
+        for (let i = 0; i < cls.length; i++) visit(cls[i], egressList[i]);
       }
-      for (const ext of this.externalPeers('egress')) this.rowExt(this.row('egress', s), ext.range![0]);
+      for (const ext of this.externalPeers('ingress')) this.rowExt(ing, ext.range![0]);
     }
-    for (const d of cls) for (const ext of this.externalPeers('ingress')) this.rowExt(this.row('ingress', d), ext.range![0]);
+    for (const eg of egressList) for (const ext of this.externalPeers('egress')) this.rowExt(eg, ext.range![0]);
     return { classes: cls.length, allowedPairs: allowed, distinctConnSets: distinct.size };
   }
 
@@ -669,6 +782,8 @@ export class ReachabilityEngine {
     return out;
   }
 }
+
+const NO_POLICIES: CompiledPolicy[] = [];
 
 function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
