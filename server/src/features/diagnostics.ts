@@ -20,7 +20,7 @@ import type {
   Workload,
 } from '../model/types';
 import { describeWorkload, quote } from './text';
-import type { Finding, RelatedLocation, RuleSeverities } from './rules';
+import type { Finding, Fix, RelatedLocation, RuleSeverities } from './rules';
 import { RULES_BY_CODE } from './rules';
 
 /** Reachability verdicts the diagnostics need; supplied by the reachability engine when it is present. */
@@ -38,8 +38,8 @@ export interface DiagnosticContext {
 
 class FindingSink {
   readonly findings: Finding[] = [];
-  constructor(private readonly uri: string) {}
-  add(code: string, span: Span, message: string, related: RelatedLocation[] = [], severity?: Severity): void {
+  constructor(readonly uri: string) {}
+  add(code: string, span: Span, message: string, related: RelatedLocation[] = [], severity?: Severity, fixes?: Fix[]): void {
     this.findings.push({
       uri: this.uri,
       span,
@@ -47,6 +47,7 @@ class FindingSink {
       message,
       related,
       severity: severity ?? RULES_BY_CODE.get(code)?.defaultSeverity ?? 'warning',
+      ...(fixes && fixes.length ? { fixes } : {}),
     });
   }
 }
@@ -113,6 +114,9 @@ function checkLabelEntries(sink: FindingSink, entries: LabelEntry[], what: strin
         'label-invalid',
         l.valueSpan,
         `${capitalize(what)} value ${quote(l.value)} is not a string to kubectl, which reads YAML 1.1: quote it (${quote(`"${l.value}"`)}).`,
+        [],
+        undefined,
+        [{ title: `Quote "${l.value}"`, edits: [{ uri: sink.uri, span: l.valueSpan, newText: JSON.stringify(l.value) }] }],
       );
     } else if (l.valueKind === 'collection') {
       sink.add('label-invalid', l.valueSpan, `${capitalize(what)} value of ${quote(l.key)} must be a string, not a list or map.`);
@@ -273,11 +277,20 @@ function checkService(ctx: DiagnosticContext, sink: FindingSink, svc: Service): 
   if (pods.length === 0) {
     const near = nearMisses(ctx, svc.namespace, svc.selector);
     const hint = near.length ? ` Closest: ${near.map((n) => describeWorkload(n.workload) + ' (' + n.differs + ')').join('; ')}.` : '';
+    const fixes: Fix[] = near
+      .filter((n) => n.entry && n.value !== undefined)
+      .slice(0, 2)
+      .map((n) => ({
+        title: `Select ${n.entry!.key}=${n.value} (${describeWorkload(n.workload)})`,
+        edits: [{ uri: svc.uri, span: n.entry!.valueSpan, newText: n.value! }],
+      }));
     sink.add(
       'service-selects-nothing',
       svc.selector.span,
       `Selector ${selectorText(svc.selector)} matches no workload in namespace ${quote(svc.namespace)}: the Service has no endpoints.${hint}`,
       near.map((n) => relatedTo(n.workload, `pod labels of ${describeWorkload(n.workload)}`, n.workload.podLabelsSpan)),
+      undefined,
+      fixes,
     );
     return;
   }
@@ -317,17 +330,26 @@ export function selectorText(sel: LabelSelector): string {
 }
 
 /** Workloads of the namespace that miss the selector by one label: likely typos. */
-function nearMisses(ctx: DiagnosticContext, namespace: string, sel: LabelSelector): Array<{ workload: Workload; differs: string }> {
+interface NearMiss {
+  workload: Workload;
+  differs: string;
+  /** The selector entry to change and the workload's value for it, when one value differs. */
+  entry?: LabelEntry;
+  value?: string;
+}
+
+function nearMisses(ctx: DiagnosticContext, namespace: string, sel: LabelSelector): NearMiss[] {
   if (sel.matchExpressions.length > 0 || sel.matchLabels.length === 0) return [];
   const candidates = new Set<Workload>();
   for (const l of sel.matchLabels) for (const w of ctx.index.workloadsWithLabel(namespace, l.key, l.value)) candidates.add(w);
-  const out: Array<{ workload: Workload; differs: string }> = [];
+  const out: NearMiss[] = [];
   for (const w of candidates) {
     const labels = podLabelsOf(w);
     const misses = sel.matchLabels.filter((l) => labels[l.key] !== l.value);
     if (misses.length === 1) {
       const m = misses[0]!;
-      out.push({ workload: w, differs: m.key in labels ? `has ${m.key}=${labels[m.key]}` : `has no ${m.key}` });
+      const value = labels[m.key];
+      out.push(value !== undefined ? { workload: w, differs: `has ${m.key}=${value}`, entry: m, value } : { workload: w, differs: `has no ${m.key}` });
     }
     if (out.length >= 3) break;
   }
@@ -336,7 +358,7 @@ function nearMisses(ctx: DiagnosticContext, namespace: string, sel: LabelSelecto
     const only = sel.matchLabels[0]!;
     for (const w of ctx.index.workloadsIn(namespace)) {
       const v = podLabelsOf(w)[only.key];
-      if (v !== undefined && similar(v, only.value)) out.push({ workload: w, differs: `has ${only.key}=${v}` });
+      if (v !== undefined && similar(v, only.value)) out.push({ workload: w, differs: `has ${only.key}=${v}`, entry: only, value: v });
       if (out.length >= 3) break;
     }
   }
@@ -386,21 +408,28 @@ function checkBackend(ctx: DiagnosticContext, sink: FindingSink, owner: Ingress 
       .filter((s) => s.name === b.serviceName && s.namespace !== link.namespace)
       .slice(0, 3);
     const where = others.length ? ` (a Service of that name exists in ${others.map((s) => quote(s.namespace)).join(', ')})` : '';
+    const lookalikes = [...ctx.index.objectsIn(link.namespace)].filter((o) => o.type === 'service' && similar(o.name, b.serviceName)).slice(0, 2);
     sink.add(
       'ingress-service-missing',
       b.serviceNameSpan,
-      `No Service ${quote(b.serviceName)} in namespace ${quote(link.namespace)}${where}.`,
-      others.map((s) => relatedTo(s, `Service ${s.namespace}/${s.name}`)),
+      `No Service ${quote(b.serviceName)} in namespace ${quote(link.namespace)}${where}${lookalikes.length ? `; did you mean ${lookalikes.map((o) => quote(o.name)).join(' or ')}?` : '.'}`,
+      [...others, ...lookalikes].map((s) => relatedTo(s, `Service ${s.namespace}/${s.name}`)),
+      undefined,
+      lookalikes.map((o) => ({ title: `Change to '${o.name}'`, edits: [{ uri: owner.uri, span: b.serviceNameSpan, newText: o.name }] })),
     );
     return;
   }
   if (b.port !== undefined && !link.servicePort) {
     const available = link.service.ports.map((p) => (p.name ? `${p.port} (${p.name})` : `${p.port}`)).join(', ') || 'none';
+    const only = link.service.ports.length === 1 ? link.service.ports[0]! : undefined;
+    const replacement = only && b.portSpan ? (typeof b.port === 'number' ? String(only.port) : only.name) : undefined;
     sink.add(
       'ingress-port-missing',
       b.portSpan ?? b.serviceNameSpan,
       `Service ${quote(link.service.name)} has no port ${typeof b.port === 'number' ? b.port : `named ${quote(b.port)}`}. Its ports: ${available}.`,
       [relatedTo(link.service, 'the Service')],
+      undefined,
+      replacement && b.portSpan ? [{ title: `Use the Service's port ${replacement}`, edits: [{ uri: owner.uri, span: b.portSpan, newText: replacement }] }] : [],
     );
   }
 }

@@ -46,6 +46,18 @@ export interface RelatedLocation {
   message: string;
 }
 
+export interface TextEdit {
+  uri: string;
+  span: Span;
+  newText: string;
+}
+
+/** An edit that is obviously right for a finding (offered as a quick fix, never applied unasked). */
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+}
+
 /** A diagnostic in core terms: offsets, not positions (the LSP and CLI layers convert). */
 export interface Finding {
   uri: string;
@@ -54,6 +66,7 @@ export interface Finding {
   code: string;
   message: string;
   related: RelatedLocation[];
+  fixes?: Fix[];
 }
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);

@@ -105,24 +105,33 @@ export class WorkspaceIndex {
   }
 
   /**
-   * Runs many updates with one kustomization pass at the end (a cold index would otherwise
-   * redo it for every file). Returns the union of the changes.
+   * Starts a run of many updates with one kustomization pass at its end (a cold index would
+   * otherwise redo it for every file). Updates between `beginBulk` and `endBulk` may span
+   * several event-loop turns; `endBulk` returns the union of their changes.
    */
-  bulk(run: () => void): IndexChange {
-    const change = newChange();
-    this.bulkDepth++;
-    const outer = this.bulkChange;
-    this.bulkChange = change;
-    try {
-      run();
-    } finally {
-      this.bulkDepth--;
-      this.bulkChange = outer;
-    }
-    if (this.bulkDepth === 0) this.refreshKustomize(change, true);
-    if (outer) mergeChange(outer, change);
+  beginBulk(): void {
+    if (this.bulkDepth++ === 0) this.bulkChange = newChange();
+  }
+
+  endBulk(): IndexChange {
+    const change = this.bulkChange ?? newChange();
+    if (--this.bulkDepth > 0) return change;
+    this.bulkChange = undefined;
+    this.refreshKustomize(change, true);
     this.version++;
     return change;
+  }
+
+  /** `beginBulk`/`endBulk` around a synchronous run. */
+  bulk(run: () => void): IndexChange {
+    this.beginBulk();
+    try {
+      run();
+    } catch (error) {
+      this.endBulk(); // never leave the index in bulk mode
+      throw error;
+    }
+    return this.endBulk();
   }
 
   hasFile(uri: string): boolean {
@@ -131,6 +140,10 @@ export class WorkspaceIndex {
 
   file(uri: string): ParsedFile | undefined {
     return this.files.get(uri);
+  }
+
+  get fileCount(): number {
+    return this.files.size;
   }
 
   fileUris(): IterableIterator<string> {

@@ -122,10 +122,12 @@ export function keySpan(ctx: NodeContext, pair: Pair<unknown, unknown>): Span | 
   return spanOf(ctx, pair.key as Node);
 }
 
-// kubectl decodes YAML 1.1, where these plain scalars are not strings (go-yaml v2's resolver).
+// kubectl decodes with go-yaml v2 (YAML 1.1 rules), where these plain scalars are not strings.
+// The number patterns follow its resolver (strconv with base prefixes, and its float syntax),
+// not the YAML 1.1 spec's looser regexes, so a version like `1.15.1` stays a string.
 const YAML11_BOOL_OR_NULL = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|~|null|Null|NULL)$/;
-const YAML11_INT = /^[-+]?(?:0b[01_]+|0[0-7_]+|(?:0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
-const YAML11_FLOAT = /^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9.]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const YAML11_INT = /^[-+]?(?:0b[01_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)$/;
+const YAML11_FLOAT = /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
 export function scalarKind(s: Scalar): ScalarKind {
   const v = s.value;

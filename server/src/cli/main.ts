@@ -1,0 +1,77 @@
+// The `k8s-netmap` command line: `check`, `reach` and `graph` over files, folders or standard input.
+import { runCheck } from './check';
+import { runGraph } from './graph';
+import { type CliIO, UsageError } from './options';
+import { runReach } from './reach';
+
+const USAGE = `usage: k8s-netmap <command> <paths…|-> [options]
+
+commands:
+  check   diagnostics            --format text|json|sarif   (exit 1 when errors are found)
+  reach   NetworkPolicy reachability  --format text|json  --focus NS/NAME  --focus-direction ingress|egress
+  graph   the network graph      --format json|mermaid|dot
+
+settings (every command):
+  --default-namespace NS        namespace of objects that name none (default: default)
+  --rule CODE=SEVERITY          error|warning|info|hint|off; repeatable
+  --ingress-controller JSON     {"namespace":"…","namespaceLabels":{…},"podLabels":{…}}
+
+'-' reads manifests from standard input (named <stdin>). Exit 2 on bad usage or no readable input.
+`;
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('error', reject);
+  });
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    (command ? io.stdout : io.stderr)(USAGE);
+    return command ? 0 : 2;
+  }
+  if (command === '--version') {
+    io.stdout('0.1.0\n');
+    return 0;
+  }
+  try {
+    switch (command) {
+      case 'check':
+        return await runCheck(rest, io);
+      case 'reach':
+        return await runReach(rest, io);
+      case 'graph':
+        return await runGraph(rest, io);
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`k8s-netmap: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) {
+  const io: CliIO = {
+    stdout: (s) => void process.stdout.write(s),
+    stderr: (s) => void process.stderr.write(s),
+    cwd: process.cwd(),
+    readStdin,
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`k8s-netmap: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

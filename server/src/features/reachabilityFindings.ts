@@ -1,0 +1,91 @@
+// service-unreachable and ingress-blocked (SPEC §5): what the NetworkPolicies mean for a Service's
+// target port and for the pods an Ingress or route sends traffic to.
+import type { K8sObject } from '../model/types';
+import type { Analysis } from '../analysis/workspaceAnalysis';
+import type { ReachabilityChecks } from './diagnostics';
+import type { Finding, RelatedLocation } from './rules';
+import { describeWorkload, quote } from './text';
+
+function policyLinks(policies: Iterable<{ uri: string; nameSpan: { start: number; end: number }; namespace: string; name: string }>): RelatedLocation[] {
+  const out: RelatedLocation[] = [];
+  const seen = new Set<string>();
+  for (const p of policies) {
+    const key = `${p.namespace}/${p.name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ uri: p.uri, span: p.nameSpan, message: `NetworkPolicy ${key} decides ingress here` });
+    if (out.length >= 8) break;
+  }
+  return out;
+}
+
+export function reachabilityChecks(analysis: Analysis): ReachabilityChecks {
+  return {
+    findingsFor(obj: K8sObject): Finding[] {
+      if (obj.type === 'service') return serviceFindings(analysis, obj);
+      if (obj.type === 'ingress' || obj.type === 'route') return backendFindings(analysis, obj);
+      return [];
+    },
+  };
+}
+
+function serviceFindings(analysis: Analysis, svc: Extract<K8sObject, { type: 'service' }>): Finding[] {
+  if (!svc.selector || svc.ports.length === 0) return [];
+  if (analysis.links.servicePods(svc).length === 0) return []; // service-selects-nothing says it already
+  // Nothing is isolated without policies in the namespace: skip the engine entirely.
+  if (![...analysis.index.objectsIn(svc.namespace)].some((o) => o.type === 'networkpolicy')) return [];
+  const engine = analysis.reachability();
+  const out: Finding[] = [];
+  for (const sp of svc.ports) {
+    const r = engine.servicePortReachability(svc, sp);
+    if (r.targets.length === 0 || r.reachable || r.targets.every((t) => t.port === undefined)) continue;
+    const policies = r.targets.flatMap((t) => engine.policiesDeciding(t.workload, 'ingress'));
+    out.push({
+      uri: svc.uri,
+      span: sp.targetPortSpan ?? sp.portSpan,
+      severity: 'warning',
+      code: 'service-unreachable',
+      message: `NetworkPolicies let nothing reach port ${r.targets[0]!.port}/${sp.protocol} on the selected pods (${r.targets
+        .slice(0, 3)
+        .map((t) => describeWorkload(t.workload))
+        .join(', ')}): no pod, address or ingress controller may connect to this Service's port ${sp.port}.`,
+      related: policyLinks(policies),
+    });
+  }
+  return out;
+}
+
+function backendFindings(analysis: Analysis, owner: Extract<K8sObject, { type: 'ingress' | 'route' }>): Finding[] {
+  const out: Finding[] = [];
+  let engine: ReturnType<Analysis['reachability']> | undefined;
+  for (const b of owner.backends) {
+    if (b.targetKind !== 'Service') continue;
+    const link = analysis.links.resolveBackend(owner, b);
+    if (!link.service || !link.servicePort || link.targets.length === 0) continue;
+    if (![...analysis.index.objectsIn(link.service.namespace)].some((o) => o.type === 'networkpolicy')) continue;
+    engine ??= analysis.reachability();
+    const r = engine.backendReachability(owner, b);
+    const resolved = r.targets.filter((t) => t.port !== undefined);
+    if (resolved.length === 0 || r.reachable) continue;
+    const known = analysis.ingressControllerKnown();
+    const ic = engine.ingressController;
+    const who = known
+      ? `the ingress controller (namespace ${quote(ic.namespace)})`
+      : `the ingress controller as assumed by default (a label-less pod in namespace ${quote(ic.namespace)}; set k8sNetmap.ingressController to your controller's identity)`;
+    out.push({
+      uri: owner.uri,
+      span: b.serviceNameSpan,
+      severity: known ? 'warning' : 'info',
+      code: 'ingress-blocked',
+      message: `NetworkPolicies do not let ${who} reach ${resolved
+        .slice(0, 3)
+        .map((t) => `${describeWorkload(t.workload)} on port ${t.port}`)
+        .join(', ')}: requests routed here fail.`,
+      related: [
+        { uri: link.service.uri, span: link.service.nameSpan, message: `Service ${link.service.namespace}/${link.service.name}` },
+        ...policyLinks(resolved.flatMap((t) => engine!.policiesDeciding(t.workload, 'ingress'))),
+      ],
+    });
+  }
+  return out;
+}

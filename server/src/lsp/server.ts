@@ -1,0 +1,443 @@
+// The language server: wires LSP messages to the pure features. It owns the workspace scan, the
+// open documents (which override disk), debounced re-analysis and publishing of diagnostics.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  type CodeAction,
+  type CodeLens,
+  CompletionItemKind,
+  type CompletionItem,
+  type Connection,
+  DidChangeConfigurationNotification,
+  FileChangeType,
+  type InitializeParams,
+  type InitializeResult,
+  MarkupKind,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import { Analysis } from '../analysis/workspaceAnalysis';
+import { codeLenses } from '../features/codeLens';
+import { complete } from '../features/completion';
+import { createDiagnosticContext } from '../features/context';
+import { diagnoseFile, type DiagnosticContext } from '../features/diagnostics';
+import { hover } from '../features/hover';
+import { definition, references } from '../features/navigation';
+import type { Finding } from '../features/rules';
+import { isHelmTemplatePath, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile } from '../index/files';
+import { WorkspaceIndex } from '../index/workspaceIndex';
+import { offsetAt } from '../model/positions';
+import { GRAPH_CHANGED_NOTIFICATION, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_NOTIFICATION, type StatusParams } from '../protocol';
+import { graphOf } from './graph';
+import { quickFixes, toDiagnostic, toLocation, toRange } from './convert';
+import { dependentFiles } from './dependents';
+import { DEFAULT_SERVER_SETTINGS, excludeMatcher, needsReindex, normalizeSettings, type ServerSettings } from './settings';
+
+/** Wait after the last keystroke before re-analysing a document (SPEC §9: at most 100 ms). */
+export const EDIT_DEBOUNCE_MS = 30;
+/** Files indexed per event-loop turn during a scan, so requests are answered while it runs. */
+const SCAN_CHUNK = 100;
+
+function hashText(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
+}
+
+function fsPathOf(uri: string): string | undefined {
+  try {
+    const u = URI.parse(uri);
+    return u.scheme === 'file' ? u.fsPath : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class NetmapServer {
+  private readonly documents = new TextDocuments(TextDocument);
+  private settings: ServerSettings = DEFAULT_SERVER_SETTINGS;
+  private index = new WorkspaceIndex();
+  private analysis = new Analysis(this.index);
+  private diagnosticContext: DiagnosticContext = createDiagnosticContext(this.analysis);
+  private folders: string[] = [];
+  private canConfigure = false;
+  /** Hash of the text each file was last indexed from, to skip re-parsing identical text. */
+  private readonly indexedHash = new Map<string, string>();
+  /** Diagnostics last published per file (JSON), to avoid re-sending unchanged lists. */
+  private readonly published = new Map<string, string>();
+  /** Files with a not-read note (too large, binary). */
+  private readonly notRead = new Map<string, Finding>();
+  private readonly editTimers = new Map<string, NodeJS.Timeout>();
+  private scanning: Promise<void> | undefined;
+  private scanGeneration = 0;
+  private ready = false;
+  private graphTimer: NodeJS.Timeout | undefined;
+  private statusTimer: NodeJS.Timeout | undefined;
+  private errorCount = 0;
+
+  constructor(private readonly connection: Connection) {}
+
+  listen(): void {
+    const c = this.connection;
+    c.onInitialize((p) => this.initialize(p));
+    c.onInitialized(() => void this.initialized());
+    c.onDidChangeConfiguration(() => void this.reloadSettings());
+    c.onDidChangeWatchedFiles((p) => {
+      for (const change of p.changes) this.onWatchedFile(change.uri, change.type);
+    });
+    this.documents.onDidOpen((e) => this.onOpen(e.document));
+    this.documents.onDidChangeContent((e) => this.scheduleEdit(e.document));
+    this.documents.onDidClose((e) => this.onClose(e.document.uri));
+    c.onHover((p) => this.guard(() => {
+      const offset = this.offset(p.textDocument.uri, p.position);
+      if (offset === undefined) return null;
+      const h = hover(this.analysis, p.textDocument.uri, offset);
+      return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: toRange(this.index, p.textDocument.uri, h.span) } : null;
+    }, null));
+    c.onDefinition((p) => this.guard(() => {
+      const offset = this.offset(p.textDocument.uri, p.position);
+      if (offset === undefined) return [];
+      return definition(this.analysis, p.textDocument.uri, offset).map((l) => toLocation(this.index, l.uri, l.span));
+    }, []));
+    c.onReferences((p) => this.guard(() => {
+      const offset = this.offset(p.textDocument.uri, p.position);
+      if (offset === undefined) return [];
+      return references(this.analysis, p.textDocument.uri, offset, p.context.includeDeclaration).map((l) => toLocation(this.index, l.uri, l.span));
+    }, []));
+    c.onCodeLens((p) => this.guard(() => this.lenses(p.textDocument.uri), []));
+    c.onCompletion((p) => this.guard(() => this.completions(p.textDocument.uri, p.position), []));
+    c.onCodeAction((p) => this.guard(() => {
+      const out: CodeAction[] = [];
+      for (const d of p.context.diagnostics) if (d.source === 'k8s-netmap') out.push(...quickFixes(this.index, d));
+      return out;
+    }, []));
+    c.onRequest(GRAPH_REQUEST, () => this.guard(() => graphOf(this.analysis), { nodes: [], edges: [] }));
+    this.documents.listen(c);
+    c.listen();
+  }
+
+  /** Runs a request handler; a bug in a feature answers `fallback` instead of killing the server. */
+  private guard<T>(run: () => T, fallback: T): T {
+    try {
+      return run();
+    } catch (error) {
+      this.connection.console.error(`k8s-netmap: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return fallback;
+    }
+  }
+
+  private offset(uri: string, position: { line: number; character: number }): number | undefined {
+    const file = this.index.file(uri);
+    return file ? offsetAt(file.lineStarts, position) : undefined;
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    this.canConfigure = !!params.capabilities.workspace?.configuration;
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    this.folders = folders.map(fsPathOf).filter((p): p is string => !!p);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        completionProvider: { triggerCharacters: [':', ' '] },
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+      },
+      serverInfo: { name: 'k8s-netmap', version: '0.1.0' },
+    };
+  }
+
+  private async initialized(): Promise<void> {
+    if (this.canConfigure) {
+      void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'k8sNetmap' }).catch(() => undefined);
+    }
+    this.settings = await this.fetchSettings();
+    this.rebuildIndex();
+  }
+
+  private async fetchSettings(): Promise<ServerSettings> {
+    if (!this.canConfigure) return DEFAULT_SERVER_SETTINGS;
+    try {
+      const [k8s, filesExclude] = await this.connection.workspace.getConfiguration([{ section: 'k8sNetmap' }, { section: 'files.exclude' }]);
+      return normalizeSettings(k8s, filesExclude);
+    } catch {
+      return DEFAULT_SERVER_SETTINGS;
+    }
+  }
+
+  private async reloadSettings(): Promise<void> {
+    const next = await this.fetchSettings();
+    const prev = this.settings;
+    this.settings = next;
+    if (needsReindex(prev, next)) this.rebuildIndex();
+    else {
+      this.diagnosticContext = createDiagnosticContext(this.analysis, next.rules);
+      if (this.ready) this.publishAll();
+    }
+  }
+
+  // ---------- indexing ----------
+
+  private rebuildIndex(): void {
+    this.index = new WorkspaceIndex(this.settings.analysis);
+    this.analysis = new Analysis(this.index);
+    this.diagnosticContext = createDiagnosticContext(this.analysis, this.settings.rules);
+    this.indexedHash.clear();
+    this.notRead.clear();
+    this.ready = false;
+    const generation = ++this.scanGeneration;
+    this.scanning = this.scan(generation).catch((error: unknown) => {
+      this.connection.console.error(`k8s-netmap: workspace scan failed: ${String(error)}`);
+    });
+  }
+
+  private isExcluded(absPath: string): boolean {
+    for (const folder of this.folders) {
+      const rel = path.relative(folder, absPath);
+      if (!rel.startsWith('..') && excludeMatcher(this.settings.exclude)(rel.split(path.sep).join('/'))) return true;
+    }
+    return false;
+  }
+
+  private async scan(generation: number): Promise<void> {
+    const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
+    progress?.begin('k8s-netmap: indexing manifests', 0, undefined, false);
+    this.sendStatus(true);
+    const exclude = excludeMatcher(this.settings.exclude);
+    const files: string[] = [];
+    for (const folder of this.folders) {
+      files.push(
+        ...listManifestFiles(folder, (abs) => {
+          const rel = path.relative(folder, abs).split(path.sep).join('/');
+          return exclude(rel);
+        }),
+      );
+    }
+    this.index.beginBulk();
+    try {
+      for (let i = 0; i < files.length; i++) {
+        if (generation !== this.scanGeneration) return;
+        const file = files[i]!;
+        const uri = URI.file(file).toString();
+        if (!this.documents.get(uri)) this.indexFromDisk(uri, file);
+        if (i % SCAN_CHUNK === SCAN_CHUNK - 1) {
+          progress?.report(Math.round((i / files.length) * 100), `${i + 1}/${files.length} files`);
+          await new Promise((r) => setImmediate(r));
+        }
+      }
+      // Open documents override disk, including unsaved ones outside the folders.
+      for (const doc of this.documents.all()) this.indexText(doc.uri, doc.getText());
+    } finally {
+      if (generation === this.scanGeneration) this.index.endBulk();
+    }
+    if (generation !== this.scanGeneration) return;
+    progress?.done();
+    this.ready = true;
+    this.publishAll();
+    this.scheduleGraphChanged();
+  }
+
+  /** Reads one file from disk into the index, or records why it was not read. Returns the files to re-diagnose. */
+  private indexFromDisk(uri: string, fsPath: string): Set<string> {
+    const read = readManifestFile(fsPath, this.settings.maxFileSize);
+    if ('skipped' in read) {
+      const dirty = this.index.hasFile(uri) ? dependentFiles(this.index, this.index.removeFile(uri)) : new Set<string>();
+      this.indexedHash.delete(uri);
+      if (read.skipped.startsWith('not read: ENOENT')) this.notRead.delete(uri);
+      else this.notRead.set(uri, { uri, span: { start: 0, end: 0 }, severity: 'info', code: 'file-not-read', message: `k8s-netmap: ${read.skipped}.`, related: [] });
+      dirty.add(uri);
+      return dirty;
+    }
+    this.notRead.delete(uri);
+    const dirty = this.indexText(uri, read.text);
+    dirty.add(uri);
+    return dirty;
+  }
+
+  /** Indexes text unless identical text is already indexed. Returns the dependents to re-diagnose. */
+  private indexText(uri: string, text: string): Set<string> {
+    const hash = hashText(text);
+    if (this.indexedHash.get(uri) === hash && this.index.hasFile(uri)) return new Set();
+    this.indexedHash.set(uri, hash);
+    const fsPath = fsPathOf(uri);
+    let change;
+    try {
+      change = this.index.setFile(uri, text, { helmTemplate: !!fsPath && isHelmTemplatePath(fsPath) });
+    } catch (error) {
+      // The reader never throws by design; if it does, keep the server and every other file alive.
+      this.connection.console.error(`k8s-netmap: could not read ${uri}: ${String(error)}`);
+      return new Set([uri]);
+    }
+    return dependentFiles(this.index, change);
+  }
+
+  // ---------- documents and files ----------
+
+  private onOpen(doc: TextDocument): void {
+    if (!this.ready) return; // the scan indexes open documents when it finishes
+    const dirty = this.indexText(doc.uri, doc.getText());
+    dirty.add(doc.uri);
+    this.publish(dirty, new Set([doc.uri]));
+  }
+
+  private scheduleEdit(doc: TextDocument): void {
+    const existing = this.editTimers.get(doc.uri);
+    if (existing) clearTimeout(existing);
+    const version = doc.version;
+    this.editTimers.set(
+      doc.uri,
+      setTimeout(() => {
+        this.editTimers.delete(doc.uri);
+        const current = this.documents.get(doc.uri);
+        if (!current || current.version !== version || !this.ready) return; // a newer change is pending
+        const dirty = this.indexText(doc.uri, current.getText());
+        this.publish(dirty, new Set([doc.uri]));
+        this.scheduleGraphChanged();
+      }, EDIT_DEBOUNCE_MS),
+    );
+  }
+
+  private onClose(uri: string): void {
+    // The editor's unsaved text no longer counts: go back to what is on disk.
+    if (!this.ready) return;
+    const fsPath = fsPathOf(uri);
+    let dirty: Set<string>;
+    if (fsPath && fs.existsSync(fsPath) && MANIFEST_EXTENSIONS.test(fsPath) && !this.isExcluded(fsPath) && this.isInFolders(fsPath)) {
+      dirty = this.indexFromDisk(uri, fsPath);
+    } else {
+      dirty = dependentFiles(this.index, this.index.removeFile(uri));
+      this.indexedHash.delete(uri);
+      this.connection.sendDiagnostics({ uri, diagnostics: [] });
+      this.published.delete(uri);
+      dirty.delete(uri);
+    }
+    this.publish(dirty, new Set());
+    this.scheduleGraphChanged();
+  }
+
+  private isInFolders(fsPath: string): boolean {
+    return this.folders.some((f) => !path.relative(f, fsPath).startsWith('..'));
+  }
+
+  private onWatchedFile(uri: string, type: FileChangeType): void {
+    if (!this.ready) return;
+    const fsPath = fsPathOf(uri);
+    if (!fsPath) return;
+    const dirty = new Set<string>();
+    if (type === FileChangeType.Deleted) {
+      // A deleted folder arrives as one event: drop every indexed file below it too.
+      const prefix = uri.endsWith('/') ? uri : uri + '/';
+      for (const known of [...this.index.fileUris()]) {
+        if ((known === uri || known.startsWith(prefix)) && !this.documents.get(known)) {
+          for (const d of dependentFiles(this.index, this.index.removeFile(known))) dirty.add(d);
+          this.indexedHash.delete(known);
+          this.notRead.delete(known);
+          this.connection.sendDiagnostics({ uri: known, diagnostics: [] });
+          this.published.delete(known);
+          dirty.delete(known);
+        }
+      }
+    } else {
+      if (this.documents.get(uri) || !MANIFEST_EXTENSIONS.test(fsPath) || this.isExcluded(fsPath) || !this.isInFolders(fsPath)) return;
+      for (const d of this.indexFromDisk(uri, fsPath)) dirty.add(d);
+    }
+    this.publish(dirty, new Set());
+    this.scheduleGraphChanged();
+  }
+
+  // ---------- diagnostics ----------
+
+  private diagnose(uri: string): Finding[] {
+    const note = this.notRead.get(uri);
+    if (note) return this.settings.rules['file-not-read'] === 'off' ? [] : [note];
+    try {
+      return diagnoseFile(this.diagnosticContext, uri);
+    } catch (error) {
+      this.connection.console.error(`k8s-netmap: diagnostics of ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return [];
+    }
+  }
+
+  /** Publishes diagnostics of `uris`; `always` are sent even when unchanged (clients wait for them). */
+  private publish(uris: Set<string>, always: Set<string>): void {
+    for (const uri of uris) {
+      const diagnostics = this.diagnose(uri).map((f) => toDiagnostic(this.index, f));
+      const key = JSON.stringify(diagnostics);
+      if (!always.has(uri) && (this.published.get(uri) ?? '[]') === key) continue;
+      if (diagnostics.length) this.published.set(uri, key);
+      else this.published.delete(uri);
+      this.connection.sendDiagnostics({ uri, diagnostics });
+    }
+    this.sendStatus(false);
+  }
+
+  private publishAll(): void {
+    const uris = new Set<string>([...this.index.fileUris(), ...this.notRead.keys(), ...this.published.keys()]);
+    const open = new Set(this.documents.keys());
+    this.publish(uris, open);
+  }
+
+  /** Status for the status bar, at most a few times a second (it walks every file). */
+  private sendStatus(indexing: boolean): void {
+    if (indexing) return this.sendStatusNow(true);
+    if (this.statusTimer) return;
+    this.statusTimer = setTimeout(() => {
+      this.statusTimer = undefined;
+      this.sendStatusNow(false);
+    }, 250);
+  }
+
+  private sendStatusNow(indexing: boolean): void {
+    let errors = 0;
+    for (const json of this.published.values()) errors += (json.match(/"severity":1[,}]/g) ?? []).length;
+    this.errorCount = errors;
+    let objects = 0;
+    let unreadable = this.notRead.size;
+    for (const f of this.index.parsedFiles()) {
+      objects += f.objects.length;
+      if (f.problems.some((p) => p.code === 'yaml-syntax')) unreadable++;
+    }
+    const status: StatusParams = { indexing, files: this.index.fileCount, objects, errors: this.errorCount, unreadable };
+    void this.connection.sendNotification(STATUS_NOTIFICATION, status);
+  }
+
+  private scheduleGraphChanged(): void {
+    if (this.graphTimer) clearTimeout(this.graphTimer);
+    this.graphTimer = setTimeout(() => void this.connection.sendNotification(GRAPH_CHANGED_NOTIFICATION), 150);
+  }
+
+  /** For tests and the benchmark: resolves when the current scan has finished. */
+  whenIndexed(): Promise<void> {
+    return this.scanning ?? Promise.resolve();
+  }
+
+  notice(level: 'info' | 'warning', message: string): void {
+    void this.connection.sendNotification(NOTICE_NOTIFICATION, { level, message });
+  }
+
+  // ---------- lenses and completion ----------
+
+  private lenses(uri: string): CodeLens[] {
+    return codeLenses(this.analysis, uri).map((l) => {
+      const range = toRange(this.index, uri, l.span);
+      if (l.locations) {
+        return {
+          range,
+          command: { title: l.title, command: 'k8sNetmap.showLocations', arguments: [uri, range.start, l.locations.map((x) => toLocation(this.index, x.uri, x.span))] },
+        };
+      }
+      const at = toRange(this.index, uri, { start: l.hoverAt ?? l.span.start, end: l.hoverAt ?? l.span.start }).start;
+      return { range, command: { title: l.title, command: 'k8sNetmap.showHoverAt', arguments: [uri, at] } };
+    });
+  }
+
+  private completions(uri: string, position: { line: number; character: number }): CompletionItem[] {
+    const doc = this.documents.get(uri);
+    if (!doc) return [];
+    const kinds = { service: CompletionItemKind.Reference, port: CompletionItemKind.Value, 'label-key': CompletionItemKind.Property, 'label-value': CompletionItemKind.Value } as const;
+    return complete(this.analysis, uri, doc.getText(), doc.offsetAt(position)).map((c) => ({ label: c.label, kind: kinds[c.kind], ...(c.detail ? { detail: c.detail } : {}) }));
+  }
+}

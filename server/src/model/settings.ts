@@ -1,0 +1,19 @@
+// Normalising user-supplied settings into model types (shared by the CLI flags and the LSP settings).
+import type { IngressControllerIdentity } from './types';
+import { DEFAULT_INGRESS_CONTROLLER } from './types';
+
+function stringRecord(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  return out;
+}
+
+/** Reads an ingress controller identity leniently: missing parts take the defaults of SPEC §3. */
+export function normalizeIngressController(value: unknown): IngressControllerIdentity {
+  const v = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+  return {
+    namespace: typeof v.namespace === 'string' && v.namespace ? v.namespace : DEFAULT_INGRESS_CONTROLLER.namespace,
+    namespaceLabels: stringRecord(v.namespaceLabels),
+    podLabels: stringRecord(v.podLabels),
+  };
+}
