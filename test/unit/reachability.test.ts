@@ -441,6 +441,25 @@ describe('reachability: hover and diagnostics API', () => {
   });
 });
 
+describe('reachability: service port reachability counts both ends', () => {
+  it('a port admitted by the destination is unreachable when every admitted source may not send', () => {
+    // Reason: service-unreachable must account for the sources' egress policies too.
+    const yaml =
+      deployment('web') +
+      deployment('db', { ports: [{ port: 5432 }] }) +
+      service('db', { app: 'db' }, [{ port: 5432 }]) +
+      policy('db-in', 'podSelector:\n  matchLabels:\n    app: db\ningress:\n  - from:\n      - podSelector:\n          matchLabels:\n            app: web\n    ports:\n      - port: 5432');
+    const open = ReachabilityEngine.fromSource(indexOf(yaml));
+    const ix = indexOf(yaml + policy('web-out', 'podSelector:\n  matchLabels:\n    app: web\npolicyTypes: [Egress]'));
+    const closed = ReachabilityEngine.fromSource(ix);
+    const svc = ix.services()[0];
+    assert.equal(open.servicePortReachability(svc, svc.ports[0]).reachable, true);
+    assert.equal(closed.servicePortReachability(svc, svc.ports[0]).reachable, false);
+    assert.deepEqual(open.allowedFrom('default/db[Deployment]').map((a) => `${a.peer.name} ${a.conns}`), ['default/web[Deployment] TCP 5432']);
+    assert.deepEqual(closed.allowedTo('default/web[Deployment]'), []);
+  });
+});
+
 describe('reachability: incremental updates', () => {
   it('editing one policy recompiles only that policy and gives the same answer as a fresh engine', () => {
     // Reason: the language server re-evaluates per edit; cost must follow the edit, not the workspace.

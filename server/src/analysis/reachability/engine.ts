@@ -662,8 +662,13 @@ export class ReachabilityEngine {
   private portReachable(d: PodClass, protocol: Protocol, port: number): boolean {
     const ing = this.row('ingress', d);
     if (!ing.isolated) return true;
-    for (const ext of this.externalPeers('ingress')) if (this.rowExt(ing, ext.range![0]).has(protocol, port)) return true;
-    for (const s of this.classById.values()) if (this.classConn(s, d).has(protocol, port)) return true;
+    // Outside addresses send freely; rules without `from` carry every address, so they are covered here.
+    for (const e of ing.ext) if (e.conns.has(protocol, port)) return true;
+    for (const [id, conns] of ing.byClass) {
+      if (!conns.has(protocol, port)) continue;
+      const s = this.classById.get(id);
+      if (s && this.classConn(s, d).has(protocol, port)) return true;
+    }
     return false;
   }
 
@@ -770,7 +775,15 @@ export class ReachabilityEngine {
       }
       if (gap.size === 0) continue;
       for (const cp of this.policyOrder) {
-        const sels = [cp.policy.podSelector, ...[...cp.policy.ingress, ...cp.policy.egress].flatMap((r) => (r.peers ?? []).map((p) => p.podSelector))];
+        // Selectors that can see this peer's pods: the policy's own (same namespace), and rule peers'
+        // pod selectors (a podSelector alone only looks in the policy's namespace).
+        const local = cp.policy.namespace === peer.namespace;
+        const sels = [
+          ...(local ? [cp.policy.podSelector] : []),
+          ...[...cp.policy.ingress, ...cp.policy.egress].flatMap((r) =>
+            (r.peers ?? []).filter((p) => p.namespaceSelector || local).map((p) => p.podSelector),
+          ),
+        ];
         const hit = sels.flatMap((s) => (s ? selectorKeys(s) : [])).find((k) => gap.has(k));
         if (hit) {
           out.push(
