@@ -43,29 +43,36 @@ describe('k8s-netmap in a real VS Code extension host', function () {
     }
   });
 
-  it(`hover on the selector in ${targets.hover.file} names the selected workloads`, async function () {
-    const t = targets.hover;
-    const { doc, pos } = await openAt(t.file, t.selector);
-    await vscode.window.showTextDocument(doc);
-    const text = await until('a k8s-netmap hover on the Service selector', async () => {
-      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, pos);
-      const s = hoverText(hovers ?? []);
-      return t.expect.every((w) => s.includes(w)) ? s : undefined;
+  for (const t of [targets.hover, targets.hoverKustomize]) {
+    it(`hover on the Service selector in ${t.file} names ${t.expect.join(', ')}`, async function () {
+      const { doc, pos } = await openAt(t.file, t.selector);
+      await vscode.window.showTextDocument(doc);
+      let seen = '';
+      const text = await until(`a k8s-netmap hover naming ${t.expect.join(', ')}`, async () => {
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, pos);
+        seen = hoverText(hovers ?? []);
+        return t.expect.every((w) => seen.includes(w)) ? seen : undefined;
+      }).catch((e: Error) => assert.fail(`${e.message}; the last hover was:\n${seen || '(nothing)'}`));
+      for (const w of t.expect) assert.ok(text.includes(w), `hover does not name ${w}:\n${text}`);
     });
-    for (const w of t.expect) assert.ok(text.includes(w), `hover does not name ${w}:\n${text}`);
-  });
+  }
 
-  it(`go to definition from the Ingress backend in ${targets.definition.file} lands in ${targets.definition.targetFile}`, async function () {
+  it(`go to definition from the Ingress backend in ${targets.definition.file} lands on the Service in ${targets.definition.targetFile}`, async function () {
     const t = targets.definition;
     const { doc, pos } = await openAt(t.file, t.backend);
     await vscode.window.showTextDocument(doc);
     const want = workspaceFile(t.targetFile);
-    const targetsFound = await until('a definition for the Ingress backend', async () => {
+    const found = await until('a definition for the Ingress backend', async () => {
       const locs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', doc.uri, pos);
-      const uris = (locs ?? []).map((l) => ('targetUri' in l ? l.targetUri : l.uri).toString());
-      return uris.length ? uris : undefined;
+      const all = (locs ?? []).map((l) => ('targetUri' in l ? { uri: l.targetUri, range: l.targetSelectionRange ?? l.targetRange } : l));
+      return all.length ? all : undefined;
     });
-    assert.ok(targetsFound.includes(want.toString()), `definition went to ${targetsFound.join(', ')}, not ${want}`);
+    const hit = found.find((l) => l.uri.toString() === want.toString());
+    assert.ok(hit, `definition went to ${found.map((l) => l.uri.toString()).join(', ')}, not ${want}`);
+    // The file also holds a Deployment of the same name: the definition must be the Service.
+    const targetText = (await vscode.workspace.openTextDocument(want)).getText();
+    const serviceLine = locate(targetText, t.targetAfter).line;
+    assert.ok(hit.range.start.line >= serviceLine, `definition lands on line ${hit.range.start.line + 1}, before the Service (line ${serviceLine + 1})`);
   });
 
   it('runs k8sNetmap.showDiagram and opens a webview', async function () {

@@ -68,6 +68,15 @@ export class Workbench {
     await this.page.locator('#status\\.editor\\.selection').filter({ hasText: `Ln ${line + 1}, Col ${character + 1}` }).waitFor({ timeout: 5_000 });
   }
 
+  /** The cursor's 1-based line from the status bar, once it is at least `min` (5 s at most). */
+  async cursorLine(min = 1) {
+    const handle = await this.page.waitForFunction((least) => {
+      const m = /Ln (\d+)/.exec(document.getElementById('status.editor.selection')?.textContent ?? '');
+      return m && Number(m[1]) >= least ? Number(m[1]) : false;
+    }, min, { timeout: 5_000 });
+    return handle.jsonValue();
+  }
+
   /** Shows the hover at the cursor (Ctrl+K Ctrl+I) until its text has every word in `expect`. */
   async hoverAtCursor(expect, timeout = 20_000) {
     const hover = this.page.locator('.monaco-hover:visible .rendered-markdown');

@@ -67,9 +67,13 @@ describe('k8s-netmap in code-server, through the UI', function () {
     await wb.page.keyboard.press('F12');
     await wb.waitActiveFile(t.targetFile);
     await wb.shot('definition-landed');
+    // The file also holds a Deployment of the same name: the cursor must be in the Service.
+    const serviceLine = locate(textOf(t.targetFile), t.targetAfter).line + 1;
+    const line = await wb.cursorLine(serviceLine).catch(() => undefined);
+    assert.ok(line !== undefined, `F12 put the cursor on line ${await wb.cursorLine().catch(() => '?')}, before the Service on line ${serviceLine}`);
   });
 
-  it("editing a Deployment's labels makes a Service in another file select nothing, and reverting clears it", async function () {
+  it("editing a workload's template labels makes a Service in another file select nothing, and reverting clears it", async function () {
     const t = targets.labelEdit;
     const hasIt = (ps) => ps.some((p) => p.file === t.dependentServiceFile && p.code === t.code);
     await wb.openProblems();
