@@ -71,7 +71,8 @@ function reportSyntaxErrors(file: ParsedFile, io: CliIO): void {
   for (const p of file.problems) {
     if (p.code !== 'yaml-syntax') continue;
     const { line, col } = position(file.lineStarts, p.span.start);
-    io.stderr(`${displayPath(file.uri, io.cwd)}:${line}:${col}: error yaml-syntax ${p.message} (document skipped)\n`);
+    const message = p.message.split('\n')[0].slice(0, 200);
+    io.stderr(`${displayPath(file.uri, io.cwd)}:${line}:${col}: error yaml-syntax ${message} (document skipped)\n`);
   }
 }
 

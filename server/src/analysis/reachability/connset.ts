@@ -19,6 +19,7 @@ export type PortIntervals = readonly number[];
 const internTable = new Map<string, ConnSet>();
 const unionMemo = new Map<number, ConnSet>();
 const interMemo = new Map<number, ConnSet>();
+const MEMO_LIMIT = 200_000;
 
 export class ConnSet {
   private constructor(
@@ -87,6 +88,7 @@ export class ConnSet {
     let r = unionMemo.get(k);
     if (!r) {
       r = ConnSet.intern(unionIv(this.sctp, other.sctp), unionIv(this.tcp, other.tcp), unionIv(this.udp, other.udp));
+      if (unionMemo.size > MEMO_LIMIT) unionMemo.clear(); // a long editing session must not grow it forever
       unionMemo.set(k, r);
     }
     return r;
@@ -99,6 +101,7 @@ export class ConnSet {
     let r = interMemo.get(k);
     if (!r) {
       r = ConnSet.intern(interIv(this.sctp, other.sctp), interIv(this.tcp, other.tcp), interIv(this.udp, other.udp));
+      if (interMemo.size > MEMO_LIMIT) interMemo.clear();
       interMemo.set(k, r);
     }
     return r;

@@ -766,7 +766,9 @@ export class ReachabilityEngine {
     const out: string[] = [];
     for (const peer of this.peerList) {
       const classes = this.peerClasses.get(peer) ?? [];
-      if (classes.length < 2) continue;
+      // Only replicas of one owner (Pods with ownerReferences); same-named manifests in several
+      // overlays are not pods of one workload.
+      if (classes.length < 2 || !peer.workloads.every((w) => w.kind === 'Pod' && w.ownerReferences.length > 0)) continue;
       const gap = new Set<string>();
       const keys = new Set(classes.flatMap((c) => Object.keys(c.labels)));
       for (const k of keys) {
