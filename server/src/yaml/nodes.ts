@@ -1,6 +1,6 @@
 // Thin helpers over the `yaml` library's node types. This folder is the only place that imports
 // `yaml`; everything outside it sees the model types.
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, visit, type Alias, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { ScalarKind, Span } from '../model/types';
 
 /** Per-document context: the document (for aliases) and the text (to trim block ranges). */
@@ -13,14 +13,32 @@ export interface NodeContext {
 /** Follows an alias to its anchored node; other nodes pass through. Never expands anything. */
 export function deref(ctx: NodeContext, node: unknown): Node | undefined {
   if (isAlias(node)) {
-    try {
-      const target = node.resolve(ctx.doc, ctx.aliasCache as never);
-      return isAlias(target) ? undefined : (target as Node | undefined);
-    } catch {
-      return undefined;
-    }
+    const target = anchoredNode(ctx, node);
+    return isAlias(target) ? undefined : target;
   }
   return (node ?? undefined) as Node | undefined;
+}
+
+// `Alias.resolve(doc, ctx)` with a ctx object goes on to count aliases through `ctx.anchors`, which
+// only toJS() sets up (without it, it throws and every alias read as missing). This is its lookup
+// alone: the last node with the alias's anchor before the alias, from a list made once per document.
+function anchoredNode(ctx: NodeContext, alias: Alias): Node | undefined {
+  let nodes = ctx.aliasCache.aliasResolveCache as Node[] | undefined;
+  if (!nodes) {
+    const found: Node[] = [];
+    visit(ctx.doc, {
+      Node: (_key, n) => {
+        if (isAlias(n) || (n as { anchor?: string }).anchor) found.push(n);
+      },
+    });
+    ctx.aliasCache.aliasResolveCache = nodes = found;
+  }
+  let target: Node | undefined;
+  for (const n of nodes) {
+    if (n === alias) break;
+    if (!isAlias(n) && (n as { anchor?: string }).anchor === alias.source) target = n;
+  }
+  return target;
 }
 
 /** The span of a node's value, without the trailing line break and indentation that block nodes include. */
