@@ -1,0 +1,82 @@
+// The diagram webview's page. Static markup only: the graph arrives by postMessage and is drawn
+// with createElementNS/textContent, so nothing from a manifest is ever parsed as HTML.
+// No VS Code import: the headless browser tests serve this very page.
+
+export interface DiagramHtmlOptions {
+  /** `webview.cspSource`. */
+  cspSource: string;
+  /** Fresh per page, from `crypto`. */
+  nonce: string;
+  scriptUri: string;
+  styleUri: string;
+}
+
+export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${cspSource} 'nonce-${nonce}'`,
+    `img-src ${cspSource} data:`,
+    'worker-src blob:',
+    `font-src ${cspSource}`,
+  ].join('; ');
+}
+
+function attr(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function diagramHtml(o: DiagramHtmlOptions): string {
+  const nonce = attr(o.nonce);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${attr(contentSecurityPolicy(o.cspSource, o.nonce))}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${attr(o.styleUri)}" nonce="${nonce}">
+<title>Network Diagram</title>
+</head>
+<body>
+<header class="toolbar" role="toolbar" aria-label="Diagram tools">
+  <div class="search">
+    <input id="search" type="search" placeholder="Search objects" aria-label="Search objects (press / to focus, Enter for the next match)" spellcheck="false">
+    <span id="search-count" class="muted" aria-live="polite"></span>
+  </div>
+  <div class="popover">
+    <button id="ns-button" type="button" aria-haspopup="true" aria-expanded="false" aria-controls="ns-menu">Namespaces</button>
+    <div id="ns-menu" class="menu" role="group" aria-label="Namespaces shown" hidden></div>
+  </div>
+  <div class="segmented" role="group" aria-label="Layers">
+    <label class="toggle" title="Internet, Ingresses, routes, Services and what they select"><input type="checkbox" id="layer-routing" checked> Routing</label>
+    <label class="toggle" title="Flows that NetworkPolicies allow"><input type="checkbox" id="layer-policy" checked> Policy</label>
+  </div>
+  <span class="spacer"></span>
+  <button id="expand-all" type="button" title="Open every namespace">Expand all</button>
+  <button id="collapse-all" type="button" title="Collapse every namespace">Collapse all</button>
+  <div class="segmented" role="group" aria-label="Zoom">
+    <button id="zoom-out" type="button" aria-label="Zoom out" title="Zoom out (-)">−</button>
+    <button id="zoom-fit" type="button" title="Fit to window (0)">Fit</button>
+    <button id="zoom-in" type="button" aria-label="Zoom in" title="Zoom in (+)">+</button>
+  </div>
+  <button id="export" type="button" class="primary" title="Save the diagram as an SVG file">Export SVG</button>
+</header>
+<main id="stage">
+  <svg id="canvas" xmlns="http://www.w3.org/2000/svg" role="application" aria-label="Network diagram. Tab moves between objects, Enter opens the YAML, arrow keys pan, plus and minus zoom." tabindex="0" focusable="true"></svg>
+  <div id="tooltip" role="tooltip" hidden></div>
+  <div id="message" class="message" role="status" hidden></div>
+</main>
+<footer class="statusbar">
+  <span id="status" aria-live="polite">Waiting for the language server…</span>
+  <span class="legend" aria-label="Legend">
+    <span class="legend-item"><svg width="26" height="8" aria-hidden="true"><line x1="1" y1="4" x2="25" y2="4" class="legend-route"/></svg>route</span>
+    <span class="legend-item"><svg width="26" height="8" aria-hidden="true"><line x1="1" y1="4" x2="25" y2="4" class="legend-select"/></svg>selects</span>
+    <span class="legend-item"><svg width="26" height="8" aria-hidden="true"><line x1="1" y1="4" x2="25" y2="4" class="legend-allow"/></svg>allowed</span>
+    <span class="legend-item"><svg width="26" height="8" aria-hidden="true"><line x1="1" y1="4" x2="25" y2="4" class="legend-blocked"/></svg>blocked</span>
+  </span>
+</footer>
+<script nonce="${nonce}" src="${attr(o.scriptUri)}"></script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,423 @@
+#!/usr/bin/env node
+// Webview tests in headless Chromium: the real page (client/src/diagram/html.ts, with its CSP)
+// and the real bundled script, served from 127.0.0.1, with `acquireVsCodeApi` stubbed and this
+// script playing the extension's side of postMessage.
+//
+//   node test/webview/run.mjs [--only <substring>] [--keep-open]
+//
+// Prints `N passed, N failed` last and exits non-zero on failure. Screenshots and layout figures
+// go to test-results/webview/.
+
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const out = path.join(root, 'test-results/webview');
+const build = path.join(out, 'build');
+fs.mkdirSync(build, { recursive: true });
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+
+// ------------------------------------------------------------------------------ prerequisites
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+function ensureChromium() {
+  if (fs.existsSync(CHROMIUM)) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot) {
+    console.error(`webview tests: Chromium not found at ${CHROMIUM}. Install it (Debian: sudo apt-get install -y chromium) or set CHROMIUM_PATH.`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+  console.log('webview tests: installing chromium with apt-get (once)…');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'chromium']]) {
+    const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
+    if (r.status !== 0) {
+      console.error(`webview tests: apt-get ${args.join(' ')} failed.`);
+      console.log('0 passed, 1 failed');
+      process.exit(1);
+    }
+  }
+}
+
+function loadPlaywright() {
+  const bases = [path.join(root, 'package.json'), path.join(root, 'test/e2e/package.json')];
+  if (process.env.PLAYWRIGHT_CORE_DIR) bases.unshift(path.join(process.env.PLAYWRIGHT_CORE_DIR, 'package.json'));
+  for (const base of bases) {
+    try {
+      return createRequire(base)('playwright-core');
+    } catch {
+      // next
+    }
+  }
+  console.error('webview tests: playwright-core is not installed. Run `npm install` (it is a devDependency).');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+ensureChromium();
+const { chromium } = loadPlaywright();
+const esbuild = createRequire(path.join(root, 'package.json'))('esbuild');
+
+// ------------------------------------------------------------------------------ build
+
+const t0 = Date.now();
+await esbuild.build({
+  absWorkingDir: root,
+  entryPoints: ['client/src/webview/main.ts'],
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  outfile: path.join(build, 'webview.js'),
+  logLevel: 'warning',
+});
+await esbuild.build({
+  absWorkingDir: root,
+  entryPoints: ['test/webview/support.ts'],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  outfile: path.join(build, 'support.mjs'),
+  logLevel: 'warning',
+});
+const support = await import(pathToFileURL(path.join(build, 'support.mjs')).href + `?t=${Date.now()}`);
+const buildMs = Date.now() - t0;
+
+// ------------------------------------------------------------------------------ server
+
+const nonce = randomBytes(16).toString('base64');
+let origin = '';
+/** Extra markup a test wants in the page (after the CSP meta, so the CSP applies to it). */
+let injected = '';
+let theme = 'dark';
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://x');
+  const send = (type, body) => {
+    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+    res.end(body);
+  };
+  if (url.pathname === '/') {
+    let page = support.diagramHtml({ cspSource: origin, nonce, scriptUri: '/webview.js', styleUri: '/webview.css' });
+    page = page.replace('<title>', `<link rel="stylesheet" href="/theme-${theme}.css">\n${injected}\n<title>`);
+    return send('text/html; charset=utf-8', page);
+  }
+  if (url.pathname === '/webview.js') return send('text/javascript', fs.readFileSync(path.join(build, 'webview.js')));
+  if (url.pathname === '/webview.css') return send('text/css', fs.readFileSync(path.join(build, 'webview.css')));
+  const m = /^\/theme-(dark|light)\.css$/.exec(url.pathname);
+  if (m) return send('text/css', support.themeCss(m[1]));
+  res.writeHead(404);
+  res.end();
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+origin = `http://127.0.0.1:${server.address().port}`;
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+/** The extension's side: a stubbed `acquireVsCodeApi` that records what the webview posts. */
+function stub(initialState) {
+  window.__sent = [];
+  window.__states = [];
+  window.__violations = [];
+  window.__dialogs = 0;
+  document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  window.acquireVsCodeApi = () => ({
+    postMessage: (m) => window.__sent.push(JSON.parse(JSON.stringify(m))),
+    getState: () => initialState,
+    setState: (s) => window.__states.push(JSON.parse(JSON.stringify(s))),
+  });
+}
+
+async function openPage({ state, viewport = { width: 1400, height: 860 } } = {}) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  await context.route('**/*', (route) => (route.request().url().startsWith(origin) ? route.continue() : route.abort()));
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('dialog', (d) => {
+    errors.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  await page.addInitScript(stub, state ?? null);
+  await page.goto(`${origin}/`);
+  await page.waitForFunction(() => window.__sent.some((m) => m.type === 'ready'));
+  return { page, context, errors };
+}
+
+async function sendGraph(page, graph) {
+  const before = Number((await page.evaluate(() => document.body.dataset.renders)) ?? 0);
+  await page.evaluate((g) => window.postMessage({ type: 'graph', graph: g }, '*'), graph);
+  await page.waitForFunction((n) => Number(document.body.dataset.renders ?? 0) > n && document.body.dataset.state === 'ready', before, { timeout: 120_000 });
+}
+
+const sent = (page, type) => page.evaluate((t) => window.__sent.filter((m) => m.type === t), type);
+
+// ------------------------------------------------------------------------------ tests
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+const assert = (cond, msg) => {
+  if (!cond) throw new Error(msg);
+};
+const figures = [];
+const demo = support.demoGraph();
+
+test('draws every node and edge of the graph, grouped by namespace', async () => {
+  const { page, context, errors } = await openPage();
+  await sendGraph(page, demo);
+  const counts = await page.evaluate(() => ({
+    nodes: document.querySelectorAll('#canvas .node').length,
+    edges: document.querySelectorAll('#canvas .edge').length,
+    groups: [...document.querySelectorAll('#canvas .ns-group')].map((g) => g.getAttribute('data-ns')),
+    labels: document.querySelectorAll('#canvas .edge-label').length,
+  }));
+  assert(counts.nodes === demo.nodes.length, `nodes drawn ${counts.nodes}, graph has ${demo.nodes.length}`);
+  assert(counts.edges === demo.edges.length, `edges drawn ${counts.edges}, graph has ${demo.edges.length}`);
+  assert(counts.groups.join(',') === 'data,monitoring,payments,shop', `groups ${counts.groups}`);
+  assert(counts.labels > 5, 'edge port labels drawn');
+  assert((await page.locator('#canvas .edge.kind-blocked').count()) >= 1, 'a blocked route is drawn');
+  assert(errors.length === 0, `page errors: ${errors.join('; ')}`);
+  await page.screenshot({ path: path.join(out, 'diagram-dark.png') });
+  await context.close();
+});
+
+test('follows the theme (light)', async () => {
+  theme = 'light';
+  try {
+    const { page, context } = await openPage();
+    await sendGraph(page, demo);
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert(bg === 'rgb(255, 255, 255)', `light background, got ${bg}`);
+    await page.screenshot({ path: path.join(out, 'diagram-light.png') });
+    await context.close();
+  } finally {
+    theme = 'dark';
+  }
+});
+
+test('a click on a node posts reveal with its uri and span', async () => {
+  const { page, context } = await openPage();
+  await sendGraph(page, demo);
+  const target = demo.nodes.find((n) => n.id === 'Deployment/shop/cart');
+  await page.locator(`#canvas .node[data-id="${target.id}"]`).click();
+  const reveals = await sent(page, 'reveal');
+  assert(reveals.length === 1, `one reveal, got ${reveals.length}`);
+  assert(reveals[0].uri === target.uri && reveals[0].span.start === target.span.start && reveals[0].span.end === target.span.end, JSON.stringify(reveals[0]));
+  await context.close();
+});
+
+test('keyboard: Tab reaches a node, Enter reveals it, / focuses search', async () => {
+  const { page, context } = await openPage();
+  await sendGraph(page, demo);
+  await page.locator('#canvas').focus();
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    const id = await page.evaluate(() => document.activeElement?.getAttribute('data-id'));
+    if (id && id.startsWith('Deployment/')) break;
+  }
+  const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-id'));
+  assert(focused && focused.startsWith('Deployment/'), `a Deployment node takes focus, got ${focused}`);
+  assert(await page.locator('#tooltip').isVisible(), 'focus shows the details');
+  await page.keyboard.press('Enter');
+  const reveals = await sent(page, 'reveal');
+  assert(reveals.length === 1 && reveals[0].uri.includes(focused.split('/')[2]), JSON.stringify(reveals));
+  await page.locator('#canvas').focus();
+  await page.keyboard.press('/');
+  assert(await page.evaluate(() => document.activeElement?.id === 'search'), '/ focuses the search box');
+  await context.close();
+});
+
+test('a Service named like markup renders as text: no img element, no script, no dialog', async () => {
+  const { page, context, errors } = await openPage();
+  await sendGraph(page, demo);
+  const node = page.locator(`#canvas .node[data-id="Service/shop/${support.HOSTILE_NAME}"]`);
+  assert((await node.count()) === 1, 'hostile node drawn');
+  const text = await node.locator('.node-label').textContent();
+  assert(text.startsWith('<img'), `label is the literal text, got ${text}`);
+  await node.hover();
+  const tip = await page.locator('#tooltip .tooltip-title').textContent();
+  assert(tip.includes(support.HOSTILE_NAME), `tooltip shows it as text: ${tip}`);
+  assert((await page.locator('img').count()) === 0, 'no img element anywhere');
+  assert(!errors.some((e) => e.startsWith('dialog')), 'no alert');
+  await context.close();
+});
+
+test('the CSP blocks an inline script without the nonce and remote content', async () => {
+  injected = '<script>window.__inlineRan = true</script><img id="remote" src="https://example.invalid/x.png">';
+  try {
+    const { page, context } = await openPage();
+    const ran = await page.evaluate(() => window.__inlineRan === true);
+    assert(!ran, 'inline script without nonce ran');
+    await page.waitForFunction(() => window.__violations.length >= 2);
+    const v = await page.evaluate(() => window.__violations);
+    assert(v.some((x) => x.startsWith('script-src')), `script-src violation reported: ${v}`);
+    assert(v.some((x) => x.startsWith('img-src')), `img-src violation reported: ${v}`);
+    const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    assert(csp.includes(`script-src 'nonce-${nonce}'`) && csp.includes("default-src 'none'") && csp.includes('worker-src blob:'), csp);
+    await context.close();
+  } finally {
+    injected = '';
+  }
+});
+
+test('search highlights matches and Enter steps through them', async () => {
+  const { page, context } = await openPage();
+  await sendGraph(page, demo);
+  await page.locator('#search').fill('post');
+  await page.waitForFunction(() => document.querySelectorAll('#canvas .node.match').length > 0);
+  const matched = await page.evaluate(() => [...document.querySelectorAll('#canvas .node.match')].map((n) => n.getAttribute('data-id')));
+  assert(matched.join(',') === 'Service/data/postgres,StatefulSet/data/postgres', matched.join(','));
+  await page.locator('#search').press('Enter');
+  assert((await page.locator('#search-count').textContent()) === '1 of 2', await page.locator('#search-count').textContent());
+  await page.screenshot({ path: path.join(out, 'diagram-search.png') });
+  await context.close();
+});
+
+test('namespace filter, collapse and layers change what is drawn; state is saved', async () => {
+  const { page, context } = await openPage();
+  await sendGraph(page, demo);
+  // Layers.
+  await page.locator('#layer-policy').uncheck();
+  await page.waitForFunction(() => document.querySelectorAll('#canvas .edge.kind-allow').length === 0 && document.body.dataset.state === 'ready');
+  assert((await page.locator('#canvas .node[data-id^="ipBlock/"]').count()) === 0, 'ipBlock hidden with the policy layer');
+  await page.locator('#layer-policy').check();
+  await page.waitForFunction(() => document.querySelectorAll('#canvas .edge.kind-allow').length > 0);
+  // Collapse a namespace from its header.
+  const renders = await page.evaluate(() => Number(document.body.dataset.renders));
+  await page.locator('#canvas .ns-header[data-ns="data"]').click();
+  await page.waitForFunction((n) => Number(document.body.dataset.renders) > n, renders);
+  assert((await page.locator('#canvas .node[data-id="ns:data"]').count()) === 1, 'collapsed namespace node');
+  assert((await page.locator('#canvas .node[data-id="StatefulSet/data/redis"]').count()) === 0, 'members hidden');
+  // Filter out a namespace.
+  await page.locator('#ns-button').click();
+  await page.locator('#ns-menu label', { hasText: 'payments' }).locator('input').uncheck();
+  await page.waitForFunction(() => !document.querySelector('#canvas .node[data-id="Deployment/payments/payments"]'));
+  assert((await page.locator('#ns-button').textContent()).includes('3 of 4'), await page.locator('#ns-button').textContent());
+  await page.waitForFunction(() => window.__states.length > 0 && window.__states.at(-1).hidden.includes('payments'));
+  const saved = await page.evaluate(() => window.__states.at(-1));
+  assert(saved.toggled.includes('data') && saved.hidden.includes('payments'), JSON.stringify(saved));
+  await context.close();
+});
+
+test('pan/zoom survive a graph update and a reload (getState)', async () => {
+  const { page, context } = await openPage();
+  await sendGraph(page, demo);
+  await page.mouse.move(700, 400);
+  await page.mouse.wheel(0, -300);
+  await page.mouse.move(300, 300);
+  await page.mouse.down();
+  await page.mouse.move(380, 340, { steps: 4 });
+  await page.mouse.up();
+  const before = await page.locator('#canvas .viewport').getAttribute('transform');
+  const changed = { ...demo, nodes: demo.nodes.filter((n) => n.id !== 'DaemonSet/monitoring/node-exporter') };
+  await sendGraph(page, changed);
+  const after = await page.locator('#canvas .viewport').getAttribute('transform');
+  assert(before === after, `transform kept across update: ${before} vs ${after}`);
+  // The webview saves its state shortly after the last move: wait for the one that matches.
+  await page.waitForFunction(() => {
+    const t = window.__states.at(-1)?.transform;
+    return t && document.querySelector('#canvas .viewport').getAttribute('transform') === `translate(${t.x},${t.y}) scale(${t.k})`;
+  });
+  const saved = await page.evaluate(() => window.__states.at(-1));
+  await context.close();
+  const again = await openPage({ state: saved });
+  await sendGraph(again.page, demo);
+  const restored = await again.page.locator('#canvas .viewport').getAttribute('transform');
+  assert(restored === before, `transform restored: ${restored} vs ${before}`);
+  await again.context.close();
+});
+
+test('export posts a standalone SVG with theme colours resolved and names as text', async () => {
+  const { page, context } = await openPage();
+  await sendGraph(page, demo);
+  await page.locator('#export').click();
+  const [m] = await sent(page, 'exportSvg');
+  assert(m && m.svg.includes('<svg'), 'svg posted');
+  assert(!m.svg.includes('var(--'), 'no CSS variables left');
+  assert(!m.svg.includes('<img'), 'markup escaped');
+  assert(m.svg.includes('&lt;img src=x'), 'hostile name kept as text');
+  fs.writeFileSync(path.join(out, 'export.svg'), m.svg);
+  // The exported file renders on its own.
+  const p2 = await context.newPage();
+  await p2.setContent(`<html><body style="margin:0">${m.svg.replace(/^<\?xml[^>]*>/, '')}</body></html>`);
+  const box = await p2.locator('svg').first().boundingBox();
+  assert(box && box.width > 300 && box.height > 200, `exported size ${JSON.stringify(box)}`);
+  await p2.screenshot({ path: path.join(out, 'export.png'), fullPage: true });
+  await context.close();
+});
+
+test('an empty workspace and a server error show a message', async () => {
+  const { page, context } = await openPage();
+  await page.evaluate(() => window.postMessage({ type: 'error', message: 'The language server is restarting.' }, '*'));
+  await page.waitForFunction(() => document.getElementById('message').textContent.includes('restarting'));
+  await sendGraph(page, { nodes: [], edges: [] });
+  assert((await page.locator('#message').textContent()).includes('No Kubernetes'), await page.locator('#message').textContent());
+  await context.close();
+});
+
+test('a large workspace (1,200+ nodes) starts collapsed; expanding everything lays out in the worker', async () => {
+  const big = support.largeGraph(40, 30);
+  const { page, context, errors } = await openPage();
+  const t = Date.now();
+  await sendGraph(page, big);
+  const collapsedMs = Number(await page.evaluate(() => document.body.dataset.layoutMs));
+  const collapsedNodes = await page.locator('#canvas .node').count();
+  assert(collapsedNodes <= 41 + 1, `collapsed at start: ${collapsedNodes} nodes drawn`);
+  figures.push(`large graph ${big.nodes.length} nodes/${big.edges.length} edges, collapsed: layout ${collapsedMs} ms, first paint ${Date.now() - t} ms`);
+  await page.screenshot({ path: path.join(out, 'diagram-large-collapsed.png') });
+  // Responsive while the worker lays out everything.
+  const renders = await page.evaluate(() => Number(document.body.dataset.renders));
+  const t2 = Date.now();
+  await page.locator('#expand-all').click();
+  const lag = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const s = performance.now();
+        setTimeout(() => resolve(performance.now() - s), 0);
+      }),
+  );
+  await page.waitForFunction((n) => Number(document.body.dataset.renders) > n, renders, { timeout: 300_000 });
+  const expandedMs = Number(await page.evaluate(() => document.body.dataset.layoutMs));
+  const drawnNodes = await page.locator('#canvas .node').count();
+  assert(drawnNodes === big.nodes.length, `all nodes drawn after expand: ${drawnNodes}`);
+  figures.push(`large graph expanded: ${drawnNodes} nodes, layout ${expandedMs} ms (worker), click→drawn ${Date.now() - t2} ms, main-thread timer lag during layout ${Math.round(lag)} ms`);
+  await page.locator('#zoom-fit').click();
+  await page.screenshot({ path: path.join(out, 'diagram-large.png') });
+  assert(errors.length === 0, errors.join('; '));
+  await context.close();
+});
+
+// ------------------------------------------------------------------------------ run
+
+let passed = 0;
+let failed = 0;
+for (const t of tests) {
+  if (only && !t.name.includes(only)) continue;
+  const s = Date.now();
+  try {
+    await t.fn();
+    passed++;
+    console.log(`✔ ${t.name} (${Date.now() - s} ms)`);
+  } catch (err) {
+    failed++;
+    console.log(`✘ ${t.name}\n    ${(err && err.stack) || err}`);
+  }
+}
+await browser.close();
+server.close();
+console.log(`build ${buildMs} ms`);
+for (const f of figures) console.log(`figure: ${f}`);
+fs.writeFileSync(path.join(out, 'figures.txt'), `${figures.join('\n')}\n`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
