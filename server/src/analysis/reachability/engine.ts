@@ -196,7 +196,8 @@ export class ReachabilityEngine {
       let c = nextClasses.get(key);
       if (!c) {
         const old = this.classes.get(key);
-        c = old ? { ...old, workloads: [] } : { id: this.nextClassId++, key, workloads: [], ...make() };
+        if (old) old.workloads = [];
+        c = old ?? { id: this.nextClassId++, key, workloads: [], ...make() };
         nextClasses.set(key, c);
       }
       return c;
@@ -268,7 +269,7 @@ export class ReachabilityEngine {
         for (const c of removed) removeClass(cp, c.id);
         for (const c of added) addClass(cp, c);
       } else {
-        cp = compilePolicy(p, this.classes.values());
+        cp = compilePolicy(p, this.classesByNs);
         stats.policiesCompiled++;
         policiesChanged = true;
       }

@@ -50,8 +50,12 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+const BEYOND_SURROGATES = /[\ud800-\uffff]/;
+
 /** Byte order of UTF-8 text (`LC_ALL=C sort`), which is code point order; UTF-16 unit order differs only past surrogates. */
 export function compareBytes(a: string, b: string): number {
+  if (a === b) return 0;
+  if (!BEYOND_SURROGATES.test(a) && !BEYOND_SURROGATES.test(b)) return a < b ? -1 : 1;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);

@@ -74,7 +74,14 @@ function peerFp(peer: PolicyPeer): unknown {
   ];
 }
 
-export function compilePolicy(p: NetworkPolicy, classes: Iterable<ClassView>): CompiledPolicy {
+/** The classes to compile against, grouped by namespace. */
+export type ClassesByNamespace = ReadonlyMap<string, readonly ClassView[]>;
+
+/**
+ * Compiles a policy against every class. Costs the classes of the policy's namespace plus, per
+ * namespaceSelector peer, one selector test per namespace and the classes of the matching ones.
+ */
+export function compilePolicy(p: NetworkPolicy, byNamespace: ClassesByNamespace): CompiledPolicy {
   const compiled: CompiledPolicy = {
     policy: p,
     fingerprint: policyFingerprint(p),
@@ -83,7 +90,33 @@ export function compilePolicy(p: NetworkPolicy, classes: Iterable<ClassView>): C
     ingress: p.policyTypes.includes('Ingress') ? p.ingress.map((r, i) => compileRule(r, i)) : undefined,
     egress: p.policyTypes.includes('Egress') ? p.egress.map((r, i) => compileRule(r, i)) : undefined,
   };
-  for (const c of classes) addClass(compiled, c);
+  const local = byNamespace.get(p.namespace) ?? [];
+  for (const c of local) if (selectorMatches(p.podSelector, c.labels)) compiled.selected.add(c.id);
+  for (const r of [...(compiled.ingress ?? []), ...(compiled.egress ?? [])]) {
+    if (r.allPeers) continue;
+    for (const peer of r.rule.peers ?? []) {
+      if (!peer.podSelector && !peer.namespaceSelector) continue;
+      if (!peer.namespaceSelector) {
+        for (const c of local) if (selectorMatches(peer.podSelector!, c.labels)) r.classes.add(c.id);
+        continue;
+      }
+      const nsMatch = new Map<Record<string, string>, boolean>(); // classes of a namespace share their labels object
+      for (const list of byNamespace.values()) {
+        for (const c of list) {
+          let m = nsMatch.get(c.nsLabels);
+          if (m === undefined) {
+            m = selectorMatches(peer.namespaceSelector, c.nsLabels);
+            nsMatch.set(c.nsLabels, m);
+          }
+          if (!m) {
+            if (list.every((x) => x.nsLabels === c.nsLabels)) break; // the whole namespace is out
+            continue;
+          }
+          if (!peer.podSelector || selectorMatches(peer.podSelector, c.labels)) r.classes.add(c.id);
+        }
+      }
+    }
+  }
   return compiled;
 }
 
