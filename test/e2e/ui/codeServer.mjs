@@ -25,6 +25,9 @@ const SETTINGS = {
   'editor.minimap.enabled': false,
   'files.autoSave': 'off',
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  // The page title then names the active file by its full path: the tests read it to know which
+  // file an editor shows, independently of how tabs are drawn (preview tabs, long names).
+  'window.title': '${activeEditorLong}',
 };
 
 function killGroup(child) {

@@ -45,19 +45,13 @@ export class Workbench {
     return { base, dir };
   }
 
-  /** Waits until the active editor shows `relative` (checked by the full path of the active tab). */
+  /** Waits until the active editor shows `relative` (the page title holds its full path: see codeServer.mjs). */
   async waitActiveFile(relative, timeout = 15_000) {
     const want = join(this.workspace, relative);
-    await this.page.waitForFunction((path) => {
-      const label = document.querySelector('.editor-group-container.active .tab.active .monaco-icon-label');
-      return !!label && (label.getAttribute('aria-label') ?? '').includes(path);
-    }, want, { timeout }).catch(async () => {
-      throw new Error(`the active editor is not ${relative} but ${await this.activeTabPath()}`);
+    await this.page.waitForFunction((path) => document.title.split(' - ')[0] === path || document.title.startsWith(`${path} `),
+      want, { timeout }).catch(async () => {
+      throw new Error(`the active editor is not ${relative}; the window title is ${JSON.stringify(await this.page.title())}`);
     });
-  }
-
-  async activeTabPath() {
-    return this.page.evaluate(() => document.querySelector('.editor-group-container.active .tab.active .monaco-icon-label')?.getAttribute('aria-label') ?? '(none)');
   }
 
   /** Puts the cursor at a 0-based position (as lib/locate.mjs returns) with Go to Line and checks the status bar. */
@@ -105,23 +99,47 @@ export class Workbench {
     await panel.waitFor({ state: 'visible' });
   }
 
-  /** The rows of the Problems panel, each marker with the workspace-relative file it belongs to. */
+  /**
+   * Every marker of the Problems panel with the workspace-relative file it belongs to. The panel is
+   * a virtual list that draws only the rows in view, so it is scrolled from top to bottom and the
+   * rows are collected by their index.
+   */
   async problems() {
-    return this.page.locator('.markers-panel .monaco-list-row').evaluateAll((rows, root) => {
-      let file = '';
-      const out = [];
-      for (const r of rows) {
-        if (r.getAttribute('aria-level') === '1') {
-          const path = r.querySelector('.monaco-icon-label')?.getAttribute('aria-label') ?? '';
-          file = path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path;
-          continue;
-        }
-        const text = (sel) => r.querySelector(sel)?.textContent?.trim() ?? '';
-        out.push({ file, message: text('.marker-message'), source: text('.marker-source'), code: text('.marker-code'), where: text('.marker-line'),
-          severity: r.querySelector('.marker-icon')?.className.replace('marker-icon', '').trim() ?? '' });
-      }
-      return out;
-    }, this.workspace);
+    const list = this.page.locator('.markers-panel .monaco-list').first();
+    await list.hover();
+    const rows = new Map();
+    const read = () => list.locator('.monaco-list-row').evaluateAll((els) => els.map((r) => {
+      const text = (sel) => r.querySelector(sel)?.textContent?.trim() ?? '';
+      return {
+        index: Number(r.getAttribute('data-index')),
+        last: r.getAttribute('data-last-element') === 'true',
+        path: r.getAttribute('aria-level') === '1' ? (r.querySelector('.monaco-icon-label')?.getAttribute('aria-label') ?? '') : undefined,
+        marker: r.querySelector('.marker-icon') ? {
+          message: text('.marker-message'), source: text('.marker-source'), code: text('.marker-code'), where: text('.marker-line'),
+          severity: r.querySelector('.marker-icon')?.className.replace('marker-icon', '').trim() ?? '',
+        } : undefined,
+      };
+    }));
+    await this.page.mouse.wheel(0, -100_000);
+    for (let guard = 0; guard < 200; guard++) {
+      await this.nextFrame();
+      const batch = await read();
+      for (const r of batch) rows.set(r.index, r);
+      if (batch.length === 0 || batch.some((r) => r.last)) break;
+      await this.page.mouse.wheel(0, 300);
+    }
+    let file = '';
+    const out = [];
+    for (const r of [...rows.values()].sort((a, b) => a.index - b.index)) {
+      if (r.path !== undefined) file = r.path.startsWith(`${this.workspace}/`) ? r.path.slice(this.workspace.length + 1) : r.path;
+      else if (r.marker) out.push({ file, ...r.marker });
+    }
+    return out;
+  }
+
+  /** Resolves after the page has drawn a frame (the list re-renders on scroll). */
+  async nextFrame() {
+    await this.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   }
 
   /** Waits until `accept(problems)` holds; returns the problems. */
