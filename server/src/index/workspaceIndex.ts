@@ -61,6 +61,8 @@ export class WorkspaceIndex {
   private version = 0;
   private bulkDepth = 0;
   private bulkChange: IndexChange | undefined;
+  /** Namespaces that lost their last object during the current update (they may come back in it). */
+  private readonly vanished = new Set<string>();
 
   constructor(settings: Partial<AnalysisSettings> = {}) {
     this.settings = { ...DEFAULT_SETTINGS, ...settings };
@@ -87,6 +89,7 @@ export class WorkspaceIndex {
     else this.kustomizations.delete(uri);
     this.indexFile(parsed, change);
     if (kustomizationChanged || (!old && this.kustomizations.size > 0)) this.refreshKustomize(change);
+    this.settleNamespaces(change);
     this.version++;
     if (this.bulkChange) mergeChange(this.bulkChange, change);
     return change;
@@ -99,6 +102,7 @@ export class WorkspaceIndex {
     this.unindexFile(old, change);
     this.files.delete(uri);
     if (this.kustomizations.delete(uri) || this.kustomizations.size > 0) this.refreshKustomize(change);
+    this.settleNamespaces(change);
     this.version++;
     if (this.bulkChange) mergeChange(this.bulkChange, change);
     return change;
@@ -118,6 +122,7 @@ export class WorkspaceIndex {
     if (--this.bulkDepth > 0) return change;
     this.bulkChange = undefined;
     this.refreshKustomize(change, true);
+    this.settleNamespaces(change);
     this.version++;
     return change;
   }
@@ -264,7 +269,8 @@ export class WorkspaceIndex {
         for (const l of obj.podLabels) addTo(byLabel, labelKey(l.key, l.value), obj);
       }
       change.namespaces.add(obj.namespace);
-      if (isNewNamespace || obj.type === 'namespace') this.markNamespacesChanged(change);
+      // A namespace that vanished and came back within one update (a file re-read) is no change.
+      if ((isNewNamespace && !this.vanished.delete(obj.namespace)) || obj.type === 'namespace') this.markNamespacesChanged(change);
     }
   }
 
@@ -288,8 +294,16 @@ export class WorkspaceIndex {
         }
       }
       change.namespaces.add(obj.namespace);
-      if (!this.objectsByNamespace.has(obj.namespace) || obj.type === 'namespace') this.markNamespacesChanged(change);
+      if (!this.objectsByNamespace.has(obj.namespace)) this.vanished.add(obj.namespace);
+      if (obj.type === 'namespace') this.markNamespacesChanged(change);
     }
+  }
+
+  /** Ends an update: namespaces that lost their last object and did not get one back are gone. */
+  private settleNamespaces(change: IndexChange): void {
+    if (this.vanished.size === 0) return;
+    this.vanished.clear();
+    this.markNamespacesChanged(change);
   }
 
   private markNamespacesChanged(change: IndexChange): void {
