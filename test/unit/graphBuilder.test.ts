@@ -138,7 +138,7 @@ describe('graph builder', () => {
       const flows: Flow[] = [
         { src: { type: 'workload', workload: s.web }, dst: { type: 'workload', workload: s.api }, ports: 'TCP 9090' },
         { src: { type: 'workload', workload: podA }, dst: { type: 'workload', workload: s.api }, ports: 'TCP 9090' },
-        { src: { type: 'workload', workload: podB }, dst: { type: 'workload', workload: s.api }, ports: 'UDP 53' },
+        { src: { type: 'workload', workload: podB }, dst: { type: 'workload', workload: s.api }, ports: 'TCP 9090,UDP 53' },
         // the destination is not isolated: not drawn
         { src: { type: 'workload', workload: s.api }, dst: { type: 'workload', workload: s.web }, ports: 'All Connections' },
         { src: { type: 'external', range: '10.0.0.0-10.255.255.255' }, dst: { type: 'workload', workload: s.api }, ports: 'TCP 9090' },
@@ -156,6 +156,25 @@ describe('graph builder', () => {
       assert.equal(ip.namespace, '');
       assert.deepEqual(g.nodes.find((n) => n.id === 'Deployment/shop/web')!.open, { ingress: true, egress: true });
       assert.deepEqual(g.nodes.find((n) => n.id === 'Deployment/shop/api')!.open, { ingress: false, egress: true });
+    });
+
+    it('leaves out allowed flows to workloads that serve none of the allowed ports', () => {
+      const dns = workload('coredns', { namespace: 'kube-system', ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] });
+      const web = workload('web', { ports: [{ port: 8080 }] });
+      const bare = workload('bare');
+      const client = workload('client');
+      const flows: Flow[] = [dns, web, bare].map((d) => ({ src: { type: 'workload', workload: client }, dst: { type: 'workload', workload: d }, ports: 'TCP 53,UDP 53' }));
+      const policy: PolicyView = {
+        isolation: (w) => ({ ingress: false, egress: w === client }),
+        flows: () => flows,
+        ingressControllerAllowed: () => true,
+        externalAllowed: () => true,
+      };
+      const g = buildGraph(simpleInput({ workloads: [dns, web, bare, client], policy }));
+      assert.deepEqual(edgeList(g), [
+        'Deployment/default/client -allow-> Deployment/default/bare : TCP 53,UDP 53',
+        'Deployment/default/client -allow-> Deployment/kube-system/coredns : TCP 53,UDP 53',
+      ]);
     });
   });
 });

@@ -95,6 +95,7 @@ export function buildGraph(input: GraphInput): Graph {
     return id;
   };
 
+  const declaredPorts = new Map<Workload, PortSet>();
   // Workloads. A workload object wins over the pods it owns (sorted first), so that the node
   // reveals the Deployment rather than one of its pods when both are in the workspace.
   const workloadIds = new Map<Workload, string>();
@@ -102,6 +103,9 @@ export function buildGraph(input: GraphInput): Graph {
   for (const w of ordered) {
     const id = workloadNodeId(w);
     workloadIds.set(w, id);
+    const declared = new PortSet();
+    for (const c of w.containers) if (!c.init) for (const p of c.ports) declared.add(p.protocol, p.containerPort);
+    declaredPorts.set(w, declared);
     if (nodes.has(id)) continue;
     const d = workloadDisplay(w);
     const ports = new PortSet();
@@ -242,6 +246,7 @@ export function buildGraph(input: GraphInput): Graph {
       const lines = [line];
       if (verdict.blocked) lines.push(`NetworkPolicies close every target pod to the ingress controller: ${verdict.closedTo.join('; ')}`);
       else if (verdict.closedTo.length > 0) lines.push(`closed to the ingress controller: ${verdict.closedTo.join('; ')}`);
+      if (verdict.closedTo.length > 0 && policy?.controllerAssumed) lines.push('(with the default ingress controller identity; set k8sNetmap.ingressController to be sure)');
       addEdge(id, objectNodeId('Service', res.service.namespace, res.service.name), verdict.blocked ? 'blocked' : 'route', ports, lines);
     }
   };
@@ -268,6 +273,13 @@ export function buildGraph(input: GraphInput): Graph {
         (f.dst.type === 'workload' && isolation(f.dst.workload, policy).ingress) ||
         (f.src.type === 'workload' && isolation(f.src.workload, policy).egress);
       if (!governed) continue;
+      // A rule such as "DNS to every pod" allows ports that most destinations do not serve: an edge
+      // to each of them is noise. Keep edges to workloads that declare a port in the allowed set
+      // (or declare none, when nothing can be said).
+      if (f.dst.type === 'workload') {
+        const declared = declaredPorts.get(f.dst.workload);
+        if (declared && !declared.isEmpty() && !PortSet.parse(f.ports).intersects(declared)) continue;
+      }
       const from = peerId(f.src);
       const to = peerId(f.dst);
       if (from && to) addEdge(from, to, 'allow', f.ports);

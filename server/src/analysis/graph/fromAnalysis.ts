@@ -1,77 +1,96 @@
-// Adapts a workspace analysis (index, links, reachability engine) to the graph builder's input.
-import type { PeerInfo } from '../reachability';
-import type { Analysis } from '../workspaceAnalysis';
-import type { Workload } from '../../model/types';
-import type { Flow, FlowPeer, GraphInput, PolicyView } from './input';
+// Adapts the workspace's analysis (index, links, reachability engine) to the graph builder's input.
 
-function flowPeer(p: PeerInfo): FlowPeer | undefined {
-  if (p.kind === 'ingress-controller') return { type: 'ingress-controller' };
-  if (p.kind === 'external') return { type: 'external', range: p.name.replace(/\[External\]$/, '') };
-  const w = p.workloads[0];
-  return w ? { type: 'workload', workload: w } : undefined;
-}
+import type { Backend, Ingress, Route, Workload } from '../../model/types';
+import type { Analysis } from '../workspaceAnalysis';
+import type { PeerInfo } from '../reachability';
+import type { Flow, FlowPeer, GraphInput, PolicyView, PortRef } from './input';
 
 export function graphInputOf(analysis: Analysis): GraphInput {
   const { index, links } = analysis;
-  const hasPolicies = index.networkPolicies().length > 0;
-  const policy: PolicyView | undefined = hasPolicies
-    ? {
-        isolation(w: Workload) {
-          const r = analysis.reachability().reachabilityOf(w);
-          return { ingress: r.ingress.isolated, egress: r.egress.isolated };
-        },
-        *flows(): Iterable<Flow> {
-          const engine = analysis.reachability();
-          for (const pair of engine.pairs()) {
-            // Only pairs a policy has a say in: the source isolated for egress or the destination for ingress.
-            const srcW = pair.src.workloads[0];
-            const dstW = pair.dst.workloads[0];
-            const srcIsolated = srcW ? engine.policiesDeciding(srcW, 'egress').length > 0 : false;
-            const dstIsolated = dstW ? engine.policiesDeciding(dstW, 'ingress').length > 0 : false;
-            if (!srcIsolated && !dstIsolated) continue;
-            const src = flowPeer(pair.src);
-            const dst = flowPeer(pair.dst);
-            if (src && dst) yield { src, dst, ports: pair.conns.toString() };
-          }
-        },
-        ingressControllerAllowed(w, port) {
-          const engine = analysis.reachability();
-          const peer = engine.peerOf(w);
-          const controller = engine.peer('{ingress-controller}');
-          return !!peer && !!controller && engine.conns(controller, peer).has(port.protocol, port.port);
-        },
-        externalAllowed(w, port) {
-          const engine = analysis.reachability();
-          const peer = engine.peerOf(w);
-          if (!peer) return false;
-          return engine.externalPeers('ingress').some((ext) => engine.conns(ext, peer).has(port.protocol, port.port));
-        },
+  const engine = analysis.reachability();
+
+  const isolation = (w: Workload): { ingress: boolean; egress: boolean } => ({
+    ingress: engine.policiesDeciding(w, 'ingress').length > 0,
+    egress: engine.policiesDeciding(w, 'egress').length > 0,
+  });
+
+  const flowPeer = (p: PeerInfo): FlowPeer | undefined => {
+    switch (p.kind) {
+      case 'workload':
+        return p.workloads[0] ? { type: 'workload', workload: p.workloads[0] } : undefined;
+      case 'external':
+        return { type: 'external', range: p.name.replace(/\[External\]$/, '') };
+      case 'ingress-controller':
+        return { type: 'ingress-controller' };
+    }
+  };
+
+  /**
+   * Only where a policy has a say: the allowed sources of ingress-isolated peers and the allowed
+   * destinations of egress-isolated ones. Never the full matrix, which is quadratic in open workspaces.
+   */
+  function* flows(): Iterable<Flow> {
+    for (const peer of engine.peers()) {
+      if (peer.kind !== 'workload') continue;
+      const iso = peer.workloads.map(isolation);
+      const self = flowPeer(peer);
+      if (!self) continue;
+      if (iso.some((i) => i.ingress)) {
+        for (const a of engine.allowedFrom(peer)) {
+          const src = flowPeer(a.peer);
+          if (src) yield { src, dst: self, ports: a.conns.toString() };
+        }
       }
-    : undefined;
+      if (iso.some((i) => i.egress)) {
+        for (const a of engine.allowedTo(peer)) {
+          const dst = flowPeer(a.peer);
+          if (dst) yield { src: self, dst, ports: a.conns.toString() };
+        }
+      }
+    }
+  }
+
+  const controller = engine.peer('{ingress-controller}');
+  const externalCache = new Map<Workload, PeerInfo | undefined>();
+  const peerOf = (w: Workload): PeerInfo | undefined => {
+    if (!externalCache.has(w)) externalCache.set(w, engine.peerOf(w));
+    return externalCache.get(w);
+  };
+
+  const policy: PolicyView = {
+    isolation,
+    flows,
+    ingressControllerAllowed(w: Workload, p: PortRef): boolean {
+      const dst = peerOf(w);
+      if (!controller || !dst || p.protocol !== 'TCP') return false;
+      return engine.conns(controller, dst).has('TCP', p.port);
+    },
+    externalAllowed(w: Workload, p: PortRef): boolean {
+      const dst = peerOf(w);
+      if (!dst) return false;
+      return engine.externalPeers('ingress').some((ext) => engine.conns(ext, dst).has(p.protocol, p.port));
+    },
+  };
+  if (!analysis.ingressControllerKnown()) policy.controllerAssumed = true;
+
   return {
     workloads: index.workloads(),
     services: index.services(),
     ingresses: index.ingresses(),
     routes: index.routes(),
     servicePods: (svc) => links.servicePods(svc),
-    resolveBackend(backend, owner) {
+    resolveBackend(backend: Backend, owner: Ingress | Route) {
       const link = links.resolveBackend(owner, backend);
-      const namespace = link.namespace ?? backend.explicitNamespace?.value ?? owner.namespace;
-      const problem =
-        link.namespace === undefined
-          ? `no ReferenceGrant in ${namespace} allows this reference`
-          : !link.service
-            ? `no Service ${backend.serviceName} in ${namespace}`
-            : backend.port !== undefined && !link.servicePort
-              ? `Service ${backend.serviceName} has no port ${backend.port}`
-              : undefined;
+      const written = owner.type === 'route' ? (backend.explicitNamespace?.value ?? owner.namespace) : owner.namespace;
+      if (link.namespace === undefined) {
+        return { namespace: written, problem: `no ReferenceGrant in namespace ${written} lets ${owner.kind} ${owner.namespace}/${owner.name} refer to it` };
+      }
       return {
-        namespace,
+        namespace: link.namespace,
         ...(link.service ? { service: link.service } : {}),
         ...(link.servicePort ? { servicePort: link.servicePort } : {}),
-        ...(problem ? { problem } : {}),
       };
     },
-    ...(policy ? { policy } : {}),
+    policy,
   };
 }

@@ -68,6 +68,15 @@ export class PortSet {
     return this;
   }
 
+  /** Whether the two sets share a port of some protocol. */
+  intersects(other: PortSet): boolean {
+    for (const [protocol, list] of this.ranges) {
+      const theirs = other.ranges.get(protocol) ?? [];
+      for (const [a, b] of list) for (const [c, d] of theirs) if (a <= d && c <= b) return true;
+    }
+    return false;
+  }
+
   isEmpty(): boolean {
     return this.ranges.size === 0;
   }

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { runGraph } from '../../server/src/cli/graph';
+
+/** The repository root, found upward from this file (bundled into test/out/…) or the working folder. */
+function repoRoot(): string {
+  for (const start of [__dirname, process.cwd()]) {
+    for (let dir = start; ; dir = path.dirname(dir)) {
+      if (fs.existsSync(path.join(dir, 'test/fixtures/graph/shop'))) return dir;
+      if (path.dirname(dir) === dir) break;
+    }
+  }
+  throw new Error('test/fixtures/graph/shop not found');
+}
+
+const root = repoRoot();
+const fixture = 'test/fixtures/graph/shop';
+
+async function run(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runGraph(args, {
+    stdout: (s) => void (stdout += s),
+    stderr: (s) => void (stderr += s),
+    cwd: root,
+    readStdin: async () => stdin,
+  });
+  return { code, stdout, stderr };
+}
+
+describe('k8s-netmap graph', () => {
+  it('prints the JSON contract by default: stable ids, edge kinds, reach-notation ports', async () => {
+    const { code, stdout, stderr } = await run([fixture]);
+    assert.equal(code, 0, stderr);
+    const g = JSON.parse(stdout);
+    assert.deepEqual(Object.keys(g.nodes[0]), ['id', 'kind', 'name', 'namespace']);
+    assert.deepEqual(Object.keys(g.edges[0]), ['from', 'to', 'kind', 'ports']);
+    const edges = g.edges.map((e: { from: string; to: string; kind: string; ports: string }) => `${e.from} -${e.kind}-> ${e.to} : ${e.ports}`);
+    assert.deepEqual(edges, [
+      'Deployment/shop/web -allow-> Deployment/shop/cart : TCP 7070',
+      'Ingress/shop/storefront -blocked-> Service/shop/cart : TCP 7070',
+      'Ingress/shop/storefront -route-> Service/shop/web : TCP 80',
+      'Service/shop/<img src=x onerror=alert(1)> -select-> Deployment/shop/web : TCP 8080',
+      'Service/shop/cart -select-> Deployment/shop/cart : TCP 7070',
+      'Service/shop/web -select-> Deployment/shop/web : TCP 8080',
+      'internet -route-> Ingress/shop/storefront : TCP 80',
+      'internet -route-> Service/shop/<img src=x onerror=alert(1)> : TCP 443',
+    ]);
+    assert.ok(g.nodes.some((n: { id: string; kind: string; namespace: string }) => n.id === 'internet' && n.kind === 'internet' && n.namespace === ''));
+    // Same input, same bytes.
+    assert.equal((await run([fixture])).stdout, stdout);
+  });
+
+  it('reads standard input with -', async () => {
+    const text = fs.readFileSync(path.join(root, fixture, 'app.yaml'), 'utf8');
+    const { code, stdout } = await run(['-', '--format', 'json'], text);
+    assert.equal(code, 0);
+    assert.ok(JSON.parse(stdout).nodes.some((n: { id: string }) => n.id === 'Deployment/shop/cart'));
+  });
+
+  it('prints Mermaid and DOT with manifest strings escaped', async () => {
+    const mermaid = await run([fixture, '--format', 'mermaid']);
+    assert.equal(mermaid.code, 0);
+    assert.ok(mermaid.stdout.startsWith('flowchart LR\n'));
+    assert.ok(!mermaid.stdout.includes('<img'));
+    assert.match(mermaid.stdout, /n_Ingress_shop_storefront --x\|"TCP 7070"\| n_Service_shop_cart/);
+    const dot = await run([fixture, '--format=dot']);
+    assert.equal(dot.code, 0);
+    assert.match(dot.stdout, /^digraph "k8s-netmap" \{/);
+    assert.match(dot.stdout, /subgraph "cluster_shop"/);
+  });
+
+  it('exits 2 on bad usage or no readable input', async () => {
+    assert.equal((await run([])).code, 2);
+    const bad = await run([fixture, '--format', 'png']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--format must be json, mermaid or dot/);
+    assert.equal((await run([fixture, '--colour'])).code, 2);
+    const missing = await run(['test/fixtures/graph/no-such-folder']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /not found/);
+  });
+});

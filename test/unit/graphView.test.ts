@@ -1,0 +1,113 @@
+// The webview's pure parts: what is shown for a graph and a state, and the page's CSP.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { contentSecurityPolicy, diagramHtml } from '../../client/src/diagram/html';
+import { toElk, fromElk } from '../../client/src/webview/layout';
+import { initialState, restoreState, setAllCollapsed, toggleCollapsed, visibleGraph } from '../../client/src/webview/view';
+import { demoGraph, HOSTILE_NAME, largeGraph } from '../fixtures/graph/demo';
+
+const measure = (text: string): number => text.length * 7;
+
+describe('diagram view model', () => {
+  it('shows every node and edge by default, namespaces as groups', () => {
+    const g = demoGraph();
+    const v = visibleGraph(g, initialState());
+    assert.equal(v.nodes.length, g.nodes.length);
+    assert.equal(v.edges.length, g.edges.length);
+    assert.deepEqual(v.namespaces, ['data', 'monitoring', 'payments', 'shop']);
+    assert.deepEqual(v.groups.map((x) => x.namespace), ['data', 'monitoring', 'payments', 'shop']);
+  });
+
+  it('a collapsed namespace is one node; its edges are merged, internal ones dropped', () => {
+    const g = demoGraph();
+    const s = initialState();
+    toggleCollapsed(s, 'shop');
+    const v = visibleGraph(g, s);
+    const ns = v.nodes.find((n) => n.id === 'ns:shop')!;
+    assert.ok(ns.collapsed);
+    assert.equal(ns.collapsed.count, g.nodes.filter((n) => n.namespace === 'shop').length);
+    assert.ok(!v.nodes.some((n) => n.node?.namespace === 'shop'));
+    assert.ok(!v.edges.some((e) => e.from === 'ns:shop' && e.to === 'ns:shop'));
+    assert.ok(v.edges.some((e) => e.from === 'internet' && e.to === 'ns:shop'));
+    assert.ok(!v.groups.some((x) => x.namespace === 'shop'));
+  });
+
+  it('large graphs can start collapsed; expand all undoes it', () => {
+    const g = largeGraph(10, 20);
+    const s = initialState();
+    setAllCollapsed(s, true);
+    const v = visibleGraph(g, s);
+    assert.equal(v.nodes.filter((n) => n.collapsed).length, 10);
+    assert.ok(v.nodes.length <= 11);
+    setAllCollapsed(s, false);
+    assert.equal(visibleGraph(g, s).nodes.length, g.nodes.length);
+  });
+
+  it('filters namespaces and layers; drops external nodes left without edges', () => {
+    const g = demoGraph();
+    const s = initialState();
+    s.hidden = ['payments'];
+    s.layers.policy = false;
+    const v = visibleGraph(g, s);
+    assert.ok(!v.nodes.some((n) => n.node?.namespace === 'payments'));
+    assert.ok(!v.edges.some((e) => e.kind === 'allow'));
+    assert.ok(!v.nodes.some((n) => n.kind === 'ipBlock' || n.kind === 'ingress-controller'));
+    s.layers = { routing: false, policy: true };
+    const p = visibleGraph(g, s);
+    assert.ok(!p.nodes.some((n) => n.kind === 'Service' || n.kind === 'Ingress' || n.kind === 'internet'));
+    assert.ok(p.edges.every((e) => e.kind === 'allow'));
+  });
+
+  it('search matches names, kinds, namespaces and hosts', () => {
+    const g = demoGraph();
+    const s = initialState();
+    s.search = 'POST';
+    assert.deepEqual(visibleGraph(g, s).matches, ['Service/data/postgres', 'StatefulSet/data/postgres']);
+    s.search = 'shop.example';
+    assert.deepEqual(visibleGraph(g, s).matches, ['Ingress/shop/storefront']);
+    toggleCollapsed(s, 'shop');
+    assert.deepEqual(visibleGraph(g, s).matches, ['ns:shop']);
+  });
+
+  it('restores whatever state comes back, ignoring junk', () => {
+    assert.deepEqual(restoreState(undefined), initialState());
+    const s = restoreState({ transform: { x: 1, y: 2, k: 0.5 }, toggled: ['a', 3], hidden: 'x', layers: { policy: false }, search: 'q' });
+    assert.deepEqual(s.transform, { x: 1, y: 2, k: 0.5 });
+    assert.deepEqual(s.toggled, ['a']);
+    assert.deepEqual(s.hidden, []);
+    assert.deepEqual(s.layers, { routing: true, policy: false });
+    assert.equal(restoreState({ transform: { x: 1, y: 2, k: -1 } }).transform, undefined);
+  });
+
+  it('converts to ELK with namespaces as compound nodes and back to absolute positions', () => {
+    const v = visibleGraph(demoGraph(), initialState());
+    const elk = toElk(v, measure);
+    const shop = elk.children!.find((c) => c.id === 'ns:shop')!;
+    assert.ok(shop.children!.some((c) => c.id === `Service/shop/${HOSTILE_NAME}`));
+    assert.equal(elk.edges!.length, v.edges.length);
+    const laid = fromElk({
+      id: 'root',
+      width: 500,
+      height: 400,
+      children: [{ id: 'ns:shop', x: 100, y: 50, width: 300, height: 200, children: [{ id: 'a', x: 10, y: 20, width: 50, height: 40 }] }],
+      edges: [{ id: 'e', sources: ['a'], targets: ['b'], container: 'ns:shop', sections: [{ id: 's', startPoint: { x: 1, y: 2 }, endPoint: { x: 3, y: 4 } }] }],
+    });
+    assert.deepEqual(laid.nodes.get('a'), { x: 110, y: 70, width: 50, height: 40 });
+    assert.deepEqual(laid.edges.get('e')!.points, [{ x: 101, y: 52 }, { x: 103, y: 54 }]);
+  });
+});
+
+describe('diagram page', () => {
+  it('has a strict CSP with the nonce and no inline content', () => {
+    const csp = contentSecurityPolicy('https://res.example', 'abc123');
+    assert.equal(
+      csp,
+      "default-src 'none'; script-src 'nonce-abc123'; style-src https://res.example 'nonce-abc123'; img-src https://res.example data:; worker-src blob:; font-src https://res.example",
+    );
+    const page = diagramHtml({ cspSource: 'https://res.example', nonce: 'abc123', scriptUri: 'https://res.example/dist/webview.js', styleUri: 'https://res.example/dist/webview.css' });
+    assert.ok(page.includes(`content="${csp.replace(/'/g, "'")}"`));
+    assert.match(page, /<script nonce="abc123" src="https:\/\/res.example\/dist\/webview.js"><\/script>/);
+    assert.equal((page.match(/<script/g) ?? []).length, 1);
+    assert.ok(!/style="/.test(page));
+  });
+});
