@@ -196,8 +196,9 @@ function peerAllows(p: PolicyPeer, policyNs: string, other: End, nsl: Map<string
 }
 
 /** Whether `self` allows traffic with `other` in a direction, on proto/port toward `dst`. */
-function sideAllows(input: ReachabilityInput, self: Workload, dir: 'Ingress' | 'Egress', other: End, proto: Protocol, port: number, dst: End): boolean {
-  const nsl = input.namespaceLabels!;
+function sideAllows(
+  input: ReachabilityInput, self: Workload, dir: 'Ingress' | 'Egress', other: End, proto: Protocol, port: number, dst: End): boolean {
+  const nsl = new Map(input.namespaceLabels!);
   const deciding = input.networkPolicies.filter((p) => p.namespace === self.namespace && p.policyTypes.includes(dir) && matches(p.podSelector, labelsOf(self)));
   if (deciding.length === 0) return true;
   return deciding.some((p) =>
@@ -213,14 +214,14 @@ function sideAllows(input: ReachabilityInput, self: Workload, dir: 'Ingress' | '
 
 function compare(input: ReachabilityInput, engine: ReachabilityEngine, seed: number): void {
   const peerOf = (w: Workload) => engine.peerOf(w)!;
-  const sample = (proto: Protocol, dstPorts: number[]): number[] => [...new Set([...SAMPLE_PORTS, ...dstPorts])];
+  const sample = (dstPorts: number[]): number[] => [...new Set([...SAMPLE_PORTS, ...dstPorts])];
   for (const s of input.workloads) {
     for (const d of input.workloads) {
       if (s === d) continue;
       const conns = engine.conns(peerOf(s), peerOf(d));
       const dPorts = d.containers.flatMap((c) => c.ports.map((p) => p.containerPort));
       for (const proto of PROTOS) {
-        for (const port of sample(proto, dPorts)) {
+        for (const port of sample(dPorts)) {
           const expected =
             sideAllows(input, s, 'Egress', { pod: d }, proto, port, { pod: d }) && sideAllows(input, d, 'Ingress', { pod: s }, proto, port, { pod: d });
           assert.equal(conns.has(proto, port), expected, `seed ${seed}: ${s.name} → ${d.name} ${proto}/${port}`);
@@ -240,6 +241,16 @@ function compare(input: ReachabilityInput, engine: ReachabilityEngine, seed: num
         }
       }
     }
+  }
+  // allowedFrom/allowedTo (pruned by the rows' named classes) agree with conns() too.
+  for (const p of engine.peers()) {
+    const from = engine.allowedFrom(p).map((a) => `${a.peer.name} ${a.conns}`);
+    const to = engine.allowedTo(p).map((a) => `${a.peer.name} ${a.conns}`);
+    const all = [...engine.externalPeers('ingress'), ...engine.peers(), engine.peer('{ingress-controller}')!];
+    const expFrom = all.filter((x) => x !== p && !engine.conns(x, p).isEmpty).map((x) => `${x.name} ${engine.conns(x, p)}`);
+    const expTo = [...engine.peers(), ...engine.externalPeers('egress')].filter((x) => x !== p && !engine.conns(p, x).isEmpty).map((x) => `${x.name} ${engine.conns(p, x)}`);
+    assert.deepEqual(from, expFrom, `seed ${seed}: allowedFrom ${p.name}`);
+    assert.deepEqual(to, expTo, `seed ${seed}: allowedTo ${p.name}`);
   }
   // pairs() (with its candidate pruning) agrees with conns() pair by pair.
   const fromPairs = new Map<string, string>();

@@ -154,6 +154,7 @@ export class ReachabilityEngine {
   private peerList: PeerInfo[] = [];
   private peerByName = new Map<string, PeerInfo>();
   private peerClasses = new Map<PeerInfo, PodClass[]>();
+  private peersOfClass = new Map<number, PeerInfo[]>();
   private controllerPeer: PeerInfo = { kind: 'ingress-controller', name: CONTROLLER_NAME, workloads: [] };
 
   private input!: ReachabilityInput;
@@ -302,6 +303,7 @@ export class ReachabilityEngine {
     this.peerList = [];
     this.peerByName = new Map();
     this.peerClasses = new Map();
+    this.peersOfClass = new Map();
     for (const w of this.input.workloads) {
       const name = peerNameOf(w);
       let peer = this.peerByName.get(name);
@@ -314,7 +316,10 @@ export class ReachabilityEngine {
       peer.workloads.push(w);
       const c = this.workloadClass.get(w)!;
       const list = this.peerClasses.get(peer)!;
-      if (!list.includes(c)) list.push(c);
+      if (!list.includes(c)) {
+        list.push(c);
+        pushTo(this.peersOfClass, c.id, peer);
+      }
     }
     this.peerList.sort((a, b) => compareBytes(a.name, b.name));
   }
@@ -585,9 +590,10 @@ export class ReachabilityEngine {
   allowedFrom(dst: PeerInfo | string): Allowed[] {
     const d = typeof dst === 'string' ? this.peer(dst) : dst;
     if (!d || d.kind !== 'workload') return [];
+    const candidates = this.namedBy('ingress', this.peerClasses.get(d) ?? []);
     const out: Allowed[] = [];
     for (const src of [...this.externalPeers('ingress'), ...this.peerList, this.controllerPeer]) {
-      if (src === d) continue;
+      if (src === d || (candidates && src.kind === 'workload' && !candidates.has(src))) continue;
       const conns = this.conns(src, d);
       if (!conns.isEmpty) out.push({ peer: src, conns });
     }
@@ -598,12 +604,27 @@ export class ReachabilityEngine {
   allowedTo(src: PeerInfo | string): Allowed[] {
     const s = typeof src === 'string' ? this.peer(src) : src;
     if (!s || s.kind === 'external') return [];
+    const candidates = this.namedBy('egress', this.srcClasses(s));
     const out: Allowed[] = [];
     const dsts = s.kind === 'ingress-controller' ? this.peerList : [...this.peerList, ...this.externalPeers('egress')];
     for (const dst of dsts) {
-      if (dst === s) continue;
+      if (dst === s || (candidates && dst.kind === 'workload' && !candidates.has(dst))) continue;
       const conns = this.conns(s, dst);
       if (!conns.isEmpty) out.push({ peer: dst, conns });
+    }
+    return out;
+  }
+
+  /**
+   * The workload peers that the rows of these classes name, when that is all they can allow (every
+   * row isolated, none with a rule open to every peer); undefined when any peer may be allowed.
+   */
+  private namedBy(dir: Direction, classes: PodClass[]): Set<PeerInfo> | undefined {
+    const out = new Set<PeerInfo>();
+    for (const c of classes) {
+      const r = this.row(dir, c);
+      if (!r.isolated || r.everyPeer.length) return undefined;
+      for (const id of r.byClass.keys()) for (const p of this.peersOfClass.get(id) ?? []) out.add(p);
     }
     return out;
   }
