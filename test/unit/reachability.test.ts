@@ -316,6 +316,45 @@ spec:
   });
 });
 
+describe('reachability: cross-namespace routes', () => {
+  const web = deployment('web', { namespace: 'apps', ports: [{ port: 8080, name: 'http' }] });
+  const svc = service('web', { app: 'web' }, [{ port: 80, targetPort: 'http' }], 'apps');
+  const route = `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: r
+  namespace: edge
+spec:
+  rules:
+    - backendRefs:
+        - name: web
+          namespace: apps
+          port: 80
+`;
+  const grant = `---
+apiVersion: gateway.networking.k8s.io/v1beta1
+kind: ReferenceGrant
+metadata:
+  name: allow-edge
+  namespace: apps
+spec:
+  from:
+    - group: gateway.networking.k8s.io
+      kind: HTTPRoute
+      namespace: edge
+  to:
+    - group: ""
+      kind: Service
+`;
+  it('a backendRef to another namespace counts only with a ReferenceGrant there', () => {
+    // Reason: Gateway API refuses cross-namespace references that the target namespace did not grant.
+    const CTRL = '{ingress-controller}';
+    assert.equal(between(reach(web + svc + route), CTRL, 'apps/web[Deployment]'), undefined);
+    assert.equal(between(reach(web + svc + route + grant), CTRL, 'apps/web[Deployment]'), 'TCP 8080');
+  });
+});
+
 describe('reachability: naming and classes', () => {
   it('names pods by their owner; Node-owned pods by themselves; kindless owners as Pod', () => {
     // Reason: SPEC §4 naming, netpol-analyzer's convention.
