@@ -98,6 +98,13 @@ export function rangeOf(text: string, needle: string, occurrence = 0): { start: 
   return { start: positionAt(ls, s.start), end: positionAt(ls, s.end) };
 }
 
+/** The range of `needle` inside the `occurrence`-th appearance of `context`. */
+export function rangeIn(text: string, context: string, needle: string, occurrence = 0): { start: Position; end: Position } {
+  const s = spanIn(text, context, needle, occurrence);
+  const ls = computeLineStarts(text);
+  return { start: positionAt(ls, s.start), end: positionAt(ls, s.end) };
+}
+
 // ---------- small manifest builders (each names the fields the tests care about) ----------
 
 export function deployment(name: string, opts: { ns?: string; labels?: Record<string, string>; ports?: string[]; replicas?: number } = {}): string {
