@@ -83,6 +83,8 @@ await esbuild.build({
   bundle: true,
   platform: 'node',
   format: 'esm',
+  mainFields: ['module', 'main'],
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   outfile: path.join(build, 'support.mjs'),
   logLevel: 'warning',
 });
@@ -395,6 +397,18 @@ test('a large workspace (1,200+ nodes) starts collapsed; expanding everything la
   await page.locator('#zoom-fit').click();
   await page.screenshot({ path: path.join(out, 'diagram-large.png') });
   assert(errors.length === 0, errors.join('; '));
+  await context.close();
+});
+
+test('the example workspace (examples/shop) through the real pipeline', async () => {
+  const graph = await support.graphOfFolder(path.join(root, 'examples/shop'));
+  assert(graph.nodes.length > 10, `example graph has ${graph.nodes.length} nodes`);
+  const { page, context, errors } = await openPage();
+  await sendGraph(page, graph);
+  assert((await page.locator('#canvas .node').count()) === graph.nodes.length, 'every node drawn');
+  assert(errors.length === 0, errors.join('; '));
+  figures.push(`examples/shop: ${graph.nodes.length} nodes, ${graph.edges.length} edges, layout ${await page.evaluate(() => document.body.dataset.layoutMs)} ms`);
+  await page.screenshot({ path: path.join(out, 'diagram-example.png') });
   await context.close();
 });
 

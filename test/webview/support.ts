@@ -84,3 +84,15 @@ export function themeCss(kind: 'dark' | 'light'): string {
     .map(([k, v]) => `  --vscode-${k}: ${v};`)
     .join('\n')}\n}\n`;
 }
+
+import { buildGraph } from '../../server/src/analysis/graph';
+import { graphInputOf } from '../../server/src/analysis/graph/fromAnalysis';
+import { Analysis } from '../../server/src/analysis/workspaceAnalysis';
+import { loadPaths } from '../../server/src/index/files';
+import type { Graph } from '../../server/src/model/graph';
+
+/** The graph of a folder of manifests, through the same pipeline as the language server. */
+export async function graphOfFolder(folder: string): Promise<Graph> {
+  const { index } = await loadPaths([folder], process.cwd());
+  return buildGraph(graphInputOf(new Analysis(index)));
+}

@@ -497,7 +497,8 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
     case 'graph':
       if (!m.graph || !Array.isArray(m.graph.nodes) || !Array.isArray(m.graph.edges)) return;
       graph = m.graph;
-      if (state.collapseByDefault === undefined) {
+      // Decided on the first graph with something in it (the server may answer empty while it indexes).
+      if (state.collapseByDefault === undefined && graph.nodes.length > 0) {
         state.collapseByDefault = graph.nodes.length > LARGE_GRAPH_NODES;
         saveState();
       }

@@ -8,6 +8,7 @@ import type { Flow, FlowPeer, GraphInput, PolicyView, PortRef } from './input';
 export function graphInputOf(analysis: Analysis): GraphInput {
   const { index, links } = analysis;
   const engine = analysis.reachability();
+  const detected = analysis.detectedIngressController();
 
   const isolation = (w: Workload): { ingress: boolean; egress: boolean } => ({
     ingress: engine.policiesDeciding(w, 'ingress').length > 0,
@@ -21,7 +22,8 @@ export function graphInputOf(analysis: Analysis): GraphInput {
       case 'external':
         return { type: 'external', range: p.name.replace(/\[External\]$/, '') };
       case 'ingress-controller':
-        return { type: 'ingress-controller' };
+        // A controller the workspace defines is drawn as itself, not as a second, virtual node.
+        return detected ? { type: 'workload', workload: detected } : { type: 'ingress-controller' };
     }
   };
 
