@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { buildGraph } from '../../server/src/analysis/graph/builder';
 import type { Flow, PolicyView } from '../../server/src/analysis/graph/input';
 import { mergePorts, PortSet } from '../../server/src/analysis/graph/ports';
+import { rangeToCidrs } from '../../server/src/analysis/graph/external';
 import type { Graph } from '../../server/src/model/graph';
 import type { Workload } from '../../server/src/model/types';
 import { backend, httpRoute, ingress, service, simpleInput, workload } from '../fixtures/graph/objects';
@@ -188,5 +189,38 @@ describe('reach port notation', () => {
     assert.equal(mergePorts('All Connections', 'TCP 80'), 'All Connections');
     assert.equal(mergePorts('', 'TCP 80'), 'TCP 80');
     assert.equal(new PortSet().toString(), '');
+  });
+});
+
+describe('external ranges', () => {
+  it('merges ranges with the same flows into one ipBlock node, adjacent ranges coalesced', () => {
+    const client = workload('client');
+    const ext = (range: string, ports: string): Flow => ({ src: { type: 'workload', workload: client }, dst: { type: 'external', range }, ports });
+    const policy: PolicyView = {
+      isolation: () => ({ ingress: false, egress: true }),
+      flows: () => [
+        ext('0.0.0.0-203.0.112.255', 'TCP 53,UDP 53'),
+        ext('203.0.113.0-203.0.113.127', 'TCP 53,443,UDP 53'),
+        ext('203.0.113.128-203.0.113.255', 'TCP 53,UDP 53'),
+        ext('203.0.114.0-255.255.255.255', 'TCP 53,UDP 53'),
+      ],
+      ingressControllerAllowed: () => true,
+      externalAllowed: () => true,
+    };
+    const g = buildGraph(simpleInput({ workloads: [client], policy }));
+    assert.deepEqual(edgeList(g), [
+      'Deployment/default/client -allow-> ipBlock/0.0.0.0-203.0.112.255, 203.0.113.128-255.255.255.255 : TCP 53,UDP 53',
+      'Deployment/default/client -allow-> ipBlock/203.0.113.0-203.0.113.127 : TCP 53,443,UDP 53',
+    ]);
+    const small = g.nodes.find((n) => n.id === 'ipBlock/203.0.113.0-203.0.113.127')!;
+    assert.deepEqual(small.detail, ['203.0.113.0-203.0.113.127 (203.0.113.0/25)']);
+  });
+});
+
+describe('CIDR forms', () => {
+  it('splits a range into the fewest CIDR blocks', () => {
+    assert.deepEqual(rangeToCidrs([0, 2 ** 32 - 1]), ['0.0.0.0/0']);
+    assert.deepEqual(rangeToCidrs([167772160, 167772160 + 255]), ['10.0.0.0/24']);
+    assert.deepEqual(rangeToCidrs([167772160 + 1, 167772160 + 4]), ['10.0.0.1/32', '10.0.0.2/31', '10.0.0.4/32']);
   });
 });

@@ -13,6 +13,7 @@ import {
 } from '../../model/graph';
 import type { Ingress, LabelSelector, Route, Service, ServicePort, Workload } from '../../model/types';
 import type { FlowPeer, GraphInput, PolicyView, PortRef } from './input';
+import { mergeExternalNodes } from './external';
 import { mergePorts, PortSet } from './ports';
 
 const KINDS_WITH_REPLICAS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
@@ -284,6 +285,7 @@ export function buildGraph(input: GraphInput): Graph {
       const to = peerId(f.dst);
       if (from && to) addEdge(from, to, 'allow', f.ports);
     }
+    mergeExternalNodes(nodes, edges);
   }
 
   return {
