@@ -107,8 +107,6 @@ export interface PodClass extends ClassView {
 }
 
 interface Row {
-  /** The update in which the row was last found current. */
-  epoch: number;
   isolated: boolean;
   policies: CompiledPolicy[];
   generations: number[];
@@ -150,6 +148,10 @@ export class ReachabilityEngine {
   private policyOrder: CompiledPolicy[] = [];
   private selecting: Record<Direction, Map<number, CompiledPolicy[]>> = { ingress: new Map(), egress: new Map() };
   private rows: Record<Direction, Map<number, Row>> = { ingress: new Map(), egress: new Map() };
+  /** The update in which each class's row was last found current. */
+  private rowEpochs: Record<Direction, Map<number, number>> = { ingress: new Map(), egress: new Map() };
+  /** Rows by (direction, deciding policies and generations, own ports for ingress), built since the last update. */
+  private sharedRows = new Map<string, Row>();
 
   private peerList: PeerInfo[] = [];
   private peerByName = new Map<string, PeerInfo>();
@@ -253,9 +255,12 @@ export class ReachabilityEngine {
     }
     this.workloadClass = workloadClass;
     for (const c of removed) {
-      this.rows.ingress.delete(c.id);
-      this.rows.egress.delete(c.id);
+      for (const dir of ['ingress', 'egress'] as const) {
+        this.rows[dir].delete(c.id);
+        this.rowEpochs[dir].delete(c.id);
+      }
     }
+    this.sharedRows = new Map();
 
     // 2. Policies: reuse those whose content is unchanged, patch them for the class changes.
     const nextCompiled = new Map<string, CompiledPolicy>();
@@ -328,14 +333,21 @@ export class ReachabilityEngine {
 
   private row(dir: Direction, c: PodClass): Row {
     const cached = this.rows[dir].get(c.id);
-    if (cached && cached.epoch === this.epoch) return cached;
+    const seen = this.rowEpochs[dir];
+    if (cached && seen.get(c.id) === this.epoch) return cached;
     const policies = this.selecting[dir].get(c.id) ?? NO_POLICIES;
-    if (cached && sameDeciders(cached, policies)) {
-      cached.epoch = this.epoch;
-      return cached;
+    seen.set(c.id, this.epoch);
+    if (cached && sameDeciders(cached, policies)) return cached;
+    // Classes decided by the same policies share one row (ingress rows also need the same own
+    // ports, which named ports resolve against): a namespace-wide policy builds one row, not one per class.
+    let key = dir === 'ingress' ? `i|${c.portsKey}|` : 'e|';
+    for (const p of policies) key += `${p.uid}.${p.generation},`;
+    const shared = this.sharedRows.get(key);
+    if (shared && sameDeciders(shared, policies)) {
+      this.rows[dir].set(c.id, shared);
+      return shared;
     }
     const row: Row = {
-      epoch: this.epoch,
       isolated: policies.length > 0,
       policies,
       generations: policies.map((p) => p.generation),
@@ -344,6 +356,7 @@ export class ReachabilityEngine {
       everyPeerCache: new Map(),
       ext: [],
     };
+    this.sharedRows.set(key, row);
     for (const cp of policies) {
       for (const r of (dir === 'ingress' ? cp.ingress : cp.egress) ?? []) {
         if (dir === 'ingress') {

@@ -41,6 +41,8 @@ export interface CompiledRule {
 }
 
 export interface CompiledPolicy {
+  /** Unique per compilation, for keys. */
+  uid: number;
   policy: NetworkPolicy;
   fingerprint: string;
   /** Bumped whenever a class set below changes, so rows built from it know they are stale. */
@@ -74,6 +76,8 @@ function peerFp(peer: PolicyPeer): unknown {
   ];
 }
 
+let nextUid = 0;
+
 /** The classes to compile against, grouped by namespace. */
 export type ClassesByNamespace = ReadonlyMap<string, readonly ClassView[]>;
 
@@ -83,6 +87,7 @@ export type ClassesByNamespace = ReadonlyMap<string, readonly ClassView[]>;
  */
 export function compilePolicy(p: NetworkPolicy, byNamespace: ClassesByNamespace): CompiledPolicy {
   const compiled: CompiledPolicy = {
+    uid: nextUid++,
     policy: p,
     fingerprint: policyFingerprint(p),
     generation: 0,
