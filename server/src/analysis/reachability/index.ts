@@ -18,6 +18,8 @@
 //                                  whether the ingress controller may reach each pod on that port
 //   engine.peers(), engine.peer(name), engine.peerOf(w), engine.externalPeers(dir)
 //   engine.labelGapWarnings()      pods of one owner whose differing labels a policy looks at
+//   engine.computeClassMatrix()    every class-to-class set, without output (benchmarks)
+//   engine.lastUpdate              what the last update recompiled (tests of incrementality)
 //   ConnSet: interned per-protocol port interval sets; toString() is the `reach` notation.
 //   selectorMatches / labelsOf (selectors.ts), serviceSelects / resolveTargetPort (routing.ts).
 //
@@ -25,9 +27,12 @@
 //   Workloads fall into classes by (namespace, pod labels, namespace labels, container ports):
 //   replicas and look-alike workloads cost nothing extra. Each NetworkPolicy is compiled once
 //   against the classes (selected classes; per rule the classes and addresses it admits and its
-//   ports, named ports resolved per destination class). A row per class and direction (what its
-//   deciding policies allow) is built lazily from the compiled policies and cached; a pair is the
-//   intersection of the destination's ingress row and the source's egress row. Connection sets
+//   ports, named ports resolved per destination class); selector tests cost the policy's own
+//   namespace plus, for namespaceSelector peers, one test per namespace. A row per class and
+//   direction (what its deciding policies allow) is built lazily and shared by every class with
+//   the same deciding policies (and, for ingress, the same container ports); a pair is the
+//   intersection of the destination's ingress row and the source's egress row. pairs(),
+//   allowedFrom() and allowedTo() visit only the peers an isolated row names. Connection sets
 //   are interned with memoised union/intersection.
 //   update(): classes are diffed by key; a policy whose content is unchanged keeps its compiled
 //   form (patched for classes that appeared or vanished, O(changed classes × policies)); a
