@@ -218,6 +218,20 @@ describe('reachability: ipBlocks and external ranges', () => {
   });
 });
 
+describe('reachability: rules out of force', () => {
+  it('rules of a direction missing from policyTypes neither allow nor split ranges', () => {
+    // Reason: with explicit policyTypes [Ingress], spec.egress is ignored by Kubernetes.
+    const lines = reach(
+      deployment('a') +
+        deployment('b') +
+        policy('p', 'podSelector:\n  matchLabels:\n    app: a\npolicyTypes: [Ingress]\negress:\n  - to:\n      - ipBlock:\n          cidr: 10.0.0.0/8'),
+    );
+    assert.equal(between(lines, A, EXT), ALL);
+    assert.equal(between(lines, A, B), ALL);
+    assert.equal(between(lines, B, A), undefined);
+  });
+});
+
 describe('reachability: ports', () => {
   const ab = deployment('a', { ports: [{ port: 8080, name: 'http' }, { port: 5353, name: 'dns', protocol: 'UDP' }] }) + deployment('b');
   const rule = (ports: string): string => policy('p', `podSelector:\n  matchLabels:\n    app: a\ningress:\n  - ports:\n${ports}`);

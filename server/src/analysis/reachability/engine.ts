@@ -464,7 +464,8 @@ export class ReachabilityEngine {
     if (cached) return cached;
     const bounds: number[] = [];
     for (const cp of this.policyOrder) {
-      const rules = dir === 'ingress' ? cp.policy.ingress : cp.policy.egress;
+      // Only rules in force: a direction missing from policyTypes ignores its rules.
+      const rules = dir === 'ingress' ? (cp.ingress ? cp.policy.ingress : []) : cp.egress ? cp.policy.egress : [];
       for (const r of rules) for (const peer of r.peers ?? []) if (peer.ipBlock) bounds.push(...ipBlockBoundaries(peer.ipBlock));
     }
     const peers = splitAddressSpace(bounds).map(
