@@ -1,0 +1,248 @@
+// `k8s-netmap check` (SPEC §8) through main() with captured I/O: formats, exit codes, standard
+// input, the bundled example workspace and the shared corpus.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { main } from '../../server/src/cli/main';
+import { RULES } from '../../server/src/features/rules';
+import { deployment, service, y } from './helpers';
+
+/** The repository root: the folder above this test whose package.json is k8s-netmap's (bundles move the file). */
+function repoRoot(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    try {
+      if (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).name === 'k8s-netmap') return dir;
+    } catch {
+      // not here
+    }
+  }
+  return process.cwd();
+}
+
+const ROOT = repoRoot();
+const EXAMPLES = path.join(ROOT, 'examples');
+const CORPUS = path.join(ROOT, '..', 'shared', 'corpus');
+const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'unit', 'cli');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(argv: string[], cwd = ROOT, stdin?: string): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    stdout: (s) => void (stdout += s),
+    stderr: (s) => void (stderr += s),
+    cwd,
+    readStdin: async () => {
+      if (stdin === undefined) throw new Error('stdin was not expected to be read');
+      return stdin;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
+const TEXT_LINE = /^(.+):(\d+):(\d+): (error|warning|info|hint) ([a-z0-9-]+) \S.*$/;
+const CONTROLLER = '{"namespace":"ingress-nginx","podLabels":{"app.kubernetes.io/name":"ingress-nginx"}}';
+
+interface JsonFinding {
+  file: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  severity: string;
+  code: string;
+  message: string;
+  related: Array<{ file: string; range: unknown; message: string }>;
+}
+
+describe('cli check: the example workspace', () => {
+  it('text format: one `path:line:col: severity code message` line per finding, then a summary', async () => {
+    const r = await run(['check', 'examples', '--ingress-controller', CONTROLLER]);
+    assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
+    const lines = r.stdout.split('\n').filter(Boolean);
+    assert.ok(lines.length > 1);
+    const summary = lines.pop()!;
+    assert.match(summary, /^\d+ errors, \d+ warnings, \d+ notes$/);
+    for (const line of lines) {
+      const m = TEXT_LINE.exec(line);
+      assert.ok(m, `not in the text format: ${line}`);
+      assert.ok(m[1]!.startsWith('examples/'), `path relative to the working folder: ${m[1]}`);
+      assert.ok(Number(m[2]) >= 1 && Number(m[3]) >= 1, '1-based line and column');
+      assert.ok(RULES.some((rule) => rule.code === m[5]), `known code ${m[5]}`);
+    }
+    assert.equal(r.code, lines.some((l) => TEXT_LINE.exec(l)![4] === 'error') ? 1 : 0, 'exit 1 exactly when errors are found');
+  });
+
+  it("finds the example's documented faults, at the documented places", async () => {
+    const expectedFile = path.join(EXAMPLES, 'expected-diagnostics.json');
+    const expected = JSON.parse(fs.readFileSync(expectedFile, 'utf8')) as { diagnostics: Array<{ file: string; line: number; column: number; code: string; severity: string }> };
+    const r = await run(['check', '.', '--format', 'json', '--ingress-controller', CONTROLLER], EXAMPLES);
+    const found = (JSON.parse(r.stdout) as JsonFinding[]).map((f) => `${f.file}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.code}`).sort();
+    const want = expected.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.severity} ${d.code}`).sort();
+    assert.deepEqual(found, want);
+  });
+
+  it('json format: LSP ranges, severity, code, message, related', async () => {
+    const r = await run(['check', 'examples', '--format', 'json']);
+    assert.ok(r.code === 0 || r.code === 1);
+    const findings = JSON.parse(r.stdout) as JsonFinding[];
+    assert.ok(Array.isArray(findings) && findings.length > 0);
+    for (const f of findings) {
+      assert.deepEqual(Object.keys(f).sort(), ['code', 'file', 'message', 'range', 'related', 'severity']);
+      assert.ok(['error', 'warning', 'info', 'hint'].includes(f.severity));
+      for (const p of [f.range.start, f.range.end]) assert.ok(Number.isInteger(p.line) && p.line >= 0 && Number.isInteger(p.character) && p.character >= 0);
+      assert.ok(f.range.end.line > f.range.start.line || (f.range.end.line === f.range.start.line && f.range.end.character >= f.range.start.character));
+      for (const rel of f.related) assert.deepEqual(Object.keys(rel).sort(), ['file', 'message', 'range']);
+    }
+    assert.ok(findings.some((f) => f.related.length > 0), 'some findings point at the other objects involved');
+  });
+
+  it('sarif format: 2.1.0, one run, rules with help URIs, 1-based regions', async () => {
+    const r = await run(['check', 'examples', '--format', 'sarif']);
+    assert.ok(r.code === 0 || r.code === 1);
+    const sarif = JSON.parse(r.stdout);
+    assert.equal(sarif.version, '2.1.0');
+    assert.equal(sarif.runs.length, 1);
+    const run0 = sarif.runs[0];
+    const rules = run0.tool.driver.rules as Array<{ id: string; helpUri: string }>;
+    assert.equal(run0.tool.driver.name, 'k8s-netmap');
+    assert.deepEqual(
+      rules.map((x) => x.id),
+      RULES.map((x) => x.code),
+    );
+    for (const rule of rules) assert.match(rule.helpUri, new RegExp(`^https://.*/docs/rules/${rule.id}\\.md$`));
+    assert.ok(run0.results.length > 0);
+    for (const res of run0.results) {
+      assert.ok(rules.some((x) => x.id === res.ruleId));
+      assert.equal(rules[res.ruleIndex]!.id, res.ruleId);
+      assert.ok(['error', 'warning', 'note', 'none'].includes(res.level));
+      const region = res.locations[0].physicalLocation.region;
+      assert.ok(region.startLine >= 1 && region.startColumn >= 1 && region.endLine >= region.startLine && region.endColumn >= 1);
+      assert.ok(!res.locations[0].physicalLocation.artifactLocation.uri.includes('\\'));
+    }
+  });
+
+  it('text and json agree on positions (json 0-based, text 1-based)', async () => {
+    const text = await run(['check', 'examples']);
+    const json = JSON.parse((await run(['check', 'examples', '--format', 'json'])).stdout) as JsonFinding[];
+    const fromText = text.stdout
+      .split('\n')
+      .map((l) => TEXT_LINE.exec(l))
+      .filter((m): m is RegExpExecArray => !!m)
+      .map((m) => `${m[1]}:${m[2]}:${m[3]} ${m[5]}`);
+    assert.deepEqual(
+      fromText,
+      json.map((f) => `${f.file}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.code}`),
+    );
+  });
+});
+
+describe('cli check: the shared corpus', () => {
+  const folders = fs.existsSync(CORPUS) ? fs.readdirSync(CORPUS).filter((f) => fs.statSync(path.join(CORPUS, f)).isDirectory()) : [];
+  if (folders.length === 0) {
+    it('every corpus folder is checked without a crash', (t) => {
+      t.skip(`../shared/corpus not found at ${CORPUS}`);
+    });
+  }
+  for (const folder of folders) {
+    it(`checks corpus/${folder} without a crash (exit 0 or 1)`, async () => {
+      const r = await run(['check', path.join(CORPUS, folder), '--format', 'json']);
+      assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr.slice(0, 500)}`);
+      const findings = JSON.parse(r.stdout) as JsonFinding[];
+      for (const f of findings) {
+        assert.ok(RULES.some((rule) => rule.code === f.code), `unknown code ${f.code}`);
+        assert.ok(f.range.start.line >= 0);
+      }
+    });
+  }
+});
+
+describe('cli check: usage and input', () => {
+  it('exits 2 with usage on no command, an unknown command, no paths, an unknown flag or a bad value', async () => {
+    for (const argv of [[], ['frobnicate', 'x'], ['check'], ['check', 'examples', '--nope', 'x'], ['check', 'examples', '--format', 'xml'], ['check', 'examples', '--rule', 'label-invalid=loud'], ['check', 'examples', '--rule', 'novalue'], ['check', 'examples', '--ingress-controller', '{not json'], ['check', 'examples', '--format']]) {
+      const r = await run(argv);
+      assert.equal(r.code, 2, `${argv.join(' ')} → ${r.code}`);
+      assert.match(r.stderr, /usage/, argv.join(' '));
+      assert.equal(r.stdout, '');
+    }
+  });
+
+  it('exits 2 when nothing readable is given', async () => {
+    const missing = await run(['check', 'does/not/exist.yaml']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /not found/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netmap-cli-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'notes.txt'), 'not a manifest');
+      assert.equal((await run(['check', dir])).code, 2, 'a folder without manifests');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--help and --version exit 0', async () => {
+    assert.equal((await run(['--help'])).code, 0);
+    assert.match((await run(['--version'])).stdout, /^\d+\.\d+\.\d+/);
+  });
+
+  it('`-` reads standard input, named <stdin>', async () => {
+    const input = service('web', { selector: { app: 'nope' } });
+    const r = await run(['check', '-'], ROOT, input);
+    assert.equal(r.code, 0, 'a warning is not an error');
+    assert.match(r.stdout, /^<stdin>:8:5: warning service-selects-nothing /m);
+  });
+
+  it('`-` with an error exits 1; a clean stream exits 0 with no findings', async () => {
+    const broken = await run(['check', '-'], ROOT, deployment('web') + service('web', { ports: ['- port: 80', '  targetPort: metrics'] }));
+    assert.equal(broken.code, 1);
+    assert.match(broken.stdout, /error service-target-port-unresolved/);
+    const clean = await run(['check', '-', '--format', 'json'], ROOT, deployment('web') + service('web'));
+    assert.equal(clean.code, 0);
+    assert.deepEqual(JSON.parse(clean.stdout), []);
+  });
+
+  it('a Helm stream (`helm template … | check -`) is read as manifests once rendered', async () => {
+    const r = await run(['check', '-', '--format', 'json'], ROOT, '# Source: chart/templates/svc.yaml\n' + deployment('web') + service('web'));
+    assert.equal(r.code, 0);
+    assert.deepEqual(JSON.parse(r.stdout), []);
+  });
+
+  it('--rule CODE=off and CODE=error change what is reported and the exit code', async () => {
+    const input = service('web', { selector: { app: 'nope' } });
+    const off = await run(['check', '-', '--rule', 'service-selects-nothing=off'], ROOT, input);
+    assert.equal(off.code, 0);
+    assert.equal(off.stdout, '');
+    const err = await run(['check', '-', '--rule=service-selects-nothing=error'], ROOT, input);
+    assert.equal(err.code, 1);
+    assert.match(err.stdout, /error service-selects-nothing/);
+  });
+
+  it('--default-namespace places objects without a namespace', async () => {
+    const input = deployment('web', { ns: 'team' }) + service('web');
+    assert.match((await run(['check', '-'], ROOT, input)).stdout, /service-selects-nothing/);
+    assert.equal((await run(['check', '-', '--default-namespace', 'team'], ROOT, input)).stdout, '');
+  });
+
+  it('a file that does not parse is reported and the others are still checked', async () => {
+    const r = await run(['check', 'broken.yaml', 'good.yaml', '--format', 'json'], FIXTURES);
+    assert.equal(r.code, 1);
+    const findings = JSON.parse(r.stdout) as JsonFinding[];
+    assert.deepEqual(
+      findings.map((f) => [f.file, f.code]),
+      [
+        ['broken.yaml', 'yaml-syntax'],
+        ['good.yaml', 'service-selects-nothing'],
+      ],
+    );
+  });
+
+  it('a stream with CRLF and a BOM reports 1-based UTF-16 columns', async () => {
+    const input = '\uFEFF' + y('apiVersion: v1', 'kind: Service', 'metadata: {name: "🚀"}', 'spec:', '  ports: [{port: 80}]', '  selector: {x: "🚀", app: nope}').replace(/\n/g, '\r\n');
+    const r = await run(['check', '-'], ROOT, input);
+    assert.match(r.stdout, /^<stdin>:6:13: warning service-selects-nothing /m);
+  });
+});
