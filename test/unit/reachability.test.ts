@@ -494,6 +494,24 @@ describe('reachability: hover and diagnostics API', () => {
   });
 });
 
+describe('reachability: explanations', () => {
+  it('names the rules that admit a connection on each side, or says the side is open', () => {
+    // Reason: hover and diagnostics point at the policy rules that decide a flow.
+    const engine = engineOf(
+      abc +
+        policy('p1', 'podSelector:\n  matchLabels:\n    app: a\ningress:\n  - from:\n      - podSelector:\n          matchLabels:\n            app: c\n  - from:\n      - podSelector:\n          matchLabels:\n            app: b\n    ports:\n      - port: 80') +
+        policy('p2', 'podSelector:\n  matchLabels:\n    app: a\ningress:\n  - ports:\n      - port: 81'),
+    );
+    const e = engine.explain(engine.peer(B)!, engine.peer(A)!);
+    assert.equal(e.conns.toString(), 'TCP 80-81');
+    assert.equal(e.egress.open, true);
+    assert.equal(e.ingress.open, false);
+    assert.deepEqual(e.ingress.rules.map((r) => `${r.policy.name}#${r.index} ${r.conns}`), ['p1#1 TCP 80', 'p2#0 TCP 81']);
+    const fromOutside = engine.explain(engine.externalPeers('ingress')[0], engine.peer(A)!);
+    assert.deepEqual(fromOutside.ingress.rules.map((r) => `${r.policy.name}#${r.index} ${r.conns}`), ['p2#0 TCP 81']);
+  });
+});
+
 describe('reachability: service port reachability counts both ends', () => {
   it('a port admitted by the destination is unreachable when every admitted source may not send', () => {
     // Reason: service-unreachable must account for the sources' egress policies too.

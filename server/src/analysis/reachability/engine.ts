@@ -93,6 +93,12 @@ export interface DirectionReport {
   allowed: Allowed[];
 }
 
+/** One side of a connection: open (not isolated), or the rules that admit the other end. */
+export interface SideExplanation {
+  open: boolean;
+  rules: Array<{ policy: NetworkPolicy; direction: Direction; index: number; conns: ConnSet }>;
+}
+
 export interface PairResult {
   src: PeerInfo;
   dst: PeerInfo;
@@ -644,6 +650,46 @@ export class ReachabilityEngine {
   }
 
   // ---------------------------------------------------------------- per workload (hover, diagnostics)
+
+  /**
+   * Why traffic from `src` to `dst` is allowed or not, per side: `open` when no policy isolates
+   * that side, otherwise the rules (policy and index in its `ingress`/`egress` list) that admit the
+   * other end, with the ports each grants there. The connection is the intersection of both sides.
+   */
+  explain(src: PeerInfo, dst: PeerInfo): { conns: ConnSet; ingress: SideExplanation; egress: SideExplanation } {
+    const conns = this.conns(src, dst);
+    const ingress: SideExplanation =
+      dst.kind === 'workload' ? this.explainSide('ingress', this.peerClasses.get(dst) ?? [], src) : { open: true, rules: [] };
+    const egress: SideExplanation = src.kind === 'external' ? { open: true, rules: [] } : this.explainSide('egress', this.srcClasses(src), dst);
+    return { conns, ingress, egress };
+  }
+
+  private explainSide(dir: Direction, own: PodClass[], other: PeerInfo): SideExplanation {
+    const rules: SideExplanation['rules'] = [];
+    let open = false;
+    const otherClasses = other.kind === 'external' ? [] : this.srcClasses(other);
+    for (const c of own) {
+      const policies = this.selecting[dir].get(c.id) ?? NO_POLICIES;
+      if (policies.length === 0) open = true;
+      for (const cp of policies) {
+        const list = (dir === 'ingress' ? cp.ingress : cp.egress) ?? [];
+        for (const r of list) {
+          let granted = ConnSet.EMPTY;
+          if (other.kind === 'external') {
+            if (containsIp(r.ips, other.range![0])) granted = resolvePorts(r.ports, dir === 'ingress' ? c : undefined);
+          } else {
+            for (const o of otherClasses) {
+              if (!r.allPeers && !r.classes.has(o.id)) continue;
+              granted = granted.union(resolvePorts(r.ports, dir === 'ingress' ? c : o));
+            }
+          }
+          if (!granted.isEmpty) rules.push({ policy: cp.policy, direction: dir, index: r.index, conns: granted });
+        }
+      }
+    }
+    return { open, rules };
+  }
+
 
   /** The policies that select the workload's pods for a direction; empty: not isolated. */
   policiesDeciding(w: Workload, dir: Direction): NetworkPolicy[] {

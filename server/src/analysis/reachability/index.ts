@@ -10,6 +10,7 @@
 //   engine.allowedFrom(dst)        allowed sources of a peer (PeerInfo or its printed name)
 //   engine.allowedTo(src)          allowed destinations of a peer
 //   engine.conns(src, dst)         the ConnSet between two peers
+//   engine.explain(src, dst)       per side: open, or the policy rules admitting the other end, with ports
 //   engine.reachabilityOf(w)       for a Workload: {peer, ingress, egress}, each {isolated, policies, allowed[]}
 //                                  (isolated false = "open to all": no policy selects it for that direction)
 //   engine.policiesDeciding(w, 'ingress'|'egress')   the policies that select the workload's pods
@@ -57,6 +58,7 @@ export {
   type PairResult,
   type PeerInfo,
   type PodClass,
+  type SideExplanation,
   type ReachabilityInput,
   type ReachabilitySource,
 } from './engine';
