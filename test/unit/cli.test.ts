@@ -59,6 +59,15 @@ interface JsonFinding {
   related: Array<{ file: string; range: unknown; message: string }>;
 }
 
+describe('cli: the module', () => {
+  it('importing main() does not run the command line (no usage printed, no exit code set)', async () => {
+    // A bundle that imports cli/main.ts is itself `require.main`: a `require.main === module` guard
+    // would run the CLI with the test runner's argv and leave exit code 2 behind.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(process.exitCode ?? 0, 0);
+  });
+});
+
 describe('cli check: the example workspace', () => {
   it('text format: one `path:line:col: severity code message` line per finding, then a summary', async () => {
     const r = await run(['check', 'examples', '--ingress-controller', CONTROLLER]);
