@@ -301,6 +301,16 @@ describe('diagnostics: networkpolicy-peer-selects-nothing', () => {
     assert.deepEqual(d[0]!.range, rangeIn(text, '{matchLabels: {team: ghost}}', '{matchLabels: {team: ghost}}'));
   });
 
+  it('a namespace named only by Namespace objects filed there does not count: `default` here is info', () => {
+    const text = netpol('p', ['podSelector: {}', 'ingress:', '  - from:', '      - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: default}}'], 'shop');
+    const nsShop = y('apiVersion: v1', 'kind: Namespace', 'metadata: {name: shop}');
+    const d = diag(text, { 'file:///w/ns.yaml': nsShop, 'file:///w/d.yaml': deployment('web', { ns: 'shop' }) });
+    assert.deepEqual(
+      d.map((x) => [x.code, x.severity]),
+      [['networkpolicy-peer-selects-nothing', 'info']],
+    );
+  });
+
   it('does not fire when the namespaceSelector matches a Namespace label and the podSelector a pod there', () => {
     const text = netpol('p', ['podSelector: {}', 'ingress:', '  - from:', '      - namespaceSelector: {matchLabels: {team: a}}', '        podSelector: {matchLabels: {app: web}}'], 'shop');
     const nsA = y('apiVersion: v1', 'kind: Namespace', 'metadata: {name: other, labels: {team: a}}');

@@ -188,6 +188,19 @@ describe('index: namespaces and their labels', () => {
     assert.deepEqual(ix.namespaceLabels().get('empty'), { tier: 'x', 'kubernetes.io/metadata.name': 'empty' });
   });
 
+  it('cluster-scoped objects (a Namespace, a ClusterRole) do not make the namespace they are filed under exist', () => {
+    const ix = new WorkspaceIndex();
+    ix.setFile(`${W}/ns.yaml`, y('apiVersion: v1', 'kind: Namespace', 'metadata: {name: shop}', '---', 'apiVersion: rbac.authorization.k8s.io/v1', 'kind: ClusterRole', 'metadata: {name: r}'));
+    ix.setFile(`${W}/svc.yaml`, service('web', { ns: 'shop' }));
+    assert.deepEqual([...ix.namespaceLabels().keys()], ['shop']);
+    assert.deepEqual(ix.namespaceNames(), ['shop']);
+    const change = ix.setFile(`${W}/cm.yaml`, y('apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: c}'));
+    assert.equal(change.namespacesChanged, true, 'a namespaced object in default makes default exist');
+    assert.deepEqual([...ix.namespaceLabels().keys()].sort(), ['default', 'shop']);
+    ix.removeFile(`${W}/cm.yaml`);
+    assert.deepEqual([...ix.namespaceLabels().keys()], ['shop']);
+  });
+
   it('namespace labels follow edits and removals of the Namespace object', () => {
     const ix = new WorkspaceIndex();
     ix.setFile(`${W}/svc.yaml`, service('web', { ns: 'shop' }));

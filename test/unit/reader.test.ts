@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { computeLineStarts, positionAt } from '../../server/src/model/positions';
 import type { Ingress, K8sObject, NetworkPolicy, ParsedFile, Route, Service, Span, Workload } from '../../server/src/model/types';
 import { parseFile } from '../../server/src/yaml/parseFile';
-import { rangeOf, spanIn, spanOf, URI, y } from './helpers';
+import { diagnose, rangeOf, spanIn, spanOf, URI, y } from './helpers';
 
 function parse(text: string, options: Parameters<typeof parseFile>[2] = {}): ParsedFile {
   return parseFile(URI, text, options);
@@ -277,21 +277,26 @@ describe('reader: exact spans', () => {
   });
 
   it('returns quickly from a YAML alias bomb (billion laughs) without expanding it', () => {
-    const lines = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: lol}', 'data:', '  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    const lines = ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: lol', '  annotations:', '    a: &a {l0: lol, l1: lol, l2: lol, l3: lol, l4: lol, l5: lol, l6: lol, l7: lol, l8: lol}'];
     let prev = 'a';
     for (const name of 'bcdefghij') {
-      lines.push(`  ${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+      lines.push(`    ${name}: &${name} {${Array.from({ length: 9 }, (_, i) => `l${i}: *${prev}`).join(', ')}}`);
       prev = name;
     }
-    lines.push('spec:', '  selector: *j');
+    lines.push('  labels: *j', 'spec:', '  containers: [{name: c, ports: *j}]');
+    const text = y(...lines);
     const before = process.memoryUsage().heapUsed;
     const started = Date.now();
-    const f = parse(y(...lines));
+    const f = parse(text);
+    const diags = diagnose(text);
     const elapsed = Date.now() - started;
-    // Not a timing assertion of speed: a full expansion (9^10 strings) would take minutes and gigabytes.
+    // Not a speed assertion: a full expansion (9^10 strings) would take minutes and gigabytes.
     assert.ok(elapsed < 20_000, `took ${elapsed} ms`);
     assert.ok(process.memoryUsage().heapUsed - before < 500e6);
-    assert.ok(f.objects.length <= 1);
+    const w = only<Workload>(f, 'workload');
+    // The alias resolves to the anchored map (nine entries), whose values are maps: not label strings.
+    assert.equal(w.labels.length, 9);
+    assert.ok(diags.some((d) => d.code === 'label-invalid'));
   });
 
   it('a JSON object spanning lines keeps exact positions', () => {

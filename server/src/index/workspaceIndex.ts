@@ -63,6 +63,8 @@ export class WorkspaceIndex {
   private bulkChange: IndexChange | undefined;
   /** Namespaces that lost their last object during the current update (they may come back in it). */
   private readonly vanished = new Set<string>();
+  /** Namespace → number of namespaced objects in it: the namespaces the workspace names. */
+  private readonly namespacedCount = new Map<string, number>();
 
   constructor(settings: Partial<AnalysisSettings> = {}) {
     this.settings = { ...DEFAULT_SETTINGS, ...settings };
@@ -212,15 +214,16 @@ export class WorkspaceIndex {
     return out;
   }
 
+  /** Namespaces that namespaced objects are in (a Namespace object, or a ClusterRole, names none). */
   namespaceNames(): string[] {
-    return [...this.objectsByNamespace.keys()].sort();
+    return [...this.namespacedCount.keys()].sort();
   }
 
   /** Every namespace any object names, with labels: kubernetes.io/metadata.name plus its Namespace object's labels. */
   namespaceLabels(): Map<string, Record<string, string>> {
     if (this.namespaceLabelCache) return this.namespaceLabelCache;
     const out = new Map<string, Record<string, string>>();
-    for (const ns of this.objectsByNamespace.keys()) out.set(ns, { 'kubernetes.io/metadata.name': ns });
+    for (const ns of this.namespaceNames()) out.set(ns, { 'kubernetes.io/metadata.name': ns });
     for (const nsObj of this.namespaceObjects()) {
       const labels: Record<string, string> = {};
       for (const l of nsObj.labels) labels[l.key] = l.value;
@@ -256,7 +259,10 @@ export class WorkspaceIndex {
     change.uris.add(file.uri);
     for (const obj of file.objects) {
       obj.namespace = this.effectiveNamespace(file.uri, obj);
-      const isNewNamespace = !this.objectsByNamespace.has(obj.namespace);
+      const namespaced = !CLUSTER_SCOPED_KINDS.has(obj.kind);
+      const count = namespaced ? (this.namespacedCount.get(obj.namespace) ?? 0) + 1 : 0;
+      if (namespaced) this.namespacedCount.set(obj.namespace, count);
+      const isNewNamespace = count === 1;
       addTo(this.objectsByNamespace, obj.namespace, obj);
       addTo(this.objectsByType, obj.type, obj);
       const nameKey = `${obj.kind}/${obj.namespace}/${obj.name}`;
@@ -294,7 +300,14 @@ export class WorkspaceIndex {
         }
       }
       change.namespaces.add(obj.namespace);
-      if (!this.objectsByNamespace.has(obj.namespace)) this.vanished.add(obj.namespace);
+      if (!CLUSTER_SCOPED_KINDS.has(obj.kind)) {
+        const count = (this.namespacedCount.get(obj.namespace) ?? 1) - 1;
+        if (count > 0) this.namespacedCount.set(obj.namespace, count);
+        else {
+          this.namespacedCount.delete(obj.namespace);
+          this.vanished.add(obj.namespace);
+        }
+      }
       if (obj.type === 'namespace') this.markNamespacesChanged(change);
     }
   }
@@ -311,6 +324,30 @@ export class WorkspaceIndex {
     this.namespaceLabelCache = undefined;
   }
 }
+
+// Cluster-scoped kinds: they are filed under the default (or kustomize) namespace like any object,
+// but being there does not make that namespace exist.
+const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'StorageClass',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'IngressClass',
+  'GatewayClass',
+  'PriorityClass',
+  'RuntimeClass',
+  'APIService',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'CSIDriver',
+  'VolumeSnapshotClass',
+  'ClusterIssuer',
+]);
 
 const EMPTY: ReadonlySet<K8sObject> = new Set();
 const EMPTY_WORKLOADS: ReadonlySet<Workload> = new Set();
