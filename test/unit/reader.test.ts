@@ -154,6 +154,19 @@ describe('reader: Helm templates', () => {
     assert.deepEqual(f.problems[0]!.span, { start: 0, end: 'apiVersion: v1'.length });
   });
 
+  it('a broken GitHub workflow with ${{ }} expressions is not taken for a Helm template', () => {
+    const text = y('name: CI', 'on: push', 'jobs:', '  build:', '    runs-on: ${{ matrix.os }}', '    steps:', '      - run: [broken');
+    assert.deepEqual(parse(text).problems, []);
+  });
+
+  it('a broken file without apiVersion/kind lines but with a Helm action is a Helm template', () => {
+    const text = y('{{- include "chart.deployment" . }}', '{{- if .Values.x }}', 'extra: [', '{{- end }}');
+    assert.deepEqual(
+      parse(text).problems.map((p) => p.code),
+      ['helm-template-skipped'],
+    );
+  });
+
   it('a {{ inside a string of a file that parses changes nothing', () => {
     const text = y(
       'apiVersion: v1',

@@ -49,6 +49,7 @@ export interface ParseOptions {
 
 const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 const K8S_HEADER = /^(?:apiVersion|kind)[ \t]*:|^\s*\{?\s*"(?:apiVersion|kind)"\s*:/m;
+const GO_TEMPLATE_ACTION = /(?<!\$)\{\{-?\s*(?:\.|\$|\/\*|(?:include|template|if|else|range|with|define|block|end|toYaml|tpl|required|default)\b)/;
 const DIRECTIVE = /#[ \t]*k8s-netmap-disable-next-line(?:[ \t]+([A-Za-z0-9-]+(?:[ \t]*,[ \t]*[A-Za-z0-9-]+)*))?[ \t]*\r?$/gm;
 
 function basename(uri: string): string {
@@ -104,7 +105,9 @@ export function parseFile(uri: string, rawText: string, options: ParseOptions = 
     return result;
   }
   const hasErrors = docs.some((d) => d.errors.length > 0);
-  if (hasErrors && text.includes('{{')) {
+  // In a file that is not ours to judge, only a Go template action counts: a broken GitHub
+  // workflow with `${{ matrix.os }}` or an Ansible file with `{{ item }}` is ignored silently.
+  if (hasErrors && (result.looksLikeKubernetes ? text.includes('{{') : GO_TEMPLATE_ACTION.test(text))) {
     result.problems.push(helmNote(text));
     return result;
   }
