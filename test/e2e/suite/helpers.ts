@@ -49,6 +49,25 @@ export function waitForDiagnostics(uri: vscode.Uri, accept: (ds: vscode.Diagnost
   });
 }
 
+/** Resolves with `probe()`'s first value that is not undefined, re-checked on every diagnostics change. */
+export function waitForAllDiagnostics<T>(probe: () => T | undefined, ms = 30_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      const v = probe();
+      if (v === undefined) return;
+      sub.dispose();
+      clearTimeout(timer);
+      resolve(v);
+    };
+    const sub = vscode.languages.onDidChangeDiagnostics(check);
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`timed out after ${ms} ms`));
+    }, ms);
+    check();
+  });
+}
+
 /**
  * Asks `probe` again until it returns a value that is not undefined: the language server answers
  * requests only once it has read the workspace, and there is no event for that.

@@ -36,9 +36,11 @@ export class Workbench {
     const widget = await this.quickInput('Control+P', relative);
     const base = posix.basename(relative);
     const dir = posix.dirname(relative);
-    // The first result must be the file itself (its label shows the name, its description the folder).
-    const row = widget.locator('.monaco-list-row').filter({ hasText: base }).first();
-    await row.waitFor();
+    // Results arrive while typing: wait until the focused (first) one is the file itself, whose
+    // label shows the name and whose description shows the folder.
+    let row = widget.locator('.monaco-list-row.focused').filter({ hasText: base });
+    if (dir !== '.') row = row.filter({ hasText: dir });
+    await row.waitFor({ timeout: 10_000 });
     await this.page.keyboard.press('Enter');
     await widget.waitFor({ state: 'hidden' });
     await this.waitActiveFile(relative);
@@ -100,46 +102,53 @@ export class Workbench {
   }
 
   /**
-   * Every marker of the Problems panel with the workspace-relative file it belongs to. The panel is
-   * a virtual list that draws only the rows in view, so it is scrolled from top to bottom and the
-   * rows are collected by their index.
+   * The markers the Problems panel draws now, each with the workspace-relative file it belongs to.
+   * The panel is a virtual list that draws only the rows in view: narrow it with filterProblems()
+   * first (scrolling it by keyboard opens editors; wheel steps are irregular).
    */
   async problems() {
-    const list = this.page.locator('.markers-panel .monaco-list').first();
-    await list.hover();
-    const rows = new Map();
-    const read = () => list.locator('.monaco-list-row').evaluateAll((els) => els.map((r) => {
-      const text = (sel) => r.querySelector(sel)?.textContent?.trim() ?? '';
-      return {
-        index: Number(r.getAttribute('data-index')),
-        last: r.getAttribute('data-last-element') === 'true',
-        path: r.getAttribute('aria-level') === '1' ? (r.querySelector('.monaco-icon-label')?.getAttribute('aria-label') ?? '') : undefined,
-        marker: r.querySelector('.marker-icon') ? {
-          message: text('.marker-message'), source: text('.marker-source'), code: text('.marker-code'), where: text('.marker-line'),
-          severity: r.querySelector('.marker-icon')?.className.replace('marker-icon', '').trim() ?? '',
-        } : undefined,
-      };
-    }));
-    await this.page.mouse.wheel(0, -100_000);
-    for (let guard = 0; guard < 200; guard++) {
-      await this.nextFrame();
-      const batch = await read();
-      for (const r of batch) rows.set(r.index, r);
-      if (batch.length === 0 || batch.some((r) => r.last)) break;
-      await this.page.mouse.wheel(0, 300);
-    }
-    let file = '';
-    const out = [];
-    for (const r of [...rows.values()].sort((a, b) => a.index - b.index)) {
-      if (r.path !== undefined) file = r.path.startsWith(`${this.workspace}/`) ? r.path.slice(this.workspace.length + 1) : r.path;
-      else if (r.marker) out.push({ file, ...r.marker });
-    }
-    return out;
+    return this.page.locator('.markers-panel .monaco-list-row').evaluateAll((rows, root) => {
+      let file = '';
+      const out = [];
+      for (const r of [...rows].sort((a, b) => Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index')))) {
+        if (r.getAttribute('aria-level') === '1') {
+          const path = r.querySelector('.monaco-icon-label')?.getAttribute('aria-label') ?? '';
+          file = path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path;
+          continue;
+        }
+        if (!r.querySelector('.marker-icon')) continue; // a relatedInformation row
+        const text = (sel) => r.querySelector(sel)?.textContent?.trim() ?? '';
+        out.push({ file, message: text('.marker-message'), source: text('.marker-source'), code: text('.marker-code'), where: text('.marker-line'),
+          severity: r.querySelector('.marker-icon')?.className.replace('marker-icon', '').trim() ?? '' });
+      }
+      return out;
+    }, this.workspace);
   }
 
-  /** Resolves after the page has drawn a frame (the list re-renders on scroll). */
-  async nextFrame() {
-    await this.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  /** Shows only the problems of one workspace file (or all, with no argument) and waits until the list does. */
+  async filterProblems(relative) {
+    await this.openProblems();
+    const input = this.page.locator('.markers-panel, .part.panel').locator('input[aria-label="Filter Problems"]').first();
+    await input.fill(relative ? `**/${relative}` : '');
+    const badge = this.page.locator('.part.panel .viewpane-filter-badge');
+    if (!relative) {
+      await badge.waitFor({ state: 'hidden' });
+      return;
+    }
+    const path = join(this.workspace, relative);
+    await this.page.waitForFunction((want) => {
+      const files = [...document.querySelectorAll('.markers-panel .monaco-list-row[aria-level="1"] .monaco-icon-label')].map((e) => e.getAttribute('aria-label'));
+      const shown = /Showing \d+ of \d+/.test(document.querySelector('.part.panel .viewpane-filter-badge:not(.hidden)')?.textContent ?? '');
+      return shown && files.every((f) => f === want);
+    }, path, { timeout: 10_000 });
+  }
+
+  /** The total number of problems (the N of the filter's "Showing n of N", or of the Problems tab badge). */
+  async problemCount() {
+    const text = await this.page.locator('.part.panel .viewpane-filter-badge').textContent();
+    const m = /Showing \d+ of (\d+)/.exec(text ?? '');
+    if (!m) throw new Error(`the Problems filter badge says ${JSON.stringify(text)}`);
+    return Number(m[1]);
   }
 
   /** Waits until `accept(problems)` holds; returns the problems. */

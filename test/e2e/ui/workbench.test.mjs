@@ -37,15 +37,31 @@ describe('k8s-netmap in code-server, through the UI', function () {
 
   it('lists k8s-netmap diagnostics in the Problems panel', async function () {
     const t = targets.brokenService;
-    await wb.openProblems();
+    await wb.filterProblems(t.file);
     const rows = await wb.waitProblems(`${t.code} in ${t.file}`, (ps) => ps.some((p) => p.file === t.file && p.code === t.code));
     await wb.shot('problems-panel');
-    const ours = rows.filter((p) => p.source === SOURCE);
-    assert.ok(ours.length > 0, 'no k8s-netmap rows');
-    const hit = ours.filter((p) => p.file === t.file && p.code === t.code);
+    const hit = rows.filter((p) => p.source === SOURCE && p.file === t.file && p.code === t.code);
     assert.equal(hit.length, 1, `expected ${t.code} once in ${t.file}: ${JSON.stringify(hit)}`);
     const at = locate(textOf(t.file), t.selector);
-    assert.match(hit[0].where, new RegExp(`Ln ${at.line + 1},`), `the ${t.code} row points at ${hit[0].where}, not the selector on line ${at.line + 1}`);
+    assert.equal(hit[0].where, `[Ln ${at.line + 1}, Col ${at.character + 1}]`, `the ${t.code} row does not point at the selector`);
+  });
+
+  it('lists exactly the problems of examples/expected-diagnostics.json, each once', async function () {
+    const expected = JSON.parse(textOf('expected-diagnostics.json')).diagnostics;
+    const render = (ps) => ps.map((p) => `${p.file} ${p.where} ${p.severity} ${p.source} ${p.code}`).sort();
+    const want = render(expected.map((d) => ({ file: d.file, where: `[Ln ${d.line}, Col ${d.column}]`, severity: d.severity, source: SOURCE, code: d.code })));
+    const got = [];
+    for (const file of [...new Set(expected.map((d) => d.file))].sort()) {
+      await wb.filterProblems(file);
+      const n = expected.filter((d) => d.file === file).length;
+      let rows = [];
+      await wb.waitProblems(`${n} problem(s) in ${file}`, (ps) => (rows = ps).length >= n, 10_000).catch(() => {});
+      got.push(...render(rows));
+    }
+    assert.deepEqual(got.sort(), want);
+    // No other file has problems: the panel's total is the expected count.
+    assert.equal(await wb.problemCount(), expected.length, 'the Problems panel counts more problems than expected-diagnostics.json lists');
+    await wb.filterProblems();
   });
 
   it('hover on a Service selector shows the selected workloads', async function () {
@@ -57,6 +73,25 @@ describe('k8s-netmap in code-server, through the UI', function () {
     await wb.shot('hover-service-selector');
     for (const w of t.expect) assert.ok(text.includes(w), `hover lacks ${w}: ${text}`);
     await wb.page.keyboard.press('Escape');
+  });
+
+  it('a link in the hover opens the selected workload', async function () {
+    const t = targets.hover;
+    await wb.openFile(t.file);
+    const at = locate(textOf(t.file), t.selector);
+    await wb.gotoPosition(at.line, at.character);
+    await wb.hoverAtCursor(t.expect);
+    const link = wb.page.locator('.monaco-hover:visible .rendered-markdown a').filter({ hasText: t.link.text }).first();
+    await link.waitFor({ timeout: 5_000 }).catch(async () => {
+      const links = await wb.page.locator('.monaco-hover:visible .rendered-markdown a').allTextContents();
+      throw new Error(`no hover link with ${JSON.stringify(t.link.text)}; links: ${JSON.stringify(links)}`);
+    });
+    await link.click();
+    await wb.waitActiveFile(t.link.file);
+    await wb.shot('hover-link-opened');
+    const objectLine = locate(textOf(t.link.file), t.link.at).line + 1;
+    const line = await wb.cursorLine(objectLine).catch(() => undefined);
+    assert.ok(line !== undefined, `the link opened ${t.link.file} at line ${await wb.cursorLine().catch(() => '?')}, before the object (line ${objectLine})`);
   });
 
   it('go to definition (F12) from an Ingress backend opens the Service', async function () {
@@ -76,9 +111,8 @@ describe('k8s-netmap in code-server, through the UI', function () {
   it("editing a workload's template labels makes a Service in another file select nothing, and reverting clears it", async function () {
     const t = targets.labelEdit;
     const hasIt = (ps) => ps.some((p) => p.file === t.dependentServiceFile && p.code === t.code);
-    await wb.openProblems();
-    const before = await wb.waitProblems('the first diagnostics', (ps) => ps.some((p) => p.source === SOURCE));
-    assert.ok(!hasIt(before), `${t.dependentServiceFile} already has ${t.code} before the edit`);
+    await wb.filterProblems(t.dependentServiceFile);
+    assert.ok(!hasIt(await wb.problems()), `${t.dependentServiceFile} already has ${t.code} before the edit`);
     await wb.openFile(t.file);
     const at = locate(textOf(t.file), t.label);
     await wb.gotoPosition(at.line, at.character + at.length);
@@ -90,6 +124,7 @@ describe('k8s-netmap in code-server, through the UI', function () {
     for (let i = 0; i < suffix.length; i++) await wb.page.keyboard.press('Backspace');
     await wb.waitProblems(`${t.code} gone from ${t.dependentServiceFile} after reverting`, (ps) => !hasIt(ps));
     await wb.shot('service-selects-nothing-cleared');
+    await wb.filterProblems();
   });
 
   it('k8s-netmap: Show Network Diagram opens a webview with the node names', async function () {
