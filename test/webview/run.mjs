@@ -208,6 +208,18 @@ test('follows the theme (light)', async () => {
   }
 });
 
+test('hovering a blocked route tells why', async () => {
+  const { page, context } = await openPage();
+  await sendGraph(page, demo);
+  const label = page.locator('#canvas .edge-label.kind-blocked').first();
+  await label.hover();
+  await page.waitForFunction(() => !document.getElementById('tooltip').hidden);
+  const text = await page.locator('#tooltip').textContent();
+  assert(/is blocked from/.test(text) && /NetworkPolicies close every target pod/.test(text), text);
+  assert((await page.locator('#canvas .edge.hot').count()) === 1, 'the hovered edge is highlighted');
+  await context.close();
+});
+
 test('a click on a node posts reveal with its uri and span', async () => {
   const { page, context } = await openPage();
   await sendGraph(page, demo);
@@ -249,6 +261,7 @@ test('a Service named like markup renders as text: no img element, no script, no
   assert(text.startsWith('<img'), `label is the literal text, got ${text}`);
   await node.hover();
   const tip = await page.locator('#tooltip .tooltip-title').textContent();
+  await page.mouse.move(5, 5);
   assert(tip.includes(support.HOSTILE_NAME), `tooltip shows it as text: ${tip}`);
   assert((await page.locator('img').count()) === 0, 'no img element anywhere');
   assert(!errors.some((e) => e.startsWith('dialog')), 'no alert');
