@@ -309,6 +309,33 @@ describe('completion', () => {
     assert.deepEqual(completeAt(marked, others), ['kubernetes.io/metadata.name']);
   });
 
+  const front = {
+    [OTHER]:
+      deployment('web', { ns: 'front' }) +
+      service('web', { ns: 'front' }) +
+      service('api', { ns: 'front', ports: ['- name: grpc', '  port: 9090'] }) +
+      service('elsewhere', { ns: 'back' }),
+  };
+  const route = (ref: string[]) =>
+    y('apiVersion: gateway.networking.k8s.io/v1', 'kind: HTTPRoute', 'metadata:', '  name: r', '  namespace: front', 'spec:', '  rules:', '    - backendRefs:', ...ref.map((l) => `        ${l}`));
+
+  it('Service names and ports in route backendRefs, from the route namespace', () => {
+    assert.deepEqual(completeAt(route(['- name: |', '  port: 80']), front), ['api', 'web']);
+    assert.deepEqual(completeAt(route(['- name: api', '  port: |', '  weight: 1']), front), ['9090']);
+  });
+
+  it('at the end of a document the namespace is still the object one (cursor after `name: `)', () => {
+    // The object span ends at its last non-blank character; the cursor after `name: ` is past it.
+    assert.deepEqual(completeAt(route(['- name: |']), front), ['api', 'web']);
+    const deploymentSelector = y('apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: x, namespace: front}', 'spec:', '  selector:', '    matchLabels:', '      |');
+    assert.deepEqual(completeAt(deploymentSelector, front), ['app']);
+  });
+
+  it('Service names in a v1 defaultBackend', () => {
+    const marked = y('apiVersion: networking.k8s.io/v1', 'kind: Ingress', 'metadata: {name: i, namespace: front}', 'spec:', '  defaultBackend:', '    service:', '      name: |', '      port: {number: 80}');
+    assert.deepEqual(completeAt(marked, front), ['api', 'web']);
+  });
+
   it('nothing outside those places', () => {
     assert.deepEqual(completeAt(service('web').replace('name: web', 'name: |web'), others), []);
   });
