@@ -289,6 +289,70 @@ describe('reader: exact spans', () => {
     assert.deepEqual(w.podLabels[0]!.valueSpan, spanOf(text, 'web', 1));
   });
 
+  it('merge keys (`<<: *base`, as kubectl reads them) add the anchored pairs; written keys win', () => {
+    const text = y(
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: web',
+      '  labels: &common',
+      '    app: web',
+      '    tier: base',
+      'spec:',
+      '  selector:',
+      '    matchLabels: {app: web}',
+      '  template:',
+      '    metadata:',
+      '      labels:',
+      '        <<: *common',
+      '        tier: front',
+      '    spec:',
+      '      containers: [{name: c}]',
+    );
+    const w = only<Workload>(parse(text), 'workload');
+    assert.deepEqual(
+      w.podLabels.map((l) => [l.key, l.value]).sort(),
+      [
+        ['app', 'web'],
+        ['tier', 'front'],
+      ],
+    );
+    // The merged label keeps the place where it is written (under the anchor).
+    assert.deepEqual(w.podLabels.find((l) => l.key === 'app')!.valueSpan, spanIn(text, '    app: web', 'web'));
+    assert.deepEqual(diagnose(text), []);
+  });
+
+  it('a quoted "<<" key is an ordinary key, and a list of merge sources merges in order', () => {
+    const text = y('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', '  annotations: {a: &a {x: "1"}, b: &b {x: "2", y: "3"}}', '  labels:', '    <<: [*a, *b]', 'spec: {containers: [{name: c}]}');
+    const w = only<Workload>(parse(text), 'workload');
+    assert.deepEqual(
+      w.labels.map((l) => [l.key, l.value]),
+      [
+        ['x', '1'],
+        ['y', '3'],
+      ],
+    );
+    const quoted = only<Workload>(parse(text.replace('<<:', '"<<":')), 'workload');
+    assert.deepEqual(
+      quoted.labels.map((l) => l.key),
+      ['<<'],
+    );
+  });
+
+  it('returns quickly from a merge-key bomb', () => {
+    const lines = ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: lol', '  annotations:', '    a: &a {l0: lol, l1: lol}'];
+    let prev = 'a';
+    for (const name of 'bcdefghijklmnopqrstuvwxyz') {
+      lines.push(`    ${name}: &${name} {<<: [${Array(9).fill(`*${prev}`).join(', ')}], ${name}: x}`);
+      prev = name;
+    }
+    lines.push('  labels: *z', 'spec: {containers: [{name: c}]}');
+    const started = Date.now();
+    const w = only<Workload>(parse(y(...lines)), 'workload');
+    assert.ok(Date.now() - started < 20_000);
+    assert.equal(w.labels.length, 2 + 25);
+  });
+
   it('returns quickly from a YAML alias bomb (billion laughs) without expanding it', () => {
     const lines = ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: lol', '  annotations:', '    a: &a {l0: lol, l1: lol, l2: lol, l3: lol, l4: lol, l5: lol, l6: lol, l7: lol, l8: lol}'];
     let prev = 'a';

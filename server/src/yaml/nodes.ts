@@ -79,11 +79,49 @@ function keyText(key: unknown): string | undefined {
   return undefined;
 }
 
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && key.value === '<<' && key.type === 'PLAIN';
+}
+
+const mergedPairsCache = new WeakMap<YAMLMap<unknown, unknown>, Array<Pair<unknown, unknown>>>();
+
+/**
+ * The pairs of a map as kubectl (YAML 1.1) sees them: `<<: *base` (or `<<: [*a, *b]`) merge keys
+ * add the pairs of the maps they name, where the map does not set that key itself; earlier merge
+ * sources win over later ones. Computed once per map node, so merges of merges stay linear.
+ */
+export function mapPairs(ctx: NodeContext, map: YAMLMap<unknown, unknown>, visiting: Set<unknown> = new Set()): Array<Pair<unknown, unknown>> {
+  const cached = mergedPairsCache.get(map);
+  if (cached) return cached;
+  if (!map.items.some((p) => isMergeKey(p.key))) return map.items;
+  if (visiting.has(map)) return []; // a map that merges itself
+  visiting.add(map);
+  const out = map.items.filter((p) => !isMergeKey(p.key));
+  const seen = new Set(out.map((p) => keyText(p.key)));
+  for (const pair of map.items) {
+    if (!isMergeKey(pair.key)) continue;
+    const source = deref(ctx, pair.value);
+    const sources = isSeq(source) ? source.items.map((i) => deref(ctx, i)) : [source];
+    for (const src of sources) {
+      if (!isMap(src)) continue;
+      for (const p of mapPairs(ctx, src, visiting)) {
+        const k = keyText(p.key);
+        if (seen.has(k)) continue;
+        seen.add(k);
+        out.push(p);
+      }
+    }
+  }
+  visiting.delete(map);
+  mergedPairsCache.set(map, out);
+  return out;
+}
+
 /** The pair of a map with the given string key. */
 export function pairOf(ctx: NodeContext, map: unknown, key: string): Pair<unknown, unknown> | undefined {
   const m = asMap(ctx, map);
   if (!m) return undefined;
-  for (const pair of m.items) if (keyText(pair.key) === key) return pair;
+  for (const pair of mapPairs(ctx, m)) if (keyText(pair.key) === key) return pair;
   return undefined;
 }
 

@@ -33,6 +33,7 @@ import {
   getPath,
   getString,
   isMap,
+  mapPairs,
   pairOf,
   scalarKind,
   scalarOf,
@@ -255,7 +256,7 @@ export function readLabelMap(ctx: NodeContext, node: unknown): LabelEntry[] {
   const map = asMap(ctx, node);
   if (!map) return [];
   const out: LabelEntry[] = [];
-  for (const pair of map.items) {
+  for (const pair of mapPairs(ctx, map)) {
     const k = scalarOf(ctx, pair.key);
     const ks = spanOf(ctx, pair.key as Node);
     if (!k || !ks) continue;
