@@ -51,7 +51,7 @@ export function parseArgs(argv) {
 // workbench chatter (connection set-up, the unreachable extension gallery) unless VERBOSE.
 const NOISE = [/^Resolv(ing|ed) connection token/, /^Creating a socket/, /^\[reconnection-grace-time\]/,
   /^Updating additional builtin extensions cache/, /^\[Service Worker\]/, /^\[AgentHost/, /^\[AccountPolicyGate\]/,
-  /ENOTFOUND/, /^Canceled/, /\/static\/out\/vs\//];
+  /ENOTFOUND/, /^Canceled/, /^Creation of workbench contribution/, /\/static\/out\/vs\//];
 function isWorkbenchNoise(text) {
   return NOISE.some((re) => re.test(text));
 }

@@ -87,9 +87,9 @@ function node24Env() {
     PATH: `${join(NODE24_DIR, 'bin')}${delimiter}${process.env.PATH}`,
     // Overrides a user .npmrc `nodedir` (this machine's points at Node 20's /usr).
     npm_config_nodedir: NODE24_DIR,
-    // npm 11 may skip dependency install scripts that package.json's `allowScripts` does not
-    // list; code-server's postinstall runs nested `npm install`s in lib/vscode whose native
-    // modules (node-pty, spdlog, kerberos, watcher…) must be built, so allow them all here.
+    // npm 11 warns about dependency install scripts that no `allowScripts` approves, and later
+    // versions skip them; code-server's postinstall runs nested `npm install`s in lib/vscode whose
+    // native modules (node-pty, spdlog, kerberos, watcher…) must be built, so allow them all here.
     npm_config_dangerously_allow_all_scripts: 'true',
     npm_config_foreground_scripts: 'true',
     npm_config_update_notifier: 'false',
