@@ -249,6 +249,27 @@ describe('cli check: usage and input', () => {
     );
   });
 
+  it('a symlink back to an ancestor folder does not read the files again', async (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netmap-loop-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'a'));
+      fs.copyFileSync(path.join(FIXTURES, 'good.yaml'), path.join(dir, 'a', 'good.yaml'));
+      try {
+        fs.symlinkSync('..', path.join(dir, 'a', 'loop'), 'dir');
+      } catch (error) {
+        t.skip(`cannot make a symlink here: ${String(error)}`);
+        return;
+      }
+      const r = await run(['check', '.', '--format', 'json'], dir);
+      assert.deepEqual(
+        (JSON.parse(r.stdout) as JsonFinding[]).map((f) => [f.file, f.code]),
+        [[path.join('a', 'good.yaml'), 'service-selects-nothing']],
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a stream with CRLF and a BOM reports 1-based UTF-16 columns', async () => {
     const input = '\uFEFF' + y('apiVersion: v1', 'kind: Service', 'metadata: {name: "🚀"}', 'spec:', '  ports: [{port: 80}]', '  selector: {x: "🚀", app: nope}').replace(/\n/g, '\r\n');
     const r = await run(['check', '-'], ROOT, input);

@@ -44,6 +44,9 @@ export function unreadableReason(size: number, head: Buffer, maxSize: number): s
 /** Lists manifest files under `root` (a file or a folder), skipping node_modules and .git. */
 export function listManifestFiles(root: string, isExcluded: (absPath: string) => boolean = () => false): string[] {
   const out: string[] = [];
+  // Real paths of the folders walked: a symlink back to an ancestor would otherwise list every
+  // file under it again at each level, until the path grows too long (ELOOP).
+  const seenDirs = new Set<string>();
   const walk = (p: string, isRoot: boolean): void => {
     let stat: fs.Stats;
     try {
@@ -53,6 +56,14 @@ export function listManifestFiles(root: string, isExcluded: (absPath: string) =>
     }
     if (stat.isDirectory()) {
       if (!isRoot && (ALWAYS_SKIPPED_DIRS.has(path.basename(p)) || isExcluded(p))) return;
+      let real: string;
+      try {
+        real = fs.realpathSync(p);
+      } catch {
+        return;
+      }
+      if (seenDirs.has(real)) return;
+      seenDirs.add(real);
       let entries: string[];
       try {
         entries = fs.readdirSync(p).sort();
