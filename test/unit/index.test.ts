@@ -2,6 +2,7 @@
 // namespaces the workspace names and their labels; label lookups kept in step with edits.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { isHelmTemplatePath } from '../../server/src/index/files';
 import { kustomizeNamespaces, resolveRelative } from '../../server/src/index/kustomize';
 import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
 import { deployment, service, y } from './helpers';
@@ -301,5 +302,29 @@ describe('index: label lookups and changes', () => {
     );
     assert.deepEqual(ix.referenceGrants()[0]!.from, [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'a' }]);
     assert.equal(ix.allObjects().length, 7);
+  });
+});
+
+describe('index: Helm chart files', () => {
+  const chartAt = (dir: string) => (p: string) => p === `${dir}/Chart.yaml`;
+
+  it('a file under templates/ (at any depth) of a folder with Chart.yaml is a Helm template', () => {
+    assert.equal(isHelmTemplatePath('/repo/charts/web/templates/deployment.yaml', chartAt('/repo/charts/web')), true);
+    assert.equal(isHelmTemplatePath('/repo/charts/web/templates/sub/svc.yaml', chartAt('/repo/charts/web')), true);
+  });
+
+  it('templates/ without a Chart.yaml beside it, or a file beside Chart.yaml, is not', () => {
+    assert.equal(isHelmTemplatePath('/repo/k8s/templates/deployment.yaml', chartAt('/repo/charts/web')), false);
+    assert.equal(isHelmTemplatePath('/repo/charts/web/values.yaml', chartAt('/repo/charts/web')), false);
+  });
+
+  it('setFile with helmTemplate keeps the file out of the objects, with its note', () => {
+    const ix = new WorkspaceIndex();
+    ix.setFile(`${W}/chart/templates/svc.yaml`, service('web'), { helmTemplate: true });
+    assert.deepEqual(ix.allObjects(), []);
+    assert.deepEqual(
+      ix.file(`${W}/chart/templates/svc.yaml`)!.problems.map((p) => p.code),
+      ['helm-template-skipped'],
+    );
   });
 });
