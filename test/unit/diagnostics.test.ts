@@ -88,6 +88,15 @@ describe('diagnostics: service-selects-nothing', () => {
     assert.equal(d[0]!.finding.fixes?.[0]?.edits[0]?.newText, 'web');
   });
 
+  it('its quick fix quotes a value that YAML 1.1 would not read as a string', () => {
+    const text = deployment('web', { labels: { app: 'web', version: '"1.0"' } }) + service('web', { selector: { app: 'web', version: '"1.1"' } });
+    const d = withCode(diag(text), 'service-selects-nothing');
+    const edit = d[0]!.finding.fixes?.[0]?.edits[0];
+    assert.ok(edit);
+    // Writing a bare 1.0 over "1.1" would trade this warning for a label-invalid error.
+    assert.equal(edit.newText, '"1.0"');
+  });
+
   it('fires when the matching workload lives in another namespace', () => {
     const d = diag(service('web', { ns: 'shop' }), { 'file:///w/d.yaml': deployment('web', { ns: 'other' }) });
     assert.deepEqual(codes(d), ['service-selects-nothing']);
