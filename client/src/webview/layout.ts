@@ -52,9 +52,28 @@ export function nodeWidth(label: string, sublabel: string, measure: Measure): nu
 export function toElk(view: VisibleGraph, measure: Measure): ElkNode {
   const large = view.nodes.length > 300;
   // A layer holds every node at the same depth: 40 collapsed namespaces behind one Internet node
-  // make a row 40 wide. Coffman-Graham layering bounds the width and wraps the rest below.
-  const topLevel = view.nodes.filter((n) => n.parent === '').length;
-  const bound = topLevel > 24 ? Math.max(6, Math.ceil(Math.sqrt(topLevel) * 1.3)) : 0;
+  // make a row 40 wide. With many top-level namespaces (collapsed or open), partitions put them in
+  // rows of `perRow` in alphabetical order, outside nodes first: a grid that fits a screen.
+  const namespacesAtTop = [
+    ...view.nodes.filter((n) => n.collapsed).map((n) => ({ id: n.id, ns: n.collapsed!.namespace })),
+    ...view.groups.map((g) => ({ id: g.id, ns: g.namespace })),
+  ].sort((a, b) => (a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : 0));
+  const partition = new Map<string, number>();
+  const perRow = Math.max(4, Math.ceil(Math.sqrt(namespacesAtTop.length * 2)));
+  if (namespacesAtTop.length > 12) namespacesAtTop.forEach((x, i) => partition.set(x.id, 1 + Math.floor(i / perRow)));
+  // Everything collapsed: the layered algorithm may keep a grid given as positions (interactive
+  // layering and ordering), so cross-namespace edges do not pull the rows apart.
+  const grid = partition.size > 0 && view.groups.length === 0;
+  const gridPosition = new Map<string, { x: number; y: number }>();
+  if (grid) {
+    namespacesAtTop.forEach((x, i) => gridPosition.set(x.id, { x: (i % perRow) * 400, y: (1 + Math.floor(i / perRow)) * 400 }));
+    let external = 0;
+    for (const n of view.nodes) if (!n.collapsed) gridPosition.set(n.id, { x: external++ * 400, y: 0 });
+  }
+  const partitioned = (id: string): Record<string, string> | undefined => {
+    if (partition.size === 0) return undefined;
+    return { 'elk.partitioning.partition': String(partition.get(id) ?? 0) };
+  };
   const byId = new Map(view.nodes.map((n) => [n.id, n]));
   const nodeOf = (id: string): ElkNode => {
     const n = byId.get(id);
@@ -62,18 +81,25 @@ export function toElk(view: VisibleGraph, measure: Measure): ElkNode {
   };
   const top: ElkNode[] = [];
   for (const n of view.nodes) {
-    if (n.parent === '') top.push({ id: n.id, width: nodeWidth(n.label, n.sublabel, measure), height: NODE_HEIGHT });
+    if (n.parent === '') {
+      const node: ElkNode = { id: n.id, width: nodeWidth(n.label, n.sublabel, measure), height: NODE_HEIGHT };
+      const p = partitioned(n.id);
+      if (p && !grid) node.layoutOptions = p;
+      const at = gridPosition.get(n.id);
+      if (at) Object.assign(node, at);
+      top.push(node);
+    }
   }
   for (const g of view.groups) {
     top.push({
       id: g.id,
-      layoutOptions: { 'elk.padding': `[top=${GROUP_HEADER + 8},left=14,bottom=14,right=14]` },
+      layoutOptions: { 'elk.padding': `[top=${GROUP_HEADER + 8},left=14,bottom=14,right=14]`, ...partitioned(g.id) },
       children: g.nodeIds.filter((id) => byId.has(id)).map(nodeOf),
     });
   }
   const edges: ElkExtendedEdge[] = view.edges.map((e) => {
     const edge: ElkExtendedEdge = { id: e.id, sources: [e.from], targets: [e.to] };
-    if (e.ports !== '' && !large) edge.labels = [{ text: e.ports, width: measure(e.ports, 'edge') + 8, height: EDGE_LABEL_HEIGHT }];
+    if (e.ports !== '' && !large && !grid) edge.labels = [{ text: e.ports, width: measure(e.ports, 'edge') + 8, height: EDGE_LABEL_HEIGHT }];
     return edge;
   });
   return {
@@ -97,9 +123,11 @@ export function toElk(view: VisibleGraph, measure: Measure): ElkNode {
       'elk.layered.mergeEdges': 'true',
       // Keep the graph's (sorted) order where crossings allow: namespaces and names read alphabetically.
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
-      ...(bound > 0
-        ? { 'elk.layered.layering.strategy': 'COFFMAN_GRAHAM', 'elk.layered.layering.coffmanGraham.layerBound': String(bound) }
-        : {}),
+      ...(grid
+        ? { 'elk.layered.layering.strategy': 'INTERACTIVE', 'elk.layered.crossingMinimization.strategy': 'INTERACTIVE' }
+        : partition.size > 0
+          ? { 'elk.partitioning.activate': 'true' }
+          : {}),
     },
     children: top,
     edges,

@@ -476,8 +476,9 @@ async function relayout(): Promise<void> {
   else showMessage(undefined);
   const hiddenNs = state.hidden.length > 0 ? ` · ${state.hidden.length} namespace${state.hidden.length === 1 ? '' : 's'} hidden` : '';
   const collapsed = v.nodes.filter((n) => n.collapsed).length;
-  const collapsedText = collapsed > 0 ? ` · ${collapsed} collapsed` : '';
-  status.textContent = `${v.nodes.length - collapsed} of ${graph.nodes.length} objects · ${v.edges.length} edges${collapsedText}${hiddenNs} · layout ${ms} ms`;
+  const n = (x: number): string => x.toLocaleString('en-US');
+  const collapsedText = collapsed > 0 ? ` · ${n(collapsed)} namespace${collapsed === 1 ? '' : 's'} collapsed` : '';
+  status.textContent = `${n(v.nodes.length - collapsed)} of ${n(graph.nodes.length)} objects shown · ${n(v.edges.length)} edges${collapsedText}${hiddenNs} · layout ${n(ms)} ms`;
   document.body.dataset.layoutMs = String(ms);
   document.body.dataset.renders = String(++renders);
   document.body.dataset.state = 'ready';

@@ -62,7 +62,7 @@ export function fit(text: string, width: number, size: 'label' | 'sublabel' | 'e
 }
 
 export function accessibleName(n: VisibleNode): string {
-  if (n.collapsed) return `Namespace ${n.collapsed.namespace}, collapsed, ${n.sublabel}. Press Enter to expand.`;
+  if (n.collapsed) return `Namespace ${n.collapsed.namespace}, collapsed, ${n.sublabel}${n.collapsed.fromInternet ? ', reachable from the Internet' : ''}. Press Enter to expand.`;
   const g = n.node!;
   const where = g.namespace ? ` in namespace ${g.namespace}` : '';
   const open = g.uri ? '. Press Enter to open the YAML.' : '';
@@ -103,6 +103,8 @@ export function draw(root: SVGSVGElement, view: VisibleGraph, layout: Layout, me
   root.replaceChildren();
   defs(root);
   const viewport = svg('g', { class: 'viewport' }, root);
+  // Every namespace collapsed: a map to pick from, its aggregated edges in the background.
+  root.classList.toggle('overview', view.groups.length === 0 && view.nodes.filter((n) => n.collapsed).length > 12);
   const drawn: Drawn = { viewport, nodes: new Map(), edges: new Map(), groups: new Map() };
 
   const groupLayer = svg('g', { class: 'groups' }, viewport);
@@ -154,7 +156,8 @@ export function draw(root: SVGSVGElement, view: VisibleGraph, layout: Layout, me
       svg('circle', { class: 'node-icon', cx: 22, cy: NODE_HEIGHT / 2, r: 13 }, el);
       svgText(badgeOf(n.kind), { class: 'node-icon-text', x: 22, y: NODE_HEIGHT / 2 + 4, 'text-anchor': 'middle' }, el);
     }
-    const textWidth = box.width - NODE_TEXT_LEFT - 10;
+    if (n.collapsed?.fromInternet) globe(el, box.width - 14, 12, 6);
+    const textWidth = box.width - NODE_TEXT_LEFT - (n.collapsed?.fromInternet ? 24 : 10);
     svgText(fit(n.label, textWidth, 'label', measure), { class: 'node-label', x: NODE_TEXT_LEFT, y: 20 }, el);
     svgText(fit(n.sublabel, textWidth, 'sublabel', measure), { class: 'node-sublabel', x: NODE_TEXT_LEFT, y: 35 }, el);
     drawn.nodes.set(n.id, el);

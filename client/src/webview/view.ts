@@ -5,6 +5,8 @@ import type { Graph, GraphEdge, GraphEdgeKind, GraphNode } from '../../../server
 
 /** Above this many nodes the diagram starts with every namespace collapsed. */
 export const LARGE_GRAPH_NODES = 150;
+/** Above this many collapsed namespaces, Internet edges to them become a mark on each. */
+export const OVERVIEW_NAMESPACES = 12;
 
 export interface Transform {
   x: number;
@@ -77,7 +79,7 @@ export interface VisibleNode {
   /** The graph node; absent for a collapsed namespace. */
   node?: GraphNode;
   /** For a collapsed namespace: its namespace and how many nodes it holds. */
-  collapsed?: { namespace: string; count: number; summary: string };
+  collapsed?: { namespace: string; count: number; summary: string; fromInternet?: boolean };
   match: boolean;
 }
 
@@ -222,6 +224,17 @@ export function visibleGraph(graph: Graph, state: ViewState): VisibleGraph {
   }
   // Merged edges (to or from a collapsed namespace) with different ports: a count reads better than a list.
   for (const e of edges.values()) if (e.count > 1) e.ports = e.ports === '' ? `${e.count} edges` : `${e.ports} (×${e.count})`;
+
+  // An overview of many collapsed namespaces: an edge from the Internet to each one is a comb
+  // across the whole picture. A mark on the namespace says the same.
+  if (collapsedMembers.size > OVERVIEW_NAMESPACES) {
+    for (const [id, e] of edges) {
+      const target = nodes.get(e.to);
+      if (e.from !== 'internet' || !target?.collapsed) continue;
+      edges.delete(id);
+      target.collapsed.fromInternet = true;
+    }
+  }
 
   // External nodes only make sense with an edge.
   const touched = new Set<string>();
