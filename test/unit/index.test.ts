@@ -34,6 +34,15 @@ describe('index: kustomization namespaces', () => {
     assert.equal(ix.lookup('Service', 'default', 'web').length, 0);
   });
 
+  it('matches resources by path when the URIs are percent-encoded (spaces, @)', () => {
+    const ix = new WorkspaceIndex();
+    ix.setFile(`${W}/my%20app/kustomization.yaml`, kustomization('shop', ['svc 1.yaml', '../team@x']));
+    ix.setFile(`${W}/my%20app/svc%201.yaml`, service('web'));
+    ix.setFile(`${W}/team%40x/deploy.yaml`, deployment('api'));
+    assert.deepEqual(nsOf(ix, 'Service', 'web'), ['shop']);
+    assert.deepEqual(nsOf(ix, 'Deployment', 'api'), ['shop']);
+  });
+
   it('the order in which files arrive does not matter', () => {
     const ix = new WorkspaceIndex();
     ix.setFile(`${W}/app/svc.yaml`, service('web'));

@@ -7,6 +7,14 @@ function dirOf(uri: string): string {
   return i === -1 ? '' : uri.slice(0, i);
 }
 
+function decoded(uri: string): string {
+  try {
+    return decodeURIComponent(uri);
+  } catch {
+    return uri; // a stray `%`: compare as written
+  }
+}
+
 /** Resolves `rel` against the folder `dir` (URI path segments; `..` and `.` handled). */
 export function resolveRelative(dir: string, rel: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(rel)) return rel; // remote bases are not ours to read
@@ -28,9 +36,13 @@ export function resolveRelative(dir: string, rel: string): string {
  * @param manifestFiles every manifest file URI known (to expand listed folders without a kustomization)
  */
 export function kustomizeNamespaces(kustomizations: ReadonlyMap<string, Kustomization>, manifestFiles: Iterable<string>): Map<string, string> {
-  const byDir = new Map<string, string>(); // folder → kustomization uri
-  for (const uri of kustomizations.keys()) byDir.set(dirOf(uri), uri);
-  const files = [...manifestFiles];
+  // `resources` entries are plain paths (`my app/svc.yaml`) while URIs are percent-encoded
+  // (`my%20app/svc.yaml`): paths are matched decoded, and the results keyed by the real URIs.
+  const byDir = new Map<string, string>(); // decoded folder → kustomization uri
+  for (const uri of kustomizations.keys()) byDir.set(decoded(dirOf(uri)), uri);
+  const uriOf = new Map<string, string>(); // decoded file → file uri
+  for (const f of manifestFiles) uriOf.set(decoded(f), f);
+  const files = [...uriOf.keys()];
   const fileSet = new Set(files);
 
   // What each kustomization covers: file → namespace it gives (undefined: the file keeps its own).
@@ -44,7 +56,7 @@ export function kustomizeNamespaces(kustomizations: ReadonlyMap<string, Kustomiz
     if (visiting.has(kUri)) return out; // a cycle: kustomize rejects it; we just stop
     visiting.add(kUri);
     const k = kustomizations.get(kUri)!;
-    const dir = dirOf(kUri);
+    const dir = decoded(dirOf(kUri));
     for (const rel of k.resources) {
       const target = resolveRelative(dir, rel);
       const inner = byDir.get(target);
@@ -52,10 +64,10 @@ export function kustomizeNamespaces(kustomizations: ReadonlyMap<string, Kustomiz
         included.add(inner);
         for (const [file, ns] of cover(inner)) out.set(file, k.namespace ?? ns);
       } else if (fileSet.has(target)) {
-        out.set(target, k.namespace);
+        out.set(uriOf.get(target)!, k.namespace);
       } else {
         const prefix = target + '/';
-        for (const f of files) if (f.startsWith(prefix)) out.set(f, k.namespace);
+        for (const f of files) if (f.startsWith(prefix)) out.set(uriOf.get(f)!, k.namespace);
       }
     }
     visiting.delete(kUri);
