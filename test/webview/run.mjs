@@ -319,6 +319,9 @@ test('namespace filter, collapse and layers change what is drawn; state is saved
   await page.locator('#ns-menu label', { hasText: 'payments' }).locator('input').uncheck();
   await page.waitForFunction(() => !document.querySelector('#canvas .node[data-id="Deployment/payments/payments"]'));
   assert((await page.locator('#ns-button').textContent()).includes('3 of 4'), await page.locator('#ns-button').textContent());
+  assert(await page.evaluate(() => document.activeElement?.dataset?.ns === 'payments'), 'focus stays on the checkbox');
+  await page.keyboard.press('Escape');
+  assert(await page.locator('#ns-menu').isHidden(), 'Escape closes the menu');
   await page.waitForFunction(() => window.__states.length > 0 && window.__states.at(-1).hidden.includes('payments'));
   const saved = await page.evaluate(() => window.__states.at(-1));
   assert(saved.toggled.includes('data') && saved.hidden.includes('payments'), JSON.stringify(saved));

@@ -192,12 +192,17 @@ $('zoom-fit').addEventListener('click', () => fitToView());
 
 document.addEventListener('keydown', (ev) => {
   const t = ev.target as HTMLElement;
-  if (t instanceof HTMLInputElement) {
-    if (ev.key === 'Escape' && t === search) {
+  if (t === search) {
+    if (ev.key === 'Escape') {
       search.value = '';
       onSearch();
       canvas.focus();
     }
+    return;
+  }
+  if (ev.key === 'Escape' && !nsMenu.hidden) {
+    closeNsMenu();
+    nsButton.focus();
     return;
   }
   if (ev.key === '/' || (ev.key === 'f' && (ev.ctrlKey || ev.metaKey))) {
@@ -239,7 +244,12 @@ function hideTooltip(): void {
 function nodeTooltip(id: string): { title: string; lines: string[] } | undefined {
   const n = view?.nodes.find((x) => x.id === id);
   if (!n) return undefined;
-  if (n.collapsed) return { title: `namespace ${n.collapsed.namespace}`, lines: [n.collapsed.summary, 'Click to expand'] };
+  if (n.collapsed) {
+    const lines = [n.collapsed.summary];
+    if (n.collapsed.fromInternet) lines.push('reachable from the Internet (Ingress, route or LoadBalancer)');
+    lines.push('Click to expand');
+    return { title: `namespace ${n.collapsed.namespace}`, lines };
+  }
   const g = n.node as GraphNode;
   const lines: string[] = [];
   if (g.namespace) lines.push(`namespace: ${g.namespace}`);
@@ -378,6 +388,7 @@ document.addEventListener('pointerdown', (ev) => {
   if (!(ev.target as Element).closest('.popover')) closeNsMenu();
 });
 
+let refocusNs: string | undefined;
 function buildNsMenu(namespaces: string[]): void {
   nsMenu.replaceChildren();
   const actions = html('div', undefined, 'menu-actions', nsMenu);
@@ -391,11 +402,19 @@ function buildNsMenu(namespaces: string[]): void {
     const box = html('input', undefined, undefined, label);
     box.type = 'checkbox';
     box.checked = !state.hidden.includes(ns);
+    box.dataset.ns = ns;
     box.addEventListener('change', () => {
+      refocusNs = ns;
       setHidden(box.checked ? state.hidden.filter((h) => h !== ns) : [...state.hidden, ns]);
     });
     html('span', ns, undefined, label);
   }
+  // The menu is rebuilt on every change: keep the keyboard where it was.
+  if (refocusNs !== undefined && !nsMenu.hidden) {
+    const again = [...nsMenu.querySelectorAll<HTMLInputElement>('input')].find((i) => i.dataset.ns === refocusNs);
+    again?.focus();
+  }
+  refocusNs = undefined;
   const shown = namespaces.filter((ns) => !state.hidden.includes(ns)).length;
   nsButton.textContent = shown === namespaces.length ? `Namespaces (${namespaces.length})` : `Namespaces (${shown} of ${namespaces.length})`;
 }
