@@ -370,3 +370,38 @@ describe('code lens', () => {
     assert.deepEqual(titles, ['selects nothing', 'ExternalName → db.example.com', 'no selector: endpoints managed by hand']);
   });
 });
+
+describe('features never throw', () => {
+  it('hover, definition, references, completion and lenses at every offset of a mixed workspace', () => {
+    const files: Record<string, string> = {
+      [URI]:
+        deployment('web', { replicas: 2 }) +
+        service('web') +
+        ingressV1('shop', ['service:', '  name: web', '  port:', '    name: http']) +
+        netpol('p', ['podSelector: {}', 'ingress:', '  - from:', '      - namespaceSelector: {}', '        podSelector: {matchExpressions: [{key: app, operator: In, values: [web]}]}', '      - ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}', 'egress: [{}]']) +
+        y(
+          '---',
+          'apiVersion: apps/v1',
+          'kind: StatefulSet',
+          'metadata: {name: db}',
+          'spec:',
+          '  serviceName: db',
+          '  replicas: 5',
+          '  selector: {matchLabels: {app: db}}',
+          '  template: {metadata: {labels: {app: db}}, spec: {containers: [{name: db, ports: [{containerPort: 5432, name: pg}]}]}}',
+        ) +
+        y('---', 'apiVersion: gateway.networking.k8s.io/v1', 'kind: HTTPRoute', 'metadata: {name: r}', 'spec:', '  rules:', '    - backendRefs: [{name: web, port: 80}, {name: x, kind: ServiceImport, group: multicluster.x-k8s.io}]') +
+        y('---', 'apiVersion: v1', 'kind: Service', 'metadata: {name: ext}', 'spec: {type: ExternalName, externalName: x.example.com}') +
+        y('---', 'apiVersion: batch/v1', 'kind: CronJob', 'metadata: {name: cj}', 'spec: {jobTemplate: {spec: {template: {metadata: {labels: {app: cj}}, spec: {containers: [{name: c}]}}}}}'),
+    };
+    const analysis = analysisOf(files);
+    const text = files[URI]!;
+    assert.ok(codeLenses(analysis, URI).length >= 5);
+    for (let offset = 0; offset <= text.length; offset++) {
+      hover(analysis, URI, offset);
+      definition(analysis, URI, offset);
+      references(analysis, URI, offset, true);
+      complete(analysis, URI, text, offset);
+    }
+  });
+});
