@@ -521,6 +521,10 @@ describe('reader: NetworkPolicy policyTypes defaulting', () => {
   it('absent policyTypes with `egress: []`: egress is not isolated', () => {
     assert.deepEqual(np(['podSelector: {}', 'egress: []']).policyTypes, ['Ingress']);
   });
+  it('`policyTypes: []` or an empty value is defaulted like an absent one', () => {
+    assert.deepEqual(np(['podSelector: {}', 'policyTypes: []']).policyTypes, ['Ingress']);
+    assert.deepEqual(np(['podSelector: {}', 'policyTypes:', 'egress: [{}]']).policyTypes, ['Ingress', 'Egress']);
+  });
   it('written policyTypes are kept as written', () => {
     assert.deepEqual(np(['podSelector: {}', 'policyTypes: [Egress]']).policyTypes, ['Egress']);
   });

@@ -34,7 +34,6 @@ import {
   getString,
   isMap,
   mapPairs,
-  pairOf,
   scalarKind,
   scalarOf,
   scalarText,
@@ -568,8 +567,8 @@ function readNetworkPolicy(ctx: NodeContext, spec: Node | undefined, base: Base)
   const written = asSeqItems(ctx, get(ctx, spec, 'policyTypes'))
     .map((n) => scalarOf(ctx, n)?.value)
     .filter((v): v is 'Ingress' | 'Egress' => v === 'Ingress' || v === 'Egress');
-  // The API server's defaulting: Ingress always, Egress only when egress rules exist.
-  const policyTypes: Array<'Ingress' | 'Egress'> =
-    pairOf(ctx, spec, 'policyTypes') !== undefined ? written : egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
+  // The API server's defaulting, when policyTypes is absent or empty (`policyTypes: []` included):
+  // Ingress always, Egress only when egress rules exist.
+  const policyTypes: Array<'Ingress' | 'Egress'> = written.length > 0 ? written : egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
   return { ...base, type: 'networkpolicy', podSelector, policyTypes, ingress, egress };
 }
