@@ -517,6 +517,15 @@ describe('diagnostics: port-invalid', () => {
     );
   });
 
+  it('a Service port name is a DNS label (up to 63 characters), not a 15-character IANA name', () => {
+    // The API server validates Service port names with ValidateDNS1123Label; only container port
+    // names (and a named targetPort) are IANA service names. Seen in sock-shop's jaeger.yaml.
+    const text = deployment('db', { ports: ['- containerPort: 4444'] }) + service('db', { ports: ['- name: state-snapshot-transfer', '  port: 4444'] });
+    assert.deepEqual(codes(diag(text)), []);
+    const bad = deployment('db', { ports: ['- containerPort: 4444'] }) + service('db', { ports: ['- name: State_Transfer', '  port: 4444'] });
+    assert.deepEqual(codes(diag(bad)), ['port-invalid']);
+  });
+
   it('fires over the second of two container ports with the same name', () => {
     const text = deployment('web', { ports: ['- containerPort: 8080', '  name: http', '- containerPort: 8081', '  name: http'] });
     const d = diag(text);
