@@ -314,6 +314,14 @@ test('namespace filter, collapse and layers change what is drawn; state is saved
   await page.waitForFunction((n) => Number(document.body.dataset.renders) > n, renders);
   assert((await page.locator('#canvas .node[data-id="ns:data"]').count()) === 1, 'collapsed namespace node');
   assert((await page.locator('#canvas .node[data-id="StatefulSet/data/redis"]').count()) === 0, 'members hidden');
+  // Keyboard: Enter on the collapsed namespace opens it again and focus lands on its header.
+  await page.locator('#canvas .node[data-id="ns:data"]').focus();
+  const r2 = await page.evaluate(() => Number(document.body.dataset.renders));
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((n) => Number(document.body.dataset.renders) > n, r2);
+  assert(await page.evaluate(() => document.activeElement?.classList.contains('ns-header') && document.activeElement.getAttribute('data-ns') === 'data'), 'focus on the opened namespace header');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => !!document.querySelector('#canvas .node[data-id="ns:data"]'));
   // Filter out a namespace.
   await page.locator('#ns-button').click();
   await page.locator('#ns-menu label', { hasText: 'payments' }).locator('input').uncheck();

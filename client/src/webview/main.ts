@@ -314,7 +314,7 @@ function activate(target: Element): void {
   const n = view?.nodes.find((x) => x.id === id);
   if (!n) return;
   if (n.collapsed) {
-    toggleNamespace(n.collapsed.namespace, id);
+    toggleNamespace(n.collapsed.namespace);
     return;
   }
   const g = n.node;
@@ -330,9 +330,10 @@ canvas.addEventListener('keydown', (ev) => {
 });
 
 let focusAfterRender: string | undefined;
-function toggleNamespace(ns: string, focusId?: string): void {
+/** Keyboard focus follows the namespace: onto its header when opened, onto its node when collapsed. */
+function toggleNamespace(ns: string): void {
   toggleCollapsed(state, ns);
-  focusAfterRender = focusId ? undefined : `ns:${ns}`;
+  focusAfterRender = `ns:${ns}`;
   saveState();
   void relayout();
 }
