@@ -53,6 +53,22 @@ describe('k8s-netmap graph', () => {
     assert.equal((await run([fixture])).stdout, stdout);
   });
 
+  it('draws a controller the workspace defines as itself, and refuses a cross-namespace route without a ReferenceGrant', async () => {
+    const { code, stdout, stderr } = await run(['test/fixtures/graph/gateway']);
+    assert.equal(code, 0, stderr);
+    const g = JSON.parse(stdout);
+    assert.ok(!g.nodes.some((n: { kind: string }) => n.kind === 'ingress-controller'), 'no virtual controller node');
+    const edges = g.edges.map((e: { from: string; to: string; kind: string; ports: string }) => `${e.from} -${e.kind}-> ${e.to} : ${e.ports}`);
+    assert.deepEqual(edges, [
+      'Deployment/ingress-nginx/ingress-nginx-controller -allow-> Deployment/apps/echo : TCP 5678',
+      'HTTPRoute/apps/echo -route-> Service/apps/echo : TCP 80',
+      'HTTPRoute/gw/echo-elsewhere -blocked-> Service/apps/echo : TCP 80',
+      'Service/apps/echo -select-> Deployment/apps/echo : TCP 5678',
+      'internet -route-> HTTPRoute/apps/echo : ',
+      'internet -route-> HTTPRoute/gw/echo-elsewhere : ',
+    ]);
+  });
+
   it('reads standard input with -', async () => {
     const text = fs.readFileSync(path.join(root, fixture, 'app.yaml'), 'utf8');
     const { code, stdout } = await run(['-', '--format', 'json'], text);

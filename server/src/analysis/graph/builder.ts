@@ -237,7 +237,10 @@ export function buildGraph(input: GraphInput): Graph {
             detail: [res.problem ?? `no Service ${b.serviceName} in namespace ${res.namespace}`],
           });
         }
-        addEdge(id, svcId, 'route', typeof b.port === 'number' ? `TCP ${b.port}` : '', [`${where} → ${b.serviceName}:${b.port ?? '?'} (${res.problem ?? 'Service not found'})`]);
+        // A reference the API refuses (no ReferenceGrant) carries no traffic: blocked, not merely dangling.
+        addEdge(id, svcId, res.problem ? 'blocked' : 'route', typeof b.port === 'number' ? `TCP ${b.port}` : '', [
+          `${where} → ${b.serviceName}:${b.port ?? '?'} (${res.problem ?? 'Service not found'})`,
+        ]);
         continue;
       }
       const sp = res.servicePort;
