@@ -104,7 +104,9 @@ describe('k8s-netmap in a real VS Code extension host', function () {
 describe('targets.json', function () {
   it('finds every position it names', async function () {
     for (const [file, spec] of [[targets.hover.file, targets.hover.selector], [targets.definition.file, targets.definition.backend],
-      [targets.labelEdit.file, targets.labelEdit.label], [targets.brokenService.file, targets.brokenService.selector]] as const) {
+      [targets.labelEdit.file, targets.labelEdit.label], [targets.brokenService.file, targets.brokenService.selector],
+      [targets.hoverKustomize.file, targets.hoverKustomize.selector], [targets.completion.file, targets.completion.at],
+      [targets.references.file, targets.references.at], [targets.definition.targetFile, targets.definition.targetAfter]] as const) {
       const text = (await vscode.workspace.openTextDocument(workspaceFile(file))).getText();
       assert.doesNotThrow(() => locate(text, spec), `${file}`);
     }
