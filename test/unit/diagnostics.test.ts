@@ -337,6 +337,20 @@ describe('diagnostics: networkpolicy-peer-selects-nothing', () => {
     assert.deepEqual(codes(diag(text, { 'file:///w/d.yaml': deployment('web', { ns: 'shop' }) })), []);
   });
 
+  it('a peer naming the configured ingress controller (namespace and pod labels) selects it', () => {
+    // The usual "allow from the ingress controller" policy, in a repo that does not hold the controller's manifests.
+    const controller = { namespace: 'ingress-nginx', namespaceLabels: {}, podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
+    const admit = netpol('from-ingress', [
+      'podSelector: {matchLabels: {app: web}}',
+      'ingress:',
+      '  - from:',
+      '      - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress-nginx}}',
+      '        podSelector: {matchLabels: {app.kubernetes.io/name: ingress-nginx}}',
+    ]);
+    const d = diag(admit, { 'file:///w/web.yaml': WEB }, { settings: { ingressController: controller, ingressControllerConfigured: true } });
+    assert.deepEqual(codes(d), []);
+  });
+
   it('does not fire on ipBlock peers or empty podSelectors', () => {
     assert.deepEqual(codes(diag(deployment('web') + netpol('p', ['podSelector: {}', 'egress:', '  - to:', '      - ipBlock: {cidr: 10.0.0.0/8}', '      - podSelector: {}']))), []);
   });
