@@ -3,22 +3,51 @@
 import { Links } from './links';
 import { inputFromSource, ReachabilityEngine } from './reachability';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
-import type { Workload } from '../model/types';
+import type { AnalysisSettings, IngressControllerIdentity, Workload } from '../model/types';
+
+// Pod label values that mark well-known ingress controllers.
+const CONTROLLER_NAMES = /^(?:ingress-nginx|nginx-ingress|rke2-ingress-nginx|traefik|contour|haproxy-ingress|kubernetes-ingress|kong|envoy-gateway|ingress-controller)$/;
+const CONTROLLER_LABEL_KEYS = ['app.kubernetes.io/name', 'app', 'k8s-app', 'app.kubernetes.io/instance'];
+
+/**
+ * An ingress controller that the workspace itself defines: a workload whose pod labels name a
+ * well-known controller. The first by namespace and name, so the choice is stable.
+ */
+export function detectIngressController(index: WorkspaceIndex): { identity: IngressControllerIdentity; workload: Workload } | undefined {
+  const candidates = index
+    .workloads()
+    .filter((w) => w.podLabels.some((l) => CONTROLLER_LABEL_KEYS.includes(l.key) && CONTROLLER_NAMES.test(l.value)))
+    .sort((a, b) => (a.namespace + '/' + a.name < b.namespace + '/' + b.name ? -1 : 1));
+  const w = candidates[0];
+  if (!w) return undefined;
+  const podLabels: Record<string, string> = {};
+  for (const l of w.podLabels) podLabels[l.key] = l.value;
+  return { identity: { namespace: w.namespace, namespaceLabels: {}, podLabels }, workload: w };
+}
 
 export class Analysis {
   readonly links: Links;
   private engine: ReachabilityEngine | undefined;
   private engineGeneration = -1;
+  private detected: ReturnType<typeof detectIngressController>;
 
   constructor(readonly index: WorkspaceIndex) {
     this.links = new Links(index);
   }
 
+  /** Settings in force: the configured ones, with the controller the workspace defines when none is configured. */
+  private effectiveSettings(): AnalysisSettings {
+    const s = this.index.settings;
+    if (s.ingressControllerConfigured) return s;
+    this.detected = detectIngressController(this.index);
+    return this.detected ? { ...s, ingressController: this.detected.identity } : s;
+  }
+
   reachability(): ReachabilityEngine {
-    if (!this.engine) {
-      this.engine = new ReachabilityEngine(inputFromSource(this.index));
-    } else if (this.engineGeneration !== this.index.generation) {
-      this.engine.update(inputFromSource(this.index));
+    if (!this.engine || this.engineGeneration !== this.index.generation) {
+      const input = { ...inputFromSource(this.index), settings: this.effectiveSettings() };
+      if (!this.engine) this.engine = new ReachabilityEngine(input);
+      else this.engine.update(input);
     }
     this.engineGeneration = this.index.generation;
     return this.engine;
@@ -26,13 +55,16 @@ export class Analysis {
 
   /**
    * True when ingress-controller verdicts can be trusted: the identity is configured, or the
-   * workspace defines workloads that carry it (SPEC §3: the default identity is a convention).
+   * workspace defines the controller (SPEC §3: the default identity is only a convention).
    */
   ingressControllerKnown(): boolean {
-    const ic = this.index.settings.ingressController;
-    if (this.index.settings.ingressControllerConfigured) return true;
-    const keys = Object.entries(ic.podLabels);
-    if (keys.length === 0) return false;
-    return this.index.workloadsIn(ic.namespace).some((w: Workload) => keys.every(([k, v]) => w.podLabels.some((l) => l.key === k && l.value === v)));
+    this.reachability();
+    return this.index.settings.ingressControllerConfigured || this.detected !== undefined;
+  }
+
+  /** The controller workload found in the workspace, if the identity came from it. */
+  detectedIngressController(): Workload | undefined {
+    this.reachability();
+    return this.detected?.workload;
   }
 }

@@ -365,7 +365,8 @@ function nearMisses(ctx: DiagnosticContext, namespace: string, sel: LabelSelecto
   return out;
 }
 
-function similar(a: string, b: string): boolean {
+/** Likely typos of each other: a small edit distance for their length. */
+export function similar(a: string, b: string): boolean {
   if (a === b) return false;
   if (Math.abs(a.length - b.length) > 2) return false;
   return editDistance(a, b) <= Math.max(1, Math.floor(Math.min(a.length, b.length) / 4));

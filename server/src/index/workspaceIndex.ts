@@ -28,6 +28,8 @@ export interface IndexChange {
   namespaces: Set<string>;
   /** True when Namespace objects or the set of named namespaces changed (namespaceSelectors may change meaning). */
   namespacesChanged: boolean;
+  /** Objects removed and added (old and new versions of an edited file's objects); not kept during a bulk run. */
+  objects: K8sObject[];
 }
 
 function labelKey(key: string, value: string): string {
@@ -275,6 +277,7 @@ export class WorkspaceIndex {
         for (const l of obj.podLabels) addTo(byLabel, labelKey(l.key, l.value), obj);
       }
       change.namespaces.add(obj.namespace);
+      if (this.bulkDepth === 0) change.objects.push(obj);
       // A namespace that vanished and came back within one update (a file re-read) is no change.
       if ((isNewNamespace && !this.vanished.delete(obj.namespace)) || obj.type === 'namespace') this.markNamespacesChanged(change);
     }
@@ -300,6 +303,7 @@ export class WorkspaceIndex {
         }
       }
       change.namespaces.add(obj.namespace);
+      if (this.bulkDepth === 0) change.objects.push(obj);
       if (!CLUSTER_SCOPED_KINDS.has(obj.kind)) {
         const count = (this.namespacedCount.get(obj.namespace) ?? 1) - 1;
         if (count > 0) this.namespacedCount.set(obj.namespace, count);
@@ -356,8 +360,9 @@ function mergeChange(into: IndexChange, from: IndexChange): void {
   for (const u of from.uris) into.uris.add(u);
   for (const n of from.namespaces) into.namespaces.add(n);
   into.namespacesChanged ||= from.namespacesChanged;
+  into.objects.push(...from.objects);
 }
 
 function newChange(): IndexChange {
-  return { uris: new Set(), namespaces: new Set(), namespacesChanged: false };
+  return { uris: new Set(), namespaces: new Set(), namespacesChanged: false, objects: [] };
 }

@@ -1,32 +1,119 @@
-// Which files need their diagnostics again after an index change. Diagnostics read other files
-// through namespaces (selectors, Service names, policies) and through namespaceSelectors, so the
-// dependents of a change are the files with objects in the namespaces it touched, plus files whose
-// policies or routes look across namespaces.
+// Which files need their diagnostics again after an index change, by namespace and by label.
+//   dependentFiles: link diagnostics (selectors, Service names, ports, policy selectors) — exact.
+//   reachSensitiveFiles: Services and routes whose NetworkPolicy verdicts may have changed. A policy
+//   can admit pods of other namespaces, so this follows namespaceSelector peers that match the
+//   changed workloads; effects further away (an egress rule that closes the only source of a
+//   Service elsewhere) are caught by the server's idle sweep.
+import { podLabelsOf } from '../analysis/links';
+import { isEmptySelector, selectorMatches } from '../analysis/reachability/selectors';
+import { similar } from '../features/diagnostics';
 import type { IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
-import type { K8sObject } from '../model/types';
+import type { K8sObject, NetworkPolicy, PolicyPeer, Workload } from '../model/types';
 
-function looksAcrossNamespaces(o: K8sObject): boolean {
-  if (o.type === 'networkpolicy') return [...o.ingress, ...o.egress].some((r) => (r.peers ?? []).some((p) => p.namespaceSelector));
-  if (o.type === 'route') return o.backends.some((b) => b.explicitNamespace);
-  return false;
+function peersOf(np: NetworkPolicy): PolicyPeer[] {
+  const out: PolicyPeer[] = [];
+  for (const r of np.ingress) for (const p of r.peers ?? []) out.push(p);
+  for (const r of np.egress) for (const p of r.peers ?? []) out.push(p);
+  return out;
+}
+
+/** Whether a peer may select this workload (namespace and pod labels). */
+function peerMayMatch(index: WorkspaceIndex, np: NetworkPolicy, peer: PolicyPeer, w: Workload): boolean {
+  if (peer.ipBlock) return false;
+  if (peer.namespaceSelector) {
+    const nsLabels = index.namespaceLabels().get(w.namespace) ?? { 'kubernetes.io/metadata.name': w.namespace };
+    if (!selectorMatches(peer.namespaceSelector, nsLabels)) return false;
+  } else if (np.namespace !== w.namespace) return false;
+  return !peer.podSelector || selectorMatches(peer.podSelector, podLabelsOf(w));
+}
+
+/** A Service selector that the workload matches, or nearly matches (the near-miss hints of service-selects-nothing). */
+function serviceMayDependOn(svc: Extract<K8sObject, { type: 'service' }>, w: Workload): boolean {
+  if (!svc.selector || isEmptySelector(svc.selector)) return false;
+  const labels = podLabelsOf(w);
+  const entries = svc.selector.matchLabels;
+  const matched = entries.filter((l) => labels[l.key] === l.value).length;
+  if (matched === entries.length && selectorMatches(svc.selector, labels)) return true;
+  if (entries.length > 1) return matched >= entries.length - 1;
+  const only = entries[0];
+  return !!only && labels[only.key] !== undefined && similar(labels[only.key]!, only.value);
+}
+
+/** Peers that networkpolicy-peer-selects-nothing judges by their pods: those with a non-empty podSelector. */
+function judgedPeer(p: PolicyPeer): boolean {
+  return !!p.podSelector && !isEmptySelector(p.podSelector);
 }
 
 export function dependentFiles(index: WorkspaceIndex, change: IndexChange): Set<string> {
   const out = new Set(change.uris);
-  if (change.namespaces.size === 0 && !change.namespacesChanged) return out;
-  // Namespaces where a policy admits pods of other namespaces: reachability there depends on them.
-  const crossNamespaces = new Set<string>();
-  for (const np of index.networkPolicies()) if (looksAcrossNamespaces(np)) crossNamespaces.add(np.namespace);
-  for (const r of index.routes()) if (looksAcrossNamespaces(r)) crossNamespaces.add(r.namespace);
-  const namespaces = new Set(change.namespaces);
-  if (change.namespaces.size > 0) for (const ns of crossNamespaces) namespaces.add(ns);
-  for (const ns of namespaces) {
+  const add = (o: K8sObject) => out.add(o.uri);
+  const serviceNames = new Set<string>();
+  const workloads: Workload[] = [];
+  let namespacesChanged = change.namespacesChanged;
+  for (const o of change.objects) {
+    if (o.type === 'workload') workloads.push(o);
+    else if (o.type === 'service') serviceNames.add(`${o.namespace}/${o.name}`);
+    else if (o.type === 'namespace') namespacesChanged = true;
+  }
+  // Same namespace: Services, policies and StatefulSets that may see the workloads; backends and
+  // StatefulSets that name the Services.
+  for (const w of workloads) {
+    for (const o of index.objectsIn(w.namespace)) {
+      if (o.type === 'service' && serviceMayDependOn(o, w)) add(o);
+      else if (o.type === 'networkpolicy' && (selectorMatches(o.podSelector, podLabelsOf(w)) || peersOf(o).some((p) => judgedPeer(p) && peerMayMatch(index, o, p, w)))) add(o);
+    }
+  }
+  for (const key of serviceNames) {
+    const [ns, name] = key.split('/') as [string, string];
     for (const o of index.objectsIn(ns)) {
-      // Only kinds whose diagnostics depend on other objects; workloads only via selector/serviceName.
-      if (o.type === 'service' || o.type === 'ingress' || o.type === 'route' || o.type === 'networkpolicy' || (o.type === 'workload' && o.kind === 'StatefulSet')) {
-        out.add(o.uri);
+      if (o.type === 'ingress' && o.backends.some((b) => b.serviceName === name)) add(o);
+      else if (o.type === 'workload' && o.serviceName?.value === name) add(o);
+    }
+  }
+  if (serviceNames.size > 0) {
+    for (const r of index.routes()) {
+      if (r.backends.some((b) => serviceNames.has(`${b.explicitNamespace?.value ?? r.namespace}/${b.serviceName}`))) add(r);
+    }
+  }
+  // Other namespaces: policies whose namespaceSelector peers may select the workloads, and, when
+  // namespaces or their labels changed, every policy that selects namespaces.
+  if (workloads.length > 0 || namespacesChanged) {
+    for (const np of index.networkPolicies()) {
+      const peers = peersOf(np).filter((p) => p.namespaceSelector && (namespacesChanged || judgedPeer(p)));
+      if (peers.length === 0) continue;
+      if (namespacesChanged || workloads.some((w) => peers.some((p) => peerMayMatch(index, np, p, w)))) add(np);
+    }
+  }
+  return out;
+}
+
+export function reachSensitiveFiles(index: WorkspaceIndex, change: IndexChange): Set<string> {
+  const namespaces = new Set<string>();
+  const workloads: Workload[] = [];
+  for (const o of change.objects) {
+    namespaces.add(o.namespace);
+    if (o.type === 'workload') workloads.push(o);
+    if (o.type === 'networkpolicy') {
+      // An egress rule toward other namespaces changes what reaches them.
+      for (const r of o.egress) {
+        for (const p of r.peers ?? []) {
+          if (!p.namespaceSelector) continue;
+          for (const [ns, labels] of index.namespaceLabels()) if (selectorMatches(p.namespaceSelector, labels)) namespaces.add(ns);
+        }
       }
     }
   }
+  if (workloads.length > 0) {
+    for (const np of index.networkPolicies()) {
+      if (namespaces.has(np.namespace)) continue;
+      if (workloads.some((w) => peersOf(np).some((p) => p.namespaceSelector && peerMayMatch(index, np, p, w)))) namespaces.add(np.namespace);
+    }
+  }
+  const out = new Set<string>();
+  for (const ns of namespaces) {
+    for (const o of index.objectsIn(ns)) if (o.type === 'service' || o.type === 'ingress' || o.type === 'route') out.add(o.uri);
+  }
+  // Routes elsewhere that send traffic into these namespaces.
+  for (const r of index.routes()) if (r.backends.some((b) => b.explicitNamespace && namespaces.has(b.explicitNamespace.value))) out.add(r.uri);
   return out;
 }

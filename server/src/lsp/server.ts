@@ -23,17 +23,19 @@ import { Analysis } from '../analysis/workspaceAnalysis';
 import { codeLenses } from '../features/codeLens';
 import { complete } from '../features/completion';
 import { createDiagnosticContext } from '../features/context';
-import { diagnoseFile, type DiagnosticContext } from '../features/diagnostics';
+import { diagnoseFile, type DiagnosticContext, type ReachabilityChecks } from '../features/diagnostics';
+import { reachabilityChecks } from '../features/reachabilityFindings';
 import { hover } from '../features/hover';
 import { definition, references } from '../features/navigation';
 import type { Finding } from '../features/rules';
+import type { K8sObject } from '../model/types';
 import { isHelmTemplatePath, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile } from '../index/files';
-import { WorkspaceIndex } from '../index/workspaceIndex';
+import { type IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import { offsetAt } from '../model/positions';
 import { GRAPH_CHANGED_NOTIFICATION, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_NOTIFICATION, type StatusParams } from '../protocol';
 import { graphOf } from './graph';
 import { quickFixes, toDiagnostic, toLocation, toRange } from './convert';
-import { dependentFiles } from './dependents';
+import { dependentFiles, reachSensitiveFiles } from './dependents';
 import { DEFAULT_SERVER_SETTINGS, excludeMatcher, needsReindex, normalizeSettings, type ServerSettings } from './settings';
 
 /** Wait after the last keystroke before re-analysing a document (SPEC §9: at most 100 ms). */
@@ -54,12 +56,65 @@ function fsPathOf(uri: string): string | undefined {
   }
 }
 
+/** Wait without edits before re-checking every Service and route against the NetworkPolicies. */
+const IDLE_SWEEP_MS = 1500;
+const SWEEP_CHUNK = 200;
+
+/**
+ * NetworkPolicy verdicts per file. Computing them brings the reachability engine up to date,
+ * which costs time proportional to the workspace; so right after an edit the link diagnostics
+ * are published with the verdicts last computed, and the verdicts follow a moment later.
+ */
+class ReachFindings implements ReachabilityChecks {
+  live = true;
+  private readonly byFile = new Map<string, Map<string, Finding[]>>();
+  private fresh = new Set<string>();
+
+  constructor(private readonly checks: ReachabilityChecks) {}
+
+  private static key(obj: K8sObject): string {
+    return `${obj.kind}/${obj.namespace}/${obj.name}`;
+  }
+
+  findingsFor(obj: K8sObject): Finding[] {
+    if (this.live) {
+      let map = this.byFile.get(obj.uri);
+      if (!map || !this.fresh.has(obj.uri)) {
+        this.byFile.set(obj.uri, (map = new Map()));
+        this.fresh.add(obj.uri);
+      }
+      const found = this.checks.findingsFor(obj);
+      map.set(ReachFindings.key(obj), found);
+      return found;
+    }
+    return this.byFile.get(obj.uri)?.get(ReachFindings.key(obj)) ?? [];
+  }
+
+  /** Starts a live pass: every file's verdicts are recomputed from scratch when next diagnosed. */
+  beginLive(): void {
+    this.live = true;
+    this.fresh = new Set();
+  }
+
+  endLive(): void {
+    this.live = false;
+  }
+
+  /** Forgets a file's verdicts (its spans moved). */
+  forget(uri: string): void {
+    this.byFile.delete(uri);
+  }
+}
+
 export class NetmapServer {
   private readonly documents = new TextDocuments(TextDocument);
   private settings: ServerSettings = DEFAULT_SERVER_SETTINGS;
   private index = new WorkspaceIndex();
   private analysis = new Analysis(this.index);
-  private diagnosticContext: DiagnosticContext = createDiagnosticContext(this.analysis);
+  private reach = new ReachFindings(reachabilityChecks(this.analysis));
+  private diagnosticContext: DiagnosticContext = { ...createDiagnosticContext(this.analysis), reachability: this.reach };
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweepGeneration = 0;
   private folders: string[] = [];
   private canConfigure = false;
   /** Hash of the text each file was last indexed from, to skip re-parsing identical text. */
@@ -74,6 +129,8 @@ export class NetmapServer {
   private ready = false;
   private graphTimer: NodeJS.Timeout | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
+  /** The last index change, for the reachability follow-up of an edit. */
+  private lastChange: IndexChange | undefined;
   private errorCount = 0;
 
   constructor(private readonly connection: Connection) {}
@@ -174,7 +231,7 @@ export class NetmapServer {
     this.settings = next;
     if (needsReindex(prev, next)) this.rebuildIndex();
     else {
-      this.diagnosticContext = createDiagnosticContext(this.analysis, next.rules);
+      this.diagnosticContext = { ...createDiagnosticContext(this.analysis, next.rules), reachability: this.reach };
       if (this.ready) this.publishAll();
     }
   }
@@ -184,7 +241,8 @@ export class NetmapServer {
   private rebuildIndex(): void {
     this.index = new WorkspaceIndex(this.settings.analysis);
     this.analysis = new Analysis(this.index);
-    this.diagnosticContext = createDiagnosticContext(this.analysis, this.settings.rules);
+    this.reach = new ReachFindings(reachabilityChecks(this.analysis));
+    this.diagnosticContext = { ...createDiagnosticContext(this.analysis, this.settings.rules), reachability: this.reach };
     this.indexedHash.clear();
     this.notRead.clear();
     this.ready = false;
@@ -222,14 +280,14 @@ export class NetmapServer {
         if (generation !== this.scanGeneration) return;
         const file = files[i]!;
         const uri = URI.file(file).toString();
-        if (!this.documents.get(uri)) this.indexFromDisk(uri, file);
+        if (!this.documents.get(uri)) this.indexFromDisk(uri, file, false);
         if (i % SCAN_CHUNK === SCAN_CHUNK - 1) {
           progress?.report(Math.round((i / files.length) * 100), `${i + 1}/${files.length} files`);
           await new Promise((r) => setImmediate(r));
         }
       }
       // Open documents override disk, including unsaved ones outside the folders.
-      for (const doc of this.documents.all()) this.indexText(doc.uri, doc.getText());
+      for (const doc of this.documents.all()) this.indexText(doc.uri, doc.getText(), false);
     } finally {
       if (generation === this.scanGeneration) this.index.endBulk();
     }
@@ -241,7 +299,7 @@ export class NetmapServer {
   }
 
   /** Reads one file from disk into the index, or records why it was not read. Returns the files to re-diagnose. */
-  private indexFromDisk(uri: string, fsPath: string): Set<string> {
+  private indexFromDisk(uri: string, fsPath: string, withDependents = true): Set<string> {
     const read = readManifestFile(fsPath, this.settings.maxFileSize);
     if ('skipped' in read) {
       const dirty = this.index.hasFile(uri) ? dependentFiles(this.index, this.index.removeFile(uri)) : new Set<string>();
@@ -252,15 +310,16 @@ export class NetmapServer {
       return dirty;
     }
     this.notRead.delete(uri);
-    const dirty = this.indexText(uri, read.text);
+    const dirty = this.indexText(uri, read.text, withDependents);
     dirty.add(uri);
     return dirty;
   }
 
   /** Indexes text unless identical text is already indexed. Returns the dependents to re-diagnose. */
-  private indexText(uri: string, text: string): Set<string> {
+  private indexText(uri: string, text: string, withDependents = true): Set<string> {
     const hash = hashText(text);
     if (this.indexedHash.get(uri) === hash && this.index.hasFile(uri)) return new Set();
+    this.reach.forget(uri);
     this.indexedHash.set(uri, hash);
     const fsPath = fsPathOf(uri);
     let change;
@@ -271,6 +330,8 @@ export class NetmapServer {
       this.connection.console.error(`k8s-netmap: could not read ${uri}: ${String(error)}`);
       return new Set([uri]);
     }
+    if (!withDependents) return new Set([uri]);
+    this.lastChange = change;
     return dependentFiles(this.index, change);
   }
 
@@ -278,9 +339,10 @@ export class NetmapServer {
 
   private onOpen(doc: TextDocument): void {
     if (!this.ready) return; // the scan indexes open documents when it finishes
+    this.lastChange = undefined;
     const dirty = this.indexText(doc.uri, doc.getText());
     dirty.add(doc.uri);
-    this.publish(dirty, new Set([doc.uri]));
+    this.publishEdit(dirty, new Set([doc.uri]));
   }
 
   private scheduleEdit(doc: TextDocument): void {
@@ -293,9 +355,9 @@ export class NetmapServer {
         this.editTimers.delete(doc.uri);
         const current = this.documents.get(doc.uri);
         if (!current || current.version !== version || !this.ready) return; // a newer change is pending
+        this.lastChange = undefined;
         const dirty = this.indexText(doc.uri, current.getText());
-        this.publish(dirty, new Set([doc.uri]));
-        this.scheduleGraphChanged();
+        this.publishEdit(dirty, new Set([doc.uri]));
       }, EDIT_DEBOUNCE_MS),
     );
   }
@@ -314,8 +376,7 @@ export class NetmapServer {
       this.published.delete(uri);
       dirty.delete(uri);
     }
-    this.publish(dirty, new Set());
-    this.scheduleGraphChanged();
+    this.publishEdit(dirty, new Set());
   }
 
   private isInFolders(fsPath: string): boolean {
@@ -344,8 +405,7 @@ export class NetmapServer {
       if (this.documents.get(uri) || !MANIFEST_EXTENSIONS.test(fsPath) || this.isExcluded(fsPath) || !this.isInFolders(fsPath)) return;
       for (const d of this.indexFromDisk(uri, fsPath)) dirty.add(d);
     }
-    this.publish(dirty, new Set());
-    this.scheduleGraphChanged();
+    this.publishEdit(dirty, new Set());
   }
 
   // ---------- diagnostics ----------
@@ -377,7 +437,47 @@ export class NetmapServer {
   private publishAll(): void {
     const uris = new Set<string>([...this.index.fileUris(), ...this.notRead.keys(), ...this.published.keys()]);
     const open = new Set(this.documents.keys());
+    this.reach.beginLive();
     this.publish(uris, open);
+  }
+
+  /**
+   * After an edit: first the link diagnostics of the files that depend on it (with the verdicts
+   * last computed), then, on the next turn, fresh NetworkPolicy verdicts where they may have
+   * changed; after a pause in typing, every Service and route is re-checked.
+   */
+  private publishEdit(dirty: Set<string>, always: Set<string>): void {
+    this.reach.endLive();
+    this.publish(dirty, always);
+    const change = this.lastChange;
+    this.lastChange = undefined;
+    const sensitive = change ? reachSensitiveFiles(this.index, change) : new Set<string>();
+    for (const uri of always) sensitive.add(uri);
+    for (const uri of change?.uris ?? []) sensitive.add(uri);
+    const generation = ++this.sweepGeneration;
+    setImmediate(() => {
+      if (generation !== this.sweepGeneration) return;
+      this.reach.beginLive();
+      this.publish(sensitive, new Set());
+      this.reach.endLive();
+    });
+    this.scheduleGraphChanged();
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    this.sweepTimer = setTimeout(() => void this.idleSweep(generation), IDLE_SWEEP_MS);
+  }
+
+  /** Re-checks every file with Services or routes against the NetworkPolicies, in chunks; stops when an edit comes. */
+  private async idleSweep(generation: number): Promise<void> {
+    const uris = new Set<string>();
+    for (const o of [...this.index.services(), ...this.index.ingresses(), ...this.index.routes()]) uris.add(o.uri);
+    const list = [...uris];
+    for (let i = 0; i < list.length; i += SWEEP_CHUNK) {
+      if (generation !== this.sweepGeneration) return;
+      this.reach.beginLive();
+      this.publish(new Set(list.slice(i, i + SWEEP_CHUNK)), new Set());
+      this.reach.endLive();
+      await new Promise((r) => setImmediate(r));
+    }
   }
 
   /** Status for the status bar, at most a few times a second (it walks every file). */

@@ -1,0 +1,131 @@
+// `npm run bench`: speed and memory figures on generated workspaces (printed, never asserted).
+//   cold index vs the bare `yaml` parse of the same files in the same run (the ratio matters),
+//   diagnostics of every file, in-process edit work, and through the real server over stdio:
+//   cold index, edit → diagnostics latency, hover latency, peak memory; then the reachability engine.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Analysis } from '../server/src/analysis/workspaceAnalysis';
+import { runReachBench } from '../server/src/analysis/reachability/bench';
+import { createDiagnosticContext } from '../server/src/features/context';
+import { diagnoseFile } from '../server/src/features/diagnostics';
+import { listManifestFiles } from '../server/src/index/files';
+import { WorkspaceIndex } from '../server/src/index/workspaceIndex';
+import { dependentFiles } from '../server/src/lsp/dependents';
+import { bareParseAll } from '../server/src/yaml/bareParse';
+import { generateWorkspace } from './generate';
+import { driveServer } from './lspDriver';
+
+const root = path.resolve(__dirname, '..');
+const args = process.argv.slice(2);
+const only = args.find((a) => a.startsWith('--sizes='))?.slice('--sizes='.length).split(',');
+const SIZES: Array<[string, number]> = ([['S', 1_000], ['M', 10_000], ['L', 50_000]] as Array<[string, number]>).filter(([s]) => !only || only.includes(s));
+
+const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 0)} ms`;
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+}
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+const heapMB = () => process.memoryUsage().heapUsed / 1e6;
+
+function timeBare(texts: string[]): number {
+  const t = performance.now();
+  for (const text of texts) bareParseAll(text);
+  return performance.now() - t;
+}
+
+function timeIndex(files: string[], texts: string[]): { ms: number; index: WorkspaceIndex } {
+  const t = performance.now();
+  const index = new WorkspaceIndex();
+  index.beginBulk();
+  files.forEach((f, i) => index.setFile(pathToFileURL(f).href, texts[i]!));
+  index.endBulk();
+  return { ms: performance.now() - t, index };
+}
+
+async function main(): Promise<void> {
+  const report: Record<string, unknown> = {};
+  for (const [size, target] of SIZES) {
+    const dir = path.join(root, '.bench', size);
+    const gen = generateWorkspace(dir, target);
+    const files = listManifestFiles(dir);
+    const tRead = performance.now();
+    const texts = files.map((f) => fs.readFileSync(f, 'utf8'));
+    const readMs = performance.now() - tRead;
+    console.log(`\n## ${size}: ${gen.objects} objects in ${gen.files} files, ${(gen.bytes / 1e6).toFixed(1)} MB (read ${ms(readMs)})`);
+
+    // Alternate to even out JIT warm-up; keep the better of two runs of each.
+    gc();
+    const bare1 = timeBare(texts);
+    gc();
+    const idx1 = timeIndex(files, texts);
+    gc();
+    const bare2 = timeBare(texts);
+    idx1.index.allObjects(); // keep it alive for the heap figure below
+    const heapBefore = heapMB();
+    const idx2 = timeIndex(files, texts);
+    gc();
+    const retainedMB = heapMB() - heapBefore + 0; // the second index, with the first still held
+    const bare = Math.min(bare1, bare2);
+    const indexMs = Math.min(idx1.ms, idx2.ms);
+    const index = idx2.index;
+    console.log(`bare yaml.parseAllDocuments: ${ms(bare)}; our cold index: ${ms(indexMs)}; ratio ${(indexMs / bare).toFixed(2)}×`);
+
+    const analysis = new Analysis(index);
+    const ctx = createDiagnosticContext(analysis);
+    const tDiag = performance.now();
+    let findings = 0;
+    for (const uri of index.fileUris()) findings += diagnoseFile(ctx, uri).length;
+    const diagMs = performance.now() - tDiag;
+    console.log(`diagnostics of every file: ${ms(diagMs)} (${findings} findings); heap of one index ≈ ${retainedMB.toFixed(0)} MB`);
+
+    // The server's work after its debounce, in process: re-read one file, find dependents, diagnose them.
+    const editFile = files.find((f) => /svc-\d+-0\.yaml$/.test(f))!;
+    const editUri = pathToFileURL(editFile).href;
+    const original = fs.readFileSync(editFile, 'utf8');
+    const work: number[] = [];
+    for (let e = 0; e < 40; e++) {
+      const text = e % 2 === 0 ? original.replace(/(\n {4}app: )(\S+)/, '$1$2-edited') : original;
+      const s = performance.now();
+      const dirty = dependentFiles(index, index.setFile(editUri, text));
+      for (const uri of dirty) diagnoseFile(ctx, uri);
+      work.push(performance.now() - s);
+    }
+    console.log(`edit work after debounce (in process): median ${ms(quantile(work, 0.5))}, p95 ${ms(quantile(work, 0.95))}`);
+
+    const lsp = await driveServer(path.join(root, 'dist', 'server.js'), dir, editFile, 40, 50);
+    console.log(
+      `server over stdio: cold index ${ms(lsp.coldIndexMs)}; edit → diagnostics median ${ms(quantile(lsp.editMs, 0.5))}, p95 ${ms(quantile(lsp.editMs, 0.95))} ` +
+        `(includes the 30 ms debounce); hover median ${ms(quantile(lsp.hoverMs, 0.5))}, p95 ${ms(quantile(lsp.hoverMs, 0.95))}; peak RSS ${lsp.peakRssMB.toFixed(0)} MB`,
+    );
+    report[size] = {
+      objects: gen.objects,
+      files: gen.files,
+      megabytes: +(gen.bytes / 1e6).toFixed(1),
+      bareParseMs: Math.round(bare),
+      coldIndexMs: Math.round(indexMs),
+      ratio: +(indexMs / bare).toFixed(2),
+      diagnoseAllMs: Math.round(diagMs),
+      editWorkMedianMs: +quantile(work, 0.5).toFixed(2),
+      editWorkP95Ms: +quantile(work, 0.95).toFixed(2),
+      serverColdIndexMs: Math.round(lsp.coldIndexMs),
+      serverEditMedianMs: +quantile(lsp.editMs, 0.5).toFixed(2),
+      serverEditP95Ms: +quantile(lsp.editMs, 0.95).toFixed(2),
+      hoverMedianMs: +quantile(lsp.hoverMs, 0.5).toFixed(2),
+      hoverP95Ms: +quantile(lsp.hoverMs, 0.95).toFixed(2),
+      serverPeakRssMB: Math.round(lsp.peakRssMB),
+    };
+  }
+  if (!args.includes('--no-reach')) {
+    console.log('\n## reach: 2,000 workloads, 500 NetworkPolicies, 50 namespaces');
+    const reach = await runReachBench();
+    for (const [k, v] of Object.entries(reach)) console.log(`${k}: ${typeof v === 'number' ? +v.toFixed(2) : v}`);
+    report.reach = reach;
+  }
+  fs.mkdirSync(path.join(root, '.bench'), { recursive: true });
+  fs.writeFileSync(path.join(root, '.bench', 'results.json'), JSON.stringify(report, null, 2) + '\n');
+  console.log(`\nfigures written to .bench/results.json`);
+}
+
+void main();

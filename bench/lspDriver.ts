@@ -1,0 +1,80 @@
+// Drives the bundled language server over stdio for the benchmark: cold index of a folder,
+// edit → diagnostics latency for one file, hover latency, and the server's peak memory.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+
+export interface LspFigures {
+  coldIndexMs: number;
+  editMs: number[];
+  hoverMs: number[];
+  peakRssMB: number;
+}
+
+function peakRss(pid: number | undefined): number {
+  try {
+    return Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+export async function driveServer(serverJs: string, folder: string, editFile: string, edits: number, hovers: number): Promise<LspFigures> {
+  const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  let indexed: () => void = () => undefined;
+  const indexedPromise = new Promise<void>((r) => (indexed = r));
+  let sawIndexing = false;
+  conn.onNotification('k8sNetmap/status', (s: { indexing: boolean }) => {
+    if (s.indexing) sawIndexing = true;
+    else if (sawIndexing) indexed();
+  });
+  const waiting = new Map<string, () => void>();
+  conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string }) => {
+    waiting.get(p.uri)?.();
+    waiting.delete(p.uri);
+  });
+  conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
+  conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.onRequest('client/registerCapability', () => null);
+  conn.listen();
+  const uri = pathToFileURL(folder).href;
+  const t0 = performance.now();
+  await conn.sendRequest('initialize', { processId: process.pid, rootUri: uri, workspaceFolders: [{ uri, name: 'bench' }], capabilities: { workspace: { configuration: true } } });
+  await conn.sendNotification('initialized', {});
+  await indexedPromise;
+  const coldIndexMs = performance.now() - t0;
+
+  const editUri = pathToFileURL(editFile).href;
+  const text = fs.readFileSync(editFile, 'utf8');
+  const diagnosed = (): Promise<void> => new Promise((r) => waiting.set(editUri, r));
+  let next = diagnosed();
+  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: editUri, languageId: 'yaml', version: 1, text } });
+  await next;
+
+  const hoverAt = text.split('\n').findIndex((l) => /^    app: /.test(l));
+  const hoverMs: number[] = [];
+  for (let i = 0; i < hovers; i++) {
+    const s = performance.now();
+    await conn.sendRequest('textDocument/hover', { textDocument: { uri: editUri }, position: { line: Math.max(hoverAt, 0), character: 6 } });
+    hoverMs.push(performance.now() - s);
+  }
+
+  const editMs: number[] = [];
+  for (let e = 0; e < edits; e++) {
+    // Alternately break and restore the Service's selector: its diagnostics change every time.
+    const edited = e % 2 === 0 ? text.replace(/(\n {4}app: )(\S+)/, '$1$2-edited') : text;
+    next = diagnosed();
+    const s = performance.now();
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri: editUri, version: 2 + e }, contentChanges: [{ text: edited }] });
+    await next;
+    editMs.push(performance.now() - s);
+  }
+  const peakRssMB = peakRss(child.pid);
+  await Promise.race([conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
+  await conn.sendNotification('exit').catch(() => undefined);
+  conn.dispose();
+  child.kill('SIGKILL');
+  return { coldIndexMs, editMs, hoverMs, peakRssMB };
+}
