@@ -434,6 +434,11 @@ test('the example workspace (examples/shop) through the real pipeline', async ()
   figures.push(`examples/shop: ${graph.nodes.length} nodes, ${graph.edges.length} edges, layout ${await page.evaluate(() => document.body.dataset.layoutMs)} ms`);
   await page.screenshot({ path: path.join(out, 'diagram-example.png') });
   await context.close();
+  // Beside an editor the panel is narrow: the first view must still be readable.
+  const narrow = await openPage({ viewport: { width: 720, height: 900 } });
+  await sendGraph(narrow.page, graph);
+  await narrow.page.screenshot({ path: path.join(out, 'diagram-example-narrow.png') });
+  await narrow.context.close();
 });
 
 // ------------------------------------------------------------------------------ run

@@ -106,7 +106,7 @@ function zoomAt(factor: number, cx: number, cy: number): void {
 }
 
 /** Below this zoom text is unreadable: the first view of a huge diagram shows its top at this zoom instead. */
-const READABLE_ZOOM = 0.55;
+const READABLE_ZOOM = 0.6;
 
 function fitToView(readable = false): void {
   if (!laid || laid.width === 0) return;
