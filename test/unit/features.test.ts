@@ -293,6 +293,34 @@ describe('completion', () => {
     assert.deepEqual(completeAt(old(['serviceName: web', 'servicePort: |']), others), ['80', '9000']);
   });
 
+  it('ports come from the Service of the same backend when several backends are near', () => {
+    const old = y(
+      'apiVersion: extensions/v1beta1',
+      'kind: Ingress',
+      'metadata: {name: old}',
+      'spec:',
+      '  rules:',
+      '    - http:',
+      '        paths:',
+      '          - path: /web',
+      '            backend:',
+      '              serviceName: web',
+      '              servicePort: |',
+      '          - path: /api',
+      '            backend:',
+      '              serviceName: api',
+      '              servicePort: 80',
+    );
+    const v1 = ingressV1('shop', ['service:', '  name: web', '  port:', '    number: |']).replace(
+      '    number: \n',
+      '    number: \n          - path: /api\n            pathType: Prefix\n            backend:\n              service:\n                name: api\n                port:\n                  number: 80\n',
+    );
+    assert.deepEqual(
+      { v1beta1: completeAt(old, others), v1: completeAt(v1, others) },
+      { v1beta1: ['80', '9000'], v1: ['80', '9000'] },
+    );
+  });
+
   it('label keys and values in a Service selector', () => {
     const keys = service('x', { selector: null, extra: ['selector:', '  |'] });
     assert.deepEqual(completeAt(keys, others), ['app', 'tier']);
