@@ -130,16 +130,12 @@ export class Workbench {
     await this.openProblems();
     const input = this.page.locator('.markers-panel, .part.panel').locator('input[aria-label="Filter Problems"]').first();
     await input.fill(relative ? `**/${relative}` : '');
-    const badge = this.page.locator('.part.panel .viewpane-filter-badge');
-    if (!relative) {
-      await badge.waitFor({ state: 'hidden' });
-      return;
-    }
-    const path = join(this.workspace, relative);
+    const path = relative ? join(this.workspace, relative) : '';
+    // Before the language server has published anything the list is empty, filtered or not: callers
+    // wait for content with waitProblems().
     await this.page.waitForFunction((want) => {
       const files = [...document.querySelectorAll('.markers-panel .monaco-list-row[aria-level="1"] .monaco-icon-label')].map((e) => e.getAttribute('aria-label'));
-      const shown = /Showing \d+ of \d+/.test(document.querySelector('.part.panel .viewpane-filter-badge:not(.hidden)')?.textContent ?? '');
-      return shown && files.every((f) => f === want);
+      return want ? files.every((f) => f === want) : !document.querySelector('.part.panel .viewpane-filter-badge:not(.hidden)');
     }, path, { timeout: 10_000 });
   }
 
@@ -171,6 +167,11 @@ export class Workbench {
     await widget.locator('.monaco-list-row').filter({ hasText: title.replace(/^>/, '') }).first().waitFor();
     await this.page.keyboard.press('Enter');
     await widget.waitFor({ state: 'hidden' });
+  }
+
+  /** The content document of the (one) webview: the inner `#active-frame` of `iframe.webview`. */
+  webview() {
+    return this.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
   }
 
   /** Waits until the webview's content document (the inner `#active-frame`) contains every word. */

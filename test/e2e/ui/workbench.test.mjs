@@ -132,4 +132,21 @@ describe('k8s-netmap in code-server, through the UI', function () {
     await wb.webviewText(targets.diagram.expectNodes);
     await wb.shot('diagram');
   });
+
+  it('clicking a node in the diagram reveals its YAML', async function () {
+    const t = targets.diagram.reveal;
+    const node = wb.webview().locator(`.node[aria-label^="${t.node}"]`).first();
+    await node.waitFor({ timeout: 30_000 }).catch(async () => {
+      const labels = await wb.webview().locator('.node').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+      throw new Error(`no diagram node labelled ${JSON.stringify(t.node)}…; nodes: ${JSON.stringify(labels.slice(0, 30))}`);
+    });
+    // Fit the whole graph into the panel first, so the node is in view whatever was zoomed before.
+    await wb.webview().locator('#zoom-fit').click();
+    await node.click();
+    await wb.waitActiveFile(t.file);
+    await wb.shot('diagram-node-revealed');
+    const objectLine = locate(textOf(t.file), t.at).line + 1;
+    const line = await wb.cursorLine(objectLine).catch(() => undefined);
+    assert.ok(line !== undefined, `the diagram revealed ${t.file} at line ${await wb.cursorLine().catch(() => '?')}, before the object (line ${objectLine})`);
+  });
 });
