@@ -45,17 +45,38 @@ function ensureChromium() {
   }
 }
 
+/** playwright-core from the root, the e2e tier's folder, or (installed once, cached) our own. */
 function loadPlaywright() {
-  const bases = [path.join(root, 'package.json'), path.join(root, 'test/e2e/package.json')];
+  const own = path.join(out, 'deps');
+  const bases = [path.join(root, 'package.json'), path.join(root, 'test/e2e/package.json'), path.join(own, 'package.json')];
   if (process.env.PLAYWRIGHT_CORE_DIR) bases.unshift(path.join(process.env.PLAYWRIGHT_CORE_DIR, 'package.json'));
-  for (const base of bases) {
-    try {
-      return createRequire(base)('playwright-core');
-    } catch {
-      // next
+  const load = () => {
+    for (const base of bases) {
+      try {
+        return createRequire(base)('playwright-core');
+      } catch {
+        // next
+      }
     }
+    return undefined;
+  };
+  const found = load();
+  if (found) return found;
+  // The same version as the e2e tier, so one download serves both.
+  let version = '1.65.1';
+  try {
+    version = JSON.parse(fs.readFileSync(path.join(root, 'test/e2e/package.json'), 'utf8')).dependencies['playwright-core'] ?? version;
+  } catch {
+    // keep the default
   }
-  console.error('webview tests: playwright-core is not installed. Run `npm install` (it is a devDependency).');
+  console.log(`webview tests: installing playwright-core@${version} into ${path.relative(root, own)} (once)…`);
+  fs.mkdirSync(own, { recursive: true });
+  if (!fs.existsSync(path.join(own, 'package.json'))) fs.writeFileSync(path.join(own, 'package.json'), '{ "private": true }\n');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, ['install', '--no-audit', '--no-fund', '--no-save', `playwright-core@${version}`], { cwd: own, stdio: 'inherit' });
+  const again = r.status === 0 ? load() : undefined;
+  if (again) return again;
+  console.error('webview tests: playwright-core could not be installed. Run `npm install playwright-core` (or add it to devDependencies).');
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
