@@ -109,14 +109,10 @@ export function buildGraph(input: GraphInput): Graph {
     declaredPorts.set(w, declared);
     if (nodes.has(id)) continue;
     const d = workloadDisplay(w);
-    const ports = new PortSet();
     const portLines: string[] = [];
     for (const c of w.containers) {
       if (c.init) continue;
-      for (const p of c.ports) {
-        ports.add(p.protocol, p.containerPort);
-        portLines.push(`${p.name ? `${p.name} ` : ''}${p.containerPort}/${p.protocol}`);
-      }
+      for (const p of c.ports) portLines.push(`${p.name ? `${p.name} ` : ''}${p.containerPort}/${p.protocol}`);
     }
     const node: GraphNode = { id, kind: d.kind, name: d.name, namespace: w.namespace, uri: w.uri, span: w.nameSpan };
     const detail: string[] = [];
@@ -125,13 +121,17 @@ export function buildGraph(input: GraphInput): Graph {
     if (w.podLabels.length > 0) detail.push(`labels: ${w.podLabels.map((l) => `${l.key}=${l.value}`).join(', ')}`);
     if (portLines.length > 0) {
       detail.push(`ports: ${portLines.join(', ')}`);
-      node.ports = ports.toString();
+      node.ports = declared.toString();
     }
     if (policy) {
       const iso = isolation(w, policy);
       node.open = { ingress: !iso.ingress, egress: !iso.egress };
-      detail.push(`ingress: ${iso.ingress ? 'isolated by NetworkPolicy' : 'open to all (no NetworkPolicy selects it)'}`);
-      detail.push(`egress: ${iso.egress ? 'isolated by NetworkPolicy' : 'open to all'}`);
+      const by = (dir: 'ingress' | 'egress'): string => {
+        const names = policy.policiesDeciding?.(w, dir) ?? [];
+        return names.length > 0 ? `isolated by ${names.join(', ')}` : 'isolated by NetworkPolicy';
+      };
+      detail.push(`ingress: ${iso.ingress ? by('ingress') : 'open to all (no NetworkPolicy selects it)'}`);
+      detail.push(`egress: ${iso.egress ? by('egress') : 'open to all'}`);
     }
     if (detail.length > 0) node.detail = detail;
     nodes.set(id, node);

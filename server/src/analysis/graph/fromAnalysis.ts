@@ -62,6 +62,7 @@ export function graphInputOf(analysis: Analysis): GraphInput {
   const policy: PolicyView = {
     isolation,
     flows,
+    policiesDeciding: (w, dir) => engine.policiesDeciding(w, dir).map((p) => p.name),
     ingressControllerAllowed(w: Workload, p: PortRef): boolean {
       const dst = peerOf(w);
       if (!controller || !dst || p.protocol !== 'TCP') return false;

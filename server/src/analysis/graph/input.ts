@@ -46,6 +46,8 @@ export interface PolicyView {
   ingressControllerAllowed(workload: Workload, port: PortRef): boolean;
   /** Whether some address outside the cluster may open a connection to the workload on that port. */
   externalAllowed(workload: Workload, port: PortRef): boolean;
+  /** Names of the NetworkPolicies that decide a direction for the workload, for its hover. */
+  policiesDeciding?(workload: Workload, direction: 'ingress' | 'egress'): string[];
   /** True when the ingress controller's identity is the default convention, not configured or found (SPEC §3). */
   controllerAssumed?: boolean;
 }
