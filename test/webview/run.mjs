@@ -462,6 +462,30 @@ test('the example workspace (examples/shop) through the real pipeline', async ()
   await narrow.context.close();
 });
 
+// Optional figures for a graph of your own: K8S_NETMAP_WEBVIEW_GRAPH=graph.json (as `k8s-netmap graph` or the server gives it).
+if (process.env.K8S_NETMAP_WEBVIEW_GRAPH) {
+  test(`figures for ${process.env.K8S_NETMAP_WEBVIEW_GRAPH}`, async () => {
+    const graph = JSON.parse(fs.readFileSync(process.env.K8S_NETMAP_WEBVIEW_GRAPH, 'utf8'));
+    const { page, context, errors } = await openPage();
+    let t = Date.now();
+    await sendGraph(page, graph);
+    figures.push(`${graph.nodes.length} nodes/${graph.edges.length} edges: first view ${await page.evaluate(() => document.body.dataset.layoutMs)} ms layout, ${Date.now() - t} ms to drawn (${await page.locator('#canvas .node').count()} boxes)`);
+    const renders = await page.evaluate(() => Number(document.body.dataset.renders));
+    t = Date.now();
+    await page.locator('#expand-all').click();
+    await page.waitForFunction((n) => Number(document.body.dataset.renders) > n, renders, { timeout: 600_000 });
+    figures.push(`  expanded: ${await page.evaluate(() => document.body.dataset.layoutMs)} ms layout, ${Date.now() - t} ms click→drawn (${await page.locator('#canvas .node').count()} boxes, ${await page.locator('#canvas .edge').count()} edges)`);
+    t = Date.now();
+    await page.locator('#export').click();
+    await page.waitForFunction(() => window.__sent.some((m) => m.type === 'exportSvg'));
+    figures.push(`  export SVG of everything: ${Date.now() - t} ms`);
+    await page.locator('#zoom-fit').click();
+    await page.screenshot({ path: path.join(out, 'diagram-custom.png') });
+    assert(errors.length === 0, errors.join('; '));
+    await context.close();
+  });
+}
+
 // ------------------------------------------------------------------------------ run
 
 let passed = 0;
