@@ -106,8 +106,8 @@ async function hostTier() {
     tally.passed += r.passes;
     tally.failed += r.failures;
     for (const f of r.failed) tally.problems.push(`extension host: ${f.title}: ${f.error.split('\n')[0]}`);
-    rmSync(dirname(resultFile), { recursive: true, force: true });
   }
+  rmSync(dirname(resultFile), { recursive: true, force: true });
   say(`extension-host tier done in ${secs(t0)}`);
 }
 
