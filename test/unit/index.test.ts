@@ -90,6 +90,18 @@ describe('index: kustomization namespaces', () => {
     assert.deepEqual(nsOf(ix, 'Service', 'old'), ['default'], 'a sibling folder whose name starts alike is not covered');
   });
 
+  it('a file created later under a listed folder takes the namespace; removing it leaves the others', () => {
+    const ix = new WorkspaceIndex();
+    ix.setFile(`${W}/kustomization.yaml`, kustomization('shop', ['manifests']));
+    ix.setFile(`${W}/manifests/a.yaml`, service('a'));
+    const change = ix.setFile(`${W}/manifests/b.yaml`, service('b'));
+    assert.deepEqual(nsOf(ix, 'Service', 'b'), ['shop']);
+    assert.ok(change.namespaces.has('shop'));
+    ix.removeFile(`${W}/manifests/b.yaml`);
+    assert.deepEqual(nsOf(ix, 'Service', 'a'), ['shop']);
+    assert.deepEqual(ix.namespaceNames(), ['shop']);
+  });
+
   it('two overlays that disagree leave the base file its own namespace', () => {
     const ix = new WorkspaceIndex();
     ix.setFile(`${W}/base/kustomization.yaml`, kustomization(undefined, ['svc.yaml', 'plain.yaml']));
