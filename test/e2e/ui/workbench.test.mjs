@@ -14,6 +14,8 @@ describe('k8s-netmap in code-server, through the UI', function () {
   this.timeout(60_000);
   /** @type {CodeServer} */ let cs;
   /** @type {Workbench} */ let wb;
+  /** Errors that webview documents log (CSP violations included): the diagram must log none. */
+  const webviewErrors = [];
 
   const textOf = (relative) => readFileSync(join(cs.workspace, relative), 'utf8');
 
@@ -22,6 +24,15 @@ describe('k8s-netmap in code-server, through the UI', function () {
     cs = new CodeServer({ vsix: process.env.K8S_NETMAP_E2E_VSIX_PATH, examples: process.env.K8S_NETMAP_E2E_EXAMPLES_DIR });
     await cs.start();
     const page = await cs.openBrowser();
+    page.on('console', (m) => {
+      const where = m.location().url ?? '';
+      if (m.type() === 'error' && (/\/webview\/browser\/pre\/|vscode-remote-resource|vscode-resource/.test(where) || /Content Security Policy/.test(m.text()))) {
+        webviewErrors.push(`${m.text()} (${where.replace(/\?.*/, '')})`);
+      }
+    });
+    page.on('pageerror', (e) => {
+      if (/vscode-remote-resource|vscode-resource|\/webview\//.test(e.stack ?? '')) webviewErrors.push(`uncaught: ${e.message}`);
+    });
     wb = new Workbench(page, cs.workspace, process.env.K8S_NETMAP_E2E_RESULTS_DIR);
     await wb.ready();
     await wb.shot('workbench-ready');
@@ -148,5 +159,10 @@ describe('k8s-netmap in code-server, through the UI', function () {
     const objectLine = locate(textOf(t.file), t.at).line + 1;
     const line = await wb.cursorLine(objectLine).catch(() => undefined);
     assert.ok(line !== undefined, `the diagram revealed ${t.file} at line ${await wb.cursorLine().catch(() => '?')}, before the object (line ${objectLine})`);
+  });
+
+  it('the diagram webview logs no error and no Content Security Policy violation', async function () {
+    await wb.webviewText(targets.diagram.expectNodes);
+    assert.deepEqual(webviewErrors, []);
   });
 });
