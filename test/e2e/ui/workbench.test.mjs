@@ -165,4 +165,19 @@ describe('k8s-netmap in code-server, through the UI', function () {
     await wb.webviewText(targets.diagram.expectNodes);
     assert.deepEqual(webviewErrors, []);
   });
+
+  it('the diagram follows an edit while typing, and the undo', async function () {
+    const t = targets.diagram.liveEdit;
+    const at = locate(textOf(t.file), t.at);
+    const renamed = `${textOf(t.file).slice(at.offset, at.offset + at.length)}${t.suffix}`;
+    const node = wb.webview().locator(`.node[aria-label*=" ${renamed} "], .node[aria-label*=" ${renamed},"]`);
+    await wb.openFile(t.file);
+    await wb.gotoPosition(at.line, at.character + at.length);
+    await wb.page.keyboard.insertText(t.suffix);
+    await node.first().waitFor({ timeout: 20_000 }).catch(() => { throw new Error(`the diagram shows no node ${renamed} after the edit`); });
+    await wb.shot('diagram-after-edit');
+    for (let i = 0; i < t.suffix.length; i++) await wb.page.keyboard.press('Backspace');
+    await node.first().waitFor({ state: 'detached', timeout: 20_000 }).catch(() => { throw new Error(`the diagram still shows ${renamed} after the undo`); });
+    await wb.shot('diagram-after-undo');
+  });
 });
