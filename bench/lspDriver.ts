@@ -5,6 +5,10 @@ import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 
+const debug = (s: string): void => {
+  if (process.env.DRV_DEBUG) console.error(s);
+};
+
 export interface LspFigures {
   coldIndexMs: number;
   editMs: number[];
@@ -27,15 +31,22 @@ export async function driveServer(serverJs: string, folder: string, editFile: st
   const indexedPromise = new Promise<void>((r) => (indexed = r));
   let sawIndexing = false;
   conn.onNotification('k8sNetmap/status', (s: { indexing: boolean }) => {
+    debug(`status ${JSON.stringify(s)}`);
     if (s.indexing) sawIndexing = true;
     else if (sawIndexing) indexed();
   });
-  const waiting = new Map<string, () => void>();
-  conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string }) => {
-    waiting.get(p.uri)?.();
-    waiting.delete(p.uri);
+  // Waiters by uri, for the diagnostics that answer one document version.
+  const waiting = new Map<string, { version: number; resolve: () => void }>();
+  conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number }) => {
+    debug(`diag ${p.uri} v${p.version}`);
+    const w = waiting.get(p.uri);
+    if (w && p.version === w.version) {
+      waiting.delete(p.uri);
+      w.resolve();
+    }
   });
-  conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
+  conn.onNotification("window/logMessage", (p: { message: string }) => debug(`log ${p.message.slice(0, 400)}`));
+  conn.onRequest("workspace/configuration", (p: { items: unknown[] }) => p.items.map(() => null));
   conn.onRequest('window/workDoneProgress/create', () => null);
   conn.onRequest('client/registerCapability', () => null);
   conn.listen();
@@ -48,10 +59,11 @@ export async function driveServer(serverJs: string, folder: string, editFile: st
 
   const editUri = pathToFileURL(editFile).href;
   const text = fs.readFileSync(editFile, 'utf8');
-  const diagnosed = (): Promise<void> => new Promise((r) => waiting.set(editUri, r));
-  let next = diagnosed();
+  const diagnosed = (version: number): Promise<void> => new Promise((resolve) => waiting.set(editUri, { version, resolve }));
+  let next = diagnosed(1);
   await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: editUri, languageId: 'yaml', version: 1, text } });
   await next;
+  debug('opened');
 
   const hoverAt = text.split('\n').findIndex((l) => /^    app: /.test(l));
   const hoverMs: number[] = [];
@@ -61,15 +73,17 @@ export async function driveServer(serverJs: string, folder: string, editFile: st
     hoverMs.push(performance.now() - s);
   }
 
+  debug('hovered');
   const editMs: number[] = [];
   for (let e = 0; e < edits; e++) {
     // Alternately break and restore the Service's selector: its diagnostics change every time.
     const edited = e % 2 === 0 ? text.replace(/(\n {4}app: )(\S+)/, '$1$2-edited') : text;
-    next = diagnosed();
+    next = diagnosed(2 + e);
     const s = performance.now();
     await conn.sendNotification('textDocument/didChange', { textDocument: { uri: editUri, version: 2 + e }, contentChanges: [{ text: edited }] });
     await next;
     editMs.push(performance.now() - s);
+    debug(`edit ${e}`);
   }
   const peakRssMB = peakRss(child.pid);
   await Promise.race([conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);

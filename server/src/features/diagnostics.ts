@@ -448,8 +448,18 @@ function checkNetworkPolicy(ctx: DiagnosticContext, sink: FindingSink, np: Netwo
   for (const rule of [...np.ingress, ...np.egress]) for (const peer of rule.peers ?? []) checkPeer(ctx, sink, np, peer);
 }
 
+/** Whether a peer selects the configured ingress controller (which often lives outside the repository). */
+function selectsConfiguredController(ctx: DiagnosticContext, np: NetworkPolicy, peer: PolicyPeer): boolean {
+  const settings = ctx.index.settings;
+  if (!settings.ingressControllerConfigured) return false;
+  const ic = settings.ingressController;
+  const nsLabels = { ...ic.namespaceLabels, 'kubernetes.io/metadata.name': ic.namespace };
+  const nsOk = peer.namespaceSelector ? selectorMatches(peer.namespaceSelector, nsLabels) : np.namespace === ic.namespace;
+  return nsOk && (!peer.podSelector || selectorMatches(peer.podSelector, ic.podLabels));
+}
+
 function checkPeer(ctx: DiagnosticContext, sink: FindingSink, np: NetworkPolicy, peer: PolicyPeer): void {
-  if (peer.ipBlock) return;
+  if (peer.ipBlock || selectsConfiguredController(ctx, np, peer)) return;
   let namespaces: string[];
   if (peer.namespaceSelector) {
     const sel = peer.namespaceSelector;

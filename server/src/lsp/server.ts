@@ -423,13 +423,15 @@ export class NetmapServer {
 
   /** Publishes diagnostics of `uris`; `always` are sent even when unchanged (clients wait for them). */
   private publish(uris: Set<string>, always: Set<string>): void {
-    for (const uri of uris) {
+    for (const uri of new Set([...always, ...uris])) {
       const diagnostics = this.diagnose(uri).map((f) => toDiagnostic(this.index, f));
       const key = JSON.stringify(diagnostics);
       if (!always.has(uri) && (this.published.get(uri) ?? '[]') === key) continue;
       if (diagnostics.length) this.published.set(uri, key);
       else this.published.delete(uri);
-      this.connection.sendDiagnostics({ uri, diagnostics });
+      // The document version tells clients which edit these diagnostics answer.
+      const version = this.documents.get(uri)?.version;
+      this.connection.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics });
     }
     this.sendStatus(false);
   }
