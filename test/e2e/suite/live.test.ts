@@ -78,4 +78,38 @@ describe('k8s-netmap follows changes live', function () {
     });
     await waitForDiagnostics(workspaceFile(targets.brokenService.file), has(targets.brokenService.code));
   });
+
+  for (const [setting, t] of [['k8sNetmap.exclude', targets.exclude.k8sNetmap], ['files.exclude', targets.exclude.files]] as const) {
+    it(`${setting} drops the diagnostics of ${t.file} live, and they come back`, async function () {
+      const uri = workspaceFile(t.file);
+      const folder = vscode.workspace.workspaceFolders![0];
+      const [section, key] = setting.split('.') as [string, string];
+      const config = () => vscode.workspace.getConfiguration(section, folder.uri);
+      await waitForDiagnostics(uri, has(t.code));
+      try {
+        await config().update(key, setting === 'files.exclude' ? { [t.file]: true } : [t.file], vscode.ConfigurationTarget.Workspace);
+        await waitForDiagnostics(uri, (ds) => ds.length === 0);
+      } finally {
+        await config().update(key, undefined, vscode.ConfigurationTarget.Workspace);
+      }
+      await waitForDiagnostics(uri, has(t.code));
+    });
+  }
+
+  it('a file that does not parse gets yaml-syntax, and every other file keeps working', async function () {
+    const t = targets.broken;
+    const uri = workspaceFile(t.file);
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(t.text, 'utf8'));
+    try {
+      await waitForDiagnostics(uri, has(t.code));
+      const h = targets.hover;
+      const { doc, pos } = await openAt(h.file, h.selector);
+      const s = hoverText((await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, pos)) ?? []);
+      for (const w of h.expect) assert.ok(s.includes(w), `after a broken file, the hover lacks ${w}:\n${s}`);
+      await waitForDiagnostics(workspaceFile(targets.brokenService.file), has(targets.brokenService.code));
+    } finally {
+      await vscode.workspace.fs.delete(uri);
+    }
+    await waitForDiagnostics(uri, (ds) => ds.length === 0);
+  });
 });
