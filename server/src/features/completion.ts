@@ -19,24 +19,37 @@ export interface KeyContext {
   inValue: boolean;
 }
 
-const KEY_LINE = /^(\s*)(?:-\s+)?(?:"([^"]*)"|'([^']*)'|([^\s:#][^:#]*?))\s*:(?:\s|$)/;
-
-function indentOf(line: string): { indent: number; key?: string } {
-  const m = KEY_LINE.exec(line);
-  const lead = /^(\s*)(-\s+)?/.exec(line)!;
-  const indent = lead[1]!.length + (lead[2]?.length ?? 0);
-  return m ? { indent, key: m[2] ?? m[3] ?? m[4] } : { indent };
+interface LineShape {
+  /** Column of the line's first character (a sequence dash counts as indentation of its key). */
+  ws: number;
+  /** Column where the key starts: after the indentation and any `- `. */
+  keyCol: number;
+  dash: boolean;
+  key?: string;
 }
 
-/** The key path at an offset, from indentation. */
+const LINE_LEAD = /^(\s*)(-\s+)?/;
+const LINE_KEY = /^\s*(?:-\s+)?(?:"([^"]*)"|'([^']*)'|([^\s:#"'][^:#]*?))\s*:(?:\s|$)/;
+
+function shapeOf(line: string): LineShape {
+  const lead = LINE_LEAD.exec(line)!;
+  const ws = lead[1]!.length;
+  const dash = !!lead[2];
+  const keyCol = ws + (lead[2]?.length ?? 0);
+  const m = LINE_KEY.exec(line);
+  const key = m ? (m[1] ?? m[2] ?? m[3]) : undefined;
+  return key !== undefined ? { ws, keyCol, dash, key } : { ws, keyCol, dash };
+}
+
+/** The key path at an offset, from indentation (sequence items are transparent). */
 export function keyContextAt(text: string, offset: number): KeyContext {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const before = text.slice(lineStart, offset);
   const m = /^(\s*)(-\s+)?([^\s:#][^:#]*?)\s*:\s*(\S*)$/.exec(before);
-  const lead = /^(\s*)(-\s+)?/.exec(before)!;
-  let indent = lead[1]!.length + (lead[2]?.length ?? 0);
+  const own = shapeOf(before);
+  // Keys of this line's mapping stand at `indent`; a dash starts a new item whose parent is further left.
+  let indent = own.dash ? own.ws : own.keyCol;
   const path: string[] = [];
-  // Walk up: each line with smaller indentation that holds a key is a parent.
   let pos = lineStart - 1;
   while (pos > 0 && indent > 0) {
     const start = text.lastIndexOf('\n', pos - 1) + 1;
@@ -44,13 +57,12 @@ export function keyContextAt(text: string, offset: number): KeyContext {
     pos = start - 1;
     if (/^\s*(#|$)/.test(line)) continue;
     if (/^---/.test(line)) break;
-    const info = indentOf(line);
-    const lineIndent = /^\s*/.exec(line)![0].length;
-    if (lineIndent < indent && info.key !== undefined) {
-      path.unshift(info.key);
-      indent = lineIndent;
-    } else if (lineIndent < indent) {
-      indent = lineIndent;
+    const shape = shapeOf(line);
+    if (shape.keyCol < indent) {
+      if (shape.key !== undefined) path.unshift(shape.key);
+      indent = shape.dash ? shape.ws : shape.keyCol;
+    } else if (shape.keyCol === indent && shape.dash) {
+      indent = shape.ws; // a sibling key that opens the item: the item's parent is left of the dash
     }
   }
   if (m) return { path, key: m[3], inValue: true };
@@ -74,24 +86,57 @@ function portItems(svc: Service | undefined, named: boolean): Completion[] {
     .map((p) => ({ label: named ? p.name! : String(p.port), kind: 'port' as const, detail: `${p.port}/${p.protocol}${p.name ? ` (${p.name})` : ''} → ${p.targetPort}` }));
 }
 
-/** The Service named on a sibling line (`name:` or `serviceName:`) of the mapping around `offset`. */
+/**
+ * The value of `nameKey` in the mapping `depthUp` levels above the cursor's line: the Service a
+ * port belongs to (`service.name` above `port.number`, `serviceName` beside `servicePort`, a
+ * backendRef's `name` beside its `port`). Only lines of that same mapping are considered.
+ */
 function siblingServiceName(text: string, offset: number, nameKey: string, depthUp: number): string | undefined {
-  // Search a small window around the cursor for the sibling key at the right indentation.
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  const ownIndent = /^\s*(-\s+)?/.exec(text.slice(lineStart))![0].length;
-  const window = text.slice(Math.max(0, lineStart - 600), Math.min(text.length, lineStart + 600));
-  const re = new RegExp(`^(\\s*)(?:-\\s+)?${nameKey}\\s*:\\s*["']?([^"'\\s#]+)`, 'gm');
-  let best: string | undefined;
-  for (let m = re.exec(window); m; m = re.exec(window)) {
-    const indent = m[0].length - m[0].trimStart().length;
-    if (Math.abs(indent - (ownIndent - depthUp * 2)) <= 2 + depthUp * 2) best = m[2];
+  const lines = text.split('\n');
+  let row = text.slice(0, offset).split('\n').length - 1;
+  const own = shapeOf(lines[row] ?? '');
+  let indent = own.keyCol;
+  // Climb `depthUp` parents.
+  for (let up = 0; up < depthUp; up++) {
+    let r = row - 1;
+    while (r >= 0 && (/^\s*(#|$)/.test(lines[r]!) || shapeOf(lines[r]!).keyCol >= indent)) r--;
+    if (r < 0) return undefined;
+    row = r;
+    indent = shapeOf(lines[r]!).keyCol;
   }
+  const valueOf = (line: string): string | undefined => {
+    const m = new RegExp(`^\\s*(?:-\\s+)?${nameKey}\\s*:\\s*["']?([^"'\\s#]+)`).exec(line);
+    return m?.[1];
+  };
+  // Same mapping: lines at this key column, up and down, until one further left (or a new item).
+  for (const step of [-1, 1]) {
+    for (let r = row; r >= 0 && r < lines.length; r += step) {
+      const line = lines[r]!.replace(/\r$/, '');
+      if (/^\s*(#|$)/.test(line)) continue;
+      if (/^---/.test(line)) break;
+      const shape = shapeOf(line);
+      if (shape.keyCol < indent) break;
+      if (shape.keyCol === indent) {
+        const v = valueOf(line);
+        if (v) return v;
+        if (shape.dash && step === -1) break; // the item starts here
+        if (shape.dash && step === 1 && r !== row) break; // the next item
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The object that ends just before the cursor (typing at the end of a document, past its last node). */
+function objectBefore(analysis: Analysis, uri: string, offset: number): ReturnType<typeof objectAt> {
+  let best: ReturnType<typeof objectAt>;
+  for (const o of analysis.index.file(uri)?.objects ?? []) if (o.span.start <= offset && (!best || o.span.start > best.span.start)) best = o;
   return best;
 }
 
 export function complete(analysis: Analysis, uri: string, text: string, offset: number): Completion[] {
   const ctx = keyContextAt(text, offset);
-  const obj = objectAt(analysis.index, uri, offset);
+  const obj = objectAt(analysis.index, uri, offset) ?? objectBefore(analysis, uri, offset);
   const namespace = obj?.namespace ?? analysis.index.settings.defaultNamespace;
   const kind = obj?.kind;
   const p = ctx.path;

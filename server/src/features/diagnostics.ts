@@ -19,6 +19,7 @@ import type {
   Span,
   Workload,
 } from '../model/types';
+import { yamlString } from '../yaml/nodes';
 import { describeWorkload, quote } from './text';
 import type { Finding, Fix, RelatedLocation, RuleSeverities } from './rules';
 import { RULES_BY_CODE } from './rules';
@@ -182,6 +183,14 @@ function portNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+// Service port names are DNS labels (RFC 1123): up to 63 lowercase letters, digits and '-'.
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+function servicePortNameProblem(name: string): string | undefined {
+  if (name.length > 63) return `port name ${quote(name)} is longer than 63 characters`;
+  if (!DNS_LABEL.test(name)) return `port name ${quote(name)} may hold only lowercase letters, digits and '-', and must start and end with a letter or digit`;
+  return undefined;
+}
+
 function validPort(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && n <= 65535;
 }
@@ -223,7 +232,7 @@ function checkServicePorts(sink: FindingSink, svc: Service): void {
       }
     }
     if (sp.name !== undefined && sp.nameSpan) {
-      const problem = portNameProblem(sp.name);
+      const problem = servicePortNameProblem(sp.name);
       if (problem) sink.add('port-invalid', sp.nameSpan, `Invalid ${problem}.`);
       const seen = names.get(sp.name);
       if (seen) sink.add('port-invalid', sp.nameSpan, `Duplicate port name ${quote(sp.name)}.`, [{ uri: svc.uri, span: seen, message: 'first use' }]);
@@ -282,7 +291,7 @@ function checkService(ctx: DiagnosticContext, sink: FindingSink, svc: Service): 
       .slice(0, 2)
       .map((n) => ({
         title: `Select ${n.entry!.key}=${n.value} (${describeWorkload(n.workload)})`,
-        edits: [{ uri: svc.uri, span: n.entry!.valueSpan, newText: n.value! }],
+        edits: [{ uri: svc.uri, span: n.entry!.valueSpan, newText: yamlString(n.value!) }],
       }));
     sink.add(
       'service-selects-nothing',

@@ -33,8 +33,11 @@ export function escapeMarkdown(s: string): string {
   return s.replace(MARKDOWN_SPECIAL, (ch) => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch === '&' ? '&amp;' : `\\${ch}`)).replace(/\r?\n/g, ' ');
 }
 
-/** Inline code for untrusted text: backticks inside are replaced so the span cannot be closed early. */
+/**
+ * Inline code for untrusted text. Text with characters that markdown or HTML could read as markup
+ * is written as escaped plain text instead (a code span cannot hold an escape or an entity).
+ */
 export function code(s: string): string {
-  const clean = s.replace(/`/g, 'ˋ').replace(/\r?\n/g, ' ');
-  return '`' + clean + '`';
+  if (/[`<>&\\\r\n]/.test(s)) return escapeMarkdown(s);
+  return '`' + s + '`';
 }

@@ -185,6 +185,12 @@ const YAML11_BOOL_OR_NULL = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|fal
 const YAML11_INT = /^[-+]?(?:0b[01_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)$/;
 const YAML11_FLOAT = /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
+/** How to write a string as a YAML value so that both YAML 1.2 and kubectl's YAML 1.1 read it as that string. */
+export function yamlString(value: string): string {
+  const plainSafe = /^[A-Za-z0-9_./][A-Za-z0-9_./-]*$/.test(value) && !YAML11_BOOL_OR_NULL.test(value) && !YAML11_INT.test(value) && !YAML11_FLOAT.test(value);
+  return plainSafe ? value : JSON.stringify(value);
+}
+
 export function scalarKind(s: Scalar): ScalarKind {
   const v = s.value;
   if (typeof v === 'number' || typeof v === 'bigint') return 'number';
