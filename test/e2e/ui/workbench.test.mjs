@@ -138,6 +138,18 @@ describe('k8s-netmap in code-server, through the UI', function () {
     await wb.filterProblems();
   });
 
+  it("a YAML editor's title bar has the diagram button, which opens the diagram", async function () {
+    await wb.openFile(targets.hover.file);
+    const button = wb.page.locator('.editor-group-container.active .editor-actions .action-label[aria-label*="Show Network Diagram"]');
+    await button.first().waitFor({ timeout: 10_000 }).catch(async () => {
+      const labels = await wb.page.locator('.editor-group-container.active .editor-actions .action-label').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+      throw new Error(`no "Show Network Diagram" button in the editor title; it has ${JSON.stringify(labels)}`);
+    });
+    await button.first().click();
+    await wb.webviewText(targets.diagram.expectNodes);
+    await wb.shot('diagram-from-title-button');
+  });
+
   it('k8s-netmap: Show Network Diagram opens a webview with the node names', async function () {
     await wb.runCommand('>k8s-netmap: Show Network Diagram');
     await wb.webviewText(targets.diagram.expectNodes);
