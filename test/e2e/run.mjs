@@ -11,7 +11,7 @@
 // K8S_NETMAP_E2E_EXAMPLES (workspace copied for the tests, default examples/),
 // K8S_NETMAP_E2E_VSIX (VSIX for the UI tier, default dist/k8s-netmap.vsix).
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -57,14 +57,6 @@ async function buildSuite() {
   return join(OUT, 'suite', 'index.js');
 }
 
-function workspaceCopy() {
-  if (!existsSync(examplesDir)) throw new Error(`no example workspace at ${examplesDir}`);
-  const dir = mkdtempSync(join(tmpdir(), 'k8s-netmap-e2e-ws-'));
-  const ws = join(dir, 'examples');
-  cpSync(examplesDir, ws, { recursive: true });
-  return { ws, dispose: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
 function packageVsix() {
   if (!doPackage || process.env.K8S_NETMAP_E2E_VSIX) return;
   const t0 = Date.now();
@@ -79,25 +71,37 @@ function packageVsix() {
   say(`packaged in ${secs(t0)}`);
 }
 
-async function hostTier() {
-  const t0 = Date.now();
+/** A temp folder with a copy of the examples (and, for `multiRoot`, a second folder and a .code-workspace). */
+function workspaceCopy({ multiRoot = false } = {}) {
+  if (!existsSync(examplesDir)) throw new Error(`no example workspace at ${examplesDir}`);
+  const dir = mkdtempSync(join(tmpdir(), 'k8s-netmap-e2e-ws-'));
+  const ws = join(dir, 'examples');
+  cpSync(examplesDir, ws, { recursive: true });
+  let target = ws;
+  if (multiRoot) {
+    cpSync(join(E2E_DIR, 'fixtures', 'second-folder'), join(dir, 'second-folder'), { recursive: true });
+    target = join(dir, 'multi-root.code-workspace');
+    writeFileSync(target, JSON.stringify({ folders: [{ path: 'examples' }, { path: 'second-folder' }] }, null, 2));
+  }
+  return { target, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** One runTests() of the suite on a folder or a .code-workspace; adds its counts to the tally. */
+async function runSuite(label, testsPath, { multiRoot }) {
   const { runTests } = rootRequire('@vscode/test-electron');
-  const testsPath = await buildSuite();
   const resultFile = join(mkdtempSync(join(tmpdir(), 'k8s-netmap-e2e-result-')), 'result.json');
-  const { ws, dispose } = workspaceCopy();
-  const executable = process.env.VSCODE_EXECUTABLE_PATH || LAUNCHER;
-  say(`extension-host tier: ${executable === LAUNCHER ? 'launcher.mjs (VS Code server in code-server + Chromium)' : executable}`);
+  const { target, dispose } = workspaceCopy({ multiRoot });
   try {
     await runTests({
-      vscodeExecutablePath: executable,
+      vscodeExecutablePath: process.env.VSCODE_EXECUTABLE_PATH || LAUNCHER,
       extensionDevelopmentPath: extensionDir,
       extensionTestsPath: testsPath,
-      launchArgs: [ws, '--disable-extensions'],
+      launchArgs: [target, '--disable-extensions'],
       extensionTestsEnv: { K8S_NETMAP_E2E_RESULT_FILE: resultFile, K8S_NETMAP_E2E_RESULTS: RESULTS },
     });
   } catch (e) {
     // A non-zero exit; the counts below say which tests failed.
-    if (!existsSync(resultFile)) fail('extension-host tier', `VS Code exited without running the suite (${e.message})`);
+    if (!existsSync(resultFile)) fail(label, `VS Code exited without running the suite (${e.message})`);
   } finally {
     dispose();
   }
@@ -105,9 +109,19 @@ async function hostTier() {
     const r = JSON.parse(readFileSync(resultFile, 'utf8'));
     tally.passed += r.passes;
     tally.failed += r.failures;
-    for (const f of r.failed) tally.problems.push(`extension host: ${f.title}: ${f.error.split('\n')[0]}`);
+    for (const f of r.failed) tally.problems.push(`${label}: ${f.title}: ${f.error.split('\n')[0]}`);
   }
   rmSync(dirname(resultFile), { recursive: true, force: true });
+}
+
+async function hostTier() {
+  const t0 = Date.now();
+  const testsPath = await buildSuite();
+  const executable = process.env.VSCODE_EXECUTABLE_PATH || LAUNCHER;
+  say(`extension-host tier: ${executable === LAUNCHER ? 'launcher.mjs (VS Code server in code-server + Chromium)' : executable}`);
+  await runSuite('extension host', testsPath, { multiRoot: false });
+  say('extension-host tier, multi-root window');
+  await runSuite('extension host (multi-root)', testsPath, { multiRoot: true });
   say(`extension-host tier done in ${secs(t0)}`);
 }
 

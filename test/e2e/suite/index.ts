@@ -1,12 +1,17 @@
 // Entry that VS Code's extension host loads (`--extensionTestsPath`): runs the compiled
 // *.test.js beside it with mocha's bdd UI, and writes a summary for run.mjs when asked.
+// A multi-root window (opened on a .code-workspace) runs multiroot.test.js only; a folder window
+// runs the others.
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Mocha from 'mocha';
+import * as vscode from 'vscode';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
-  for (const f of readdirSync(__dirname).filter((n) => n.endsWith('.test.js')).sort()) mocha.addFile(join(__dirname, f));
+  const multiRoot = vscode.workspace.workspaceFile !== undefined;
+  const files = readdirSync(__dirname).filter((n) => n.endsWith('.test.js') && (n === 'multiroot.test.js') === multiRoot);
+  for (const f of files.sort()) mocha.addFile(join(__dirname, f));
   return new Promise((resolve, reject) => {
     const failures: { title: string; error: string }[] = [];
     const runner = mocha.run((failed) => {
