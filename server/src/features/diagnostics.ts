@@ -422,7 +422,7 @@ function checkBackend(ctx: DiagnosticContext, sink: FindingSink, owner: Ingress 
     sink.add(
       'ingress-service-missing',
       b.serviceNameSpan,
-      `No Service ${quote(b.serviceName)} in namespace ${quote(link.namespace)}${where}${lookalikes.length ? `; did you mean ${lookalikes.map((o) => quote(o.name)).join(' or ')}?` : '.'}`,
+      `No Service ${quote(b.serviceName)} in namespace ${quote(link.namespace)} in this workspace${where}${lookalikes.length ? `; did you mean ${lookalikes.map((o) => quote(o.name)).join(' or ')}?` : '.'}`,
       [...others, ...lookalikes].map((s) => relatedTo(s, `Service ${s.namespace}/${s.name}`)),
       undefined,
       lookalikes.map((o) => ({ title: `Change to '${o.name}'`, edits: [{ uri: owner.uri, span: b.serviceNameSpan, newText: o.name }] })),

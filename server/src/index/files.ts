@@ -17,9 +17,37 @@ export interface SkippedFile {
   reason: string;
 }
 
+// Go template actions as Helm charts write them (`{{ .Values.x }}`, `{{- include "…" . }}`).
+const HELM_ACTION = /\{\{-?\s*(?:\.Values|\.Release|\.Chart|include\s|template\s|toYaml\s|if\s|range\s|with\s|define\s)/;
+const templatesDirCache = new Map<string, boolean>();
+
+/** Whether a `templates/` folder holds Helm template actions in any of its files (cached per folder). */
+function templatesDirHasActions(dir: string): boolean {
+  let known = templatesDirCache.get(dir);
+  if (known !== undefined) return known;
+  known = false;
+  try {
+    for (const name of fs.readdirSync(dir)) {
+      if (!/\.(?:ya?ml|tpl|txt)$/i.test(name)) continue;
+      const file = path.join(dir, name);
+      if (fs.statSync(file).size > 1_000_000) continue;
+      if (HELM_ACTION.test(fs.readFileSync(file, 'utf8'))) {
+        known = true;
+        break;
+      }
+    }
+  } catch {
+    known = false;
+  }
+  templatesDirCache.set(dir, known);
+  return known;
+}
+
 /**
- * A file under `templates/` (at any depth) of a folder that holds `Chart.yaml` is a Helm template.
- * `exists` is injected so that the server can answer it from its own view of the disk.
+ * A file under `templates/` (at any depth) of a folder that holds `Chart.yaml` is a Helm template;
+ * so is a plain-looking file in a `templates/` folder whose other files hold Helm actions (a chart
+ * copied without its `Chart.yaml`). `exists` is injected so that the server can answer it from its
+ * own view of the disk.
  */
 export function isHelmTemplatePath(fsPath: string, exists: (p: string) => boolean = fs.existsSync): boolean {
   const parts = fsPath.split(/[\\/]/);
@@ -27,6 +55,7 @@ export function isHelmTemplatePath(fsPath: string, exists: (p: string) => boolea
     if (parts[i] === 'templates') {
       const chartDir = parts.slice(0, i).join(path.sep) || path.sep;
       if (exists(path.join(chartDir, 'Chart.yaml'))) return true;
+      if (i === parts.length - 2 && templatesDirHasActions(parts.slice(0, i + 1).join(path.sep))) return true;
     }
   }
   return false;

@@ -190,6 +190,8 @@ export interface Route extends ObjectBase {
   type: 'route';
   kind: 'HTTPRoute' | 'GRPCRoute';
   hostnames: string[];
+  /** `parentRefs` that are Services (GAMMA mesh routes), with their namespace defaulted to the route's. */
+  parentServices?: Array<{ name: string; namespace: string }>;
   backends: Backend[];
 }
 

@@ -503,7 +503,13 @@ function readRoute(ctx: NodeContext, spec: Node | undefined, base: Base, kind: '
       });
     }
   }
-  return { ...base, kind, type: 'route', hostnames, backends };
+  const parentServices: Array<{ name: string; namespace: string }> = [];
+  for (const ref of asSeqItems(ctx, get(ctx, spec, 'parentRefs'))) {
+    const group = getString(ctx, ref, 'group') ?? 'gateway.networking.k8s.io';
+    if (getString(ctx, ref, 'kind') !== 'Service' || (group !== '' && group !== 'core')) continue;
+    parentServices.push({ name: getString(ctx, ref, 'name') ?? '', namespace: getString(ctx, ref, 'namespace') ?? base.namespace });
+  }
+  return { ...base, kind, type: 'route', hostnames, parentServices, backends };
 }
 
 function readPolicyPorts(ctx: NodeContext, rule: Node): PolicyPort[] | undefined {

@@ -39,6 +39,8 @@ export function backendNamespace(
 ): string | undefined {
   const target = b.explicitNamespace?.value;
   if (owner.type !== 'route' || target === undefined || target === owner.namespace) return owner.namespace;
+  // A mesh consumer route (GAMMA) may send to the Service it is attached to without a grant.
+  if (owner.parentServices?.some((p) => p.name === b.serviceName && p.namespace === target)) return target;
   const granted = grants.some(
     (g) =>
       g.namespace === target &&
