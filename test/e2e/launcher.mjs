@@ -8,7 +8,7 @@
 // Environment: K8S_NETMAP_E2E_TIMEOUT_MS (default 150000), K8S_NETMAP_E2E_VERBOSE=1 (server log live),
 // K8S_NETMAP_E2E_RESULTS (folder for a screenshot when the run fails; default <repo>/test-results/e2e).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { format } from 'node:util';
@@ -122,10 +122,20 @@ async function main() {
   let browser;
   let page;
   let timer;
+  let keepLogs = false;
   const cleanup = async () => {
     clearTimeout(timer);
     if (browser) await Promise.race([browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
     killGroup(server?.child);
+    // A failed run keeps the server's logs (extension host and the extension's output channels).
+    const logs = join(dataDir, 'user', 'logs');
+    if (keepLogs && existsSync(logs)) {
+      const to = join(RESULTS, 'extension-host-logs');
+      rmSync(to, { recursive: true, force: true });
+      mkdirSync(RESULTS, { recursive: true });
+      cpSync(logs, to, { recursive: true });
+      log(`VS Code server logs: ${to}`);
+    }
     rmSync(dataDir, { recursive: true, force: true });
   };
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
@@ -175,8 +185,10 @@ async function main() {
       timer = setTimeout(() => rej(new Error(`no result from the extension tests within ${TIMEOUT_MS / 1000} s`)), remaining);
     })]);
     log(`extension tests exited with ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    keepLogs = code !== 0;
     return code;
   } catch (e) {
+    keepLogs = true;
     log(`FAILED: ${e.message}`);
     if (page) {
       try {

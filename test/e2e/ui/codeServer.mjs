@@ -2,7 +2,7 @@
 // it, and a Chromium page on its workbench. Everything lives under one temp folder and one
 // process group, both removed by stop().
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -103,9 +103,16 @@ export class CodeServer {
     return this.page;
   }
 
-  async stop() {
+  /** Stops everything; with `keepLogsIn`, first saves code-server's output and VS Code's logs there. */
+  async stop({ keepLogsIn } = {}) {
     if (this.browser) await Promise.race([this.browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
     killGroup(this.child);
+    if (keepLogsIn) {
+      mkdirSync(keepLogsIn, { recursive: true });
+      writeFileSync(join(keepLogsIn, 'code-server.log'), this.log.join(''));
+      const logs = join(this.root, 'user', 'logs');
+      if (existsSync(logs)) cpSync(logs, join(keepLogsIn, 'vscode-logs'), { recursive: true });
+    }
     rmSync(this.root, { recursive: true, force: true });
   }
 }

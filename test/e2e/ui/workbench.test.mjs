@@ -38,12 +38,18 @@ describe('k8s-netmap in code-server, through the UI', function () {
     await wb.shot('workbench-ready');
   });
 
+  let failures = 0;
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) await wb.shot(`FAILED-${this.currentTest.title}`);
+    if (this.currentTest?.state === 'failed') {
+      failures++;
+      if (wb) await wb.shot(`FAILED-${this.currentTest.title}`);
+    }
   });
 
   after(async function () {
-    if (cs) await cs.stop();
+    // A failed run keeps code-server's output and VS Code's logs (the extension's output channel included).
+    const failed = failures > 0 || !wb;
+    if (cs) await cs.stop({ keepLogsIn: failed ? join(process.env.K8S_NETMAP_E2E_RESULTS_DIR, 'ui-logs') : undefined });
   });
 
   it('lists k8s-netmap diagnostics in the Problems panel', async function () {
