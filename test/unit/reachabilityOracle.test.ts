@@ -12,6 +12,7 @@ import type {
   PolicyPort,
   PolicyRule,
   Protocol,
+  Service,
   Span,
   Workload,
 } from '../../server/src/model/types';
@@ -212,6 +213,19 @@ function sideAllows(
 
 // ------------------------------------------------------------------ the comparison
 
+/** A Service selecting exactly the pods with d's labels (undefined when d has none: `{}` selects nothing). */
+function serviceFor(d: Workload): Service | undefined {
+  if (d.podLabels.length === 0) return undefined;
+  return {
+    ...base('Service', `s-${d.name}`, d.namespace),
+    type: 'service',
+    serviceType: 'ClusterIP',
+    headless: false,
+    selector: { matchLabels: d.podLabels.map((e) => ({ ...e })), matchExpressions: [], span: SP },
+    ports: [],
+  };
+}
+
 function compare(input: ReachabilityInput, engine: ReachabilityEngine, seed: number): void {
   const peerOf = (w: Workload) => engine.peerOf(w)!;
   const sample = (dstPorts: number[]): number[] => [...new Set([...SAMPLE_PORTS, ...dstPorts])];
@@ -239,6 +253,33 @@ function compare(input: ReachabilityInput, engine: ReachabilityEngine, seed: num
           assert.equal(toExt.has(proto, port), sideAllows(input, s, 'Egress', { addr }, proto, port, { addr }), `seed ${seed}: ${s.name} → ${a} ${proto}/${port}`);
           assert.equal(fromExt.has(proto, port), sideAllows(input, s, 'Ingress', { addr }, proto, port, { pod: s }), `seed ${seed}: ${a} → ${s.name} ${proto}/${port}`);
         }
+      }
+    }
+  }
+  // servicePortReachability (summarised per ingress row and port) against the rules: some pod
+  // (the target's own replicas included) or outside address may open that port on the target.
+  const sources: End[] = [
+    ...input.workloads.map((pod) => ({ pod })),
+    ...engine.externalPeers('ingress').map((p) => ({ addr: p.range![0] })),
+  ];
+  for (const d of input.workloads) {
+    const svc = serviceFor(d);
+    if (!svc) continue;
+    for (const proto of PROTOS) {
+      for (const p of [53, 80, 443, 8080, 'http', 'dns'] as Array<number | string>) {
+        const sp = { port: 1, portSpan: SP, targetPort: p, protocol: proto, span: SP };
+        const got = engine.servicePortReachability(svc, sp);
+        for (const t of got.targets) {
+          const expected =
+            t.port !== undefined &&
+            sources.some(
+              (src) =>
+                ('addr' in src || sideAllows(input, src.pod, 'Egress', { pod: t.workload }, proto, t.port!, { pod: t.workload })) &&
+                sideAllows(input, t.workload, 'Ingress', src, proto, t.port!, { pod: t.workload }),
+            );
+          assert.equal(t.reachable, expected, `seed ${seed}: service port ${proto}/${p} → ${t.workload.name}`);
+        }
+        assert.equal(got.reachable, got.targets.some((t) => t.reachable));
       }
     }
   }

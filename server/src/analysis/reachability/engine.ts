@@ -169,6 +169,7 @@ export class ReachabilityEngine {
   private epoch = 0;
   private routedCache?: Map<number, ConnSet>;
   private partitionCache: Partial<Record<Direction, PeerInfo[]>> = {};
+  private senders = new Map<Row, Map<string, Senders>>();
 
   /** Statistics of the last update, for benchmarks and tests of incrementality. */
   lastUpdate = { policiesCompiled: 0, classesAdded: 0, classesRemoved: 0 };
@@ -267,6 +268,7 @@ export class ReachabilityEngine {
       }
     }
     this.sharedRows = new Map();
+    this.senders = new Map();
 
     // 2. Policies: reuse those whose content is unchanged, patch them for the class changes.
     const nextCompiled = new Map<string, CompiledPolicy>();
@@ -746,12 +748,50 @@ export class ReachabilityEngine {
     if (!ing.isolated) return true;
     // Outside addresses send freely; rules without `from` carry every address, so they are covered here.
     for (const e of ing.ext) if (e.conns.has(protocol, port)) return true;
-    for (const [id, conns] of ing.byClass) {
-      if (!conns.has(protocol, port)) continue;
-      const s = this.classById.get(id);
-      if (s && this.classConn(s, d).has(protocol, port)) return true;
+    const senders = this.sendersOf(ing, protocol, port);
+    if (senders.open) return true;
+    if (senders.controller && this.classConn(this.controllerClass, d).has(protocol, port)) return true;
+    // Every other sender is egress-isolated: one of its policies must have a rule that reaches d there.
+    for (const cp of senders.policies) {
+      for (const r of cp.egress ?? []) {
+        if ((r.allPeers || r.classes.has(d.id)) && resolvePorts(r.ports, d).has(protocol, port)) return true;
+      }
     }
     return false;
+  }
+
+  /**
+   * The classes an isolated ingress row admits on one port, summarised for "can anything send
+   * here": whether one of them has open egress, whether the controller is among them, and the
+   * egress policies of the others. It holds for every class sharing the row (same deciding
+   * policies and own ports), so a namespace's Services cost one pass over the admitted classes,
+   * not one per Service. Cleared on every update.
+   */
+  private sendersOf(ing: Row, protocol: Protocol, port: number): Senders {
+    let byPort = this.senders.get(ing);
+    if (!byPort) this.senders.set(ing, (byPort = new Map()));
+    const key = `${protocol}/${port}`;
+    let s = byPort.get(key);
+    if (s) return s;
+    s = { open: false, controller: false, policies: new Set() };
+    byPort.set(key, s);
+    for (const [id, conns] of ing.byClass) {
+      if (!conns.has(protocol, port)) continue;
+      const c = this.classById.get(id);
+      if (!c) continue;
+      if (c.controller) {
+        s.controller = true;
+        continue;
+      }
+      const deciders = this.selecting.egress.get(id);
+      if (!deciders || deciders.length === 0) {
+        s.open = true;
+        s.policies.clear();
+        break;
+      }
+      for (const cp of deciders) s.policies.add(cp);
+    }
+    return s;
   }
 
   /** Where an Ingress or route backend ends, and whether the ingress controller may reach each pod there. */
@@ -881,6 +921,16 @@ export class ReachabilityEngine {
 }
 
 const NO_POLICIES: CompiledPolicy[] = [];
+
+/** Who may send to the pods of an ingress row on one port (see sendersOf). */
+interface Senders {
+  /** A non-controller sender whose egress is not isolated. */
+  open: boolean;
+  /** The ingress controller is admitted (its verdict also depends on routing, so per destination). */
+  controller: boolean;
+  /** Egress policies of the admitted, egress-isolated senders. */
+  policies: Set<CompiledPolicy>;
+}
 
 function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
