@@ -7,7 +7,12 @@ import { locate } from '../lib/locate.mjs';
 describe('k8s-netmap in a real VS Code extension host', function () {
   this.timeout(60_000);
 
+  // Whether the extension came up by itself (activationEvents) before any test asked for it.
+  let selfActivated = false;
+
   before(async function () {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    selfActivated = await until('activation', async () => (ext?.isActive ? true : undefined), 20_000).catch(() => false);
     await activate();
   });
 
@@ -15,8 +20,9 @@ describe('k8s-netmap in a real VS Code extension host', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('activates and registers its commands', async function () {
+  it('activates by itself in a workspace of manifests, and registers its commands', async function () {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(selfActivated, `${EXTENSION_ID} did not activate within 20 s of opening the workspace`);
     assert.ok(ext?.isActive, `${EXTENSION_ID} is not active`);
     const commands = await vscode.commands.getCommands(true);
     for (const id of ['k8sNetmap.showDiagram', 'k8sNetmap.restartServer']) {
