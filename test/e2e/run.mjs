@@ -83,21 +83,22 @@ function workspaceCopy({ multiRoot = false } = {}) {
     target = join(dir, 'multi-root.code-workspace');
     writeFileSync(target, JSON.stringify({ folders: [{ path: 'examples' }, { path: 'second-folder' }] }, null, 2));
   }
-  return { target, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  return { target, profile: join(dir, 'profile'), dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** One runTests() of the suite on a folder or a .code-workspace; adds its counts to the tally. */
 async function runSuite(label, testsPath, { multiRoot }) {
   const { runTests } = rootRequire('@vscode/test-electron');
   const resultFile = join(mkdtempSync(join(tmpdir(), 'k8s-netmap-e2e-result-')), 'result.json');
-  const { target, dispose } = workspaceCopy({ multiRoot });
+  const { target, profile, dispose } = workspaceCopy({ multiRoot });
   try {
     await runTests({
       vscodeExecutablePath: process.env.VSCODE_EXECUTABLE_PATH || LAUNCHER,
       extensionDevelopmentPath: extensionDir,
       extensionTestsPath: testsPath,
-      launchArgs: [target, '--disable-extensions'],
-      extensionTestsEnv: { K8S_NETMAP_E2E_RESULT_FILE: resultFile, K8S_NETMAP_E2E_RESULTS: RESULTS },
+      // A throw-away profile: a desktop VS Code would otherwise keep one in ./.vscode-test.
+      launchArgs: [target, '--disable-extensions', `--user-data-dir=${join(profile, 'user')}`, `--extensions-dir=${join(profile, 'ext')}`],
+      extensionTestsEnv: { K8S_NETMAP_E2E_RESULT_FILE: resultFile },
     });
   } catch (e) {
     // A non-zero exit; the counts below say which tests failed.
