@@ -12,7 +12,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, write
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { format } from 'node:util';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const E2E_DIR = dirname(fileURLToPath(import.meta.url));
@@ -123,6 +123,8 @@ async function main() {
   let page;
   let timer;
   let keepLogs = false;
+  // Names what this run leaves in test-results/e2e apart from another run's (run.mjs runs two).
+  const runName = `extension-host-${basename(opts.targets[0] ?? 'empty').replace(/[^\w.-]+/g, '-')}`;
   const cleanup = async () => {
     clearTimeout(timer);
     if (browser) await Promise.race([browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
@@ -130,7 +132,7 @@ async function main() {
     // A failed run keeps the server's logs (extension host and the extension's output channels).
     const logs = join(dataDir, 'user', 'logs');
     if (keepLogs && existsSync(logs)) {
-      const to = join(RESULTS, 'extension-host-logs');
+      const to = join(RESULTS, `${runName}-logs`);
       rmSync(to, { recursive: true, force: true });
       mkdirSync(RESULTS, { recursive: true });
       cpSync(logs, to, { recursive: true });
@@ -193,7 +195,7 @@ async function main() {
     if (page) {
       try {
         mkdirSync(RESULTS, { recursive: true });
-        const shot = join(RESULTS, 'extension-host-failure.png');
+        const shot = join(RESULTS, `${runName}-failure.png`);
         await page.screenshot({ path: shot, timeout: 5000 });
         log(`screenshot: ${shot}`);
       } catch { /* the page may be gone */ }
