@@ -178,7 +178,7 @@ function serviceReach(analysis: Analysis, svc: Service): string | undefined {
     const sources = report.allowed.filter((a) => a.conns.has(sp.protocol, port));
     out.push(`Port ${code(String(sp.port))} (→ ${port}/${sp.protocol}): ${sources.length === 0 ? '**nothing may connect**' : sources.slice(0, 6).map((a) => code(a.peer.name)).join(', ') + (sources.length > 6 ? `, … ${sources.length - 6} more` : '')}`);
   }
-  return ['**Who can reach it** (NetworkPolicies ' + report.policies.map((p) => objectLink(analysis, p)).join(', ') + '):', ...out.map((o) => `- ${o}`)].join('\n');
+  return [`**Who can reach it**, as decided by ${report.policies.map((p) => objectLink(analysis, p)).join(', ')}:`, ...out.map((o) => `- ${o}`)].join('\n');
 }
 
 function servicePortHover(analysis: Analysis, svc: Service, sp: ServicePort): string {
