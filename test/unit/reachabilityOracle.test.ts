@@ -6,12 +6,19 @@ import { describe, it } from 'node:test';
 import { ReachabilityEngine, formatText, toLines, type ReachabilityInput } from '../../server/src/analysis/reachability';
 import { parseCidr } from '../../server/src/analysis/reachability/ip';
 import type {
+  Backend,
+  IngressControllerIdentity,
+  Ingress,
+  K8sObject,
   LabelSelector,
+  Namespace,
   NetworkPolicy,
   PolicyPeer,
   PolicyPort,
   PolicyRule,
   Protocol,
+  ReferenceGrant,
+  Route,
   Service,
   Span,
   Workload,
@@ -337,5 +344,223 @@ describe('reachability engine against a direct reading of the rules', () => {
         compare(input, engine, seed);
       }
     }
+  });
+});
+
+// ------------------------------------------------------------------ applyChange against a fresh engine
+
+/** A workspace as the index lists it: objects in order; an object that joins goes last. */
+type Obj = K8sObject;
+
+function namespaceObject(g: Gen, name: string, i: number): Namespace {
+  const labels = randomLabels(g);
+  return {
+    ...base('Namespace', name, 'default'),
+    id: `ns-${name}-${i}`,
+    type: 'namespace',
+    labels: Object.entries(labels).map(([key, value]) => ({ key, value, keySpan: SP, valueSpan: SP, valueKind: 'string' as const })),
+  };
+}
+
+function randomService(g: Gen, i: number): Service {
+  return {
+    ...base('Service', `svc${i}`, g.chance(0.6) ? 'default' : g.pick(NAMESPACES)),
+    type: 'service',
+    serviceType: 'ClusterIP',
+    headless: false,
+    selector: g.chance(0.9) ? { matchLabels: [{ key: 'app', value: g.pick(VALUES), keySpan: SP, valueSpan: SP, valueKind: 'string' }], matchExpressions: [], span: SP } : undefined,
+    ports: [
+      { name: 'web', port: 80, portSpan: SP, targetPort: g.pick([80, 8080, 'http'] as Array<number | string>), protocol: 'TCP', span: SP },
+      { name: 'dns', port: 53, portSpan: SP, targetPort: g.pick([53, 'dns'] as Array<number | string>), protocol: g.pick(['UDP', 'TCP'] as Protocol[]), span: SP },
+    ],
+  };
+}
+
+function backend(g: Gen, svcName: string): Backend {
+  return { targetKind: 'Service', serviceName: svcName, serviceNameSpan: SP, port: g.pick([80, 'web', 53, 'dns'] as Array<number | string>), portSpan: SP, isDefault: false, span: SP };
+}
+
+function randomIngress(g: Gen, i: number): Ingress {
+  return {
+    ...base('Ingress', `ing${i}`, g.chance(0.6) ? 'default' : g.pick(NAMESPACES)),
+    type: 'ingress',
+    backends: [backend(g, `svc${Math.floor(g.rnd() * 4)}`)],
+    hosts: [],
+    tlsHosts: [],
+  };
+}
+
+function randomRoute(g: Gen, i: number): Route {
+  const b = backend(g, `svc${Math.floor(g.rnd() * 4)}`);
+  if (g.chance(0.5)) b.explicitNamespace = { value: g.pick(NAMESPACES), span: SP };
+  return { ...base('HTTPRoute', `route${i}`, g.chance(0.6) ? 'default' : g.pick(NAMESPACES)), type: 'route', kind: 'HTTPRoute', hostnames: [], backends: [b] };
+}
+
+function randomGrant(g: Gen, i: number): ReferenceGrant {
+  return {
+    ...base('ReferenceGrant', `grant${i}`, g.pick(NAMESPACES)),
+    type: 'referencegrant',
+    from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: g.pick(NAMESPACES) }],
+    to: [{ group: '', kind: 'Service' }],
+  };
+}
+
+function randomObject(g: Gen, i: number): Obj {
+  const what = g.pick(['workload', 'workload', 'policy', 'policy', 'namespace', 'service', 'ingress', 'route', 'grant']);
+  if (what === 'workload') return workload(g, i);
+  if (what === 'policy') return netpol(g, i);
+  if (what === 'namespace') return namespaceObject(g, g.pick(NAMESPACES), i);
+  if (what === 'service') return randomService(g, i % 4);
+  if (what === 'ingress') return randomIngress(g, i);
+  if (what === 'route') return randomRoute(g, i);
+  return randomGrant(g, i);
+}
+
+/** An edited version of an object: new labels, rules or ports, as a re-parsed file would give. */
+function edited(g: Gen, o: Obj, i: number): Obj {
+  if (o.type === 'workload') {
+    const w = workload(g, i);
+    return { ...w, name: g.chance(0.7) ? o.name : w.name, namespace: g.chance(0.8) ? o.namespace : w.namespace };
+  }
+  if (o.type === 'networkpolicy') return g.chance(0.3) ? { ...o } : { ...netpol(g, i), name: o.name, namespace: o.namespace };
+  if (o.type === 'namespace') return namespaceObject(g, o.name, i);
+  return randomObject(g, i);
+}
+
+function inputOf(objects: readonly Obj[], settings?: ReachabilityInput['settings']): ReachabilityInput {
+  const of = <T extends Obj>(type: T['type']): T[] => objects.filter((o): o is T => o.type === type);
+  const namespaces = of<Namespace>('namespace');
+  // As the index gives them: every named namespace, then the Namespace objects' labels (the last wins).
+  const namespaceLabels = new Map<string, Record<string, string>>();
+  for (const o of objects) if (o.type !== 'namespace') namespaceLabels.set(o.namespace, { 'kubernetes.io/metadata.name': o.namespace });
+  for (const n of namespaces) namespaceLabels.set(n.name, { ...Object.fromEntries(n.labels.map((l) => [l.key, l.value])), 'kubernetes.io/metadata.name': n.name });
+  return {
+    workloads: of<Workload>('workload'),
+    networkPolicies: of<NetworkPolicy>('networkpolicy'),
+    namespaceLabels,
+    namespaces,
+    services: of<Service>('service'),
+    ingresses: of<Ingress>('ingress'),
+    routes: of<Route>('route'),
+    referenceGrants: of<ReferenceGrant>('referencegrant'),
+    settings,
+  };
+}
+
+/** Everything the engine answers, as text: equal texts, equal engines. */
+function answers(engine: ReachabilityEngine, input: ReachabilityInput): string {
+  const out: string[] = [formatText(toLines(engine.pairs()))];
+  const wname = (w: Workload) => `${w.namespace}/${w.name}#${w.id}`;
+  out.push(engine.peers().map((p) => `${p.name}: ${p.workloads.map(wname).join(' ')}`).join('\n'));
+  out.push(engine.externalPeers('ingress').map((p) => p.name).join(' '), engine.externalPeers('egress').map((p) => p.name).join(' '));
+  out.push(engine.podClasses().map((c) => `${c.namespace} ${JSON.stringify(c.labels)} ${JSON.stringify(c.nsLabels)} ${c.portsKey} ${c.workloads.map(wname)}`).join('\n'));
+  for (const w of input.workloads) {
+    const r = engine.reachabilityOf(w);
+    for (const dir of ['ingress', 'egress'] as const) {
+      out.push(
+        `${wname(w)} ${dir} ${r[dir].isolated} [${r[dir].policies.map((p) => p.id)}] ${r[dir].allowed.map((a) => `${a.peer.name} ${a.conns}`).join('; ')}`,
+        `deciding ${engine.policiesDeciding(w, dir).map((p) => p.id)}`,
+      );
+    }
+  }
+  const peers = engine.peers();
+  for (const s of peers.slice(0, 4)) {
+    for (const d of peers) {
+      const e = engine.explain(s, d);
+      out.push(`explain ${s.name} ${d.name} ${e.conns} ${e.ingress.open} ${e.egress.open} ${[...e.ingress.rules, ...e.egress.rules].map((x) => `${x.policy.id}/${x.direction}/${x.index}/${x.conns}`)}`);
+    }
+  }
+  for (const svc of input.services ?? []) {
+    for (const sp of svc.ports) {
+      const r = engine.servicePortReachability(svc, sp);
+      out.push(`svc ${svc.id} ${sp.name} ${r.reachable} ${r.targets.map((t) => `${wname(t.workload)}:${t.port}:${t.protocol}:${t.reachable}`)}`);
+    }
+  }
+  for (const owner of [...(input.ingresses ?? []), ...(input.routes ?? [])]) {
+    for (const b of owner.backends) {
+      const r = engine.backendReachability(owner, b);
+      out.push(`backend ${owner.id} ${r.service?.id} ${r.servicePort?.name} ${r.reachable} ${r.targets.map((t) => `${wname(t.workload)}:${t.port}:${t.reachable}`)}`);
+    }
+  }
+  out.push(engine.labelGapWarnings().join('\n'));
+  return out.join('\n');
+}
+
+describe('applyChange against a fresh engine', () => {
+  it('random edit sequences (objects leaving, joining, edited, re-filed; namespace labels; settings) answer like a fresh engine', () => {
+    // Reason: the incremental path patches classes, policies, selections, peers and caches in place;
+    // any of them left stale would show here as a difference from an engine built from scratch.
+    const controllers: Array<IngressControllerIdentity | undefined> = [undefined, { namespace: 'blue', namespaceLabels: {}, podLabels: { app: 'x' } }, { namespace: 'ingress-nginx', namespaceLabels: { team: 'y' }, podLabels: {} }];
+    for (let seed = 1; seed <= 150; seed++) {
+      const g = gen(seed * 104729);
+      let objects: Obj[] = [
+        ...Array.from({ length: 3 + Math.floor(g.rnd() * 6) }, (_, i) => ({ ...workload(g, i), namespace: g.chance(0.5) ? 'default' : g.pick(NAMESPACES) })),
+        ...Array.from({ length: 4 + Math.floor(g.rnd() * 10) }, (_, i) => randomObject(g, 20 + i)),
+      ];
+      let settings: ReachabilityInput['settings'] = undefined;
+      const engine = new ReachabilityEngine(inputOf(objects, settings));
+      answers(engine, inputOf(objects, settings)); // warm every cache before editing
+      for (let step = 0; step < 8; step++) {
+        const removed: Obj[] = [];
+        const added: Obj[] = [];
+        const what = g.pick(['edit', 'edit', 'edit', 'add', 'drop', 'refile', 'file', 'settings']);
+        const at = Math.floor(g.rnd() * objects.length);
+        const n = 100 + step * 10;
+        if (what === 'edit' && objects.length) {
+          removed.push(objects[at]);
+          added.push(edited(g, objects[at], n));
+        } else if (what === 'add') added.push(randomObject(g, n));
+        else if (what === 'drop' && objects.length) removed.push(objects[at]);
+        else if (what === 'refile' && objects.length) {
+          // A kustomization moved the file: the same object leaves and joins under another namespace.
+          const o = objects[at];
+          removed.push(o);
+          o.namespace = g.pick(NAMESPACES);
+          added.push(o);
+        } else if (what === 'file') {
+          // A multi-document file re-read: several old objects leave, their new versions join.
+          for (let k = 0; k < 3 && objects.length; k++) {
+            const o = objects[Math.floor(g.rnd() * objects.length)];
+            if (removed.includes(o)) continue;
+            removed.push(o);
+            if (g.chance(0.8)) added.push(edited(g, o, n + k));
+          }
+          if (g.chance(0.5)) added.push(randomObject(g, n + 5));
+        }
+        const gone = new Set(removed);
+        objects = [...objects.filter((o) => !gone.has(o)), ...added];
+        const controller = g.pick(controllers);
+        const newSettings = what === 'settings' ? (controller ? { ingressController: controller } : {}) : undefined;
+        if (newSettings) settings = newSettings;
+        if (g.chance(0.3)) engine.applyChange({ objects: [...removed, ...added] }, newSettings);
+        else engine.applyChange({ removed, added }, newSettings);
+        const input = inputOf(objects, settings);
+        const fresh = new ReachabilityEngine(input);
+        assert.equal(answers(engine, input), answers(fresh, input), `seed ${seed} step ${step} (${what})`);
+        if (step % 4 === 3) compare(input, engine, seed);
+      }
+    }
+  });
+
+  it('an edit that keeps a Deployment in its class compiles nothing and adds no class', () => {
+    const g = gen(7);
+    const objects: Obj[] = [...Array.from({ length: 6 }, (_, i) => workload(g, i)), ...Array.from({ length: 4 }, (_, i) => netpol(g, i))];
+    const engine = new ReachabilityEngine(inputOf(objects));
+    const w = objects[0] as Workload;
+    engine.applyChange({ removed: [w], added: [{ ...w }] });
+    assert.deepEqual(engine.lastUpdate, { policiesCompiled: 0, classesAdded: 0, classesRemoved: 0 });
+    const p = objects[6] as NetworkPolicy;
+    engine.applyChange({ removed: [p], added: [{ ...p }] });
+    assert.equal(engine.lastUpdate.policiesCompiled, 0, 'same content: the compiled form is reused');
+  });
+
+  it('objects of other kinds, and objects it does not hold, are ignored', () => {
+    const g = gen(11);
+    const objects: Obj[] = [workload(g, 1), workload(g, 2), netpol(g, 1)];
+    const engine = new ReachabilityEngine(inputOf(objects));
+    const before = answers(engine, inputOf(objects));
+    const other = { ...base('ConfigMap', 'cm', 'default'), type: 'other' as const };
+    engine.applyChange({ removed: [workload(g, 9), other], added: [other] });
+    assert.equal(answers(engine, inputOf(objects)), before);
   });
 });

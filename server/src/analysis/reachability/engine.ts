@@ -5,6 +5,8 @@ import {
   type AnalysisSettings,
   type Backend,
   type Ingress,
+  type K8sObject,
+  type Namespace,
   type NetworkPolicy,
   type Protocol,
   type ReferenceGrant,
@@ -34,6 +36,11 @@ export interface ReachabilityInput {
   networkPolicies: readonly NetworkPolicy[];
   /** Labels of every namespace (with `kubernetes.io/metadata.name`); a namespace missing here gets just that label. */
   namespaceLabels?: ReadonlyMap<string, Record<string, string>>;
+  /**
+   * The Namespace objects, in the index's order, when known: their labels (the last of a name)
+   * take the place of `namespaceLabels`, and `applyChange` can then tell what remains when one leaves.
+   */
+  namespaces?: readonly Namespace[];
   services?: readonly Service[];
   ingresses?: readonly Ingress[];
   routes?: readonly Route[];
@@ -50,6 +57,7 @@ export interface ReachabilitySource {
   ingresses(): Ingress[];
   routes(): Route[];
   referenceGrants?(): ReferenceGrant[];
+  namespaceObjects?(): Namespace[];
   readonly settings: AnalysisSettings;
 }
 
@@ -59,6 +67,7 @@ export function inputFromSource(src: ReachabilitySource): ReachabilityInput {
     workloads: src.workloads(),
     networkPolicies: src.networkPolicies(),
     namespaceLabels: src.namespaceLabels(),
+    namespaces: src.namespaceObjects?.(),
     services: src.services(),
     ingresses: src.ingresses(),
     routes: src.routes(),
@@ -130,28 +139,59 @@ const CONTROLLER_NAME = '{ingress-controller}';
 
 /** What a workload contributes to its class key, computed once per (immutable) model object. */
 const workloadFacts = new WeakMap<Workload, { labels: Record<string, string>; labelsKey: string; ports: PortDecl[]; portsKey: string }>();
-const fingerprints = new WeakMap<NetworkPolicy, string>();
+const fingerprints = new WeakMap<NetworkPolicy, { namespace: string; fingerprint: string }>();
 
 function fingerprintOf(p: NetworkPolicy): string {
+  // The namespace is part of the fingerprint, and the index may re-file an object under another
+  // namespace (a kustomization change), so the cache is checked against it.
   let f = fingerprints.get(p);
-  if (f === undefined) {
-    f = policyFingerprint(p);
+  if (f === undefined || f.namespace !== p.namespace) {
+    f = { namespace: p.namespace, fingerprint: policyFingerprint(p) };
     fingerprints.set(p, f);
   }
-  return f;
+  return f.fingerprint;
 }
+
+function factsOf(w: Workload): { labels: Record<string, string>; labelsKey: string; ports: PortDecl[]; portsKey: string } {
+  let facts = workloadFacts.get(w);
+  if (!facts) {
+    const labels = labelsOf(w.podLabels);
+    const ports = portDeclsOf(w);
+    facts = { labels, labelsKey: labelsKeyOf(labels), ports, portsKey: portsKeyOf(ports) };
+    workloadFacts.set(w, facts);
+  }
+  return facts;
+}
+
+/** Objects that left and joined the workspace, for `applyChange`. */
+export interface ObjectChange {
+  /** Objects no longer in the workspace (an edited file's old objects). */
+  removed?: readonly K8sObject[];
+  /** Objects now in the workspace (an edited file's new objects), in the order the index lists them. */
+  added?: readonly K8sObject[];
+  /**
+   * `IndexChange.objects` as recorded: each object flips, in order: it leaves when the engine
+   * holds it, and joins otherwise. Applied after `removed` and `added`.
+   */
+  objects?: readonly K8sObject[];
+}
+
+type NsLabelSet = { labels: Record<string, string>; key: string };
 
 export class ReachabilityEngine {
   private settings: AnalysisSettings = DEFAULT_SETTINGS;
   private classes = new Map<string, PodClass>(); // by key
   private classById = new Map<number, PodClass>();
   private classesByNs = new Map<string, PodClass[]>();
+  /** Namespaces whose class list may be out of input order (after applyChange). */
+  private nsOrderDirty = new Set<string>();
   private nextClassId = 0;
   private workloadClass = new Map<Workload, PodClass>();
   private controllerClass!: PodClass;
 
-  private compiled = new Map<string, CompiledPolicy>(); // by policy id
-  private policyOrder: CompiledPolicy[] = [];
+  /** Compiled policies in input order. */
+  private compiledOf = new Map<NetworkPolicy, CompiledPolicy>();
+  private policyList?: CompiledPolicy[];
   private selecting: Record<Direction, Map<number, CompiledPolicy[]>> = { ingress: new Map(), egress: new Map() };
   private rows: Record<Direction, Map<number, Row>> = { ingress: new Map(), egress: new Map() };
   /** The update in which each class's row was last found current. */
@@ -163,9 +203,26 @@ export class ReachabilityEngine {
   private peerByName = new Map<string, PeerInfo>();
   private peerClasses = new Map<PeerInfo, PodClass[]>();
   private peersOfClass = new Map<number, PeerInfo[]>();
+  private workloadPeer = new Map<Workload, PeerInfo>();
   private controllerPeer: PeerInfo = { kind: 'ingress-controller', name: CONTROLLER_NAME, workloads: [] };
 
-  private input!: ReachabilityInput;
+  // The workspace as the engine holds it (Sets and Maps keep insertion order, as the index does).
+  private held = new Set<K8sObject>();
+  /** Input order of the workloads (a re-added object goes last, as in the index). */
+  private workloadSeq = new Map<Workload, number>();
+  private nextSeq = 0;
+  private serviceKey = new Map<Service, string>();
+  private servicesByKey = new Map<string, Service[]>();
+  private ingressSet = new Set<Ingress>();
+  private routeSet = new Set<Route>();
+  private grantSet = new Set<ReferenceGrant>();
+  private grantList?: ReferenceGrant[];
+  /** Namespace objects by name (the last one's labels count, as in the index). */
+  private nsObjects = new Map<string, Namespace[]>();
+  /** Labels given as a map (`namespaceLabels`), for namespaces without a Namespace object here. */
+  private nsBase = new Map<string, Record<string, string>>();
+  private nsLabelSets = new Map<string, NsLabelSet>();
+
   private epoch = 0;
   private routedCache?: Map<number, ConnSet>;
   private partitionCache: Partial<Record<Direction, PeerInfo[]>> = {};
@@ -182,6 +239,10 @@ export class ReachabilityEngine {
     return new ReachabilityEngine(inputFromSource(src));
   }
 
+  private get policyOrder(): CompiledPolicy[] {
+    return (this.policyList ??= [...this.compiledOf.values()]);
+  }
+
   // ---------------------------------------------------------------- updating
 
   /**
@@ -191,15 +252,35 @@ export class ReachabilityEngine {
    */
   update(input: ReachabilityInput): void {
     this.epoch++;
-    this.input = input;
     this.settings = { ...DEFAULT_SETTINGS, ...(input.settings ?? {}) };
     const stats = { policiesCompiled: 0, classesAdded: 0, classesRemoved: 0 };
 
+    // 0. The objects held, for later incremental changes.
+    this.held = new Set();
+    this.nsBase = new Map(input.namespaceLabels ?? []);
+    this.nsObjects = new Map();
+    for (const n of input.namespaces ?? []) {
+      pushTo(this.nsObjects, n.name, n);
+      this.nsBase.delete(n.name); // the objects' labels count, and must not outlive them
+      this.held.add(n);
+    }
+    this.nsLabelSets = new Map();
+    this.serviceKey = new Map();
+    this.servicesByKey = new Map();
+    for (const svc of input.services ?? []) {
+      const key = `${svc.namespace}/${svc.name}`;
+      this.serviceKey.set(svc, key);
+      pushTo(this.servicesByKey, key, svc);
+      this.held.add(svc);
+    }
+    this.ingressSet = new Set(input.ingresses ?? []);
+    this.routeSet = new Set(input.routes ?? []);
+    this.grantSet = new Set(input.referenceGrants ?? []);
+    this.grantList = undefined;
+    for (const set of [this.ingressSet, this.routeSet, this.grantSet] as Array<Set<K8sObject>>) for (const o of set) this.held.add(o);
+    this.workloadSeq = new Map();
+
     // 1. Classes: (namespace, labels, namespace labels, container ports) of every workload, plus the controller.
-    const nsLabels = (ns: string): Record<string, string> => ({
-      ...(input.namespaceLabels?.get(ns) ?? {}),
-      'kubernetes.io/metadata.name': ns,
-    });
     const nextClasses = new Map<string, PodClass>();
     const workloadClass = new Map<Workload, PodClass>();
     const place = (key: string, make: () => Omit<PodClass, 'id' | 'key' | 'workloads'>): PodClass => {
@@ -212,39 +293,18 @@ export class ReachabilityEngine {
       }
       return c;
     };
-    const nsKeys = new Map<string, { labels: Record<string, string>; key: string }>();
     for (const w of input.workloads) {
-      let facts = workloadFacts.get(w);
-      if (!facts) {
-        const labels = labelsOf(w.podLabels);
-        const ports = portDeclsOf(w);
-        facts = { labels, labelsKey: labelsKeyOf(labels), ports, portsKey: portsKeyOf(ports) };
-        workloadFacts.set(w, facts);
-      }
-      let nsl = nsKeys.get(w.namespace);
-      if (!nsl) {
-        const labels = nsLabels(w.namespace);
-        nsl = { labels, key: labelsKeyOf(labels) };
-        nsKeys.set(w.namespace, nsl);
-      }
-      const { labels, ports, portsKey } = facts;
-      const key = `${w.namespace}\0${facts.labelsKey}\0${nsl.key}\0${portsKey}`;
-      const nsLabelSet = nsl.labels;
-      const c = place(key, () => ({ namespace: w.namespace, labels, nsLabels: nsLabelSet, ports, portsKey, controller: false }));
+      this.held.add(w);
+      this.workloadSeq.set(w, this.nextSeq++);
+      const facts = factsOf(w);
+      const nsl = this.nsLabelSet(w.namespace);
+      const key = classKeyOf(w.namespace, facts, nsl);
+      const c = place(key, () => ({ namespace: w.namespace, labels: facts.labels, nsLabels: nsl.labels, ports: facts.ports, portsKey: facts.portsKey, controller: false }));
       c.workloads.push(w);
       workloadClass.set(w, c);
     }
-    const ctrl = this.settings.ingressController;
-    const ctrlNsLabels = { ...nsLabels(ctrl.namespace), ...ctrl.namespaceLabels, 'kubernetes.io/metadata.name': ctrl.namespace };
-    const ctrlKey = `\u0001controller\0${ctrl.namespace}\0${labelsKeyOf(ctrl.podLabels)}\0${labelsKeyOf(ctrlNsLabels)}`;
-    this.controllerClass = place(ctrlKey, () => ({
-      namespace: ctrl.namespace,
-      labels: { ...ctrl.podLabels },
-      nsLabels: ctrlNsLabels,
-      ports: [],
-      portsKey: '',
-      controller: true,
-    }));
+    const ctrl = this.controllerFacts();
+    this.controllerClass = place(ctrl.key, ctrl.make);
 
     const added: PodClass[] = [];
     const removed: PodClass[] = [];
@@ -255,11 +315,8 @@ export class ReachabilityEngine {
     this.classes = nextClasses;
     this.classById = new Map([...nextClasses.values()].map((c) => [c.id, c]));
     this.classesByNs = new Map();
-    for (const c of nextClasses.values()) {
-      const list = this.classesByNs.get(c.namespace);
-      if (list) list.push(c);
-      else this.classesByNs.set(c.namespace, [c]);
-    }
+    this.nsOrderDirty = new Set();
+    for (const c of nextClasses.values()) pushTo(this.classesByNs, c.namespace, c);
     this.workloadClass = workloadClass;
     for (const c of removed) {
       for (const dir of ['ingress', 'egress'] as const) {
@@ -271,13 +328,17 @@ export class ReachabilityEngine {
     this.senders = new Map();
 
     // 2. Policies: reuse those whose content is unchanged, patch them for the class changes.
-    const nextCompiled = new Map<string, CompiledPolicy>();
-    const order: CompiledPolicy[] = [];
+    const previous = new Map<string, CompiledPolicy>();
+    for (const cp of this.compiledOf.values()) if (!previous.has(cp.policy.id)) previous.set(cp.policy.id, cp);
+    const nextCompiled = new Map<NetworkPolicy, CompiledPolicy>();
     let policiesChanged = false;
     for (const p of input.networkPolicies) {
-      const old = this.compiled.get(p.id);
+      if (nextCompiled.has(p)) continue; // the same object twice is one policy
+      this.held.add(p);
+      const old = previous.get(p.id);
       let cp: CompiledPolicy;
-      if (old && !nextCompiled.has(p.id) && old.fingerprint === fingerprintOf(p)) {
+      if (old && old.fingerprint === fingerprintOf(p)) {
+        previous.delete(p.id);
         cp = old;
         cp.policy = p;
         for (const c of removed) removeClass(cp, c.id);
@@ -287,18 +348,15 @@ export class ReachabilityEngine {
         stats.policiesCompiled++;
         policiesChanged = true;
       }
-      // Keep generations unique across recompilation so that rows notice a replaced policy.
-      if (old && old !== cp) cp.generation = old.generation + 1;
-      nextCompiled.set(nextCompiled.has(p.id) ? `${p.id}\0${order.length}` : p.id, cp);
-      order.push(cp);
+      nextCompiled.set(p, cp);
     }
-    if (this.compiled.size !== nextCompiled.size) policiesChanged = true;
-    this.compiled = nextCompiled;
-    this.policyOrder = order;
+    if (this.compiledOf.size !== nextCompiled.size) policiesChanged = true;
+    this.compiledOf = nextCompiled;
+    this.policyList = undefined;
 
     // 3. Which policies select each class, per direction (cheap: the sum of selection sizes).
     this.selecting = { ingress: new Map(), egress: new Map() };
-    for (const cp of order) {
+    for (const cp of this.policyOrder) {
       for (const id of cp.selected) {
         if (cp.ingress) pushTo(this.selecting.ingress, id, cp);
         if (cp.egress) pushTo(this.selecting.egress, id, cp);
@@ -306,18 +364,358 @@ export class ReachabilityEngine {
     }
 
     // 4. Peers, routing and address ranges are cheap: rebuilt (routing and ranges lazily).
-    this.buildPeers();
+    this.buildPeers(input.workloads);
     this.routedCache = undefined;
     if (policiesChanged || added.length || removed.length) this.partitionCache = {};
     this.lastUpdate = stats;
   }
 
-  private buildPeers(): void {
+  /**
+   * Applies a change of the workspace in time proportional to the change: the objects that left
+   * and joined (workloads, NetworkPolicies, Services, Ingresses, routes, ReferenceGrants,
+   * Namespaces; other kinds are ignored). Answers afterwards are those of a fresh engine built
+   * from the workspace after the change, listed in the index's order (an object that joins goes
+   * last). `settings`, when given, replaces the settings in force (as `input.settings` does).
+   *
+   * Costs: a workload that lands in an existing class costs its peer; a new or vanished class
+   * costs one selector test per policy rule; a changed policy is compiled (a policy whose content
+   * is unchanged is reused); new labels on a Namespace re-class that namespace's workloads.
+   */
+  applyChange(change: ObjectChange, settings?: Partial<AnalysisSettings>): void {
+    // Net effect: objects to drop, and objects to add in order (a re-added object goes last).
+    const out = new Set<K8sObject>();
+    const inn = new Set<K8sObject>();
+    const present = (o: K8sObject): boolean => inn.has(o) || (this.held.has(o) && !out.has(o));
+    const leave = (o: K8sObject): void => {
+      if (inn.has(o)) inn.delete(o);
+      else if (this.held.has(o) && !out.has(o)) out.add(o);
+    };
+    const join = (o: K8sObject): void => {
+      if (!RELEVANT.has(o.type)) return;
+      if (inn.has(o)) inn.delete(o);
+      else if (this.held.has(o) && !out.has(o)) out.add(o);
+      inn.add(o);
+    };
+    for (const o of change.removed ?? []) leave(o);
+    for (const o of change.added ?? []) join(o);
+    for (const o of change.objects ?? []) if (present(o)) leave(o);
+    else join(o);
+
+    this.epoch++;
+    const stats = { policiesCompiled: 0, classesAdded: 0, classesRemoved: 0 };
+    const touchedClasses = new Set<PodClass>();
+    const touchedPeers = new Set<PeerInfo>();
+    const nsTouched = new Set<string>();
+    const pool = new Map<string, CompiledPolicy[]>(); // removed compiled policies by fingerprint
+    let policiesChanged = false;
+    let routingChanged = false;
+
+    // 1. What leaves.
+    for (const o of out) {
+      this.held.delete(o);
+      switch (o.type) {
+        case 'workload': {
+          const c = this.workloadClass.get(o)!;
+          removeItem(c.workloads, o);
+          touchedClasses.add(c);
+          this.workloadClass.delete(o);
+          this.workloadSeq.delete(o);
+          const peer = this.workloadPeer.get(o)!;
+          removeItem(peer.workloads, o);
+          touchedPeers.add(peer);
+          this.workloadPeer.delete(o);
+          break;
+        }
+        case 'networkpolicy': {
+          const cp = this.compiledOf.get(o)!;
+          this.compiledOf.delete(o);
+          // Rows hold the selecting lists: replace them, never change them in place.
+          for (const id of cp.selected) {
+            for (const dir of ['ingress', 'egress'] as const) {
+              const list = this.selecting[dir].get(id);
+              if (list?.includes(cp)) this.selecting[dir].set(id, list.filter((x) => x !== cp));
+            }
+          }
+          pushTo(pool, cp.fingerprint, cp);
+          policiesChanged = true;
+          break;
+        }
+        case 'service': {
+          const key = this.serviceKey.get(o)!;
+          this.serviceKey.delete(o);
+          const list = this.servicesByKey.get(key)!;
+          removeItem(list, o);
+          if (list.length === 0) this.servicesByKey.delete(key);
+          routingChanged = true;
+          break;
+        }
+        case 'ingress':
+          this.ingressSet.delete(o);
+          routingChanged = true;
+          break;
+        case 'route':
+          this.routeSet.delete(o);
+          routingChanged = true;
+          break;
+        case 'referencegrant':
+          this.grantSet.delete(o);
+          this.grantList = undefined;
+          routingChanged = true;
+          break;
+        case 'namespace': {
+          const list = this.nsObjects.get(o.name);
+          if (list && list.includes(o)) {
+            removeItem(list, o);
+            if (list.length === 0) this.nsObjects.delete(o.name);
+          } else this.nsBase.delete(o.name); // its labels came in the map
+          nsTouched.add(o.name);
+          break;
+        }
+      }
+    }
+    // Objects that do not depend on classes join now.
+    for (const o of inn) {
+      switch (o.type) {
+        case 'service': {
+          const key = `${o.namespace}/${o.name}`;
+          this.serviceKey.set(o, key);
+          pushTo(this.servicesByKey, key, o);
+          routingChanged = true;
+          break;
+        }
+        case 'ingress':
+          this.ingressSet.add(o);
+          routingChanged = true;
+          break;
+        case 'route':
+          this.routeSet.add(o);
+          routingChanged = true;
+          break;
+        case 'referencegrant':
+          this.grantSet.add(o);
+          this.grantList = undefined;
+          routingChanged = true;
+          break;
+        case 'namespace':
+          pushTo(this.nsObjects, o.name, o);
+          nsTouched.add(o.name);
+          break;
+      }
+    }
+
+    // 2. Namespaces with new labels: their classes get new keys. The controller follows its settings.
+    const newClasses: PodClass[] = [];
+    const gone: PodClass[] = [];
+    const classFor = (w: Workload, facts: ReturnType<typeof factsOf>, nsl: NsLabelSet): PodClass => {
+      const key = classKeyOf(w.namespace, facts, nsl);
+      let c = this.classes.get(key);
+      if (!c) {
+        c = { id: this.nextClassId++, key, workloads: [], namespace: w.namespace, labels: facts.labels, nsLabels: nsl.labels, ports: facts.ports, portsKey: facts.portsKey, controller: false };
+        this.insertClass(c);
+        newClasses.push(c);
+      }
+      return c;
+    };
+    for (const ns of nsTouched) {
+      const before = this.nsLabelSets.get(ns);
+      this.nsLabelSets.delete(ns);
+      const after = this.nsLabelSet(ns);
+      if (!before || before.key === after.key) continue;
+      for (const c of [...(this.classesByNs.get(ns) ?? [])]) {
+        if (c.controller || c.workloads.length === 0) continue;
+        for (const w of c.workloads) {
+          const target = classFor(w, factsOf(w), after);
+          target.workloads.push(w);
+          this.workloadClass.set(w, target);
+          touchedPeers.add(this.workloadPeer.get(w)!);
+          touchedClasses.add(target);
+        }
+        c.workloads = [];
+        touchedClasses.add(c);
+      }
+    }
+    if (settings) this.settings = { ...DEFAULT_SETTINGS, ...settings };
+    const ctrl = this.controllerFacts();
+    if (ctrl.key !== this.controllerClass.key) {
+      gone.push(this.controllerClass);
+      const c: PodClass = { id: this.nextClassId++, key: ctrl.key, workloads: [], ...ctrl.make() };
+      this.insertClass(c);
+      newClasses.push(c);
+      this.controllerClass = c;
+    }
+
+    // 3. Workloads join their classes and peers.
+    for (const o of inn) {
+      if (o.type !== 'workload') continue;
+      this.held.add(o);
+      this.workloadSeq.set(o, this.nextSeq++);
+      const c = classFor(o, factsOf(o), this.nsLabelSet(o.namespace));
+      c.workloads.push(o);
+      touchedClasses.add(c);
+      this.workloadClass.set(o, c);
+      const name = peerNameOf(o);
+      let peer = this.peerByName.get(name);
+      if (!peer) {
+        peer = { kind: 'workload', name, namespace: o.namespace, workloads: [] };
+        this.peerByName.set(name, peer);
+        this.peerClasses.set(peer, []);
+        this.peerList.splice(sortedIndex(this.peerList, peer), 0, peer);
+      }
+      peer.workloads.push(o);
+      this.workloadPeer.set(o, peer);
+      touchedPeers.add(peer);
+    }
+    for (const o of inn) if (o.type !== 'workload' && o.type !== 'networkpolicy') this.held.add(o);
+
+    // 4. Classes left without pods vanish.
+    for (const c of touchedClasses) if (!c.controller && c.workloads.length === 0) gone.push(c);
+    for (const c of gone) this.deleteClass(c);
+    for (const c of touchedClasses) this.nsOrderDirty.add(c.namespace);
+    stats.classesAdded = newClasses.length;
+    stats.classesRemoved = gone.length;
+
+    // 5. Policies in force learn of the class changes; new classes learn which policies select them.
+    if (gone.length || newClasses.length) {
+      for (const cp of this.compiledOf.values()) {
+        for (const c of gone) removeClass(cp, c.id);
+        for (const c of newClasses) addClass(cp, c);
+      }
+      for (const c of newClasses) {
+        for (const cp of this.compiledOf.values()) {
+          if (!cp.selected.has(c.id)) continue;
+          if (cp.ingress) appendTo(this.selecting.ingress, c.id, cp);
+          if (cp.egress) appendTo(this.selecting.egress, c.id, cp);
+        }
+      }
+    }
+
+    // 6. Policies join last (in order): a removed one with the same content is reused.
+    for (const o of inn) {
+      if (o.type !== 'networkpolicy') continue;
+      this.held.add(o);
+      const reused = pool.get(fingerprintOf(o))?.shift();
+      let cp: CompiledPolicy;
+      if (reused) {
+        cp = reused;
+        cp.policy = o;
+        for (const c of gone) removeClass(cp, c.id);
+        for (const c of newClasses) addClass(cp, c);
+        cp.generation++; // its place among the deciding policies may have changed
+      } else {
+        cp = compilePolicy(o, this.classesByNs);
+        stats.policiesCompiled++;
+      }
+      this.compiledOf.set(o, cp);
+      for (const id of cp.selected) {
+        if (cp.ingress) appendTo(this.selecting.ingress, id, cp);
+        if (cp.egress) appendTo(this.selecting.egress, id, cp);
+      }
+      policiesChanged = true;
+    }
+    if (policiesChanged) this.policyList = undefined;
+
+    // 7. Peers whose pods changed: their classes again, in pod order; a peer without pods is gone.
+    for (const peer of touchedPeers) {
+      for (const c of this.peerClasses.get(peer) ?? []) {
+        const list = this.peersOfClass.get(c.id);
+        if (list) removeItem(list, peer);
+      }
+      if (peer.workloads.length === 0) {
+        this.peerByName.delete(peer.name);
+        this.peerClasses.delete(peer);
+        const i = sortedIndex(this.peerList, peer);
+        if (this.peerList[i] === peer) this.peerList.splice(i, 1);
+        continue;
+      }
+      const classes: PodClass[] = [];
+      for (const w of peer.workloads) {
+        const c = this.workloadClass.get(w)!;
+        if (!classes.includes(c)) {
+          classes.push(c);
+          pushTo(this.peersOfClass, c.id, peer);
+        }
+      }
+      this.peerClasses.set(peer, classes);
+    }
+
+    // 8. Caches.
+    this.sharedRows = new Map();
+    this.senders = new Map();
+    if (routingChanged || gone.length || newClasses.length) this.routedCache = undefined;
+    if (policiesChanged || gone.length || newClasses.length) this.partitionCache = {};
+    this.lastUpdate = stats;
+  }
+
+  /** Labels of a namespace: its (last) Namespace object's, or those given as a map, with its name label. */
+  private nsLabelSet(ns: string): NsLabelSet {
+    let s = this.nsLabelSets.get(ns);
+    if (!s) {
+      const objs = this.nsObjects.get(ns);
+      const labels = objs?.length ? labelsOf(objs[objs.length - 1].labels) : { ...(this.nsBase.get(ns) ?? {}) };
+      labels['kubernetes.io/metadata.name'] = ns;
+      s = { labels, key: labelsKeyOf(labels) };
+      this.nsLabelSets.set(ns, s);
+    }
+    return s;
+  }
+
+  private controllerFacts(): { key: string; make: () => Omit<PodClass, 'id' | 'key' | 'workloads'> } {
+    const ctrl = this.settings.ingressController;
+    const nsLabels = { ...this.nsLabelSet(ctrl.namespace).labels, ...ctrl.namespaceLabels, 'kubernetes.io/metadata.name': ctrl.namespace };
+    const key = `\u0001controller\0${ctrl.namespace}\0${labelsKeyOf(ctrl.podLabels)}\0${labelsKeyOf(nsLabels)}`;
+    const make = (): Omit<PodClass, 'id' | 'key' | 'workloads'> => ({
+      namespace: ctrl.namespace,
+      labels: { ...ctrl.podLabels },
+      nsLabels,
+      ports: [],
+      portsKey: '',
+      controller: true,
+    });
+    return { key, make };
+  }
+
+  private insertClass(c: PodClass): void {
+    this.classes.set(c.key, c);
+    this.classById.set(c.id, c);
+    pushTo(this.classesByNs, c.namespace, c);
+    this.nsOrderDirty.add(c.namespace);
+  }
+
+  private deleteClass(c: PodClass): void {
+    this.classes.delete(c.key);
+    this.classById.delete(c.id);
+    const list = this.classesByNs.get(c.namespace);
+    if (list) {
+      removeItem(list, c);
+      if (list.length === 0) this.classesByNs.delete(c.namespace);
+    }
+    for (const dir of ['ingress', 'egress'] as const) {
+      this.rows[dir].delete(c.id);
+      this.rowEpochs[dir].delete(c.id);
+      this.selecting[dir].delete(c.id);
+    }
+    this.peersOfClass.delete(c.id);
+  }
+
+  /** The classes of a namespace in input order (by first pod; the controller last). */
+  private classesIn(ns: string): PodClass[] {
+    const list = this.classesByNs.get(ns);
+    if (!list) return [];
+    if (this.nsOrderDirty.delete(ns)) list.sort((a, b) => this.firstSeq(a) - this.firstSeq(b));
+    return list;
+  }
+
+  private firstSeq(c: PodClass): number {
+    return c.workloads.length ? this.workloadSeq.get(c.workloads[0])! : Infinity;
+  }
+
+  private buildPeers(workloads: readonly Workload[]): void {
     this.peerList = [];
     this.peerByName = new Map();
     this.peerClasses = new Map();
     this.peersOfClass = new Map();
-    for (const w of this.input.workloads) {
+    this.workloadPeer = new Map();
+    for (const w of workloads) {
       const name = peerNameOf(w);
       let peer = this.peerByName.get(name);
       if (!peer) {
@@ -327,6 +725,7 @@ export class ReachabilityEngine {
         this.peerClasses.set(peer, []);
       }
       peer.workloads.push(w);
+      this.workloadPeer.set(w, peer);
       const c = this.workloadClass.get(w)!;
       const list = this.peerClasses.get(peer)!;
       if (!list.includes(c)) {
@@ -446,21 +845,15 @@ export class ReachabilityEngine {
   }
 
   private *backends(): Iterable<{ owner: Ingress | Route; backend: Backend }> {
-    for (const owner of [...(this.input.ingresses ?? []), ...(this.input.routes ?? [])]) {
+    for (const owner of [...this.ingressSet, ...this.routeSet]) {
       for (const backend of owner.backends) yield { owner, backend };
     }
   }
 
-  private serviceIndex?: { services: readonly Service[]; map: Map<string, Service> };
   private resolve(owner: Ingress | Route, backend: Backend): BackendTarget {
-    const services = this.input.services ?? [];
-    if (!this.serviceIndex || this.serviceIndex.services !== services) {
-      const map = new Map<string, Service>();
-      for (const s of services) if (!map.has(`${s.namespace}/${s.name}`)) map.set(`${s.namespace}/${s.name}`, s);
-      this.serviceIndex = { services, map };
-    }
-    return resolveBackend(owner, backend, this.serviceIndex.map, this.input.referenceGrants ?? [], (ns) =>
-      (this.classesByNs.get(ns) ?? []).filter((c) => !c.controller),
+    const services = { get: (key: string): Service | undefined => this.servicesByKey.get(key)?.[0] };
+    return resolveBackend(owner, backend, services, (this.grantList ??= [...this.grantSet]), (ns) =>
+      this.classesIn(ns).filter((c) => !c.controller),
     );
   }
 
@@ -733,7 +1126,7 @@ export class ReachabilityEngine {
     sp: ServicePort,
   ): { reachable: boolean; targets: Array<{ workload: Workload; port?: number; protocol: Protocol; reachable: boolean }> } {
     const targets: Array<{ workload: Workload; port?: number; protocol: Protocol; reachable: boolean }> = [];
-    for (const c of this.classesByNs.get(svc.namespace) ?? []) {
+    for (const c of this.classesIn(svc.namespace)) {
       if (c.controller || !serviceSelects(svc, c)) continue;
       const decl = resolveTargetPort(sp, c.ports);
       const port = decl?.port ?? (typeof sp.targetPort === 'number' ? sp.targetPort : undefined);
@@ -822,7 +1215,7 @@ export class ReachabilityEngine {
   // ---------------------------------------------------------------- whole-matrix work and diagnostics
 
   podClasses(): PodClass[] {
-    return [...this.classById.values()];
+    return [...this.classById.values()].sort((a, b) => this.firstSeq(a) - this.firstSeq(b));
   }
 
   /**
@@ -866,7 +1259,7 @@ export class ReachabilityEngine {
 
   /** Rebuilds the rows a policy decides (used to time an edit: what a hover or the matrix would need). */
   refreshRowsOf(policyId: string): number {
-    const cp = this.compiled.get(policyId);
+    const cp = this.policyOrder.find((x) => x.policy.id === policyId);
     if (!cp) return 0;
     let n = 0;
     for (const id of cp.selected) {
@@ -937,6 +1330,35 @@ function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   if (list) list.push(v);
   else m.set(k, [v]);
 }
+
+/** Appends to a copy of the list (rows keep the list they were built from). */
+function appendTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  m.set(k, list ? [...list, v] : [v]);
+}
+
+function removeItem<T>(list: T[], item: T): void {
+  const i = list.indexOf(item);
+  if (i !== -1) list.splice(i, 1);
+}
+
+/** Where a peer goes in the list sorted by name (byte order). */
+function sortedIndex(list: readonly PeerInfo[], peer: PeerInfo): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareBytes(list[mid].name, peer.name) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function classKeyOf(namespace: string, facts: { labelsKey: string; portsKey: string }, nsl: NsLabelSet): string {
+  return `${namespace}\0${facts.labelsKey}\0${nsl.key}\0${facts.portsKey}`;
+}
+
+const RELEVANT: ReadonlySet<K8sObject['type']> = new Set(['workload', 'networkpolicy', 'service', 'ingress', 'route', 'referencegrant', 'namespace']);
 
 function sameDeciders(row: Row, policies: CompiledPolicy[]): boolean {
   if (row.policies.length !== policies.length) return false;

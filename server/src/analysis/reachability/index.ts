@@ -4,7 +4,10 @@
 //
 // API
 //   const engine = new ReachabilityEngine(input)        // or ReachabilityEngine.fromSource(workspaceIndex)
-//   engine.update(input)                                 // new snapshot after an edit (incremental, see below)
+//   engine.update(input)                                 // new snapshot (O(workspace), reuses what it can, see below)
+//   engine.applyChange({ removed, added } | { objects }, settings?)
+//                                  objects that left and joined (IndexChange.objects: each flips); cost
+//                                  proportional to the change, answers equal to a fresh engine's
 //
 //   engine.pairs()                 every allowed ordered pair {src, dst, conns}, in `reach` order
 //   engine.allowedFrom(dst)        allowed sources of a peer (PeerInfo or its printed name)
@@ -35,6 +38,14 @@
 //   intersection of the destination's ingress row and the source's egress row. pairs(),
 //   allowedFrom() and allowedTo() visit only the peers an isolated row names. Connection sets
 //   are interned with memoised union/intersection.
+//   applyChange(): a workload moves between classes by key (a new class is tested against every
+//   policy rule once, a vanished one is removed from them); a policy that leaves and joins with the
+//   same content keeps its compiled form, a new one is compiled; a Namespace whose labels change
+//   re-classes that namespace's workloads; peers are patched by name. Object order follows the
+//   index's (a joining object goes last), so lists come out as a fresh engine's would.
+//   servicePortReachability(): per isolated ingress row and port, the admitted classes are
+//   summarised once (one with open egress? the controller? the egress policies of the others);
+//   each call then checks those policies' rules against its destination only.
 //   update(): classes are diffed by key; a policy whose content is unchanged keeps its compiled
 //   form (patched for classes that appeared or vanished, O(changed classes × policies)); a
 //   changed policy is recompiled (O(classes)); rows are revalidated by the generations of the
@@ -55,6 +66,7 @@ export {
   type Allowed,
   type Direction,
   type DirectionReport,
+  type ObjectChange,
   type PairResult,
   type PeerInfo,
   type PodClass,

@@ -60,7 +60,7 @@ export interface BackendTarget {
 export function resolveBackend(
   owner: Ingress | Route,
   b: Backend,
-  services: ReadonlyMap<string, Service>,
+  services: { get(key: string): Service | undefined },
   grants: readonly ReferenceGrant[],
   classesInNamespace: (ns: string) => Iterable<RoutableClass>,
 ): BackendTarget {
