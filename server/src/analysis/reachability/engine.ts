@@ -26,6 +26,7 @@ import {
   type ClassView,
   type CompiledPolicy,
   type CompiledPorts,
+  type CompiledRule,
 } from './policies';
 import { compareBytes, labelsKeyOf, peerNameOf, portDeclsOf, portsKeyOf, type PortDecl } from './peers';
 import { resolveBackend, resolveTargetPort, serviceSelects, type BackendTarget } from './routing';
@@ -226,7 +227,7 @@ export class ReachabilityEngine {
   private epoch = 0;
   private routedCache?: Map<number, ConnSet>;
   private partitionCache: Partial<Record<Direction, PeerInfo[]>> = {};
-  private senders = new Map<Row, Map<string, Senders>>();
+  private senders = new Map<CompiledRule, Senders>();
 
   /** Statistics of the last update, for benchmarks and tests of incrementality. */
   lastUpdate = { policiesCompiled: 0, classesAdded: 0, classesRemoved: 0 };
@@ -1137,39 +1138,41 @@ export class ReachabilityEngine {
   }
 
   private portReachable(d: PodClass, protocol: Protocol, port: number): boolean {
-    const ing = this.row('ingress', d);
-    if (!ing.isolated) return true;
-    // Outside addresses send freely; rules without `from` carry every address, so they are covered here.
-    for (const e of ing.ext) if (e.conns.has(protocol, port)) return true;
-    const senders = this.sendersOf(ing, protocol, port);
-    if (senders.open) return true;
-    if (senders.controller && this.classConn(this.controllerClass, d).has(protocol, port)) return true;
-    // Every other sender is egress-isolated: one of its policies must have a rule that reaches d there.
-    for (const cp of senders.policies) {
-      for (const r of cp.egress ?? []) {
-        if ((r.allPeers || r.classes.has(d.id)) && resolvePorts(r.ports, d).has(protocol, port)) return true;
+    // Straight from the deciding policies' rules, without building d's ingress row: a class with
+    // its own container ports often has a row of its own.
+    const deciders = this.selecting.ingress.get(d.id);
+    if (!deciders || deciders.length === 0) return true;
+    for (const cp of deciders) {
+      for (const r of cp.ingress ?? []) {
+        if (!resolvePorts(r.ports, d).has(protocol, port)) continue;
+        // Outside addresses send freely; rules without `from` carry every address, so they are covered here.
+        if (r.ips.length) return true;
+        const senders = this.sendersOf(r);
+        if (senders.open) return true;
+        if (senders.controller && this.classConn(this.controllerClass, d).has(protocol, port)) return true;
+        // Every other sender is egress-isolated: one of its policies must have a rule that reaches d there.
+        for (const eg of senders.policies) {
+          for (const e of eg.egress ?? []) {
+            if ((e.allPeers || e.classes.has(d.id)) && resolvePorts(e.ports, d).has(protocol, port)) return true;
+          }
+        }
       }
     }
     return false;
   }
 
   /**
-   * The classes an isolated ingress row admits on one port, summarised for "can anything send
-   * here": whether one of them has open egress, whether the controller is among them, and the
-   * egress policies of the others. It holds for every class sharing the row (same deciding
-   * policies and own ports), so a namespace's Services cost one pass over the admitted classes,
-   * not one per Service. Cleared on every update.
+   * The classes an ingress rule admits, summarised for "can anything send here": whether one of
+   * them has open egress, whether the controller is among them, and the egress policies of the
+   * others. One pass over the rule's classes serves every destination it decides (cleared on
+   * every update).
    */
-  private sendersOf(ing: Row, protocol: Protocol, port: number): Senders {
-    let byPort = this.senders.get(ing);
-    if (!byPort) this.senders.set(ing, (byPort = new Map()));
-    const key = `${protocol}/${port}`;
-    let s = byPort.get(key);
+  private sendersOf(r: CompiledRule): Senders {
+    let s = this.senders.get(r);
     if (s) return s;
     s = { open: false, controller: false, policies: new Set() };
-    byPort.set(key, s);
-    for (const [id, conns] of ing.byClass) {
-      if (!conns.has(protocol, port)) continue;
+    this.senders.set(r, s);
+    for (const id of r.classes) {
       const c = this.classById.get(id);
       if (!c) continue;
       if (c.controller) {
@@ -1315,7 +1318,7 @@ export class ReachabilityEngine {
 
 const NO_POLICIES: CompiledPolicy[] = [];
 
-/** Who may send to the pods of an ingress row on one port (see sendersOf). */
+/** Who an ingress rule admits (see sendersOf). */
 interface Senders {
   /** A non-controller sender whose egress is not isolated. */
   open: boolean;

@@ -43,9 +43,9 @@
 //   same content keeps its compiled form, a new one is compiled; a Namespace whose labels change
 //   re-classes that namespace's workloads; peers are patched by name. Object order follows the
 //   index's (a joining object goes last), so lists come out as a fresh engine's would.
-//   servicePortReachability(): per isolated ingress row and port, the admitted classes are
-//   summarised once (one with open egress? the controller? the egress policies of the others);
-//   each call then checks those policies' rules against its destination only.
+//   servicePortReachability(): read from the deciding policies' rules (no row built); the classes
+//   each ingress rule admits are summarised once (one with open egress? the controller? the egress
+//   policies of the others); each call then checks those policies' rules against its destination.
 //   update(): classes are diffed by key; a policy whose content is unchanged keeps its compiled
 //   form (patched for classes that appeared or vanished, O(changed classes × policies)); a
 //   changed policy is recompiled (O(classes)); rows are revalidated by the generations of the
