@@ -1008,7 +1008,7 @@ export class ReachabilityEngine {
     if (!d || d.kind !== 'workload') return [];
     const candidates = this.namedBy('ingress', this.peerClasses.get(d) ?? []);
     const out: Allowed[] = [];
-    for (const src of [...this.externalPeers('ingress'), ...this.peerList, this.controllerPeer]) {
+    for (const src of [...this.externalPeers('ingress'), ...this.inPeerOrder(candidates), this.controllerPeer]) {
       if (src === d || (candidates && src.kind === 'workload' && !candidates.has(src))) continue;
       const conns = this.conns(src, d);
       if (!conns.isEmpty) out.push({ peer: src, conns });
@@ -1022,13 +1022,21 @@ export class ReachabilityEngine {
     if (!s || s.kind === 'external') return [];
     const candidates = this.namedBy('egress', this.srcClasses(s));
     const out: Allowed[] = [];
-    const dsts = s.kind === 'ingress-controller' ? this.peerList : [...this.peerList, ...this.externalPeers('egress')];
+    const workloads = this.inPeerOrder(candidates);
+    const dsts = s.kind === 'ingress-controller' ? workloads : [...workloads, ...this.externalPeers('egress')];
     for (const dst of dsts) {
       if (dst === s || (candidates && dst.kind === 'workload' && !candidates.has(dst))) continue;
       const conns = this.conns(s, dst);
       if (!conns.isEmpty) out.push({ peer: dst, conns });
     }
     return out;
+  }
+
+  /** The workload peers to visit, in peer order: the candidates alone when they are few. */
+  private inPeerOrder(candidates: Set<PeerInfo> | undefined): readonly PeerInfo[] {
+    if (!candidates) return this.peerList;
+    if (candidates.size * 4 > this.peerList.length) return this.peerList.filter((p) => candidates.has(p));
+    return [...candidates].sort((a, b) => compareBytes(a.name, b.name));
   }
 
   /**
@@ -1149,13 +1157,31 @@ export class ReachabilityEngine {
         if (r.ips.length) return true;
         const senders = this.sendersOf(r);
         if (senders.open) return true;
-        if (senders.controller && this.classConn(this.controllerClass, d).has(protocol, port)) return true;
+        if (senders.controller && this.controllerReaches(d, protocol, port)) return true;
         // Every other sender is egress-isolated: one of its policies must have a rule that reaches d there.
         for (const eg of senders.policies) {
           for (const e of eg.egress ?? []) {
             if ((e.allPeers || e.classes.has(d.id)) && resolvePorts(e.ports, d).has(protocol, port)) return true;
           }
         }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * `classConn(controller, d).has(protocol, port)`, read from d's deciding rules rather than from
+   * its ingress row (which a class with ports of its own does not share).
+   */
+  private controllerReaches(d: PodClass, protocol: Protocol, port: number): boolean {
+    if (d.controller || !this.routedTo(d).has(protocol, port)) return false;
+    const ctrl = this.controllerClass;
+    if (!this.rowConn(this.row('egress', ctrl), d, d).has(protocol, port)) return false;
+    const deciders = this.selecting.ingress.get(d.id);
+    if (!deciders || deciders.length === 0) return true;
+    for (const cp of deciders) {
+      for (const r of cp.ingress ?? []) {
+        if ((r.allPeers || r.classes.has(ctrl.id)) && resolvePorts(r.ports, d).has(protocol, port)) return true;
       }
     }
     return false;
@@ -1204,7 +1230,7 @@ export class ReachabilityEngine {
     const targets: Array<{ workload: Workload; port?: number; reachable: boolean }> = [];
     for (const { classId, port } of t.targets) {
       const c = this.classById.get(classId)!;
-      const reachable = !!port && port.protocol === 'TCP' && this.classConn(this.controllerClass, c).has('TCP', port.port);
+      const reachable = !!port && port.protocol === 'TCP' && this.controllerReaches(c, 'TCP', port.port);
       for (const w of c.workloads) targets.push({ workload: w, port: port?.port, reachable });
     }
     return { service: t.service, servicePort: t.servicePort, targets, reachable: targets.some((x) => x.reachable) };
