@@ -532,7 +532,9 @@ describe('applyChange against a fresh engine', () => {
         const controller = g.pick(controllers);
         const newSettings = what === 'settings' ? (controller ? { ingressController: controller } : {}) : undefined;
         if (newSettings) settings = newSettings;
-        if (g.chance(0.3)) engine.applyChange({ objects: [...removed, ...added] }, newSettings);
+        const path = g.rnd();
+        if (path < 0.1) engine.update(inputOf(objects, settings)); // the full path now and then, then on incrementally
+        else if (path < 0.4) engine.applyChange({ objects: [...removed, ...added] }, newSettings);
         else engine.applyChange({ removed, added }, newSettings);
         const input = inputOf(objects, settings);
         const fresh = new ReachabilityEngine(input);

@@ -224,6 +224,8 @@ export class ReachabilityEngine {
   private nsBase = new Map<string, Record<string, string>>();
   private nsLabelSets = new Map<string, NsLabelSet>();
 
+  private input!: ReachabilityInput;
+  private bookkept = false;
   private epoch = 0;
   private routedCache?: Map<number, ConnSet>;
   private partitionCache: Partial<Record<Direction, PeerInfo[]>> = {};
@@ -257,13 +259,14 @@ export class ReachabilityEngine {
     const stats = { policiesCompiled: 0, classesAdded: 0, classesRemoved: 0 };
 
     // 0. The objects held, for later incremental changes.
-    this.held = new Set();
+    // What applyChange needs to know of each object (held, order, peer) is filled in on its first call.
+    this.input = input;
+    this.bookkept = false;
     this.nsBase = new Map(input.namespaceLabels ?? []);
     this.nsObjects = new Map();
     for (const n of input.namespaces ?? []) {
       pushTo(this.nsObjects, n.name, n);
       this.nsBase.delete(n.name); // the objects' labels count, and must not outlive them
-      this.held.add(n);
     }
     this.nsLabelSets = new Map();
     this.serviceKey = new Map();
@@ -272,14 +275,11 @@ export class ReachabilityEngine {
       const key = `${svc.namespace}/${svc.name}`;
       this.serviceKey.set(svc, key);
       pushTo(this.servicesByKey, key, svc);
-      this.held.add(svc);
     }
     this.ingressSet = new Set(input.ingresses ?? []);
     this.routeSet = new Set(input.routes ?? []);
     this.grantSet = new Set(input.referenceGrants ?? []);
     this.grantList = undefined;
-    for (const set of [this.ingressSet, this.routeSet, this.grantSet] as Array<Set<K8sObject>>) for (const o of set) this.held.add(o);
-    this.workloadSeq = new Map();
 
     // 1. Classes: (namespace, labels, namespace labels, container ports) of every workload, plus the controller.
     const nextClasses = new Map<string, PodClass>();
@@ -295,8 +295,6 @@ export class ReachabilityEngine {
       return c;
     };
     for (const w of input.workloads) {
-      this.held.add(w);
-      this.workloadSeq.set(w, this.nextSeq++);
       const facts = factsOf(w);
       const nsl = this.nsLabelSet(w.namespace);
       const key = classKeyOf(w.namespace, facts, nsl);
@@ -335,7 +333,6 @@ export class ReachabilityEngine {
     let policiesChanged = false;
     for (const p of input.networkPolicies) {
       if (nextCompiled.has(p)) continue; // the same object twice is one policy
-      this.held.add(p);
       const old = previous.get(p.id);
       let cp: CompiledPolicy;
       if (old && old.fingerprint === fingerprintOf(p)) {
@@ -383,6 +380,7 @@ export class ReachabilityEngine {
    * is unchanged is reused); new labels on a Namespace re-class that namespace's workloads.
    */
   applyChange(change: ObjectChange, settings?: Partial<AnalysisSettings>): void {
+    this.bookkeep();
     // Net effect: objects to drop, and objects to add in order (a re-added object goes last).
     const out = new Set<K8sObject>();
     const inn = new Set<K8sObject>();
@@ -647,6 +645,23 @@ export class ReachabilityEngine {
     this.lastUpdate = stats;
   }
 
+  /** Fills in what applyChange needs after a full update: the objects held and the workloads' order. */
+  private bookkeep(): void {
+    if (this.bookkept) return;
+    this.bookkept = true;
+    const input = this.input;
+    this.held = new Set();
+    this.workloadSeq = new Map();
+    for (const w of input.workloads) {
+      this.held.add(w);
+      this.workloadSeq.set(w, this.nextSeq++);
+    }
+    for (const o of input.networkPolicies) this.held.add(o);
+    for (const list of [input.namespaces, input.services, input.ingresses, input.routes, input.referenceGrants]) {
+      for (const o of list ?? []) this.held.add(o);
+    }
+  }
+
   /** Labels of a namespace: its (last) Namespace object's, or those given as a map, with its name label. */
   private nsLabelSet(ns: string): NsLabelSet {
     let s = this.nsLabelSets.get(ns);
@@ -707,6 +722,7 @@ export class ReachabilityEngine {
   }
 
   private firstSeq(c: PodClass): number {
+    this.bookkeep();
     return c.workloads.length ? this.workloadSeq.get(c.workloads[0])! : Infinity;
   }
 
@@ -715,6 +731,7 @@ export class ReachabilityEngine {
     this.peerByName = new Map();
     this.peerClasses = new Map();
     this.peersOfClass = new Map();
+    // Recorded now: the index may re-file an object under another namespace before applyChange hears of it.
     this.workloadPeer = new Map();
     for (const w of workloads) {
       const name = peerNameOf(w);
@@ -1244,7 +1261,9 @@ export class ReachabilityEngine {
   // ---------------------------------------------------------------- whole-matrix work and diagnostics
 
   podClasses(): PodClass[] {
-    return [...this.classById.values()].sort((a, b) => this.firstSeq(a) - this.firstSeq(b));
+    const list = [...this.classById.values()];
+    // After a full update the map is in input order already; applyChange may have moved classes.
+    return this.bookkept ? list.sort((a, b) => this.firstSeq(a) - this.firstSeq(b)) : list;
   }
 
   /**
