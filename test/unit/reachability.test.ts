@@ -555,6 +555,49 @@ describe('reachability: incremental updates', () => {
   });
 });
 
+describe('reachability: applyChange with the index', () => {
+  it("each edit's IndexChange.objects, applied in place, answers like a fresh engine", () => {
+    // Reason: the language server feeds the index's own change records (an edited file's old and
+    // new objects, objects re-filed by a kustomization) to applyChange instead of a full update.
+    const ix = new WorkspaceIndex();
+    const files: Record<string, string> = {
+      'file:///w/apps.yaml': deployment('a') + deployment('b', { namespace: 'team' }) + service('a', { app: 'a' }, [{ port: 80, targetPort: 8080 }]),
+      'file:///w/ns.yaml': ns('team', { purpose: 'apps' }),
+      'file:///w/pol.yaml': policy('deny', 'podSelector: {}\npolicyTypes: [Ingress, Egress]') +
+        policy('from-monitoring', 'podSelector: {}\ningress:\n  - from:\n      - namespaceSelector:\n          matchLabels:\n            purpose: monitoring', 'default') +
+        policy('out', 'podSelector: {}\negress:\n  - {}', 'team'),
+      'file:///w/ing.yaml': ingress('web', 'a', 80),
+    };
+    for (const [uri, text] of Object.entries(files)) ix.setFile(uri, text);
+    const engine = ReachabilityEngine.fromSource(ix);
+    const answers = (e: ReachabilityEngine): string => {
+      const svc = ix.services()[0];
+      const ingressObj = ix.ingresses()[0];
+      return [
+        formatText(toLines(e.pairs())),
+        JSON.stringify(e.servicePortReachability(svc, svc.ports[0]).targets.map((t) => [t.workload.name, t.reachable])),
+        JSON.stringify(e.backendReachability(ingressObj, ingressObj.backends[0]).targets.map((t) => [t.workload.name, t.reachable])),
+        ...ix.workloads().map((w) => JSON.stringify(e.reachabilityOf(w).ingress.allowed.map((x) => `${x.peer.name} ${x.conns}`))),
+      ].join('\n');
+    };
+    answers(engine);
+    const edits: Array<[string, string]> = [
+      ['file:///w/ns.yaml', ns('team', { purpose: 'monitoring' })], // namespace labels: team's pods now match from-monitoring
+      ['file:///w/apps.yaml', files['file:///w/apps.yaml'].replace('app: b', 'app: b2')],
+      ['file:///w/pol.yaml', files['file:///w/pol.yaml'].replace('egress:\n  - {}', 'egress: []')],
+      ['file:///w/more.yaml', deployment('c', { namespace: 'team', labels: { app: 'a' } })],
+      ['file:///w/kustomization.yaml', 'namespace: moved\nresources:\n  - more.yaml\n'], // re-files more.yaml's objects
+      ['file:///w/ns.yaml', ''],
+    ];
+    for (const [uri, text] of edits) {
+      const change = ix.setFile(uri, text);
+      engine.applyChange({ objects: change.objects }, ix.settings);
+      assert.equal(answers(engine), answers(ReachabilityEngine.fromSource(ix)), `after editing ${uri}`);
+    }
+    assert.ok(ix.workloads().some((w) => w.namespace === 'moved'), 'the kustomization re-filed the Deployment');
+  });
+});
+
 function inputOf(ix: WorkspaceIndex) {
   return {
     workloads: ix.workloads(),

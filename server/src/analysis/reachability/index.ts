@@ -5,9 +5,13 @@
 // API
 //   const engine = new ReachabilityEngine(input)        // or ReachabilityEngine.fromSource(workspaceIndex)
 //   engine.update(input)                                 // new snapshot (O(workspace), reuses what it can, see below)
-//   engine.applyChange({ removed, added } | { objects }, settings?)
-//                                  objects that left and joined (IndexChange.objects: each flips); cost
-//                                  proportional to the change, answers equal to a fresh engine's
+//   engine.applyChange({ removed?, added?, objects? }, settings?)
+//                                  objects that left and joined; `objects` takes IndexChange.objects as
+//                                  recorded (each flips: leaves if held, joins otherwise). Cost follows the
+//                                  change; answers equal a fresh engine's on the index after it. Bulk loads
+//                                  record no objects: call update(inputFromSource(index)) after those.
+//                                  inputFromSource passes the Namespace objects (source.namespaceObjects),
+//                                  so that a Namespace leaving is exact even with duplicates.
 //
 //   engine.pairs()                 every allowed ordered pair {src, dst, conns}, in `reach` order
 //   engine.allowedFrom(dst)        allowed sources of a peer (PeerInfo or its printed name)
