@@ -27,6 +27,7 @@ import {
   type CompiledPolicy,
   type CompiledPorts,
   type CompiledRule,
+  type PeerMemo,
 } from './policies';
 import { compareBytes, labelsKeyOf, peerNameOf, portDeclsOf, portsKeyOf, type PortDecl } from './peers';
 import { resolveBackend, resolveTargetPort, serviceSelects, type BackendTarget } from './routing';
@@ -330,6 +331,7 @@ export class ReachabilityEngine {
     const previous = new Map<string, CompiledPolicy>();
     for (const cp of this.compiledOf.values()) if (!previous.has(cp.policy.id)) previous.set(cp.policy.id, cp);
     const nextCompiled = new Map<NetworkPolicy, CompiledPolicy>();
+    const memo: PeerMemo = new Map();
     let policiesChanged = false;
     for (const p of input.networkPolicies) {
       if (nextCompiled.has(p)) continue; // the same object twice is one policy
@@ -342,7 +344,7 @@ export class ReachabilityEngine {
         for (const c of removed) removeClass(cp, c.id);
         for (const c of added) addClass(cp, c);
       } else {
-        cp = compilePolicy(p, this.classesByNs);
+        cp = compilePolicy(p, this.classesByNs, memo);
         stats.policiesCompiled++;
         policiesChanged = true;
       }
@@ -589,6 +591,7 @@ export class ReachabilityEngine {
     }
 
     // 6. Policies join last (in order): a removed one with the same content is reused.
+    const memo: PeerMemo = new Map();
     for (const o of inn) {
       if (o.type !== 'networkpolicy') continue;
       this.held.add(o);
@@ -601,7 +604,7 @@ export class ReachabilityEngine {
         for (const c of newClasses) addClass(cp, c);
         cp.generation++; // its place among the deciding policies may have changed
       } else {
-        cp = compilePolicy(o, this.classesByNs);
+        cp = compilePolicy(o, this.classesByNs, memo);
         stats.policiesCompiled++;
       }
       this.compiledOf.set(o, cp);

@@ -78,6 +78,12 @@ function peerFp(peer: PolicyPeer): unknown {
 
 let nextUid = 0;
 
+/**
+ * Classes selected by namespaceSelector peers, by the peer's selectors; valid while the classes
+ * do not change (one update). The sets are never handed out: rules get copies.
+ */
+export type PeerMemo = Map<string, ReadonlySet<number>>;
+
 /** The classes to compile against, grouped by namespace. */
 export type ClassesByNamespace = ReadonlyMap<string, readonly ClassView[]>;
 
@@ -85,7 +91,7 @@ export type ClassesByNamespace = ReadonlyMap<string, readonly ClassView[]>;
  * Compiles a policy against every class. Costs the classes of the policy's namespace plus, per
  * namespaceSelector peer, one selector test per namespace and the classes of the matching ones.
  */
-export function compilePolicy(p: NetworkPolicy, byNamespace: ClassesByNamespace): CompiledPolicy {
+export function compilePolicy(p: NetworkPolicy, byNamespace: ClassesByNamespace, memo?: PeerMemo): CompiledPolicy {
   const compiled: CompiledPolicy = {
     uid: nextUid++,
     policy: p,
@@ -105,6 +111,15 @@ export function compilePolicy(p: NetworkPolicy, byNamespace: ClassesByNamespace)
         for (const c of local) if (selectorMatches(peer.podSelector!, c.labels)) r.classes.add(c.id);
         continue;
       }
+      // A peer with a namespaceSelector means the same wherever its policy lives: many namespaces
+      // carry the same policy (a DNS egress rule, say), so its classes are found once per class set.
+      const key = memo && `${selectorFingerprint(peer.namespaceSelector)}|${peer.podSelector ? selectorFingerprint(peer.podSelector) : ''}`;
+      const known = key !== undefined ? memo!.get(key) : undefined;
+      if (known) {
+        for (const id of known) r.classes.add(id);
+        continue;
+      }
+      const found = new Set<number>();
       const nsMatch = new Map<Record<string, string>, boolean>(); // classes of a namespace share their labels object
       for (const list of byNamespace.values()) {
         for (const c of list) {
@@ -117,9 +132,11 @@ export function compilePolicy(p: NetworkPolicy, byNamespace: ClassesByNamespace)
             if (list.every((x) => x.nsLabels === c.nsLabels)) break; // the whole namespace is out
             continue;
           }
-          if (!peer.podSelector || selectorMatches(peer.podSelector, c.labels)) r.classes.add(c.id);
+          if (!peer.podSelector || selectorMatches(peer.podSelector, c.labels)) found.add(c.id);
         }
       }
+      if (key !== undefined) memo!.set(key, found);
+      for (const id of found) r.classes.add(id);
     }
   }
   return compiled;
