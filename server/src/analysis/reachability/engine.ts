@@ -18,9 +18,9 @@ import {
 import { ConnSet } from './connset';
 import { containsIp, formatRange, ipBlockBoundaries, splitAddressSpace, type IpIntervals } from './ip';
 import {
-  addClass,
+  addClasses,
   compilePolicy,
-  removeClass,
+  removeClasses,
   resolvePorts,
   policyFingerprint,
   type ClassView,
@@ -332,6 +332,7 @@ export class ReachabilityEngine {
     for (const cp of this.compiledOf.values()) if (!previous.has(cp.policy.id)) previous.set(cp.policy.id, cp);
     const nextCompiled = new Map<NetworkPolicy, CompiledPolicy>();
     const memo: PeerMemo = new Map();
+    const removedIds = removed.map((c) => c.id);
     let policiesChanged = false;
     for (const p of input.networkPolicies) {
       if (nextCompiled.has(p)) continue; // the same object twice is one policy
@@ -341,8 +342,8 @@ export class ReachabilityEngine {
         previous.delete(p.id);
         cp = old;
         cp.policy = p;
-        for (const c of removed) removeClass(cp, c.id);
-        for (const c of added) addClass(cp, c);
+        removeClasses(cp, removedIds);
+        addClasses(cp, added);
       } else {
         cp = compilePolicy(p, this.classesByNs, memo);
         stats.policiesCompiled++;
@@ -574,12 +575,13 @@ export class ReachabilityEngine {
     for (const c of touchedClasses) this.nsOrderDirty.add(c.namespace);
     stats.classesAdded = newClasses.length;
     stats.classesRemoved = gone.length;
+    const goneIds = gone.map((c) => c.id);
 
     // 5. Policies in force learn of the class changes; new classes learn which policies select them.
     if (gone.length || newClasses.length) {
       for (const cp of this.compiledOf.values()) {
-        for (const c of gone) removeClass(cp, c.id);
-        for (const c of newClasses) addClass(cp, c);
+        removeClasses(cp, goneIds);
+        addClasses(cp, newClasses);
       }
       for (const c of newClasses) {
         for (const cp of this.compiledOf.values()) {
@@ -600,8 +602,8 @@ export class ReachabilityEngine {
       if (reused) {
         cp = reused;
         cp.policy = o;
-        for (const c of gone) removeClass(cp, c.id);
-        for (const c of newClasses) addClass(cp, c);
+        removeClasses(cp, goneIds);
+        addClasses(cp, newClasses);
         cp.generation++; // its place among the deciding policies may have changed
       } else {
         cp = compilePolicy(o, this.classesByNs, memo);

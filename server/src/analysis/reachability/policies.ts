@@ -179,34 +179,42 @@ export function resolvePorts(ports: CompiledPorts, dst: { ports: PortDecl[]; por
   return r;
 }
 
-function peerSelectsClass(peer: PolicyPeer, policyNamespace: string, c: ClassView): boolean {
-  if (!peer.podSelector && !peer.namespaceSelector) return false; // ipBlock only (or an empty peer the API rejects)
-  if (peer.namespaceSelector) {
-    if (!selectorMatches(peer.namespaceSelector, c.nsLabels)) return false;
-  } else if (c.namespace !== policyNamespace) return false; // a podSelector alone looks in the policy's namespace
-  return !peer.podSelector || selectorMatches(peer.podSelector, c.labels);
-}
-
-function ruleSelectsClass(r: CompiledRule, ns: string, c: ClassView): boolean {
-  if (r.allPeers) return false; // handled as "every peer" without listing classes
-  for (const peer of r.rule.peers ?? []) if (peerSelectsClass(peer, ns, c)) return true;
-  return false;
-}
-
-/** Adds a new class to the policy's sets; returns whether anything changed. */
-export function addClass(cp: CompiledPolicy, c: ClassView): boolean {
+/**
+ * Adds new classes to the policy's sets (selected, and each rule's admitted classes), with one
+ * namespaceSelector test per run of classes sharing namespace labels (the classes of one namespace
+ * share that object). Returns whether anything changed.
+ */
+export function addClasses(cp: CompiledPolicy, cs: readonly ClassView[]): boolean {
+  if (cs.length === 0) return false;
   const ns = cp.policy.namespace;
   let changed = false;
-  if (c.namespace === ns && selectorMatches(cp.policy.podSelector, c.labels)) {
-    cp.selected.add(c.id);
-    changed = true;
+  for (const c of cs) {
+    if (c.namespace === ns && selectorMatches(cp.policy.podSelector, c.labels)) {
+      cp.selected.add(c.id);
+      changed = true;
+    }
   }
   for (const rules of [cp.ingress, cp.egress]) {
     if (!rules) continue;
     for (const r of rules) {
-      if (ruleSelectsClass(r, ns, c)) {
-        r.classes.add(c.id);
-        changed = true;
+      if (r.allPeers) continue; // handled as "every peer" without listing classes
+      for (const peer of r.rule.peers ?? []) {
+        if (!peer.podSelector && !peer.namespaceSelector) continue;
+        let seen: Record<string, string> | undefined;
+        let nsOk = false;
+        for (const c of cs) {
+          if (peer.namespaceSelector) {
+            if (c.nsLabels !== seen) {
+              seen = c.nsLabels;
+              nsOk = selectorMatches(peer.namespaceSelector, c.nsLabels);
+            }
+            if (!nsOk) continue;
+          } else if (c.namespace !== ns) continue; // a podSelector alone looks in the policy's namespace
+          if (!peer.podSelector || selectorMatches(peer.podSelector, c.labels)) {
+            r.classes.add(c.id);
+            changed = true;
+          }
+        }
       }
     }
   }
@@ -214,11 +222,17 @@ export function addClass(cp: CompiledPolicy, c: ClassView): boolean {
   return changed;
 }
 
-export function removeClass(cp: CompiledPolicy, id: number): boolean {
-  let changed = cp.selected.delete(id);
+/** Removes vanished classes from the policy's sets; returns whether anything changed. */
+export function removeClasses(cp: CompiledPolicy, ids: readonly number[]): boolean {
+  if (ids.length === 0) return false;
+  let changed = false;
+  for (const id of ids) if (cp.selected.delete(id)) changed = true;
   for (const rules of [cp.ingress, cp.egress]) {
     if (!rules) continue;
-    for (const r of rules) if (r.classes.delete(id)) changed = true;
+    for (const r of rules) {
+      if (r.classes.size === 0) continue;
+      for (const id of ids) if (r.classes.delete(id)) changed = true;
+    }
   }
   if (changed) cp.generation++;
   return changed;
