@@ -11,7 +11,10 @@
 //                                  change; answers equal a fresh engine's on the index after it. Bulk loads
 //                                  record no objects: call update(inputFromSource(index)) after those.
 //                                  inputFromSource passes the Namespace objects (source.namespaceObjects),
-//                                  so that a Namespace leaving is exact even with duplicates.
+//                                  so that a Namespace leaving is exact even with duplicates. Several
+//                                  updates' objects may be concatenated (in order) and applied at once.
+//                                  Pass the settings in force each time if they may change (a detected
+//                                  ingress controller): an unchanged identity costs nothing.
 //
 //   engine.pairs()                 every allowed ordered pair {src, dst, conns}, in `reach` order
 //   engine.allowedFrom(dst)        allowed sources of a peer (PeerInfo or its printed name)
@@ -50,6 +53,9 @@
 //   servicePortReachability(): read from the deciding policies' rules (no row built); the classes
 //   each ingress rule admits are summarised once (one with open egress? the controller? the egress
 //   policies of the others); each call then checks those policies' rules against its destination.
+//   backendReachability() likewise reads the target's rules, the controller's egress row and routes.
+//   Compiling: a namespaceSelector peer's classes are found once per update and shared (as copies)
+//   by every policy that repeats the peer (the same DNS rule in every namespace).
 //   update(): classes are diffed by key; a policy whose content is unchanged keeps its compiled
 //   form (patched for classes that appeared or vanished, O(changed classes × policies)); a
 //   changed policy is recompiled (O(classes)); rows are revalidated by the generations of the
