@@ -214,7 +214,7 @@ export class ReachabilityEngine {
   private workloadSeq = new Map<Workload, number>();
   private nextSeq = 0;
   private serviceKey = new Map<Service, string>();
-  private servicesByKey = new Map<string, Service[]>();
+  private servicesByKey?: Map<string, Service[]>;
   private ingressSet = new Set<Ingress>();
   private routeSet = new Set<Route>();
   private grantSet = new Set<ReferenceGrant>();
@@ -270,13 +270,7 @@ export class ReachabilityEngine {
       this.nsBase.delete(n.name); // the objects' labels count, and must not outlive them
     }
     this.nsLabelSets = new Map();
-    this.serviceKey = new Map();
-    this.servicesByKey = new Map();
-    for (const svc of input.services ?? []) {
-      const key = `${svc.namespace}/${svc.name}`;
-      this.serviceKey.set(svc, key);
-      pushTo(this.servicesByKey, key, svc);
-    }
+    this.servicesByKey = undefined; // indexed on first use
     this.ingressSet = new Set(input.ingresses ?? []);
     this.routeSet = new Set(input.routes ?? []);
     this.grantSet = new Set(input.referenceGrants ?? []);
@@ -443,11 +437,12 @@ export class ReachabilityEngine {
           break;
         }
         case 'service': {
+          const byKey = this.services();
           const key = this.serviceKey.get(o)!;
           this.serviceKey.delete(o);
-          const list = this.servicesByKey.get(key)!;
+          const list = byKey.get(key)!;
           removeItem(list, o);
-          if (list.length === 0) this.servicesByKey.delete(key);
+          if (list.length === 0) byKey.delete(key);
           routingChanged = true;
           break;
         }
@@ -481,7 +476,7 @@ export class ReachabilityEngine {
         case 'service': {
           const key = `${o.namespace}/${o.name}`;
           this.serviceKey.set(o, key);
-          pushTo(this.servicesByKey, key, o);
+          pushTo(this.services(), key, o);
           routingChanged = true;
           break;
         }
@@ -650,10 +645,25 @@ export class ReachabilityEngine {
     this.lastUpdate = stats;
   }
 
+  /** Services by namespace/name (the first of a name counts), indexed on first use after a full update. */
+  private services(): Map<string, Service[]> {
+    if (!this.servicesByKey) {
+      this.servicesByKey = new Map();
+      this.serviceKey = new Map();
+      for (const svc of this.input.services ?? []) {
+        const key = `${svc.namespace}/${svc.name}`;
+        this.serviceKey.set(svc, key);
+        pushTo(this.servicesByKey, key, svc);
+      }
+    }
+    return this.servicesByKey;
+  }
+
   /** Fills in what applyChange needs after a full update: the objects held and the workloads' order. */
   private bookkeep(): void {
     if (this.bookkept) return;
     this.bookkept = true;
+    this.services();
     const input = this.input;
     this.held = new Set();
     this.workloadSeq = new Map();
@@ -874,7 +884,8 @@ export class ReachabilityEngine {
   }
 
   private resolve(owner: Ingress | Route, backend: Backend): BackendTarget {
-    const services = { get: (key: string): Service | undefined => this.servicesByKey.get(key)?.[0] };
+    const byKey = this.services();
+    const services = { get: (key: string): Service | undefined => byKey.get(key)?.[0] };
     return resolveBackend(owner, backend, services, (this.grantList ??= [...this.grantSet]), (ns) =>
       this.classesIn(ns).filter((c) => !c.controller),
     );
