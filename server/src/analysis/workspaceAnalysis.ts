@@ -3,7 +3,7 @@
 import { Links } from './links';
 import { inputFromSource, ReachabilityEngine } from './reachability';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
-import type { AnalysisSettings, IngressControllerIdentity, Workload } from '../model/types';
+import type { AnalysisSettings, IngressControllerIdentity, K8sObject, Workload } from '../model/types';
 
 // Pod label values that mark well-known ingress controllers.
 const CONTROLLER_NAMES = /^(?:ingress-nginx|nginx-ingress|rke2-ingress-nginx|traefik|contour|haproxy-ingress|kubernetes-ingress|kong|envoy-gateway|ingress-controller)$/;
@@ -25,31 +25,60 @@ export function detectIngressController(index: WorkspaceIndex): { identity: Ingr
   return { identity: { namespace: w.namespace, namespaceLabels: {}, podLabels }, workload: w };
 }
 
+function looksLikeController(o: K8sObject): boolean {
+  return o.type === 'workload' && o.podLabels.some((l) => CONTROLLER_LABEL_KEYS.includes(l.key) && CONTROLLER_NAMES.test(l.value));
+}
+
 export class Analysis {
   readonly links: Links;
   private engine: ReachabilityEngine | undefined;
-  private engineGeneration = -1;
+  /** Objects that left or joined since the engine last saw the index, in order. */
+  private pending: K8sObject[] = [];
+  /** True when the engine must start over (a bulk load, or no engine yet). */
+  private needsFull = true;
   private detected: ReturnType<typeof detectIngressController>;
+  private detectionStale = true;
 
   constructor(readonly index: WorkspaceIndex) {
     this.links = new Links(index);
+    index.onDidChange((change, bulk) => {
+      if (bulk) {
+        this.needsFull = true;
+        this.pending = [];
+        this.detectionStale = true;
+        return;
+      }
+      for (const o of change.objects) {
+        this.pending.push(o);
+        if (looksLikeController(o)) this.detectionStale = true;
+      }
+    });
   }
 
   /** Settings in force: the configured ones, with the controller the workspace defines when none is configured. */
   private effectiveSettings(): AnalysisSettings {
     const s = this.index.settings;
     if (s.ingressControllerConfigured) return s;
-    this.detected = detectIngressController(this.index);
+    if (this.detectionStale) {
+      this.detected = detectIngressController(this.index);
+      this.detectionStale = false;
+    }
     return this.detected ? { ...s, ingressController: this.detected.identity } : s;
   }
 
+  /** The reachability engine, brought up to date with the index: incrementally after edits, in full after a bulk load. */
   reachability(): ReachabilityEngine {
-    if (!this.engine || this.engineGeneration !== this.index.generation) {
+    if (!this.engine || this.needsFull) {
       const input = { ...inputFromSource(this.index), settings: this.effectiveSettings() };
       if (!this.engine) this.engine = new ReachabilityEngine(input);
       else this.engine.update(input);
+      this.needsFull = false;
+      this.pending = [];
+    } else if (this.pending.length > 0) {
+      const objects = this.pending;
+      this.pending = [];
+      this.engine.applyChange({ objects }, this.effectiveSettings());
     }
-    this.engineGeneration = this.index.generation;
     return this.engine;
   }
 
@@ -58,13 +87,13 @@ export class Analysis {
    * workspace defines the controller (SPEC §3: the default identity is only a convention).
    */
   ingressControllerKnown(): boolean {
-    this.reachability();
+    this.effectiveSettings();
     return this.index.settings.ingressControllerConfigured || this.detected !== undefined;
   }
 
   /** The controller workload found in the workspace, if the identity came from it. */
   detectedIngressController(): Workload | undefined {
-    this.reachability();
+    this.effectiveSettings();
     return this.detected?.workload;
   }
 }

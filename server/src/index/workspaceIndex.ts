@@ -62,6 +62,7 @@ export class WorkspaceIndex {
   private namespaceLabelCache: Map<string, Record<string, string>> | undefined;
   private version = 0;
   private bulkDepth = 0;
+  private readonly listeners: Array<(change: IndexChange, bulk: boolean) => void> = [];
   private bulkChange: IndexChange | undefined;
   /** Namespaces that lost their last object during the current update (they may come back in it). */
   private readonly vanished = new Set<string>();
@@ -96,6 +97,7 @@ export class WorkspaceIndex {
     this.settleNamespaces(change);
     this.version++;
     if (this.bulkChange) mergeChange(this.bulkChange, change);
+    else this.emit(change, false);
     return change;
   }
 
@@ -109,6 +111,7 @@ export class WorkspaceIndex {
     this.settleNamespaces(change);
     this.version++;
     if (this.bulkChange) mergeChange(this.bulkChange, change);
+    else this.emit(change, false);
     return change;
   }
 
@@ -128,7 +131,20 @@ export class WorkspaceIndex {
     this.refreshKustomize(change, true);
     this.settleNamespaces(change);
     this.version++;
+    this.emit(change, true);
     return change;
+  }
+
+  /**
+   * Listens to every update: `bulk` is true after a bulk run, whose change records no objects
+   * (a listener that follows objects must then start over from the whole index).
+   */
+  onDidChange(listener: (change: IndexChange, bulk: boolean) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private emit(change: IndexChange, bulk: boolean): void {
+    for (const l of this.listeners) l(change, bulk);
   }
 
   /** `beginBulk`/`endBulk` around a synchronous run. */
