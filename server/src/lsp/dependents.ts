@@ -44,13 +44,32 @@ function judgedPeer(p: PolicyPeer): boolean {
   return !!p.podSelector && !isEmptySelector(p.podSelector);
 }
 
+/** What an object means to other files: everything but where it stands in its file. */
+function fingerprint(o: K8sObject): string {
+  return JSON.stringify(o, (key, value) => (key === 'id' || key === 'uri' || key === 'span' || /Spans?$/.test(key) ? undefined : value));
+}
+
+/**
+ * The objects of a change that really changed: re-reading a file removes and re-adds all of its
+ * objects, but one whose content is the same (only moved in the file, or untouched) affects no
+ * other file.
+ */
+export function changedObjects(change: IndexChange): K8sObject[] {
+  if (change.objects.length < 2) return change.objects;
+  const counts = new Map<string, number>();
+  const prints = change.objects.map(fingerprint);
+  for (const p of prints) counts.set(p, (counts.get(p) ?? 0) + 1);
+  // An identical print seen an even number of times left and came back unchanged.
+  return change.objects.filter((_, i) => (counts.get(prints[i]!)! & 1) === 1);
+}
+
 export function dependentFiles(index: WorkspaceIndex, change: IndexChange): Set<string> {
   const out = new Set(change.uris);
   const add = (o: K8sObject) => out.add(o.uri);
   const serviceNames = new Set<string>();
   const workloads: Workload[] = [];
   let namespacesChanged = change.namespacesChanged;
-  for (const o of change.objects) {
+  for (const o of changedObjects(change)) {
     if (o.type === 'workload') workloads.push(o);
     else if (o.type === 'service') serviceNames.add(`${o.namespace}/${o.name}`);
     else if (o.type === 'namespace') namespacesChanged = true;
@@ -90,7 +109,7 @@ export function dependentFiles(index: WorkspaceIndex, change: IndexChange): Set<
 export function reachSensitiveFiles(index: WorkspaceIndex, change: IndexChange): Set<string> {
   const namespaces = new Set<string>();
   const workloads: Workload[] = [];
-  for (const o of change.objects) {
+  for (const o of changedObjects(change)) {
     namespaces.add(o.namespace);
     if (o.type === 'workload') workloads.push(o);
     if (o.type === 'networkpolicy') {

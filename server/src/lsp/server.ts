@@ -35,7 +35,7 @@ import { offsetAt } from '../model/positions';
 import { GRAPH_CHANGED_NOTIFICATION, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_NOTIFICATION, type StatusParams } from '../protocol';
 import { graphOf } from './graph';
 import { quickFixes, toDiagnostic, toLocation, toRange } from './convert';
-import { dependentFiles, reachSensitiveFiles } from './dependents';
+import { changedObjects, dependentFiles, reachSensitiveFiles } from './dependents';
 import { DEFAULT_SERVER_SETTINGS, excludeMatcher, needsReindex, normalizeSettings, type ServerSettings } from './settings';
 
 /** Wait after the last keystroke before re-analysing a document (SPEC §9: at most 100 ms). */
@@ -115,6 +115,8 @@ export class NetmapServer {
   private diagnosticContext: DiagnosticContext = { ...createDiagnosticContext(this.analysis), reachability: this.reach };
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweepGeneration = 0;
+  /** Set when a change may affect NetworkPolicy verdicts beyond the files re-checked right after it. */
+  private sweepNeeded = false;
   private folders: string[] = [];
   private canConfigure = false;
   /** Hash of the text each file was last indexed from, to skip re-parsing identical text. */
@@ -454,32 +456,39 @@ export class NetmapServer {
     const change = this.lastChange;
     this.lastChange = undefined;
     const sensitive = change ? reachSensitiveFiles(this.index, change) : new Set<string>();
+    // Only policy and namespace changes can reach past what reachSensitiveFiles follows.
+    if (change && changedObjects(change).some((o) => o.type === 'networkpolicy' || o.type === 'namespace')) this.sweepNeeded = true;
     for (const uri of always) sensitive.add(uri);
     for (const uri of change?.uris ?? []) sensitive.add(uri);
     const generation = ++this.sweepGeneration;
-    setImmediate(() => {
-      if (generation !== this.sweepGeneration) return;
-      this.reach.beginLive();
-      this.publish(sensitive, new Set());
-      this.reach.endLive();
-    });
+    // The edited documents first, then the rest in chunks, yielding so that a new keystroke or a
+    // hover is answered in between (a newer edit cancels what is left).
+    const first = [...sensitive].filter((u) => always.has(u));
+    const rest = [...sensitive].filter((u) => !always.has(u));
+    void this.recheckReachability([...first, ...rest], generation);
     this.scheduleGraphChanged();
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
     this.sweepTimer = setTimeout(() => void this.idleSweep(generation), IDLE_SWEEP_MS);
   }
 
+  /** Re-checks files against the NetworkPolicies in chunks; false when a newer edit cut it short. */
+  private async recheckReachability(uris: string[], generation: number): Promise<boolean> {
+    for (let i = 0; i < uris.length; i += SWEEP_CHUNK) {
+      await new Promise((r) => setImmediate(r));
+      if (generation !== this.sweepGeneration) return false;
+      this.reach.beginLive();
+      this.publish(new Set(uris.slice(i, i + SWEEP_CHUNK)), new Set());
+      this.reach.endLive();
+    }
+    return true;
+  }
+
   /** Re-checks every file with Services or routes against the NetworkPolicies, in chunks; stops when an edit comes. */
   private async idleSweep(generation: number): Promise<void> {
+    if (generation !== this.sweepGeneration || !this.sweepNeeded) return;
     const uris = new Set<string>();
     for (const o of [...this.index.services(), ...this.index.ingresses(), ...this.index.routes()]) uris.add(o.uri);
-    const list = [...uris];
-    for (let i = 0; i < list.length; i += SWEEP_CHUNK) {
-      if (generation !== this.sweepGeneration) return;
-      this.reach.beginLive();
-      this.publish(new Set(list.slice(i, i + SWEEP_CHUNK)), new Set());
-      this.reach.endLive();
-      await new Promise((r) => setImmediate(r));
-    }
+    if (await this.recheckReachability([...uris], generation)) this.sweepNeeded = false;
   }
 
   /** Status for the status bar, at most a few times a second (it walks every file). */
