@@ -5,17 +5,7 @@
 // files and single-object files. About 2 % of links are broken on purpose.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../server/src/analysis/reachability/bench';
 
 const TIERS = ['web', 'api', 'worker', 'cache'];
 const TEAMS = ['red', 'blue', 'green', 'gold'];

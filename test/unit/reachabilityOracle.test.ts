@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ReachabilityEngine, formatText, toLines, type ReachabilityInput } from '../../server/src/analysis/reachability';
 import { parseCidr } from '../../server/src/analysis/reachability/ip';
+import { prng } from '../../server/src/analysis/reachability/bench';
 import type {
   Backend,
   IngressControllerIdentity,
@@ -28,17 +29,6 @@ const SP: Span = { start: 0, end: 0 };
 const PROTOS: Protocol[] = ['TCP', 'UDP', 'SCTP'];
 const SAMPLE_PORTS = [1, 52, 53, 54, 79, 80, 81, 443, 5000, 8080, 8081, 65535];
 const SAMPLE_ADDRS = ['0.0.0.0', '9.255.255.255', '10.0.0.0', '10.1.2.3', '10.1.255.255', '10.2.0.0', '172.16.0.1', '192.168.0.1', '255.255.255.255'];
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Gen {
   rnd: () => number;

@@ -43,8 +43,8 @@ function base(kind: string, name: string, namespace: string, id: string) {
   return { id, uri: `bench:///${namespace}/${name}.yaml`, apiVersion: 'v1', kind, name, namespace, labels: [], span: SP, kindSpan: SP, nameSpan: SP };
 }
 
-/** mulberry32: small, seeded, deterministic. */
-function prng(seed: number): () => number {
+/** mulberry32: small, seeded, deterministic (shared by the benchmarks and the oracle test). */
+export function prng(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;
