@@ -1,8 +1,8 @@
 // Runs every test tier in order and prints one closing line: `N passed, N failed`.
 //   unit + server + conformance: node --test over the bundled files in test/out/ (built by `pretest`)
+//   webview: test/webview/run.mjs (headless Chromium)       — left out with --fast
+//   real VS Code: test/e2e/run.mjs (code-server + Chromium) — left out with --fast
 //   grammar: test/grammar/run.mjs (vscode-tmgrammar-test)
-//   webview: test/webview/run.mjs (headless Chromium)       — skipped with --fast
-//   real VS Code: test/e2e/run.mjs (code-server + Chromium) — skipped with --fast
 // A tier that cannot run fails with its own message; nothing is skipped silently.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -55,12 +55,14 @@ const tiers = [
     cmd: process.execPath,
     args: ['--test', '--test-reporter=tap', ...listTests('test/out/unit'), ...listTests('test/out/server')],
   },
-  { label: 'grammar tests', cmd: process.execPath, args: ['test/grammar/run.mjs'] },
 ];
 if (!fast) {
   if (fs.existsSync(path.join(root, 'test/webview/run.mjs'))) tiers.push({ label: 'webview tests (headless Chromium)', cmd: process.execPath, args: ['test/webview/run.mjs'] });
   tiers.push({ label: 'real VS Code tests (code-server)', cmd: process.execPath, args: ['test/e2e/run.mjs'] });
 }
+// Last, so that the grammar also runs on VS Code's own YAML grammar once the real-VS-Code tier has
+// installed it (without it, those runs are reported as skipped with the reason).
+tiers.push({ label: 'grammar tests', cmd: process.execPath, args: ['test/grammar/run.mjs'] });
 
 let passed = 0;
 let failed = 0;
