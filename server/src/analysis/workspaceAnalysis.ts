@@ -91,9 +91,17 @@ export class Analysis {
     return this.index.settings.ingressControllerConfigured || this.detected !== undefined;
   }
 
-  /** The controller workload found in the workspace, if the identity came from it. */
+  /**
+   * The workspace's own ingress controller workload: the detected one, or, when the identity is
+   * configured, a workload of that namespace carrying all of its pod labels.
+   */
   detectedIngressController(): Workload | undefined {
-    this.effectiveSettings();
-    return this.detected?.workload;
+    const s = this.effectiveSettings();
+    if (!this.index.settings.ingressControllerConfigured) return this.detected?.workload;
+    const wanted = Object.entries(s.ingressController.podLabels);
+    if (wanted.length === 0) return undefined;
+    return this.index
+      .workloadsIn(s.ingressController.namespace)
+      .find((w) => wanted.every(([k, v]) => w.podLabels.some((l) => l.key === k && l.value === v)));
   }
 }
