@@ -121,8 +121,8 @@ export class NetmapServer {
   private canConfigure = false;
   /** Hash of the text each file was last indexed from, to skip re-parsing identical text. */
   private readonly indexedHash = new Map<string, string>();
-  /** Diagnostics last published per file (JSON), to avoid re-sending unchanged lists. */
-  private readonly published = new Map<string, string>();
+  /** Diagnostics last published per file (a hash of them, and their error count), to avoid re-sending unchanged lists. */
+  private readonly published = new Map<string, { hash: string; errors: number }>();
   /** Files with a not-read note (too large, binary). */
   private readonly notRead = new Map<string, Finding>();
   private readonly editTimers = new Map<string, NodeJS.Timeout>();
@@ -427,9 +427,9 @@ export class NetmapServer {
   private publish(uris: Set<string>, always: Set<string>): void {
     for (const uri of new Set([...always, ...uris])) {
       const diagnostics = this.diagnose(uri).map((f) => toDiagnostic(this.index, f));
-      const key = JSON.stringify(diagnostics);
-      if (!always.has(uri) && (this.published.get(uri) ?? '[]') === key) continue;
-      if (diagnostics.length) this.published.set(uri, key);
+      const hash = diagnostics.length ? hashText(JSON.stringify(diagnostics)) : '';
+      if (!always.has(uri) && (this.published.get(uri)?.hash ?? '') === hash) continue;
+      if (diagnostics.length) this.published.set(uri, { hash, errors: diagnostics.filter((d) => d.severity === 1).length });
       else this.published.delete(uri);
       // The document version tells clients which edit these diagnostics answer.
       const version = this.documents.get(uri)?.version;
@@ -503,7 +503,7 @@ export class NetmapServer {
 
   private sendStatusNow(indexing: boolean): void {
     let errors = 0;
-    for (const json of this.published.values()) errors += (json.match(/"severity":1[,}]/g) ?? []).length;
+    for (const p of this.published.values()) errors += p.errors;
     this.errorCount = errors;
     let objects = 0;
     let unreadable = this.notRead.size;

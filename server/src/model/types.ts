@@ -276,7 +276,7 @@ export interface ParsedFile {
   objects: K8sObject[];
   problems: FileProblem[];
   /** 0-based line → codes suppressed on that line (empty array: all codes). */
-  suppressions: Map<number, string[]>;
+  suppressions: ReadonlyMap<number, string[]>;
   kustomization?: Kustomization;
   /** True when the file has a top-level `apiVersion:` or `kind:` line: its syntax is ours to judge. */
   looksLikeKubernetes: boolean;
