@@ -126,7 +126,6 @@ export class NetmapServer {
   /** Files with a not-read note (too large, binary). */
   private readonly notRead = new Map<string, Finding>();
   private readonly editTimers = new Map<string, NodeJS.Timeout>();
-  private scanning: Promise<void> | undefined;
   private scanGeneration = 0;
   private ready = false;
   private graphTimer: NodeJS.Timeout | undefined;
@@ -249,7 +248,7 @@ export class NetmapServer {
     this.notRead.clear();
     this.ready = false;
     const generation = ++this.scanGeneration;
-    this.scanning = this.scan(generation).catch((error: unknown) => {
+    void this.scan(generation).catch((error: unknown) => {
       this.connection.console.error(`k8s-netmap: workspace scan failed: ${String(error)}`);
     });
   }
@@ -297,6 +296,12 @@ export class NetmapServer {
     progress?.done();
     this.ready = true;
     this.publishAll();
+    if (this.notRead.size > 0) {
+      this.notice(
+        'info',
+        `k8s-netmap did not read ${this.notRead.size} file${this.notRead.size === 1 ? '' : 's'} (too large, binary or unreadable); the Problems panel says why. Other files are analysed as usual.`,
+      );
+    }
     this.scheduleGraphChanged();
   }
 
@@ -520,12 +525,8 @@ export class NetmapServer {
     this.graphTimer = setTimeout(() => void this.connection.sendNotification(GRAPH_CHANGED_NOTIFICATION), 150);
   }
 
-  /** For tests and the benchmark: resolves when the current scan has finished. */
-  whenIndexed(): Promise<void> {
-    return this.scanning ?? Promise.resolve();
-  }
-
-  notice(level: 'info' | 'warning', message: string): void {
+  /** Shows a message once in the editor (the client turns it into a notification). */
+  private notice(level: 'info' | 'warning', message: string): void {
     void this.connection.sendNotification(NOTICE_NOTIFICATION, { level, message });
   }
 
