@@ -78,13 +78,17 @@ class ReachFindings implements ReachabilityChecks {
 
   findingsFor(obj: K8sObject): Finding[] {
     if (this.live) {
-      let map = this.byFile.get(obj.uri);
-      if (!map || !this.fresh.has(obj.uri)) {
-        this.byFile.set(obj.uri, (map = new Map()));
+      if (!this.fresh.has(obj.uri)) {
+        this.byFile.delete(obj.uri); // computed before this pass: start the file over
         this.fresh.add(obj.uri);
       }
       const found = this.checks.findingsFor(obj);
-      map.set(ReachFindings.key(obj), found);
+      // Only files with verdicts keep a map: most Services are reachable.
+      if (found.length > 0) {
+        let map = this.byFile.get(obj.uri);
+        if (!map) this.byFile.set(obj.uri, (map = new Map()));
+        map.set(ReachFindings.key(obj), found);
+      }
       return found;
     }
     return this.byFile.get(obj.uri)?.get(ReachFindings.key(obj)) ?? [];

@@ -145,17 +145,26 @@ export function scalarOf(ctx: NodeContext, node: unknown): Scalar | undefined {
 }
 
 /** The scalar's value as a string, as the user wrote it when it is not a string (`1.0` stays `1.0`). */
+/**
+ * A copy of a string that holds no reference to the file text it was cut from. V8 keeps a
+ * substring of 13 or more characters as a slice of its parent, so a name kept in the model would
+ * otherwise keep its whole file in memory.
+ */
+export function detach(text: string): string {
+  return text.length < 13 ? text : (' ' + text).slice(1);
+}
+
 export function scalarText(s: Scalar): string {
   const v = s.value;
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') return detach(v);
   if (v === null || v === undefined) return '';
-  return typeof s.source === 'string' ? s.source : String(v);
+  return typeof s.source === 'string' ? detach(s.source) : String(v);
 }
 
 export function getString(ctx: NodeContext, map: unknown, key: string): string | undefined {
   const s = scalarOf(ctx, get(ctx, map, key));
   if (!s) return undefined;
-  return typeof s.value === 'string' ? s.value : s.value === null || s.value === undefined ? undefined : scalarText(s);
+  return typeof s.value === 'string' ? detach(s.value) : s.value === null || s.value === undefined ? undefined : scalarText(s);
 }
 
 export function getNumber(ctx: NodeContext, map: unknown, key: string): number | undefined {
@@ -170,7 +179,7 @@ export function getIntOrString(ctx: NodeContext, map: unknown, key: string): { v
   const span = spanOf(ctx, s);
   if (!span) return undefined;
   if (typeof s.value === 'number') return { value: s.value, span };
-  if (typeof s.value === 'string') return { value: s.value, span };
+  if (typeof s.value === 'string') return { value: detach(s.value), span };
   return undefined;
 }
 
