@@ -15,19 +15,12 @@ import type { Ingress, LabelSelector, Route, Service, ServicePort, Workload } fr
 import type { FlowPeer, GraphInput, PolicyView, PortRef } from './input';
 import { mergeExternalNodes } from './external';
 import { mergePorts, PortSet } from './ports';
+import { workloadIdentity } from '../reachability/peers';
 
 const KINDS_WITH_REPLICAS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
 
-/** How a workload is named in the graph and in `reach` output (SPEC §4): a Pod with owners as its owner. */
-export function workloadDisplay(w: Workload): { kind: string; name: string } {
-  if (w.kind === 'Pod' && w.ownerReferences.length > 0) {
-    const owner = w.ownerReferences[0];
-    if (owner.kind === 'Node') return { kind: 'Pod', name: w.name };
-    if (!owner.kind) return { kind: 'Pod', name: owner.name };
-    return { kind: owner.kind, name: owner.name };
-  }
-  return { kind: w.kind, name: w.name };
-}
+/** How a workload is named in the graph: as in `reach` output (SPEC §4). */
+export const workloadDisplay = workloadIdentity;
 
 export function workloadNodeId(w: Workload): string {
   const d = workloadDisplay(w);

@@ -7,13 +7,22 @@ import type { ContainerPort, Protocol, Workload } from '../../model/types';
  * controller is shown as its owner (`ns/owner[OwnerKind]`, all replicas one peer); a Pod owned by
  * a Node (a static pod) is itself; an owner reference without a kind gives `ns/owner[Pod]`.
  */
-export function peerNameOf(w: Workload): string {
+/**
+ * How a workload is named as a peer (SPEC §4, netpol-analyzer's convention): a Pod with owners
+ * as its owner (all replicas one peer), a static Pod (owned by a Node) as itself.
+ */
+export function workloadIdentity(w: Workload): { kind: string; name: string } {
   if (w.kind === 'Pod' && w.ownerReferences.length > 0) {
     const owner = w.ownerReferences[0];
-    if (owner.kind === 'Node') return `${w.namespace}/${w.name}[Pod]`;
-    if (owner.name) return `${w.namespace}/${owner.name}[${owner.kind || 'Pod'}]`;
+    if (owner.kind === 'Node') return { kind: 'Pod', name: w.name };
+    if (owner.name) return { kind: owner.kind || 'Pod', name: owner.name };
   }
-  return `${w.namespace}/${w.name}[${w.kind}]`;
+  return { kind: w.kind, name: w.name };
+}
+
+export function peerNameOf(w: Workload): string {
+  const id = workloadIdentity(w);
+  return `${w.namespace}/${id.name}[${id.kind}]`;
 }
 
 /** A declared container port, reduced to what reachability needs. */
