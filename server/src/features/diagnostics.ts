@@ -413,9 +413,11 @@ function checkBackend(ctx: DiagnosticContext, sink: FindingSink, owner: Ingress 
     return;
   }
   if (!link.service) {
+    // A Service of that name elsewhere: by name in each namespace, not by copying every Service.
     const others = ctx.index
-      .services()
-      .filter((s) => s.name === b.serviceName && s.namespace !== link.namespace)
+      .namespaceNames()
+      .filter((ns) => ns !== link.namespace)
+      .flatMap((ns) => ctx.index.lookup('Service', ns, b.serviceName))
       .slice(0, 3);
     const where = others.length ? ` (a Service of that name exists in ${others.map((s) => quote(s.namespace)).join(', ')})` : '';
     const lookalikes = [...ctx.index.objectsIn(link.namespace)].filter((o) => o.type === 'service' && similar(o.name, b.serviceName)).slice(0, 2);

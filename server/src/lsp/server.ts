@@ -113,6 +113,8 @@ class ReachFindings implements ReachabilityChecks {
 export class NetmapServer {
   private readonly documents = new TextDocuments(TextDocument);
   private settings: ServerSettings = DEFAULT_SERVER_SETTINGS;
+  /** The exclusion globs, compiled once per settings (they change only through a re-index). */
+  private excluded = excludeMatcher([]);
   private index = new WorkspaceIndex();
   private analysis = new Analysis(this.index);
   private reach = new ReachFindings(reachabilityChecks(this.analysis));
@@ -244,6 +246,7 @@ export class NetmapServer {
   // ---------- indexing ----------
 
   private rebuildIndex(): void {
+    this.excluded = excludeMatcher(this.settings.exclude);
     this.index = new WorkspaceIndex(this.settings.analysis);
     this.analysis = new Analysis(this.index);
     this.reach = new ReachFindings(reachabilityChecks(this.analysis));
@@ -257,10 +260,11 @@ export class NetmapServer {
     });
   }
 
+  /** Whether `k8sNetmap.exclude` or `files.exclude` excludes a path (globs are relative to its workspace folder). */
   private isExcluded(absPath: string): boolean {
     for (const folder of this.folders) {
       const rel = path.relative(folder, absPath);
-      if (!rel.startsWith('..') && excludeMatcher(this.settings.exclude)(rel.split(path.sep).join('/'))) return true;
+      if (!rel.startsWith('..') && this.excluded(rel.split(path.sep).join('/'))) return true;
     }
     return false;
   }
@@ -269,16 +273,8 @@ export class NetmapServer {
     const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
     progress?.begin('k8s-netmap: indexing manifests', 0, undefined, false);
     this.sendStatus(true);
-    const exclude = excludeMatcher(this.settings.exclude);
     const files: string[] = [];
-    for (const folder of this.folders) {
-      files.push(
-        ...listManifestFiles(folder, (abs) => {
-          const rel = path.relative(folder, abs).split(path.sep).join('/');
-          return exclude(rel);
-        }),
-      );
-    }
+    for (const folder of this.folders) files.push(...listManifestFiles(folder, (abs) => this.isExcluded(abs)));
     this.index.beginBulk();
     try {
       for (let i = 0; i < files.length; i++) {
