@@ -1,9 +1,10 @@
 // Builds the diagnostic context of an analysis: links, reachability checks and rule settings.
 import type { Analysis } from '../analysis/workspaceAnalysis';
-import type { DiagnosticContext } from './diagnostics';
+import type { DiagnosticContext, ReachabilityChecks } from './diagnostics';
 import { reachabilityChecks } from './reachabilityFindings';
 import type { RuleSeverities } from './rules';
 
-export function createDiagnosticContext(analysis: Analysis, rules: RuleSeverities = {}): DiagnosticContext {
-  return { index: analysis.index, links: analysis.links, rules, reachability: reachabilityChecks(analysis) };
+/** `reachability` replaces the live NetworkPolicy checks (the server passes its cache in front of them). */
+export function createDiagnosticContext(analysis: Analysis, rules: RuleSeverities = {}, reachability: ReachabilityChecks = reachabilityChecks(analysis)): DiagnosticContext {
+  return { index: analysis.index, links: analysis.links, rules, reachability };
 }

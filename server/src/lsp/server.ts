@@ -118,7 +118,7 @@ export class NetmapServer {
   private index = new WorkspaceIndex();
   private analysis = new Analysis(this.index);
   private reach = new ReachFindings(reachabilityChecks(this.analysis));
-  private diagnosticContext: DiagnosticContext = { ...createDiagnosticContext(this.analysis), reachability: this.reach };
+  private diagnosticContext: DiagnosticContext = createDiagnosticContext(this.analysis, {}, this.reach);
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweepGeneration = 0;
   /** Set when a change may affect NetworkPolicy verdicts beyond the files re-checked right after it. */
@@ -238,7 +238,7 @@ export class NetmapServer {
     this.settings = next;
     if (needsReindex(prev, next)) this.rebuildIndex();
     else {
-      this.diagnosticContext = { ...createDiagnosticContext(this.analysis, next.rules), reachability: this.reach };
+      this.diagnosticContext = createDiagnosticContext(this.analysis, next.rules, this.reach);
       if (this.ready) this.publishAll();
     }
   }
@@ -250,7 +250,7 @@ export class NetmapServer {
     this.index = new WorkspaceIndex(this.settings.analysis);
     this.analysis = new Analysis(this.index);
     this.reach = new ReachFindings(reachabilityChecks(this.analysis));
-    this.diagnosticContext = { ...createDiagnosticContext(this.analysis, this.settings.rules), reachability: this.reach };
+    this.diagnosticContext = createDiagnosticContext(this.analysis, this.settings.rules, this.reach);
     this.indexedHash.clear();
     this.notRead.clear();
     this.ready = false;
