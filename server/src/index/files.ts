@@ -111,17 +111,13 @@ export function listManifestFiles(root: string, isExcluded: (absPath: string) =>
 /** Reads a file for indexing, or says why not. Never throws. */
 export function readManifestFile(absPath: string, maxSize = DEFAULT_MAX_FILE_SIZE): { text: string } | { skipped: string } {
   try {
-    const stat = fs.statSync(absPath);
-    const fd = fs.openSync(absPath, 'r');
-    try {
-      const head = Buffer.alloc(Math.min(8192, stat.size));
-      fs.readSync(fd, head, 0, head.length, 0);
-      const reason = unreadableReason(stat.size, head, maxSize);
-      if (reason) return { skipped: reason };
-    } finally {
-      fs.closeSync(fd);
-    }
-    return { text: fs.readFileSync(absPath, 'utf8') };
+    // The size from stat first, so that a huge file is never read; then one read of the bytes.
+    const size = fs.statSync(absPath).size;
+    const tooLarge = unreadableReason(size, Buffer.alloc(0), maxSize);
+    if (tooLarge) return { skipped: tooLarge };
+    const bytes = fs.readFileSync(absPath);
+    const reason = unreadableReason(bytes.length, bytes.subarray(0, 8192), maxSize);
+    return reason ? { skipped: reason } : { text: bytes.toString('utf8') };
   } catch (error) {
     return { skipped: `not read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
   }
