@@ -1,12 +1,12 @@
 // Wording helpers shared by diagnostics, hover and code lens.
-import type { K8sObject, Workload } from '../model/types';
+import type { Workload } from '../model/types';
 
 /** Quotes a manifest string for a plain-text message. */
 export function quote(s: string): string {
   return `'${s}'`;
 }
 
-/** `Deployment shop/web (3 replicas)`; replicas only where the kind has them. */
+/** `Deployment shop/web`: kind, namespace and name, as messages name a workload. */
 export function describeWorkload(w: Workload): string {
   return `${w.kind} ${w.namespace}/${w.name}`;
 }
@@ -17,10 +17,6 @@ export function replicasText(w: Workload): string {
   if (w.kind === 'Job' || w.kind === 'CronJob') return 'run to completion';
   const n = w.replicas ?? 1;
   return `${n} replica${n === 1 ? '' : 's'}`;
-}
-
-export function objectLabel(o: K8sObject): string {
-  return `${o.kind} ${o.namespace}/${o.name}`;
 }
 
 const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|<>&~"'=:$]/g;
