@@ -98,7 +98,9 @@ export class Links {
   }
 
   service(namespace: string, name: string): Service | undefined {
-    return this.index.lookup('Service', namespace, name)[0] as Service | undefined;
+    // The first copy in path order is the one in the analysis (SPEC §2); only a modelled Service counts.
+    const first = this.index.lookup('Service', namespace, name)[0];
+    return first?.type === 'service' ? first : undefined;
   }
 
   resolveBackend(owner: Ingress | Route, backend: Backend): BackendLink {

@@ -3,6 +3,7 @@ import type { DirectionReport } from '../analysis/reachability';
 import type { K8sObject, Span } from '../model/types';
 import type { Analysis } from '../analysis/workspaceAnalysis';
 import { definition, references, type SourceLocation } from './navigation';
+import { lensText } from './text';
 
 export interface Lens {
   /** Where the lens stands (the object's kind line). */
@@ -37,7 +38,7 @@ function lensFor(analysis: Analysis, obj: K8sObject): Lens | undefined {
   const { links } = analysis;
   switch (obj.type) {
     case 'service': {
-      if (obj.serviceType === 'ExternalName') return { span: obj.kindSpan, title: `ExternalName → ${obj.externalName ?? '?'}` };
+      if (obj.serviceType === 'ExternalName') return { span: obj.kindSpan, title: `ExternalName → ${lensText(obj.externalName ?? '?')}` };
       if (!obj.selector) return { span: obj.kindSpan, title: 'no selector: endpoints managed by hand' };
       const pods = links.servicePods(obj);
       const routed = links.backendsTo(obj).length;

@@ -4,6 +4,7 @@
 import type { Service } from '../model/types';
 import type { Analysis } from '../analysis/workspaceAnalysis';
 import { objectAt } from './locate';
+import { cutText } from './text';
 
 export interface Completion {
   label: string;
@@ -76,14 +77,14 @@ function last(path: string[], n = 1): string | undefined {
 function serviceItems(analysis: Analysis, namespace: string): Completion[] {
   return [...analysis.index.objectsIn(namespace)]
     .filter((o): o is Service => o.type === 'service')
-    .map((s) => ({ label: s.name, kind: 'service' as const, detail: `Service ${s.namespace}/${s.name} · ports ${s.ports.map((p) => p.port).join(', ')}` }));
+    .map((s) => ({ label: s.name, kind: 'service' as const, detail: `Service ${cutText(s.namespace)}/${cutText(s.name)} · ports ${s.ports.map((p) => p.port).join(', ')}` }));
 }
 
 function portItems(svc: Service | undefined, named: boolean): Completion[] {
   if (!svc) return [];
   return svc.ports
     .filter((p) => !named || p.name)
-    .map((p) => ({ label: named ? p.name! : String(p.port), kind: 'port' as const, detail: `${p.port}/${p.protocol}${p.name ? ` (${p.name})` : ''} → ${p.targetPort}` }));
+    .map((p) => ({ label: named ? p.name! : String(p.port), kind: 'port' as const, detail: `${p.port}/${p.protocol}${p.name ? ` (${cutText(p.name)})` : ''} → ${cutText(String(p.targetPort))}` }));
 }
 
 /**
@@ -184,5 +185,5 @@ function labelValues(analysis: Analysis, namespace: string, key: string, ofNames
     const v = labels[key];
     if (v !== undefined) counts.set(v, (counts.get(v) ?? 0) + 1);
   }
-  return [...counts].map(([v, n]) => ({ label: v, kind: 'label-value' as const, detail: `${key}=${v} on ${n} ${ofNamespaces ? 'namespace' : 'workload'}${n === 1 ? '' : 's'}` }));
+  return [...counts].map(([v, n]) => ({ label: v, kind: 'label-value' as const, detail: `${cutText(key)}=${cutText(v)} on ${n} ${ofNamespaces ? 'namespace' : 'workload'}${n === 1 ? '' : 's'}` }));
 }

@@ -20,7 +20,7 @@ import type {
   Workload,
 } from '../model/types';
 import { yamlString } from '../yaml/nodes';
-import { describeWorkload, quote } from './text';
+import { cutText, describeWorkload, quote } from './text';
 import type { Finding, Fix, RelatedLocation, RuleSeverities } from './rules';
 import { RULES_BY_CODE } from './rules';
 
@@ -45,12 +45,20 @@ class FindingSink {
       uri: this.uri,
       span,
       code,
-      message,
-      related,
+      // Each quoted manifest string is cut by quote(); this bounds what several of them add up to.
+      message: cutText(message, MAX_MESSAGE_LENGTH),
+      related: sortRelated(related.map((r) => ({ ...r, message: cutText(r.message, MAX_MESSAGE_LENGTH) }))),
       severity: severity ?? RULES_BY_CODE.get(code)?.defaultSeverity ?? 'warning',
       ...(fixes && fixes.length ? { fixes } : {}),
     });
   }
+}
+
+const MAX_MESSAGE_LENGTH = 400;
+
+/** Related information in path order (file, then place), never in the order files were read. */
+function sortRelated(related: RelatedLocation[]): RelatedLocation[] {
+  return related.sort((a, b) => (a.uri !== b.uri ? (a.uri < b.uri ? -1 : 1) : a.span.start - b.span.start || a.span.end - b.span.end));
 }
 
 function relatedTo(obj: K8sObject, message: string, span: Span = obj.nameSpan): RelatedLocation {
@@ -65,6 +73,11 @@ export function diagnoseFile(ctx: DiagnosticContext, uri: string): Finding[] {
   for (const p of file.problems) sink.add(p.code, p.span, p.message, [], p.severity);
   for (const obj of file.objects) {
     checkLabels(sink, obj);
+    if (ctx.index.isDuplicate(obj)) {
+      // A later copy is not in the analysis (SPEC §2): it gets this note and no link findings.
+      checkDuplicate(ctx, sink, obj);
+      continue;
+    }
     switch (obj.type) {
       case 'workload':
         checkWorkload(ctx, sink, obj);
@@ -80,9 +93,35 @@ export function diagnoseFile(ctx: DiagnosticContext, uri: string): Finding[] {
         checkNetworkPolicy(ctx, sink, obj);
         break;
     }
-    if (ctx.reachability) sink.findings.push(...ctx.reachability.findingsFor(obj));
+    if (ctx.reachability) for (const f of ctx.reachability.findingsFor(obj)) sink.findings.push({ ...f, related: sortRelated([...f.related]) });
   }
   return applySettings(sink.findings, file, ctx.rules);
+}
+
+function checkDuplicate(ctx: DiagnosticContext, sink: FindingSink, obj: K8sObject): void {
+  const others = ctx.index.copiesOf(obj).filter((o) => o !== obj);
+  const first = others[0];
+  if (!first) return;
+  const where = (o: K8sObject): string => (o.uri === obj.uri ? 'earlier in this file' : `in ${fileName(o.uri)}`);
+  sink.add(
+    'object-duplicate',
+    obj.nameSpan,
+    `${obj.kind} ${quote(`${obj.namespace}/${obj.name}`)} is also defined ${where(first)}${others.length > 1 ? ` and ${others.length - 1} more place${others.length > 2 ? 's' : ''}` : ''}; the analysis uses the first copy in path order.`,
+    others.map((o) => relatedTo(o, o === first ? `${o.kind} ${o.namespace}/${o.name}: the copy in use` : `${o.kind} ${o.namespace}/${o.name}: another copy`)),
+  );
+}
+
+function fileName(uri: string): string {
+  const i = uri.lastIndexOf('/');
+  return quote(decodeURIComponentSafe(i === -1 ? uri : uri.slice(i + 1)));
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 function applySettings(findings: Finding[], file: ParsedFile, rules: RuleSeverities): Finding[] {
@@ -117,7 +156,7 @@ function checkLabelEntries(sink: FindingSink, entries: LabelEntry[], what: strin
         `${capitalize(what)} value ${quote(l.value)} is not a string to kubectl, which reads YAML 1.1: quote it (${quote(`"${l.value}"`)}).`,
         [],
         undefined,
-        [{ title: `Quote "${l.value}"`, edits: [{ uri: sink.uri, span: l.valueSpan, newText: JSON.stringify(l.value) }] }],
+        [{ title: `Quote "${cutText(l.value)}"`, edits: [{ uri: sink.uri, span: l.valueSpan, newText: JSON.stringify(l.value) }] }],
       );
     } else if (l.valueKind === 'collection') {
       sink.add('label-invalid', l.valueSpan, `${capitalize(what)} value of ${quote(l.key)} must be a string, not a list or map.`);
@@ -290,7 +329,7 @@ function checkService(ctx: DiagnosticContext, sink: FindingSink, svc: Service): 
       .filter((n) => n.entry && n.value !== undefined)
       .slice(0, 2)
       .map((n) => ({
-        title: `Select ${n.entry!.key}=${n.value} (${describeWorkload(n.workload)})`,
+        title: `Select ${cutText(n.entry!.key)}=${cutText(n.value ?? "")} (${describeWorkload(n.workload)})`,
         edits: [{ uri: svc.uri, span: n.entry!.valueSpan, newText: yamlString(n.value!) }],
       }));
     sink.add(
@@ -333,8 +372,8 @@ function declaredPorts(w: Workload): string {
 }
 
 export function selectorText(sel: LabelSelector): string {
-  const parts = sel.matchLabels.map((l) => `${l.key}=${l.value}`);
-  for (const x of sel.matchExpressions) parts.push(`${x.key} ${x.operator}${x.values.length ? ` (${x.values.join(', ')})` : ''}`);
+  const parts = sel.matchLabels.map((l) => `${cutText(l.key)}=${cutText(l.value)}`);
+  for (const x of sel.matchExpressions) parts.push(`${cutText(x.key)} ${cutText(x.operator)}${x.values.length ? ` (${x.values.map((v) => cutText(v)).join(', ')})` : ''}`);
   return quote(parts.join(', ') || '{}');
 }
 
@@ -417,7 +456,7 @@ function checkBackend(ctx: DiagnosticContext, sink: FindingSink, owner: Ingress 
     const others = ctx.index
       .namespaceNames()
       .filter((ns) => ns !== link.namespace)
-      .flatMap((ns) => ctx.index.lookup('Service', ns, b.serviceName))
+      .flatMap((ns) => ctx.index.lookup('Service', ns, b.serviceName).slice(0, 1))
       .slice(0, 3);
     const where = others.length ? ` (a Service of that name exists in ${others.map((s) => quote(s.namespace)).join(', ')})` : '';
     const lookalikes = [...ctx.index.objectsIn(link.namespace)].filter((o) => o.type === 'service' && similar(o.name, b.serviceName)).slice(0, 2);
@@ -427,7 +466,7 @@ function checkBackend(ctx: DiagnosticContext, sink: FindingSink, owner: Ingress 
       `No Service ${quote(b.serviceName)} in namespace ${quote(link.namespace)} in this workspace${where}${lookalikes.length ? `; did you mean ${lookalikes.map((o) => quote(o.name)).join(' or ')}?` : '.'}`,
       [...others, ...lookalikes].map((s) => relatedTo(s, `Service ${s.namespace}/${s.name}`)),
       undefined,
-      lookalikes.map((o) => ({ title: `Change to '${o.name}'`, edits: [{ uri: owner.uri, span: b.serviceNameSpan, newText: o.name }] })),
+      lookalikes.map((o) => ({ title: `Change to ${quote(o.name)}`, edits: [{ uri: owner.uri, span: b.serviceNameSpan, newText: o.name }] })),
     );
     return;
   }

@@ -27,6 +27,11 @@ export const RULES: readonly RuleInfo[] = [
   { code: 'ingress-blocked', defaultSeverity: 'warning', summary: 'NetworkPolicies close the routed pods to the ingress controller.' },
   { code: 'statefulset-service-missing', defaultSeverity: 'warning', summary: 'A StatefulSet serviceName names no headless Service.' },
   { code: 'label-invalid', defaultSeverity: 'error', summary: 'A label key or value, or a selector operator, is invalid.' },
+  {
+    code: 'object-duplicate',
+    defaultSeverity: 'info',
+    summary: 'The same kind, namespace and name is defined in several places; the first in path order is used.',
+  },
   { code: 'port-invalid', defaultSeverity: 'error', summary: 'A port number or port name is invalid, missing or duplicated.' },
 ];
 

@@ -1,14 +1,25 @@
 // Wording helpers shared by diagnostics, hover and code lens.
 import type { Workload } from '../model/types';
+import { cutText } from '../model/text';
 
-/** Quotes a manifest string for a plain-text message. */
+export { cutText };
+
+/** Quotes a manifest string for a plain-text message, cut to about 100 characters (SPEC §5). */
 export function quote(s: string): string {
-  return `'${s}'`;
+  return `'${cutText(s)}'`;
 }
 
-/** `Deployment shop/web`: kind, namespace and name, as messages name a workload. */
+/**
+ * Text for a code lens title. VS Code reads `$(name)` in a title as an icon, so a manifest string
+ * such as `$(alert) click me` is escaped (`\$(`), which VS Code shows as the literal text.
+ */
+export function lensText(s: string): string {
+  return cutText(s).replace(/\$\(/g, '\\$(');
+}
+
+/** `Deployment shop/web`: kind, namespace and name, as messages name a workload (each cut). */
 export function describeWorkload(w: Workload): string {
-  return `${w.kind} ${w.namespace}/${w.name}`;
+  return `${w.kind} ${cutText(w.namespace)}/${cutText(w.name)}`;
 }
 
 export function replicasText(w: Workload): string {
@@ -26,7 +37,7 @@ const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|<>&~"'=:$]/g;
  * backslash-escaped or made an entity, so a name such as `<img src=x onerror=…>` stays text.
  */
 export function escapeMarkdown(s: string): string {
-  return s.replace(MARKDOWN_SPECIAL, (ch) => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch === '&' ? '&amp;' : `\\${ch}`)).replace(/\r?\n/g, ' ');
+  return cutText(s).replace(MARKDOWN_SPECIAL, (ch) => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch === '&' ? '&amp;' : `\\${ch}`)).replace(/\r?\n/g, ' ');
 }
 
 /**
@@ -34,6 +45,7 @@ export function escapeMarkdown(s: string): string {
  * is written as escaped plain text instead (a code span cannot hold an escape or an entity).
  */
 export function code(s: string): string {
+  s = cutText(s);
   if (/[`<>&\\\r\n]/.test(s)) return escapeMarkdown(s);
   return '`' + s + '`';
 }

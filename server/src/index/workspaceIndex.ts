@@ -14,6 +14,7 @@ import type {
   Workload,
 } from '../model/types';
 import { DEFAULT_SETTINGS } from '../model/types';
+import { compareByPath, identityKey } from '../model/identity';
 import { parseFile } from '../yaml/parseFile';
 import { kustomizeNamespaces } from './kustomize';
 
@@ -216,9 +217,32 @@ export class WorkspaceIndex {
     return this.objectsByNamespace.get(namespace) ?? EMPTY;
   }
 
-  /** Objects with this kind, namespace and name (normally one; duplicates are possible in a workspace). */
+  /**
+   * Objects with this kind, namespace and name, in path order (normally one; duplicates are
+   * possible in a workspace, and only the first one is in the analysis: SPEC §2).
+   */
   lookup(kind: string, namespace: string, name: string): K8sObject[] {
     return this.byName.get(`${kind}/${namespace}/${name}`) ?? [];
+  }
+
+  /**
+   * The copies of an object that count less: every copy of the same kind/namespace/name after the
+   * first in path order (empty for the object the analysis uses, and for nameless objects).
+   */
+  isDuplicate(obj: K8sObject): boolean {
+    return !this.isActive(obj);
+  }
+
+  /** Every object with the same kind, namespace and name, the first in path order first. */
+  copiesOf(obj: K8sObject): readonly K8sObject[] {
+    return this.byName.get(identityKey(obj)) ?? [obj];
+  }
+
+  /** Whether the object is in the analysis: it is the first of its kind/namespace/name in path order. */
+  private isActive(obj: K8sObject): boolean {
+    if (obj.name === '') return true;
+    const list = this.byName.get(identityKey(obj));
+    return !list || list[0] === obj;
   }
 
   /** Workloads of a namespace whose pod labels include `key=value`. */
@@ -281,19 +305,18 @@ export class WorkspaceIndex {
       const count = namespaced ? (this.namespacedCount.get(obj.namespace) ?? 0) + 1 : 0;
       if (namespaced) this.namespacedCount.set(obj.namespace, count);
       const isNewNamespace = count === 1;
-      addTo(this.objectsByNamespace, obj.namespace, obj);
-      addTo(this.objectsByType, obj.type, obj);
-      const nameKey = `${obj.kind}/${obj.namespace}/${obj.name}`;
+      const nameKey = identityKey(obj);
       const list = this.byName.get(nameKey);
-      if (list) list.push(obj);
-      else this.byName.set(nameKey, [obj]);
-      if (obj.type === 'workload') {
-        let byLabel = this.workloadsByLabel.get(obj.namespace);
-        if (!byLabel) this.workloadsByLabel.set(obj.namespace, (byLabel = new Map()));
-        for (const l of obj.podLabels) addTo(byLabel, labelKey(l.key, l.value), obj);
+      if (!list) this.byName.set(nameKey, [obj]);
+      else {
+        // Kept in path order: the first copy is the one in the analysis, whatever the read order.
+        let at = list.length;
+        while (at > 0 && compareByPath(list[at - 1]!, obj) > 0) at--;
+        list.splice(at, 0, obj);
+        if (at === 0 && obj.name !== '') this.deactivate(list[1]!, change);
+        for (const copy of list) change.uris.add(copy.uri); // their object-duplicate notes name each other
       }
-      change.namespaces.add(obj.namespace);
-      if (this.bulkDepth === 0) change.objects.push(obj);
+      if (this.isActive(obj)) this.activate(obj, change);
       // A namespace that vanished and came back within one update (a file re-read) is no change.
       if ((isNewNamespace && !this.vanished.delete(obj.namespace)) || obj.type === 'namespace') this.markNamespacesChanged(change);
     }
@@ -302,24 +325,18 @@ export class WorkspaceIndex {
   private unindexFile(file: ParsedFile, change: IndexChange): void {
     change.uris.add(file.uri);
     for (const obj of file.objects) {
-      removeFrom(this.objectsByNamespace, obj.namespace, obj);
-      removeFrom(this.objectsByType, obj.type, obj);
-      const nameKey = `${obj.kind}/${obj.namespace}/${obj.name}`;
+      const wasActive = this.isActive(obj);
+      if (wasActive) this.deactivate(obj, change);
+      const nameKey = identityKey(obj);
       const list = this.byName.get(nameKey);
       if (list) {
         const i = list.indexOf(obj);
         if (i !== -1) list.splice(i, 1);
         if (list.length === 0) this.byName.delete(nameKey);
-      }
-      if (obj.type === 'workload') {
-        const byLabel = this.workloadsByLabel.get(obj.namespace);
-        if (byLabel) {
-          for (const l of obj.podLabels) removeFrom(byLabel, labelKey(l.key, l.value), obj);
-          if (byLabel.size === 0) this.workloadsByLabel.delete(obj.namespace);
-        }
+        else if (i === 0 && obj.name !== '') this.activate(list[0]!, change);
+        for (const copy of list) change.uris.add(copy.uri);
       }
       change.namespaces.add(obj.namespace);
-      if (this.bulkDepth === 0) change.objects.push(obj);
       if (!CLUSTER_SCOPED_KINDS.has(obj.kind)) {
         const count = (this.namespacedCount.get(obj.namespace) ?? 1) - 1;
         if (count > 0) this.namespacedCount.set(obj.namespace, count);
@@ -328,8 +345,40 @@ export class WorkspaceIndex {
           this.vanished.add(obj.namespace);
         }
       }
-      if (obj.type === 'namespace') this.markNamespacesChanged(change);
     }
+  }
+
+  /** Puts an object into the analysis' tables (it is the first of its identity). Recorded as a flip. */
+  private activate(obj: K8sObject, change: IndexChange): void {
+    addTo(this.objectsByNamespace, obj.namespace, obj);
+    addTo(this.objectsByType, obj.type, obj);
+    if (obj.type === 'workload') {
+      let byLabel = this.workloadsByLabel.get(obj.namespace);
+      if (!byLabel) this.workloadsByLabel.set(obj.namespace, (byLabel = new Map()));
+      for (const l of obj.podLabels) addTo(byLabel, labelKey(l.key, l.value), obj);
+    }
+    this.touched(obj, change);
+  }
+
+  /** Takes an object out of the analysis' tables (removed, or now a later copy). Recorded as a flip. */
+  private deactivate(obj: K8sObject, change: IndexChange): void {
+    removeFrom(this.objectsByNamespace, obj.namespace, obj);
+    removeFrom(this.objectsByType, obj.type, obj);
+    if (obj.type === 'workload') {
+      const byLabel = this.workloadsByLabel.get(obj.namespace);
+      if (byLabel) {
+        for (const l of obj.podLabels) removeFrom(byLabel, labelKey(l.key, l.value), obj);
+        if (byLabel.size === 0) this.workloadsByLabel.delete(obj.namespace);
+      }
+    }
+    this.touched(obj, change);
+  }
+
+  private touched(obj: K8sObject, change: IndexChange): void {
+    change.uris.add(obj.uri);
+    change.namespaces.add(obj.namespace);
+    if (this.bulkDepth === 0) change.objects.push(obj);
+    if (obj.type === 'namespace') this.markNamespacesChanged(change);
   }
 
   /** Ends an update: namespaces that lost their last object and did not get one back are gone. */

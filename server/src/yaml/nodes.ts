@@ -1,13 +1,14 @@
 // Thin helpers over the `yaml` library's node types. This folder is the only place that imports
 // `yaml`; everything outside it sees the model types.
-import { isAlias, isMap, isScalar, isSeq, visit, type Alias, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { ScalarKind, Span } from '../model/types';
 
 /** Per-document context: the document (for aliases) and the text (to trim block ranges). */
 export interface NodeContext {
   doc: Document.Parsed;
   text: string;
-  aliasCache: { aliasResolveCache?: unknown[] };
+  /** Alias → its anchored node, made once per document by `documentAliases`. */
+  aliasCache: { aliases?: AliasTable };
 }
 
 /** Follows an alias to its anchored node; other nodes pass through. Never expands anything. */
@@ -21,24 +22,93 @@ export function deref(ctx: NodeContext, node: unknown): Node | undefined {
 
 // `Alias.resolve(doc, ctx)` with a ctx object goes on to count aliases through `ctx.anchors`, which
 // only toJS() sets up (without it, it throws and every alias read as missing). This is its lookup
-// alone: the last node with the alias's anchor before the alias, from a list made once per document.
+// alone, from a table made once per document: each alias costs one Map read.
 function anchoredNode(ctx: NodeContext, alias: Alias): Node | undefined {
-  let nodes = ctx.aliasCache.aliasResolveCache as Node[] | undefined;
-  if (!nodes) {
-    const found: Node[] = [];
-    visit(ctx.doc, {
-      Node: (_key, n) => {
-        if (isAlias(n) || (n as { anchor?: string }).anchor) found.push(n);
-      },
-    });
-    ctx.aliasCache.aliasResolveCache = nodes = found;
+  const table = (ctx.aliasCache.aliases ??= documentAliases(ctx.doc));
+  return table.targets.get(alias);
+}
+
+export interface AliasTable {
+  /** Each alias's node: the last node with its anchor before it in the document. */
+  targets: Map<Alias, Node | undefined>;
+  /** Nodes of the document with every alias expanded (an alias counts itself and its target), capped. */
+  expandedNodes: number;
+  /** Of those, the nodes that come from expanding an alias, capped. */
+  expandedAliases: number;
+}
+
+const COUNT_CAP = 1e15;
+
+/** The children of a node in document order (pairs: key, then value). */
+function childrenOf(node: unknown): unknown[] {
+  if (isMap(node)) {
+    const out: unknown[] = [];
+    for (const p of node.items) out.push(p.key, p.value);
+    return out;
   }
-  let target: Node | undefined;
-  for (const n of nodes) {
-    if (n === alias) break;
-    if (!isAlias(n) && (n as { anchor?: string }).anchor === alias.source) target = n;
+  if (isSeq(node)) return node.items;
+  return [];
+}
+
+/**
+ * Walks a document once, without recursion (a document nested 10,000 deep must not overflow the
+ * stack), in document order: anchors are recorded as they come, so each alias gets the node its
+ * anchor named last before it, as YAML defines. On the way back up, it counts what the document
+ * would become with every alias expanded, for the alias-bomb budget (`aliasBudgetExceeded`).
+ */
+export function documentAliases(doc: Document.Parsed): AliasTable {
+  const targets = new Map<Alias, Node | undefined>();
+  const anchors = new Map<string, Node>();
+  const size = new Map<unknown, [nodes: number, aliases: number]>();
+  const stack: Array<{ node: unknown; done: boolean }> = [{ node: doc.contents, done: false }];
+  while (stack.length > 0) {
+    const top = stack.pop()!;
+    const node = top.node;
+    if (node === null || node === undefined || typeof node !== 'object') continue;
+    if (top.done) {
+      let nodes = 1;
+      let aliases = 0;
+      for (const child of childrenOf(node)) {
+        const s = size.get(child);
+        if (s) {
+          nodes += s[0];
+          aliases += s[1];
+        }
+      }
+      size.set(node, [Math.min(nodes, COUNT_CAP), Math.min(aliases, COUNT_CAP)]);
+      continue;
+    }
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      targets.set(node, target);
+      // A target still open (an alias inside its own anchored node) counts as one node.
+      const t = target ? size.get(target) : undefined;
+      // As go-yaml counts: every node decoded inside an alias expansion is an alias decode.
+      const expanded = t?.[0] ?? 1;
+      size.set(node, [Math.min(1 + expanded, COUNT_CAP), Math.min(expanded, COUNT_CAP)]);
+      continue;
+    }
+    const anchor = (node as { anchor?: string }).anchor;
+    if (anchor) anchors.set(anchor, node as Node);
+    stack.push({ node, done: true });
+    const children = childrenOf(node);
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i], done: false });
   }
-  return target;
+  const total = size.get(doc.contents) ?? [0, 0];
+  return { targets, expandedNodes: total[0], expandedAliases: total[1] };
+}
+
+/**
+ * Whether a document's aliases expand it too far to be a manifest: the rule of go-yaml, which
+ * kubectl uses, so that what it would refuse as "excessive aliasing" is refused here too. Up to
+ * 400,000 expanded nodes anything but an (almost) all-alias document passes; from 4,000,000 on,
+ * nodes that come from aliases may be at most a tenth; in between the allowed share falls linearly.
+ */
+export function aliasBudgetExceeded(table: AliasTable): boolean {
+  const { expandedNodes: n, expandedAliases: a } = table;
+  if (a <= 100 || n <= 1000) return false;
+  const ratio = n <= 400_000 ? 0.99 : n >= 4_000_000 ? 0.1 : 0.99 - 0.89 * ((n - 400_000) / 3_600_000);
+  return a / n > ratio;
 }
 
 /** The span of a node's value, without the trailing line break and indentation that block nodes include. */

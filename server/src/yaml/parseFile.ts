@@ -38,6 +38,8 @@ import {
   scalarOf,
   scalarText,
   spanOf,
+  aliasBudgetExceeded,
+  documentAliases,
   type NodeContext,
 } from './nodes';
 
@@ -103,7 +105,7 @@ export function parseFile(uri: string, rawText: string, options: ParseOptions = 
     docs = Array.isArray(parsed) ? parsed : [];
   } catch (error) {
     if (result.looksLikeKubernetes) {
-      result.problems.push({ code: 'yaml-syntax', severity: 'error', message: `YAML could not be read: ${String(error)}`, span: firstLineSpan(text) });
+      result.problems.push({ code: 'yaml-syntax', severity: 'error', message: `YAML could not be read: ${parserErrorText(String(error))}`, span: firstLineSpan(text) });
     }
     return result;
   }
@@ -124,7 +126,7 @@ export function parseFile(uri: string, rawText: string, options: ParseOptions = 
           result.problems.push({
             code: 'yaml-syntax',
             severity: 'error',
-            message: err.message.split('\n')[0] ?? err.message,
+            message: parserErrorText(err.message.split('\n')[0] ?? err.message),
             span: { start, end: Math.max(end, start + 1) > text.length ? Math.max(start, text.length) : Math.max(end, start + 1) },
           });
         }
@@ -132,16 +134,54 @@ export function parseFile(uri: string, rawText: string, options: ParseOptions = 
       // A broken document yields no objects: half-read objects would produce misleading links.
       return;
     }
-    const ctx: NodeContext = { doc, text, aliasCache: {} };
     const root = doc.contents;
     if (!isMap(root)) return;
-    if (isKustomization) {
-      result.kustomization = readKustomization(ctx, root);
+    const aliases = documentAliases(doc);
+    if (aliasBudgetExceeded(aliases)) {
+      if (result.looksLikeKubernetes) {
+        result.problems.push({
+          code: 'yaml-syntax',
+          severity: 'error',
+          message: `Excessive aliasing: with its aliases expanded this document would have ${aliases.expandedNodes >= 1e15 ? 'over 10^15' : aliases.expandedNodes.toLocaleString('en-US')} nodes (kubectl refuses it too); it is not read.`,
+          span: documentStartSpan(text, root),
+        });
+      }
       return;
     }
-    readObjectOrList(ctx, root, uri, `${docIndex}`, defaultNamespace, result.objects);
+    const ctx: NodeContext = { doc, text, aliasCache: { aliases } };
+    const before = result.objects.length;
+    try {
+      if (isKustomization) {
+        result.kustomization = readKustomization(ctx, root);
+        return;
+      }
+      readObjectOrList(ctx, root, uri, `${docIndex}`, defaultNamespace, result.objects);
+    } catch (error) {
+      // Only a document nested deeper than the stack allows gets here; it yields no objects.
+      if (!(error instanceof RangeError)) throw error;
+      result.objects.length = before;
+      if (result.looksLikeKubernetes) {
+        result.problems.push({ code: 'yaml-syntax', severity: 'error', message: parserErrorText(error.message), span: documentStartSpan(text, root) });
+      }
+    }
   });
   return result;
+}
+
+/** The parser's words, except where they are the JavaScript engine's: a stack overflow means too deep. */
+function parserErrorText(message: string): string {
+  return /Maximum call stack size exceeded|too much recursion/i.test(message)
+    ? 'Nested too deeply to be read (thousands of levels of lists or maps).'
+    : message;
+}
+
+/** The first line of a document's root node. */
+function documentStartSpan(text: string, root: Node): Span {
+  const start = root.range?.[0] ?? 0;
+  const nl = text.indexOf('\n', start);
+  let end = nl === -1 ? text.length : nl;
+  if (end > start && text.charCodeAt(end - 1) === 13) end--;
+  return { start, end: Math.max(end, start) };
 }
 
 function helmNote(text: string): FileProblem {
