@@ -1,7 +1,12 @@
 // Hostile input found by fuzzing (issue 9): each case once, at the core, with the fix it guards.
 // The property-based fuzzer is fuzz.test.ts; the language server's hostile tier is test/server/hostile.test.ts.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { main } from '../../server/src/cli/main';
 import { Analysis } from '../../server/src/analysis/workspaceAnalysis';
 import { codeLenses } from '../../server/src/features/codeLens';
 import { createDiagnosticContext } from '../../server/src/features/context';
@@ -13,6 +18,13 @@ import { graphOf } from '../../server/src/lsp/graph';
 import { cutText } from '../../server/src/model/text';
 import { parseFile } from '../../server/src/yaml/parseFile';
 import { analysisOf, deployment, service, spanIn, y } from './helpers';
+
+/** The built CLI (dist/cli.js), for the one case that must run as another user. */
+const CLI = ((): string => {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return path.join(dir, 'dist', 'cli.js');
+})();
 
 const A = 'file:///w/a.yaml';
 const B = 'file:///w/b.yaml';
@@ -204,6 +216,77 @@ describe('issue 9: deep nesting', () => {
       assert.equal(p.code, 'yaml-syntax');
       assert.doesNotMatch(p.message, /call stack/i);
       assert.match(p.message, /Nested too deeply/);
+    }
+  });
+});
+
+describe('issue 9: the smaller ones (CLI)', () => {
+  async function run(argv: string[], cwd: string, stdin?: string | Buffer): Promise<{ code: number; stderr: string; stdout: string }> {
+    let stdout = '';
+    let stderr = '';
+    const code = await main(argv, {
+      stdout: (s) => void (stdout += s),
+      stderr: (s) => void (stderr += s),
+      cwd,
+      readStdin: async () => stdin ?? '',
+    });
+    return { code, stdout, stderr };
+  }
+  const manifest = y('apiVersion: v1', 'kind: Service', 'metadata:', '  name: web', 'spec:', '  selector: {app: web}');
+
+  it('binary bytes on standard input are refused as binary (exit 2, said why), not read as empty', async () => {
+    const bytes = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00, 0x00, 0xff, 0x10]);
+    const r = await run(['check', '-'], os.tmpdir(), bytes);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^<stdin>: not read: binary file$/m);
+    assert.match(r.stderr, /no readable input/);
+  });
+
+  it('a NUL after the first 8 KiB makes a file binary; a UTF-16 file is called UTF-16', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-netmap-h9-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'late-nul.yaml'), Buffer.concat([Buffer.from(manifest + '#' + 'x'.repeat(9000)), Buffer.from([0, 0x0a])]));
+      fs.writeFileSync(path.join(dir, 'utf16.yaml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(manifest, 'utf16le')]));
+      const r = await run(['check', '.'], dir);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /^late-nul\.yaml: not read: binary file$/m);
+      assert.match(r.stderr, /^utf16\.yaml: not read: UTF-16 text \(k8s-netmap reads UTF-8; save the file as UTF-8\)$/m);
+      assert.match(r.stderr, /k8s-netmap: no readable input\n$/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('"no readable input" says when no .yaml, .yml or .json file was found at all', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-netmap-h9-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'README.md'), '# nothing here\n');
+      const r = await run(['check', '.'], dir);
+      assert.equal(r.code, 2);
+      assert.equal(r.stderr, 'k8s-netmap: no readable input: no .yaml, .yml or .json file found\n');
+      const g = await run(['graph', '.'], dir);
+      assert.match(g.stderr, /k8s-netmap graph: no readable input: no \.yaml, \.yml or \.json file found/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an unreadable folder is reported', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-netmap-h9-'));
+    try {
+      fs.chmodSync(dir, 0o755);
+      fs.writeFileSync(path.join(dir, 'ok.yaml'), manifest);
+      fs.mkdirSync(path.join(dir, 'secret'));
+      fs.writeFileSync(path.join(dir, 'secret', 'hidden.yaml'), manifest);
+      fs.chmodSync(path.join(dir, 'secret'), 0o000);
+      // Root reads every folder: run the CLI as an unprivileged user then.
+      const asRoot = process.getuid?.() === 0;
+      const r = spawnSync(process.execPath, [CLI, 'check', '.'], { cwd: dir, encoding: 'utf8', ...(asRoot ? { uid: 65534, gid: 65534 } : {}) });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /^secret: folder not read: EACCES$/m);
+    } finally {
+      fs.chmodSync(path.join(dir, 'secret'), 0o755);
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -4,7 +4,7 @@ import { createDiagnosticContext } from '../features/context';
 import { diagnoseFile } from '../features/diagnostics';
 import type { Finding } from '../features/rules';
 import { RULES, RULES_BY_CODE, ruleDocUrl } from '../features/rules';
-import { displayPath, loadPaths } from '../index/files';
+import { displayPath, loadPaths, noInputMessage } from '../index/files';
 import { positionAt, type Position } from '../model/positions';
 import type { Severity, Span } from '../model/types';
 import { type CliIO, lastValue, parseArgs, SETTINGS_FLAGS, settingsFromArgs, UsageError } from './options';
@@ -26,10 +26,11 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   if (parsed.paths.length === 0) throw new UsageError('check needs at least one path (or - for standard input)');
   const { settings, rules } = settingsFromArgs(parsed);
-  const { index, skipped, fileCount } = await loadPaths(parsed.paths, io.cwd, settings, io.readStdin);
+  const loaded = await loadPaths(parsed.paths, io.cwd, settings, io.readStdin);
+  const { index, skipped, fileCount } = loaded;
   for (const s of skipped) io.stderr(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
   if (fileCount === 0) {
-    io.stderr('k8s-netmap: no readable input\n');
+    io.stderr(`k8s-netmap: ${noInputMessage(loaded)}\n`);
     return 2;
   }
   const ctx = createDiagnosticContext(new Analysis(index), rules);

@@ -5,7 +5,7 @@
 import { buildGraph, toDot, toJson, toMermaid } from '../analysis/graph';
 import { graphInputOf } from '../analysis/graph/fromAnalysis';
 import { Analysis } from '../analysis/workspaceAnalysis';
-import { displayPath, loadPaths } from '../index/files';
+import { displayPath, loadPaths, noInputMessage } from '../index/files';
 import { positionAt } from '../model/positions';
 import { type CliIO, lastValue, parseArgs, SETTINGS_FLAGS, settingsFromArgs, UsageError } from './options';
 
@@ -34,7 +34,8 @@ export async function runGraph(args: string[], io: CliIO): Promise<number> {
     throw error;
   }
 
-  const { index, skipped, fileCount } = await loadPaths(paths, io.cwd, settings, () => io.readStdin());
+  const loaded = await loadPaths(paths, io.cwd, settings, () => io.readStdin());
+  const { index, skipped, fileCount } = loaded;
   for (const s of skipped) io.stderr(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
   for (const file of index.parsedFiles()) {
     for (const p of file.problems) {
@@ -44,7 +45,7 @@ export async function runGraph(args: string[], io: CliIO): Promise<number> {
     }
   }
   if (fileCount === 0) {
-    io.stderr('k8s-netmap graph: no readable input\n');
+    io.stderr(`k8s-netmap graph: ${noInputMessage(loaded)}\n`);
     return 2;
   }
   const graph = buildGraph(graphInputOf(new Analysis(index)));

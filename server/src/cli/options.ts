@@ -8,7 +8,8 @@ export interface CliIO {
   stdout(s: string): void;
   stderr(s: string): void;
   cwd: string;
-  readStdin(): Promise<string>;
+  /** Standard input's bytes (a string is taken as UTF-8); binary input is refused as a binary file is. */
+  readStdin(): Promise<string | Buffer>;
 }
 
 export class UsageError extends Error {}

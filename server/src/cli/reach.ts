@@ -4,7 +4,7 @@
 // stderr and skipped; the rest is analysed.
 
 import { ReachabilityEngine, formatJson, formatText, inputFromSource, toLines } from '../analysis/reachability';
-import { displayPath, loadPaths } from '../index/files';
+import { displayPath, loadPaths, noInputMessage } from '../index/files';
 import type { ParsedFile } from '../model/types';
 import { SETTINGS_FLAGS, UsageError, lastValue, parseArgs, settingsFromArgs, type CliIO } from './options';
 
@@ -40,11 +40,12 @@ export async function runReach(args: string[], io: CliIO): Promise<number> {
     throw error;
   }
 
-  const { index, skipped, fileCount } = await loadPaths(paths, io.cwd, settings, () => io.readStdin());
+  const loaded = await loadPaths(paths, io.cwd, settings, () => io.readStdin());
+  const { index, skipped, fileCount } = loaded;
   for (const s of skipped) io.stderr(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
   for (const file of index.parsedFiles()) reportSyntaxErrors(file, io);
   if (fileCount === 0) {
-    io.stderr('k8s-netmap reach: no readable input\n');
+    io.stderr(`k8s-netmap reach: ${noInputMessage(loaded)}\n`);
     return 2;
   }
 

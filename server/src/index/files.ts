@@ -61,17 +61,40 @@ export function isHelmTemplatePath(fsPath: string, exists: (p: string) => boolea
   return false;
 }
 
-/** Reasons not to read a file as text, from its first bytes and size. */
-export function unreadableReason(size: number, head: Buffer, maxSize: number): string | undefined {
-  if (size > maxSize) {
-    return `not read: ${(size / 1e6).toFixed(1)} MB is over the ${(maxSize / 1e6).toFixed(1)} MB limit (setting k8sNetmap.maxFileSize)`;
+/**
+ * Reasons not to read a file as text, from its bytes (all of them: a NUL after the first 8 KiB
+ * makes a file binary too) and size.
+ */
+export function unreadableReason(size: number, bytes: Buffer, maxSize: number): string | undefined {
+  if (size > maxSize) return tooLargeReason(size, maxSize);
+  // UTF-16 with a byte order mark is text, not binary: say what it is.
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+    return 'not read: UTF-16 text (k8s-netmap reads UTF-8; save the file as UTF-8)';
   }
-  if (head.includes(0)) return 'not read: binary file';
+  if (bytes.includes(0)) return 'not read: binary file';
   return undefined;
 }
 
-/** Lists manifest files under `root` (a file or a folder), skipping node_modules and .git. */
-export function listManifestFiles(root: string, isExcluded: (absPath: string) => boolean = () => false): string[] {
+/** The note for a file or an open document over `k8sNetmap.maxFileSize`. */
+export function tooLargeReason(size: number, maxSize: number): string {
+  return `not read: ${(size / 1e6).toFixed(1)} MB is over the ${(maxSize / 1e6).toFixed(1)} MB limit (setting k8sNetmap.maxFileSize)`;
+}
+
+/** Bytes of a manifest (a file or standard input) as text, or why they are not read. */
+export function decodeManifest(bytes: Buffer, maxSize = DEFAULT_MAX_FILE_SIZE): { text: string } | { skipped: string } {
+  const reason = unreadableReason(bytes.length, bytes, maxSize);
+  return reason ? { skipped: reason } : { text: bytes.toString('utf8') };
+}
+
+/**
+ * Lists manifest files under `root` (a file or a folder), skipping node_modules and .git. Folders
+ * that cannot be listed (no permission) are reported to `unreadable`, with the error code.
+ */
+export function listManifestFiles(
+  root: string,
+  isExcluded: (absPath: string) => boolean = () => false,
+  unreadable: (absPath: string, reason: string) => void = () => undefined,
+): string[] {
   const out: string[] = [];
   // Real paths of the folders walked: a symlink back to an ancestor would otherwise list every
   // file under it again at each level, until the path grows too long (ELOOP).
@@ -96,7 +119,9 @@ export function listManifestFiles(root: string, isExcluded: (absPath: string) =>
       let entries: string[];
       try {
         entries = fs.readdirSync(p).sort();
-      } catch {
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT') unreadable(p, `folder not read: ${code ?? String(error)}`); // ENOENT: deleted while we looked
         return;
       }
       for (const e of entries) walk(path.join(p, e), false);
@@ -113,11 +138,8 @@ export function readManifestFile(absPath: string, maxSize = DEFAULT_MAX_FILE_SIZ
   try {
     // The size from stat first, so that a huge file is never read; then one read of the bytes.
     const size = fs.statSync(absPath).size;
-    const tooLarge = unreadableReason(size, Buffer.alloc(0), maxSize);
-    if (tooLarge) return { skipped: tooLarge };
-    const bytes = fs.readFileSync(absPath);
-    const reason = unreadableReason(bytes.length, bytes.subarray(0, 8192), maxSize);
-    return reason ? { skipped: reason } : { text: bytes.toString('utf8') };
+    if (size > maxSize) return { skipped: tooLargeReason(size, maxSize) };
+    return decodeManifest(fs.readFileSync(absPath), maxSize);
   } catch (error) {
     return { skipped: `not read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
   }
@@ -129,6 +151,13 @@ export interface LoadResult {
   skipped: SkippedFile[];
   /** Number of files read. */
   fileCount: number;
+  /** Number of files found (read or not): 0 means no .yaml, .yml or .json file at all. */
+  foundCount: number;
+}
+
+/** What the CLI says when nothing could be read: whether no manifest file was found at all. */
+export function noInputMessage(result: Pick<LoadResult, 'fileCount' | 'foundCount'>): string {
+  return result.foundCount === 0 ? 'no readable input: no .yaml, .yml or .json file found' : 'no readable input';
 }
 
 /** Loads files and folders (and `-` for standard input) into a new index. */
@@ -136,17 +165,23 @@ export async function loadPaths(
   paths: string[],
   cwd: string,
   settings: Partial<AnalysisSettings> = {},
-  readStdin?: () => Promise<string>,
+  readStdin?: () => Promise<string | Buffer>,
 ): Promise<LoadResult> {
   const index = new WorkspaceIndex(settings);
   const skipped: SkippedFile[] = [];
   let fileCount = 0;
-  const stdinText = paths.includes('-') && readStdin ? await readStdin() : undefined;
+  let foundCount = 0;
+  const stdinInput = paths.includes('-') && readStdin ? await readStdin() : undefined;
+  // Standard input is refused as binary or UTF-16 as a file is.
+  const stdin = stdinInput === undefined ? undefined : decodeManifest(Buffer.isBuffer(stdinInput) ? stdinInput : Buffer.from(stdinInput, 'utf8'), Infinity);
   index.bulk(() => {
     for (const p of paths) {
       if (p === '-') {
-        if (stdinText !== undefined) {
-          index.setFile(STDIN_URI, stdinText);
+        if (stdin === undefined) continue;
+        foundCount++;
+        if ('skipped' in stdin) skipped.push({ uri: STDIN_URI, reason: stdin.skipped });
+        else {
+          index.setFile(STDIN_URI, stdin.text);
           fileCount++;
         }
         continue;
@@ -156,7 +191,8 @@ export async function loadPaths(
         skipped.push({ uri: URI.file(abs).toString(), reason: 'not found' });
         continue;
       }
-      for (const file of listManifestFiles(abs)) {
+      for (const file of listManifestFiles(abs, undefined, (dir, reason) => skipped.push({ uri: URI.file(dir).toString(), reason }))) {
+        foundCount++;
         const uri = URI.file(file).toString();
         const read = readManifestFile(file);
         if ('skipped' in read) {
@@ -168,7 +204,7 @@ export async function loadPaths(
       }
     }
   });
-  return { index, skipped, fileCount };
+  return { index, skipped, fileCount, foundCount };
 }
 
 /** A path for messages: relative to `cwd` for files, `<stdin>` for standard input. */

@@ -29,7 +29,7 @@ import { hover } from '../features/hover';
 import { definition, references } from '../features/navigation';
 import type { Finding } from '../features/rules';
 import type { K8sObject } from '../model/types';
-import { isHelmTemplatePath, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile } from '../index/files';
+import { isHelmTemplatePath, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile, tooLargeReason } from '../index/files';
 import { type IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import { offsetAt } from '../model/positions';
 import { GRAPH_CHANGED_NOTIFICATION, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_NOTIFICATION, type StatusParams } from '../protocol';
@@ -42,6 +42,8 @@ import { DEFAULT_SERVER_SETTINGS, excludeMatcher, needsReindex, normalizeSetting
 export const EDIT_DEBOUNCE_MS = 30;
 /** Files indexed per event-loop turn during a scan, so requests are answered while it runs. */
 const SCAN_CHUNK = 100;
+/** The scan also yields to other requests after reading this many bytes, whatever the file count. */
+const SCAN_CHUNK_BYTES = 1_000_000;
 
 function hashText(text: string): string {
   return createHash('sha1').update(text).digest('base64');
@@ -138,6 +140,8 @@ export class NetmapServer {
   private statusTimer: NodeJS.Timeout | undefined;
   /** The last index change, for the reachability follow-up of an edit. */
   private lastChange: IndexChange | undefined;
+  /** Characters of the file indexFromDisk last read (0 when not read). */
+  private lastReadBytes = 0;
   private errorCount = 0;
 
   constructor(private readonly connection: Connection) {}
@@ -274,21 +278,30 @@ export class NetmapServer {
     progress?.begin('k8s-netmap: indexing manifests', 0, undefined, false);
     this.sendStatus(true);
     const files: string[] = [];
-    for (const folder of this.folders) files.push(...listManifestFiles(folder, (abs) => this.isExcluded(abs)));
+    const unreadableDirs: string[] = [];
+    for (const folder of this.folders) {
+      files.push(...listManifestFiles(folder, (abs) => this.isExcluded(abs), (dir, reason) => unreadableDirs.push(`${dir} (${reason})`)));
+    }
+    for (const d of unreadableDirs) this.connection.console.warn(`k8s-netmap: ${d}`);
     this.index.beginBulk();
     try {
+      let bytesSinceYield = 0;
       for (let i = 0; i < files.length; i++) {
         if (generation !== this.scanGeneration) return;
         const file = files[i]!;
         const uri = URI.file(file).toString();
-        if (!this.documents.get(uri)) this.indexFromDisk(uri, file, false);
-        if (i % SCAN_CHUNK === SCAN_CHUNK - 1) {
+        if (!this.documents.get(uri)) {
+          this.indexFromDisk(uri, file, false);
+          bytesSinceYield += this.lastReadBytes;
+        }
+        if (i % SCAN_CHUNK === SCAN_CHUNK - 1 || bytesSinceYield >= SCAN_CHUNK_BYTES) {
+          bytesSinceYield = 0;
           progress?.report(Math.round((i / files.length) * 100), `${i + 1}/${files.length} files`);
           await new Promise((r) => setImmediate(r));
         }
       }
       // Open documents override disk, including unsaved ones outside the folders.
-      for (const doc of this.documents.all()) this.indexText(doc.uri, doc.getText(), false);
+      for (const doc of this.documents.all()) this.indexDocument(doc, false);
     } finally {
       if (generation === this.scanGeneration) this.index.endBulk();
     }
@@ -302,12 +315,33 @@ export class NetmapServer {
         `k8s-netmap did not read ${this.notRead.size} file${this.notRead.size === 1 ? '' : 's'} (too large, binary or unreadable); the Problems panel says why. Other files are analysed as usual.`,
       );
     }
+    if (unreadableDirs.length > 0) {
+      this.notice('warning', `k8s-netmap could not list ${unreadableDirs.length === 1 ? 'a folder' : `${unreadableDirs.length} folders`}: ${unreadableDirs.slice(0, 3).join(', ')}${unreadableDirs.length > 3 ? ', …' : ''}. Manifests in it are not analysed.`);
+    }
     this.scheduleGraphChanged();
   }
 
   /** Reads one file from disk into the index, or records why it was not read. Returns the files to re-diagnose. */
   private indexFromDisk(uri: string, fsPath: string, withDependents = true): Set<string> {
     const read = readManifestFile(fsPath, this.settings.maxFileSize);
+    this.lastReadBytes = 'text' in read ? read.text.length : 0;
+    return this.indexOrNote(uri, read, withDependents);
+  }
+
+  /**
+   * An open document, within the same `k8sNetmap.maxFileSize` as files on disk: a larger one gets
+   * the same note and is not read (its text in the editor is left as it is).
+   */
+  private indexDocument(doc: TextDocument, withDependents = true): Set<string> {
+    const length = doc.getText().length;
+    // UTF-16 length is a lower bound of the UTF-8 size, and cheap; measure bytes only near the limit.
+    const size = length > this.settings.maxFileSize / 3 ? Buffer.byteLength(doc.getText(), 'utf8') : length;
+    if (size > this.settings.maxFileSize) return this.indexOrNote(doc.uri, { skipped: tooLargeReason(size, this.settings.maxFileSize) }, withDependents);
+    return this.indexOrNote(doc.uri, { text: doc.getText() }, withDependents);
+  }
+
+  /** Indexes text, or records why a file or document was not read. Returns the files to re-diagnose. */
+  private indexOrNote(uri: string, read: { text: string } | { skipped: string }, withDependents: boolean): Set<string> {
     if ('skipped' in read) {
       const dirty = this.index.hasFile(uri) ? dependentFiles(this.index, this.index.removeFile(uri)) : new Set<string>();
       this.indexedHash.delete(uri);
@@ -347,7 +381,7 @@ export class NetmapServer {
   private onOpen(doc: TextDocument): void {
     if (!this.ready) return; // the scan indexes open documents when it finishes
     this.lastChange = undefined;
-    const dirty = this.indexText(doc.uri, doc.getText());
+    const dirty = this.indexDocument(doc);
     dirty.add(doc.uri);
     this.publishEdit(dirty, new Set([doc.uri]));
   }
@@ -363,7 +397,7 @@ export class NetmapServer {
         const current = this.documents.get(doc.uri);
         if (!current || current.version !== version || !this.ready) return; // a newer change is pending
         this.lastChange = undefined;
-        const dirty = this.indexText(doc.uri, current.getText());
+        const dirty = this.indexDocument(current);
         this.publishEdit(dirty, new Set([doc.uri]));
       }, EDIT_DEBOUNCE_MS),
     );
