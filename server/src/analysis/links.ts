@@ -2,6 +2,7 @@
 // service port → targetPort → container ports, StatefulSet serviceName → Service, NetworkPolicy
 // podSelector → workloads. Answers come from the index's label and name tables, never a full scan
 // of workloads, so they stay cheap at 50k objects.
+import { compareByPath } from '../model/identity';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type {
   Backend,
@@ -64,7 +65,7 @@ export class Links {
     else candidates = this.index.workloadsIn(namespace);
     const out: Workload[] = [];
     for (const w of candidates) if (selectorMatches(selector, podLabelsOf(w))) out.push(w);
-    return out;
+    return first ? out.sort(compareByPath) : out; // workloadsIn is in path order already
   }
 
   /** Workloads whose pods a Service selects. No selector, or `selector: {}`, selects none by design. */

@@ -20,6 +20,7 @@ import type {
   Workload,
 } from '../model/types';
 import { yamlString } from '../yaml/nodes';
+import { compareByPath } from '../model/identity';
 import { cutText, describeWorkload, quote } from './text';
 import type { Finding, Fix, RelatedLocation, RuleSeverities } from './rules';
 import { RULES_BY_CODE } from './rules';
@@ -391,7 +392,7 @@ function nearMisses(ctx: DiagnosticContext, namespace: string, sel: LabelSelecto
   const candidates = new Set<Workload>();
   for (const l of sel.matchLabels) for (const w of ctx.index.workloadsWithLabel(namespace, l.key, l.value)) candidates.add(w);
   const out: NearMiss[] = [];
-  for (const w of candidates) {
+  for (const w of [...candidates].sort(compareByPath)) {
     const labels = podLabelsOf(w);
     const misses = sel.matchLabels.filter((l) => labels[l.key] !== l.value);
     if (misses.length === 1) {

@@ -21,8 +21,17 @@ function namespaceObjects(analysis: Analysis, names: string[]): SourceLocation[]
   return analysis.index.namespaceObjects().filter((n) => wanted.has(n.name)).map(at);
 }
 
-/** Where the thing under the cursor points to. */
+/** Locations in path order (file, then place): never in the order the files were read. */
+export function sortLocations(locs: SourceLocation[]): SourceLocation[] {
+  return locs.sort((a, b) => (a.uri !== b.uri ? (a.uri < b.uri ? -1 : 1) : a.span.start - b.span.start || a.span.end - b.span.end));
+}
+
+/** Where the thing under the cursor points to, in path order. */
 export function definition(analysis: Analysis, uri: string, offset: number): SourceLocation[] {
+  return sortLocations(definitionOf(analysis, uri, offset));
+}
+
+function definitionOf(analysis: Analysis, uri: string, offset: number): SourceLocation[] {
   const t = targetAt(analysis.index, uri, offset);
   if (!t) return [];
   const { links } = analysis;
@@ -109,5 +118,6 @@ export function references(analysis: Analysis, uri: string, offset: number, incl
       decl = t.obj;
       break;
   }
+  sortLocations(refs);
   return includeDeclaration && decl ? [at(decl), ...refs] : refs;
 }

@@ -60,6 +60,9 @@ export class WorkspaceIndex {
   private readonly workloadsByLabel = new Map<string, Map<string, Set<Workload>>>(); // ns → key\0value → workloads
   private readonly byName = new Map<string, K8sObject[]>(); // kind/ns/name → objects
   private readonly objectsByType = new Map<K8sObject['type'], Set<K8sObject>>();
+  /** Path-ordered copies of the two tables above, made on demand and dropped when a member changes. */
+  private readonly sortedByNamespace = new Map<string, K8sObject[]>();
+  private readonly sortedByType = new Map<K8sObject['type'], K8sObject[]>();
   private namespaceLabelCache: Map<string, Record<string, string>> | undefined;
   private version = 0;
   private bulkDepth = 0;
@@ -186,8 +189,11 @@ export class WorkspaceIndex {
     return out;
   }
 
+  /** Objects of a type, in path order (a copy: callers may keep it). */
   private ofType<T extends K8sObject>(type: T['type']): T[] {
-    return [...(this.objectsByType.get(type) ?? [])] as T[];
+    let sorted = this.sortedByType.get(type);
+    if (!sorted) this.sortedByType.set(type, (sorted = [...(this.objectsByType.get(type) ?? [])].sort(compareByPath)));
+    return [...sorted] as T[];
   }
 
   workloads(): Workload[] {
@@ -212,9 +218,11 @@ export class WorkspaceIndex {
     return this.ofType<ReferenceGrant>('referencegrant');
   }
 
-  /** Objects of a namespace (all kinds). */
-  objectsIn(namespace: string): ReadonlySet<K8sObject> {
-    return this.objectsByNamespace.get(namespace) ?? EMPTY;
+  /** Objects of a namespace (all kinds), in path order: answers never depend on the order files were read. */
+  objectsIn(namespace: string): readonly K8sObject[] {
+    let sorted = this.sortedByNamespace.get(namespace);
+    if (!sorted) this.sortedByNamespace.set(namespace, (sorted = [...(this.objectsByNamespace.get(namespace) ?? EMPTY)].sort(compareByPath)));
+    return sorted;
   }
 
   /**
@@ -245,7 +253,7 @@ export class WorkspaceIndex {
     return !list || list[0] === obj;
   }
 
-  /** Workloads of a namespace whose pod labels include `key=value`. */
+  /** Workloads of a namespace whose pod labels include `key=value`, in no particular order (sort what you show). */
   workloadsWithLabel(namespace: string, key: string, value: string): ReadonlySet<Workload> {
     return this.workloadsByLabel.get(namespace)?.get(labelKey(key, value)) ?? EMPTY_WORKLOADS;
   }
@@ -375,6 +383,8 @@ export class WorkspaceIndex {
   }
 
   private touched(obj: K8sObject, change: IndexChange): void {
+    this.sortedByNamespace.delete(obj.namespace);
+    this.sortedByType.delete(obj.type);
     change.uris.add(obj.uri);
     change.namespaces.add(obj.namespace);
     if (this.bulkDepth === 0) change.objects.push(obj);

@@ -1,5 +1,6 @@
 // The reachability engine. See index.ts for the API and its costs.
 
+import { compareByPath } from '../../model/identity';
 import {
   DEFAULT_SETTINGS,
   type AnalysisSettings,
@@ -1132,7 +1133,8 @@ export class ReachabilityEngine {
   policiesDeciding(w: Workload, dir: Direction): NetworkPolicy[] {
     const c = this.workloadClass.get(w);
     if (!c) return [];
-    return (this.selecting[dir].get(c.id) ?? []).map((cp) => cp.policy);
+    // In path order: the order policies joined the engine follows the order files were read.
+    return (this.selecting[dir].get(c.id) ?? []).map((cp) => cp.policy).sort(compareByPath);
   }
 
   /** Sources and destinations of one workload's pods, with ports, and who decides. */
