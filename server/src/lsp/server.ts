@@ -158,26 +158,34 @@ export class NetmapServer {
     this.documents.onDidChangeContent((e) => this.scheduleEdit(e.document));
     this.documents.onDidClose((e) => this.onClose(e.document.uri));
     c.onHover((p) => this.guard(() => {
-      const offset = this.offset(p.textDocument.uri, p.position);
-      if (offset === undefined) return null;
-      const h = hover(this.analysis, p.textDocument.uri, offset);
-      return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: toRange(this.index, p.textDocument.uri, h.span) } : null;
+      const at = this.at(p);
+      if (!at) return null;
+      const h = hover(this.analysis, at.uri, at.offset);
+      return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: toRange(this.index, at.uri, h.span) } : null;
     }, null));
     c.onDefinition((p) => this.guard(() => {
-      const offset = this.offset(p.textDocument.uri, p.position);
-      if (offset === undefined) return [];
-      return definition(this.analysis, p.textDocument.uri, offset).map((l) => toLocation(this.index, l.uri, l.span));
+      const at = this.at(p);
+      if (!at) return [];
+      return definition(this.analysis, at.uri, at.offset).map((l) => toLocation(this.index, l.uri, l.span));
     }, []));
     c.onReferences((p) => this.guard(() => {
-      const offset = this.offset(p.textDocument.uri, p.position);
-      if (offset === undefined) return [];
-      return references(this.analysis, p.textDocument.uri, offset, p.context.includeDeclaration).map((l) => toLocation(this.index, l.uri, l.span));
+      const at = this.at(p);
+      if (!at) return [];
+      return references(this.analysis, at.uri, at.offset, !!p.context?.includeDeclaration).map((l) => toLocation(this.index, l.uri, l.span));
     }, []));
-    c.onCodeLens((p) => this.guard(() => this.lenses(p.textDocument.uri), []));
-    c.onCompletion((p) => this.guard(() => this.completions(p.textDocument.uri, p.position), []));
+    c.onCodeLens((p) => this.guard(() => (typeof p?.textDocument?.uri === 'string' ? this.lenses(p.textDocument.uri) : []), []));
+    c.onCompletion((p) => this.guard(() => (this.at(p) ? this.completions(p.textDocument.uri, p.position) : []), []));
     c.onCodeAction((p) => this.guard(() => {
       const out: CodeAction[] = [];
-      for (const d of p.context.diagnostics) if (d.source === 'k8s-netmap') out.push(...quickFixes(this.index, d));
+      const diagnostics: unknown = p?.context?.diagnostics;
+      for (const d of Array.isArray(diagnostics) ? (diagnostics as Parameters<typeof quickFixes>[1][]) : []) {
+        if (d?.source !== 'k8s-netmap') continue;
+        try {
+          out.push(...quickFixes(this.index, d));
+        } catch {
+          // fixes we did not make (a client's garbage in `data`): none offered
+        }
+      }
       return out;
     }, []));
     c.onRequest(GRAPH_REQUEST, () => this.guard(() => graphOf(this.analysis), { nodes: [], edges: [] }));
@@ -195,9 +203,19 @@ export class NetmapServer {
     }
   }
 
-  private offset(uri: string, position: { line: number; character: number }): number | undefined {
+  /**
+   * The document and offset a position request names, or undefined when the request is malformed
+   * (`position: null`, no `textDocument`, a line or character that is not a whole number) or names
+   * a file that is not indexed. Requests come from clients we do not control.
+   */
+  private at(p: { textDocument?: { uri?: unknown } | null; position?: unknown } | null | undefined): { uri: string; offset: number } | undefined {
+    const uri = p?.textDocument?.uri;
+    const pos = p?.position as { line?: unknown; character?: unknown } | null | undefined;
+    if (typeof uri !== 'string' || !pos || !Number.isSafeInteger(pos.line) || !Number.isSafeInteger(pos.character)) return undefined;
     const file = this.index.file(uri);
-    return file ? offsetAt(file.lineStarts, position) : undefined;
+    if (!file) return undefined;
+    const line = Math.max(0, pos.line as number);
+    return { uri, offset: offsetAt(file.lineStarts, { line, character: Math.max(0, pos.character as number) }) };
   }
 
   private initialize(params: InitializeParams): InitializeResult {
