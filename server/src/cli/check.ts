@@ -12,7 +12,7 @@ import { type CliIO, lastValue, parseArgs, SETTINGS_FLAGS, settingsFromArgs, Usa
 const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 
-interface Located {
+export interface Located {
   file: string;
   start: Position;
   end: Position;
@@ -74,7 +74,7 @@ function formatJson(findings: Finding[], locate: (uri: string, span: Span) => Lo
   });
 }
 
-function sarifLocation(l: Located, message?: string): unknown {
+export function sarifLocation(l: Located, message?: string): unknown {
   return {
     physicalLocation: {
       artifactLocation: { uri: l.file.split('\\').join('/') },

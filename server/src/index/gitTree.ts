@@ -1,0 +1,123 @@
+// Reading manifests of a git revision from git's objects, without a checkout and without touching
+// the working tree or the index: `git rev-parse`, `git ls-tree`, `git cat-file --batch`, run as
+// the `git` binary with argument arrays (no shell). Reading objects runs no workspace code (no
+// hooks, filters or attributes apply to ls-tree/cat-file). Node only, like files.ts.
+
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { ALWAYS_SKIPPED_DIRS, DEFAULT_MAX_FILE_SIZE, MANIFEST_EXTENSIONS, unreadableReason } from './files';
+
+export class GitError extends Error {}
+
+interface RunResult {
+  code: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+function runGit(args: string[], cwd: string, input?: string): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    let child;
+    try {
+      child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
+    } catch (error) {
+      reject(new GitError(`cannot run git: ${(error as Error).message}`));
+      return;
+    }
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      reject(new GitError(error.code === 'ENOENT' ? 'git is not installed (no `git` on PATH)' : `cannot run git: ${error.message}`)),
+    );
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8').trim() }));
+    child.stdin.on('error', () => undefined); // git may exit before reading all input; its exit code says why
+    child.stdin.end(input ?? '');
+  });
+}
+
+/** The top folder of the git working tree holding `dir`; a GitError outside a repository. */
+export async function gitToplevel(dir: string): Promise<string> {
+  const r = await runGit(['rev-parse', '--show-toplevel'], dir);
+  if (r.code !== 0) throw new GitError(`${dir} is not inside a git repository`);
+  return path.resolve(r.stdout.toString('utf8').trim());
+}
+
+/** The commit a revision names (`HEAD`, `origin/main`, a hash…); a GitError when it names none. */
+export async function resolveCommit(top: string, rev: string): Promise<string> {
+  if (rev === '' || rev.startsWith('-') || /[\0\n]/.test(rev)) throw new GitError(`'${rev.slice(0, 100)}' is not a revision`);
+  const r = await runGit(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], top);
+  if (r.code !== 0) throw new GitError(`unknown revision '${rev.slice(0, 100)}'`);
+  return r.stdout.toString('utf8').trim();
+}
+
+export interface GitFile {
+  /** Where the file is (or would be) in the working tree. */
+  absPath: string;
+  text: string;
+}
+
+export interface GitTreeRead {
+  files: GitFile[];
+  skipped: Array<{ absPath: string; reason: string }>;
+  /** Every path of the tree under the roots (manifests or not), absolute: for Chart.yaml checks. */
+  allPaths: Set<string>;
+}
+
+/**
+ * The manifest files (`.yaml`, `.yml`, `.json`) of `commit` under `roots` (absolute paths inside
+ * `top`; a root that is a file selects that file). Skips `node_modules`/`.git` folders, symlinks,
+ * submodules, files over `maxSize` and binary files, as the working-tree reader does.
+ */
+export async function readGitTree(top: string, commit: string, roots: string[], maxSize = DEFAULT_MAX_FILE_SIZE): Promise<GitTreeRead> {
+  const rels = roots.map((r) => path.relative(top, path.resolve(r)).split(path.sep).join('/'));
+  if (rels.some((r) => r.startsWith('..') || path.isAbsolute(r))) throw new GitError(`a path is outside the repository ${top}`);
+  const ls = await runGit(['ls-tree', '-r', '-z', '-l', '--full-tree', commit], top);
+  if (ls.code !== 0) throw new GitError(`git ls-tree failed: ${ls.stderr.slice(0, 200)}`);
+
+  const wanted: Array<{ rel: string; oid: string }> = [];
+  const skipped: GitTreeRead['skipped'] = [];
+  const allPaths = new Set<string>();
+  for (const entry of ls.stdout.toString('utf8').split('\0')) {
+    if (!entry) continue;
+    // <mode> SP <type> SP <object> SP+ <size> TAB <path>
+    const tab = entry.indexOf('\t');
+    const [mode, type, oid, size] = entry.slice(0, tab).split(/ +/);
+    const rel = entry.slice(tab + 1);
+    if (!rels.some((r) => r === '' || rel === r || rel.startsWith(`${r}/`))) continue;
+    const absPath = path.join(top, ...rel.split('/'));
+    allPaths.add(absPath);
+    if (type !== 'blob' || mode === '120000') continue;
+    const isRootFile = rels.includes(rel);
+    if (!isRootFile && !MANIFEST_EXTENSIONS.test(rel)) continue;
+    if (rel.split('/').slice(0, -1).some((d) => ALWAYS_SKIPPED_DIRS.has(d))) continue;
+    const tooLarge = unreadableReason(Number(size), Buffer.alloc(0), maxSize);
+    if (tooLarge) {
+      skipped.push({ absPath, reason: tooLarge });
+      continue;
+    }
+    wanted.push({ rel, oid });
+  }
+
+  const files: GitFile[] = [];
+  if (wanted.length > 0) {
+    const cat = await runGit(['cat-file', '--batch'], top, wanted.map((w) => w.oid).join('\n') + '\n');
+    if (cat.code !== 0) throw new GitError(`git cat-file failed: ${cat.stderr.slice(0, 200)}`);
+    let at = 0;
+    for (const w of wanted) {
+      const nl = cat.stdout.indexOf(10, at);
+      const header = cat.stdout.subarray(at, nl).toString('utf8').split(' ');
+      const len = Number(header[2]);
+      if (nl < 0 || header[1] !== 'blob' || !Number.isFinite(len)) throw new GitError(`unexpected git cat-file output for ${w.rel}`);
+      const bytes = cat.stdout.subarray(nl + 1, nl + 1 + len);
+      at = nl + 1 + len + 1;
+      const absPath = path.join(top, ...w.rel.split('/'));
+      const reason = unreadableReason(bytes.length, bytes.subarray(0, 8192), maxSize);
+      if (reason) skipped.push({ absPath, reason });
+      else files.push({ absPath, text: bytes.toString('utf8') });
+    }
+  }
+  files.sort((a, b) => (a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0));
+  return { files, skipped, allPaths };
+}
