@@ -5,9 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import { isHelmTemplatePath, loadPaths, type SkippedFile } from '../index/files';
-import { GitError, gitToplevel, readGitTree, resolveCommit } from '../index/gitTree';
-import { WorkspaceIndex } from '../index/workspaceIndex';
+import { loadPaths, type SkippedFile } from '../index/files';
+import { GitError, gitToplevel, indexRevision } from '../index/gitTree';
+import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type { AnalysisSettings } from '../model/types';
 
 export class TreeError extends Error {}
@@ -54,16 +54,7 @@ async function loadFolder(p: string, cwd: string, settings: Partial<AnalysisSett
 
 /** The manifests of `rev` under `target`, indexed at the paths they have in the working tree. */
 export async function loadRevision(top: string, rev: string, target: string, settings: Partial<AnalysisSettings>): Promise<LoadedTree> {
-  const commit = await resolveCommit(top, rev);
-  const read = await readGitTree(top, commit, [target]);
-  const index = new WorkspaceIndex(settings);
-  index.bulk(() => {
-    for (const f of read.files) {
-      // Chart.yaml is looked up in the revision's tree, not on disk.
-      const helmTemplate = isHelmTemplatePath(f.absPath, (p) => read.allPaths.has(p));
-      index.setFile(URI.file(f.absPath).toString(), f.text, { helmTemplate });
-    }
-  });
-  const skipped = read.skipped.map((s) => ({ uri: URI.file(s.absPath).toString(), reason: s.reason }));
-  return { label: `${rev} (${commit.slice(0, 7)})`, index, skipped, fileCount: read.files.length };
+  const r = await indexRevision(top, rev, [target], settings);
+  const skipped = r.skipped.map((s) => ({ uri: URI.file(s.absPath).toString(), reason: s.reason }));
+  return { label: `${rev} (${r.commit.slice(0, 7)})`, index: r.index, skipped, fileCount: r.fileCount };
 }

@@ -5,7 +5,10 @@
 
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { ALWAYS_SKIPPED_DIRS, DEFAULT_MAX_FILE_SIZE, MANIFEST_EXTENSIONS, unreadableReason } from './files';
+import { URI } from 'vscode-uri';
+import type { AnalysisSettings } from '../model/types';
+import { ALWAYS_SKIPPED_DIRS, DEFAULT_MAX_FILE_SIZE, MANIFEST_EXTENSIONS, isHelmTemplatePath, unreadableReason } from './files';
+import { WorkspaceIndex } from './workspaceIndex';
 
 export class GitError extends Error {}
 
@@ -120,4 +123,40 @@ export async function readGitTree(top: string, commit: string, roots: string[], 
   }
   files.sort((a, b) => (a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0));
   return { files, skipped, allPaths };
+}
+
+export interface RevisionIndex {
+  commit: string;
+  index: WorkspaceIndex;
+  fileCount: number;
+  skipped: GitTreeRead['skipped'];
+}
+
+/**
+ * An index of the manifests of `rev` under `roots`, each file at the URI it has (or would have) in
+ * the working tree, so that its objects line up with the working tree's. `isExcluded` drops paths
+ * as the workspace scan does.
+ */
+export async function indexRevision(
+  top: string,
+  rev: string,
+  roots: string[],
+  settings: Partial<AnalysisSettings>,
+  isExcluded: (absPath: string) => boolean = () => false,
+  maxSize = DEFAULT_MAX_FILE_SIZE,
+): Promise<RevisionIndex> {
+  const commit = await resolveCommit(top, rev);
+  const read = await readGitTree(top, commit, roots, maxSize);
+  const index = new WorkspaceIndex(settings);
+  let fileCount = 0;
+  index.bulk(() => {
+    for (const f of read.files) {
+      if (isExcluded(f.absPath)) continue;
+      // Chart.yaml is looked up in the revision's tree, not on disk.
+      const helmTemplate = isHelmTemplatePath(f.absPath, (p) => read.allPaths.has(p));
+      index.setFile(URI.file(f.absPath).toString(), f.text, { helmTemplate });
+      fileCount++;
+    }
+  });
+  return { commit, index, fileCount, skipped: read.skipped };
 }
