@@ -7,6 +7,7 @@ import { failOnMatches } from '../../server/src/analysis/diff/failOn';
 import { ConnSet, ReachabilityEngine, inputFromSource } from '../../server/src/analysis/reachability';
 import { formatDiffSarif } from '../../server/src/cli/diffSarif';
 import type { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
+import { changesByWorkload, editEffect, editEffectTitle } from '../../server/src/features/connectivityChanges';
 import { indexOf, y } from './helpers';
 
 function pod(name: string, app: string, port = 80, ns = 'default'): string {
@@ -229,5 +230,36 @@ describe('diff formats', () => {
     const moved = tree({ 'a.yaml': `# comment\n${pod('web', 'web')}`, 'b.yaml': pod('api', 'api', 8080) });
     const attributor = new ChangeAttributor(tree(base), moved);
     assert.equal(attributor.changedObjects().size, 0);
+  });
+});
+
+describe('editor: connectivity changes and the unsaved-edit summary', () => {
+  it('editEffect counts sources and ports gained and lost around the given workloads only', () => {
+    const wide = allowWebFromApi(80).replace('ports: [{port: 80}]', 'ports: [{port: 80, endPort: 90}]');
+    const saved = tree({ ...base, 'np.yaml': allowWebFromApi(80) });
+    const live = tree({ ...base, 'np.yaml': wide });
+    const effect = editEffect(saved.engine, live.engine, new Set(['default/web[Pod]']));
+    assert.deepEqual(effect, { sourcesAdded: 0, sourcesRemoved: 0, destinationsAdded: 0, destinationsRemoved: 0, portsAdded: 10, portsRemoved: 0 });
+    assert.equal(editEffectTitle(effect), 'unsaved edit: +10 ports (vs saved)');
+    assert.equal(editEffectTitle(editEffect(live.engine, saved.engine, new Set(['default/web[Pod]']))), 'unsaved edit: −10 ports (vs saved)');
+    // the same edit seen from a workload it does not touch
+    assert.equal(editEffectTitle(editEffect(saved.engine, live.engine, new Set(['default/nothing[Pod]']))), 'unsaved edit: no change in connectivity (vs saved)');
+    // a deny-all removed: sources of web and api, destinations of both
+    const closed = tree({ ...base, 'deny.yaml': DENY_ALL });
+    const opened = editEffect(closed.engine, tree(base).engine, new Set(['default/web[Pod]', 'default/api[Pod]']));
+    assert.equal(opened.sourcesAdded, 4, 'web→api, api→web, and addresses to each');
+    assert.equal(opened.destinationsAdded, 2, 'addresses from each');
+  });
+
+  it('changesByWorkload lists each change under its destination workload (its source for addresses), with causes', () => {
+    const before = tree({ ...base, 'deny.yaml': DENY_ALL });
+    const after = tree(base);
+    const groups = changesByWorkload(diffOf(before, after), new ChangeAttributor(before, after));
+    assert.deepEqual(groups.map((g) => [g.workload, g.changes.length]), [
+      ['default/api[Pod]', 3],
+      ['default/web[Pod]', 3],
+    ]);
+    const c = groups[1]!.changes.find((x) => x.row.src === 'default/api[Pod]')!;
+    assert.deepEqual(c.causes.map((x) => [x.object.name, x.change, x.tree]), [['deny-all', 'removed', 'before']]);
   });
 });
