@@ -235,7 +235,7 @@ describe('diff formats', () => {
 
 describe('editor: connectivity changes and the unsaved-edit summary', () => {
   it('editEffect counts sources and ports gained and lost around the given workloads only', () => {
-    const wide = allowWebFromApi(80).replace('ports: [{port: 80}]', 'ports: [{port: 80, endPort: 90}]');
+    const wide = allowWebFromApi(80).replace('ports: [{port: 80}]', 'ports: [{port: 80}, {port: 90, endPort: 99}]');
     const saved = tree({ ...base, 'np.yaml': allowWebFromApi(80) });
     const live = tree({ ...base, 'np.yaml': wide });
     const effect = editEffect(saved.engine, live.engine, new Set(['default/web[Pod]']));
