@@ -22,7 +22,8 @@ function runGit(args: string[], cwd: string, input?: string): Promise<RunResult>
   return new Promise((resolve, reject) => {
     let child;
     try {
-      child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
+      // No fsmonitor hook even if the repository configures one: these commands need none.
+      child = spawn('git', ['-c', 'core.fsmonitor=false', ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
     } catch (error) {
       reject(new GitError(`cannot run git: ${(error as Error).message}`));
       return;
