@@ -2,43 +2,15 @@
 // of a NetworkPolicy opens or closes versus the saved file, and the connectivity changes request
 // (workspace vs a git revision) with its causes. Git cases are skipped (with the reason) without git.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CONNECTIVITY_CHANGES_REQUEST, type ConnectivityChangesResult } from '../../server/src/protocol';
 import { TestClient, uriOf } from './lspClient';
+import { deployment, git, hasGit } from '../unit/diffFixtures';
 
-const APP = [
-  'apiVersion: apps/v1',
-  'kind: Deployment',
-  'metadata: {name: web, namespace: shop}',
-  'spec:',
-  '  selector: {matchLabels: {app: web}}',
-  '  template:',
-  '    metadata: {labels: {app: web}}',
-  '    spec: {containers: [{name: c, image: i, ports: [{containerPort: 80}, {containerPort: 81}]}]}',
-  '---',
-  'apiVersion: apps/v1',
-  'kind: Deployment',
-  'metadata: {name: api, namespace: shop}',
-  'spec:',
-  '  selector: {matchLabels: {app: api}}',
-  '  template:',
-  '    metadata: {labels: {app: api}}',
-  '    spec: {containers: [{name: c, image: i}]}',
-  '---',
-  'apiVersion: apps/v1',
-  'kind: Deployment',
-  'metadata: {name: batch, namespace: shop}',
-  'spec:',
-  '  selector: {matchLabels: {app: batch}}',
-  '  template:',
-  '    metadata: {labels: {app: batch}}',
-  '    spec: {containers: [{name: c, image: i}]}',
-  '',
-].join('\n');
+const APP = [deployment('web', 'shop', [80, 81]), deployment('api', 'shop'), deployment('batch', 'shop')].join('---\n');
 
 function policy(from: string[], ports: number[]): string {
   return [
@@ -55,18 +27,7 @@ function policy(from: string[], ports: number[]): string {
   ].join('\n');
 }
 
-function hasGit(): boolean {
-  try {
-    execFileSync('git', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-function git(cwd: string, ...args: string[]): void {
-  execFileSync('git', args, { cwd, stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
-}
 
 interface Lens {
   range: { start: { line: number } };

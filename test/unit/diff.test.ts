@@ -26,7 +26,8 @@ const DENY_ALL = y(
   'spec: {podSelector: {}, policyTypes: [Ingress, Egress]}',
 );
 
-function allowWebFromApi(port: number): string {
+/** web admits api on `port`, or on the ports written out in `portsYaml` (e.g. `{port: 80}, {port: 81}`). */
+function allowWebFromApi(port: number, portsYaml = `{port: ${port}}`): string {
   return y(
     'apiVersion: networking.k8s.io/v1',
     'kind: NetworkPolicy',
@@ -35,7 +36,7 @@ function allowWebFromApi(port: number): string {
     '  podSelector: {matchLabels: {app: web}}',
     '  ingress:',
     '  - from: [{podSelector: {matchLabels: {app: api}}}]',
-    `    ports: [{port: ${port}}]`,
+    `    ports: [${portsYaml}]`,
   );
 }
 
@@ -167,16 +168,7 @@ describe('diff --fail-on', () => {
     const deny = tree({ ...base, 'np.yaml': allowWebFromApi(80), 'deny.yaml': DENY_ALL });
     assert.equal(failOnMatches(diffOf(deny, p80), 'added'), true);
     assert.equal(failOnMatches(diffOf(p80, deny), 'added'), false, 'only removals');
-    const wide = y(
-      'apiVersion: networking.k8s.io/v1',
-      'kind: NetworkPolicy',
-      'metadata: {name: web-from-api, namespace: default}',
-      'spec:',
-      '  podSelector: {matchLabels: {app: web}}',
-      '  ingress:',
-      '  - from: [{podSelector: {matchLabels: {app: api}}}]',
-      '    ports: [{port: 80}, {port: 81}]',
-    );
+    const wide = allowWebFromApi(80, '{port: 80}, {port: 81}');
     const d = diffOf(p80, tree({ ...base, 'np.yaml': wide }));
     assert.equal(d.changed.length, 1);
     assert.equal(failOnMatches(d, 'added'), true, 'widened');
@@ -235,7 +227,7 @@ describe('diff formats', () => {
 
 describe('editor: connectivity changes and the unsaved-edit summary', () => {
   it('editEffect counts sources and ports gained and lost around the given workloads only', () => {
-    const wide = allowWebFromApi(80).replace('ports: [{port: 80}]', 'ports: [{port: 80}, {port: 90, endPort: 99}]');
+    const wide = allowWebFromApi(80, '{port: 80}, {port: 90, endPort: 99}');
     const saved = tree({ ...base, 'np.yaml': allowWebFromApi(80) });
     const live = tree({ ...base, 'np.yaml': wide });
     const effect = editEffect(saved.engine, live.engine, new Set(['default/web[Pod]']));

@@ -1,13 +1,13 @@
 // `k8s-netmap diff` on the command line: folders, `--base`/`--head` in a temporary git repository,
 // formats, --fail-on, usage errors. Git cases are skipped (with the reason) where git is missing.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../server/src/cli/main';
 import { y } from './helpers';
+import { deployment, git, hasGit } from './diffFixtures';
 
 async function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -16,25 +16,7 @@ async function run(args: string[], cwd: string): Promise<{ code: number; stdout:
   return { code, stdout, stderr };
 }
 
-const WEB = y(
-  'apiVersion: apps/v1',
-  'kind: Deployment',
-  'metadata: {name: web, namespace: shop}',
-  'spec:',
-  '  selector: {matchLabels: {app: web}}',
-  '  template:',
-  '    metadata: {labels: {app: web}}',
-  '    spec: {containers: [{name: c, image: i, ports: [{containerPort: 80}]}]}',
-  '---',
-  'apiVersion: apps/v1',
-  'kind: Deployment',
-  'metadata: {name: api, namespace: shop}',
-  'spec:',
-  '  selector: {matchLabels: {app: api}}',
-  '  template:',
-  '    metadata: {labels: {app: api}}',
-  '    spec: {containers: [{name: c, image: i, ports: [{containerPort: 8080}]}]}',
-);
+const WEB = `${deployment('web', 'shop', [80])}---\n${deployment('api', 'shop', [8080])}`;
 const DENY = y(
   'apiVersion: networking.k8s.io/v1',
   'kind: NetworkPolicy',
@@ -42,18 +24,7 @@ const DENY = y(
   'spec: {podSelector: {}, policyTypes: [Ingress, Egress]}',
 );
 
-function hasGit(): boolean {
-  try {
-    execFileSync('git', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
-}
 
 let tmp = '';
 before(() => {

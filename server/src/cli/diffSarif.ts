@@ -11,10 +11,11 @@ import { ChangeAttributor, type Cause, type DiffTree } from '../analysis/diff/at
 import { isExposureSource, opensConnections } from '../analysis/diff/failOn';
 import { displayPath } from '../index/files';
 import { positionAt } from '../model/positions';
-import { sarifLocation } from './check';
+import { sarifLocation, sarifLog } from './sarif';
 
 const RULE_ADDED = 'connection-added';
 const RULE_EXPOSURE = 'exposure-added';
+const HELP = 'https://github.com/k8s-netmap/k8s-netmap#command-line';
 
 export function formatDiffSarif(diff: ConnectivityDiff, before: DiffTree, after: DiffTree, cwd: string): string {
   const attributor = new ChangeAttributor(before, after);
@@ -44,26 +45,10 @@ export function formatDiffSarif(diff: ConnectivityDiff, before: DiffTree, after:
         properties: { diffType: r.diffType, source: r.src, destination: r.dst, ref1: r.ref1, ref2: r.ref2 },
       };
     });
-  const version = (globalThis as { K8S_NETMAP_VERSION?: string }).K8S_NETMAP_VERSION ?? '0.1.0';
-  const sarif = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'k8s-netmap',
-            version,
-            informationUri: 'https://github.com/k8s-netmap/k8s-netmap',
-            rules: [
-              { id: RULE_ADDED, shortDescription: { text: 'The change allows a connection that was not allowed before' }, defaultConfiguration: { level: 'note' } },
-              { id: RULE_EXPOSURE, shortDescription: { text: 'The change allows a connection from outside the cluster' }, defaultConfiguration: { level: 'warning' } },
-            ],
-          },
-        },
-        results,
-      },
-    ],
-  };
+  const rules = [
+    { id: RULE_ADDED, shortDescription: { text: 'The change allows a connection that was not allowed before' }, helpUri: HELP, defaultConfiguration: { level: 'note' } },
+    { id: RULE_EXPOSURE, shortDescription: { text: 'The change allows a connection from outside the cluster' }, helpUri: HELP, defaultConfiguration: { level: 'warning' } },
+  ];
+  const sarif = sarifLog(rules, results);
   return `${JSON.stringify(sarif, null, 2)}\n`;
 }
