@@ -87,6 +87,21 @@ describe('connectivity changes in the editor', { timeout: 60000 }, () => {
     await waitForLens((t) => t === '');
   });
 
+  it('recomputes the saved state when another file changes', async () => {
+    client.change(pol, policy(['api', 'batch'], [80]));
+    assert.equal(await waitForLens((t) => t !== ''), 'unsaved edit: +1 source (vs saved)');
+    // on disk: batch goes, api2 (labelled app: api) comes; both the saved and the edited policy admit api2
+    const app = path.join(root, 'app.yaml');
+    const api2 = deployment('api2', 'shop').replace(/app: api2/g, 'app: api');
+    fs.writeFileSync(app, [deployment('web', 'shop', [80, 81]), deployment('api', 'shop'), api2].join('---\n'));
+    client.watched([{ file: app, type: 2 }]);
+    assert.equal(await waitForLens((t) => t !== 'unsaved edit: +1 source (vs saved)'), 'unsaved edit: no change in connectivity (vs saved)');
+    fs.writeFileSync(app, APP);
+    client.watched([{ file: app, type: 2 }]);
+    client.change(pol, policy(['api'], [80]));
+    await waitForLens((t) => t === '');
+  });
+
   it('says why there are no connectivity changes outside a git repository', async () => {
     const r = await client.request<ConnectivityChangesResult>(CONNECTIVITY_CHANGES_REQUEST, { ref: 'HEAD' });
     assert.match(r.error ?? '', /not inside a git repository/);

@@ -7,7 +7,7 @@ import { failOnMatches } from '../../server/src/analysis/diff/failOn';
 import { ConnSet, ReachabilityEngine, inputFromSource } from '../../server/src/analysis/reachability';
 import { formatDiffSarif } from '../../server/src/cli/diffSarif';
 import type { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
-import { changesByWorkload, editEffect, editEffectTitle } from '../../server/src/features/connectivityChanges';
+import { changesByWorkload, editEffect, editEffectTitle, editScope } from '../../server/src/features/connectivityChanges';
 import { indexOf, y } from './helpers';
 
 function pod(name: string, app: string, port = 80, ns = 'default'): string {
@@ -230,17 +230,33 @@ describe('editor: connectivity changes and the unsaved-edit summary', () => {
     const wide = allowWebFromApi(80, '{port: 80}, {port: 90, endPort: 99}');
     const saved = tree({ ...base, 'np.yaml': allowWebFromApi(80) });
     const live = tree({ ...base, 'np.yaml': wide });
-    const effect = editEffect(saved.engine, live.engine, new Set(['default/web[Pod]']));
+    const effect = editEffect(saved.engine, live.engine, { ingress: new Set(['default/web[Pod]']), egress: new Set<string>() });
     assert.deepEqual(effect, { sourcesAdded: 0, sourcesRemoved: 0, destinationsAdded: 0, destinationsRemoved: 0, portsAdded: 10, portsRemoved: 0 });
     assert.equal(editEffectTitle(effect), 'unsaved edit: +10 ports (vs saved)');
-    assert.equal(editEffectTitle(editEffect(live.engine, saved.engine, new Set(['default/web[Pod]']))), 'unsaved edit: −10 ports (vs saved)');
+    assert.equal(editEffectTitle(editEffect(live.engine, saved.engine, { ingress: new Set(['default/web[Pod]']), egress: new Set<string>() })), 'unsaved edit: −10 ports (vs saved)');
     // the same edit seen from a workload it does not touch
-    assert.equal(editEffectTitle(editEffect(saved.engine, live.engine, new Set(['default/nothing[Pod]']))), 'unsaved edit: no change in connectivity (vs saved)');
+    assert.equal(editEffectTitle(editEffect(saved.engine, live.engine, { ingress: new Set(['default/nothing[Pod]']), egress: new Set<string>() })), 'unsaved edit: no change in connectivity (vs saved)');
     // a deny-all removed: sources of web and api, destinations of both
     const closed = tree({ ...base, 'deny.yaml': DENY_ALL });
-    const opened = editEffect(closed.engine, tree(base).engine, new Set(['default/web[Pod]', 'default/api[Pod]']));
+    const both = new Set(['default/web[Pod]', 'default/api[Pod]']);
+    const opened = editEffect(closed.engine, tree(base).engine, { ingress: both, egress: both });
     assert.equal(opened.sourcesAdded, 4, 'web→api, api→web, and addresses to each');
     assert.equal(opened.destinationsAdded, 2, 'addresses from each');
+  });
+
+  it('editScope: the ingress and egress sides that the policies of one file decide, in either engine', () => {
+    const egressOfApi = y(
+      'apiVersion: networking.k8s.io/v1',
+      'kind: NetworkPolicy',
+      'metadata: {name: api-out, namespace: default}',
+      'spec: {podSelector: {matchLabels: {app: api}}, policyTypes: [Egress]}',
+    );
+    const saved = tree({ ...base, 'np.yaml': allowWebFromApi(80) });
+    const live = tree({ ...base, 'np.yaml': egressOfApi });
+    const scope = editScope([live.engine, saved.engine], 'file:///w/np.yaml', new Set(['default']));
+    assert.deepEqual([[...scope.ingress], [...scope.egress]], [['default/web[Pod]'], ['default/api[Pod]']]);
+    const other = editScope([live.engine], 'file:///w/other.yaml', new Set(['default']));
+    assert.deepEqual([other.ingress.size, other.egress.size], [0, 0]);
   });
 
   it('changesByWorkload lists each change under its destination workload (its source for addresses), with causes', () => {

@@ -2,8 +2,9 @@
 // - changesByWorkload: a diff grouped by workload for the "Connectivity Changes" tree, each change
 //   with the object changes that cause it (analysis/diff/attribution.ts);
 // - editEffect / editEffectTitle: what an unsaved edit opens or closes compared with the saved
-//   file, for a code lens ("unsaved edit: +2 sources, −1 port"), computed only over the workloads
-//   the edit can affect, so it stays cheap on a large workspace.
+//   file, for a code lens ("unsaved edit: +2 sources, −1 port"), computed only over the sides the
+//   edit can affect (editScope: the ingress and egress of the workloads its policies select, before
+//   or after), so it stays cheap on a large workspace.
 
 import { diffConnectivity, diffRows, type ConnDiff, type ConnectivityDiff, type DiffPair, type DiffRow } from '../analysis/diff';
 import type { Cause, ChangeAttributor } from '../analysis/diff/attribution';
@@ -45,15 +46,23 @@ export interface EditEffect {
   portsRemoved: number;
 }
 
-/** Every pair with one end among `peers` (peer names), as the diff model reads pairs. */
-function pairsAround(engine: ReachabilityEngine, peers: ReadonlySet<string>): DiffPair[] {
+/** The peers whose side of a connection an edit may change: their ingress, their egress. */
+export interface EditScope {
+  ingress: ReadonlySet<string>;
+  egress: ReadonlySet<string>;
+}
+
+/** The pairs into `scope.ingress` peers and out of `scope.egress` peers (each pair once). */
+function pairsAround(engine: ReachabilityEngine, scope: EditScope): DiffPair[] {
   const out: DiffPair[] = [];
-  for (const name of peers) {
+  for (const name of scope.ingress) {
     const self = engine.peer(name);
-    if (!self) continue;
-    for (const a of engine.allowedFrom(self)) if (a.peer !== self) out.push({ src: a.peer, dst: self, conns: a.conns });
-    // a pair with both ends among the peers is listed once, as the destination's ingress
-    for (const a of engine.allowedTo(self)) if (a.peer !== self && !peers.has(a.peer.name)) out.push({ src: self, dst: a.peer, conns: a.conns });
+    if (self) for (const a of engine.allowedFrom(self)) if (a.peer !== self) out.push({ src: a.peer, dst: self, conns: a.conns });
+  }
+  for (const name of scope.egress) {
+    const self = engine.peer(name);
+    // a pair whose destination is in the ingress scope is listed already
+    if (self) for (const a of engine.allowedTo(self)) if (a.peer !== self && !scope.ingress.has(a.peer.name)) out.push({ src: self, dst: a.peer, conns: a.conns });
   }
   return out;
 }
@@ -65,12 +74,14 @@ function portCount(c: ConnSet): number {
 }
 
 /**
- * What changes between two engines (saved, live) for the pairs that touch `peers`: sources and
- * destinations gained or lost (a pair added or removed counts once, as a source of its workload end,
- * or as a destination when only its source is among `peers`), and ports gained or lost on pairs allowed in both.
+ * What changes between two engines (saved, live) for the pairs into `scope.ingress` and out of
+ * `scope.egress`: sources and destinations gained or lost (a pair added or removed counts once: as
+ * a source when its destination is in the ingress scope, else as a destination), and ports gained
+ * or lost on pairs allowed in both.
  */
-export function editEffect(saved: ReachabilityEngine, live: ReachabilityEngine, peers: ReadonlySet<string>): EditEffect {
-  const diff = diffConnectivity({ pairs: pairsAround(saved, peers), workloads: new Set() }, { pairs: pairsAround(live, peers), workloads: new Set() });
+export function editEffect(saved: ReachabilityEngine, live: ReachabilityEngine, scope: EditScope): EditEffect {
+  const diff = diffConnectivity({ pairs: pairsAround(saved, scope), workloads: new Set() }, { pairs: pairsAround(live, scope), workloads: new Set() });
+  const peers = scope.ingress;
   const effect: EditEffect = { sourcesAdded: 0, sourcesRemoved: 0, destinationsAdded: 0, destinationsRemoved: 0, portsAdded: 0, portsRemoved: 0 };
   for (const e of diff.added) {
     if (peers.has(e.dst.name)) effect.sourcesAdded++;
@@ -102,4 +113,23 @@ export function editEffectTitle(e: EditEffect): string {
     count(e.portsRemoved, '−', 'port'),
   ].filter((p): p is string => p !== undefined);
   return parts.length ? `unsaved edit: ${parts.join(', ')} (vs saved)` : 'unsaved edit: no change in connectivity (vs saved)';
+}
+
+/**
+ * The sides an edit of the policies of one file can change: the ingress (egress) of every
+ * workload that one of those policies selects for ingress (egress), in either engine.
+ */
+export function editScope(engines: ReachabilityEngine[], uri: string, namespaces: ReadonlySet<string>): EditScope {
+  const ingress = new Set<string>();
+  const egress = new Set<string>();
+  for (const engine of engines) {
+    for (const p of engine.peers()) {
+      if (p.kind !== 'workload' || p.namespace === undefined || !namespaces.has(p.namespace)) continue;
+      for (const w of p.workloads) {
+        if (engine.policiesDeciding(w, 'ingress').some((np) => np.uri === uri)) ingress.add(p.name);
+        if (engine.policiesDeciding(w, 'egress').some((np) => np.uri === uri)) egress.add(p.name);
+      }
+    }
+  }
+  return { ingress, egress };
 }

@@ -9,7 +9,7 @@ import { URI } from 'vscode-uri';
 import { diffConnectivity, sideOf } from '../analysis/diff';
 import { ChangeAttributor, type Cause } from '../analysis/diff/attribution';
 import { Analysis } from '../analysis/workspaceAnalysis';
-import { changesByWorkload, editEffect, editEffectTitle } from '../features/connectivityChanges';
+import { changesByWorkload, editEffect, editEffectTitle, editScope } from '../features/connectivityChanges';
 import { isHelmTemplatePath } from '../index/files';
 import { GitError, gitToplevel, indexRevision } from '../index/gitTree';
 import { WorkspaceIndex } from '../index/workspaceIndex';
@@ -83,6 +83,8 @@ export async function connectivityChanges(host: ChangesHost, ref = 'HEAD'): Prom
  */
 export class UnsavedEditLens {
   private cached: { index: WorkspaceIndex; uri: string; savedHash: string; analysis: Analysis } | undefined;
+  /** The live index whose changes drop the cache when they touch another file. */
+  private watched: WorkspaceIndex | undefined;
 
   constructor(private readonly host: ChangesHost) {}
 
@@ -100,19 +102,22 @@ export class UnsavedEditLens {
     const namespaces = new Set([...policies, ...(savedFile?.objects ?? []).filter((o) => o.type === 'networkpolicy')].map((o) => o.namespace));
     const liveEngine = this.host.analysis().reachability();
     const savedEngine = saved.reachability();
-    const peers = new Set<string>();
-    for (const engine of [liveEngine, savedEngine]) {
-      for (const p of engine.peers()) if (p.kind === 'workload' && p.namespace !== undefined && namespaces.has(p.namespace)) peers.add(p.name);
-    }
-    const title = editEffectTitle(editEffect(savedEngine, liveEngine, peers));
+    const scope = editScope([liveEngine, savedEngine], uri, namespaces);
+    const title = editEffectTitle(editEffect(savedEngine, liveEngine, scope));
     return { range: toRange(live, uri, policies[0]!.kindSpan), command: { title, command: '' } };
   }
 
   private savedAnalysis(live: WorkspaceIndex, uri: string, savedText: string): Analysis | undefined {
     const savedHash = createHash('sha1').update(savedText).digest('base64');
     const c = this.cached;
-    // Other files are compared by the identity of their parsed form (the live index replaces it on any change).
-    if (c && c.index === live && c.uri === uri && c.savedHash === savedHash && this.othersUnchanged(c.analysis.index, live, uri)) return c.analysis;
+    if (this.watched !== live) {
+      this.watched = live;
+      live.onDidChange((change) => {
+        const cachedUri = this.cached?.uri;
+        if (cachedUri !== undefined && [...change.uris].some((u) => u !== cachedUri)) this.cached = undefined;
+      });
+    }
+    if (c && c.index === live && c.uri === uri && c.savedHash === savedHash) return c.analysis;
     const index = new WorkspaceIndex(live.settings);
     index.bulk(() => {
       for (const f of live.parsedFiles()) if (f.uri !== uri) index.setParsed(f.uri, f);
@@ -121,12 +126,6 @@ export class UnsavedEditLens {
     const analysis = new Analysis(index);
     this.cached = { index: live, uri, savedHash, analysis };
     return analysis;
-  }
-
-  private othersUnchanged(saved: WorkspaceIndex, live: WorkspaceIndex, uri: string): boolean {
-    if (saved.fileCount !== live.fileCount) return false;
-    for (const f of live.parsedFiles()) if (f.uri !== uri && saved.file(f.uri) !== f) return false;
-    return true;
   }
 }
 
