@@ -5,7 +5,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { URI } from 'vscode-uri';
 import { main } from '../../server/src/cli/main';
+import { loadPaths } from '../../server/src/index/files';
+import { gitToplevel, indexRevision, reuseFromIndex } from '../../server/src/index/gitTree';
 import { y } from './helpers';
 import { deployment, git, hasGit } from './diffFixtures';
 
@@ -109,6 +112,22 @@ describe('diff --base / --head (git)', () => {
 
     const md = await run(['diff', '--base', 'HEAD~1', '-o', 'md'], repo);
     assert.match(md.stdout, /^### Connectivity changes: HEAD~1 \([0-9a-f]{7}\) → working tree\n/);
+  });
+
+  it('shares the working tree parse of files unchanged since the revision', async () => {
+    const repo = path.join(tmp, 'repo');
+    const { index: worktree } = await loadPaths([repo], repo);
+    const reuse = reuseFromIndex(worktree, (p) => fs.readFileSync(p));
+    assert.ok(reuse, 'no kustomization: reuse allowed');
+    const top = await gitToplevel(repo);
+    // HEAD has the edited deny.yaml committed (previous test); HEAD~1 has the original
+    const old = await indexRevision(top, 'HEAD~1', [repo], {}, undefined, undefined, reuse);
+    const uri = (f: string) => URI.file(path.join(top, 'k8s', f)).toString();
+    assert.equal(old.index.file(uri('app.yaml')), worktree.file(uri('app.yaml')), 'unchanged: shared');
+    assert.ok(old.index.file(uri('deny.yaml')), 'changed: read from git');
+    assert.notEqual(old.index.file(uri('deny.yaml')), worktree.file(uri('deny.yaml')));
+    assert.equal(old.index.networkPolicies()[0]?.policyTypes.join(','), 'Ingress,Egress');
+    assert.equal(old.fileCount, 2);
   });
 
   it('says clearly when there is no repository or no such revision', async () => {

@@ -6,9 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { loadPaths, type SkippedFile } from '../index/files';
-import { GitError, gitToplevel, indexRevision } from '../index/gitTree';
+import { GitError, gitToplevel, indexRevision, reuseFromIndex } from '../index/gitTree';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
-import type { AnalysisSettings } from '../model/types';
+import type { AnalysisSettings, ParsedFile } from '../model/types';
 
 export class TreeError extends Error {}
 
@@ -37,9 +37,11 @@ export async function loadTrees(spec: TreeSpec, cwd: string): Promise<[LoadedTre
   const gitDir = fs.statSync(target).isDirectory() ? target : path.dirname(target);
   try {
     const top = await gitToplevel(gitDir);
-    const old = await loadRevision(top, spec.base, target, spec.settings);
-    const now = spec.head !== undefined ? await loadRevision(top, spec.head, target, spec.settings) : await loadFolder(target, cwd, spec.settings, 'working tree');
-    return [old, now];
+    if (spec.head !== undefined) return [await loadRevision(top, spec.base, target, spec.settings), await loadRevision(top, spec.head, target, spec.settings)];
+    // The working tree first: the revision's unchanged files share its parses.
+    const now = await loadFolder(target, cwd, spec.settings, 'working tree');
+    const reuse = reuseFromIndex(now.index, readBytes);
+    return [await loadRevision(top, spec.base, target, spec.settings, reuse), now];
   } catch (error) {
     if (error instanceof GitError) throw new TreeError(error.message);
     throw error;
@@ -53,8 +55,22 @@ async function loadFolder(p: string, cwd: string, settings: Partial<AnalysisSett
 }
 
 /** The manifests of `rev` under `target`, indexed at the paths they have in the working tree. */
-export async function loadRevision(top: string, rev: string, target: string, settings: Partial<AnalysisSettings>): Promise<LoadedTree> {
-  const r = await indexRevision(top, rev, [target], settings);
+export async function loadRevision(
+  top: string,
+  rev: string,
+  target: string,
+  settings: Partial<AnalysisSettings>,
+  reuse?: (absPath: string, oid: string) => ParsedFile | undefined,
+): Promise<LoadedTree> {
+  const r = await indexRevision(top, rev, [target], settings, undefined, undefined, reuse);
   const skipped = r.skipped.map((s) => ({ uri: URI.file(s.absPath).toString(), reason: s.reason }));
   return { label: `${rev} (${r.commit.slice(0, 7)})`, index: r.index, skipped, fileCount: r.fileCount };
+}
+
+function readBytes(absPath: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(absPath);
+  } catch {
+    return undefined;
+  }
 }

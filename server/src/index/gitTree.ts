@@ -4,9 +4,10 @@
 // hooks, filters or attributes apply to ls-tree/cat-file). Node only, like files.ts.
 
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import type { AnalysisSettings } from '../model/types';
+import type { AnalysisSettings, ParsedFile } from '../model/types';
 import { ALWAYS_SKIPPED_DIRS, DEFAULT_MAX_FILE_SIZE, MANIFEST_EXTENSIONS, isHelmTemplatePath, unreadableReason } from './files';
 import { WorkspaceIndex } from './workspaceIndex';
 
@@ -67,6 +68,13 @@ export interface GitTreeRead {
   skipped: Array<{ absPath: string; reason: string }>;
   /** Every path of the tree under the roots (manifests or not), absolute: for Chart.yaml checks. */
   allPaths: Set<string>;
+  /** Manifests not read because `known` said the caller has their content already. */
+  known: string[];
+}
+
+/** Git's object id of a blob with these bytes (SHA-1 repositories). */
+export function gitBlobId(bytes: Buffer): string {
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
 /**
@@ -74,7 +82,13 @@ export interface GitTreeRead {
  * `top`; a root that is a file selects that file). Skips `node_modules`/`.git` folders, symlinks,
  * submodules, files over `maxSize` and binary files, as the working-tree reader does.
  */
-export async function readGitTree(top: string, commit: string, roots: string[], maxSize = DEFAULT_MAX_FILE_SIZE): Promise<GitTreeRead> {
+export async function readGitTree(
+  top: string,
+  commit: string,
+  roots: string[],
+  maxSize = DEFAULT_MAX_FILE_SIZE,
+  known: (absPath: string, oid: string, allPaths: ReadonlySet<string>) => boolean = () => false,
+): Promise<GitTreeRead> {
   const rels = roots.map((r) => path.relative(top, path.resolve(r)).split(path.sep).join('/'));
   if (rels.some((r) => r.startsWith('..') || path.isAbsolute(r))) throw new GitError(`a path is outside the repository ${top}`);
   const ls = await runGit(['ls-tree', '-r', '-z', '-l', '--full-tree', commit], top);
@@ -83,6 +97,7 @@ export async function readGitTree(top: string, commit: string, roots: string[], 
   const wanted: Array<{ rel: string; oid: string }> = [];
   const skipped: GitTreeRead['skipped'] = [];
   const allPaths = new Set<string>();
+  const candidates: Array<{ rel: string; oid: string; absPath: string }> = [];
   for (const entry of ls.stdout.toString('utf8').split('\0')) {
     if (!entry) continue;
     // <mode> SP <type> SP <object> SP+ <size> TAB <path>
@@ -101,7 +116,12 @@ export async function readGitTree(top: string, commit: string, roots: string[], 
       skipped.push({ absPath, reason: tooLarge });
       continue;
     }
-    wanted.push({ rel, oid });
+    candidates.push({ rel, oid, absPath });
+  }
+  const knownPaths: string[] = [];
+  for (const c of candidates) {
+    if (known(c.absPath, c.oid, allPaths)) knownPaths.push(c.absPath);
+    else wanted.push(c);
   }
 
   const files: GitFile[] = [];
@@ -123,7 +143,7 @@ export async function readGitTree(top: string, commit: string, roots: string[], 
     }
   }
   files.sort((a, b) => (a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0));
-  return { files, skipped, allPaths };
+  return { files, skipped, allPaths, known: knownPaths };
 }
 
 export interface RevisionIndex {
@@ -136,7 +156,10 @@ export interface RevisionIndex {
 /**
  * An index of the manifests of `rev` under `roots`, each file at the URI it has (or would have) in
  * the working tree, so that its objects line up with the working tree's. `isExcluded` drops paths
- * as the workspace scan does.
+ * as the workspace scan does. `reuse` may hand back the working tree's parse of a file whose
+ * content has that blob id: it is shared instead of read and parsed again (not done when the
+ * revision has kustomizations, whose namespaces the index writes into the objects, nor for Helm
+ * templates).
  */
 export async function indexRevision(
   top: string,
@@ -145,12 +168,28 @@ export async function indexRevision(
   settings: Partial<AnalysisSettings>,
   isExcluded: (absPath: string) => boolean = () => false,
   maxSize = DEFAULT_MAX_FILE_SIZE,
+  reuse?: (absPath: string, oid: string) => ParsedFile | undefined,
 ): Promise<RevisionIndex> {
   const commit = await resolveCommit(top, rev);
-  const read = await readGitTree(top, commit, roots, maxSize);
+  const reused = new Map<string, ParsedFile>();
+  let kustomized: boolean | undefined;
+  const known = (absPath: string, oid: string, allPaths: ReadonlySet<string>): boolean => {
+    if (!reuse) return false;
+    kustomized ??= [...allPaths].some((p) => /^(kustomization\.ya?ml|Kustomization)$/.test(path.basename(p)));
+    if (kustomized || isHelmTemplatePath(absPath, (p) => allPaths.has(p))) return false;
+    const parsed = reuse(absPath, oid);
+    if (parsed) reused.set(absPath, parsed);
+    return parsed !== undefined;
+  };
+  const read = await readGitTree(top, commit, roots, maxSize, known);
   const index = new WorkspaceIndex(settings);
   let fileCount = 0;
   index.bulk(() => {
+    for (const [absPath, parsed] of reused) {
+      if (isExcluded(absPath)) continue;
+      index.setParsed(URI.file(absPath).toString(), parsed);
+      fileCount++;
+    }
     for (const f of read.files) {
       if (isExcluded(f.absPath)) continue;
       // Chart.yaml is looked up in the revision's tree, not on disk.
@@ -160,4 +199,19 @@ export async function indexRevision(
     }
   });
   return { commit, index, fileCount, skipped: read.skipped };
+}
+
+/**
+ * A `reuse` for indexRevision from a working-tree index: a file's parse when `contentOf` gives the
+ * bytes it was parsed from and they have the blob id asked for. None when the index has
+ * kustomizations (their namespaces are written into the shared objects) or for Helm templates.
+ */
+export function reuseFromIndex(index: WorkspaceIndex, contentOf: (absPath: string) => Buffer | undefined): ((absPath: string, oid: string) => ParsedFile | undefined) | undefined {
+  for (const f of index.parsedFiles()) if (f.kustomization) return undefined;
+  return (absPath, oid) => {
+    const parsed = index.file(URI.file(absPath).toString());
+    if (!parsed || isHelmTemplatePath(absPath)) return undefined;
+    const bytes = contentOf(absPath);
+    return bytes && gitBlobId(bytes) === oid ? parsed : undefined;
+  };
 }

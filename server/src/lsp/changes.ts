@@ -11,13 +11,15 @@ import { ChangeAttributor, type Cause } from '../analysis/diff/attribution';
 import { Analysis } from '../analysis/workspaceAnalysis';
 import { changesByWorkload, editEffect, editEffectTitle, editScope } from '../features/connectivityChanges';
 import { isHelmTemplatePath } from '../index/files';
-import { GitError, gitToplevel, indexRevision } from '../index/gitTree';
+import { GitError, gitToplevel, indexRevision, reuseFromIndex } from '../index/gitTree';
 import { WorkspaceIndex } from '../index/workspaceIndex';
 import type { ChangeCauseLocation, ConnectivityChangesResult } from '../protocol';
 import { toRange } from './convert';
 
 export interface ChangesHost {
   index(): WorkspaceIndex;
+  /** The bytes a file was last indexed from, when that is what is on disk (no unsaved edit); else undefined. */
+  indexedDiskBytes(absPath: string): Buffer | undefined;
   analysis(): Analysis;
   folders(): string[];
   isExcluded(absPath: string): boolean;
@@ -44,8 +46,10 @@ export async function connectivityChanges(host: ChangesHost, ref = 'HEAD'): Prom
       const top = await gitToplevel(f);
       byTop.set(top, [...(byTop.get(top) ?? []), f]);
     }
+    // Files unchanged since the revision share the workspace's parse.
+    const reuse = reuseFromIndex(live, (p) => host.indexedDiskBytes(p));
     for (const [top, roots] of byTop) {
-      const rev = await indexRevision(top, ref, roots, live.settings, (p) => host.isExcluded(p), host.maxFileSize());
+      const rev = await indexRevision(top, ref, roots, live.settings, (p) => host.isExcluded(p), host.maxFileSize(), reuse);
       base.bulk(() => {
         for (const file of rev.index.parsedFiles()) base.setParsed(file.uri, file);
       });

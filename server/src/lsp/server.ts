@@ -142,6 +142,16 @@ export class NetmapServer {
   private errorCount = 0;
   private readonly changesHost: ChangesHost = {
     index: () => this.index,
+    indexedDiskBytes: (p) => {
+      const uri = URI.file(p).toString();
+      if (this.documents.get(uri)) return undefined; // an open document may differ from disk
+      try {
+        const bytes = fs.readFileSync(p);
+        return this.indexedHash.get(uri) === hashText(bytes.toString('utf8')) ? bytes : undefined;
+      } catch {
+        return undefined;
+      }
+    },
     analysis: () => this.analysis,
     folders: () => this.folders,
     isExcluded: (p) => this.isExcluded(p),
