@@ -195,10 +195,15 @@ function validPort(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && n <= 65535;
 }
 
+function checkProtocol(sink: FindingSink, p: { invalidProtocol?: { value: string; span: Span } }): void {
+  if (p.invalidProtocol) sink.add('port-invalid', p.invalidProtocol.span, `Invalid protocol ${quote(p.invalidProtocol.value)}: use TCP, UDP or SCTP (case matters).`);
+}
+
 function checkWorkloadPorts(sink: FindingSink, w: Workload): void {
   const names = new Map<string, Span>();
   for (const c of w.containers) {
     for (const p of c.ports) {
+      checkProtocol(sink, p);
       if (!validPort(p.containerPort)) {
         sink.add('port-invalid', p.portSpan, Number.isNaN(p.containerPort) ? 'containerPort is missing or not a number.' : `containerPort ${p.containerPort} is outside 1–65535.`);
       }
@@ -220,6 +225,7 @@ function checkServicePorts(sink: FindingSink, svc: Service): void {
   const names = new Map<string, Span>();
   const many = svc.ports.length > 1;
   for (const sp of svc.ports) {
+    checkProtocol(sink, sp);
     if (!validPort(sp.port)) {
       sink.add('port-invalid', sp.portSpan, Number.isNaN(sp.port) ? 'Service port is missing or not a number.' : `Service port ${sp.port} is outside 1–65535.`);
     }

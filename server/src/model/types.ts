@@ -89,6 +89,8 @@ export interface ContainerPort {
   /** The `containerPort` value. */
   portSpan: Span;
   protocol: Protocol;
+  /** A written protocol other than TCP, UDP or SCTP (read as TCP; port-invalid). */
+  invalidProtocol?: Located<string>;
   span: Span;
 }
 
@@ -142,11 +144,13 @@ export interface ServicePort {
   nameSpan?: Span;
   port: number;
   portSpan: Span;
-  /** Number or name; defaults to `port`. */
+  /** Number or name; defaults to `port` (also when written as 0 or ""). */
   targetPort: number | string;
   /** Undefined when `targetPort` is not written (the `port` stands in). */
   targetPortSpan?: Span;
   protocol: Protocol;
+  /** A written protocol other than TCP, UDP or SCTP (read as TCP; port-invalid). */
+  invalidProtocol?: Located<string>;
   nodePort?: number;
   span: Span;
 }

@@ -11,6 +11,7 @@ import type {
   Kustomization,
   LabelEntry,
   LabelSelector,
+  Located,
   ObjectBase,
   NetworkPolicy,
   ParsedFile,
@@ -307,6 +308,14 @@ function readProtocol(ctx: NodeContext, node: unknown): Protocol {
   return p === 'UDP' || p === 'SCTP' ? p : 'TCP';
 }
 
+/** A written `protocol` the API server rejects (anything but TCP, UDP, SCTP, case included), for port-invalid. */
+function invalidProtocol(ctx: NodeContext, node: unknown): { invalidProtocol: Located<string> } | Record<string, never> {
+  const n = scalarOf(ctx, get(ctx, node, 'protocol'));
+  if (!n || n.value === null) return {};
+  const text = scalarText(n);
+  return text === 'TCP' || text === 'UDP' || text === 'SCTP' ? {} : { invalidProtocol: { value: text, span: spanOf(ctx, n)! } };
+}
+
 function readContainers(ctx: NodeContext, podSpec: unknown): Container[] {
   const out: Container[] = [];
   for (const [key, init] of [['containers', false], ['initContainers', true]] as const) {
@@ -324,6 +333,7 @@ function readContainers(ctx: NodeContext, podSpec: unknown): Container[] {
           containerPort: num ?? NaN,
           portSpan: spanOf(ctx, portNode) ?? pSpan,
           protocol: readProtocol(ctx, p),
+          ...invalidProtocol(ctx, p),
           span: pSpan,
         });
       }
@@ -391,9 +401,11 @@ function readService(ctx: NodeContext, spec: Node | undefined, base: Base): K8sO
       ...(nameNode ? { nameSpan: spanOf(ctx, nameNode)! } : {}),
       port,
       portSpan: spanOf(ctx, portNode) ?? pSpan,
-      targetPort: target ? target.value : port,
+      // The API server defaults a targetPort of 0 or "" to the port, as it does an absent one.
+      targetPort: target && target.value !== 0 && target.value !== '' ? target.value : port,
       ...(target ? { targetPortSpan: target.span } : {}),
       protocol: readProtocol(ctx, p),
+      ...invalidProtocol(ctx, p),
       ...(nodePort !== undefined ? { nodePort } : {}),
       span: pSpan,
     });
