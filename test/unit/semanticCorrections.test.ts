@@ -2,11 +2,25 @@
 // Each of them failed before its change.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { codes, deployment, diagnose, indexOf, rangeIn, service, URI, withCode } from './helpers';
+import { ReachabilityEngine, formatText, toLines } from '../../server/src/analysis/reachability';
+import type { AnalysisSettings } from '../../server/src/model/types';
+import * as r from '../fixtures/reachability/manifests';
+import { codes, deployment, diagnose, indexOf, ingressV1, rangeIn, service, URI, withCode } from './helpers';
 
 function diag(text: string, others: Record<string, string> = {}) {
   return diagnose({ [URI]: text, ...others });
 }
+
+function engineOf(yaml: string, settings?: Partial<AnalysisSettings>): ReachabilityEngine {
+  return ReachabilityEngine.fromSource(indexOf(yaml, settings));
+}
+
+/** The `reach` lines of a workspace. */
+function reach(yaml: string): string[] {
+  return formatText(toLines(engineOf(yaml).pairs())).split('\n').filter(Boolean);
+}
+
+const CTRL = '{ingress-controller}';
 
 describe('Service details the API server enforces', () => {
   it('`targetPort: 0` or `""` stands for the port, as the API server defaults it', () => {
@@ -31,5 +45,33 @@ describe('Service details the API server enforces', () => {
     assert.match(d[0]!.finding.message, /TCP, UDP or SCTP/);
     const ok = deployment('web', { ports: ['- containerPort: 53', '  name: dns', '  protocol: UDP'] }) + service('web', { ports: ['- port: 53', '  targetPort: dns', '  protocol: UDP'] });
     assert.deepEqual(codes(diag(ok)), []);
+  });
+});
+
+describe('Ingress backend ports', () => {
+  const web = r.deployment('web', { ports: [{ port: 8080 }] }) + r.service('web', { app: 'web' }, [{ port: 80, targetPort: 8080 }]);
+
+  it('a backend number equal to a Service port\'s targetPort routes, in reach and in the verdicts', () => {
+    // Reason: SPEC §3: ingress-nginx and netpol-analyzer map such a backend to that Service port, so
+    // the controller reaches container port 8080 and the route is not blocked.
+    const yaml = web + r.ingress('i', 'web', 8080) + r.policy('in', 'podSelector: {}\ningress:\n  - ports:\n      - port: 8080');
+    assert.ok(reach(yaml).includes(`${CTRL} => default/web[Deployment] : TCP 8080`));
+    const ix = indexOf(yaml);
+    const ing = ix.ingresses()[0]!;
+    const b = ReachabilityEngine.fromSource(ix).backendReachability(ing, ing.backends[0]!);
+    assert.equal(b.servicePort?.port, 80);
+    assert.equal(b.reachable, true);
+  });
+
+  it('ingress-port-missing on a backend matching a targetPort is a warning naming the port it matched', () => {
+    // Reason: SPEC §3/§5: the route works with ingress-nginx only; other controllers reject it.
+    const text = ingressV1('shop', ['service:', '  name: web', '  port:', '    number: 8080']);
+    const d = diag(text, { 'file:///w/web.yaml': deployment('web') + service('web', { ports: ['- name: http', '  port: 80', '  targetPort: 8080'] }) });
+    assert.deepEqual(codes(d), ['ingress-port-missing']);
+    assert.equal(d[0]!.severity, 'warning');
+    assert.deepEqual(d[0]!.range, rangeIn(text, 'number: 8080', '8080'));
+    assert.match(d[0]!.finding.message, /port 80 \(http\)/);
+    assert.match(d[0]!.finding.message, /other controllers reject it/);
+    assert.equal(d[0]!.finding.fixes?.[0]?.edits[0]?.newText, '80');
   });
 });

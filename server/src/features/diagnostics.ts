@@ -1,6 +1,7 @@
 // Diagnostics of one file (SPEC §5), from the index and the links. Pure: findings out, no connection.
 import type { Links } from '../analysis/links';
 import { podLabelsOf, targetContainerPorts } from '../analysis/links';
+import { byTargetPort } from '../analysis/reachability/routing';
 import { isEmptySelector, isValidLabelKey, isValidLabelValue, SELECTOR_OPERATORS, selectorMatches } from '../analysis/reachability/selectors';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { positionAt } from '../model/positions';
@@ -434,6 +435,18 @@ function checkBackend(ctx: DiagnosticContext, sink: FindingSink, owner: Ingress 
       [...others, ...lookalikes].map((s) => relatedTo(s, `Service ${s.namespace}/${s.name}`)),
       undefined,
       lookalikes.map((o) => ({ title: `Change to '${o.name}'`, edits: [{ uri: owner.uri, span: b.serviceNameSpan, newText: o.name }] })),
+    );
+    return;
+  }
+  if (link.servicePort && byTargetPort(link.servicePort, b.port) && b.portSpan) {
+    const sp = link.servicePort;
+    sink.add(
+      'ingress-port-missing',
+      b.portSpan,
+      `Service ${quote(link.service.name)} has no port ${b.port}; it matches the targetPort of port ${sp.port}${sp.name ? ` (${sp.name})` : ''}. ingress-nginx routes it, other controllers reject it.`,
+      [relatedTo(link.service, 'the Service', sp.portSpan)],
+      'warning',
+      [{ title: `Use the Service's port ${sp.port}`, edits: [{ uri: owner.uri, span: b.portSpan, newText: String(sp.port) }] }],
     );
     return;
   }

@@ -24,9 +24,20 @@ export function resolveTargetPort(sp: ServicePort, ports: PortDecl[]): PortDecl 
   return ports.find((p) => p.name === sp.targetPort && p.protocol === sp.protocol);
 }
 
+/**
+ * The Service port a backend port names: by number or name; failing that, a number equal to a
+ * port's numeric `targetPort` (ingress-nginx and netpol-analyzer route it; other controllers
+ * reject it, which `byTargetPort` tells).
+ */
 export function findServicePort(svc: Service, port: number | string | undefined): ServicePort | undefined {
   if (port === undefined) return undefined; // both Ingress and Gateway API require a port for a Service
-  return typeof port === 'number' ? svc.ports.find((p) => p.port === port) : svc.ports.find((p) => p.name === port);
+  if (typeof port === 'string') return svc.ports.find((p) => p.name === port);
+  return svc.ports.find((p) => p.port === port) ?? svc.ports.find((p) => p.targetPort === port);
+}
+
+/** Whether a backend port matched its Service port only through the port's targetPort. */
+export function byTargetPort(sp: ServicePort, port: number | string | undefined): boolean {
+  return typeof port === 'number' && sp.port !== port;
 }
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
