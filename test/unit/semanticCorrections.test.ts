@@ -75,3 +75,37 @@ describe('Ingress backend ports', () => {
     assert.equal(d[0]!.finding.fixes?.[0]?.edits[0]?.newText, '80');
   });
 });
+
+describe('networking.k8s.io/v1 Ingress backends', () => {
+  const legacy = [
+    '---',
+    'apiVersion: networking.k8s.io/v1',
+    'kind: Ingress',
+    'metadata: {name: shop}',
+    'spec:',
+    '  rules:',
+    '    - http:',
+    '        paths:',
+    '          - path: /',
+    '            pathType: Prefix',
+    '            backend:',
+    '              serviceName: web',
+    '              servicePort: 80',
+    '',
+  ].join('\n');
+
+  it('serviceName/servicePort in a v1 Ingress is ingress-backend-legacy, and the backend routes nowhere', () => {
+    // Reason: SPEC §3: v1 has only service.name/service.port; the API server rejects the old
+    // fields, so the Ingress routes nothing: no controller line in reach, no link to the Service.
+    const web = r.deployment('web', { ports: [{ port: 80 }] }) + r.service('web', { app: 'web' }, [{ port: 80 }]);
+    const d = diag(legacy, { 'file:///w/web.yaml': web });
+    assert.deepEqual(codes(d), ['ingress-backend-legacy']);
+    assert.equal(d[0]!.severity, 'error');
+    assert.deepEqual(d[0]!.range, rangeIn(legacy, 'serviceName: web', 'web'));
+    assert.equal(reach(web + legacy).filter((l) => l.startsWith(CTRL)).length, 0);
+    // The same backend in a v1beta1 Ingress is valid and routes.
+    const beta = legacy.replace('networking.k8s.io/v1', 'networking.k8s.io/v1beta1');
+    assert.deepEqual(codes(diag(beta, { 'file:///w/web.yaml': web })), []);
+    assert.ok(reach(web + beta).includes(`${CTRL} => default/web[Deployment] : TCP 80`));
+  });
+});

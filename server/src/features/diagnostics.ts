@@ -409,7 +409,16 @@ function checkBackends(ctx: DiagnosticContext, sink: FindingSink, owner: Ingress
 }
 
 function checkBackend(ctx: DiagnosticContext, sink: FindingSink, owner: Ingress | Route, b: Backend): void {
-  if (b.targetKind !== 'Service' || b.serviceName === '') return;
+  if (b.targetKind !== 'Service') return;
+  if (b.legacyInV1) {
+    sink.add(
+      'ingress-backend-legacy',
+      b.serviceNameSpan,
+      `A ${owner.apiVersion} Ingress backend needs service.name and service.port; serviceName/servicePort belong to v1beta1. The API server rejects it, and it routes nowhere.`,
+    );
+    return;
+  }
+  if (b.serviceName === '') return;
   const link = ctx.links.resolveBackend(owner, b);
   if (link.namespace === undefined) {
     sink.add(

@@ -229,6 +229,7 @@ function backendHover(analysis: Analysis, owner: Ingress | Route, b: Backend): s
   const link = analysis.links.resolveBackend(owner, b);
   const lines = [`**Backend** of ${objectLink(analysis, owner)}${routeWhere(b)}`, ''];
   if (b.targetKind !== 'Service') return [...lines, `Refers to a ${code(b.targetKind)}, not a Service: not followed.`].join('\n');
+  if (b.legacyInV1) return [...lines, `_Invalid in ${code('networking.k8s.io/v1')}: ${code('serviceName')}/${code('servicePort')} are v1beta1 fields (use ${code('service.name')}/${code('service.port')}); routes nowhere._`].join('\n');
   if (link.namespace === undefined) return [...lines, `_No ReferenceGrant allows this cross-namespace reference._`].join('\n');
   if (!link.service) return [...lines, `_No Service ${code(b.serviceName)} in namespace ${code(link.namespace)}._`].join('\n');
   lines.push(`Service: ${objectLink(analysis, link.service)}`);

@@ -19,6 +19,11 @@ export const RULES: readonly RuleInfo[] = [
     summary: 'A Service targetPort matches no container port of the selected pods.',
   },
   { code: 'ingress-service-missing', defaultSeverity: 'error', summary: 'An Ingress or route backend names a Service that does not exist.' },
+  {
+    code: 'ingress-backend-legacy',
+    defaultSeverity: 'error',
+    summary: 'A networking.k8s.io/v1 Ingress backend uses the old serviceName/servicePort fields.',
+  },
   { code: 'ingress-port-missing', defaultSeverity: 'error', summary: 'An Ingress or route backend port is not a port of its Service.' },
   { code: 'workload-selector-mismatch', defaultSeverity: 'error', summary: "A workload's selector does not match its own pod template labels." },
   { code: 'networkpolicy-selects-nothing', defaultSeverity: 'warning', summary: 'A NetworkPolicy podSelector selects no workload.' },

@@ -179,6 +179,11 @@ export interface Backend {
   host?: string;
   path?: string;
   isDefault: boolean;
+  /**
+   * A `networking.k8s.io/v1` Ingress backend written with the old `serviceName`/`servicePort`
+   * fields: the API server rejects it, so it routes nowhere (ingress-backend-legacy).
+   */
+  legacyInV1?: boolean;
   span: Span;
 }
 

@@ -223,7 +223,7 @@ function readObject(
       if (apiVersion !== 'v1') break;
       return readService(ctx, spec, base);
     case 'Ingress':
-      return { ...base, type: 'ingress', ...readIngress(ctx, spec) };
+      return { ...base, type: 'ingress', ...readIngress(ctx, spec, apiVersion === 'networking.k8s.io/v1') };
     case 'HTTPRoute':
     case 'GRPCRoute':
       if (!apiVersion.startsWith('gateway.networking.k8s.io/')) break;
@@ -423,7 +423,7 @@ function readService(ctx: NodeContext, spec: Node | undefined, base: Base): K8sO
   };
 }
 
-function readIngressBackend(ctx: NodeContext, backend: Node | undefined, extra: Partial<Backend>): Backend | undefined {
+function readBackend(ctx: NodeContext, backend: Node | undefined, extra: Partial<Backend>): Backend | undefined {
   if (!backend) return undefined;
   const bSpan = spanOf(ctx, backend)!;
   const service = get(ctx, backend, 'service');
@@ -463,17 +463,26 @@ function readIngressBackend(ctx: NodeContext, backend: Node | undefined, extra: 
   return undefined; // `resource` backends are not Services
 }
 
-function readIngress(ctx: NodeContext, spec: Node | undefined): { ingressClassName?: string; backends: Backend[]; hosts: string[]; tlsHosts: string[] } {
+function readIngress(
+  ctx: NodeContext,
+  spec: Node | undefined,
+  v1: boolean,
+): { ingressClassName?: string; backends: Backend[]; hosts: string[]; tlsHosts: string[] } {
   const backends: Backend[] = [];
+  const readIngressBackend = (backend: Node | undefined, extra: Partial<Backend>): Backend | undefined => {
+    const b = readBackend(ctx, backend, extra);
+    // v1 has only service.name/service.port: the old fields there make an invalid object.
+    return b && v1 && !get(ctx, backend, 'service') ? { ...b, legacyInV1: true } : b;
+  };
   const hosts: string[] = [];
-  const defaultBackend = readIngressBackend(ctx, get(ctx, spec, 'defaultBackend') ?? get(ctx, spec, 'backend'), { isDefault: true });
+  const defaultBackend = readIngressBackend(get(ctx, spec, 'defaultBackend') ?? get(ctx, spec, 'backend'), { isDefault: true });
   if (defaultBackend) backends.push(defaultBackend);
   for (const rule of asSeqItems(ctx, get(ctx, spec, 'rules'))) {
     const host = getString(ctx, rule, 'host');
     if (host) hosts.push(host);
     for (const path of asSeqItems(ctx, getPath(ctx, rule, 'http', 'paths'))) {
       const p = getString(ctx, path, 'path');
-      const b = readIngressBackend(ctx, get(ctx, path, 'backend'), { ...(host ? { host } : {}), ...(p ? { path: p } : {}) });
+      const b = readIngressBackend(get(ctx, path, 'backend'), { ...(host ? { host } : {}), ...(p ? { path: p } : {}) });
       if (b) backends.push(b);
     }
   }

@@ -75,7 +75,7 @@ export function resolveBackend(
   grants: readonly ReferenceGrant[],
   classesInNamespace: (ns: string) => Iterable<RoutableClass>,
 ): BackendTarget {
-  if (b.targetKind !== 'Service') return { targets: [] };
+  if (b.targetKind !== 'Service' || b.legacyInV1) return { targets: [] };
   const ns = backendNamespace(owner, b, grants);
   if (ns === undefined) return { targets: [] };
   const service = services.get(`${ns}/${b.serviceName}`);
