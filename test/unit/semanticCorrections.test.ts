@@ -109,3 +109,32 @@ describe('networking.k8s.io/v1 Ingress backends', () => {
     assert.ok(reach(web + beta).includes(`${CTRL} => default/web[Deployment] : TCP 80`));
   });
 });
+
+describe('StatefulSet serviceName', () => {
+  const sts = [
+    'apiVersion: apps/v1',
+    'kind: StatefulSet',
+    'metadata: {name: db}',
+    'spec:',
+    '  serviceName: db',
+    '  selector: {matchLabels: {app: db}}',
+    '  template:',
+    '    metadata: {labels: {app: db}}',
+    '    spec: {containers: [{name: db, ports: [{containerPort: 5432, name: pg}]}]}',
+    '',
+  ].join('\n');
+  const headless = (selector: Record<string, string> | null) => service('db', { selector, ports: ['- port: 5432', '  targetPort: pg'], extra: ['clusterIP: None'] });
+
+  it('a headless serviceName Service that does not select the pods gets statefulset-service-missing', () => {
+    // Reason: SPEC §3: per-pod DNS records come from the governing Service's endpoints, so it must
+    // be headless AND select the StatefulSet's pods.
+    for (const selector of [{ app: 'postgres' }, null]) {
+      const d = diag(sts, { 'file:///w/svc.yaml': headless(selector) });
+      assert.deepEqual(codes(d), ['statefulset-service-missing'], JSON.stringify(selector));
+      assert.equal(d[0]!.severity, 'warning');
+      assert.deepEqual(d[0]!.range, rangeIn(sts, 'serviceName: db', 'db'));
+      assert.match(d[0]!.finding.message, /does not select/);
+    }
+    assert.deepEqual(codes(diag(sts, { 'file:///w/svc.yaml': headless({ app: 'db' }) })), []);
+  });
+});

@@ -280,6 +280,14 @@ function checkWorkload(ctx: DiagnosticContext, sink: FindingSink, w: Workload): 
         `Service ${quote(svc.name)} is not headless (clusterIP: None), so the pods get no per-pod DNS names.`,
         [relatedTo(svc, 'the Service')],
       );
+    } else if (!svc.selector || isEmptySelector(svc.selector) || !selectorMatches(svc.selector, podLabelsOf(w))) {
+      // The per-pod records come from the Service's endpoints: it must select these pods.
+      sink.add(
+        'statefulset-service-missing',
+        w.serviceName.span,
+        `Headless Service ${quote(svc.name)} does not select this StatefulSet's pods${svc.selector && !isEmptySelector(svc.selector) ? ` (selector ${selectorText(svc.selector)})` : ' (it has no selector)'}, so the pods get no per-pod DNS names.`,
+        [relatedTo(svc, 'the Service', svc.selector?.span ?? svc.nameSpan), relatedTo(w, 'pod template labels', w.podLabelsSpan)],
+      );
     }
   }
 }

@@ -30,7 +30,7 @@ export const RULES: readonly RuleInfo[] = [
   { code: 'networkpolicy-peer-selects-nothing', defaultSeverity: 'warning', summary: 'A NetworkPolicy rule peer selects no pod.' },
   { code: 'service-unreachable', defaultSeverity: 'warning', summary: "NetworkPolicies let nothing reach a Service's target port." },
   { code: 'ingress-blocked', defaultSeverity: 'warning', summary: 'NetworkPolicies close the routed pods to the ingress controller.' },
-  { code: 'statefulset-service-missing', defaultSeverity: 'warning', summary: 'A StatefulSet serviceName names no headless Service.' },
+  { code: 'statefulset-service-missing', defaultSeverity: 'warning', summary: 'A StatefulSet serviceName names no headless Service that selects its pods.' },
   { code: 'label-invalid', defaultSeverity: 'error', summary: 'A label key or value, or a selector operator, is invalid.' },
   { code: 'port-invalid', defaultSeverity: 'error', summary: 'A port number or port name is invalid, missing or duplicated.' },
 ];
