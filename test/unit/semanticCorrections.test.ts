@@ -138,3 +138,37 @@ describe('StatefulSet serviceName', () => {
     assert.deepEqual(codes(diag(sts, { 'file:///w/svc.yaml': headless({ app: 'db' }) })), []);
   });
 });
+
+describe('namespaceSelector: {} admits the whole cluster', () => {
+  const shop =
+    r.deployment('web', { namespace: 'shop', ports: [{ port: 8080, name: 'http' }] }) +
+    r.service('web', { app: 'web' }, [{ port: 80, targetPort: 'http' }], 'shop') +
+    r.policy('web', 'podSelector:\n  matchLabels:\n    app: web\npolicyTypes: [Ingress, Egress]\ningress:\n  - from:\n      - namespaceSelector: {}', 'shop');
+  const routed = r.ingress('web', 'web', 80, 'shop');
+
+  it('a target whose own egress is closed stays reachable: every pod of the cluster may connect', () => {
+    // Reason: SPEC §3: `namespaceSelector: {}` admits every pod of every namespace, the ones this
+    // workspace does not define included; the only workspace pod admitted being the target itself
+    // (whose egress is closed) does not make its port unreachable.
+    const ix = indexOf(shop);
+    const svc = ix.services()[0]!;
+    assert.equal(ReachabilityEngine.fromSource(ix).servicePortReachability(svc, svc.ports[0]!).reachable, true);
+    assert.deepEqual(codes(diagnose({ 'file:///w/shop.yaml': shop })), []);
+  });
+
+  it('it admits the ingress controller, default or configured', () => {
+    // Reason: the controller is a pod of the cluster like any other; `ingress-blocked` must not fire.
+    const configured: Partial<AnalysisSettings> = {
+      ingressController: { namespace: 'ingress-nginx', namespaceLabels: { team: 'edge' }, podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
+      ingressControllerConfigured: true,
+    };
+    for (const settings of [{}, configured]) {
+      assert.ok(reach(shop + routed).includes(`${CTRL} => shop/web[Deployment] : TCP 8080`));
+      const d = diagnose({ 'file:///w/ing.yaml': routed, 'file:///w/shop.yaml': shop }, { settings });
+      assert.deepEqual(codes(d), []);
+      const ix = indexOf(shop + routed, settings);
+      const ing = ix.ingresses()[0]!;
+      assert.equal(ReachabilityEngine.fromSource(ix).backendReachability(ing, ing.backends[0]!).reachable, true);
+    }
+  });
+});
