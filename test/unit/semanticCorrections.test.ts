@@ -3,9 +3,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ReachabilityEngine, formatText, toLines } from '../../server/src/analysis/reachability';
+import { codeLenses } from '../../server/src/features/codeLens';
+import { hover } from '../../server/src/features/hover';
 import type { AnalysisSettings } from '../../server/src/model/types';
 import * as r from '../fixtures/reachability/manifests';
-import { codes, deployment, diagnose, indexOf, ingressV1, rangeIn, service, URI, withCode } from './helpers';
+import { analysisOf, codes, deployment, diagnose, indexOf, ingressV1, rangeIn, service, URI, withCode } from './helpers';
 
 function diag(text: string, others: Record<string, string> = {}) {
   return diagnose({ [URI]: text, ...others });
@@ -170,5 +172,59 @@ describe('namespaceSelector: {} admits the whole cluster', () => {
       const ing = ix.ingresses()[0]!;
       assert.equal(ReachabilityEngine.fromSource(ix).backendReachability(ing, ing.backends[0]!).reachable, true);
     }
+  });
+});
+
+describe('hostNetwork pods', () => {
+  const hostPod = [
+    '---',
+    'apiVersion: apps/v1',
+    'kind: DaemonSet',
+    'metadata: {name: agent}',
+    'spec:',
+    '  selector: {matchLabels: {app: agent}}',
+    '  template:',
+    '    metadata: {labels: {app: agent}}',
+    '    spec:',
+    '      hostNetwork: true',
+    '      containers: [{name: agent, image: x, ports: [{containerPort: 9100, name: metrics}]}]',
+    '',
+  ].join('\n');
+  const closed = r.service('agent', { app: 'agent' }, [{ port: 9100, targetPort: 'metrics' }]) + r.ingress('agent', 'agent', 9100) + r.policy('deny', 'podSelector: {}\npolicyTypes: [Ingress, Egress]');
+
+  it('no warning asserts that a host-network pod is unreachable', () => {
+    // Reason: SPEC §3: NetworkPolicy behaviour for hostNetwork pods is undefined and most plugins do
+    // not isolate them: service-unreachable and ingress-blocked would state a certainty we lack.
+    assert.equal(indexOf(hostPod).workloads()[0]!.hostNetwork, true);
+    assert.deepEqual(codes(diagnose({ 'file:///w/a.yaml': hostPod + closed })), []);
+    // The same workload without hostNetwork gets both warnings (the check is not simply off).
+    const plain = hostPod.replace('      hostNetwork: true\n', '');
+    assert.deepEqual(codes(diagnose({ 'file:///w/a.yaml': plain + closed })).sort(), ['ingress-blocked', 'service-unreachable']);
+  });
+
+  it('a host-network pod admitted as a source keeps its target reachable, whatever its egress policies', () => {
+    // Reason: SPEC §3: egress policies may not police a host-network pod, so a port it is admitted
+    // to is not certainly unreachable.
+    const db =
+      r.deployment('db', { ports: [{ port: 5432 }] }) +
+      r.service('db', { app: 'db' }, [{ port: 5432 }]) +
+      r.policy('db-in', 'podSelector:\n  matchLabels:\n    app: db\ningress:\n  - from:\n      - podSelector:\n          matchLabels:\n            app: agent') +
+      r.policy('no-egress', 'podSelector: {}\npolicyTypes: [Egress]');
+    assert.deepEqual(codes(diagnose({ 'file:///w/a.yaml': db + hostPod })), []);
+    assert.deepEqual(codes(diagnose({ 'file:///w/a.yaml': db + hostPod.replace('      hostNetwork: true\n', '') })), ['service-unreachable']);
+  });
+
+  it('hover and lens say that NetworkPolicy behaviour is undefined for them', () => {
+    // Reason: SPEC §3: verdicts about hostNetwork pods say so; "ingress: denied" would sound certain.
+    const text = hostPod + closed;
+    const analysis = analysisOf(text);
+    const md = hover(analysis, URI, text.indexOf('name: agent}') + 6)!.markdown;
+    assert.match(md, /hostNetwork: true/);
+    assert.match(md, /NetworkPolicy behaviour is undefined/);
+    const svcMd = hover(analysis, URI, text.indexOf('name: agent', text.indexOf('kind: Service')) + 6)!.markdown;
+    assert.match(svcMd, /NetworkPolicy behaviour is undefined/);
+    const lens = codeLenses(analysis, URI)[0]!.title;
+    assert.match(lens, /^ingress: undefined \(hostNetwork\) · egress: undefined \(hostNetwork\)/);
+    assert.doesNotMatch(lens, /denied/);
   });
 });

@@ -7,6 +7,7 @@ import { positionAt } from '../model/positions';
 import type { Backend, Ingress, K8sObject, NetworkPolicy, PolicyPeer, Route, Service, ServicePort, Span, Workload } from '../model/types';
 import type { Analysis } from '../analysis/workspaceAnalysis';
 import { selectorText } from './diagnostics';
+import { HOST_NETWORK_NOTE, onHostNetwork } from './hostNetwork';
 import { targetAt, type Target } from './locate';
 import { code, escapeMarkdown, replicasText } from './text';
 
@@ -178,7 +179,8 @@ function serviceReach(analysis: Analysis, svc: Service): string | undefined {
     const sources = report.allowed.filter((a) => a.conns.has(sp.protocol, port));
     out.push(`Port ${code(String(sp.port))} (→ ${port}/${sp.protocol}): ${sources.length === 0 ? '**nothing may connect**' : sources.slice(0, 6).map((a) => code(a.peer.name)).join(', ') + (sources.length > 6 ? `, … ${sources.length - 6} more` : '')}`);
   }
-  return [`**Who can reach it**, as decided by ${report.policies.map((p) => objectLink(analysis, p)).join(', ')}:`, ...out.map((o) => `- ${o}`)].join('\n');
+  const head = `**Who can reach it**, as decided by ${report.policies.map((p) => objectLink(analysis, p)).join(', ')}:`;
+  return [...(pods.some(onHostNetwork) ? [HOST_NETWORK_NOTE, ''] : []), head, ...out.map((o) => `- ${o}`)].join('\n');
 }
 
 function servicePortHover(analysis: Analysis, svc: Service, sp: ServicePort): string {
@@ -219,6 +221,7 @@ function workloadHover(analysis: Analysis, w: Workload): string {
   } else if (ports.length) lines.push('', `Container ports: ${ports.map(code).join(', ')}`);
   const engine = analysis.reachability();
   const r = engine.reachabilityOf(w);
+  if (onHostNetwork(w)) lines.push('', HOST_NETWORK_NOTE);
   lines.push('', ...directionText(analysis, 'Ingress', r.ingress, 'sources'), '', ...directionText(analysis, 'Egress', r.egress, 'destinations'));
   return lines.join('\n');
 }

@@ -134,6 +134,11 @@ export interface Workload extends ObjectBase {
   /** The pod labels' map node, or the template/metadata when there are none. */
   podLabelsSpan: Span;
   containers: Container[];
+  /**
+   * `hostNetwork: true` in the pod spec: the pods share the node's network, where NetworkPolicy
+   * behaviour is undefined (most plugins do not isolate them), so no verdict about them is certain.
+   */
+  hostNetwork?: boolean;
   /** StatefulSet `spec.serviceName`. */
   serviceName?: Located<string>;
   ownerReferences: OwnerReference[];

@@ -379,6 +379,7 @@ function readWorkload(ctx: NodeContext, node: Node, spec: Node | undefined, kind
     podLabels: readLabelMap(ctx, labelsNode),
     podLabelsSpan: spanOf(ctx, labelsNode ?? podMetadata ?? template ?? node)!,
     containers: readContainers(ctx, podSpec),
+    ...(scalarOf(ctx, get(ctx, podSpec, 'hostNetwork'))?.value === true ? { hostNetwork: true } : {}),
     ...(serviceNameNode && typeof serviceNameNode.value === 'string'
       ? { serviceName: { value: serviceNameNode.value, span: spanOf(ctx, serviceNameNode)! } }
       : {}),

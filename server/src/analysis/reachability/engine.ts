@@ -1240,7 +1240,8 @@ export class ReachabilityEngine {
         continue;
       }
       const deciders = this.selecting.egress.get(id);
-      if (!deciders || deciders.length === 0) {
+      // A host-network pod's egress is not reliably policed (SPEC §3): it counts as a free sender.
+      if (!deciders || deciders.length === 0 || c.workloads.some((w) => w.hostNetwork)) {
         s.open = true;
         s.policies.clear();
         break;
