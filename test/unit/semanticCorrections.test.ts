@@ -1,10 +1,17 @@
 // Semantic corrections of issue 8 (SPEC §2–§5): one test per rule, each with the reason it holds.
 // Each of them failed before its change.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { ReachabilityEngine, formatText, toLines } from '../../server/src/analysis/reachability';
 import { codeLenses } from '../../server/src/features/codeLens';
 import { hover } from '../../server/src/features/hover';
+import { Analysis } from '../../server/src/analysis/workspaceAnalysis';
+import { createDiagnosticContext } from '../../server/src/features/context';
+import { diagnoseFile } from '../../server/src/features/diagnostics';
+import { displayPath, helmReadOptions, loadPaths } from '../../server/src/index/files';
 import type { AnalysisSettings } from '../../server/src/model/types';
 import * as r from '../fixtures/reachability/manifests';
 import { analysisOf, codes, deployment, diagnose, indexOf, ingressV1, rangeIn, service, URI, withCode } from './helpers';
@@ -226,5 +233,37 @@ describe('hostNetwork pods', () => {
     const lens = codeLenses(analysis, URI)[0]!.title;
     assert.match(lens, /^ingress: undefined \(hostNetwork\) · egress: undefined \(hostNetwork\)/);
     assert.doesNotMatch(lens, /denied/);
+  });
+});
+
+describe('Helm chart folders (SPEC §2)', () => {
+  it('a chart folder is one unit: every file under templates/ is skipped, with one note per chart on its Chart.yaml', async () => {
+    // Reason: SPEC §2: plain files under a chart's templates/ are templates too (their Service would
+    // otherwise select nothing or the wrong pods), and the chart gets one note, not one per file.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netmap-chart-'));
+    try {
+      const write = (rel: string, text: string) => {
+        fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+        fs.writeFileSync(path.join(dir, rel), text);
+      };
+      write('web/Chart.yaml', 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
+      write('web/templates/service.yaml', service('web', { selector: { app: 'nothing-here' } }));
+      write('web/templates/sub/deploy.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n');
+      write('web/templates/broken.yaml', 'kind: Service\nmetadata: {name: x\n');
+      write('web/crds/service.yaml', service('crd-side', { selector: { app: 'nothing-here' } }));
+      const { index } = await loadPaths([dir], dir);
+      const analysis = new Analysis(index);
+      const ctx = createDiagnosticContext(analysis);
+      const found = [...index.fileUris()]
+        .flatMap((uri) => diagnoseFile(ctx, uri).map((f) => `${displayPath(uri, dir)} ${f.code}`))
+        .sort();
+      assert.deepEqual(found, ['web/Chart.yaml helm-template-skipped', 'web/crds/service.yaml service-selects-nothing']);
+      assert.deepEqual(index.allObjects().map((o) => o.name), ['crd-side']);
+      // A chart without templates/ (a library chart) gets no note; a loose template keeps its own.
+      assert.deepEqual(helmReadOptions('/repo/lib/Chart.yaml', () => false), {});
+      assert.deepEqual(helmReadOptions('/repo/web/templates/a.yaml', (p) => p === '/repo/web/Chart.yaml'), { helmTemplate: true, inHelmChart: true });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

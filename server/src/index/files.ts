@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { AnalysisSettings } from '../model/types';
-import { WorkspaceIndex } from './workspaceIndex';
+import { WorkspaceIndex, type SetFileOptions } from './workspaceIndex';
 
 export const MANIFEST_EXTENSIONS = /\.(?:ya?ml|json)$/i;
 export const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git']);
@@ -50,15 +50,26 @@ function templatesDirHasActions(dir: string): boolean {
  * own view of the disk.
  */
 export function isHelmTemplatePath(fsPath: string, exists: (p: string) => boolean = fs.existsSync): boolean {
+  return helmReadOptions(fsPath, exists).helmTemplate === true;
+}
+
+/**
+ * How a file reads with respect to Helm charts (SPEC §2). A chart folder (one with `Chart.yaml`) is
+ * a unit: every file under its `templates/` is a template, skipped without a note of its own, and
+ * the chart's `Chart.yaml` carries the one `helm-template-skipped` note of the chart. A loose
+ * template (a `templates/` folder with Helm actions but no `Chart.yaml`) keeps a note per file.
+ */
+export function helmReadOptions(fsPath: string, exists: (p: string) => boolean = fs.existsSync): SetFileOptions {
   const parts = fsPath.split(/[\\/]/);
+  if (parts[parts.length - 1] === 'Chart.yaml' && exists(path.join(path.dirname(fsPath), 'templates'))) return { helmChart: true };
   for (let i = parts.length - 2; i > 0; i--) {
     if (parts[i] === 'templates') {
       const chartDir = parts.slice(0, i).join(path.sep) || path.sep;
-      if (exists(path.join(chartDir, 'Chart.yaml'))) return true;
-      if (i === parts.length - 2 && templatesDirHasActions(parts.slice(0, i + 1).join(path.sep))) return true;
+      if (exists(path.join(chartDir, 'Chart.yaml'))) return { helmTemplate: true, inHelmChart: true };
+      if (i === parts.length - 2 && templatesDirHasActions(parts.slice(0, i + 1).join(path.sep))) return { helmTemplate: true };
     }
   }
-  return false;
+  return {};
 }
 
 /** Reasons not to read a file as text, from its first bytes and size. */
@@ -163,7 +174,7 @@ export async function loadPaths(
           skipped.push({ uri, reason: read.skipped });
           continue;
         }
-        index.setFile(uri, read.text, { helmTemplate: isHelmTemplatePath(file) });
+        index.setFile(uri, read.text, helmReadOptions(file));
         fileCount++;
       }
     }

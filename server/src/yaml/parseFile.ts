@@ -43,8 +43,12 @@ import {
 } from './nodes';
 
 export interface ParseOptions {
-  /** The file sits under `templates/` beside a `Chart.yaml`. */
+  /** A Helm template (under `templates/` of a chart, or a loose one): not read as manifests. */
   helmTemplate?: boolean;
+  /** With helmTemplate: the template belongs to a chart folder, whose `Chart.yaml` carries the one note. */
+  inHelmChart?: boolean;
+  /** The file is a chart's `Chart.yaml` (beside `templates/`): it carries the chart's one note (SPEC §2). */
+  helmChart?: boolean;
   defaultNamespace?: string;
 }
 
@@ -95,9 +99,10 @@ export function parseFile(uri: string, rawText: string, options: ParseOptions = 
     looksLikeKubernetes: K8S_HEADER.test(text),
   };
   if (options.helmTemplate) {
-    result.problems.push(helmNote(text));
+    if (!options.inHelmChart) result.problems.push(helmNote(text));
     return result;
   }
+  if (options.helmChart) result.problems.push(chartNote(text));
   let docs: Document.Parsed[];
   try {
     const parsed = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
@@ -150,6 +155,15 @@ function helmNote(text: string): FileProblem {
     code: 'helm-template-skipped',
     severity: 'info',
     message: 'Helm template: not read as manifests. Render it (`helm template`) and pipe it to `k8s-netmap check -` to analyse it.',
+    span: firstLineSpan(text),
+  };
+}
+
+function chartNote(text: string): FileProblem {
+  return {
+    code: 'helm-template-skipped',
+    severity: 'info',
+    message: 'Helm chart: every file under its templates/ is a template, not read as manifests. Render it (`helm template`) and pipe it to `k8s-netmap check -` to analyse it.',
     span: firstLineSpan(text),
   };
 }
