@@ -12,6 +12,7 @@ import { Analysis } from '../../server/src/analysis/workspaceAnalysis';
 import { createDiagnosticContext } from '../../server/src/features/context';
 import { diagnoseFile } from '../../server/src/features/diagnostics';
 import { displayPath, helmReadOptions, loadPaths } from '../../server/src/index/files';
+import { parseFile } from '../../server/src/yaml/parseFile';
 import type { AnalysisSettings } from '../../server/src/model/types';
 import * as r from '../fixtures/reachability/manifests';
 import { analysisOf, codes, deployment, diagnose, indexOf, ingressV1, rangeIn, service, URI, withCode } from './helpers';
@@ -265,5 +266,44 @@ describe('Helm chart folders (SPEC §2)', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('tabs in flow collections', () => {
+  it('a tab at the start of a continuation line inside a flow collection is accepted, with exact spans', () => {
+    // Reason: kubectl's YAML reader (libyaml rules) allows tabs as separation in flow context and
+    // checks no indentation there; the yaml package alone reports BAD_INDENT and drops the values.
+    const text = [
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: web,',
+      '\tlabels: {app: web}}',
+      'spec:',
+      '  selector: {app: web,',
+      '\t\ttier: front}',
+      '  ports: [{port: 80,',
+      '\t  targetPort: 8080}, {port: 443,',
+      '\tname: https}]',
+      '',
+    ].join('\n');
+    const f = parseFile(URI, text);
+    assert.deepEqual(f.problems, []);
+    const svc = f.objects[0]!;
+    assert.ok(svc.type === 'service');
+    assert.deepEqual(svc.labels.map((l) => [l.key, l.value]), [['app', 'web']]);
+    assert.deepEqual(svc.selector!.matchLabels.map((l) => [l.key, l.value]), [['app', 'web'], ['tier', 'front']]);
+    assert.deepEqual(svc.ports.map((p) => [p.port, p.targetPort, p.name]), [[80, 8080, undefined], [443, 443, 'https']]);
+    // Spans point into the original text (tabs and all).
+    const tier = svc.selector!.matchLabels[1]!;
+    assert.equal(text.slice(tier.keySpan.start, tier.keySpan.end), 'tier');
+    assert.equal(text.slice(tier.valueSpan.start, tier.valueSpan.end), 'front');
+    assert.equal(text.slice(svc.ports[0]!.targetPortSpan!.start, svc.ports[0]!.targetPortSpan!.end), '8080');
+    assert.equal(text.slice(svc.ports[1]!.nameSpan!.start, svc.ports[1]!.nameSpan!.end), 'https');
+    assert.equal(text.slice(svc.selector!.span.start, svc.selector!.span.end), '{app: web,\n\t\ttier: front}');
+    // A long list with a tab on every line reads too (the lines of one collection are fixed together).
+    const long = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata: {k: [0,\n' + Array.from({ length: 200 }, (_, i) => `\t${i},`).join('\n') + '\n\t]}\n';
+    assert.deepEqual(parseFile(URI, long).problems, []);
+    // A tab that indents a block mapping is still an error, as it is for kubectl.
+    assert.deepEqual(parseFile(URI, 'apiVersion: v1\nkind: Service\nmetadata:\n\tname: web\n').problems.map((p) => p.code), ['yaml-syntax']);
   });
 });

@@ -41,6 +41,7 @@ import {
   spanOf,
   type NodeContext,
 } from './nodes';
+import { mapDocumentsBack, widenFlowTabs } from './flowTabs';
 
 export interface ParseOptions {
   /** A Helm template (under `templates/` of a chart, or a loose one): not read as manifests. */
@@ -105,8 +106,8 @@ export function parseFile(uri: string, rawText: string, options: ParseOptions = 
   if (options.helmChart) result.problems.push(chartNote(text));
   let docs: Document.Parsed[];
   try {
-    const parsed = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
-    docs = Array.isArray(parsed) ? parsed : [];
+    docs = parseDocuments(text);
+    if (docs.some((d) => d.errors.length > 0)) docs = withFlowTabsWidened(text, docs);
   } catch (error) {
     if (result.looksLikeKubernetes) {
       result.problems.push({ code: 'yaml-syntax', severity: 'error', message: `YAML could not be read: ${String(error)}`, span: firstLineSpan(text) });
@@ -148,6 +149,21 @@ export function parseFile(uri: string, rawText: string, options: ParseOptions = 
     readObjectOrList(ctx, root, uri, `${docIndex}`, defaultNamespace, result.objects);
   });
   return result;
+}
+
+function parseDocuments(text: string): Document.Parsed[] {
+  const parsed = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+  return Array.isArray(parsed) ? parsed : [];
+}
+
+/** A file that fails only on tab-led lines inside flow collections reads as kubectl reads it (flowTabs.ts). */
+function withFlowTabsWidened(text: string, docs: Document.Parsed[]): Document.Parsed[] {
+  const widened = widenFlowTabs(text);
+  if (!widened) return docs;
+  const again = parseDocuments(widened.text);
+  mapDocumentsBack(again, widened.toOriginal);
+  const errors = (ds: Document.Parsed[]) => ds.reduce((n, d) => n + d.errors.length, 0);
+  return errors(again) < errors(docs) ? again : docs;
 }
 
 function helmNote(text: string): FileProblem {
