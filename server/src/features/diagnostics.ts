@@ -1,4 +1,6 @@
 // Diagnostics of one file (SPEC §5), from the index and the links. Pure: findings out, no connection.
+// Past 400 lines: the per-kind checks share the sink, the label/port validators and the near-miss
+// search; self-contained rules live in their own modules (statefulSetService, reachabilityFindings).
 import type { Links } from '../analysis/links';
 import { podLabelsOf, targetContainerPorts } from '../analysis/links';
 import { byTargetPort } from '../analysis/reachability/routing';
@@ -21,6 +23,7 @@ import type {
   Workload,
 } from '../model/types';
 import { yamlString } from '../yaml/nodes';
+import { checkStatefulSetService } from './statefulSetService';
 import { describeWorkload, quote } from './text';
 import type { Finding, Fix, RelatedLocation, RuleSeverities } from './rules';
 import { RULES_BY_CODE } from './rules';
@@ -38,7 +41,7 @@ export interface DiagnosticContext {
   reachability?: ReachabilityChecks;
 }
 
-class FindingSink {
+export class FindingSink {
   readonly findings: Finding[] = [];
   constructor(readonly uri: string) {}
   add(code: string, span: Span, message: string, related: RelatedLocation[] = [], severity?: Severity, fixes?: Fix[]): void {
@@ -54,7 +57,7 @@ class FindingSink {
   }
 }
 
-function relatedTo(obj: K8sObject, message: string, span: Span = obj.nameSpan): RelatedLocation {
+export function relatedTo(obj: K8sObject, message: string, span: Span = obj.nameSpan): RelatedLocation {
   return { uri: obj.uri, span, message };
 }
 
@@ -265,31 +268,7 @@ function checkWorkload(ctx: DiagnosticContext, sink: FindingSink, w: Workload): 
       );
     }
   }
-  if (w.kind === 'StatefulSet' && w.serviceName && w.serviceName.value !== '') {
-    const svc = ctx.links.service(w.namespace, w.serviceName.value);
-    if (!svc) {
-      sink.add(
-        'statefulset-service-missing',
-        w.serviceName.span,
-        `No Service ${quote(w.serviceName.value)} in namespace ${quote(w.namespace)}: the pods get no stable DNS names (pod.${w.serviceName.value}.${w.namespace}.svc).`,
-      );
-    } else if (!svc.headless) {
-      sink.add(
-        'statefulset-service-missing',
-        w.serviceName.span,
-        `Service ${quote(svc.name)} is not headless (clusterIP: None), so the pods get no per-pod DNS names.`,
-        [relatedTo(svc, 'the Service')],
-      );
-    } else if (!svc.selector || isEmptySelector(svc.selector) || !selectorMatches(svc.selector, podLabelsOf(w))) {
-      // The per-pod records come from the Service's endpoints: it must select these pods.
-      sink.add(
-        'statefulset-service-missing',
-        w.serviceName.span,
-        `Headless Service ${quote(svc.name)} does not select this StatefulSet's pods${svc.selector && !isEmptySelector(svc.selector) ? ` (selector ${selectorText(svc.selector)})` : ' (it has no selector)'}, so the pods get no per-pod DNS names.`,
-        [relatedTo(svc, 'the Service', svc.selector?.span ?? svc.nameSpan), relatedTo(w, 'pod template labels', w.podLabelsSpan)],
-      );
-    }
-  }
+  checkStatefulSetService(ctx, sink, w);
 }
 
 // ---------- services ----------
