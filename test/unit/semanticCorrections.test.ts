@@ -84,6 +84,23 @@ describe('Ingress backend ports', () => {
     assert.match(d[0]!.finding.message, /other controllers reject it/);
     assert.equal(d[0]!.finding.fixes?.[0]?.edits[0]?.newText, '80');
   });
+
+  it('a Gateway API route gets no such leniency: its backendRef port must be a Service port', () => {
+    // Reason: SPEC §3 names ingress-nginx's and netpol-analyzer's Ingress behaviour only; Gateway
+    // implementations resolve backendRefs by Service port.
+    const route = [
+      'apiVersion: gateway.networking.k8s.io/v1',
+      'kind: HTTPRoute',
+      'metadata: {name: r}',
+      'spec:',
+      '  rules:',
+      '    - backendRefs:',
+      '        - {name: web, port: 8080}',
+      '',
+    ].join('\n');
+    const d = diag(route, { 'file:///w/web.yaml': deployment('web') + service('web', { ports: ['- name: http', '  port: 80', '  targetPort: 8080'] }) });
+    assert.deepEqual(d.map((x) => [x.code, x.severity]), [['ingress-port-missing', 'error']]);
+  });
 });
 
 describe('networking.k8s.io/v1 Ingress backends', () => {

@@ -107,7 +107,7 @@ export class Links {
     if (namespace === undefined) return { targets: [] };
     const service = this.service(namespace, backend.serviceName);
     if (!service) return { namespace, targets: [] };
-    const servicePort = findServicePort(service, backend.port);
+    const servicePort = findServicePort(service, backend.port, owner);
     const targets = this.servicePods(service).map((workload) => ({
       workload,
       ports: servicePort ? targetContainerPorts(servicePort, workload) : [],

@@ -25,14 +25,15 @@ export function resolveTargetPort(sp: ServicePort, ports: PortDecl[]): PortDecl 
 }
 
 /**
- * The Service port a backend port names: by number or name; failing that, a number equal to a
- * port's numeric `targetPort` (ingress-nginx and netpol-analyzer route it; other controllers
- * reject it, which `byTargetPort` tells).
+ * The Service port a backend port names: by number or name. For an Ingress, failing that, a number
+ * equal to a port's numeric `targetPort` (ingress-nginx and netpol-analyzer route it; other
+ * controllers reject it, which `byTargetPort` tells). Gateway API routes get no such leniency.
  */
-export function findServicePort(svc: Service, port: number | string | undefined): ServicePort | undefined {
+export function findServicePort(svc: Service, port: number | string | undefined, owner?: Ingress | Route): ServicePort | undefined {
   if (port === undefined) return undefined; // both Ingress and Gateway API require a port for a Service
   if (typeof port === 'string') return svc.ports.find((p) => p.name === port);
-  return svc.ports.find((p) => p.port === port) ?? svc.ports.find((p) => p.targetPort === port);
+  const exact = svc.ports.find((p) => p.port === port);
+  return exact ?? (owner?.type === 'ingress' ? svc.ports.find((p) => p.targetPort === port) : undefined);
 }
 
 /** Whether a backend port matched its Service port only through the port's targetPort. */
@@ -80,7 +81,7 @@ export function resolveBackend(
   if (ns === undefined) return { targets: [] };
   const service = services.get(`${ns}/${b.serviceName}`);
   if (!service) return { targets: [] };
-  const servicePort = findServicePort(service, b.port);
+  const servicePort = findServicePort(service, b.port, owner);
   const targets: BackendTarget['targets'] = [];
   for (const c of classesInNamespace(ns)) {
     if (!serviceSelects(service, c)) continue;
