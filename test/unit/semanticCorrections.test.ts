@@ -13,6 +13,8 @@ import { createDiagnosticContext } from '../../server/src/features/context';
 import { diagnoseFile } from '../../server/src/features/diagnostics';
 import { displayPath, helmReadOptions, loadPaths } from '../../server/src/index/files';
 import { parseFile } from '../../server/src/yaml/parseFile';
+import { buildGraph } from '../../server/src/analysis/graph';
+import { graphInputOf } from '../../server/src/analysis/graph/fromAnalysis';
 import type { AnalysisSettings } from '../../server/src/model/types';
 import * as r from '../fixtures/reachability/manifests';
 import { analysisOf, codes, deployment, diagnose, indexOf, ingressV1, rangeIn, service, URI, withCode } from './helpers';
@@ -134,6 +136,11 @@ describe('networking.k8s.io/v1 Ingress backends', () => {
     const beta = legacy.replace('networking.k8s.io/v1', 'networking.k8s.io/v1beta1');
     assert.deepEqual(codes(diag(beta, { 'file:///w/web.yaml': web })), []);
     assert.ok(reach(web + beta).includes(`${CTRL} => default/web[Deployment] : TCP 80`));
+    // The diagram draws the route as refused, to the Service that exists, with the reason.
+    const g = buildGraph(graphInputOf(analysisOf(web + legacy)));
+    const edge = g.edges.find((e) => e.from === 'Ingress/default/shop' && e.to === 'Service/default/web');
+    assert.equal(edge?.kind, 'blocked');
+    assert.ok(!g.nodes.some((n) => n.id === 'Service/default/web' && n.missing));
   });
 });
 
@@ -237,6 +244,13 @@ describe('hostNetwork pods', () => {
       r.policy('no-egress', 'podSelector: {}\npolicyTypes: [Egress]');
     assert.deepEqual(codes(diagnose({ 'file:///w/a.yaml': db + hostPod })), []);
     assert.deepEqual(codes(diagnose({ 'file:///w/a.yaml': db + hostPod.replace('      hostNetwork: true\n', '') })), ['service-unreachable']);
+  });
+
+  it('the diagram never draws a route to them as blocked', () => {
+    // Reason: SPEC §3: a blocked edge is a certain verdict; the same route without hostNetwork is.
+    const kindOf = (yaml: string) => buildGraph(graphInputOf(analysisOf(yaml))).edges.find((e) => e.from === 'Ingress/default/agent')?.kind;
+    assert.equal(kindOf(hostPod + closed), 'route');
+    assert.equal(kindOf(hostPod.replace('      hostNetwork: true\n', '') + closed), 'blocked');
   });
 
   it('hover and lens say that NetworkPolicy behaviour is undefined for them', () => {
