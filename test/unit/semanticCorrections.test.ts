@@ -140,6 +140,7 @@ describe('networking.k8s.io/v1 Ingress backends', () => {
     const g = buildGraph(graphInputOf(analysisOf(web + legacy)));
     const edge = g.edges.find((e) => e.from === 'Ingress/default/shop' && e.to === 'Service/default/web');
     assert.equal(edge?.kind, 'blocked');
+    assert.match(edge?.detail?.join('\n') ?? '', /not networking\.k8s\.io\/v1 fields/);
     assert.ok(!g.nodes.some((n) => n.id === 'Service/default/web' && n.missing));
   });
 });
