@@ -189,6 +189,9 @@ describe('namespaceSelector: {} admits the whole cluster', () => {
     const svc = ix.services()[0]!;
     assert.equal(ReachabilityEngine.fromSource(ix).servicePortReachability(svc, svc.ports[0]!).reachable, true);
     assert.deepEqual(codes(diagnose({ 'file:///w/shop.yaml': shop })), []);
+    const md = hover(analysisOf(shop), URI, shop.indexOf('name: web', shop.indexOf('kind: Service')) + 6)!.markdown;
+    assert.doesNotMatch(md, /nothing may connect/);
+    assert.match(md, /elsewhere in the cluster may connect/);
   });
 
   it('it admits the ingress controller, default or configured', () => {

@@ -177,7 +177,9 @@ function serviceReach(analysis: Analysis, svc: Service): string | undefined {
     const port = r.targets.find((t) => t.port !== undefined)?.port;
     if (port === undefined) continue;
     const sources = report.allowed.filter((a) => a.conns.has(sp.protocol, port));
-    out.push(`Port ${code(String(sp.port))} (→ ${port}/${sp.protocol}): ${sources.length === 0 ? '**nothing may connect**' : sources.slice(0, 6).map((a) => code(a.peer.name)).join(', ') + (sources.length > 6 ? `, … ${sources.length - 6} more` : '')}`);
+    // The engine's verdict counts senders the workspace does not define (`namespaceSelector: {}`).
+    const none = r.reachable ? '_no pod of this workspace, but pods elsewhere in the cluster may connect_' : '**nothing may connect**';
+    out.push(`Port ${code(String(sp.port))} (→ ${port}/${sp.protocol}): ${sources.length === 0 ? none : sources.slice(0, 6).map((a) => code(a.peer.name)).join(', ') + (sources.length > 6 ? `, … ${sources.length - 6} more` : '')}`);
   }
   const head = `**Who can reach it**, as decided by ${report.policies.map((p) => objectLink(analysis, p)).join(', ')}:`;
   return [...(pods.some(onHostNetwork) ? [HOST_NETWORK_NOTE, ''] : []), head, ...out.map((o) => `- ${o}`)].join('\n');
