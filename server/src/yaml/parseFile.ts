@@ -168,22 +168,15 @@ function withFlowTabsWidened(text: string, docs: Document.Parsed[]): Document.Pa
   return errors(again) < errors(docs) ? again : docs;
 }
 
-function helmNote(text: string): FileProblem {
-  return {
-    code: 'helm-template-skipped',
-    severity: 'info',
-    message: 'Helm template: not read as manifests. Render it (`helm template`) and pipe it to `k8s-netmap check -` to analyse it.',
-    span: firstLineSpan(text),
-  };
+const RENDER_HINT = 'Render it (`helm template`) and pipe it to `k8s-netmap check -` to analyse it.';
+
+/** The one note of a skipped Helm template, or of a whole chart on its Chart.yaml (SPEC §2). */
+function helmNote(text: string, what = 'Helm template: not read as manifests.'): FileProblem {
+  return { code: 'helm-template-skipped', severity: 'info', message: `${what} ${RENDER_HINT}`, span: firstLineSpan(text) };
 }
 
 function chartNote(text: string): FileProblem {
-  return {
-    code: 'helm-template-skipped',
-    severity: 'info',
-    message: 'Helm chart: every file under its templates/ is a template, not read as manifests. Render it (`helm template`) and pipe it to `k8s-netmap check -` to analyse it.',
-    span: firstLineSpan(text),
-  };
+  return helmNote(text, 'Helm chart: every file under its templates/ is a template, not read as manifests.');
 }
 
 function readKustomization(ctx: NodeContext, root: Node): Kustomization {
