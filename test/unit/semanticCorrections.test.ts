@@ -295,6 +295,12 @@ describe('Helm chart folders (SPEC §2)', () => {
         .sort();
       assert.deepEqual(found, ['web/Chart.yaml helm-template-skipped', 'web/crds/service.yaml service-selects-nothing']);
       assert.deepEqual(index.allObjects().map((o) => o.name), ['crd-side']);
+      // Templates named without their Chart.yaml: the chart's one note goes on the first of them.
+      const named = await loadPaths(['web/templates/sub/deploy.yaml', 'web/templates/service.yaml'], dir);
+      assert.deepEqual(
+        [...named.index.fileUris()].map((uri) => [displayPath(uri, dir), named.index.file(uri)!.problems.map((p) => p.code)]).sort(),
+        [['web/templates/service.yaml', ['helm-template-skipped']], ['web/templates/sub/deploy.yaml', []]],
+      );
       // A chart without templates/ (a library chart) gets no note; a loose template keeps its own.
       assert.deepEqual(helmReadOptions('/repo/lib/Chart.yaml', () => false), {});
       assert.deepEqual(helmReadOptions('/repo/web/templates/a.yaml', (p) => p === '/repo/web/Chart.yaml'), { helmTemplate: true, inHelmChart: true });
