@@ -140,6 +140,15 @@ describe('diff --base / --head (git)', () => {
     const unknown = await run(['diff', '--base', 'no-such-branch'], path.join(tmp, 'repo'));
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /unknown revision 'no-such-branch'/);
+    const savedPath = process.env.PATH;
+    process.env.PATH = path.join(tmp, 'no-such-bin');
+    try {
+      const noGit = await run(['diff', '--base', 'HEAD'], path.join(tmp, 'repo'));
+      assert.equal(noGit.code, 2);
+      assert.match(noGit.stderr, /git is not installed/);
+    } finally {
+      process.env.PATH = savedPath;
+    }
     const option = await run(['diff', '--base=--output=/tmp/x'], path.join(tmp, 'repo'));
     assert.equal(option.code, 2);
     assert.match(option.stderr, /is not a revision/);
