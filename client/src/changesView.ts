@@ -81,15 +81,16 @@ export function registerChangesView(context: vscode.ExtensionContext, request: (
       let ref = typeof refArg === 'string' ? refArg : undefined;
       if (ref === undefined) {
         const pick = await vscode.window.showQuickPick(['HEAD', 'Another revision…'], { placeHolder: 'Compare the workspace with' });
-        if (!pick) return;
+        if (!pick) return undefined;
         ref = pick === 'HEAD' ? 'HEAD' : await vscode.window.showInputBox({ prompt: 'Git revision (branch, tag or commit)', value: 'origin/main' });
-        if (!ref) return;
+        if (!ref) return undefined;
       }
       const result = await vscode.window.withProgress({ location: { viewId: 'k8sNetmap.connectivityChanges' } }, () => request(ref));
-      if (!result) return;
+      if (!result) return undefined;
       view.show(result);
       await vscode.commands.executeCommand('k8sNetmap.connectivityChanges.focus');
       if (result.error) void vscode.window.showWarningMessage(`k8s-netmap: cannot compare with ${result.ref}: ${result.error}`);
+      return result; // for automation and tests
     }),
     vscode.commands.registerCommand('k8sNetmap.revealChangeCause', async (cause: ChangeCauseLocation) => {
       try {
