@@ -29,11 +29,12 @@ import { hover } from '../features/hover';
 import { definition, references } from '../features/navigation';
 import type { Finding } from '../features/rules';
 import type { K8sObject } from '../model/types';
-import { isHelmTemplatePath, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile, tooLargeReason } from '../index/files';
+import { helmReadOptions, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile, tooLargeReason } from '../index/files';
 import { type IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import { offsetAt } from '../model/positions';
-import { GRAPH_CHANGED_NOTIFICATION, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_NOTIFICATION, type StatusParams } from '../protocol';
+import { CONNECTIVITY_CHANGES_REQUEST, type ConnectivityChangesParams, GRAPH_CHANGED_NOTIFICATION, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_NOTIFICATION, type StatusParams } from '../protocol';
 import { graphOf } from './graph';
+import { connectivityChanges, UnsavedEditLens, type ChangesHost } from './changes';
 import { quickFixes, toDiagnostic, toLocation, toRange } from './convert';
 import { changedObjects, dependentFiles, reachSensitiveFiles } from './dependents';
 import { DEFAULT_SERVER_SETTINGS, excludeMatcher, needsReindex, normalizeSettings, type ServerSettings } from './settings';
@@ -143,6 +144,24 @@ export class NetmapServer {
   /** Characters of the file indexFromDisk last read (0 when not read). */
   private lastReadBytes = 0;
   private errorCount = 0;
+  private readonly changesHost: ChangesHost = {
+    index: () => this.index,
+    indexedDiskBytes: (p) => {
+      const uri = URI.file(p).toString();
+      if (this.documents.get(uri)) return undefined; // an open document may differ from disk
+      try {
+        const bytes = fs.readFileSync(p);
+        return this.indexedHash.get(uri) === hashText(bytes.toString('utf8')) ? bytes : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    analysis: () => this.analysis,
+    folders: () => this.folders,
+    isExcluded: (p) => this.isExcluded(p),
+    maxFileSize: () => this.settings.maxFileSize,
+  };
+  private readonly unsavedLens = new UnsavedEditLens(this.changesHost);
 
   constructor(private readonly connection: Connection) {}
 
@@ -173,7 +192,12 @@ export class NetmapServer {
       if (!at) return [];
       return references(this.analysis, at.uri, at.offset, !!p.context?.includeDeclaration).map((l) => toLocation(this.index, l.uri, l.span));
     }, []));
-    c.onCodeLens((p) => this.guard(() => (typeof p?.textDocument?.uri === 'string' ? this.lenses(p.textDocument.uri) : []), []));
+    c.onCodeLens(async (p) => {
+      const uri: unknown = p?.textDocument?.uri;
+      if (typeof uri !== 'string') return [];
+      await this.editSettled(uri); // lenses describe the text as typed, not as last indexed
+      return this.guard(() => this.lenses(uri), []);
+    });
     c.onCompletion((p) => this.guard(() => (this.at(p) ? this.completions(p.textDocument.uri, p.position) : []), []));
     c.onCodeAction((p) => this.guard(() => {
       const out: CodeAction[] = [];
@@ -189,6 +213,12 @@ export class NetmapServer {
       return out;
     }, []));
     c.onRequest(GRAPH_REQUEST, () => this.guard(() => graphOf(this.analysis), { nodes: [], edges: [] }));
+    c.onRequest(CONNECTIVITY_CHANGES_REQUEST, (p: ConnectivityChangesParams | undefined) =>
+      connectivityChanges(this.changesHost, p?.ref || 'HEAD').catch((error: unknown) => {
+        this.connection.console.error(`k8s-netmap: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        return { ref: p?.ref || 'HEAD', error: 'internal error (see the k8s-netmap output)', counts: { added: 0, removed: 0, changed: 0 }, groups: [] };
+      }),
+    );
     this.documents.listen(c);
     c.listen();
   }
@@ -376,14 +406,16 @@ export class NetmapServer {
 
   /** Indexes text unless identical text is already indexed. Returns the dependents to re-diagnose. */
   private indexText(uri: string, text: string, withDependents = true): Set<string> {
-    const hash = hashText(text);
+    const fsPath = fsPathOf(uri);
+    const helm = fsPath ? helmReadOptions(fsPath) : {};
+    // The Helm role is part of what was indexed: a Chart.yaml appearing changes it, not the text.
+    const hash = hashText(text) + JSON.stringify(helm);
     if (this.indexedHash.get(uri) === hash && this.index.hasFile(uri)) return new Set();
     this.reach.forget(uri);
     this.indexedHash.set(uri, hash);
-    const fsPath = fsPathOf(uri);
     let change;
     try {
-      change = this.index.setFile(uri, text, { helmTemplate: !!fsPath && isHelmTemplatePath(fsPath) });
+      change = this.index.setFile(uri, text, helm);
     } catch (error) {
       // The reader never throws by design; if it does, keep the server and every other file alive.
       this.connection.console.error(`k8s-netmap: could not read ${uri}: ${String(error)}`);
@@ -464,7 +496,30 @@ export class NetmapServer {
       if (this.documents.get(uri) || !MANIFEST_EXTENSIONS.test(fsPath) || this.isExcluded(fsPath) || !this.isInFolders(fsPath)) return;
       for (const d of this.indexFromDisk(uri, fsPath)) dirty.add(d);
     }
+    for (const d of this.rereadChart(fsPath)) dirty.add(d);
     this.publishEdit(dirty, new Set());
+  }
+
+  /**
+   * A Chart.yaml or a chart's templates/ came or went: the chart's files change role (SPEC §2), so
+   * its Chart.yaml and every indexed file under its templates/ are read again (unchanged ones are not).
+   */
+  private rereadChart(fsPath: string): Set<string> {
+    const dirty = new Set<string>();
+    const parts = fsPath.split(/[\\/]/);
+    const at = path.basename(fsPath) === 'Chart.yaml' ? parts.length - 1 : parts.lastIndexOf('templates');
+    if (at <= 0) return dirty;
+    const chartDir = parts.slice(0, at).join(path.sep) || path.sep;
+    const chartUri = URI.file(path.join(chartDir, 'Chart.yaml')).toString();
+    const prefix = URI.file(path.join(chartDir, 'templates')).toString() + '/';
+    for (const known of [...this.index.fileUris()]) {
+      if (known !== chartUri && !known.startsWith(prefix)) continue;
+      const open = this.documents.get(known);
+      const knownPath = fsPathOf(known);
+      if (open) for (const d of this.indexDocument(open)) dirty.add(d);
+      else if (knownPath) for (const d of this.indexFromDisk(known, knownPath)) dirty.add(d);
+    }
+    return dirty;
   }
 
   // ---------- diagnostics ----------
@@ -585,7 +640,8 @@ export class NetmapServer {
   // ---------- lenses and completion ----------
 
   private lenses(uri: string): CodeLens[] {
-    return codeLenses(this.analysis, uri).map((l) => {
+    const unsaved = this.guard(() => this.unsavedEditLens(uri), undefined);
+    const lenses: CodeLens[] = codeLenses(this.analysis, uri).map((l) => {
       const range = toRange(this.index, uri, l.span);
       if (l.locations) {
         return {
@@ -596,6 +652,22 @@ export class NetmapServer {
       const at = toRange(this.index, uri, { start: l.hoverAt ?? l.span.start, end: l.hoverAt ?? l.span.start }).start;
       return { range, command: { title: l.title, command: 'k8sNetmap.showHoverAt', arguments: [uri, at] } };
     });
+    return unsaved ? [unsaved, ...lenses] : lenses;
+  }
+
+  /** Resolves once a pending (debounced) edit of `uri` has been indexed, or after a few debounce periods. */
+  private async editSettled(uri: string): Promise<void> {
+    for (let i = 0; i < 10 && this.editTimers.has(uri); i++) await new Promise((r) => setTimeout(r, EDIT_DEBOUNCE_MS));
+  }
+
+  /** What the unsaved text of an open NetworkPolicy file opens or closes versus the file on disk. */
+  private unsavedEditLens(uri: string): CodeLens | undefined {
+    const doc = this.documents.get(uri);
+    const fsPath = fsPathOf(uri);
+    if (!doc || !fsPath || !fs.existsSync(fsPath)) return undefined;
+    const read = readManifestFile(fsPath, this.settings.maxFileSize);
+    if (!('text' in read) || read.text === doc.getText()) return undefined;
+    return this.unsavedLens.lens(uri, read.text);
   }
 
   private completions(uri: string, position: { line: number; character: number }): CompletionItem[] {
