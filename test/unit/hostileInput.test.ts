@@ -35,18 +35,15 @@ function allFindings(analysis: Analysis): Finding[] {
   return [...analysis.index.fileUris()].sort().flatMap((u) => diagnoseFile(ctx, u));
 }
 
+/** An Ingress `ing` whose default backend is Service `service`, port `port`. */
+function ingressTo(service: string, port: number): string {
+  return y('apiVersion: networking.k8s.io/v1', 'kind: Ingress', 'metadata:', '  name: ing', 'spec:', '  defaultBackend:', `    service: {name: ${service}, port: {number: ${port}}}`);
+}
+
 describe('issue 9: a modelled kind with an apiVersion we do not model', () => {
   const fakeService = (apiVersion: string) =>
     y(`apiVersion: ${apiVersion}`, 'kind: Service', 'metadata:', '  name: web', 'spec:', '  selector: {app: web}', '  ports: [{port: 80}]');
-  const ingress = y(
-    'apiVersion: networking.k8s.io/v1',
-    'kind: Ingress',
-    'metadata:',
-    '  name: ing',
-    'spec:',
-    '  defaultBackend:',
-    '    service: {name: web, port: {number: 80}}',
-  );
+  const ingress = ingressTo('web', 80);
   const route = y(
     'apiVersion: gateway.networking.k8s.io/v1',
     'kind: HTTPRoute',
@@ -90,15 +87,7 @@ describe('issue 9: the same object in several files (SPEC §2 object-duplicate)'
     '    - {port: 8080, name: web}',
   );
   const noPorts = y('apiVersion: v1', 'kind: Service', 'metadata:', '  name: web', 'spec:', '  selector: {app: web}');
-  const ingress = y(
-    'apiVersion: networking.k8s.io/v1',
-    'kind: Ingress',
-    'metadata:',
-    '  name: ing',
-    'spec:',
-    '  defaultBackend:',
-    '    service: {name: web, port: {number: 9999}}',
-  );
+  const ingress = ingressTo('web', 9999);
   const files: Record<string, string> = { [A]: withPorts, [B]: noPorts, [C]: ingress + deployment('web') };
 
   function fromOrder(order: string[], editLast = false): string {
