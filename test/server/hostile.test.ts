@@ -173,6 +173,21 @@ describe('hostile input to the language server (issue 9)', { timeout: 240_000, c
     await checkAfter(s, '50 MB');
   });
 
+  it('an opened document over k8sNetmap.maxFileSize gets the note; back under it, it is read again', async () => {
+    const s = await start('limit', () => undefined, { maxFileSize: 10_000 });
+    const file = path.join(s.root, 'typed.yaml');
+    const small = 'apiVersion: v1\nkind: Service\nmetadata: {name: typed}\nspec: {selector: {app: none}}\n';
+    fs.writeFileSync(file, small + '# ' + 'x'.repeat(20_000) + '\n');
+    s.client.open(file);
+    const big = await diagnosticsOf(s, file);
+    assert.deepEqual(codes(big), ['file-not-read']);
+    assert.match(big[0]!.message, /^k8s-netmap: not read: 20,\d{3} bytes is over the 10,000 bytes limit \(setting k8sNetmap\.maxFileSize\)\.$/);
+    s.client.change(file, small);
+    const read = await diagnosticsOf(s, file, (d) => codes(d).includes('service-selects-nothing'));
+    assert.deepEqual(codes(read), ['service-selects-nothing']);
+    await checkAfter(s, 'opened document over the limit');
+  });
+
   it('100,000 tiny documents in one file (read: the limit raised to 20 MB)', async () => {
     const s = await start(
       'tiny',

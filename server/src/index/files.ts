@@ -94,7 +94,12 @@ export function unreadableReason(size: number, bytes: Buffer, maxSize: number): 
 
 /** The note for a file or an open document over `k8sNetmap.maxFileSize`. */
 export function tooLargeReason(size: number, maxSize: number): string {
-  return `not read: ${(size / 1e6).toFixed(1)} MB is over the ${(maxSize / 1e6).toFixed(1)} MB limit (setting k8sNetmap.maxFileSize)`;
+  return `not read: ${formatSize(size)} is over the ${formatSize(maxSize)} limit (setting k8sNetmap.maxFileSize)`;
+}
+
+/** `5.0 MB`, or bytes for sizes that would round to 0.1 MB or less. */
+function formatSize(n: number): string {
+  return n >= 150_000 ? `${(n / 1e6).toFixed(1)} MB` : `${n.toLocaleString('en-US')} bytes`;
 }
 
 /** Bytes of a manifest (a file or standard input) as text, or why they are not read. */
