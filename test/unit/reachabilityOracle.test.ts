@@ -259,15 +259,13 @@ function representatives(input: ReachabilityInput): Rep[] {
       for (const x of r.peers) if (!x.ipBlock && (x.podSelector || x.namespaceSelector)) reps.push({ ns: x.namespaceSelector ?? nameSelector(p.namespace), pod: x.podSelector });
     }
   }
-  const equalitiesOnly = (sel: LabelSelector): boolean => !isEmpty(sel) && meaning(sel).every((m) => !m.includes(' '));
+  // Dropped when a real pod matches it, and every rule that names it uses matchLabels only (both selectors non-empty).
+  const labelsOnly = (rep: Rep): boolean => !isEmpty(rep.ns) && rep.ns.matchExpressions.length === 0 && rep.pod !== undefined && !isEmpty(rep.pod) && rep.pod.matchExpressions.length === 0;
+  const key = (rep: Rep): string => JSON.stringify([meaning(rep.ns), rep.pod ? meaning(rep.pod) : []]);
+  const notLabelsOnly = new Set(reps.filter((r) => !labelsOnly(r)).map(key));
   return reps.filter(
     (rep) =>
-      !(
-        equalitiesOnly(rep.ns) &&
-        rep.pod !== undefined &&
-        equalitiesOnly(rep.pod) &&
-        input.workloads.some((w) => matches(rep.pod!, labelsOf(w)) && matches(rep.ns, nsl.get(w.namespace) ?? {}))
-      ),
+      notLabelsOnly.has(key(rep)) || !input.workloads.some((w) => matches(rep.pod!, labelsOf(w)) && matches(rep.ns, nsl.get(w.namespace) ?? {})),
   );
 }
 

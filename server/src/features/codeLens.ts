@@ -3,6 +3,7 @@ import type { DirectionReport } from '../analysis/reachability';
 import type { K8sObject, Span } from '../model/types';
 import type { Analysis } from '../analysis/workspaceAnalysis';
 import { definition, references, type SourceLocation } from './navigation';
+import { outsideOf, outsideSummary } from './openWorld';
 
 export interface Lens {
   /** Where the lens stands (the object's kind line). */
@@ -17,9 +18,12 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function directionSummary(label: string, r: DirectionReport): string {
+/** `ingress: open`, `ingress: denied`, `ingress: 2 peers`, `ingress: 2 peers + namespaces role=edge` (pods outside the workspace). */
+function directionSummary(label: string, r: DirectionReport, outside = ''): string {
   if (!r.isolated) return `${label}: open`;
-  return r.allowed.length === 0 ? `${label}: denied` : `${label}: ${r.allowed.length === 1 ? '1 peer' : `${r.allowed.length} peers`}`;
+  const cut = outside.length > 60 ? `${outside.slice(0, 59)}…` : outside;
+  if (r.allowed.length === 0) return cut ? `${label}: ${cut}` : `${label}: denied`;
+  return `${label}: ${r.allowed.length === 1 ? '1 peer' : `${r.allowed.length} peers`}${cut ? ` + ${cut}` : ''}`;
 }
 
 export function codeLenses(analysis: Analysis, uri: string): Lens[] {
@@ -52,7 +56,11 @@ function lensFor(analysis: Analysis, obj: K8sObject): Lens | undefined {
       const services = links.servicesSelecting(obj).length;
       return {
         span: obj.kindSpan,
-        title: [directionSummary('ingress', r.ingress), directionSummary('egress', r.egress), plural(services, 'Service')].join(' · '),
+        title: [
+          directionSummary('ingress', r.ingress, outsideSummary(outsideOf(analysis, obj, 'ingress'))),
+          directionSummary('egress', r.egress, outsideSummary(outsideOf(analysis, obj, 'egress'))),
+          plural(services, 'Service'),
+        ].join(' · '),
         hoverAt: obj.nameSpan.start,
       };
     }

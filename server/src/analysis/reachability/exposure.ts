@@ -121,13 +121,19 @@ export class OpenWorld {
   /** The representative peers in force (redundant ones dropped), sorted by name. */
   representatives(): readonly RepresentativePeer[] {
     if (this.repList) return this.repList;
-    const all = new Map<string, RepresentativePeer>();
+    // The first occurrence names a representative; it is dropped for a real pod only when every
+    // occurrence is made of matchLabels (so the answer does not depend on policy order).
+    const all = new Map<string, { rep: RepresentativePeer; suppressible: boolean }>();
     for (const cp of this.src.policies) {
-      for (const rep of policyOpenWorld(cp.policy).reps) if (!all.has(rep.key)) all.set(rep.key, rep);
+      for (const rep of policyOpenWorld(cp.policy).reps) {
+        const had = all.get(rep.key);
+        if (had) had.suppressible &&= suppressible(rep);
+        else all.set(rep.key, { rep, suppressible: suppressible(rep) });
+      }
     }
     const list: RepresentativePeer[] = [];
-    for (const rep of all.values()) {
-      if (suppressible(rep) && this.realPodFor(rep)) continue;
+    for (const { rep, suppressible: maybe } of all.values()) {
+      if (maybe && this.realPodFor(rep)) continue;
       list.push(rep);
       this.byKey.set(rep.key, rep);
       push(this.byNs, rep.nsKey, rep);

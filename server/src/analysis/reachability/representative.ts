@@ -83,7 +83,7 @@ function peerIsEntireCluster(peer: PolicyPeer): boolean {
   return !!peer.namespaceSelector && isEmptySelector(peer.namespaceSelector) && (!peer.podSelector || isEmptySelector(peer.podSelector));
 }
 
-function representativeOf(peer: PolicyPeer, policyNs: string): RepresentativePeer | undefined {
+export function representativeOf(peer: PolicyPeer, policyNs: string): RepresentativePeer | undefined {
   if (peer.ipBlock || (!peer.podSelector && !peer.namespaceSelector)) return undefined;
   const ns: RepSelector = peer.namespaceSelector ? repSelector(peer.namespaceSelector) : { labels: { [NAMESPACE_NAME_LABEL]: policyNs }, expressions: [] };
   const pod: RepSelector = peer.podSelector ? repSelector(peer.podSelector) : { labels: {}, expressions: [] };
@@ -142,12 +142,11 @@ export function ruleMatchesRepresentative(rule: PolicyRule, policyNs: string, re
 }
 
 /**
- * Whether a real pod may make the representative redundant: both selectors non-empty and made of
- * equalities only (matchLabels, or `In` with one value, which means the same).
+ * Whether a real pod may make the representative redundant (netpol-analyzer's rule): both
+ * selectors non-empty and made of matchLabels only.
  */
 export function suppressible(rep: RepresentativePeer): boolean {
-  const equalities = (sel: RepSelector): boolean => sel.expressions.every((x) => x.operator === 'In' && new Set(x.values).size === 1);
-  return !isEmptyRep(rep.ns) && !isEmptyRep(rep.pod) && equalities(rep.ns) && equalities(rep.pod);
+  return !isEmptyRep(rep.ns) && !isEmptyRep(rep.pod) && rep.ns.expressions.length === 0 && rep.pod.expressions.length === 0;
 }
 
 /** Whether a real pod (its labels and its namespace's labels) is one of the representative's pods. */
