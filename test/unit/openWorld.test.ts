@@ -103,3 +103,31 @@ describe('words for representative peers', () => {
     assert.equal(d.name, '[all namespaces]/[pod with {app=x}]');
   });
 });
+
+describe('k8sNetmap.ingressController in the Settings UI', () => {
+  it('is an object of string properties only (what the Settings UI can edit), and the string label form reads as the map form', async () => {
+    // Reason: VS Code renders an object setting as a form only when every property is a string (or
+    // boolean/number) and no other keys are allowed; otherwise it offers "Edit in settings.json".
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const { repoRoot } = await import('./conformanceFamily');
+    const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot()!, 'package.json'), 'utf8'));
+    const conf = Array.isArray(pkg.contributes.configuration) ? pkg.contributes.configuration : [pkg.contributes.configuration];
+    const setting = conf.map((c: { properties: Record<string, unknown> }) => c.properties['k8sNetmap.ingressController']).find(Boolean);
+    assert.equal(setting.type, 'object');
+    assert.equal(setting.additionalProperties, false);
+    assert.deepEqual(Object.keys(setting.properties).sort(), ['namespace', 'namespaceLabels', 'podLabels']);
+    for (const [k, v] of Object.entries(setting.properties as Record<string, { type: string; description?: string }>)) {
+      assert.equal(v.type, 'string', k);
+      assert.ok(v.description, `${k} is described`);
+    }
+    assert.match(setting.markdownDescription, /guess/);
+    const { normalizeIngressController } = await import('../../server/src/model/settings');
+    assert.deepEqual(normalizeIngressController({ namespace: 'ingress-nginx', namespaceLabels: ' team=edge , env=prod', podLabels: 'app.kubernetes.io/name=ingress-nginx' }), {
+      namespace: 'ingress-nginx',
+      namespaceLabels: { team: 'edge', env: 'prod' },
+      podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' },
+    });
+    assert.deepEqual(normalizeIngressController({ podLabels: { app: 'x' } }).podLabels, { app: 'x' });
+  });
+});
