@@ -1275,11 +1275,13 @@ export class ReachabilityEngine {
   /** Representative peers and exposure (SPEC §3 open world), for the engine's current state. */
   openWorld(): OpenWorld {
     if (this.openWorldOf?.epoch !== this.epoch) {
-      const world = new OpenWorld({
+      const source = {
+        classVersion: `${this.nextClassId}/${this.classById.size}`,
         policies: this.policyOrder,
         classesByNamespace: this.classesByNs,
-        deciders: (dir, id) => this.selecting[dir].get(id),
-      });
+        deciders: (dir: Direction, id: number) => this.selecting[dir].get(id),
+      };
+      const world = new OpenWorld(source, this.openWorldOf?.world);
       this.openWorldOf = { epoch: this.epoch, world };
     }
     return this.openWorldOf.world;

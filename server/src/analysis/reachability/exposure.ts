@@ -103,6 +103,8 @@ export interface ClassExposure {
 
 /** What the open world needs of the engine. */
 export interface OpenWorldSource {
+  /** Changes whenever the set of pod classes changes (new ids are never reused). */
+  classVersion: string;
   policies: readonly CompiledPolicy[];
   classesByNamespace: ReadonlyMap<string, readonly (ClassView & { controller: boolean })[]>;
   deciders(dir: Direction, classId: number): readonly CompiledPolicy[] | undefined;
@@ -113,14 +115,39 @@ export class OpenWorld {
   private byKey = new Map<string, RepresentativePeer>();
   private byNs = new Map<string, RepresentativePeer[]>();
   private byPod = new Map<string, RepresentativePeer[]>();
-  private ruleReps = new Map<CompiledRule, RepresentativePeer[]>();
+  /** Shared with the next epoch's OpenWorld while the representatives stay the same. */
+  private ruleReps = new WeakMap<CompiledRule, RepresentativePeer[]>();
+  /** Whether a real pod stands for a representative, by key; shared while the classes stay the same. */
+  private realPod = new Map<string, boolean>();
   private exposures: Record<Direction, Map<number, ClassExposure>> = { ingress: new Map(), egress: new Map() };
 
-  constructor(private readonly src: OpenWorldSource) {}
+  /**
+   * `previous`: the OpenWorld of the engine's last epoch. What still holds is carried over, so an
+   * edit costs the policies' representatives (cached per policy) rather than a pass over the classes.
+   */
+  private previous?: OpenWorld;
+  /** The policies (and their namespaces) the representatives were taken from. */
+  private policySeen: Array<[NetworkPolicy, string]> = [];
+
+  constructor(
+    private readonly src: OpenWorldSource,
+    previous?: OpenWorld,
+  ) {
+    // Only a world that answered carries anything over; never a chain of them.
+    this.previous = previous?.repList ? previous : previous?.previous;
+    if (previous) previous.previous = undefined;
+  }
 
   /** The representative peers in force (redundant ones dropped), sorted by name. */
   representatives(): readonly RepresentativePeer[] {
     if (this.repList) return this.repList;
+    const prev = this.previous;
+    this.previous = undefined;
+    this.policySeen = this.src.policies.map((cp) => [cp.policy, cp.policy.namespace]);
+    if (prev?.repList && prev.src.classVersion === this.src.classVersion && samePolicies(prev.policySeen, this.policySeen)) {
+      this.adopt(prev);
+      return prev.repList;
+    }
     // The first occurrence names a representative; it is dropped for a real pod only when every
     // occurrence is made of matchLabels (so the answer does not depend on policy order).
     const all = new Map<string, { rep: RepresentativePeer; suppressible: boolean }>();
@@ -131,20 +158,44 @@ export class OpenWorld {
         else all.set(rep.key, { rep, suppressible: suppressible(rep) });
       }
     }
+    if (prev && prev.src.classVersion === this.src.classVersion) this.realPod = prev.realPod;
     const list: RepresentativePeer[] = [];
     for (const { rep, suppressible: maybe } of all.values()) {
       if (maybe && this.realPodFor(rep)) continue;
       list.push(rep);
+    }
+    list.sort((a, b) => cmp(a.name, b.name));
+    const old = prev?.repList;
+    if (old && old.length === list.length && old.every((r, i) => r.key === list[i]!.key)) {
+      // The same representatives: keep last epoch's objects and what rules were found to admit.
+      this.adopt(prev);
+      return old;
+    }
+    for (const rep of list) {
       this.byKey.set(rep.key, rep);
       push(this.byNs, rep.nsKey, rep);
       push(this.byPod, rep.podKey, rep);
     }
-    list.sort((a, b) => cmp(a.name, b.name));
     this.repList = list;
     return list;
   }
 
+  private adopt(prev: OpenWorld): void {
+    this.repList = prev.repList;
+    this.byKey = prev.byKey;
+    this.byNs = prev.byNs;
+    this.byPod = prev.byPod;
+    this.ruleReps = prev.ruleReps;
+    this.realPod = prev.realPod;
+  }
+
   private realPodFor(rep: RepresentativePeer): boolean {
+    let known = this.realPod.get(rep.key);
+    if (known === undefined) this.realPod.set(rep.key, (known = this.findRealPod(rep)));
+    return known;
+  }
+
+  private findRealPod(rep: RepresentativePeer): boolean {
     for (const classes of this.src.classesByNamespace.values()) {
       const first = classes.find((c) => !c.controller);
       if (!first || !repNamespaceMatches(rep, first.nsLabels)) continue;
@@ -267,6 +318,13 @@ function keyOf(sel: NonNullable<import('../../model/types').PolicyPeer['podSelec
 
 function policyNsSelector(p: NetworkPolicy): RepSelector {
   return { labels: { [NAMESPACE_NAME_LABEL]: p.namespace }, expressions: [] };
+}
+
+/** The same policy objects in the same order (their content then decides the same representatives). */
+function samePolicies(a: ReadonlyArray<[NetworkPolicy, string]>, b: ReadonlyArray<[NetworkPolicy, string]>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]![0] !== b[i]![0] || a[i]![1] !== b[i]![1]) return false;
+  return true;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

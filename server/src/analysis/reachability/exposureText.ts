@@ -149,20 +149,15 @@ function exposureSection(engine: ReachabilityEngine, pairs: PairResult[], lines:
       }
     }
   }
-  // Connections with outside addresses appear again under the exposed peers.
+  // Connections with outside addresses appear again under the exposed peers, in both directions
+  // (a peer with an entry in one direction only still lists its addresses in the other).
   pairs.forEach((p, i) => {
     const l = lines[i]!;
-    if (p.src.kind === 'external') exposed.get(p.dst)?.ingress?.lines.push(l);
-    if (p.dst.kind === 'external') exposed.get(p.src)?.egress?.lines.push(l);
+    const toward = p.src.kind === 'external' ? exposed.get(p.dst) : undefined;
+    if (toward) (toward.ingress ??= { protected: true, lines: [] }).lines.push(l);
+    const from = p.dst.kind === 'external' ? exposed.get(p.src) : undefined;
+    if (from) (from.egress ??= { protected: true, lines: [] }).lines.push(l);
   });
-  // A peer with an entry in one direction only still lists its addresses in the other.
-  for (const e of exposed.values()) {
-    for (const dir of ['ingress', 'egress'] as const) {
-      if (e[dir]) continue;
-      const extra = pairs.filter((p) => (dir === 'ingress' ? p.dst === e.peer && p.src.kind === 'external' : p.src === e.peer && p.dst.kind === 'external'));
-      if (extra.length) e[dir] = { protected: true, lines: extra.map((p) => lines[pairs.indexOf(p)]!) };
-    }
-  }
 
   const width = Math.max(0, ...[...exposed.keys()].map((p) => p.name.length));
   const ingress: Line[] = [];
