@@ -89,7 +89,9 @@ export function reachViewText(engine: ReachabilityEngine, o: ReachViewOptions): 
   const exposure = !!o.exposure && !(o.focus?.length && o.focusPeers?.length);
   let pairs = focusedPairs(engine.pairs(), o);
   if (fc) pairs = pairs.filter((p) => p.conns.has(fc.protocol, fc.port));
-  const lines: Line[] = pairs.map((p) => ({ src: p.src.name, dst: p.dst.name, conn: fc ? fc.text : p.conns.toString() }));
+  const texts = new Map<ConnSet, string>(); // few distinct sets, many pairs
+  const connText = (c: ConnSet): string => texts.get(c) ?? (texts.set(c, c.toString()), texts.get(c)!);
+  const lines: Line[] = pairs.map((p) => ({ src: p.src.name, dst: p.dst.name, conn: fc ? fc.text : connText(p.conns) }));
   let out = '';
   if (fc) {
     out = `Permitted connections on ${fc.text}:\n`;
@@ -160,27 +162,27 @@ function exposureSection(engine: ReachabilityEngine, pairs: PairResult[], lines:
   });
 
   const width = Math.max(0, ...[...exposed.keys()].map((p) => p.name.length));
-  const ingress: Line[] = [];
-  const egress: Line[] = [];
-  const unprotected: string[] = [];
-  for (const e of exposed.values()) {
-    if (e.ingress) {
-      ingress.push(...e.ingress.lines);
-      if (!e.ingress.protected) unprotected.push(`${e.peer.name} is not protected on Ingress`);
-    }
-    if (e.egress) {
-      egress.push(...e.egress.lines);
-      if (!e.egress.protected) unprotected.push(`${e.peer.name} is not protected on Egress`);
-    }
-  }
-  egress.sort((a, b) => compareBytes(a.src, b.src) || compareBytes(a.dst, b.dst));
-  ingress.sort((a, b) => compareBytes(a.dst, b.dst) || compareBytes(a.src, b.src));
-  unprotected.sort(compareBytes);
+  // Lines sort by the exposed peer first (egress by source, ingress by destination): one small sort per peer.
   const fmt = (own: string, arrow: string, other: string, conn: string): string =>
     `${own.padEnd(width)} \t${arrow} \t${other}${fc ? '' : ` : ${conn}`}`;
+  const peersInOrder = [...exposed.values()].sort((a, b) => compareBytes(a.peer.name, b.peer.name));
+  const egress: string[] = [];
+  const ingress: string[] = [];
+  const unprotected: string[] = [];
+  for (const e of peersInOrder) {
+    if (e.egress) {
+      for (const l of e.egress.lines.sort((a, b) => compareBytes(a.dst, b.dst))) egress.push(fmt(l.src, '=>', l.dst, l.conn));
+      if (!e.egress.protected) unprotected.push(`${e.peer.name} is not protected on Egress`);
+    }
+    if (e.ingress) {
+      for (const l of e.ingress.lines.sort((a, b) => compareBytes(a.src, b.src))) ingress.push(fmt(l.dst, '<=', l.src, l.conn));
+      if (!e.ingress.protected) unprotected.push(`${e.peer.name} is not protected on Ingress`);
+    }
+  }
+  unprotected.sort(compareBytes);
   let s = `Exposure Analysis Result${fc ? ` On ${fc.text}` : ''}:\n`;
-  if (egress.length) s += `Egress Exposure:\n${egress.map((l) => fmt(l.src, '=>', l.dst, l.conn)).join('\n')}\n`;
-  if (ingress.length) s += `${egress.length ? '\n' : ''}Ingress Exposure:\n${ingress.map((l) => fmt(l.dst, '<=', l.src, l.conn)).join('\n')}\n`;
+  if (egress.length) s += `Egress Exposure:\n${egress.join('\n')}\n`;
+  if (ingress.length) s += `${egress.length ? '\n' : ''}Ingress Exposure:\n${ingress.join('\n')}\n`;
   if (!fc && unprotected.length) s += `\nWorkloads not protected by network policies:\n${unprotected.join('\n')}\n`;
   return s;
 }
