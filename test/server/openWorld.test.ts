@@ -83,6 +83,14 @@ describe('language server: pods outside the workspace (open-world shop)', { time
     assert.match(text, /may reach these pods/);
   });
 
+  it('hovers the catalog policy and its peer with the pods outside the workspace they admit', async () => {
+    const policies = path.join(root, 'policies.yaml');
+    const onPolicy = await hoverAt(policies, 'catalog', 1);
+    assert.match(onPolicy, /Admits from outside this workspace:\n- `all pods in namespaces with role=edge`: `TCP http` \(rule 1\)/);
+    const onPeer = await hoverAt(policies, 'role: edge');
+    assert.match(onPeer, /Outside this workspace too: `all pods in namespaces with role=edge` \(netpol-analyzer: `\[namespace with \{role=edge\}\]\/\[all pods\]`\)/);
+  });
+
   it('counts the outside sources in the workload lens', async () => {
     client.open(workloads);
     const lenses = await client.request<Array<{ command?: { title: string } }>>('textDocument/codeLens', { textDocument: { uri: uriOf(workloads) } });

@@ -10,7 +10,7 @@ import { selectorText } from './diagnostics';
 import { targetAt, type Target } from './locate';
 import { code, escapeMarkdown, replicasText } from './text';
 import { outsideItems, outsideNames, outsideOf } from './openWorld';
-import { controllerLines, policyOutsideLines } from './openWorldHover';
+import { controllerLines, peerOutsideLines, policyOutsideLines } from './openWorldHover';
 
 export interface HoverResult {
   markdown: string;
@@ -301,5 +301,6 @@ function peerHover(analysis: Analysis, np: NetworkPolicy, peer: PolicyPeer, dire
     '',
     'Workloads:',
     list(pods.map((w) => objectLink(analysis, w)), 'none in this workspace'),
+    ...peerOutsideLines(analysis, np, peer),
   ].join('\n');
 }

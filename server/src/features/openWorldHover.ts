@@ -5,7 +5,8 @@ import type { Analysis } from '../analysis/workspaceAnalysis';
 import { PortConns } from '../analysis/reachability/exposure';
 import { compilePorts } from '../analysis/reachability/policies';
 import { representativeOf, ruleAdmitsEntireCluster } from '../analysis/reachability/representative';
-import type { NetworkPolicy, PolicyRule } from '../model/types';
+import type { NetworkPolicy, PolicyPeer, PolicyRule } from '../model/types';
+import { isEmptySelector } from '../analysis/reachability/selectors';
 import { representativeText } from './openWorld';
 import { code, escapeMarkdown } from './text';
 
@@ -60,4 +61,21 @@ export function controllerLines(analysis: Analysis): string[] {
     default:
       return [`Ingress controller: assumed by default (a label-less pod in ${who}); set ${code('k8sNetmap.ingressController')} to your controller's identity.`];
   }
+}
+
+/** For a rule peer: the pods outside the workspace it stands for (a representative, or the entire cluster). */
+export function peerOutsideLines(analysis: Analysis, np: NetworkPolicy, peer: PolicyPeer): string[] {
+  if (peer.ipBlock) return [];
+  if (peer.namespaceSelector && isEmptySelector(peer.namespaceSelector) && (!peer.podSelector || isEmptySelector(peer.podSelector))) {
+    return ['', `Outside this workspace: ${code('entire cluster')} (every pod of every namespace).`];
+  }
+  const rep = representativeOf(peer, np.namespace);
+  if (!rep) return [];
+  const live = analysis.reachability().openWorld().representatives().some((r) => r.key === rep.key);
+  return [
+    '',
+    live
+      ? `Outside this workspace too: ${code(representativeText(rep))} (netpol-analyzer: ${code(rep.name)}).`
+      : `Pods outside this workspace: none counted — a workload here matches these labels exactly.`,
+  ];
 }
