@@ -173,7 +173,10 @@ function inBlock(peer: PolicyPeer, addr: number): boolean {
   });
 }
 
-/** A pod, an outside address, a representative peer (pods the workspace may not define), or any pod of the cluster. */
+/**
+ * A pod, an outside address, a representative peer (pods the workspace may not define), or any
+ * pod of the cluster (not in the workspace, labels unknown: only `namespaceSelector: {}` surely admits it).
+ */
 type End = { pod: Workload } | { addr: number } | { rep: Rep } | { entire: true };
 
 function portAllowed(pp: PolicyPort, proto: Protocol, port: number, dst: End): boolean {
@@ -315,8 +318,8 @@ function compare(input: ReachabilityInput, engine: ReachabilityEngine, seed: num
     }
   }
   // servicePortReachability (summarised per ingress row and port) against the rules: some pod
-  // (the target's own replicas included) or outside address may open that port on the target.
-  // Representative peers and the entire cluster send with open egress (no policy selects them).
+  // (the target's own replicas included), a representative peer or any pod elsewhere in the cluster
+  // (no policy selects them: their egress is open) or an outside address may open that port on the target.
   const sources: End[] = [
     ...input.workloads.map((pod) => ({ pod })),
     ...engine.externalPeers('ingress').map((p) => ({ addr: p.range![0] })),

@@ -2,6 +2,7 @@
 import type { DirectionReport } from '../analysis/reachability';
 import type { K8sObject, Span } from '../model/types';
 import type { Analysis } from '../analysis/workspaceAnalysis';
+import { HOST_NETWORK_LENS, onHostNetwork } from './hostNetwork';
 import { definition, references, type SourceLocation } from './navigation';
 import { outsideOf, outsideSummary } from './openWorld';
 
@@ -19,8 +20,9 @@ function plural(n: number, word: string): string {
 }
 
 /** `ingress: open`, `ingress: denied`, `ingress: 2 peers`, `ingress: 2 peers + namespaces role=edge` (pods outside the workspace). */
-function directionSummary(label: string, r: DirectionReport, outside = ''): string {
+function directionSummary(label: string, r: DirectionReport, hostNetwork = false, outside = ''): string {
   if (!r.isolated) return `${label}: open`;
+  if (hostNetwork) return `${label}: ${HOST_NETWORK_LENS}`;
   const cut = outside.length > 60 ? `${outside.slice(0, 59)}…` : outside;
   if (r.allowed.length === 0) return cut ? `${label}: ${cut}` : `${label}: denied`;
   return `${label}: ${r.allowed.length === 1 ? '1 peer' : `${r.allowed.length} peers`}${cut ? ` + ${cut}` : ''}`;
@@ -57,8 +59,8 @@ function lensFor(analysis: Analysis, obj: K8sObject): Lens | undefined {
       return {
         span: obj.kindSpan,
         title: [
-          directionSummary('ingress', r.ingress, outsideSummary(outsideOf(analysis, obj, 'ingress'))),
-          directionSummary('egress', r.egress, outsideSummary(outsideOf(analysis, obj, 'egress'))),
+          directionSummary('ingress', r.ingress, onHostNetwork(obj), outsideSummary(outsideOf(analysis, obj, 'ingress'))),
+          directionSummary('egress', r.egress, onHostNetwork(obj), outsideSummary(outsideOf(analysis, obj, 'egress'))),
           plural(services, 'Service'),
         ].join(' · '),
         hoverAt: obj.nameSpan.start,

@@ -4,6 +4,7 @@ import type { K8sObject } from '../model/types';
 import type { Analysis } from '../analysis/workspaceAnalysis';
 import type { ReachabilityChecks } from './diagnostics';
 import type { Finding, RelatedLocation } from './rules';
+import { onHostNetwork } from './hostNetwork';
 import { describeWorkload, quote } from './text';
 import { outsideOf, outsideReaches } from './openWorld';
 
@@ -40,6 +41,8 @@ function serviceFindings(analysis: Analysis, svc: Extract<K8sObject, { type: 'se
   for (const sp of svc.ports) {
     const r = engine.servicePortReachability(svc, sp);
     if (r.targets.length === 0 || r.reachable || r.targets.every((t) => t.port === undefined)) continue;
+    // Host-network pods may well be reachable whatever the policies say: no certain verdict.
+    if (r.targets.some((t) => onHostNetwork(t.workload))) continue;
     const policies = r.targets.flatMap((t) => engine.policiesDeciding(t.workload, 'ingress'));
     out.push({
       uri: svc.uri,
@@ -67,7 +70,7 @@ function backendFindings(analysis: Analysis, owner: Extract<K8sObject, { type: '
     engine ??= analysis.reachability();
     const r = engine.backendReachability(owner, b);
     const resolved = r.targets.filter((t) => t.port !== undefined);
-    if (resolved.length === 0 || r.reachable) continue;
+    if (resolved.length === 0 || r.reachable || resolved.some((t) => onHostNetwork(t.workload))) continue;
     const known = analysis.ingressControllerKnown();
     // The controller lives outside the workspace: unless its identity is certain, pods outside that
     // the policies admit on that port may be the controller itself (SPEC §3, §5).
