@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { runReach } from '../../server/src/cli/reach';
-import { repoRoot } from './conformanceFamily';
+import { conformanceRoot } from './conformanceRoot';
 
 interface Case {
   case: string;
@@ -14,8 +14,7 @@ interface Case {
   expected: string;
 }
 
-const root = repoRoot();
-const suite = root ? path.resolve(root, '../shared/conformance/netpol-analyzer') : undefined;
+const suite = conformanceRoot();
 const casesFile = suite ? path.join(suite, 'cases.json') : undefined;
 const available = casesFile !== undefined && fs.existsSync(casesFile);
 

@@ -5,32 +5,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runReach } from '../../server/src/cli/reach';
+import { conformanceRoot, repoRoot } from './conformanceRoot';
 
-/** The repository root: the nearest folder above this file (or the working folder) with our package.json. */
-export function repoRoot(): string | undefined {
-  for (const start of [__dirname, process.cwd()]) {
-    let dir = path.resolve(start);
-    for (;;) {
-      const pkg = path.join(dir, 'package.json');
-      if (fs.existsSync(pkg)) {
-        try {
-          if (JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'k8s-netmap') return dir;
-        } catch {
-          // not ours; keep looking
-        }
-      }
-      const up = path.dirname(dir);
-      if (up === dir) break;
-      dir = up;
-    }
-  }
-  return undefined;
-}
+export { repoRoot };
 
 /** ../shared/conformance/netpol-analyzer, or undefined with the reason it is missing. */
 export function suiteDir(): { dir?: string; reason: string } {
-  const root = repoRoot();
-  const dir = root ? path.resolve(root, '../shared/conformance/netpol-analyzer') : undefined;
+  const dir = conformanceRoot();
   if (dir && fs.existsSync(path.join(dir, 'cases.json'))) return { dir, reason: '' };
   return { reason: `${dir ?? '../shared'} not found: conformance cases need it` };
 }

@@ -1,5 +1,6 @@
-// `k8s-netmap reach <paths…|-> [--format text|json] [--focus ns/name] [--focus-direction ingress|egress]
-//   [--default-namespace NS] [--ingress-controller JSON]` (SPEC §4).
+// `k8s-netmap reach <paths…|-> [--format text|json] [--exposure] [--focus W]… [--focus-peer W]…
+//   [--focus-direction ingress|egress] [--focus-conn PROTO-PORT] [--default-namespace NS]
+//   [--ingress-controller JSON]` (SPEC §4; the views are in analysis/reachability/exposureText.ts).
 // Exit codes: 0 done, 2 bad usage or no readable input. Files that do not parse are reported on
 // stderr and skipped; the rest is analysed.
 
@@ -73,7 +74,7 @@ export async function runReach(args: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-function reportSyntaxErrors(file: ParsedFile, io: CliIO): void {
+export function reportSyntaxErrors(file: ParsedFile, io: CliIO): void {
   for (const p of file.problems) {
     if (p.code !== 'yaml-syntax') continue;
     const { line, col } = position(file.lineStarts, p.span.start);
