@@ -279,3 +279,12 @@ describe('issue 9: the smaller ones (CLI)', () => {
     }
   });
 });
+
+describe('issue 9: code lens titles', () => {
+  it('every lens title escapes $(icon) syntax that comes from a manifest, each occurrence once', () => {
+    const text = y('apiVersion: v1', 'kind: Service', 'metadata:', '  name: ext', 'spec:', '  type: ExternalName', '  externalName: "$($(x)\\\\$(y)"');
+    const [lens] = codeLenses(analysisOf({ [A]: text }), A);
+    assert.ok(lens);
+    assert.equal(lens.title, 'ExternalName → \\$(\\$(x)\\$(y)');
+  });
+});

@@ -1,6 +1,6 @@
 // Wording helpers shared by diagnostics, hover and code lens.
 import type { Workload } from '../model/types';
-import { cutText } from '../model/text';
+import { cutText, MAX_LINE_LENGTH } from '../model/text';
 
 export { cutText };
 
@@ -14,7 +14,17 @@ export function quote(s: string): string {
  * such as `$(alert) click me` is escaped (`\$(`), which VS Code shows as the literal text.
  */
 export function lensText(s: string): string {
-  return cutText(s).replace(/\$\(/g, '\\$(');
+  return escapeIcons(cutText(s));
+}
+
+/** A whole code lens title: cut at a line's length, with `$(icon)` syntax escaped (idempotent). */
+export function lensTitle(s: string): string {
+  return escapeIcons(cutText(s, MAX_LINE_LENGTH));
+}
+
+/** `$(` → `\$(`, except where it is escaped already. */
+function escapeIcons(s: string): string {
+  return s.replace(/(?<!\\)\$\(/g, '\\$(');
 }
 
 /** `Deployment shop/web`: kind, namespace and name, as messages name a workload (each cut). */
