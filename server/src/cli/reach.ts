@@ -1,18 +1,19 @@
 // `k8s-netmap reach <paths…|-> [--format text|json] [--focus ns/name] [--focus-direction ingress|egress]
-//   [--default-namespace NS] [--ingress-controller JSON]` (SPEC §4).
+//   [--explain [--explain-only allow|deny]] [--default-namespace NS] [--ingress-controller JSON]` (SPEC §4).
 // Exit codes: 0 done, 2 bad usage or no readable input. Files that do not parse are reported on
 // stderr and skipped; the rest is analysed.
 
+import { explainAll, formatExplain } from '../analysis/explain';
 import { ReachabilityEngine, formatJson, formatText, inputFromSource, toLines } from '../analysis/reachability';
 import { displayPath, loadPaths } from '../index/files';
 import type { ParsedFile } from '../model/types';
 import { SETTINGS_FLAGS, UsageError, lastValue, parseArgs, settingsFromArgs, type CliIO } from './options';
 
-const REACH_FLAGS = ['format', 'focus', 'focus-direction', ...SETTINGS_FLAGS] as const;
+const REACH_FLAGS = ['format', 'focus', 'focus-direction', 'explain-only', ...SETTINGS_FLAGS] as const;
 
 export const REACH_USAGE =
   'usage: k8s-netmap reach <paths…|-> [--format text|json] [--focus ns/name[Kind]] [--focus-direction ingress|egress] ' +
-  '[--default-namespace NS] [--ingress-controller JSON]\n';
+  '[--explain [--explain-only allow|deny]] [--default-namespace NS] [--ingress-controller JSON]\n';
 
 export async function runReach(args: string[], io: CliIO): Promise<number> {
   let paths: string[];
@@ -20,8 +21,11 @@ export async function runReach(args: string[], io: CliIO): Promise<number> {
   let focus: string | undefined;
   let focusDirection: 'ingress' | 'egress' | undefined;
   let settings;
+  let explain: ExplainFlags;
   try {
-    const parsed = parseArgs(args, REACH_FLAGS);
+    explain = explainFlags(args);
+    const parsed = parseArgs(explain.rest, REACH_FLAGS);
+    explain.only = explainOnly(parsed, explain.on);
     paths = parsed.paths;
     if (paths.length === 0) throw new UsageError('no paths given');
     format = lastValue(parsed, 'format') ?? 'text';
@@ -31,6 +35,7 @@ export async function runReach(args: string[], io: CliIO): Promise<number> {
     if (fd !== undefined && fd !== 'ingress' && fd !== 'egress') throw new UsageError(`--focus-direction must be ingress or egress, got '${fd}'`);
     if (fd !== undefined && focus === undefined) throw new UsageError('--focus-direction needs --focus');
     focusDirection = fd;
+    if (explain.on && format !== 'text') throw new UsageError('--explain prints text only');
     settings = settingsFromArgs(parsed).settings;
   } catch (error) {
     if (error instanceof UsageError) {
@@ -56,9 +61,37 @@ export async function runReach(args: string[], io: CliIO): Promise<number> {
     focusPeers = resolveFocus(engine, focus);
     if (focusPeers.size === 0) io.stderr(`k8s-netmap reach: --focus ${focus} names no peer\n`);
   }
+  if (explain.on) {
+    const include = focusPeers && focusFilter(focusPeers, focusDirection);
+    io.stdout(formatExplain(explainAll(engine, index, { only: explain.only, include })));
+    return 0;
+  }
   const lines = toLines(engine.pairs(), focusPeers && { peers: focusPeers, direction: focusDirection });
   io.stdout(format === 'json' ? formatJson(lines) : formatText(lines));
   return 0;
+}
+
+interface ExplainFlags {
+  on: boolean;
+  only?: 'allow' | 'deny';
+  rest: string[];
+}
+
+/** `--explain` takes no value: taken out before the value flags are read. */
+function explainFlags(args: string[]): ExplainFlags {
+  return { on: args.includes('--explain'), rest: args.filter((a) => a !== '--explain') };
+}
+
+function explainOnly(parsed: ReturnType<typeof parseArgs>, explain: boolean): 'allow' | 'deny' | undefined {
+  const only = lastValue(parsed, 'explain-only');
+  if (only === undefined) return undefined;
+  if (only !== 'allow' && only !== 'deny') throw new UsageError(`--explain-only must be allow or deny, got '${only}'`);
+  if (!explain) throw new UsageError('--explain-only needs --explain');
+  return only;
+}
+
+function focusFilter(peers: Set<string>, direction: 'ingress' | 'egress' | undefined): (src: { name: string }, dst: { name: string }) => boolean {
+  return (src, dst) => (direction === 'ingress' ? peers.has(dst.name) : direction === 'egress' ? peers.has(src.name) : peers.has(src.name) || peers.has(dst.name));
 }
 
 /** `--focus` takes a peer as printed (`ns/name[Kind]`), or `ns/name` for every peer of that name whatever its kind. */

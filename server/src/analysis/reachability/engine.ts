@@ -952,6 +952,11 @@ export class ReachabilityEngine {
     return p.kind === 'ingress-controller' ? [this.controllerClass] : this.peerClasses.get(p) ?? [];
   }
 
+  /** The pod classes behind a peer (the controller's own for `{ingress-controller}`), for per-pair readings such as explain. */
+  classesOf(p: PeerInfo): readonly PodClass[] {
+    return this.srcClasses(p);
+  }
+
   /**
    * Every allowed ordered pair (self-pairs and empty pairs left out), in the order of the `reach`
    * output: sorted by source, then destination, in byte order, `{ingress-controller}` last.

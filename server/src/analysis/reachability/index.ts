@@ -27,7 +27,7 @@
 //   engine.servicePortReachability(svc, servicePort) can anything reach the target port on the selected pods
 //   engine.backendReachability(ingressOrRoute, backend) Service, port and pods a backend ends in, and
 //                                  whether the ingress controller may reach each pod on that port
-//   engine.peers(), engine.peer(name), engine.peerOf(w), engine.externalPeers(dir)
+//   engine.peers(), engine.peer(name), engine.peerOf(w), engine.externalPeers(dir), engine.classesOf(peer)
 //   engine.labelGapWarnings()      pods of one owner whose differing labels a policy looks at
 //   engine.computeClassMatrix()    every class-to-class set, without output (benchmarks)
 //   engine.lastUpdate              what the last update recompiled (tests of incrementality)
