@@ -140,8 +140,9 @@ export function explainPair(ctx: ExplainContext, src: PeerInfo, dst: PeerInfo): 
   const d = ctx.endpoint(dst);
   const egress = ctx.side('egress', s, d);
   let ingress: Array<{ conns: ConnSet; allowed: boolean; facts: Fact[] }> = ctx.side('ingress', d, s);
-  const systemDefault = onlyDefault(egress) && onlyDefault(ingress);
   const controller = src.kind === 'ingress-controller';
+  // The controller's pairs always carry the routes' facts.
+  const systemDefault = !controller && onlyDefault(egress) && onlyDefault(ingress);
   if (controller) {
     // netpol-analyzer: the controller's ingress drops a bare system default, and its facts join the routes'.
     const np = onlyDefault(ingress) ? [{ conns: ConnSet.ALL, allowed: true, facts: [] as Fact[] }] : ingress;
