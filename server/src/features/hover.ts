@@ -8,6 +8,7 @@ import type { Backend, Ingress, K8sObject, NetworkPolicy, PolicyPeer, Route, Ser
 import type { Analysis } from '../analysis/workspaceAnalysis';
 import { selectorText } from './diagnostics';
 import { targetAt, type Target } from './locate';
+import { decidingRules } from './explainHover';
 import { code, escapeMarkdown, replicasText } from './text';
 
 export interface HoverResult {
@@ -193,15 +194,16 @@ function servicePortHover(analysis: Analysis, svc: Service, sp: ServicePort): st
 
 // ---------- workloads ----------
 
-function allowedLines(a: Allowed[]): string[] {
-  return a.map((x) => `${code(x.peer.name)}: ${code(x.conns.toString())}`);
+/** One line per allowed peer; `why` adds nested lines (the deciding rules) under the ones shown. */
+function allowedLines(a: Allowed[], why?: (x: Allowed) => string[]): string[] {
+  return a.map((x, i) => [`${code(x.peer.name)}: ${code(x.conns.toString())}`, ...(why && i < MAX_LIST ? why(x) : [])].join('\n'));
 }
 
-function directionText(analysis: Analysis, label: string, r: DirectionReport, noun: string): string[] {
+function directionText(analysis: Analysis, label: string, r: DirectionReport, noun: string, why?: (x: Allowed) => string[]): string[] {
   if (!r.isolated) return [`**${label}:** not isolated — open to all ${noun}.`];
   return [
     `**${label}:** isolated by ${r.policies.map((p) => objectLink(analysis, p)).join(', ')}; allowed ${noun}:`,
-    list(allowedLines(r.allowed), `none: every ${label.toLowerCase()} connection is denied`),
+    list(allowedLines(r.allowed, why), `none: every ${label.toLowerCase()} connection is denied`),
   ];
 }
 
@@ -219,7 +221,14 @@ function workloadHover(analysis: Analysis, w: Workload): string {
   } else if (ports.length) lines.push('', `Container ports: ${ports.map(code).join(', ')}`);
   const engine = analysis.reachability();
   const r = engine.reachabilityOf(w);
-  lines.push('', ...directionText(analysis, 'Ingress', r.ingress, 'sources'), '', ...directionText(analysis, 'Egress', r.egress, 'destinations'));
+  const link = (o: { uri: string; nameSpan: Span }, label: string): string => linkTo(analysis, o, label);
+  const why = (dir: 'ingress' | 'egress'): ((x: Allowed) => string[]) | undefined => r.peer && decidingRules(analysis, w, r.peer, dir, link);
+  lines.push(
+    '',
+    ...directionText(analysis, 'Ingress', r.ingress, 'sources', why('ingress')),
+    '',
+    ...directionText(analysis, 'Egress', r.egress, 'destinations', why('egress')),
+  );
   return lines.join('\n');
 }
 

@@ -3,7 +3,7 @@
 // The peers are the engine's (workloads, outside ranges split per direction, the ingress
 // controller), so the pairs are those `reach` prints.
 
-import type { Ingress, NetworkPolicy, Route } from '../../model/types';
+import type { Ingress, NetworkPolicy, Route, Workload } from '../../model/types';
 import { ConnSet } from '../reachability/connset';
 import { compareBytes } from '../reachability/peers';
 import type { PeerInfo, ReachabilityEngine } from '../reachability';
@@ -62,8 +62,10 @@ export class ExplainContext {
     }
   }
 
-  endpoint(peer: PeerInfo): Endpoint {
-    return { peer, cls: this.engine.classesOf(peer)[0] };
+  /** A peer with the pod class that stands for it: the one of `w` when given (a hover's workload), else the first. */
+  endpoint(peer: PeerInfo, w?: Workload): Endpoint {
+    const classes = this.engine.classesOf(peer);
+    return { peer, cls: (w && classes.find((c) => c.workloads.includes(w))) || classes[0] };
   }
 
   /** The NetworkPolicy verdict of one direction: `own` is the source for egress, the destination for ingress. */
@@ -134,10 +136,10 @@ function cross<A extends { conns: ConnSet }, B extends { conns: ConnSet }, C>(as
   return out;
 }
 
-/** Everything between two peers, with the facts of both directions. */
-export function explainPair(ctx: ExplainContext, src: PeerInfo, dst: PeerInfo): PairExplanation {
-  const s = ctx.endpoint(src);
-  const d = ctx.endpoint(dst);
+/** Everything between two peers, with the facts of both directions (`w`: the workload to stand for its peer). */
+export function explainPair(ctx: ExplainContext, src: PeerInfo, dst: PeerInfo, w?: Workload): PairExplanation {
+  const s = ctx.endpoint(src, w);
+  const d = ctx.endpoint(dst, w);
   const egress = ctx.side('egress', s, d);
   let ingress: Array<{ conns: ConnSet; allowed: boolean; facts: Fact[] }> = ctx.side('ingress', d, s);
   const controller = src.kind === 'ingress-controller';
