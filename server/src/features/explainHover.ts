@@ -36,6 +36,8 @@ function factLink(link: LinkMaker, f: Fact): string | undefined {
 export function decidingRules(analysis: Analysis, w: Workload, self: PeerInfo, dir: 'ingress' | 'egress', link: LinkMaker): (a: Allowed) => string[] {
   let ctx: ExplainContext | undefined;
   return (a) => {
+    // Representative peers (pods defined elsewhere) have no pod class here to read rules against.
+    if (a.peer.kind !== 'workload' && a.peer.kind !== 'external' && a.peer.kind !== 'ingress-controller') return [];
     ctx ??= new ExplainContext(analysis.reachability(), analysis.index);
     const e = dir === 'ingress' ? explainPair(ctx, a.peer, self, w) : explainPair(ctx, self, a.peer, w);
     const byFact = new Map<string, { fact: Fact; conns: ConnSet }>();
