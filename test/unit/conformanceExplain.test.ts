@@ -7,7 +7,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { explainAll } from '../../server/src/analysis/explain';
+import { ReachabilityEngine, inputFromSource } from '../../server/src/analysis/reachability';
 import { runReach } from '../../server/src/cli/reach';
+import { loadPaths } from '../../server/src/index/files';
 import { conformanceRoot } from './conformanceRoot';
 
 interface Options {
@@ -84,6 +87,23 @@ describe('netpol-analyzer conformance (reach --explain)', () => {
       assert.equal(code, 0, stderr);
       const expected = fs.readFileSync(path.join(suite!, c.expected), 'utf8');
       assert.deepEqual(significantLines(stdout), significantLines(expected));
+    });
+  }
+});
+
+describe('explain agrees with reach on the reach cases', () => {
+  const reachCases = family ? path.join(family, 'cases.json') : undefined;
+  if (!reachCases || !fs.existsSync(reachCases)) {
+    it('reach cases', (t) => t.skip(`${family ?? '../shared'} not found`));
+    return;
+  }
+  for (const c of JSON.parse(fs.readFileSync(reachCases, 'utf8')) as Array<{ case: string; input: string }>) {
+    it(`${c.case}: every pair reach prints is explained, with the same connections`, async () => {
+      const { index } = await loadPaths([c.input], family!, {}, async () => '');
+      const engine = new ReachabilityEngine(inputFromSource(index));
+      const allowed = (pairs: Iterable<{ src: { name: string }; dst: { name: string }; conns: { toString(): string } }>): string[] =>
+        [...pairs].map((p) => `${p.src.name} => ${p.dst.name} : ${p.conns.toString()}`).filter((l) => !l.endsWith(' : '));
+      assert.deepEqual(allowed(explainAll(engine, index)).sort(), allowed(engine.pairs()).sort());
     });
   }
 });
