@@ -157,6 +157,16 @@ describe('explain: pairs and sections', () => {
     assert.ok(names({ only: 'allow' }).includes(`${A} => ${B}`));
   });
 
+  it('a focus connection narrows every pair to that port; system-default pairs are explained in place', () => {
+    const focused = pairs(yaml, { focusConn: { protocol: 'TCP', port: 8080 } });
+    const text = formatExplain(focused);
+    assert.ok(!text.includes('# All Connections'), text);
+    assert.match(text, /Connections between default\/b\[Deployment\] => default\/a\[Deployment\]:\n\nAllowed connections:\n\tAllowed TCP:\[8080\] due to the system default \(Allow all\)\n/);
+    assert.match(text, /Connections between 0\.0\.0\.0-255\.255\.255\.255\[External\] => default\/b\[Deployment\]:\n\nDenied connections:\n\tDenied TCP:\[8080\] due to the following policies and rules:\n/);
+    const denied = pairs(yaml, { focusConn: { protocol: 'TCP', port: 8080 }, only: 'deny' }).map((p) => `${p.src.name} => ${p.dst.name}`);
+    assert.deepEqual(denied, [`${EXT} => ${B}`]);
+  });
+
   it('the ingress controller: its routes join the ingress facts, and the pair is listed only when something is allowed', () => {
     const withIngress = [
       ns('ingress-controller-ns'),

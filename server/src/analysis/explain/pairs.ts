@@ -3,7 +3,7 @@
 // The peers are the engine's (workloads, outside ranges split per direction, the ingress
 // controller), so the pairs are those `reach` prints.
 
-import type { Ingress, NetworkPolicy, Route, Workload } from '../../model/types';
+import type { Ingress, NetworkPolicy, Protocol, Route, Workload } from '../../model/types';
 import { ConnSet } from '../reachability/connset';
 import { compareBytes } from '../reachability/peers';
 import type { PeerInfo, ReachabilityEngine } from '../reachability';
@@ -167,6 +167,14 @@ export interface ExplainOptions {
   include?: (src: PeerInfo, dst: PeerInfo) => boolean;
   /** Representative peers are in play (netpol-analyzer's exposure reading of cluster-wide rules). */
   exposure?: boolean;
+  /** `--focus-conn`: explain this one protocol and port only (every pair listed with it, none as a system-default pair). */
+  focusConn?: { protocol: Protocol; port: number };
+}
+
+/** The pair narrowed to one port: its piece there, never a system-default pair (netpol-analyzer prints the reason in place). */
+function narrowed(e: PairExplanation, port: ConnSet): PairExplanation {
+  const pieces = e.pieces.filter((p) => !p.conns.intersect(port).isEmpty).map((p) => ({ ...p, conns: port }));
+  return { ...e, pieces, conns: e.conns.intersect(port), systemDefault: false };
 }
 
 /**
@@ -180,11 +188,13 @@ export function explainAll(engine: ReachabilityEngine, source: ExplainSource, op
   const srcs = [...engine.externalPeers('ingress'), ...workloads];
   const dsts = [...workloads, ...engine.externalPeers('egress')];
   const keep = options.include ?? (() => true);
+  const fc = options.focusConn && ConnSet.range(options.focusConn.protocol, options.focusConn.port, options.focusConn.port);
+  const explain = (src: PeerInfo, dst: PeerInfo): PairExplanation => (fc ? narrowed(explainPair(ctx, src, dst), fc) : explainPair(ctx, src, dst));
   const out: PairExplanation[] = [];
   for (const src of srcs) {
     for (const dst of dsts) {
       if (src === dst || (src.kind === 'external' && dst.kind === 'external') || !keep(src, dst)) continue;
-      const e = explainPair(ctx, src, dst);
+      const e = explain(src, dst);
       if (options.only === 'allow' && e.conns.isEmpty) continue;
       if (options.only === 'deny' && !e.conns.isEmpty) continue;
       out.push(e);
@@ -194,8 +204,11 @@ export function explainAll(engine: ReachabilityEngine, source: ExplainSource, op
   if (controller) {
     for (const dst of workloads) {
       if (!keep(controller, dst) || ctx.routesTo(dst).length === 0) continue;
-      const e = explainPair(ctx, controller, dst);
-      if (!e.conns.isEmpty) out.push(e);
+      const whole = explainPair(ctx, controller, dst);
+      if (whole.conns.isEmpty) continue;
+      const e = fc ? narrowed(whole, fc) : whole;
+      if (fc && options.only === (e.conns.isEmpty ? 'allow' : 'deny')) continue;
+      out.push(e);
     }
   }
   return out.sort((a, b) => compareBytes(a.src.name, b.src.name) || compareBytes(a.dst.name, b.dst.name));
