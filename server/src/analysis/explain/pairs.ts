@@ -3,7 +3,7 @@
 // The peers are the engine's (workloads, outside ranges split per direction, the ingress
 // controller), so the pairs are those `reach` prints.
 
-import type { Ingress, NetworkPolicy, Protocol, Route, Workload } from '../../model/types';
+import type { Ingress, NetworkPolicy, Protocol, Route, Span, Workload } from '../../model/types';
 import { ConnSet } from '../reachability/connset';
 import { compareBytes } from '../reachability/peers';
 import type { PeerInfo, ReachabilityEngine } from '../reachability';
@@ -41,7 +41,8 @@ export interface PairExplanation {
 }
 
 interface RouteEntry {
-  fact: { kind: Fact['kind']; owner: Ingress | Route; service: string };
+  /** The object, the Service its backend names, and that backend's place (the first, when several name it). */
+  fact: { kind: Fact['kind']; owner: Ingress | Route; service: string; span: Span };
   ports: ConnSet;
 }
 
@@ -91,7 +92,7 @@ export class ExplainContext {
             const kind: Fact['kind'] = owner.type === 'ingress' ? 'Ingress' : owner.kind;
             const key = `${kind}\u0000${owner.namespace}/${owner.name}\u0000${b.serviceName}`;
             let e = byKey.get(key);
-            if (!e) byKey.set(key, (e = { fact: { kind, owner, service: b.serviceName }, ports: ConnSet.EMPTY }));
+            if (!e) byKey.set(key, (e = { fact: { kind, owner, service: b.serviceName, span: b.serviceNameSpan }, ports: ConnSet.EMPTY }));
             if (tcp && t.port !== undefined) e.ports = e.ports.union(ConnSet.range('TCP', t.port, t.port));
           }
         }
@@ -107,7 +108,7 @@ function routeVerdict(entries: RouteEntry[]): Piece[] {
   return combineAny(
     entries.map((e) => {
       const what = `${e.fact.kind} '${e.fact.owner.namespace}/${e.fact.owner.name}'`;
-      const at = { kind: e.fact.kind, object: e.fact.owner, span: e.fact.owner.nameSpan };
+      const at = { kind: e.fact.kind, object: e.fact.owner, span: e.fact.span };
       const denied: Piece = {
         conns: ConnSet.ALL,
         allowed: false,
