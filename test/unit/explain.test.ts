@@ -52,9 +52,10 @@ ingress:
     ports:
       - port: 80
   - from:
-      - podSelector:
-          matchLabels:
-            app: a
+      - namespaceSelector: {}
+        podSelector:
+          matchExpressions:
+            - {key: app, operator: In, values: [a]}
     ports:
       - port: 80
         endPort: 81`,
