@@ -1,41 +1,54 @@
-// `k8s-netmap reach <paths…|-> [--format text|json] [--focus ns/name] [--focus-direction ingress|egress]
-//   [--explain [--explain-only allow|deny]] [--default-namespace NS] [--ingress-controller JSON]` (SPEC §4).
+// `k8s-netmap reach <paths…|-> [--format text|json] [--exposure] [--focus W]… [--focus-peer W]…
+//   [--focus-direction ingress|egress] [--focus-conn PROTO-PORT] [--explain [--explain-only allow|deny]]
+//   [--default-namespace NS] [--ingress-controller JSON]` (SPEC §4; the views are in
+//   analysis/reachability/exposureText.ts, the explanation in analysis/explain).
 // Exit codes: 0 done, 2 bad usage or no readable input. Files that do not parse are reported on
 // stderr and skipped; the rest is analysed.
 
 import { explainAll, formatExplain } from '../analysis/explain';
-import { ReachabilityEngine, formatJson, formatText, inputFromSource, toLines } from '../analysis/reachability';
+import { ReachabilityEngine, formatJson, inputFromSource } from '../analysis/reachability';
+import { exposureText, focusKeeps, focusedPairs, parseFocusConn, reachViewText, unknownFocus, type ReachViewOptions } from '../analysis/reachability/exposureText';
 import { displayPath, loadPaths } from '../index/files';
 import type { ParsedFile } from '../model/types';
 import { SETTINGS_FLAGS, UsageError, lastValue, parseArgs, settingsFromArgs, type CliIO } from './options';
 
-const REACH_FLAGS = ['format', 'focus', 'focus-direction', 'explain-only', ...SETTINGS_FLAGS] as const;
+const REACH_FLAGS = ['format', 'focus', 'focus-peer', 'focus-direction', 'focus-conn', 'explain-only', ...SETTINGS_FLAGS] as const;
 
 export const REACH_USAGE =
-  'usage: k8s-netmap reach <paths…|-> [--format text|json] [--focus ns/name[Kind]] [--focus-direction ingress|egress] ' +
-  '[--explain [--explain-only allow|deny]] [--default-namespace NS] [--ingress-controller JSON]\n';
+  'usage: k8s-netmap reach <paths…|-> [--format text|json] [--exposure] [--focus W]… [--focus-peer W]… ' +
+  '[--focus-direction ingress|egress] [--focus-conn PROTO-PORT] [--explain [--explain-only allow|deny]] ' +
+  '[--default-namespace NS] [--ingress-controller JSON]\n' +
+  '  W is a peer as printed (ns/name[Kind]), ns/name or a bare name\n';
 
 export async function runReach(args: string[], io: CliIO): Promise<number> {
   let paths: string[];
   let format: string;
-  let focus: string | undefined;
-  let focusDirection: 'ingress' | 'egress' | undefined;
+  let view: ReachViewOptions;
   let settings;
   let explain: ExplainFlags;
   try {
-    explain = explainFlags(args);
+    const exposure = args.includes('--exposure'); // a flag without a value
+    explain = explainFlags(args.filter((a) => a !== '--exposure'));
     const parsed = parseArgs(explain.rest, REACH_FLAGS);
     explain.only = explainOnly(parsed, explain.on);
     paths = parsed.paths;
     if (paths.length === 0) throw new UsageError('no paths given');
     format = lastValue(parsed, 'format') ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got '${format}'`);
-    focus = lastValue(parsed, 'focus');
+    const focus = parsed.values.get('focus') ?? [];
     const fd = lastValue(parsed, 'focus-direction');
     if (fd !== undefined && fd !== 'ingress' && fd !== 'egress') throw new UsageError(`--focus-direction must be ingress or egress, got '${fd}'`);
-    if (fd !== undefined && focus === undefined) throw new UsageError('--focus-direction needs --focus');
-    focusDirection = fd;
-    if (explain.on && format !== 'text') throw new UsageError('--explain prints text only');
+    if (fd !== undefined && focus.length === 0) throw new UsageError('--focus-direction needs --focus');
+    const focusConn = lastValue(parsed, 'focus-conn');
+    if (focusConn !== undefined) {
+      try {
+        parseFocusConn(focusConn);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+    }
+    if ((exposure || focusConn !== undefined || explain.on) && format !== 'text') throw new UsageError('--exposure, --focus-conn and --explain print text only');
+    view = { exposure, focus, focusPeers: parsed.values.get('focus-peer') ?? [], focusDirection: fd, focusConn };
     settings = settingsFromArgs(parsed).settings;
   } catch (error) {
     if (error instanceof UsageError) {
@@ -56,18 +69,15 @@ export async function runReach(args: string[], io: CliIO): Promise<number> {
   const engine = new ReachabilityEngine(inputFromSource(index));
   for (const w of engine.labelGapWarnings()) io.stderr(`warning: ${w}\n`);
 
-  let focusPeers: Set<string> | undefined;
-  if (focus !== undefined) {
-    focusPeers = resolveFocus(engine, focus);
-    if (focusPeers.size === 0) io.stderr(`k8s-netmap reach: --focus ${focus} names no peer\n`);
-  }
+  for (const f of unknownFocus(engine, view.focus ?? [])) io.stderr(`k8s-netmap reach: --focus ${f} names no peer\n`);
   if (explain.on) {
-    const include = focusPeers && focusFilter(focusPeers, focusDirection);
-    io.stdout(formatExplain(explainAll(engine, index, { only: explain.only, include })));
+    io.stdout(explainText(engine, index, view, explain.only, io));
     return 0;
   }
-  const lines = toLines(engine.pairs(), focusPeers && { peers: focusPeers, direction: focusDirection });
-  io.stdout(format === 'json' ? formatJson(lines) : formatText(lines));
+  if (format === 'json') {
+    const lines = focusedPairs(engine.pairs(), view).map((p) => ({ src: p.src.name, dst: p.dst.name, conn: p.conns.toString() }));
+    io.stdout(formatJson(lines));
+  } else io.stdout(reachViewText(engine, view));
   return 0;
 }
 
@@ -90,14 +100,16 @@ function explainOnly(parsed: ReturnType<typeof parseArgs>, explain: boolean): 'a
   return only;
 }
 
-function focusFilter(peers: Set<string>, direction: 'ingress' | 'egress' | undefined): (src: { name: string }, dst: { name: string }) => boolean {
-  return (src, dst) => (direction === 'ingress' ? peers.has(dst.name) : direction === 'egress' ? peers.has(src.name) : peers.has(src.name) || peers.has(dst.name));
-}
-
-/** `--focus` takes a peer as printed (`ns/name[Kind]`), or `ns/name` for every peer of that name whatever its kind. */
-function resolveFocus(engine: ReachabilityEngine, focus: string): Set<string> {
-  if (engine.peer(focus)) return new Set([focus]);
-  return new Set(engine.peers().filter((p) => p.name.slice(0, p.name.lastIndexOf('[')) === focus).map((p) => p.name));
+/** `--explain`: the explanation of the focused pairs, then the exposure section (netpol-analyzer drops it with --explain-only). */
+function explainText(engine: ReachabilityEngine, index: Parameters<typeof explainAll>[1], view: ReachViewOptions, only: 'allow' | 'deny' | undefined, io: CliIO): string {
+  if (view.exposure && only) io.stderr('warning: --exposure is ignored with --explain-only\n');
+  const exposure = !!view.exposure && !only;
+  const fc = view.focusConn ? parseFocusConn(view.focusConn) : undefined;
+  const pairs = explainAll(engine, index, { only, include: focusKeeps(view), exposure, focusConn: fc && { protocol: fc.protocol, port: fc.port } });
+  let out = formatExplain(pairs);
+  const section = exposure ? exposureText(engine, view) : '';
+  if (section && out !== '' && out !== '\n') out += '\n';
+  return out + section;
 }
 
 export function reportSyntaxErrors(file: ParsedFile, io: CliIO): void {

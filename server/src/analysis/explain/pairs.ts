@@ -6,7 +6,7 @@
 import type { Ingress, NetworkPolicy, Protocol, Route, Span, Workload } from '../../model/types';
 import { ConnSet } from '../reachability/connset';
 import { compareBytes } from '../reachability/peers';
-import type { PeerInfo, ReachabilityEngine } from '../reachability';
+import type { PeerInfo, PodClass, ReachabilityEngine } from '../reachability';
 import { combineAny, complement, networkPolicyVerdict, onlyDefault, sortFacts, type Endpoint, type Fact, type Piece, type PolicyReading } from './facts';
 
 /** The model objects an explanation reads besides the engine (a WorkspaceIndex offers them). */
@@ -50,6 +50,7 @@ interface RouteEntry {
 export class ExplainContext {
   private readonly policiesByNs = new Map<string, NetworkPolicy[]>();
   private routeEntries?: Map<PeerInfo, Map<string, RouteEntry>>;
+  private controllerClass?: PodClass;
 
   constructor(
     readonly engine: ReachabilityEngine,
@@ -65,7 +66,8 @@ export class ExplainContext {
 
   /** A peer with the pod class that stands for it: the one of `w` when given (a hover's workload), else the first. */
   endpoint(peer: PeerInfo, w?: Workload): Endpoint {
-    const classes = this.engine.classesOf(peer);
+    if (peer.kind === 'ingress-controller') return { peer, cls: (this.controllerClass ??= this.engine.podClasses().find((c) => c.controller)) };
+    const classes = this.engine.classesOfPeer(peer);
     return { peer, cls: (w && classes.find((c) => c.workloads.includes(w))) || classes[0] };
   }
 
