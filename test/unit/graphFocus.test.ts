@@ -1,0 +1,219 @@
+// The graph model's reading aids (SPEC §7): aggregation, focus on one object's neighbourhood, the
+// path query, and `k8s-netmap graph --focus`.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { aggregateGraph, foldEdges, WHOLE_INTERNET_RANGE } from '../../server/src/analysis/graph/aggregate';
+import { focusGraph, resolveFocus } from '../../server/src/analysis/graph/focus';
+import { findPath } from '../../server/src/analysis/graph/path';
+import { runGraph } from '../../server/src/cli/graph';
+import type { Graph, GraphEdge, GraphNode } from '../../server/src/model/graph';
+import { demoGraph } from '../fixtures/graph/demo';
+
+const node = (kind: string, namespace: string, name: string, extra: Partial<GraphNode> = {}): GraphNode => ({
+  id: namespace ? `${kind}/${namespace}/${name}` : kind === 'internet' ? 'internet' : `${kind}/${name}`,
+  kind,
+  name,
+  namespace,
+  ...extra,
+});
+const edge = (from: string, to: string, kind: GraphEdge['kind'], ports: string, detail?: string[]): GraphEdge => ({ from, to, kind, ports, ...(detail ? { detail } : {}) });
+const ids = (g: Graph): string[] => g.nodes.map((n) => n.id).sort();
+const edgeText = (g: Graph): string[] => g.edges.map((e) => `${e.from} -${e.kind}-> ${e.to} : ${e.ports}`).sort();
+
+/** A shop: internet → Ingress → Service → web; web → api → db; every workload → the whole internet; all → metrics. */
+function shop(): Graph {
+  const wl = ['web', 'api', 'db', 'worker', 'metrics'].map((n) => node('Deployment', 'shop', n));
+  const inet = node('ipBlock', '', WHOLE_INTERNET_RANGE, { id: `ipBlock/${WHOLE_INTERNET_RANGE}` });
+  const nodes = [
+    node('internet', '', 'Internet'),
+    node('Ingress', 'shop', 'front'),
+    node('Service', 'shop', 'web'),
+    node('Service', 'shop', 'api'),
+    ...wl,
+    inet,
+    node('Deployment', 'other', 'batch'),
+  ];
+  const edges: GraphEdge[] = [
+    edge('internet', 'Ingress/shop/front', 'route', 'TCP 80'),
+    edge('Ingress/shop/front', 'Service/shop/web', 'route', 'TCP 80', ['shop.example.com/ → web:80']),
+    edge('Service/shop/web', 'Deployment/shop/web', 'select', 'TCP 8080'),
+    edge('Service/shop/api', 'Deployment/shop/api', 'select', 'TCP 9090'),
+    edge('Deployment/shop/web', 'Deployment/shop/api', 'allow', 'TCP 9090', ['ingress of api allowed by api-from-web']),
+    edge('Deployment/shop/api', 'Deployment/shop/db', 'allow', 'TCP 5432'),
+    edge('Deployment/other/batch', 'Deployment/shop/db', 'allow', 'TCP 5432'),
+  ];
+  for (const w of wl) edges.push(edge(w.id, inet.id, 'allow', 'All Connections'));
+  for (const w of [...wl, nodes[nodes.length - 1]]) if (w.name !== 'metrics') edges.push(edge(w.id, 'Deployment/shop/metrics', 'allow', w.name === 'db' ? 'TCP 9100,9200' : 'TCP 9100'));
+  return { nodes, edges };
+}
+
+describe('graph aggregation', () => {
+  it('flows to the whole internet become a mark on the node, and the ipBlock node goes', () => {
+    const g = aggregateGraph(shop());
+    assert.ok(!g.nodes.some((n) => n.kind === 'ipBlock'), 'no ipBlock node left');
+    assert.ok(!g.edges.some((e) => e.to.startsWith('ipBlock/')), 'no edge to the internet range');
+    const web = g.nodes.find((n) => n.id === 'Deployment/shop/web')!;
+    assert.deepEqual(web.marks?.internet, { out: 'All Connections' });
+    // The input graph is left as it was.
+    assert.ok(shop().nodes.every((n) => !n.marks));
+  });
+
+  it('flows from every other workload become one mark with the union of their ports', () => {
+    const g = aggregateGraph(shop());
+    const metrics = g.nodes.find((n) => n.id === 'Deployment/shop/metrics')!;
+    assert.deepEqual(metrics.marks?.workloads, { in: 'TCP 9100,9200' });
+    assert.ok(!g.edges.some((e) => e.to === 'Deployment/shop/metrics'));
+    // A workload that only some reach keeps its edges.
+    assert.deepEqual(edgeText(g).filter((e) => e.includes('-> Deployment/shop/db')), [
+      'Deployment/other/batch -allow-> Deployment/shop/db : TCP 5432',
+      'Deployment/shop/api -allow-> Deployment/shop/db : TCP 5432',
+    ]);
+  });
+
+  it('with fewer workloads than the threshold, every edge stays', () => {
+    const g = aggregateGraph(shop(), 10);
+    assert.equal(g.edges.filter((e) => e.to === 'Deployment/shop/metrics').length, 5);
+  });
+
+  it('parallel edges between the same groups fold into one with a count and the union of ports', () => {
+    const g = shop();
+    const groupOf = (id: string): string | undefined => {
+      const n = g.nodes.find((x) => x.id === id);
+      if (!n) return undefined;
+      return n.namespace === 'shop' ? 'ns:shop' : n.id;
+    };
+    const folded = foldEdges(g.edges, groupOf);
+    const toShop = folded.find((e) => e.from === 'Deployment/other/batch' && e.to === 'ns:shop' && e.kind === 'allow')!;
+    assert.equal(toShop.count, 2);
+    assert.equal(toShop.ports, 'TCP 5432,9100');
+    assert.ok(!folded.some((e) => e.from === 'ns:shop' && e.to === 'ns:shop'), 'edges inside a group are dropped');
+    const fromShop = folded.find((e) => e.from === 'ns:shop' && e.to === `ipBlock/${WHOLE_INTERNET_RANGE}`)!;
+    assert.equal(fromShop.count, 5);
+    assert.equal(fromShop.ports, 'All Connections');
+  });
+});
+
+describe('graph focus', () => {
+  it('a workload: what routes to it, whom it may reach and who may reach it, with the edges followed', () => {
+    const f = focusGraph(shop(), ['Deployment/shop/api']);
+    assert.deepEqual(f.focus, ['Deployment/shop/api']);
+    assert.deepEqual(ids(f.graph), [
+      'Deployment/shop/api',
+      'Deployment/shop/db',
+      'Deployment/shop/metrics',
+      'Deployment/shop/web',
+      'Service/shop/api',
+      `ipBlock/${WHOLE_INTERNET_RANGE}`,
+    ]);
+    assert.ok(edgeText(f.graph).includes('Deployment/shop/web -allow-> Deployment/shop/api : TCP 9090'));
+    // An edge between two neighbours is not part of the neighbourhood.
+    assert.ok(!edgeText(f.graph).some((e) => e.startsWith('Deployment/shop/web -allow-> Deployment/shop/metrics')));
+  });
+
+  it('an Ingress: the whole chain to its pods, and their policy neighbours', () => {
+    const f = focusGraph(shop(), ['Ingress/shop/front']);
+    assert.deepEqual(ids(f.graph), [
+      'Deployment/shop/api',
+      'Deployment/shop/metrics',
+      'Deployment/shop/web',
+      'Ingress/shop/front',
+      'Service/shop/web',
+      'internet',
+      `ipBlock/${WHOLE_INTERNET_RANGE}`,
+    ]);
+  });
+
+  it('depth 2 reaches one hop further', () => {
+    const one = focusGraph(shop(), ['Deployment/shop/web'], 1);
+    const two = focusGraph(shop(), ['Deployment/shop/web'], 2);
+    assert.ok(!ids(one.graph).includes('Deployment/shop/db'));
+    assert.ok(ids(two.graph).includes('Deployment/shop/db'));
+    // batch reaches metrics, one of web's neighbours: two hops away.
+    assert.ok(!ids(one.graph).includes('Deployment/other/batch'));
+    assert.ok(ids(two.graph).includes('Deployment/other/batch'));
+  });
+
+  it('resolves ns/name to every kind of that name, ns/Kind/name and ids', () => {
+    assert.deepEqual(resolveFocus(shop(), 'shop/api'), ['Deployment/shop/api', 'Service/shop/api']);
+    assert.deepEqual(resolveFocus(shop(), 'shop/Service/api'), ['Service/shop/api']);
+    assert.deepEqual(resolveFocus(shop(), 'Deployment/shop/db'), ['Deployment/shop/db']);
+    assert.deepEqual(resolveFocus(shop(), 'shop/nothing'), []);
+    assert.deepEqual(focusGraph(shop(), []).graph, { nodes: [], edges: [] });
+  });
+});
+
+describe('graph path query', () => {
+  it('from the internet: each hop with what decides it', () => {
+    const p = findPath(shop(), 'internet', 'Deployment/shop/api');
+    assert.equal(p.blocked, undefined);
+    assert.deepEqual(
+      p.hops.map((h) => `${h.edge.from} -${h.edge.kind}-> ${h.edge.to}`),
+      [
+        'internet -route-> Ingress/shop/front',
+        'Ingress/shop/front -route-> Service/shop/web',
+        'Service/shop/web -select-> Deployment/shop/web',
+        'Deployment/shop/web -allow-> Deployment/shop/api',
+      ],
+    );
+    assert.deepEqual(p.hops[3].why, ['ingress of api allowed by api-from-web']);
+  });
+
+  it('a blocked route says where and why', () => {
+    const g = demoGraph();
+    const p = findPath(g, 'internet', 'Deployment/shop/frontend');
+    assert.equal(p.hops.length, 0);
+    assert.ok(p.blocked, 'blocked');
+    assert.equal(p.blocked.edge?.kind, 'blocked');
+    assert.ok(p.blocked.why.some((l) => /NetworkPolicies close every target pod/.test(l)), p.blocked.why.join('\n'));
+  });
+
+  it('no flow at all names what isolates the target', () => {
+    const g = shop();
+    g.nodes.find((n) => n.id === 'Deployment/shop/db')!.detail = ['ingress: isolated by db-only-api'];
+    const p = findPath(g, 'Deployment/shop/web', 'Deployment/shop/db');
+    assert.ok(p.hops.length === 2, 'web → api → db is a path');
+    const q = findPath(g, 'Deployment/shop/metrics', 'Deployment/shop/db');
+    assert.equal(q.hops.length, 0);
+    assert.ok(q.blocked?.why.some((l) => l.includes('isolated by db-only-api')), JSON.stringify(q.blocked));
+  });
+});
+
+function repoRoot(): string {
+  for (const start of [__dirname, process.cwd()]) {
+    for (let dir = start; ; dir = path.dirname(dir)) {
+      if (fs.existsSync(path.join(dir, 'test/fixtures/graph/shop'))) return dir;
+      if (path.dirname(dir) === dir) break;
+    }
+  }
+  throw new Error('test/fixtures/graph/shop not found');
+}
+
+describe('k8s-netmap graph --focus', () => {
+  const run = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+    let stdout = '';
+    let stderr = '';
+    const code = await runGraph(args, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), cwd: repoRoot(), readStdin: async () => '' });
+    return { code, stdout, stderr };
+  };
+
+  it('prints the neighbourhood of ns/name in the same JSON', async () => {
+    const { code, stdout, stderr } = await run(['test/fixtures/graph/shop', '--focus', 'shop/cart']);
+    assert.equal(code, 0, stderr);
+    const g = JSON.parse(stdout) as Graph;
+    assert.deepEqual(ids(g), ['Deployment/shop/cart', 'Deployment/shop/web', 'Ingress/shop/storefront', 'Service/shop/cart', 'internet']);
+    assert.ok(edgeText(g).includes('Deployment/shop/web -allow-> Deployment/shop/cart : TCP 7070'));
+  });
+
+  it('--depth 0 keeps only the routing chain; bad values are usage errors', async () => {
+    const zero = JSON.parse((await run(['test/fixtures/graph/shop', '--focus', 'shop/cart', '--depth', '0'])).stdout) as Graph;
+    assert.ok(!ids(zero).includes('Deployment/shop/web'));
+    assert.equal((await run(['test/fixtures/graph/shop', '--focus', 'shop/cart', '--depth', 'x'])).code, 2);
+    assert.equal((await run(['test/fixtures/graph/shop', '--depth', '2'])).code, 2);
+    const none = await run(['test/fixtures/graph/shop', '--focus', 'shop/nothing']);
+    assert.equal(none.code, 0);
+    assert.match(none.stderr, /names no object/);
+    assert.deepEqual(JSON.parse(none.stdout), { nodes: [], edges: [] });
+  });
+});
