@@ -40,7 +40,7 @@ function shop(): Graph {
     edge('Ingress/shop/front', 'Service/shop/web', 'route', 'TCP 80', ['shop.example.com/ → web:80']),
     edge('Service/shop/web', 'Deployment/shop/web', 'select', 'TCP 8080'),
     edge('Service/shop/api', 'Deployment/shop/api', 'select', 'TCP 9090'),
-    edge('Deployment/shop/web', 'Deployment/shop/api', 'allow', 'TCP 9090', ['ingress of api allowed by api-from-web']),
+    edge('Deployment/shop/web', 'Deployment/shop/api', 'allow', 'TCP 9090', ['ingress of api decided by api-from-web']),
     edge('Deployment/shop/api', 'Deployment/shop/db', 'allow', 'TCP 5432'),
     edge('Deployment/other/batch', 'Deployment/shop/db', 'allow', 'TCP 5432'),
   ];
@@ -157,7 +157,7 @@ describe('graph path query', () => {
         'Deployment/shop/web -allow-> Deployment/shop/api',
       ],
     );
-    assert.deepEqual(p.hops[3].why, ['ingress of api allowed by api-from-web']);
+    assert.deepEqual(p.hops[3].why, ['ingress of api decided by api-from-web']);
   });
 
   it('a blocked route says where and why', () => {

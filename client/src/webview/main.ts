@@ -2,18 +2,20 @@
 // and handles pan/zoom, hover, search, namespace filter, layers, collapse, reveal and export.
 
 import './style.css';
-import type { Graph, GraphNode } from '../../../server/src/model/graph';
+import { describeHop, findPath, type PathResult } from '../../../server/src/analysis/graph/path';
+import type { Graph, GraphEdge, GraphNode } from '../../../server/src/model/graph';
 import { exportSvg } from './export';
-import { layout, type Layout, type Measure } from './layout';
+import { layout, warmUp, type Layout, type Measure } from './layout';
 import type { FromWebview, ToWebview } from './messages';
-import { draw, type Drawn } from './render';
+import { draw, markLines, type Drawn } from './render';
 import { html } from './svg';
 import {
-  LARGE_GRAPH_NODES,
+  collapseByDefaultFor,
   restoreState,
   setAllCollapsed,
   toggleCollapsed,
   visibleGraph,
+  type Scope,
   type Transform,
   type ViewState,
   type VisibleGraph,
@@ -54,12 +56,22 @@ const layerPolicy = $<HTMLInputElement>('layer-policy');
 
 // ------------------------------------------------------------------------------ text measure
 
+/** No text of the diagram is drawn smaller than this at the first view's zoom. */
+const MIN_TEXT_PX = 11;
+// Names at the editor's font size (VS Code sets --vscode-editor-font-size on the page), the kind
+// line, ports and counts a little smaller, never below MIN_TEXT_PX.
+const rootStyle = getComputedStyle(document.documentElement);
+const editorPx = parseFloat(rootStyle.getPropertyValue('--vscode-editor-font-size')) || parseFloat(rootStyle.getPropertyValue('--vscode-font-size')) || 13;
+const LABEL_PX = Math.min(16, Math.max(12, editorPx));
+const SMALL_PX = Math.max(MIN_TEXT_PX, LABEL_PX - 2);
+document.documentElement.style.setProperty('--fs-label', `${LABEL_PX}px`);
+document.documentElement.style.setProperty('--fs-small', `${SMALL_PX}px`);
 const measureCtx = document.createElement('canvas').getContext('2d');
 const bodyFont = getComputedStyle(document.body).fontFamily || 'sans-serif';
 const FONT: Record<'label' | 'sublabel' | 'edge', string> = {
-  label: `600 12.5px ${bodyFont}`,
-  sublabel: `11px ${bodyFont}`,
-  edge: `10px ${bodyFont}`,
+  label: `600 ${LABEL_PX}px ${bodyFont}`,
+  sublabel: `${SMALL_PX}px ${bodyFont}`,
+  edge: `${SMALL_PX}px ${bodyFont}`,
 };
 const measureCache = new Map<string, number>();
 const measure: Measure = (text, size) => {
@@ -105,8 +117,8 @@ function zoomAt(factor: number, cx: number, cy: number): void {
   applyTransform();
 }
 
-/** Below this zoom text is unreadable: the first view of a huge diagram shows its top at this zoom instead. */
-const READABLE_ZOOM = 0.6;
+/** Below this zoom the smallest text would be under MIN_TEXT_PX: the first view never goes there. */
+const READABLE_ZOOM = MIN_TEXT_PX / SMALL_PX;
 
 function fitToView(readable = false): void {
   if (!laid || laid.width === 0) return;
@@ -114,10 +126,12 @@ function fitToView(readable = false): void {
   let k = Math.min(1, (r.width - 24) / laid.width, (r.height - 24) / laid.height);
   if (readable && k < READABLE_ZOOM) {
     k = READABLE_ZOOM;
-    // Centre on the entry point (the internet node) if there is one, else on the middle; show the top.
-    const entry = laid.nodes.get('internet');
-    const cx = entry ? entry.x + entry.width / 2 : laid.width / 2;
-    transform = { k, x: r.width / 2 - cx * k, y: 12 };
+    // Centre on the focused object; without one, show the start of the flow (top left: the internet and entry points).
+    const focusId = view?.nodes.find((n) => n.focused)?.id;
+    const anchor = pathBox() ?? (focusId ? laid.nodes.get(focusId) : undefined);
+    transform = anchor
+      ? { k, x: r.width / 2 - (anchor.x + anchor.width / 2) * k, y: r.height / 2 - (anchor.y + anchor.height / 2) * k }
+      : { k, x: 12, y: 12 };
   } else {
     transform = { k, x: (r.width - laid.width * k) / 2, y: Math.max(12, (r.height - laid.height * k) / 2) };
   }
@@ -245,8 +259,7 @@ function nodeTooltip(id: string): { title: string; lines: string[] } | undefined
   const n = view?.nodes.find((x) => x.id === id);
   if (!n) return undefined;
   if (n.collapsed) {
-    const lines = [n.collapsed.summary];
-    if (n.collapsed.fromInternet) lines.push('reachable from the Internet (Ingress, route or LoadBalancer)');
+    const lines = [n.collapsed.summary, ...markLines(n)];
     lines.push('Click to expand');
     return { title: `namespace ${n.collapsed.namespace}`, lines };
   }
@@ -255,6 +268,7 @@ function nodeTooltip(id: string): { title: string; lines: string[] } | undefined
   if (g.namespace) lines.push(`namespace: ${g.namespace}`);
   if (g.replicas !== undefined) lines.push(`replicas: ${g.replicas}`);
   lines.push(...(g.detail ?? []));
+  lines.push(...markLines(n));
   if (g.uri) lines.push('Click to open the YAML');
   return { title: `${g.kind} ${g.name}`, lines };
 }
@@ -315,6 +329,10 @@ function activate(target: Element): void {
   if (!n) return;
   if (n.collapsed) {
     toggleNamespace(n.collapsed.namespace);
+    return;
+  }
+  if (path.picking) {
+    pickForPath(id);
     return;
   }
   const g = n.node;
@@ -457,6 +475,216 @@ $('export').addEventListener('click', () => {
   post({ type: 'exportSvg', svg: exportSvg(canvas, laid) });
 });
 
+// ------------------------------------------------------------------------------ scope: workspace › namespace › focus
+
+const crumbWorkspace = $<HTMLButtonElement>('scope-workspace');
+const crumbNamespace = $<HTMLButtonElement>('scope-namespace');
+const crumbNamespaceSep = $('sep-namespace');
+const crumbFocus = $<HTMLButtonElement>('scope-focus');
+const depthSelect = $<HTMLSelectElement>('depth');
+depthSelect.value = String(state.depth);
+
+/** The editor's document and cursor, as the extension last reported them. */
+let editor: { uri: string; offset: number } | undefined;
+
+/** The object of `uri` whose text holds `offset` (the innermost when several do). */
+function nodeAt(uri: string, offset: number): GraphNode | undefined {
+  let best: GraphNode | undefined;
+  for (const n of graph?.nodes ?? []) {
+    if (n.uri !== uri || !n.objectSpan) continue;
+    if (offset < n.objectSpan.start || offset > n.objectSpan.end) continue;
+    if (!best || n.objectSpan.end - n.objectSpan.start < best.objectSpan!.end - best.objectSpan!.start) best = n;
+  }
+  return best;
+}
+
+function firstNodeOf(uri: string): GraphNode | undefined {
+  return graph?.nodes.filter((n) => n.uri === uri).sort((a, b) => (a.objectSpan?.start ?? 0) - (b.objectSpan?.start ?? 0))[0];
+}
+
+function setScope(scope: Scope): void {
+  state.scope = scope;
+  placed = false; // a new picture: fit it
+  saveState();
+  void relayout();
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * The cursor moved (or the editor changed). In focus mode the diagram follows it from object to
+ * object; elsewhere it only marks the object. `force`: the diagram was opened from this editor.
+ */
+function followEditor(force: boolean): void {
+  if (!graph || !editor) return;
+  const n = nodeAt(editor.uri, editor.offset) ?? (force || state.scope === undefined ? firstNodeOf(editor.uri) : undefined);
+  if (!n) return;
+  if (force || state.scope === undefined || state.scope.kind === 'focus') {
+    if (state.scope?.kind === 'focus' && sameIds(state.scope.ids, [n.id])) return;
+    setScope({ kind: 'focus', ids: [n.id] });
+    return;
+  }
+  drawn?.nodes.forEach((el, id) => el.classList.toggle('current', id === n.id));
+}
+
+function updateBreadcrumb(v: VisibleGraph): void {
+  const scope = v.scope;
+  const focused = scope.kind === 'focus' ? graph?.nodes.find((n) => n.id === scope.ids[0]) : undefined;
+  const ns = scope.kind === 'namespace' ? scope.namespace : focused?.namespace;
+  crumbWorkspace.setAttribute('aria-current', String(scope.kind === 'workspace'));
+  crumbNamespace.hidden = crumbNamespaceSep.hidden = !ns;
+  crumbNamespace.textContent = ns ? `namespace ${ns}` : '';
+  crumbNamespace.setAttribute('aria-current', String(scope.kind === 'namespace'));
+  crumbFocus.textContent = focused ? `${focused.kind} ${focused.name}` : editor ? "Editor's object" : 'Focus';
+  crumbFocus.setAttribute('aria-current', String(scope.kind === 'focus'));
+  crumbFocus.disabled = !focused && !editor;
+  depthSelect.disabled = scope.kind !== 'focus';
+  document.body.dataset.scope = scope.kind;
+  document.body.dataset.focus = scope.kind === 'focus' ? scope.ids.join(' ') : '';
+}
+
+crumbWorkspace.addEventListener('click', () => setScope({ kind: 'workspace' }));
+crumbNamespace.addEventListener('click', () => {
+  const ns = state.scope?.kind === 'focus' ? graph?.nodes.find((n) => n.id === (state.scope as { ids: string[] }).ids[0])?.namespace : undefined;
+  if (ns) setScope({ kind: 'namespace', namespace: ns });
+});
+crumbFocus.addEventListener('click', () => {
+  const fromEditor = editor && (nodeAt(editor.uri, editor.offset) ?? firstNodeOf(editor.uri));
+  if (fromEditor) setScope({ kind: 'focus', ids: [fromEditor.id] });
+});
+depthSelect.addEventListener('change', () => {
+  state.depth = Number(depthSelect.value);
+  if (state.scope?.kind === 'focus') setScope(state.scope);
+  else saveState();
+});
+
+// ------------------------------------------------------------------------------ path query
+
+const pathButton = $<HTMLButtonElement>('path-button');
+const pathPanel = $('path-panel');
+const pathBody = $('path-body');
+const path: { picking: boolean; from?: string; result?: PathResult } = { picking: false };
+
+function nodeName(id: string): string {
+  if (id === 'internet') return 'the Internet';
+  const n = graph?.nodes.find((x) => x.id === id);
+  return n ? `${n.kind} ${n.namespace ? `${n.namespace}/` : ''}${n.name}` : id;
+}
+
+function openPath(open: boolean): void {
+  path.picking = open;
+  path.from = undefined;
+  path.result = undefined;
+  pathPanel.hidden = !open;
+  pathButton.setAttribute('aria-pressed', String(open));
+  pathBody.replaceChildren();
+  if (open) html('div', 'Click the object traffic starts from, or From the Internet.', 'muted', pathBody);
+  showPath();
+}
+
+function pickForPath(id: string): void {
+  if (path.from === undefined || path.result) {
+    path.from = id;
+    path.result = undefined;
+    pathBody.replaceChildren();
+    html('div', `From ${nodeName(id)}. Now click the object it should reach.`, 'muted', pathBody);
+    showPath();
+    return;
+  }
+  if (!graph) return;
+  path.result = findPath(graph, path.from, id);
+  pathBody.replaceChildren();
+  const r = path.result;
+  html('div', `${nodeName(r.from)} → ${nodeName(r.to)}`, 'tooltip-title', pathBody);
+  if (r.hops.length > 0) {
+    html('div', `allowed, in ${r.hops.length} hop${r.hops.length === 1 ? '' : 's'}:`, undefined, pathBody);
+    for (const hop of r.hops) {
+      const item = html('div', describeHop(graph, hop.edge), 'path-hop', pathBody);
+      for (const why of hop.why) html('div', why, 'path-why', item);
+    }
+  } else if (r.blocked) {
+    html('div', `blocked at ${nodeName(r.blocked.at)}:`, 'path-blocked', pathBody);
+    for (const why of r.blocked.why) html('div', why, 'path-why', pathBody);
+  }
+  html('div', 'Click another object to start a new query.', 'muted', pathBody);
+  // Hops outside the current view are added to it.
+  const missing = pathEdges().some((e) => !drawnId(e.from) || !drawnId(e.to));
+  if (missing) {
+    placed = false;
+    void relayout();
+  } else showPath();
+}
+
+/** The box around the path query's nodes as drawn, if any. */
+function pathBox(): { x: number; y: number; width: number; height: number } | undefined {
+  const boxes = pathEdges()
+    .flatMap((e) => [drawnId(e.from), drawnId(e.to)])
+    .flatMap((id) => (id && laid?.nodes.get(id) ? [laid.nodes.get(id)!] : []));
+  if (boxes.length === 0) return undefined;
+  const x = Math.min(...boxes.map((b) => b.x));
+  const y = Math.min(...boxes.map((b) => b.y));
+  return { x, y, width: Math.max(...boxes.map((b) => b.x + b.width)) - x, height: Math.max(...boxes.map((b) => b.y + b.height)) - y };
+}
+
+/** The edges of the path query's answer (its hops, or the blocked route). */
+function pathEdges(): GraphEdge[] {
+  const r = path.result;
+  if (!r) return [];
+  return r.hops.length > 0 ? r.hops.map((h) => h.edge) : r.blocked?.edge ? [r.blocked.edge] : [];
+}
+
+/** Where a graph node is drawn: itself, or its collapsed namespace. */
+function drawnId(id: string): string | undefined {
+  if (!view) return undefined;
+  if (view.nodes.some((n) => n.id === id)) return id;
+  const ns = graph?.nodes.find((n) => n.id === id)?.namespace;
+  return ns && view.nodes.some((n) => n.id === `ns:${ns}`) ? `ns:${ns}` : undefined;
+}
+
+/** Marks the picked source, the path's nodes and edges, or where it is blocked. */
+function showPath(): void {
+  canvas.querySelectorAll('.on-path, .path-from, .blocked-at').forEach((el) => el.classList.remove('on-path', 'path-from', 'blocked-at'));
+  const r = path.result;
+  canvas.classList.toggle('path-shown', !!r);
+  if (!drawn) return;
+  if (path.from && !r) drawn.nodes.get(drawnId(path.from) ?? '')?.classList.add('path-from');
+  if (!r) return;
+  const mark = (id: string | undefined, cls: string): void => {
+    if (id) drawn?.nodes.get(id)?.classList.add(cls);
+  };
+  const edgeIds: string[] = [];
+  for (const hop of r.hops) {
+    const from = drawnId(hop.edge.from);
+    const to = drawnId(hop.edge.to);
+    mark(from, 'on-path');
+    mark(to, 'on-path');
+    if (from && to && from !== to) edgeIds.push(`${from}->${to}:${hop.edge.kind}`);
+  }
+  if (r.blocked) {
+    mark(drawnId(r.from), 'on-path');
+    mark(drawnId(r.blocked.at), 'blocked-at');
+    const e = r.blocked.edge;
+    if (e) {
+      const from = drawnId(e.from);
+      const to = drawnId(e.to);
+      mark(from, 'on-path');
+      if (from && to) edgeIds.push(`${from}->${to}:${e.kind}`);
+    }
+  }
+  for (const id of edgeIds) canvas.querySelectorAll(`[data-id="${CSS.escape(id)}"]`).forEach((el) => el.classList.add('on-path'));
+  document.body.dataset.pathEdges = String(canvas.querySelectorAll('.edge.on-path').length);
+}
+
+pathButton.addEventListener('click', () => openPath(!path.picking));
+$('path-close').addEventListener('click', () => openPath(false));
+$('path-internet').addEventListener('click', () => {
+  if (!path.picking) openPath(true);
+  path.result = undefined;
+  pickForPath('internet');
+});
+
 // ------------------------------------------------------------------------------ layout & draw
 
 function showMessage(text: string | undefined): void {
@@ -464,17 +692,46 @@ function showMessage(text: string | undefined): void {
   message.textContent = text ?? '';
 }
 
+const plural = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+
+// One layout at a time: updates that arrive meanwhile (the server's graph while it indexes, live
+// edits) are folded into one more layout of the latest state, never queued one by one in the worker.
+let layoutRunning = false;
+let layoutAgain = false;
+
 async function relayout(): Promise<void> {
   if (!graph) return;
+  if (layoutRunning) {
+    layoutAgain = true;
+    return;
+  }
+  layoutRunning = true;
+  try {
+    do {
+      layoutAgain = false;
+      await layoutOnce();
+    } while (layoutAgain);
+  } finally {
+    layoutRunning = false;
+  }
+}
+
+async function layoutOnce(): Promise<void> {
+  if (!graph) return;
   const seq = ++layoutSeq;
-  const v = visibleGraph(graph, state);
+  const v = visibleGraph(graph, state, pathEdges());
   buildNsMenu(v.namespaces);
-  if (v.nodes.length > 300) status.textContent = `Laying out ${v.nodes.length} nodes…`;
+  updateBreadcrumb(v);
+  const laying = `Laying out ${plural(v.nodes.length, 'object')}…`;
+  status.textContent = laying;
+  if (!drawn || drawn.nodes.size === 0) showMessage(laying);
   document.body.dataset.state = 'layout';
   const started = performance.now();
   let result: Layout;
+  let reused = false;
   try {
-    result = await layout(v, measure);
+    const r = canvas.getBoundingClientRect();
+    ({ layout: result, reused } = await layout(v, measure, { width: r.width, height: r.height }));
   } catch (err) {
     if (seq !== layoutSeq) return;
     showMessage(`The layout failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -491,15 +748,17 @@ async function relayout(): Promise<void> {
     fitToView(true);
   } else applyTransform();
   applySearch();
+  showPath();
   if (graph.nodes.length === 0) showMessage('No Kubernetes workloads, Services, Ingresses or routes in this workspace yet.');
   else if (v.nodes.length === 0) showMessage('Nothing to show: every namespace or layer is filtered out.');
   else showMessage(undefined);
-  const hiddenNs = state.hidden.length > 0 ? ` · ${state.hidden.length} namespace${state.hidden.length === 1 ? '' : 's'} hidden` : '';
+  const hiddenNs = state.hidden.length > 0 ? ` · ${plural(state.hidden.length, 'namespace')} hidden` : '';
   const collapsed = v.nodes.filter((n) => n.collapsed).length;
   const n = (x: number): string => x.toLocaleString('en-US');
-  const collapsedText = collapsed > 0 ? ` · ${n(collapsed)} namespace${collapsed === 1 ? '' : 's'} collapsed` : '';
-  status.textContent = `${n(v.nodes.length - collapsed)} of ${n(graph.nodes.length)} objects shown · ${n(v.edges.length)} edges${collapsedText}${hiddenNs} · layout ${n(ms)} ms`;
+  const collapsedText = collapsed > 0 ? ` · ${plural(collapsed, 'namespace')} collapsed` : '';
+  status.textContent = `${n(v.nodes.length - collapsed)} of ${n(graph.nodes.length)} objects shown · ${plural(v.edges.length, 'edge')}${collapsedText}${hiddenNs} · layout ${reused ? 'unchanged' : `${n(ms)} ms`}`;
   document.body.dataset.layoutMs = String(ms);
+  document.body.dataset.layoutReused = String(reused);
   document.body.dataset.renders = String(++renders);
   document.body.dataset.state = 'ready';
   if (focusAfterRender) {
@@ -520,10 +779,22 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
       graph = m.graph;
       // Decided on the first graph with something in it (the server may answer empty while it indexes).
       if (state.collapseByDefault === undefined && graph.nodes.length > 0) {
-        state.collapseByDefault = graph.nodes.length > LARGE_GRAPH_NODES;
+        state.collapseByDefault = collapseByDefaultFor(graph);
         saveState();
       }
+      if (state.scope === undefined && graph.nodes.length > 0) {
+        // Opened from an editor: its object's neighbourhood; otherwise the workspace.
+        const n = editor && (nodeAt(editor.uri, editor.offset) ?? firstNodeOf(editor.uri));
+        state.scope = n ? { kind: 'focus', ids: [n.id] } : { kind: 'workspace' };
+        saveState();
+      }
+      if (path.result && path.from) path.result = findPath(graph, path.from, path.result.to);
       void relayout();
+      break;
+    case 'editor':
+      if (typeof m.uri !== 'string' || !Number.isInteger(m.offset)) return;
+      editor = { uri: m.uri, offset: m.offset };
+      followEditor(m.focus === true);
       break;
     case 'error':
       showMessage(m.message);
@@ -535,4 +806,6 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
   }
 });
 
+// The worker starts and warms up while the extension asks the server for the graph.
+void warmUp(measure);
 post({ type: 'ready' });

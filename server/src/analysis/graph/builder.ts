@@ -269,11 +269,11 @@ export function buildGraph(input: GraphInput): Graph {
       const lines: string[] = [];
       if (f.dst.type === 'workload' && isolation(f.dst.workload, policy).ingress) {
         const names = policy.policiesDeciding?.(f.dst.workload, 'ingress') ?? [];
-        if (names.length > 0) lines.push(`ingress of ${workloadDisplay(f.dst.workload).name} allowed by ${names.join(', ')}`);
+        if (names.length > 0) lines.push(`ingress of ${workloadDisplay(f.dst.workload).name} decided by ${names.join(', ')}`);
       }
       if (f.src.type === 'workload' && isolation(f.src.workload, policy).egress) {
         const names = policy.policiesDeciding?.(f.src.workload, 'egress') ?? [];
-        if (names.length > 0) lines.push(`egress of ${workloadDisplay(f.src.workload).name} allowed by ${names.join(', ')}`);
+        if (names.length > 0) lines.push(`egress of ${workloadDisplay(f.src.workload).name} decided by ${names.join(', ')}`);
       }
       return lines;
     };
