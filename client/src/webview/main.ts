@@ -1,13 +1,17 @@
 // The diagram webview: receives the graph by postMessage, lays it out in an ELK worker, draws SVG,
 // and handles pan/zoom, hover, search, namespace filter, layers, collapse, reveal and export.
+// Past 400 lines because it is the page's wiring: each section binds one toolbar control or canvas
+// gesture to the shared view state; the logic lives in view.ts, layout.ts, render.ts, scope.ts
+// (focus and breadcrumb) and pathQuery.ts.
 
 import './style.css';
-import { describeHop, findPath, type PathResult } from '../../../server/src/analysis/graph/path';
-import type { Graph, GraphEdge, GraphNode } from '../../../server/src/model/graph';
+import type { Graph, GraphNode } from '../../../server/src/model/graph';
 import { exportSvg } from './export';
 import { layout, warmUp, type Layout, type Measure } from './layout';
 import type { FromWebview, ToWebview } from './messages';
+import { createPathQuery } from './pathQuery';
 import { draw, markLines, type Drawn } from './render';
+import { createScopeBar } from './scope';
 import { html } from './svg';
 import {
   collapseByDefaultFor,
@@ -15,7 +19,6 @@ import {
   setAllCollapsed,
   toggleCollapsed,
   visibleGraph,
-  type Scope,
   type Transform,
   type ViewState,
   type VisibleGraph,
@@ -128,7 +131,7 @@ function fitToView(readable = false): void {
     k = READABLE_ZOOM;
     // Centre on the focused object; without one, show the start of the flow (top left: the internet and entry points).
     const focusId = view?.nodes.find((n) => n.focused)?.id;
-    const anchor = pathBox() ?? (focusId ? laid.nodes.get(focusId) : undefined);
+    const anchor = path.box() ?? (focusId ? laid.nodes.get(focusId) : undefined);
     transform = anchor
       ? { k, x: r.width / 2 - (anchor.x + anchor.width / 2) * k, y: r.height / 2 - (anchor.y + anchor.height / 2) * k }
       : { k, x: 12, y: 12 };
@@ -332,7 +335,7 @@ function activate(target: Element): void {
     return;
   }
   if (path.picking) {
-    pickForPath(id);
+    path.pick(id);
     return;
   }
   const g = n.node;
@@ -475,215 +478,29 @@ $('export').addEventListener('click', () => {
   post({ type: 'exportSvg', svg: exportSvg(canvas, laid) });
 });
 
-// ------------------------------------------------------------------------------ scope: workspace › namespace › focus
+// ------------------------------------------------------------------------------ scope & path query
 
-const crumbWorkspace = $<HTMLButtonElement>('scope-workspace');
-const crumbNamespace = $<HTMLButtonElement>('scope-namespace');
-const crumbNamespaceSep = $('sep-namespace');
-const crumbFocus = $<HTMLButtonElement>('scope-focus');
-const depthSelect = $<HTMLSelectElement>('depth');
-depthSelect.value = String(state.depth);
+const scopeBar = createScopeBar({
+  state,
+  graph: () => graph,
+  drawn: () => drawn,
+  saveState,
+  relayoutAndFit,
+});
 
-/** The editor's document and cursor, as the extension last reported them. */
-let editor: { uri: string; offset: number } | undefined;
+const path = createPathQuery({
+  canvas,
+  graph: () => graph,
+  view: () => view,
+  laid: () => laid,
+  drawn: () => drawn,
+  relayoutAndFit,
+});
 
-/** The object of `uri` whose text holds `offset` (the innermost when several do). */
-function nodeAt(uri: string, offset: number): GraphNode | undefined {
-  let best: GraphNode | undefined;
-  for (const n of graph?.nodes ?? []) {
-    if (n.uri !== uri || !n.objectSpan) continue;
-    if (offset < n.objectSpan.start || offset > n.objectSpan.end) continue;
-    if (!best || n.objectSpan.end - n.objectSpan.start < best.objectSpan!.end - best.objectSpan!.start) best = n;
-  }
-  return best;
-}
-
-function firstNodeOf(uri: string): GraphNode | undefined {
-  return graph?.nodes.filter((n) => n.uri === uri).sort((a, b) => (a.objectSpan?.start ?? 0) - (b.objectSpan?.start ?? 0))[0];
-}
-
-function setScope(scope: Scope): void {
-  state.scope = scope;
-  placed = false; // a new picture: fit it
-  saveState();
+function relayoutAndFit(): void {
+  placed = false;
   void relayout();
 }
-
-function sameIds(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-/**
- * The cursor moved (or the editor changed). In focus mode the diagram follows it from object to
- * object; elsewhere it only marks the object. `force`: the diagram was opened from this editor.
- */
-function followEditor(force: boolean): void {
-  if (!graph || !editor) return;
-  const n = nodeAt(editor.uri, editor.offset) ?? (force || state.scope === undefined ? firstNodeOf(editor.uri) : undefined);
-  if (!n) return;
-  if (force || state.scope === undefined || state.scope.kind === 'focus') {
-    if (state.scope?.kind === 'focus' && sameIds(state.scope.ids, [n.id])) return;
-    setScope({ kind: 'focus', ids: [n.id] });
-    return;
-  }
-  drawn?.nodes.forEach((el, id) => el.classList.toggle('current', id === n.id));
-}
-
-function updateBreadcrumb(v: VisibleGraph): void {
-  const scope = v.scope;
-  const focused = scope.kind === 'focus' ? graph?.nodes.find((n) => n.id === scope.ids[0]) : undefined;
-  const ns = scope.kind === 'namespace' ? scope.namespace : focused?.namespace;
-  crumbWorkspace.setAttribute('aria-current', String(scope.kind === 'workspace'));
-  crumbNamespace.hidden = crumbNamespaceSep.hidden = !ns;
-  crumbNamespace.textContent = ns ? `namespace ${ns}` : '';
-  crumbNamespace.setAttribute('aria-current', String(scope.kind === 'namespace'));
-  crumbFocus.textContent = focused ? `${focused.kind} ${focused.name}` : editor ? "Editor's object" : 'Focus';
-  crumbFocus.setAttribute('aria-current', String(scope.kind === 'focus'));
-  crumbFocus.disabled = !focused && !editor;
-  depthSelect.disabled = scope.kind !== 'focus';
-  document.body.dataset.scope = scope.kind;
-  document.body.dataset.focus = scope.kind === 'focus' ? scope.ids.join(' ') : '';
-}
-
-crumbWorkspace.addEventListener('click', () => setScope({ kind: 'workspace' }));
-crumbNamespace.addEventListener('click', () => {
-  const ns = state.scope?.kind === 'focus' ? graph?.nodes.find((n) => n.id === (state.scope as { ids: string[] }).ids[0])?.namespace : undefined;
-  if (ns) setScope({ kind: 'namespace', namespace: ns });
-});
-crumbFocus.addEventListener('click', () => {
-  const fromEditor = editor && (nodeAt(editor.uri, editor.offset) ?? firstNodeOf(editor.uri));
-  if (fromEditor) setScope({ kind: 'focus', ids: [fromEditor.id] });
-});
-depthSelect.addEventListener('change', () => {
-  state.depth = Number(depthSelect.value);
-  if (state.scope?.kind === 'focus') setScope(state.scope);
-  else saveState();
-});
-
-// ------------------------------------------------------------------------------ path query
-
-const pathButton = $<HTMLButtonElement>('path-button');
-const pathPanel = $('path-panel');
-const pathBody = $('path-body');
-const path: { picking: boolean; from?: string; result?: PathResult } = { picking: false };
-
-function nodeName(id: string): string {
-  if (id === 'internet') return 'the Internet';
-  const n = graph?.nodes.find((x) => x.id === id);
-  return n ? `${n.kind} ${n.namespace ? `${n.namespace}/` : ''}${n.name}` : id;
-}
-
-function openPath(open: boolean): void {
-  path.picking = open;
-  path.from = undefined;
-  path.result = undefined;
-  pathPanel.hidden = !open;
-  pathButton.setAttribute('aria-pressed', String(open));
-  pathBody.replaceChildren();
-  if (open) html('div', 'Click the object traffic starts from, or From the Internet.', 'muted', pathBody);
-  showPath();
-}
-
-function pickForPath(id: string): void {
-  if (path.from === undefined || path.result) {
-    path.from = id;
-    path.result = undefined;
-    pathBody.replaceChildren();
-    html('div', `From ${nodeName(id)}. Now click the object it should reach.`, 'muted', pathBody);
-    showPath();
-    return;
-  }
-  if (!graph) return;
-  path.result = findPath(graph, path.from, id);
-  pathBody.replaceChildren();
-  const r = path.result;
-  html('div', `${nodeName(r.from)} → ${nodeName(r.to)}`, 'tooltip-title', pathBody);
-  if (r.hops.length > 0) {
-    html('div', `allowed, in ${r.hops.length} hop${r.hops.length === 1 ? '' : 's'}:`, undefined, pathBody);
-    for (const hop of r.hops) {
-      const item = html('div', describeHop(graph, hop.edge), 'path-hop', pathBody);
-      for (const why of hop.why) html('div', why, 'path-why', item);
-    }
-  } else if (r.blocked) {
-    html('div', `blocked at ${nodeName(r.blocked.at)}:`, 'path-blocked', pathBody);
-    for (const why of r.blocked.why) html('div', why, 'path-why', pathBody);
-  }
-  html('div', 'Click another object to start a new query.', 'muted', pathBody);
-  // Hops outside the current view are added to it.
-  const missing = pathEdges().some((e) => !drawnId(e.from) || !drawnId(e.to));
-  if (missing) {
-    placed = false;
-    void relayout();
-  } else showPath();
-}
-
-/** The box around the path query's nodes as drawn, if any. */
-function pathBox(): { x: number; y: number; width: number; height: number } | undefined {
-  const boxes = pathEdges()
-    .flatMap((e) => [drawnId(e.from), drawnId(e.to)])
-    .flatMap((id) => (id && laid?.nodes.get(id) ? [laid.nodes.get(id)!] : []));
-  if (boxes.length === 0) return undefined;
-  const x = Math.min(...boxes.map((b) => b.x));
-  const y = Math.min(...boxes.map((b) => b.y));
-  return { x, y, width: Math.max(...boxes.map((b) => b.x + b.width)) - x, height: Math.max(...boxes.map((b) => b.y + b.height)) - y };
-}
-
-/** The edges of the path query's answer (its hops, or the blocked route). */
-function pathEdges(): GraphEdge[] {
-  const r = path.result;
-  if (!r) return [];
-  return r.hops.length > 0 ? r.hops.map((h) => h.edge) : r.blocked?.edge ? [r.blocked.edge] : [];
-}
-
-/** Where a graph node is drawn: itself, or its collapsed namespace. */
-function drawnId(id: string): string | undefined {
-  if (!view) return undefined;
-  if (view.nodes.some((n) => n.id === id)) return id;
-  const ns = graph?.nodes.find((n) => n.id === id)?.namespace;
-  return ns && view.nodes.some((n) => n.id === `ns:${ns}`) ? `ns:${ns}` : undefined;
-}
-
-/** Marks the picked source, the path's nodes and edges, or where it is blocked. */
-function showPath(): void {
-  canvas.querySelectorAll('.on-path, .path-from, .blocked-at').forEach((el) => el.classList.remove('on-path', 'path-from', 'blocked-at'));
-  const r = path.result;
-  canvas.classList.toggle('path-shown', !!r);
-  if (!drawn) return;
-  if (path.from && !r) drawn.nodes.get(drawnId(path.from) ?? '')?.classList.add('path-from');
-  if (!r) return;
-  const mark = (id: string | undefined, cls: string): void => {
-    if (id) drawn?.nodes.get(id)?.classList.add(cls);
-  };
-  const edgeIds: string[] = [];
-  for (const hop of r.hops) {
-    const from = drawnId(hop.edge.from);
-    const to = drawnId(hop.edge.to);
-    mark(from, 'on-path');
-    mark(to, 'on-path');
-    if (from && to && from !== to) edgeIds.push(`${from}->${to}:${hop.edge.kind}`);
-  }
-  if (r.blocked) {
-    mark(drawnId(r.from), 'on-path');
-    mark(drawnId(r.blocked.at), 'blocked-at');
-    const e = r.blocked.edge;
-    if (e) {
-      const from = drawnId(e.from);
-      const to = drawnId(e.to);
-      mark(from, 'on-path');
-      if (from && to) edgeIds.push(`${from}->${to}:${e.kind}`);
-    }
-  }
-  for (const id of edgeIds) canvas.querySelectorAll(`[data-id="${CSS.escape(id)}"]`).forEach((el) => el.classList.add('on-path'));
-  document.body.dataset.pathEdges = String(canvas.querySelectorAll('.edge.on-path').length);
-}
-
-pathButton.addEventListener('click', () => openPath(!path.picking));
-$('path-close').addEventListener('click', () => openPath(false));
-$('path-internet').addEventListener('click', () => {
-  if (!path.picking) openPath(true);
-  path.result = undefined;
-  pickForPath('internet');
-});
 
 // ------------------------------------------------------------------------------ layout & draw
 
@@ -719,9 +536,9 @@ async function relayout(): Promise<void> {
 async function layoutOnce(): Promise<void> {
   if (!graph) return;
   const seq = ++layoutSeq;
-  const v = visibleGraph(graph, state, pathEdges());
+  const v = visibleGraph(graph, state, path.edges());
   buildNsMenu(v.namespaces);
-  updateBreadcrumb(v);
+  scopeBar.update(v);
   const laying = `Laying out ${plural(v.nodes.length, 'object')}…`;
   status.textContent = laying;
   if (!drawn || drawn.nodes.size === 0) showMessage(laying);
@@ -748,7 +565,7 @@ async function layoutOnce(): Promise<void> {
     fitToView(true);
   } else applyTransform();
   applySearch();
-  showPath();
+  path.show();
   if (graph.nodes.length === 0) showMessage('No Kubernetes workloads, Services, Ingresses or routes in this workspace yet.');
   else if (v.nodes.length === 0) showMessage('Nothing to show: every namespace or layer is filtered out.');
   else showMessage(undefined);
@@ -784,17 +601,15 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
       }
       if (state.scope === undefined && graph.nodes.length > 0) {
         // Opened from an editor: its object's neighbourhood; otherwise the workspace.
-        const n = editor && (nodeAt(editor.uri, editor.offset) ?? firstNodeOf(editor.uri));
-        state.scope = n ? { kind: 'focus', ids: [n.id] } : { kind: 'workspace' };
+        state.scope = scopeBar.initialScope(graph);
         saveState();
       }
-      if (path.result && path.from) path.result = findPath(graph, path.from, path.result.to);
+      path.update(graph);
       void relayout();
       break;
     case 'editor':
       if (typeof m.uri !== 'string' || !Number.isInteger(m.offset)) return;
-      editor = { uri: m.uri, offset: m.offset };
-      followEditor(m.focus === true);
+      scopeBar.editorMoved({ uri: m.uri, offset: m.offset }, m.focus === true);
       break;
     case 'error':
       showMessage(m.message);
