@@ -60,6 +60,24 @@ describe('graph aggregation', () => {
     assert.ok(shop().nodes.every((n) => !n.marks));
   });
 
+  it('flows from every address or the entire cluster (a representative peer) become marks on their target', () => {
+    const g = shop();
+    g.nodes.push(node('representative', '', 'entire cluster', { id: 'representative/entire cluster', entireCluster: true }));
+    g.edges.push(edge(`ipBlock/${WHOLE_INTERNET_RANGE}`, 'Deployment/shop/web', 'allow', 'TCP 8080'));
+    g.edges.push(edge('representative/entire cluster', 'Deployment/shop/api', 'allow', 'TCP 9090'));
+    g.edges.push(edge('Deployment/shop/db', 'representative/entire cluster', 'allow', 'UDP 53'));
+    const a = aggregateGraph(g);
+    const get = (id: string): GraphNode => a.nodes.find((n) => n.id === id)!;
+    assert.deepEqual(get('Deployment/shop/web').marks?.internet, { in: 'TCP 8080', out: 'All Connections' });
+    assert.deepEqual(get('Deployment/shop/api').marks?.cluster, { in: 'TCP 9090' });
+    assert.deepEqual(get('Deployment/shop/db').marks?.cluster, { out: 'UDP 53' });
+    assert.ok(!a.nodes.some((n) => n.kind === 'representative'), 'the representative node is folded away');
+    // A representative peer that is not the whole cluster stays a node of its own.
+    g.nodes.push(node('representative', '', 'namespaces with role=edge', { id: 'representative/edge' }));
+    g.edges.push(edge('representative/edge', 'Deployment/shop/web', 'allow', 'TCP 8080'));
+    assert.ok(aggregateGraph(g).edges.some((e) => e.from === 'representative/edge'));
+  });
+
   it('flows from every other workload become one mark with the union of their ports', () => {
     const g = aggregateGraph(shop());
     const metrics = g.nodes.find((n) => n.id === 'Deployment/shop/metrics')!;

@@ -421,6 +421,9 @@ test('a large workspace (1,200+ nodes) starts collapsed; expanding everything la
   const collapsedMs = Number(await page.evaluate(() => document.body.dataset.layoutMs));
   const collapsedNodes = await page.locator('#canvas .node').count();
   assert(collapsedNodes <= 41 + 1, `collapsed at start: ${collapsedNodes} nodes drawn`);
+  // 40 namespaces do not fit at a readable zoom: the first view shows part of them, text never under 11 px.
+  const font = await minRenderedFont(page);
+  assert(font.count > 10 && font.min >= 11, `smallest rendered text ${font.min} px over ${font.count} texts`);
   figures.push(`large graph ${big.nodes.length} nodes/${big.edges.length} edges, collapsed: layout ${collapsedMs} ms, first paint ${Date.now() - t} ms`);
   await page.screenshot({ path: path.join(out, 'diagram-large-collapsed.png') });
   // Responsive while the worker lays out everything.
@@ -445,7 +448,10 @@ test('a large workspace (1,200+ nodes) starts collapsed; expanding everything la
   await context.close();
 });
 
-/** The smallest text on screen, in CSS pixels (font size × the zoom of the drawing), over every text of the canvas in view. */
+/**
+ * The smallest text on screen, in CSS pixels (font size × the zoom of the drawing), over every text
+ * of the canvas in view. Rounded to 1/1000 px: the browser keeps the zoom as a 32-bit float.
+ */
 async function minRenderedFont(page) {
   return page.evaluate(() => {
     const canvas = document.getElementById('canvas').getBoundingClientRect();
@@ -454,7 +460,7 @@ async function minRenderedFont(page) {
     for (const t of document.querySelectorAll('#canvas text')) {
       const r = t.getBoundingClientRect();
       if (r.width === 0 || r.right < canvas.left || r.left > canvas.right || r.bottom < canvas.top || r.top > canvas.bottom) continue;
-      const px = parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a;
+      const px = Math.round(parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a * 1000) / 1000;
       count++;
       if (px < min) min = px;
     }
@@ -596,6 +602,22 @@ test('path query: from the Internet to a workload, each hop and what decides it;
   await demoPage.page.screenshot({ path: path.join(out, 'path-blocked.png') });
   assert(errors.length === 0 && demoPage.errors.length === 0, [...errors, ...demoPage.errors].join('; '));
   await demoPage.context.close();
+});
+
+test('while laying out, the page says so ("Laying out N objects…"), not that it waits for the server', async () => {
+  const { page, context } = await openPage();
+  assert((await page.locator('#status').textContent()) === 'Waiting for the language server…', 'before any graph');
+  await page.evaluate(() => {
+    window.__texts = [];
+    const record = () => window.__texts.push(`${document.getElementById('status').textContent} | ${document.getElementById('message').hidden ? '' : document.getElementById('message').textContent}`);
+    new MutationObserver(record).observe(document.getElementById('status'), { childList: true, characterData: true, subtree: true });
+  });
+  await sendGraph(page, demo);
+  const texts = await page.evaluate(() => window.__texts);
+  const laying = texts.find((t) => t.startsWith('Laying out'));
+  assert(laying && /^Laying out \d+ objects… \| Laying out \d+ objects…$/.test(laying), `status and message while laying out: ${JSON.stringify(texts)}`);
+  assert(!texts.some((t) => t.includes('Waiting')), JSON.stringify(texts));
+  await context.close();
 });
 
 test('a live edit that moves no box reuses the layout; one that does lays out again', async () => {
