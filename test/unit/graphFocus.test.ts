@@ -9,7 +9,9 @@ import { focusGraph, resolveFocus } from '../../server/src/analysis/graph/focus'
 import { findPath } from '../../server/src/analysis/graph/path';
 import { runGraph } from '../../server/src/cli/graph';
 import type { Graph, GraphEdge, GraphNode } from '../../server/src/model/graph';
+import { buildGraph } from '../../server/src/analysis/graph/builder';
 import { demoGraph } from '../fixtures/graph/demo';
+import { simpleInput, workload } from '../fixtures/graph/objects';
 
 const node = (kind: string, namespace: string, name: string, extra: Partial<GraphNode> = {}): GraphNode => ({
   id: namespace ? `${kind}/${namespace}/${name}` : kind === 'internet' ? 'internet' : `${kind}/${name}`,
@@ -76,6 +78,32 @@ describe('graph aggregation', () => {
     g.nodes.push(node('representative', '', 'namespaces with role=edge', { id: 'representative/edge' }));
     g.edges.push(edge('representative/edge', 'Deployment/shop/web', 'allow', 'TCP 8080'));
     assert.ok(aggregateGraph(g).edges.some((e) => e.from === 'representative/edge'));
+  });
+
+  it('the builder draws representative peers as nodes of their own (the hook for open-world peers)', () => {
+    const api = workload('api', { namespace: 'shop', ports: [{ name: 'http', port: 8080 }] });
+    const g = buildGraph(
+      simpleInput({
+        workloads: [api],
+        policy: {
+          isolation: () => ({ ingress: true, egress: false }),
+          flows: () => [
+            { src: { type: 'representative', name: 'entire-cluster', entireCluster: true }, dst: { type: 'workload', workload: api }, ports: 'TCP 8080' },
+            { src: { type: 'representative', name: '[namespace with {role=edge}]/[all pods]', entireCluster: false }, dst: { type: 'workload', workload: api }, ports: 'TCP 8080' },
+          ],
+          ingressControllerAllowed: () => false,
+          externalAllowed: () => false,
+        },
+      }),
+    );
+    const reps = g.nodes.filter((n) => n.kind === 'representative');
+    assert.deepEqual(reps.map((n) => [n.id, n.entireCluster ?? false]), [
+      ['representative/[namespace with {role=edge}]/[all pods]', false],
+      ['representative/entire-cluster', true],
+    ]);
+    const a = aggregateGraph(g);
+    assert.deepEqual(a.nodes.find((n) => n.name === 'api')?.marks?.cluster, { in: 'TCP 8080' });
+    assert.deepEqual(a.nodes.filter((n) => n.kind === 'representative').map((n) => n.name), ['[namespace with {role=edge}]/[all pods]']);
   });
 
   it('flows from every other workload become one mark with the union of their ports', () => {

@@ -75,7 +75,7 @@ describe('diagram view model', () => {
     assert.deepEqual(s.transform, { x: 1, y: 2, k: 0.5 });
     assert.deepEqual(s.toggled, ['a']);
     assert.deepEqual(s.hidden, []);
-    assert.deepEqual(s.layers, { routing: true, policy: false });
+    assert.deepEqual(s.layers, { routing: true, policy: false, exposure: false });
     assert.equal(restoreState({ transform: { x: 1, y: 2, k: -1 } }).transform, undefined);
   });
 
@@ -165,5 +165,23 @@ describe('diagram scopes and first view', () => {
     assert.equal(restoreState({ depth: 2 }).depth, 2);
     assert.equal(restoreState({ depth: 99 }).depth, 1);
     assert.equal(restoreState({ scope: { kind: 'namespace' } }).scope, undefined);
+  });
+});
+
+describe('exposure overlay', () => {
+  it('colours what the internet reaches along open routes, and what everything may reach through marks', async () => {
+    const { exposureOf } = await import('../../client/src/webview/view');
+    const e = exposureOf(demoGraph());
+    assert.equal(e.get('Ingress/shop/storefront'), 'internet');
+    assert.equal(e.get('Deployment/shop/checkout'), 'internet', 'storefront → checkout Service → its pods');
+    assert.equal(e.get('Deployment/shop/frontend'), undefined, 'its route is blocked');
+    assert.equal(e.get('Deployment/payments/payments'), undefined, 'closed behind its LoadBalancer');
+    assert.equal(e.get('StatefulSet/data/redis'), undefined);
+    const g = demoGraph();
+    g.nodes.find((n) => n.id === 'StatefulSet/data/redis')!.marks = { workloads: { in: 'TCP 6379' } };
+    assert.equal(exposureOf(g).get('StatefulSet/data/redis'), 'cluster');
+    const s = initialState();
+    toggleCollapsed(s, 'shop');
+    assert.equal(visibleGraph(demoGraph(), s).nodes.find((n) => n.id === 'ns:shop')?.exposure, 'internet');
   });
 });

@@ -513,6 +513,17 @@ test('examples/ at 1280×800: the first view is fitted and no text is under 11 p
   const label = await shopFrontend.getAttribute('aria-label');
   assert(/4 objects/.test(label) && /reachable from the Internet/.test(label), label);
   assert((await shopFrontend.locator('.mark-internet-in').count()) === 1, 'exposure mark drawn');
+  // The exposure overlay colours what the internet may reach: no layout, only colours.
+  const rendersBefore = await page.evaluate(() => Number(document.body.dataset.renders));
+  await page.locator('#layer-exposure').check();
+  const fills = await page.evaluate(() => {
+    const fill = (sel) => { const el = document.querySelector(sel); return el ? getComputedStyle(el).fill : undefined; };
+    return { exposed: fill('#canvas.exposure-on .node.exposed-internet .node-bg'), plain: fill('#canvas .node:not(.exposed-internet):not(.exposed-cluster) .node-bg'), count: document.querySelectorAll('#canvas .node.exposed-internet').length };
+  });
+  assert(fills.count >= 3 && fills.exposed && fills.exposed !== fills.plain, JSON.stringify(fills));
+  assert((await page.evaluate(() => Number(document.body.dataset.renders))) === rendersBefore, 'no layout for the overlay');
+  await page.screenshot({ path: path.join(out, 'examples-exposure.png') });
+  await page.locator('#layer-exposure').uncheck();
   // Expanding everything and fitting works; the user may zoom below 11 px themselves.
   const r = await page.evaluate(() => Number(document.body.dataset.renders));
   const t2 = Date.now();

@@ -58,6 +58,7 @@ export function diagramHtml(o: DiagramHtmlOptions): string {
   <div class="segmented" role="group" aria-label="Layers">
     <label class="toggle" title="Internet, Ingresses, routes, Services and what they select"><input type="checkbox" id="layer-routing" checked> Routing</label>
     <label class="toggle" title="Flows that NetworkPolicies allow"><input type="checkbox" id="layer-policy" checked> Policy</label>
+    <label class="toggle" title="Colour what the internet (red) or the whole cluster (orange) may reach"><input type="checkbox" id="layer-exposure"> Exposure</label>
   </div>
   <button id="path-button" type="button" aria-pressed="false" title="Who can reach what, and why: pick two objects (or From the Internet)">Path…</button>
   <span class="spacer"></span>

@@ -454,6 +454,15 @@ layerRouting.addEventListener('change', () => {
   saveState();
   void relayout();
 });
+const layerExposure = $<HTMLInputElement>('layer-exposure');
+layerExposure.checked = state.layers.exposure === true;
+canvas.classList.toggle('exposure-on', layerExposure.checked);
+// Colours only: no layout.
+layerExposure.addEventListener('change', () => {
+  state.layers.exposure = layerExposure.checked;
+  canvas.classList.toggle('exposure-on', layerExposure.checked);
+  saveState();
+});
 layerPolicy.addEventListener('change', () => {
   state.layers.policy = layerPolicy.checked;
   saveState();

@@ -197,6 +197,7 @@ export function draw(root: SVGSVGElement, view: VisibleGraph, layout: Layout, me
     el.setAttribute('aria-label', accessibleName(n));
     if (n.node?.open && n.node.open.ingress) el.classList.add('open-ingress');
     if (n.focused) el.classList.add('focused');
+    if (n.exposure) el.classList.add(`exposed-${n.exposure}`);
     svg('rect', { class: 'node-bg', width: box.width, height: NODE_HEIGHT, rx: 7 }, el);
     svg('rect', { class: 'node-stripe', x: 0, y: 0, width: 4, height: NODE_HEIGHT, rx: 2 }, el);
     if (n.kind === 'internet') {

@@ -43,7 +43,7 @@ export interface ViewState {
   toggled: string[];
   /** Namespaces the filter hides. */
   hidden: string[];
-  layers: { routing: boolean; policy: boolean };
+  layers: { routing: boolean; policy: boolean; exposure?: boolean };
   search: string;
 }
 
@@ -63,7 +63,7 @@ export function restoreState(raw: unknown): ViewState {
   s.toggled = strings(r.toggled);
   s.hidden = strings(r.hidden);
   if (r.layers && typeof r.layers === 'object') {
-    s.layers = { routing: r.layers.routing !== false, policy: r.layers.policy !== false };
+    s.layers = { routing: r.layers.routing !== false, policy: r.layers.policy !== false, exposure: r.layers.exposure === true };
   }
   if (typeof r.search === 'string') s.search = r.search;
   const sc = r.scope as Partial<Scope & { namespace: unknown; ids: unknown }> | undefined;
@@ -110,6 +110,8 @@ export interface VisibleNode {
   marks?: NodeMarks;
   /** The object the view is focused on. */
   focused?: boolean;
+  /** What may reach it from outside: any address (`internet`), or the whole cluster / every workload (`cluster`). */
+  exposure?: 'internet' | 'cluster';
   match: boolean;
 }
 
@@ -190,6 +192,35 @@ export function ipBlockLabel(name: string): string {
   const covers = lo === base && hi === top;
   if (covers && !outside && inside.length <= 2) return `${bits === 0 ? 'any address' : rangeToCidrs([base, top])[0]} except ${inside.join(', ')}`;
   return name;
+}
+
+/**
+ * The exposure overlay: what the internet may reach (along routes and selections from the
+ * internet node, or allowed from an address range) and what the whole cluster or every workload
+ * may reach (their marks). Internet wins when both apply.
+ */
+export function exposureOf(graph: Graph): Map<string, 'internet' | 'cluster'> {
+  const out = new Map<string, 'internet' | 'cluster'>();
+  const kinds = new Map(graph.nodes.map((n) => [n.id, n.kind]));
+  const next = new Map<string, string[]>();
+  for (const e of graph.edges) {
+    if (e.kind === 'route' || e.kind === 'select') (next.get(e.from) ?? next.set(e.from, []).get(e.from)!).push(e.to);
+    if (e.kind === 'allow' && kinds.get(e.from) === 'ipBlock') out.set(e.to, 'internet');
+  }
+  const seen = new Set<string>();
+  const queue = [...(next.get('internet') ?? [])];
+  while (queue.length > 0) {
+    const id = queue.shift()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.set(id, 'internet');
+    queue.push(...(next.get(id) ?? []));
+  }
+  for (const n of graph.nodes) {
+    if (n.marks?.internet?.in) out.set(n.id, 'internet');
+    else if (!out.has(n.id) && (n.marks?.cluster?.in || n.marks?.workloads?.in)) out.set(n.id, 'cluster');
+  }
+  return out;
 }
 
 /** The part of the graph a scope shows; the namespace view keeps what touches the namespace. */
@@ -313,6 +344,12 @@ export function visibleGraph(full: Graph, state: ViewState, include: readonly Gr
       collapsed,
       match: members.some((m) => matches(m, q)) || (q !== '' && ns.toLowerCase().includes(q)),
     });
+  }
+
+  const exposure = exposureOf(graph);
+  for (const v of nodes.values()) {
+    const e = v.collapsed ? (v.collapsed.fromInternet ? 'internet' : v.collapsed.fromCluster ? 'cluster' : undefined) : exposure.get(v.id);
+    if (e) v.exposure = e;
   }
 
   const edges = new Map<string, VisibleEdge>();

@@ -6,6 +6,8 @@ import {
   INTERNET_NODE_ID,
   ipBlockNodeId,
   objectNodeId,
+  REPRESENTATIVE_NODE_KIND,
+  representativeNodeId,
   type Graph,
   type GraphEdge,
   type GraphEdgeKind,
@@ -262,6 +264,11 @@ export function buildGraph(input: GraphInput): Graph {
           return externalNode(ipBlockNodeId(peer.range), 'ipBlock', peer.range);
         case 'ingress-controller':
           return externalNode(INGRESS_CONTROLLER_NODE_ID, 'ingress-controller', 'ingress controller');
+        case 'representative': {
+          const id = externalNode(representativeNodeId(peer.name), REPRESENTATIVE_NODE_KIND, peer.name);
+          if (peer.entireCluster) nodes.get(id)!.entireCluster = true;
+          return id;
+        }
       }
     };
     // What decides a flow, for its hover and the path query: the policies that isolate each end.
