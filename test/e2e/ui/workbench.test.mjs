@@ -165,6 +165,8 @@ describe('k8s-netmap in code-server, through the UI', function () {
     };
     await focused(t.first.expect);
     await wb.shot('diagram-focused-from-editor');
+    // A figure for the report, not an assertion: the first layout's time in real VS Code.
+    console.log(`      diagram status after opening: ${await wb.webview().locator('#status').textContent()}`);
     // The cursor moves to the next object of the file: the diagram follows.
     const second = locate(textOf(t.file), t.second.at);
     await wb.openFile(t.file);
@@ -179,6 +181,7 @@ describe('k8s-netmap in code-server, through the UI', function () {
     await wb.webview().locator('#expand-all').click();
     await wb.webviewText(targets.diagram.expectNodes);
     await wb.shot('diagram');
+    console.log(`      diagram status, workspace expanded: ${await wb.webview().locator('#status').textContent()}`);
   });
 
   it('clicking a node in the diagram reveals its YAML', async function () {
