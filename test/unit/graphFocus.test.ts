@@ -1,13 +1,10 @@
 // The graph model's reading aids (SPEC §7): aggregation, focus on one object's neighbourhood, the
-// path query, and `k8s-netmap graph --focus`.
+// path query (`k8s-netmap graph --focus` is tested in graphCli.test.ts).
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { aggregateGraph, foldEdges, WHOLE_INTERNET_RANGE } from '../../server/src/analysis/graph/aggregate';
 import { focusGraph, resolveFocus } from '../../server/src/analysis/graph/focus';
 import { findPath } from '../../server/src/analysis/graph/path';
-import { runGraph } from '../../server/src/cli/graph';
 import type { Graph, GraphEdge, GraphNode } from '../../server/src/model/graph';
 import { buildGraph } from '../../server/src/analysis/graph/builder';
 import { demoGraph } from '../fixtures/graph/demo';
@@ -223,43 +220,5 @@ describe('graph path query', () => {
     const q = findPath(g, 'Deployment/shop/metrics', 'Deployment/shop/db');
     assert.equal(q.hops.length, 0);
     assert.ok(q.blocked?.why.some((l) => l.includes('isolated by db-only-api')), JSON.stringify(q.blocked));
-  });
-});
-
-function repoRoot(): string {
-  for (const start of [__dirname, process.cwd()]) {
-    for (let dir = start; ; dir = path.dirname(dir)) {
-      if (fs.existsSync(path.join(dir, 'test/fixtures/graph/shop'))) return dir;
-      if (path.dirname(dir) === dir) break;
-    }
-  }
-  throw new Error('test/fixtures/graph/shop not found');
-}
-
-describe('k8s-netmap graph --focus', () => {
-  const run = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-    let stdout = '';
-    let stderr = '';
-    const code = await runGraph(args, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), cwd: repoRoot(), readStdin: async () => '' });
-    return { code, stdout, stderr };
-  };
-
-  it('prints the neighbourhood of ns/name in the same JSON', async () => {
-    const { code, stdout, stderr } = await run(['test/fixtures/graph/shop', '--focus', 'shop/cart']);
-    assert.equal(code, 0, stderr);
-    const g = JSON.parse(stdout) as Graph;
-    assert.deepEqual(ids(g), ['Deployment/shop/cart', 'Deployment/shop/web', 'Ingress/shop/storefront', 'Service/shop/cart', 'internet']);
-    assert.ok(edgeText(g).includes('Deployment/shop/web -allow-> Deployment/shop/cart : TCP 7070'));
-  });
-
-  it('--depth 0 keeps only the routing chain; bad values are usage errors', async () => {
-    const zero = JSON.parse((await run(['test/fixtures/graph/shop', '--focus', 'shop/cart', '--depth', '0'])).stdout) as Graph;
-    assert.ok(!ids(zero).includes('Deployment/shop/web'));
-    assert.equal((await run(['test/fixtures/graph/shop', '--focus', 'shop/cart', '--depth', 'x'])).code, 2);
-    assert.equal((await run(['test/fixtures/graph/shop', '--depth', '2'])).code, 2);
-    const none = await run(['test/fixtures/graph/shop', '--focus', 'shop/nothing']);
-    assert.equal(none.code, 0);
-    assert.match(none.stderr, /names no object/);
-    assert.deepEqual(JSON.parse(none.stdout), { nodes: [], edges: [] });
   });
 });
