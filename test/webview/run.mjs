@@ -576,6 +576,15 @@ test('opened from an editor: focus on the object under the cursor, following it;
   assert((await page.evaluate(() => document.body.dataset.scope)) === 'workspace', 'a cursor move does not narrow the workspace view');
   assert(errors.length === 0, errors.join('; '));
   await context.close();
+  // Beside an editor the panel is half as wide: the neighbourhood is still fitted and readable.
+  const narrow = await openPage({ viewport: { width: 640, height: 800 } });
+  await narrow.page.evaluate((m) => window.postMessage(m, '*'), { type: 'editor', uri: cart.uri, offset: cart.objectSpan.start + 3, focus: true });
+  await sendGraph(narrow.page, graph);
+  const narrowFont = await minRenderedFont(narrow.page);
+  figures.push(`examples/ focus on cart at 640×800: ${await narrow.page.locator('#canvas .node').count()} boxes, smallest text ${narrowFont.min} px, outside the view: ${(await allNodesInView(narrow.page)).length}`);
+  await narrow.page.screenshot({ path: path.join(out, 'examples-focus-cart-narrow.png') });
+  assert(narrowFont.min >= 11, `smallest rendered text ${narrowFont.min} px`);
+  await narrow.context.close();
 });
 
 test('path query: from the Internet to a workload, each hop and what decides it; a blocked one says where', async () => {
