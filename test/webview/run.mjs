@@ -561,6 +561,13 @@ test('opened from an editor: focus on the object under the cursor, following it;
   assert((await page.evaluate(() => document.body.dataset.focus)) === catalogSvc.id, 'focus follows the cursor');
   assert((await page.locator('#canvas .node[data-id="Deployment/shop-backend/catalog"]').count()) === 1, 'the pods it selects');
   await page.screenshot({ path: path.join(out, 'examples-focus-catalog.png') });
+  // Renamed while typing: the focus stays on the object under the cursor, as it is now named.
+  const renamed = JSON.parse(JSON.stringify(graph));
+  for (const n of renamed.nodes) if (n.id === catalogSvc.id) Object.assign(n, { id: 'Service/shop-backend/catalog2', name: 'catalog2' });
+  for (const e of renamed.edges) for (const k of ['from', 'to']) if (e[k] === catalogSvc.id) e[k] = 'Service/shop-backend/catalog2';
+  await sendGraph(page, renamed);
+  assert((await page.evaluate(() => document.body.dataset.focus)) === 'Service/shop-backend/catalog2', `focus after a rename: ${await page.evaluate(() => document.body.dataset.focus)}`);
+  await sendGraph(page, graph);
   // Widen: the namespace, then the workspace; the cursor then only marks its object.
   r = await page.evaluate(() => Number(document.body.dataset.renders));
   await page.locator('#scope-namespace').click();

@@ -613,6 +613,7 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
         state.scope = scopeBar.initialScope(graph);
         saveState();
       }
+      scopeBar.keepFocus(graph);
       path.update(graph);
       void relayout();
       break;

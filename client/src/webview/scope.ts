@@ -20,6 +20,11 @@ export interface ScopeBar {
   editorMoved(place: { uri: string; offset: number }, force: boolean): void;
   /** The first scope when the first graph arrives: the editor's object, or the workspace. */
   initialScope(graph: Graph): Scope;
+  /**
+   * A new graph in focus mode whose focused object is gone (renamed while typing): the focus moves
+   * to the object now under the cursor, without a new fit (it is the same object).
+   */
+  keepFocus(graph: Graph): void;
   update(v: VisibleGraph): void;
 }
 
@@ -119,5 +124,15 @@ export function createScopeBar(host: ScopeHost): ScopeBar {
       return at ? { kind: 'focus', ids: [at.id] } : { kind: 'workspace' };
     },
     update: updateBreadcrumb,
+    keepFocus(graph: Graph): void {
+      const scope = state.scope;
+      if (scope?.kind !== 'focus' || !editor) return;
+      if (graph.nodes.some((n) => scope.ids.includes(n.id))) return;
+      const at = nodeAt(editor.uri, editor.offset);
+      if (at) {
+        state.scope = { kind: 'focus', ids: [at.id] };
+        host.saveState();
+      }
+    },
   };
 }
