@@ -283,7 +283,10 @@ export async function layout(view: VisibleGraph, measure: Measure, viewport: { w
     const direction: Direction = viewport.width > viewport.height * 1.15 ? 'RIGHT' : 'DOWN';
     return { ...(await layoutIn(view, measure, direction)), direction };
   }
-  const [down, right] = await Promise.all([layoutIn(view, measure, 'DOWN'), layoutIn(view, measure, 'RIGHT')]);
+  // One after the other (the worker does one at a time anyway): a view that ignores the direction
+  // (the grid of collapsed namespaces) finds the first layout in the cache.
+  const down = await layoutIn(view, measure, 'DOWN');
+  const right = await layoutIn(view, measure, 'RIGHT');
   // Top-down unless left-to-right is clearly better: the reading order people expect of a flow.
   return fitScale(right.layout, viewport) > fitScale(down.layout, viewport) * 1.1 ? { ...right, direction: 'RIGHT' } : { ...down, direction: 'DOWN' };
 }
