@@ -67,6 +67,8 @@ describe('k8s-netmap graph', () => {
       'Service/apps/echo -select-> Deployment/apps/echo : TCP 5678',
       'internet -route-> HTTPRoute/apps/echo : ',
       'internet -route-> HTTPRoute/gw/echo-elsewhere : ',
+      // The policy admits every pod of ingress-nginx, not only the one the workspace defines (SPEC §3).
+      'representative/ingress-nginx/[all pods] -allow-> Deployment/apps/echo : TCP 5678',
     ]);
   });
 

@@ -222,3 +222,23 @@ describe('graph path query', () => {
     assert.ok(q.blocked?.why.some((l) => l.includes('isolated by db-only-api')), JSON.stringify(q.blocked));
   });
 });
+
+describe('representative peers from the open-world engine', () => {
+  it('examples/: policies admitting pods outside the workspace give representative nodes and an entire-cluster mark', async () => {
+    const path = await import('node:path');
+    const fs = await import('node:fs');
+    const { loadPaths } = await import('../../server/src/index/files');
+    const { Analysis } = await import('../../server/src/analysis/workspaceAnalysis');
+    const { graphInputOf } = await import('../../server/src/analysis/graph/fromAnalysis');
+    let root = __dirname;
+    while (!fs.existsSync(path.join(root, 'examples/shop')) && path.dirname(root) !== root) root = path.dirname(root);
+    const { index } = await loadPaths([path.join(root, 'examples')], root);
+    const g = buildGraph(graphInputOf(new Analysis(index)));
+    const edges = g.edges.filter((e) => e.from.startsWith('representative/') || e.to.startsWith('representative/')).map((e) => `${e.from} -> ${e.to} : ${e.ports}`);
+    assert.ok(edges.includes('representative/monitoring/[all pods] -> Deployment/shop-backend/cart : TCP 9090'), edges.join('\n'));
+    assert.ok(edges.includes('Deployment/shop-backend/payments -> representative/entire-cluster : TCP 53,UDP 53'), edges.join('\n'));
+    const a = aggregateGraph(g);
+    assert.deepEqual(a.nodes.find((n) => n.id === 'Deployment/shop-backend/payments')?.marks?.cluster, { out: 'TCP 53,UDP 53' });
+    assert.ok(a.nodes.some((n) => n.id === 'representative/monitoring/[all pods]'), 'a representative that is not the whole cluster stays a node');
+  });
+});

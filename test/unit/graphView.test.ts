@@ -185,3 +185,15 @@ describe('exposure overlay', () => {
     assert.equal(visibleGraph(demoGraph(), s).nodes.find((n) => n.id === 'ns:shop')?.exposure, 'internet');
   });
 });
+
+describe('representative peer labels', () => {
+  it('reads as SPEC §7 words them', async () => {
+    const { representativeLabel } = await import('../../client/src/webview/view');
+    assert.equal(representativeLabel('entire-cluster'), 'entire cluster');
+    assert.equal(representativeLabel('[namespace with {role=edge}]/[all pods]'), 'namespaces with role=edge');
+    assert.equal(representativeLabel('[namespace with {team=ops}]/[pod with {app=prometheus}]'), 'pods with app=prometheus in namespaces with team=ops');
+    assert.equal(representativeLabel('monitoring/[all pods]'), 'all pods of monitoring');
+    assert.equal(representativeLabel('shop-data/[pod with {app=pg-backup}]'), 'pods with app=pg-backup in shop-data');
+    assert.equal(representativeLabel('something else'), 'something else');
+  });
+});

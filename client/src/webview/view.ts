@@ -159,7 +159,23 @@ export function nodeLabel(n: GraphNode): string {
   if (n.kind === 'internet') return 'Internet';
   if (n.kind === 'ingress-controller') return 'ingress controller';
   if (n.kind === 'ipBlock') return ipBlockLabel(n.name);
+  if (n.kind === 'representative') return representativeLabel(n.name);
   return n.name;
+}
+
+/**
+ * A representative peer in words (SPEC §7): `entire cluster`, `namespaces with role=edge`,
+ * `pods with app=prometheus in namespaces with team=ops`, `all pods of monitoring`; the engine's
+ * name (`[namespace with {role=edge}]/[all pods]`) when it has another shape.
+ */
+export function representativeLabel(name: string): string {
+  if (name === 'entire-cluster') return 'entire cluster';
+  const m = /^(?:\[namespace with \{(.*)\}\]|([^/[\]]+))\/\[(?:all pods|pod with \{(.*)\})\]$/.exec(name);
+  if (!m) return name;
+  const [, nsSel, ns, podSel] = m;
+  const where = nsSel !== undefined ? `namespaces with ${nsSel}` : ns;
+  if (podSel === undefined) return nsSel !== undefined ? where : `all pods of ${where}`;
+  return `pods with ${podSel} in ${where}`;
 }
 
 /**
