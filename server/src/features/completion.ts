@@ -137,7 +137,7 @@ function objectBefore(analysis: Analysis, uri: string, offset: number): ReturnTy
 export function complete(analysis: Analysis, uri: string, text: string, offset: number): Completion[] {
   const ctx = keyContextAt(text, offset);
   const obj = objectAt(analysis.index, uri, offset) ?? objectBefore(analysis, uri, offset);
-  const namespace = obj?.namespace ?? analysis.index.settings.defaultNamespace;
+  const namespace = obj?.namespace ?? analysis.index.defaultNamespace(uri);
   const kind = obj?.kind;
   const p = ctx.path;
   const findService = (name: string | undefined) => (name ? analysis.links.service(namespace, name) : undefined);

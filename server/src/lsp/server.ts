@@ -2,7 +2,6 @@
 // open documents (which override disk), debounced re-analysis and publishing of diagnostics.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import {
   type CodeAction,
   type CodeLens,
@@ -36,7 +35,8 @@ import { GRAPH_CHANGED_NOTIFICATION, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_
 import { graphOf } from './graph';
 import { quickFixes, toDiagnostic, toLocation, toRange } from './convert';
 import { changedObjects, dependentFiles, reachSensitiveFiles } from './dependents';
-import { DEFAULT_SERVER_SETTINGS, excludeMatcher, needsReindex, normalizeSettings, type ServerSettings } from './settings';
+import { WorkspaceSettings, workspaceNeedsReindex } from './folderSettings';
+import { DEFAULT_SERVER_SETTINGS, normalizeSettings, type ServerSettings } from './settings';
 
 /** Wait after the last keystroke before re-analysing a document (SPEC §9: at most 100 ms). */
 export const EDIT_DEBOUNCE_MS = 30;
@@ -112,9 +112,8 @@ class ReachFindings implements ReachabilityChecks {
 
 export class NetmapServer {
   private readonly documents = new TextDocuments(TextDocument);
-  private settings: ServerSettings = DEFAULT_SERVER_SETTINGS;
-  /** The exclusion globs, compiled once per settings (they change only through a re-index). */
-  private excluded = excludeMatcher([]);
+  /** Each workspace folder's settings, for the files under it. */
+  private settings = new WorkspaceSettings([], DEFAULT_SERVER_SETTINGS);
   private index = new WorkspaceIndex();
   private analysis = new Analysis(this.index);
   private reach = new ReachFindings(reachabilityChecks(this.analysis));
@@ -222,35 +221,45 @@ export class NetmapServer {
     this.rebuildIndex();
   }
 
-  private async fetchSettings(): Promise<ServerSettings> {
-    if (!this.canConfigure) return DEFAULT_SERVER_SETTINGS;
-    try {
-      const [k8s, filesExclude] = await this.connection.workspace.getConfiguration([{ section: 'k8sNetmap' }, { section: 'files.exclude' }]);
-      return normalizeSettings(k8s, filesExclude);
-    } catch {
-      return DEFAULT_SERVER_SETTINGS;
+  /** The window's settings and each folder's (asked with the folder as `scopeUri`), in one request. */
+  private async fetchSettings(): Promise<WorkspaceSettings> {
+    const scopes: Array<string | undefined> = [undefined, ...this.folders.map((f) => URI.file(f).toString())];
+    let answers: unknown[] = [];
+    if (this.canConfigure) {
+      const items = scopes.flatMap((scopeUri) => [
+        { section: 'k8sNetmap', ...(scopeUri ? { scopeUri } : {}) },
+        { section: 'files.exclude', ...(scopeUri ? { scopeUri } : {}) },
+      ]);
+      answers = await this.connection.workspace.getConfiguration(items).catch(() => []);
     }
+    const settingsAt = (i: number): ServerSettings => (this.canConfigure ? normalizeSettings(answers[2 * i], answers[2 * i + 1]) : DEFAULT_SERVER_SETTINGS);
+    return new WorkspaceSettings(
+      this.folders.map((folder, i) => ({ path: folder, settings: settingsAt(i + 1) })),
+      settingsAt(0),
+    );
   }
 
   private async reloadSettings(): Promise<void> {
     const next = await this.fetchSettings();
     const prev = this.settings;
     this.settings = next;
-    if (needsReindex(prev, next)) this.rebuildIndex();
-    else {
-      this.diagnosticContext = createDiagnosticContext(this.analysis, next.rules, this.reach);
-      if (this.ready) this.publishAll();
-    }
+    if (workspaceNeedsReindex(prev, next)) this.rebuildIndex();
+    else if (this.ready) this.publishAll();
+  }
+
+  /** The diagnostic context of a file: the one analysis, with the rule severities of the file's folder. */
+  private contextFor(uri: string): DiagnosticContext {
+    return { ...this.diagnosticContext, rules: this.settings.forPath(fsPathOf(uri)).rules };
   }
 
   // ---------- indexing ----------
 
   private rebuildIndex(): void {
-    this.excluded = excludeMatcher(this.settings.exclude);
-    this.index = new WorkspaceIndex(this.settings.analysis);
+    const settings = this.settings;
+    this.index = new WorkspaceIndex(settings.analysis(), (uri) => settings.forPath(fsPathOf(uri)).analysis.defaultNamespace);
     this.analysis = new Analysis(this.index);
     this.reach = new ReachFindings(reachabilityChecks(this.analysis));
-    this.diagnosticContext = createDiagnosticContext(this.analysis, this.settings.rules, this.reach);
+    this.diagnosticContext = createDiagnosticContext(this.analysis, {}, this.reach);
     this.indexedHash.clear();
     this.notRead.clear();
     this.ready = false;
@@ -262,11 +271,7 @@ export class NetmapServer {
 
   /** Whether `k8sNetmap.exclude` or `files.exclude` excludes a path (globs are relative to its workspace folder). */
   private isExcluded(absPath: string): boolean {
-    for (const folder of this.folders) {
-      const rel = path.relative(folder, absPath);
-      if (!rel.startsWith('..') && this.excluded(rel.split(path.sep).join('/'))) return true;
-    }
-    return false;
+    return this.settings.isExcluded(absPath);
   }
 
   private async scan(generation: number): Promise<void> {
@@ -307,7 +312,7 @@ export class NetmapServer {
 
   /** Reads one file from disk into the index, or records why it was not read. Returns the files to re-diagnose. */
   private indexFromDisk(uri: string, fsPath: string, withDependents = true): Set<string> {
-    const read = readManifestFile(fsPath, this.settings.maxFileSize);
+    const read = readManifestFile(fsPath, this.settings.forPath(fsPath).maxFileSize);
     if ('skipped' in read) {
       const dirty = this.index.hasFile(uri) ? dependentFiles(this.index, this.index.removeFile(uri)) : new Set<string>();
       this.indexedHash.delete(uri);
@@ -387,7 +392,7 @@ export class NetmapServer {
   }
 
   private isInFolders(fsPath: string): boolean {
-    return this.folders.some((f) => !path.relative(f, fsPath).startsWith('..'));
+    return this.settings.isInFolders(fsPath);
   }
 
   private onWatchedFile(uri: string, type: FileChangeType): void {
@@ -419,9 +424,10 @@ export class NetmapServer {
 
   private diagnose(uri: string): Finding[] {
     const note = this.notRead.get(uri);
-    if (note) return this.settings.rules['file-not-read'] === 'off' ? [] : [note];
+    const ctx = this.contextFor(uri);
+    if (note) return ctx.rules['file-not-read'] === 'off' ? [] : [note];
     try {
-      return diagnoseFile(this.diagnosticContext, uri);
+      return diagnoseFile(ctx, uri);
     } catch (error) {
       this.connection.console.error(`k8s-netmap: diagnostics of ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       return [];
