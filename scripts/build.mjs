@@ -3,12 +3,14 @@
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { define } from './define.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const production = process.argv.includes('--production');
 const exists = (p) => fs.existsSync(path.join(root, p));
 
 const node = {
+  define,
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -37,6 +39,7 @@ if (exists('client/src/webview/main.ts')) {
     minify: production,
     logLevel: 'warning',
     absWorkingDir: root,
+    define,
     entryPoints: ['client/src/webview/main.ts'],
     outfile: 'dist/webview.js',
   });

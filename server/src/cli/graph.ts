@@ -1,53 +1,40 @@
-// `k8s-netmap graph <paths…|-> [--format json|mermaid|dot] [--default-namespace NS] [--ingress-controller JSON]`
-// (SPEC §7–§8). Exit codes: 0 done, 2 bad usage or no readable input. Files that do not parse are
-// reported on stderr and skipped; the rest is drawn.
+// `k8s-netmap graph <paths…|->` (SPEC §7–§8): the network graph as JSON, Mermaid or DOT.
+// Exit codes: 0 done, 2 bad usage or no readable input, 3 internal error. Files that do not parse
+// are reported on stderr and skipped; the rest is drawn.
 
 import { buildGraph, toDot, toJson, toMermaid } from '../analysis/graph';
 import { graphInputOf } from '../analysis/graph/fromAnalysis';
 import { Analysis } from '../analysis/workspaceAnalysis';
 import { displayPath, loadPaths } from '../index/files';
-import { positionAt } from '../model/positions';
-import { type CliIO, lastValue, parseArgs, SETTINGS_FLAGS, settingsFromArgs, UsageError } from './options';
+import type { CliIO } from './options';
+import { reportSyntaxErrors } from './reach';
+import { type CommandArgs, type CommandIO, type CommandSpec, runCommand } from './runner';
 
-const FORMATS = { json: toJson, mermaid: toMermaid, dot: toDot } as const;
+const WRITERS = { json: toJson, mermaid: toMermaid, dot: toDot } as const;
 
-export const GRAPH_USAGE =
-  'usage: k8s-netmap graph <paths…|-> [--format json|mermaid|dot] [--default-namespace NS] [--ingress-controller JSON]\n';
+export const GRAPH: CommandSpec = {
+  name: 'graph',
+  summary: 'The network graph (workloads, Services, routes, policies) as JSON, Mermaid or DOT.',
+  operands: '<paths…|->',
+  formats: ['json', 'mermaid', 'dot'],
+  options: {},
+  notes: 'exit codes: 0 done, 2 bad usage or no readable input, 3 internal error',
+  run: graph,
+};
 
-export async function runGraph(args: string[], io: CliIO): Promise<number> {
-  let format: keyof typeof FORMATS;
-  let paths: string[];
-  let settings;
-  try {
-    const parsed = parseArgs(args, ['format', ...SETTINGS_FLAGS]);
-    const f = lastValue(parsed, 'format') ?? 'json';
-    if (!(f in FORMATS)) throw new UsageError(`--format must be json, mermaid or dot, got '${f}'`);
-    format = f as keyof typeof FORMATS;
-    paths = parsed.paths;
-    if (paths.length === 0) throw new UsageError('graph needs at least one path (or - for standard input)');
-    settings = settingsFromArgs(parsed).settings;
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`k8s-netmap graph: ${error.message}\n${GRAPH_USAGE}`);
-      return 2;
-    }
-    throw error;
-  }
+export function runGraph(args: string[], io: CliIO): Promise<number> {
+  return runCommand(GRAPH, args, io);
+}
 
-  const { index, skipped, fileCount } = await loadPaths(paths, io.cwd, settings, () => io.readStdin());
-  for (const s of skipped) io.stderr(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
-  for (const file of index.parsedFiles()) {
-    for (const p of file.problems) {
-      if (p.code !== 'yaml-syntax') continue;
-      const pos = positionAt(file.lineStarts, p.span.start);
-      io.stderr(`${displayPath(file.uri, io.cwd)}:${pos.line + 1}:${pos.character + 1}: error yaml-syntax ${p.message.split('\n')[0].slice(0, 200)} (document skipped)\n`);
-    }
-  }
+async function graph(args: CommandArgs, io: CommandIO): Promise<number> {
+  const { index, skipped, fileCount } = await loadPaths(args.paths, io.cwd, args.settings, () => io.readStdin());
+  for (const s of skipped) io.note(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
+  for (const file of index.parsedFiles()) reportSyntaxErrors(file, io);
   if (fileCount === 0) {
     io.stderr('k8s-netmap graph: no readable input\n');
     return 2;
   }
-  const graph = buildGraph(graphInputOf(new Analysis(index)));
-  io.stdout(FORMATS[format](graph));
+  const write = WRITERS[args.format as keyof typeof WRITERS];
+  io.stdout(write(buildGraph(graphInputOf(new Analysis(index)))));
   return 0;
 }

@@ -1,4 +1,4 @@
-// Command-line flags shared by every subcommand (SPEC §8): settings as flags, paths, formats.
+// The settings of a command-line run (SPEC §8): flags over the config file, and the I/O a command gets.
 import type { AnalysisSettings, IngressControllerIdentity } from '../model/types';
 import { normalizeIngressController } from '../model/settings';
 import type { RuleSeverities } from '../features/rules';
@@ -13,41 +13,24 @@ export interface CliIO {
 
 export class UsageError extends Error {}
 
-export interface ParsedArgs {
-  paths: string[];
-  /** Flags with a value, by name without dashes (repeatable flags keep every value). */
-  values: Map<string, string[]>;
+export type OptionValues = Record<string, string | boolean | Array<string | boolean> | undefined>;
+
+/** The last value of a string option. */
+export function stringValue(values: OptionValues, name: string): string | undefined {
+  const v = values[name];
+  const last = Array.isArray(v) ? v[v.length - 1] : v;
+  return typeof last === 'string' ? last : undefined;
 }
 
-/**
- * Splits `args` into paths and `--flag value` / `--flag=value` pairs. `known` lists the flags that
- * take a value; anything else starting with `--` is a usage error.
- */
-export function parseArgs(args: string[], known: readonly string[]): ParsedArgs {
-  const paths: string[] = [];
-  const values = new Map<string, string[]>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      const name = a.slice(2, eq === -1 ? undefined : eq);
-      if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
-      const value = eq === -1 ? args[++i] : a.slice(eq + 1);
-      if (value === undefined) throw new UsageError(`--${name} needs a value`);
-      const list = values.get(name) ?? [];
-      list.push(value);
-      values.set(name, list);
-    } else paths.push(a);
-  }
-  return { paths, values };
+/** Every value of a repeatable string option. */
+export function stringValues(values: OptionValues, name: string): string[] {
+  const v = values[name];
+  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string');
 }
 
-export function lastValue(parsed: ParsedArgs, name: string): string | undefined {
-  const list = parsed.values.get(name);
-  return list ? list[list.length - 1] : undefined;
+export function flagValue(values: OptionValues, name: string): boolean {
+  return values[name] === true;
 }
-
-export const SETTINGS_FLAGS = ['default-namespace', 'rule', 'ingress-controller'] as const;
 
 /** Reads `--ingress-controller JSON` (e.g. `{"namespace":"ingress-nginx","podLabels":{"app":"ingress-nginx"}}`). */
 export function parseIngressController(json: string): IngressControllerIdentity {
@@ -60,17 +43,18 @@ export function parseIngressController(json: string): IngressControllerIdentity 
   return normalizeIngressController(value);
 }
 
-export function settingsFromArgs(parsed: ParsedArgs): { settings: Partial<AnalysisSettings>; rules: RuleSeverities } {
+/** The settings of a run: the flags, over the config file's (SPEC §8). */
+export function settingsFromValues(values: OptionValues, _cwd: string): { settings: Partial<AnalysisSettings>; rules: RuleSeverities } {
   const settings: Partial<AnalysisSettings> = {};
-  const ns = lastValue(parsed, 'default-namespace');
+  const ns = stringValue(values, 'default-namespace');
   if (ns) settings.defaultNamespace = ns;
-  const ic = lastValue(parsed, 'ingress-controller');
+  const ic = stringValue(values, 'ingress-controller');
   if (ic) {
     settings.ingressController = parseIngressController(ic);
     settings.ingressControllerConfigured = true;
   }
   const raw: Record<string, string> = {};
-  for (const r of parsed.values.get('rule') ?? []) {
+  for (const r of stringValues(values, 'rule')) {
     const eq = r.indexOf('=');
     if (eq <= 0) throw new UsageError(`--rule takes CODE=SEVERITY, got '${r}'`);
     raw[r.slice(0, eq)] = r.slice(eq + 1);

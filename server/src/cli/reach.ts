@@ -1,47 +1,39 @@
-// `k8s-netmap reach <paths…|-> [--format text|json] [--focus ns/name] [--focus-direction ingress|egress]
-//   [--default-namespace NS] [--ingress-controller JSON]` (SPEC §4).
-// Exit codes: 0 done, 2 bad usage or no readable input. Files that do not parse are reported on
-// stderr and skipped; the rest is analysed.
+// `k8s-netmap reach <paths…|->` (SPEC §4): NetworkPolicy reachability between every pair of peers.
+// Exit codes: 0 done, 2 bad usage or no readable input, 3 internal error. Files that do not parse
+// are reported on stderr and skipped; the rest is analysed.
 
 import { ReachabilityEngine, formatJson, formatText, inputFromSource, toLines } from '../analysis/reachability';
 import { displayPath, loadPaths } from '../index/files';
+import { positionAt } from '../model/positions';
 import type { ParsedFile } from '../model/types';
-import { SETTINGS_FLAGS, UsageError, lastValue, parseArgs, settingsFromArgs, type CliIO } from './options';
+import { type CliIO, stringValue, stringValues, UsageError } from './options';
+import { type CommandArgs, type CommandIO, type CommandSpec, runCommand } from './runner';
 
-const REACH_FLAGS = ['format', 'focus', 'focus-direction', ...SETTINGS_FLAGS] as const;
+export const REACH: CommandSpec = {
+  name: 'reach',
+  summary: 'Which peers NetworkPolicies let reach which, on which ports (as netpol-analyzer prints it).',
+  operands: '<paths…|->',
+  formats: ['text', 'json'],
+  options: {
+    focus: { type: 'string', multiple: true, value: 'NS/NAME[Kind]', help: 'only lines with this peer (`ns/name` for any kind); repeatable, each adds' },
+    'focus-direction': { type: 'string', value: 'ingress|egress', help: 'with --focus: only traffic into (ingress) or out of (egress) the focused peers' },
+  },
+  notes: 'exit codes: 0 done, 2 bad usage or no readable input, 3 internal error',
+  run: reach,
+};
 
-export const REACH_USAGE =
-  'usage: k8s-netmap reach <paths…|-> [--format text|json] [--focus ns/name[Kind]] [--focus-direction ingress|egress] ' +
-  '[--default-namespace NS] [--ingress-controller JSON]\n';
+export function runReach(args: string[], io: CliIO): Promise<number> {
+  return runCommand(REACH, args, io);
+}
 
-export async function runReach(args: string[], io: CliIO): Promise<number> {
-  let paths: string[];
-  let format: string;
-  let focus: string | undefined;
-  let focusDirection: 'ingress' | 'egress' | undefined;
-  let settings;
-  try {
-    const parsed = parseArgs(args, REACH_FLAGS);
-    paths = parsed.paths;
-    if (paths.length === 0) throw new UsageError('no paths given');
-    format = lastValue(parsed, 'format') ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got '${format}'`);
-    focus = lastValue(parsed, 'focus');
-    const fd = lastValue(parsed, 'focus-direction');
-    if (fd !== undefined && fd !== 'ingress' && fd !== 'egress') throw new UsageError(`--focus-direction must be ingress or egress, got '${fd}'`);
-    if (fd !== undefined && focus === undefined) throw new UsageError('--focus-direction needs --focus');
-    focusDirection = fd;
-    settings = settingsFromArgs(parsed).settings;
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`k8s-netmap reach: ${error.message}\n${REACH_USAGE}`);
-      return 2;
-    }
-    throw error;
-  }
+async function reach(args: CommandArgs, io: CommandIO): Promise<number> {
+  const focus = stringValues(args.values, 'focus');
+  const fd = stringValue(args.values, 'focus-direction');
+  if (fd !== undefined && fd !== 'ingress' && fd !== 'egress') throw new UsageError(`--focus-direction must be ingress or egress, got '${fd}'`);
+  if (fd !== undefined && focus.length === 0) throw new UsageError('--focus-direction needs --focus');
 
-  const { index, skipped, fileCount } = await loadPaths(paths, io.cwd, settings, () => io.readStdin());
-  for (const s of skipped) io.stderr(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
+  const { index, skipped, fileCount } = await loadPaths(args.paths, io.cwd, args.settings, () => io.readStdin());
+  for (const s of skipped) io.note(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
   for (const file of index.parsedFiles()) reportSyntaxErrors(file, io);
   if (fileCount === 0) {
     io.stderr('k8s-netmap reach: no readable input\n');
@@ -49,15 +41,19 @@ export async function runReach(args: string[], io: CliIO): Promise<number> {
   }
 
   const engine = new ReachabilityEngine(inputFromSource(index));
-  for (const w of engine.labelGapWarnings()) io.stderr(`warning: ${w}\n`);
+  for (const w of engine.labelGapWarnings()) io.note(`warning: ${w}\n`);
 
   let focusPeers: Set<string> | undefined;
-  if (focus !== undefined) {
-    focusPeers = resolveFocus(engine, focus);
-    if (focusPeers.size === 0) io.stderr(`k8s-netmap reach: --focus ${focus} names no peer\n`);
+  if (focus.length > 0) {
+    focusPeers = new Set();
+    for (const f of focus) {
+      const peers = resolveFocus(engine, f);
+      if (peers.size === 0) io.note(`k8s-netmap reach: --focus ${f} names no peer\n`);
+      for (const p of peers) focusPeers.add(p);
+    }
   }
-  const lines = toLines(engine.pairs(), focusPeers && { peers: focusPeers, direction: focusDirection });
-  io.stdout(format === 'json' ? formatJson(lines) : formatText(lines));
+  const lines = toLines(engine.pairs(), focusPeers && { peers: focusPeers, direction: fd });
+  io.stdout(args.format === 'json' ? formatJson(lines) : formatText(lines));
   return 0;
 }
 
@@ -67,22 +63,12 @@ function resolveFocus(engine: ReachabilityEngine, focus: string): Set<string> {
   return new Set(engine.peers().filter((p) => p.name.slice(0, p.name.lastIndexOf('[')) === focus).map((p) => p.name));
 }
 
-function reportSyntaxErrors(file: ParsedFile, io: CliIO): void {
+/** Syntax errors go to stderr whatever `--quiet` says: a document was left out of the results. */
+export function reportSyntaxErrors(file: ParsedFile, io: CliIO): void {
   for (const p of file.problems) {
     if (p.code !== 'yaml-syntax') continue;
-    const { line, col } = position(file.lineStarts, p.span.start);
-    const message = p.message.split('\n')[0].slice(0, 200);
-    io.stderr(`${displayPath(file.uri, io.cwd)}:${line}:${col}: error yaml-syntax ${message} (document skipped)\n`);
+    const pos = positionAt(file.lineStarts, p.span.start);
+    const message = (p.message.split('\n')[0] ?? '').slice(0, 200);
+    io.stderr(`${displayPath(file.uri, io.cwd)}:${pos.line + 1}:${pos.character + 1}: error yaml-syntax ${message} (document skipped)\n`);
   }
-}
-
-function position(lineStarts: number[], offset: number): { line: number; col: number } {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, col: offset - (lineStarts[lo] ?? 0) + 1 };
 }

@@ -1,5 +1,6 @@
 // The rule catalogue (SPEC §5): codes, default severities and one-line descriptions.
 // Used by diagnostics, the CLI's SARIF output and the settings.
+import { DOCS_BASE_URL } from '../buildInfo';
 import type { Severity, Span } from '../model/types';
 
 export interface RuleInfo {
@@ -31,8 +32,6 @@ export const RULES: readonly RuleInfo[] = [
 ];
 
 export const RULES_BY_CODE: ReadonlyMap<string, RuleInfo> = new Map(RULES.map((r) => [r.code, r]));
-
-export const DOCS_BASE_URL = 'https://github.com/k8s-netmap/k8s-netmap/blob/main/docs/rules/';
 
 export function ruleDocUrl(code: string): string {
   return `${DOCS_BASE_URL}${code}.md`;

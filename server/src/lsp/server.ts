@@ -19,6 +19,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { Analysis } from '../analysis/workspaceAnalysis';
+import { VERSION } from '../buildInfo';
 import { codeLenses } from '../features/codeLens';
 import { complete } from '../features/completion';
 import { createDiagnosticContext } from '../features/context';
@@ -209,7 +210,7 @@ export class NetmapServer {
         completionProvider: { triggerCharacters: [':', ' '] },
         codeActionProvider: { codeActionKinds: ['quickfix'] },
       },
-      serverInfo: { name: 'k8s-netmap', version: '0.1.0' },
+      serverInfo: { name: 'k8s-netmap', version: VERSION },
     };
   }
 
