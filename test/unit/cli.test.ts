@@ -371,3 +371,82 @@ describe('cli conventions (SPEC §8): one runner for every command', () => {
     assert.ok(lines(two.stdout).every((l) => !l.includes('=> default/c[')), two.stdout);
   });
 });
+
+describe('cli: k8s-netmap.yaml (SPEC §8)', () => {
+  const orphan = service('web', { selector: { app: 'nope' } });
+  function workspace(files: Record<string, string>): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netmap-cli-config-'));
+    for (const [name, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, name), text);
+    }
+    return dir;
+  }
+
+  it('reads k8s-netmap.yaml in the working folder; flags go over it, rule by rule', async () => {
+    const dir = workspace({
+      'k8s-netmap.yaml': 'rules:\n  service-selects-nothing: error\n  label-invalid: "off"\ndefaultNamespace: team\n',
+      'svc.yaml': orphan,
+      'labels.yaml': deployment('api', { ns: 'team', labels: { app: 'api', beta: 'yes' } }),
+    });
+    try {
+      const r = await run(['check', '.', '-o', 'json'], dir);
+      const found = JSON.parse(r.stdout) as JsonFinding[];
+      assert.deepEqual(found.map((f) => `${f.file} ${f.severity} ${f.code}`), ['svc.yaml error service-selects-nothing']);
+      assert.match(found[0]!.message, /namespace 'team'/);
+      assert.equal(r.code, 1);
+      const flagged = await run(['check', '.', '-o', 'json', '--rule', 'service-selects-nothing=info', '--default-namespace', 'other'], dir);
+      const again = JSON.parse(flagged.stdout) as JsonFinding[];
+      assert.deepEqual(again.map((f) => `${f.severity} ${f.code}`), ['info service-selects-nothing'], 'label-invalid stays off from the file');
+      assert.match(again[0]!.message, /namespace 'other'/);
+      assert.equal(flagged.code, 0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('finds .k8s-netmap.yaml too, and --config FILE anywhere; exclude globs are relative to the file', async () => {
+    const dir = workspace({
+      '.k8s-netmap.yaml': 'exclude: ["generated/**"]\n',
+      'conf/ci.yaml': 'exclude: ["svc.yaml"]\n',
+      'conf/svc.yaml': orphan.replace('name: web', 'name: conf-web'),
+      'svc.yaml': orphan,
+      'generated/svc.yaml': orphan.replace('name: web', 'name: generated'),
+    });
+    try {
+      const hidden = await run(['check', '.'], dir);
+      assert.match(hidden.stdout, /^svc\.yaml:/m);
+      assert.doesNotMatch(hidden.stdout, /generated/);
+      const other = await run(['check', '..', '--config', 'ci.yaml'], path.join(dir, 'conf'));
+      assert.match(other.stdout, /generated\/svc\.yaml:/);
+      assert.match(other.stdout, /^\.\.\/svc\.yaml:/m, 'conf/ci.yaml excludes conf/svc.yaml, not ../svc.yaml');
+      assert.doesNotMatch(other.stdout, /^svc\.yaml:/m, 'conf/svc.yaml, shown from conf/ as svc.yaml, is excluded');
+      const missing = await run(['check', '.', '--config', 'nope.yaml'], dir);
+      assert.equal(missing.code, 2);
+      assert.match(missing.stderr, /--config nope\.yaml: not found/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an invalid file is reported at its place and exits 2; an unknown key is a warning only', async () => {
+    const dir = workspace({ 'k8s-netmap.yaml': 'rules:\n  service-selects-nothing: loud\nexclude: generated\n', 'svc.yaml': orphan });
+    try {
+      const r = await run(['check', '.'], dir);
+      assert.equal(r.code, 2);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /^k8s-netmap\.yaml:2:28: error config-invalid Severity must be one of/m);
+      assert.match(r.stderr, /^k8s-netmap\.yaml:3:10: error config-invalid exclude must be a list/m);
+      fs.writeFileSync(path.join(dir, 'k8s-netmap.yaml'), 'colour: blue\n');
+      const warned = await run(['check', '.'], dir);
+      assert.equal(warned.code, 0);
+      assert.match(warned.stderr, /^k8s-netmap\.yaml:1:1: warning config-invalid Unknown setting 'colour'/m);
+      fs.writeFileSync(path.join(dir, 'k8s-netmap.yaml'), 'rules: [\n');
+      const broken = await run(['check', '.'], dir);
+      assert.equal(broken.code, 2);
+      assert.match(broken.stderr, /config-invalid Not valid YAML/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -45,7 +45,7 @@ export function runCheck(args: string[], io: CliIO): Promise<number> {
 async function check(args: CommandArgs, io: CommandIO): Promise<number> {
   const failOn = FAIL_ON[stringValue(args.values, 'fail-on') ?? 'error'];
   if (!failOn) throw new UsageError('--fail-on must be error, warning or info');
-  const { index, skipped, fileCount } = await loadPaths(args.paths, io.cwd, args.settings, io.readStdin);
+  const { index, skipped, fileCount } = await loadPaths(args.paths, io.cwd, args.settings, io.readStdin, args.read);
   for (const s of skipped) io.note(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
   if (fileCount === 0) {
     io.stderr('k8s-netmap: no readable input\n');

@@ -27,7 +27,7 @@ export function runGraph(args: string[], io: CliIO): Promise<number> {
 }
 
 async function graph(args: CommandArgs, io: CommandIO): Promise<number> {
-  const { index, skipped, fileCount } = await loadPaths(args.paths, io.cwd, args.settings, () => io.readStdin());
+  const { index, skipped, fileCount } = await loadPaths(args.paths, io.cwd, args.settings, () => io.readStdin(), args.read);
   for (const s of skipped) io.note(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
   for (const file of index.parsedFiles()) reportSyntaxErrors(file, io);
   if (fileCount === 0) {

@@ -1,8 +1,13 @@
 // The settings of a command-line run (SPEC §8): flags over the config file, and the I/O a command gets.
-import type { AnalysisSettings, IngressControllerIdentity } from '../model/types';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { URI } from 'vscode-uri';
+import { CONFIG_FILE_NAMES, type ConfigValues, layerSettings, readConfigFile } from '../features/config';
+import { type Finding, normalizeRuleSeverities, type RuleSeverities } from '../features/rules';
+import { excludeMatcher, normalizeSettings } from '../features/settings';
 import { normalizeIngressController } from '../model/settings';
-import type { RuleSeverities } from '../features/rules';
-import { normalizeRuleSeverities } from '../features/rules';
+import { computeLineStarts, positionAt } from '../model/positions';
+import type { AnalysisSettings, IngressControllerIdentity } from '../model/types';
 
 export interface CliIO {
   stdout(s: string): void;
@@ -11,7 +16,12 @@ export interface CliIO {
   readStdin(): Promise<string>;
 }
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  /** False when the message says all there is (the command's help would only hide it). */
+  constructor(message: string, readonly withHelp = true) {
+    super(message);
+  }
+}
 
 export type OptionValues = Record<string, string | boolean | Array<string | boolean> | undefined>;
 
@@ -43,16 +53,45 @@ export function parseIngressController(json: string): IngressControllerIdentity 
   return normalizeIngressController(value);
 }
 
-/** The settings of a run: the flags, over the config file's (SPEC §8). */
-export function settingsFromValues(values: OptionValues, _cwd: string): { settings: Partial<AnalysisSettings>; rules: RuleSeverities } {
-  const settings: Partial<AnalysisSettings> = {};
-  const ns = stringValue(values, 'default-namespace');
-  if (ns) settings.defaultNamespace = ns;
-  const ic = stringValue(values, 'ingress-controller');
-  if (ic) {
-    settings.ingressController = parseIngressController(ic);
-    settings.ingressControllerConfigured = true;
+/** How files are read: the exclusion globs and size limit of the settings in force. */
+export interface ReadOptions {
+  isExcluded?: (absPath: string) => boolean;
+  maxFileSize?: number;
+}
+
+export interface RunSettings {
+  settings: Partial<AnalysisSettings>;
+  rules: RuleSeverities;
+  read: ReadOptions;
+}
+
+/** `--config FILE`, else k8s-netmap.yaml or .k8s-netmap.yaml in the working folder; undefined when there is none. */
+function findConfig(values: OptionValues, cwd: string): string | undefined {
+  const given = stringValue(values, 'config');
+  if (given !== undefined) {
+    const abs = path.resolve(cwd, given);
+    if (!fs.existsSync(abs)) throw new UsageError(`--config ${given}: not found`);
+    return abs;
   }
+  return CONFIG_FILE_NAMES.map((n) => path.join(cwd, n)).find((p) => fs.existsSync(p));
+}
+
+/** The config file's problems, as `check` prints findings; errors always, warnings unless `--quiet`. */
+function reportConfig(file: string, text: string, findings: Finding[], cwd: string, io: { stderr(s: string): void; note(s: string): void }): void {
+  const lineStarts = computeLineStarts(text);
+  const shown = path.relative(cwd, file) || file;
+  for (const f of findings) {
+    const at = positionAt(lineStarts, f.span.start);
+    (f.severity === 'error' ? io.stderr : io.note)(`${shown}:${at.line + 1}:${at.character + 1}: ${f.severity} ${f.code} ${f.message}\n`);
+  }
+}
+
+function flagLayer(values: OptionValues): Record<string, unknown> {
+  const layer: Record<string, unknown> = {};
+  const ns = stringValue(values, 'default-namespace');
+  if (ns) layer.defaultNamespace = ns;
+  const ic = stringValue(values, 'ingress-controller');
+  if (ic) layer.ingressController = parseIngressController(ic);
   const raw: Record<string, string> = {};
   for (const r of stringValues(values, 'rule')) {
     const eq = r.indexOf('=');
@@ -63,5 +102,49 @@ export function settingsFromValues(values: OptionValues, _cwd: string): { settin
   for (const [code, sev] of Object.entries(raw)) {
     if (!(code in rules)) throw new UsageError(`--rule ${code}=${sev}: severity must be error, warning, info, hint or off`);
   }
-  return { settings, rules };
+  if (Object.keys(rules).length > 0) layer.rules = rules;
+  return layer;
+}
+
+/**
+ * The settings of a run (SPEC §8): the flags over the config file's. The file's exclusion globs
+ * are relative to its folder. Its problems are reported; the valid rest applies.
+ */
+export function settingsFromValues(values: OptionValues, cwd: string, io: { stderr(s: string): void; note(s: string): void }): RunSettings {
+  const flags = flagLayer(values);
+  const configPath = findConfig(values, cwd);
+  let file: ConfigValues = {};
+  if (configPath !== undefined) {
+    let text: string;
+    try {
+      text = fs.readFileSync(configPath, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read ${configPath}: ${(error as Error).message}`);
+    }
+    const config = readConfigFile(URI.file(configPath).toString(), text);
+    reportConfig(configPath, text, config.findings, cwd, io);
+    if (config.findings.some((f) => f.severity === 'error')) throw new UsageError(`${path.relative(cwd, configPath) || configPath} has errors (above); fix them or leave the file out`, false);
+    file = config.values;
+  }
+  const s = normalizeSettings(layerSettings(file, flags), undefined);
+  // The default identity is not "configured": only an identity from the file or the flag is.
+  const icGiven = flags.ingressController !== undefined || file.ingressController !== undefined;
+  const settings: Partial<AnalysisSettings> = {
+    defaultNamespace: s.analysis.defaultNamespace,
+    ...(icGiven ? { ingressController: s.analysis.ingressController, ingressControllerConfigured: true } : {}),
+  };
+  const root = configPath !== undefined ? path.dirname(configPath) : cwd;
+  const excluded = excludeMatcher(s.exclude);
+  const read: ReadOptions = {
+    maxFileSize: s.maxFileSize,
+    ...(s.exclude.length > 0
+      ? {
+          isExcluded: (abs: string) => {
+            const rel = path.relative(root, abs);
+            return !rel.startsWith('..') && !path.isAbsolute(rel) && excluded(rel.split(path.sep).join('/'));
+          },
+        }
+      : {}),
+  };
+  return { settings, rules: s.rules, read };
 }

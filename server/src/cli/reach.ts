@@ -32,7 +32,7 @@ async function reach(args: CommandArgs, io: CommandIO): Promise<number> {
   if (fd !== undefined && fd !== 'ingress' && fd !== 'egress') throw new UsageError(`--focus-direction must be ingress or egress, got '${fd}'`);
   if (fd !== undefined && focus.length === 0) throw new UsageError('--focus-direction needs --focus');
 
-  const { index, skipped, fileCount } = await loadPaths(args.paths, io.cwd, args.settings, () => io.readStdin());
+  const { index, skipped, fileCount } = await loadPaths(args.paths, io.cwd, args.settings, () => io.readStdin(), args.read);
   for (const s of skipped) io.note(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
   for (const file of index.parsedFiles()) reportSyntaxErrors(file, io);
   if (fileCount === 0) {

@@ -6,9 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { RuleSeverities } from '../features/rules';
-import type { AnalysisSettings } from '../model/types';
-import { type CliIO, flagValue, type OptionValues, settingsFromValues, stringValue, UsageError } from './options';
+import { type CliIO, flagValue, type OptionValues, type RunSettings, settingsFromValues, stringValue, UsageError } from './options';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -23,11 +21,9 @@ export interface OptionSpec {
 export type OptionTable = Readonly<Record<string, OptionSpec>>;
 
 /** What a command gets: its paths, its format, the settings in force and every parsed value. */
-export interface CommandArgs {
+export interface CommandArgs extends RunSettings {
   paths: string[];
   format: string;
-  settings: Partial<AnalysisSettings>;
-  rules: RuleSeverities;
   values: OptionValues;
 }
 
@@ -111,7 +107,6 @@ export async function runCommand(spec: CommandSpec, argv: string[], io: CliIO): 
     const format = stringValue(values, 'format') ?? spec.formats[0] ?? 'text';
     if (!spec.formats.includes(format)) throw new UsageError(`--format must be one of ${spec.formats.join(', ')}, got '${format}'`);
     if (positionals.length === 0) throw new UsageError(`${spec.name} needs at least one path (or - for standard input)`);
-    const { settings, rules } = settingsFromValues(values, io.cwd);
     const outputFile = stringValue(values, 'output-file');
     const results: string[] = [];
     const commandIO: CommandIO = {
@@ -119,12 +114,13 @@ export async function runCommand(spec: CommandSpec, argv: string[], io: CliIO): 
       stdout: outputFile === undefined ? io.stdout : (s) => void results.push(s),
       note: flagValue(values, 'quiet') ? () => undefined : io.stderr,
     };
-    const code = await spec.run({ paths: positionals, format, settings, rules, values }, commandIO);
+    const settings = settingsFromValues(values, io.cwd, commandIO);
+    const code = await spec.run({ paths: positionals, format, values, ...settings }, commandIO);
     if (outputFile !== undefined) fs.writeFileSync(path.resolve(io.cwd, outputFile), results.join(''));
     return code;
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`k8s-netmap ${spec.name}: ${error.message}\n\n${commandHelp(spec)}`);
+      io.stderr(`k8s-netmap ${spec.name}: ${error.message}\n${error.withHelp ? `\n${commandHelp(spec)}` : ''}`);
       return 2;
     }
     throw error;

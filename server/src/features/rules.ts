@@ -29,6 +29,7 @@ export const RULES: readonly RuleInfo[] = [
   { code: 'statefulset-service-missing', defaultSeverity: 'warning', summary: 'A StatefulSet serviceName names no headless Service.' },
   { code: 'label-invalid', defaultSeverity: 'error', summary: 'A label key or value, or a selector operator, is invalid.' },
   { code: 'port-invalid', defaultSeverity: 'error', summary: 'A port number or port name is invalid, missing or duplicated.' },
+  { code: 'config-invalid', defaultSeverity: 'error', summary: 'A k8s-netmap.yaml setting is not valid (it is left out; the rest applies).' },
 ];
 
 export const RULES_BY_CODE: ReadonlyMap<string, RuleInfo> = new Map(RULES.map((r) => [r.code, r]));

@@ -2,12 +2,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
+import { DEFAULT_MAX_FILE_SIZE } from '../model/settings';
 import type { AnalysisSettings } from '../model/types';
 import { WorkspaceIndex } from './workspaceIndex';
 
 export const MANIFEST_EXTENSIONS = /\.(?:ya?ml|json)$/i;
 export const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git']);
-export const DEFAULT_MAX_FILE_SIZE = 5_000_000;
 
 /** Name used for manifests read from standard input. */
 export const STDIN_URI = 'untitled:%3Cstdin%3E';
@@ -137,6 +137,7 @@ export async function loadPaths(
   cwd: string,
   settings: Partial<AnalysisSettings> = {},
   readStdin?: () => Promise<string>,
+  read: { isExcluded?: (absPath: string) => boolean; maxFileSize?: number } = {},
 ): Promise<LoadResult> {
   const index = new WorkspaceIndex(settings);
   const skipped: SkippedFile[] = [];
@@ -156,14 +157,14 @@ export async function loadPaths(
         skipped.push({ uri: URI.file(abs).toString(), reason: 'not found' });
         continue;
       }
-      for (const file of listManifestFiles(abs)) {
+      for (const file of listManifestFiles(abs, read.isExcluded)) {
         const uri = URI.file(file).toString();
-        const read = readManifestFile(file);
-        if ('skipped' in read) {
-          skipped.push({ uri, reason: read.skipped });
+        const content = readManifestFile(file, read.maxFileSize);
+        if ('skipped' in content) {
+          skipped.push({ uri, reason: content.skipped });
           continue;
         }
-        index.setFile(uri, read.text, { helmTemplate: isHelmTemplatePath(file) });
+        index.setFile(uri, content.text, { helmTemplate: isHelmTemplatePath(file) });
         fileCount++;
       }
     }

@@ -3,12 +3,12 @@
 // folder (an unsaved document, a file opened from elsewhere) take the window's settings.
 import * as path from 'node:path';
 import type { AnalysisSettings } from '../model/types';
-import { excludeMatcher, needsReindex, type ServerSettings } from './settings';
+import { excludeMatcher, needsReindex, type Settings } from '../features/settings';
 
 export interface FolderSettings {
   /** The folder's path on disk. */
   path: string;
-  settings: ServerSettings;
+  settings: Settings;
 }
 
 function isInside(folder: string, fsPath: string): boolean {
@@ -22,7 +22,7 @@ export class WorkspaceSettings {
   constructor(
     readonly folders: readonly FolderSettings[],
     /** The window's settings (no scope): for files outside every folder. */
-    readonly window: ServerSettings,
+    readonly window: Settings,
   ) {
     this.excluders = folders.map((f) => ({ folder: f.path, excluded: excludeMatcher(f.settings.exclude) }));
   }
@@ -35,7 +35,7 @@ export class WorkspaceSettings {
   }
 
   /** The settings in force for a file (`undefined`: a document without a path). */
-  forPath(fsPath: string | undefined): ServerSettings {
+  forPath(fsPath: string | undefined): Settings {
     return (fsPath !== undefined && this.folderOf(fsPath)?.settings) || this.window;
   }
 

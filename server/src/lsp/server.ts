@@ -37,7 +37,7 @@ import { graphOf } from './graph';
 import { quickFixes, toDiagnostic, toLocation, toRange } from './convert';
 import { changedObjects, dependentFiles, reachSensitiveFiles } from './dependents';
 import { WorkspaceSettings, workspaceNeedsReindex } from './folderSettings';
-import { DEFAULT_SERVER_SETTINGS, normalizeSettings, type ServerSettings } from './settings';
+import { DEFAULT_SETTINGS_IN_FORCE, normalizeSettings, type Settings } from '../features/settings';
 
 /** Wait after the last keystroke before re-analysing a document (SPEC §9: at most 100 ms). */
 export const EDIT_DEBOUNCE_MS = 30;
@@ -114,7 +114,7 @@ class ReachFindings implements ReachabilityChecks {
 export class NetmapServer {
   private readonly documents = new TextDocuments(TextDocument);
   /** Each workspace folder's settings, for the files under it. */
-  private settings = new WorkspaceSettings([], DEFAULT_SERVER_SETTINGS);
+  private settings = new WorkspaceSettings([], DEFAULT_SETTINGS_IN_FORCE);
   private index = new WorkspaceIndex();
   private analysis = new Analysis(this.index);
   private reach = new ReachFindings(reachabilityChecks(this.analysis));
@@ -233,7 +233,7 @@ export class NetmapServer {
       ]);
       answers = await this.connection.workspace.getConfiguration(items).catch(() => []);
     }
-    const settingsAt = (i: number): ServerSettings => (this.canConfigure ? normalizeSettings(answers[2 * i], answers[2 * i + 1]) : DEFAULT_SERVER_SETTINGS);
+    const settingsAt = (i: number): Settings => (this.canConfigure ? normalizeSettings(answers[2 * i], answers[2 * i + 1]) : DEFAULT_SETTINGS_IN_FORCE);
     return new WorkspaceSettings(
       this.folders.map((folder, i) => ({ path: folder, settings: settingsAt(i + 1) })),
       settingsAt(0),

@@ -2,6 +2,9 @@
 import type { IngressControllerIdentity } from './types';
 import { DEFAULT_INGRESS_CONTROLLER } from './types';
 
+/** Files larger than this many bytes are not read as manifests (`maxFileSize`). */
+export const DEFAULT_MAX_FILE_SIZE = 5_000_000;
+
 function stringRecord(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
