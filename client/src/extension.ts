@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
 import { GRAPH_CHANGED_NOTIFICATION, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_NOTIFICATION, type NoticeParams, type StatusParams } from '../../server/src/protocol';
 import type { Graph } from '../../server/src/model/graph';
+import { configurationMiddleware } from './config';
 import { registerDiagram } from './diagram/DiagramPanel';
 import { StatusItem } from './status';
 
@@ -31,6 +32,7 @@ function createClient(context: vscode.ExtensionContext, status: StatusItem): Lan
     },
     diagnosticCollectionName: 'k8s-netmap',
     outputChannelName: 'k8s-netmap',
+    middleware: { workspace: configurationMiddleware },
   };
   const c = new LanguageClient('k8sNetmap', 'k8s-netmap', serverOptions, clientOptions);
   c.onDidChangeState((e) => {

@@ -34,10 +34,10 @@ import { type IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import { offsetAt } from '../model/positions';
 import { GRAPH_CHANGED_NOTIFICATION, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_NOTIFICATION, type StatusParams } from '../protocol';
 import { graphOf } from './graph';
-import { quickFixes, toDiagnostic, toLocation, toRange } from './convert';
+import { type LineSource, quickFixes, toDiagnostic, toLocation, toRange } from './convert';
 import { changedObjects, dependentFiles, reachSensitiveFiles } from './dependents';
-import { WorkspaceSettings, workspaceNeedsReindex } from './folderSettings';
-import { DEFAULT_SETTINGS_IN_FORCE, normalizeSettings, type Settings } from '../features/settings';
+import { type ConfigFileState, folderSettings, isConfigPath, WorkspaceSettings, workspaceNeedsReindex } from './folderSettings';
+import { DEFAULT_SETTINGS_IN_FORCE, normalizeSettings } from '../features/settings';
 
 /** Wait after the last keystroke before re-analysing a document (SPEC §9: at most 100 ms). */
 export const EDIT_DEBOUNCE_MS = 30;
@@ -115,6 +115,9 @@ export class NetmapServer {
   private readonly documents = new TextDocuments(TextDocument);
   /** Each workspace folder's settings, for the files under it. */
   private settings = new WorkspaceSettings([], DEFAULT_SETTINGS_IN_FORCE);
+  private settingsGeneration = 0;
+  /** Line tables for diagnostics: the folders' config files, then the index. */
+  private readonly lines: LineSource = { file: (uri) => this.settings.configs.get(uri) ?? this.index.file(uri) };
   private index = new WorkspaceIndex();
   private analysis = new Analysis(this.index);
   private reach = new ReachFindings(reachabilityChecks(this.analysis));
@@ -222,7 +225,10 @@ export class NetmapServer {
     this.rebuildIndex();
   }
 
-  /** The window's settings and each folder's (asked with the folder as `scopeUri`), in one request. */
+  /**
+   * The window's settings and each folder's (asked with the folder as `scopeUri`, in one request),
+   * each over the folder's k8s-netmap.yaml (its open text, else the disk).
+   */
   private async fetchSettings(): Promise<WorkspaceSettings> {
     const scopes: Array<string | undefined> = [undefined, ...this.folders.map((f) => URI.file(f).toString())];
     let answers: unknown[] = [];
@@ -233,15 +239,22 @@ export class NetmapServer {
       ]);
       answers = await this.connection.workspace.getConfiguration(items).catch(() => []);
     }
-    const settingsAt = (i: number): Settings => (this.canConfigure ? normalizeSettings(answers[2 * i], answers[2 * i + 1]) : DEFAULT_SETTINGS_IN_FORCE);
-    return new WorkspaceSettings(
-      this.folders.map((folder, i) => ({ path: folder, settings: settingsAt(i + 1) })),
-      settingsAt(0),
-    );
+    const openText = (uri: string) => this.documents.get(uri)?.getText();
+    const configs = new Map<string, ConfigFileState>();
+    const folders = this.folders.map((folder, i) => {
+      const { settings, config } = folderSettings(folder, answers[2 * i + 2], answers[2 * i + 3], openText);
+      if (config) configs.set(config.uri, config);
+      return { path: folder, settings };
+    });
+    const window = this.canConfigure ? normalizeSettings(answers[0], answers[1]) : DEFAULT_SETTINGS_IN_FORCE;
+    return new WorkspaceSettings(folders, window, configs);
   }
 
+  /** Settings changed, or a k8s-netmap.yaml did: re-read them; re-index or re-publish as needed. */
   private async reloadSettings(): Promise<void> {
+    const generation = ++this.settingsGeneration;
     const next = await this.fetchSettings();
+    if (generation !== this.settingsGeneration) return; // a newer reload is under way
     const prev = this.settings;
     this.settings = next;
     if (workspaceNeedsReindex(prev, next)) this.rebuildIndex();
@@ -287,14 +300,14 @@ export class NetmapServer {
         if (generation !== this.scanGeneration) return;
         const file = files[i]!;
         const uri = URI.file(file).toString();
-        if (!this.documents.get(uri)) this.indexFromDisk(uri, file, false);
+        if (!this.documents.get(uri) && !isConfigPath(this.folders, file)) this.indexFromDisk(uri, file, false);
         if (i % SCAN_CHUNK === SCAN_CHUNK - 1) {
           progress?.report(Math.round((i / files.length) * 100), `${i + 1}/${files.length} files`);
           await new Promise((r) => setImmediate(r));
         }
       }
       // Open documents override disk, including unsaved ones outside the folders.
-      for (const doc of this.documents.all()) this.indexText(doc.uri, doc.getText(), false);
+      for (const doc of this.documents.all()) if (!this.isConfig(doc.uri)) this.indexText(doc.uri, doc.getText(), false);
     } finally {
       if (generation === this.scanGeneration) this.index.endBulk();
     }
@@ -350,8 +363,15 @@ export class NetmapServer {
 
   // ---------- documents and files ----------
 
+  /** Whether `uri` is a folder's k8s-netmap.yaml (read as settings, never as manifests). */
+  private isConfig(uri: string): boolean {
+    const fsPath = fsPathOf(uri);
+    return fsPath !== undefined && isConfigPath(this.folders, fsPath);
+  }
+
   private onOpen(doc: TextDocument): void {
     if (!this.ready) return; // the scan indexes open documents when it finishes
+    if (this.isConfig(doc.uri)) return void this.reloadSettings();
     this.lastChange = undefined;
     const dirty = this.indexText(doc.uri, doc.getText());
     dirty.add(doc.uri);
@@ -368,6 +388,7 @@ export class NetmapServer {
         this.editTimers.delete(doc.uri);
         const current = this.documents.get(doc.uri);
         if (!current || current.version !== version || !this.ready) return; // a newer change is pending
+        if (this.isConfig(doc.uri)) return void this.reloadSettings();
         this.lastChange = undefined;
         const dirty = this.indexText(doc.uri, current.getText());
         this.publishEdit(dirty, new Set([doc.uri]));
@@ -378,6 +399,7 @@ export class NetmapServer {
   private onClose(uri: string): void {
     // The editor's unsaved text no longer counts: go back to what is on disk.
     if (!this.ready) return;
+    if (this.isConfig(uri)) return void this.reloadSettings();
     const fsPath = fsPathOf(uri);
     let dirty: Set<string>;
     if (fsPath && fs.existsSync(fsPath) && MANIFEST_EXTENSIONS.test(fsPath) && !this.isExcluded(fsPath) && this.isInFolders(fsPath)) {
@@ -400,6 +422,10 @@ export class NetmapServer {
     if (!this.ready) return;
     const fsPath = fsPathOf(uri);
     if (!fsPath) return;
+    if (isConfigPath(this.folders, fsPath)) {
+      if (!this.documents.get(uri)) void this.reloadSettings();
+      return;
+    }
     const dirty = new Set<string>();
     if (type === FileChangeType.Deleted) {
       // A deleted folder arrives as one event: drop every indexed file below it too.
@@ -426,6 +452,12 @@ export class NetmapServer {
   private diagnose(uri: string): Finding[] {
     const note = this.notRead.get(uri);
     const ctx = this.contextFor(uri);
+    const config = this.settings.configs.get(uri);
+    if (config) {
+      const severity = ctx.rules['config-invalid'];
+      if (severity === 'off') return [];
+      return severity ? config.findings.map((f) => ({ ...f, severity })) : config.findings;
+    }
     if (note) return ctx.rules['file-not-read'] === 'off' ? [] : [note];
     try {
       return diagnoseFile(ctx, uri);
@@ -438,7 +470,7 @@ export class NetmapServer {
   /** Publishes diagnostics of `uris`; `always` are sent even when unchanged (clients wait for them). */
   private publish(uris: Set<string>, always: Set<string>): void {
     for (const uri of new Set([...always, ...uris])) {
-      const diagnostics = this.diagnose(uri).map((f) => toDiagnostic(this.index, f));
+      const diagnostics = this.diagnose(uri).map((f) => toDiagnostic(this.lines, f));
       const hash = diagnostics.length ? hashText(JSON.stringify(diagnostics)) : '';
       if (!always.has(uri) && (this.published.get(uri)?.hash ?? '') === hash) continue;
       if (diagnostics.length) this.published.set(uri, { hash, errors: diagnostics.filter((d) => d.severity === 1).length });
@@ -451,7 +483,7 @@ export class NetmapServer {
   }
 
   private publishAll(): void {
-    const uris = new Set<string>([...this.index.fileUris(), ...this.notRead.keys(), ...this.published.keys()]);
+    const uris = new Set<string>([...this.index.fileUris(), ...this.notRead.keys(), ...this.published.keys(), ...this.settings.configs.keys()]);
     const open = new Set(this.documents.keys());
     this.reach.beginLive();
     this.publish(uris, open);
