@@ -65,7 +65,7 @@ export async function driveServer(serverJs: string, folder: string, editFile: st
   await next;
   debug('opened');
 
-  const hoverAt = text.split('\n').findIndex((l) => /^    app: /.test(l));
+  const hoverAt = text.split('\n').findIndex((l) => /^ {4}app: /.test(l));
   const hoverMs: number[] = [];
   for (let i = 0; i < hovers; i++) {
     const s = performance.now();

@@ -231,7 +231,7 @@ async function benchOne(isolation: 'strict' | 'sparse'): Promise<Record<string, 
 
   const edits: number[] = [];
   const rowsRebuilt: number[] = [];
-  let current = ws.input;
+  let current: typeof ws.input;
   const held = ws.input.networkPolicies.slice();
   for (let e = 0; e < 50; e++) {
     const i = (e * 37) % ws.input.networkPolicies.length;
