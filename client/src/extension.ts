@@ -2,8 +2,7 @@
 // All analysis happens in the server; this side only connects VS Code to it.
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
-import { GRAPH_CHANGED_NOTIFICATION, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_NOTIFICATION, type NoticeParams, type StatusParams } from '../../server/src/protocol';
-import type { Graph } from '../../server/src/model/graph';
+import { type CommandArguments, Commands, GraphChangedNotification, GraphRequest, StatusNotification } from '../../server/src/protocol';
 import { configurationMiddleware } from './config';
 import { registerDiagram } from './diagram/DiagramPanel';
 import { StatusItem } from './status';
@@ -39,37 +38,34 @@ function createClient(context: vscode.ExtensionContext, status: StatusItem): Lan
     if (e.newState === State.Stopped) status.stopped('the language server stopped');
     if (e.newState === State.Starting) status.starting();
   });
+  // Handlers registered before start() stay in place across restart().
+  c.onNotification(StatusNotification, (s) => status.update(s));
+  c.onNotification(GraphChangedNotification, () => graphListeners.forEach((l) => l()));
   return c;
-}
-
-async function startClient(context: vscode.ExtensionContext, status: StatusItem): Promise<void> {
-  client = createClient(context, status);
-  await client.start();
-  context.subscriptions.push(
-    client.onNotification(STATUS_NOTIFICATION, (s: StatusParams) => status.update(s)),
-    client.onNotification(GRAPH_CHANGED_NOTIFICATION, () => graphListeners.forEach((l) => l())),
-    client.onNotification(NOTICE_NOTIFICATION, (n: NoticeParams) => {
-      void (n.level === 'warning' ? vscode.window.showWarningMessage(n.message) : vscode.window.showInformationMessage(n.message));
-    }),
-  );
 }
 
 function toPosition(p: { line: number; character: number }): vscode.Position {
   return new vscode.Position(p.line, p.character);
 }
 
+/** Registers a command whose arguments are typed by the shared protocol. */
+function registerCommand<C extends keyof CommandArguments>(id: C, run: (...args: CommandArguments[C]) => unknown): vscode.Disposable {
+  return vscode.commands.registerCommand(id, (...args: unknown[]) => run(...(args as CommandArguments[C])));
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const status = new StatusItem();
   context.subscriptions.push(status);
+  const languageClient = createClient(context, status);
+  client = languageClient;
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('k8sNetmap.restartServer', async () => {
+    registerCommand(Commands.restartServer, async () => {
       status.starting();
-      if (client) await client.stop().catch(() => undefined);
-      await startClient(context, status);
+      await languageClient.restart();
     }),
     // Code lens commands: the server sends plain LSP data, converted here.
-    vscode.commands.registerCommand('k8sNetmap.showLocations', (uri: string, position: { line: number; character: number }, locations: Array<{ uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }>) =>
+    registerCommand(Commands.showLocations, (uri, position, locations) =>
       vscode.commands.executeCommand(
         'editor.action.showReferences',
         vscode.Uri.parse(uri),
@@ -77,7 +73,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         locations.map((l) => new vscode.Location(vscode.Uri.parse(l.uri), new vscode.Range(toPosition(l.range.start), toPosition(l.range.end)))),
       ),
     ),
-    vscode.commands.registerCommand('k8sNetmap.showHoverAt', async (uri: string, position: { line: number; character: number }) => {
+    registerCommand(Commands.showHoverAt, async (uri, position) => {
       const editor = await vscode.window.showTextDocument(vscode.Uri.parse(uri));
       const pos = toPosition(position);
       editor.selection = new vscode.Selection(pos, pos);
@@ -88,8 +84,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerDiagram(
     context,
     async () => {
-      if (!client || !client.isRunning()) return { nodes: [], edges: [] };
-      return client.sendRequest<Graph>(GRAPH_REQUEST);
+      if (!languageClient.isRunning()) return { nodes: [], edges: [] };
+      return languageClient.sendRequest(GraphRequest);
     },
     (listener) => {
       graphListeners.add(listener);
@@ -102,7 +98,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
   );
 
-  await startClient(context, status);
+  await languageClient.start();
 }
 
 export async function deactivate(): Promise<void> {

@@ -40,6 +40,8 @@ export class TestClient {
   readonly diagnostics = new Map<string, Diagnostic[]>();
   private readonly waiters: Array<{ uri: string; test: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }> = [];
   stderr = '';
+  /** `window/showMessage` notifications, in order. */
+  readonly messages: Array<{ type: number; message: string }> = [];
   private versions = new Map<string, number>();
 
   /**
@@ -71,6 +73,7 @@ export class TestClient {
         return typeof this.settings === 'function' ? (this.settings as (scopeUri: string | undefined) => unknown)(i.scopeUri) : this.settings;
       }),
     );
+    this.conn.onNotification('window/showMessage', (m: { type: number; message: string }) => void this.messages.push(m));
     this.conn.onRequest('window/workDoneProgress/create', () => null);
     this.conn.onRequest('client/registerCapability', () => null);
     this.conn.listen();

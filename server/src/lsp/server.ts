@@ -13,6 +13,8 @@ import {
   type InitializeParams,
   type InitializeResult,
   MarkupKind,
+  MessageType,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
@@ -32,7 +34,7 @@ import type { K8sObject } from '../model/types';
 import { isHelmTemplatePath, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile } from '../index/files';
 import { type IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import { offsetAt } from '../model/positions';
-import { GRAPH_CHANGED_NOTIFICATION, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_NOTIFICATION, type StatusParams } from '../protocol';
+import { command, Commands, GraphChangedNotification, GraphRequest, type StatusParams, StatusNotification } from '../protocol';
 import { graphOf } from './graph';
 import { type LineSource, quickFixes, toDiagnostic, toLocation, toRange } from './convert';
 import { changedObjects, dependentFiles, reachSensitiveFiles } from './dependents';
@@ -179,7 +181,7 @@ export class NetmapServer {
       for (const d of p.context.diagnostics) if (d.source === 'k8s-netmap') out.push(...quickFixes(this.index, d));
       return out;
     }, []));
-    c.onRequest(GRAPH_REQUEST, () => this.guard(() => graphOf(this.analysis), { nodes: [], edges: [] }));
+    c.onRequest(GraphRequest, () => this.guard(() => graphOf(this.analysis), { nodes: [], edges: [] }));
     this.documents.listen(c);
     c.listen();
   }
@@ -556,17 +558,17 @@ export class NetmapServer {
       if (f.problems.some((p) => p.code === 'yaml-syntax')) unreadable++;
     }
     const status: StatusParams = { indexing, files: this.index.fileCount, objects, errors: this.errorCount, unreadable };
-    void this.connection.sendNotification(STATUS_NOTIFICATION, status);
+    void this.connection.sendNotification(StatusNotification, status);
   }
 
   private scheduleGraphChanged(): void {
     if (this.graphTimer) clearTimeout(this.graphTimer);
-    this.graphTimer = setTimeout(() => void this.connection.sendNotification(GRAPH_CHANGED_NOTIFICATION), 150);
+    this.graphTimer = setTimeout(() => void this.connection.sendNotification(GraphChangedNotification), 150);
   }
 
-  /** Shows a message once in the editor (the client turns it into a notification). */
+  /** Shows a message once in the editor (LSP's `window/showMessage`). */
   private notice(level: 'info' | 'warning', message: string): void {
-    void this.connection.sendNotification(NOTICE_NOTIFICATION, { level, message });
+    void this.connection.sendNotification(ShowMessageNotification.type, { type: level === 'warning' ? MessageType.Warning : MessageType.Info, message });
   }
 
   // ---------- lenses and completion ----------
@@ -577,11 +579,11 @@ export class NetmapServer {
       if (l.locations) {
         return {
           range,
-          command: { title: l.title, command: 'k8sNetmap.showLocations', arguments: [uri, range.start, l.locations.map((x) => toLocation(this.index, x.uri, x.span))] },
+          command: command(l.title, Commands.showLocations, uri, range.start, l.locations.map((x) => toLocation(this.index, x.uri, x.span))),
         };
       }
       const at = toRange(this.index, uri, { start: l.hoverAt ?? l.span.start, end: l.hoverAt ?? l.span.start }).start;
-      return { range, command: { title: l.title, command: 'k8sNetmap.showHoverAt', arguments: [uri, at] } };
+      return { range, command: command(l.title, Commands.showHoverAt, uri, at) };
     });
   }
 
