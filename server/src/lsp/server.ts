@@ -198,7 +198,8 @@ export class NetmapServer {
 
   private offset(uri: string, position: { line: number; character: number }): number | undefined {
     const file = this.index.file(uri);
-    return file ? offsetAt(file.lineStarts, position) : undefined;
+    // The open text, when there is one, lets the offset clamp exactly as the editor's does.
+    return file ? offsetAt(file.lineStarts, position, this.documents.get(uri)?.getText()) : undefined;
   }
 
   private initialize(params: InitializeParams): InitializeResult {
