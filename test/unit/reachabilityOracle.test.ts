@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ReachabilityEngine, formatText, toLines, type ReachabilityInput } from '../../server/src/analysis/reachability';
 import { parseCidr } from '../../server/src/analysis/reachability/ip';
-import { prng } from '../../server/src/analysis/reachability/bench';
+import { prng } from '../../bench/prng';
 import type {
   Backend,
   IngressControllerIdentity,

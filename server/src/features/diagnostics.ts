@@ -348,29 +348,36 @@ interface NearMiss {
   value?: string;
 }
 
+/**
+ * Whether pod labels nearly match a selector: a matchLabels-only selector that they miss by one
+ * label, or, for a one-label selector, match with a similar value. These are the workloads that
+ * service-selects-nothing names as likely typos (and the language server re-checks when they change).
+ */
+export function nearlyMatches(sel: LabelSelector, labels: Record<string, string>): boolean {
+  if (sel.matchExpressions.length > 0 || sel.matchLabels.length === 0) return false;
+  const misses = sel.matchLabels.filter((l) => labels[l.key] !== l.value);
+  const miss = misses[0];
+  if (misses.length !== 1 || !miss) return false;
+  if (sel.matchLabels.length > 1) return true;
+  const value = labels[miss.key];
+  return value !== undefined && similar(value, miss.value);
+}
+
 function nearMisses(ctx: DiagnosticContext, namespace: string, sel: LabelSelector): NearMiss[] {
   if (sel.matchExpressions.length > 0 || sel.matchLabels.length === 0) return [];
   const candidates = new Set<Workload>();
   for (const l of sel.matchLabels) for (const w of ctx.index.workloadsWithLabel(namespace, l.key, l.value)) candidates.add(w);
   const out: NearMiss[] = [];
-  for (const w of candidates) {
+  // A one-label selector has no candidates by label (they would match): any workload with the key may be one.
+  const pool = sel.matchLabels.length === 1 ? ctx.index.workloadsIn(namespace) : candidates;
+  for (const w of pool) {
     const labels = podLabelsOf(w);
-    const misses = sel.matchLabels.filter((l) => labels[l.key] !== l.value);
-    if (misses.length === 1) {
-      const m = misses[0]!;
-      const value = labels[m.key];
-      out.push(value !== undefined ? { workload: w, differs: `has ${m.key}=${value}`, entry: m, value } : { workload: w, differs: `has no ${m.key}` });
-    }
+    if (!nearlyMatches(sel, labels)) continue;
+    const m = sel.matchLabels.find((l) => labels[l.key] !== l.value);
+    if (!m) continue;
+    const value = labels[m.key];
+    out.push(value !== undefined ? { workload: w, differs: `has ${m.key}=${value}`, entry: m, value } : { workload: w, differs: `has no ${m.key}` });
     if (out.length >= 3) break;
-  }
-  if (out.length === 0 && sel.matchLabels.length === 1) {
-    // A one-label selector: look for the same key with a similar value.
-    const only = sel.matchLabels[0]!;
-    for (const w of ctx.index.workloadsIn(namespace)) {
-      const v = podLabelsOf(w)[only.key];
-      if (v !== undefined && similar(v, only.value)) out.push({ workload: w, differs: `has ${only.key}=${v}`, entry: only, value: v });
-      if (out.length >= 3) break;
-    }
   }
   return out;
 }

@@ -37,7 +37,7 @@ import { offsetAt } from '../model/positions';
 import { command, Commands, GraphChangedNotification, GraphRequest, type StatusParams, StatusNotification } from '../protocol';
 import { graphOf } from './graph';
 import { type LineSource, quickFixes, toDiagnostic, toLocation, toRange } from './convert';
-import { changedObjects, dependentFiles, reachSensitiveFiles } from './dependents';
+import { changedObjects, dependentFiles, reachSensitiveFiles } from '../features/dependents';
 import { type ConfigFileState, folderSettings, isConfigPath, WorkspaceSettings, workspaceNeedsReindex } from './folderSettings';
 import { DEFAULT_SETTINGS_IN_FORCE, normalizeSettings } from '../features/settings';
 
