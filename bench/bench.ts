@@ -9,7 +9,7 @@ import { Analysis } from '../server/src/analysis/workspaceAnalysis';
 import { runReachBench } from './reachBench';
 import { createDiagnosticContext } from '../server/src/features/context';
 import { diagnoseFile } from '../server/src/features/diagnostics';
-import { listManifestFiles } from '../server/src/index/files';
+import { listManifestFiles } from '../server/src/host/files';
 import { WorkspaceIndex } from '../server/src/index/workspaceIndex';
 import { dependentFiles, reachSensitiveFiles } from '../server/src/features/dependents';
 import { bareParseAll } from './bareParse';

@@ -2,9 +2,11 @@
 // All analysis happens in the server; this side only connects VS Code to it.
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
+import { DOCS_BASE_URL } from '../../server/src/buildInfo';
 import { type CommandArguments, Commands, GraphChangedNotification, GraphRequest, StatusNotification } from '../../server/src/protocol';
 import { configurationMiddleware } from './config';
 import { registerDiagram } from './diagram/DiagramPanel';
+import { probeRuleDocs, ruleDocsMiddleware, showRuleDoc } from './ruleDocs';
 import { StatusItem } from './status';
 
 let client: LanguageClient | undefined;
@@ -31,7 +33,7 @@ function createClient(context: vscode.ExtensionContext, status: StatusItem): Lan
     },
     diagnosticCollectionName: 'k8s-netmap',
     outputChannelName: 'k8s-netmap',
-    middleware: { workspace: configurationMiddleware },
+    middleware: { workspace: configurationMiddleware, handleDiagnostics: ruleDocsMiddleware },
   };
   const c = new LanguageClient('k8sNetmap', 'k8s-netmap', serverOptions, clientOptions);
   c.onDidChangeState((e) => {
@@ -73,6 +75,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         locations.map((l) => new vscode.Location(vscode.Uri.parse(l.uri), new vscode.Range(toPosition(l.range.start), toPosition(l.range.end)))),
       ),
     ),
+    registerCommand(Commands.showRuleDoc, (code) => showRuleDoc(context.extensionUri, code)),
     registerCommand(Commands.showHoverAt, async (uri, position) => {
       const editor = await vscode.window.showTextDocument(vscode.Uri.parse(uri));
       const pos = toPosition(position);
@@ -98,6 +101,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
   );
 
+  probeRuleDocs(`${DOCS_BASE_URL}README.md`);
   await languageClient.start();
 }
 

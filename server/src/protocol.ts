@@ -30,6 +30,7 @@ export const Commands = {
   restartServer: 'k8sNetmap.restartServer',
   showLocations: 'k8sNetmap.showLocations',
   showHoverAt: 'k8sNetmap.showHoverAt',
+  showRuleDoc: 'k8sNetmap.showRuleDoc',
 } as const;
 
 /** The arguments of each command, as the server sends them in code lenses (plain LSP data). */
@@ -40,6 +41,8 @@ export interface CommandArguments {
   [Commands.showLocations]: [uri: string, position: Position, locations: Location[]];
   /** Show the hover at `position` in `uri` (a lens whose details are in the hover). */
   [Commands.showHoverAt]: [uri: string, position: Position];
+  /** Open a rule's page (docs/rules/<code>.md, shipped in the VSIX) in the Markdown preview; no code: the list. */
+  [Commands.showRuleDoc]: [code?: string];
 }
 
 export type CommandId = keyof CommandArguments;

@@ -5,7 +5,7 @@ import { createDiagnosticContext } from '../features/context';
 import { diagnoseFile } from '../features/diagnostics';
 import type { Finding } from '../features/rules';
 import { RULES, RULES_BY_CODE, ruleDocUrl } from '../features/rules';
-import { displayPath, loadPaths } from '../index/files';
+import { displayPath, loadPaths } from '../host/files';
 import { positionAt, type Position } from '../model/positions';
 import type { Severity, Span } from '../model/types';
 import { type CliIO, stringValue, UsageError } from './options';

@@ -5,7 +5,7 @@
 import { buildGraph, toDot, toJson, toMermaid } from '../analysis/graph';
 import { graphInputOf } from '../analysis/graph/fromAnalysis';
 import { Analysis } from '../analysis/workspaceAnalysis';
-import { displayPath, loadPaths } from '../index/files';
+import { displayPath, loadPaths } from '../host/files';
 import type { CliIO } from './options';
 import { reportSyntaxErrors } from './reach';
 import { type CommandArgs, type CommandIO, type CommandSpec, runCommand } from './runner';

@@ -3,7 +3,7 @@
 // are reported on stderr and skipped; the rest is analysed.
 
 import { ReachabilityEngine, formatJson, formatText, inputFromSource, toLines } from '../analysis/reachability';
-import { displayPath, loadPaths } from '../index/files';
+import { displayPath, loadPaths } from '../host/files';
 import { positionAt } from '../model/positions';
 import type { ParsedFile } from '../model/types';
 import { type CliIO, stringValue, stringValues, UsageError } from './options';

@@ -31,7 +31,7 @@ import { hover } from '../features/hover';
 import { definition, references } from '../features/navigation';
 import type { Finding } from '../features/rules';
 import type { K8sObject } from '../model/types';
-import { isHelmTemplatePath, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile } from '../index/files';
+import { isHelmTemplatePath, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile } from '../host/files';
 import { type IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import { offsetAt } from '../model/positions';
 import { command, Commands, GraphChangedNotification, GraphRequest, type StatusParams, StatusNotification } from '../protocol';

@@ -1,10 +1,11 @@
-// Finding and reading manifest files from disk (Node only). The WorkspaceIndex itself stays I/O-free.
+// The host's file system (Node only): finding and reading manifest files, for the CLI and the
+// language server. Outside the pure core, which never touches the disk.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
+import { WorkspaceIndex } from '../index/workspaceIndex';
 import { DEFAULT_MAX_FILE_SIZE } from '../model/settings';
 import type { AnalysisSettings } from '../model/types';
-import { WorkspaceIndex } from './workspaceIndex';
 
 export const MANIFEST_EXTENSIONS = /\.(?:ya?ml|json)$/i;
 export const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git']);
