@@ -2,6 +2,7 @@
 import type { DirectionReport } from '../analysis/reachability';
 import type { K8sObject, Span } from '../model/types';
 import type { Analysis } from '../analysis/workspaceAnalysis';
+import { HOST_NETWORK_LENS, onHostNetwork } from './hostNetwork';
 import { definition, references, type SourceLocation } from './navigation';
 
 export interface Lens {
@@ -17,8 +18,9 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function directionSummary(label: string, r: DirectionReport): string {
+function directionSummary(label: string, r: DirectionReport, hostNetwork = false): string {
   if (!r.isolated) return `${label}: open`;
+  if (hostNetwork) return `${label}: ${HOST_NETWORK_LENS}`;
   return r.allowed.length === 0 ? `${label}: denied` : `${label}: ${r.allowed.length === 1 ? '1 peer' : `${r.allowed.length} peers`}`;
 }
 
@@ -52,7 +54,7 @@ function lensFor(analysis: Analysis, obj: K8sObject): Lens | undefined {
       const services = links.servicesSelecting(obj).length;
       return {
         span: obj.kindSpan,
-        title: [directionSummary('ingress', r.ingress), directionSummary('egress', r.egress), plural(services, 'Service')].join(' · '),
+        title: [directionSummary('ingress', r.ingress, onHostNetwork(obj)), directionSummary('egress', r.egress, onHostNetwork(obj)), plural(services, 'Service')].join(' · '),
         hoverAt: obj.nameSpan.start,
       };
     }

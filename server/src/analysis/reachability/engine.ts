@@ -1187,7 +1187,8 @@ export class ReachabilityEngine {
       for (const r of cp.ingress ?? []) {
         if (!resolvePorts(r.ports, d).has(protocol, port)) continue;
         // Outside addresses send freely; rules without `from` carry every address, so they are covered here.
-        if (r.ips.length) return true;
+        // `namespaceSelector: {}` admits every pod of the cluster, those defined elsewhere included.
+        if (r.ips.length || r.entireCluster) return true;
         const senders = this.sendersOf(r);
         if (senders.open) return true;
         if (senders.controller && this.controllerReaches(d, protocol, port)) return true;
@@ -1239,7 +1240,8 @@ export class ReachabilityEngine {
         continue;
       }
       const deciders = this.selecting.egress.get(id);
-      if (!deciders || deciders.length === 0) {
+      // A host-network pod's egress is not reliably policed (SPEC §3): it counts as a free sender.
+      if (!deciders || deciders.length === 0 || c.workloads.some((w) => w.hostNetwork)) {
         s.open = true;
         s.policies.clear();
         break;
