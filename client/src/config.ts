@@ -11,7 +11,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export function explicitSettings(scopeUri: string | undefined): Record<string, unknown> {
+function explicitSettings(scopeUri: string | undefined): Record<string, unknown> {
   const config = vscode.workspace.getConfiguration('k8sNetmap', scopeUri ? vscode.Uri.parse(scopeUri) : null);
   const out: Record<string, unknown> = {};
   for (const key of KEYS) {

@@ -18,7 +18,7 @@ export function probeRuleDocs(sample: string): void {
   );
 }
 
-export function ruleDocFile(extensionUri: vscode.Uri, code: string): vscode.Uri | undefined {
+function ruleDocFile(extensionUri: vscode.Uri, code: string): vscode.Uri | undefined {
   return /^[a-z0-9-]+$/.test(code) ? vscode.Uri.joinPath(extensionUri, 'docs', 'rules', `${code}.md`) : undefined;
 }
 

@@ -8,8 +8,8 @@ import { RULES, RULES_BY_CODE, ruleDocUrl } from '../features/rules';
 import { displayPath, loadPaths } from '../host/files';
 import { positionAt, type Position } from '../model/positions';
 import type { Severity, Span } from '../model/types';
-import { type CliIO, stringValue, UsageError } from './options';
-import { type CommandArgs, type CommandIO, type CommandSpec, runCommand } from './runner';
+import { stringValue, UsageError } from './options';
+import type { CommandArgs, CommandIO, CommandSpec } from './runner';
 
 interface Located {
   file: string;
@@ -37,10 +37,6 @@ export const CHECK: CommandSpec = {
   notes: 'exit codes: 0 nothing at --fail-on, 1 findings at --fail-on, 2 bad usage or no readable input, 3 internal error',
   run: check,
 };
-
-export function runCheck(args: string[], io: CliIO): Promise<number> {
-  return runCommand(CHECK, args, io);
-}
 
 async function check(args: CommandArgs, io: CommandIO): Promise<number> {
   const failOn = FAIL_ON[stringValue(args.values, 'fail-on') ?? 'error'];

@@ -43,7 +43,7 @@ export function flagValue(values: OptionValues, name: string): boolean {
 }
 
 /** Reads `--ingress-controller JSON` (e.g. `{"namespace":"ingress-nginx","podLabels":{"app":"ingress-nginx"}}`). */
-export function parseIngressController(json: string): IngressControllerIdentity {
+function parseIngressController(json: string): IngressControllerIdentity {
   let value: unknown;
   try {
     value = JSON.parse(json);

@@ -67,7 +67,7 @@ function optionLines(table: OptionTable, formats?: readonly string[]): string[] 
   });
 }
 
-export function commandHelp(spec: CommandSpec): string {
+function commandHelp(spec: CommandSpec): string {
   return [
     `usage: k8s-netmap ${spec.name} ${spec.operands} [options]`,
     '',

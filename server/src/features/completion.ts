@@ -42,7 +42,7 @@ function shapeOf(line: string): LineShape {
 }
 
 /** The key path at an offset, from indentation (sequence items are transparent). */
-export function keyContextAt(text: string, offset: number): KeyContext {
+function keyContextAt(text: string, offset: number): KeyContext {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const before = text.slice(lineStart, offset);
   const m = /^(\s*)(-\s+)?([^\s:#][^:#]*?)\s*:\s*(\S*)$/.exec(before);

@@ -27,10 +27,10 @@ export function positionAt(lineStarts: readonly number[], offset: number): Posit
   let high = lineStarts.length - 1;
   while (low < high) {
     const mid = (low + high + 1) >> 1;
-    if (lineStarts[mid]! <= offset) low = mid;
+    if ((lineStarts[mid] ?? 0) <= offset) low = mid;
     else high = mid - 1;
   }
-  return { line: low, character: offset - lineStarts[low]! };
+  return { line: low, character: offset - (lineStarts[low] ?? 0) };
 }
 
 /**
