@@ -1,5 +1,7 @@
 // The language server: wires LSP messages to the pure features. It owns the workspace scan, the
 // open documents (which override disk), debounced re-analysis and publishing of diagnostics.
+// Past 400 lines: its split into handlers by concern (workspace, publisher, status; issue 10) is
+// deferred until the engine and server changes in flight have landed.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
