@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
 import { DOCS_BASE_URL } from '../../server/src/buildInfo';
-import { type CommandArguments, Commands, GraphChangedNotification, GraphRequest, StatusNotification } from '../../server/src/protocol';
+import { type CommandArguments, Commands, ConnectivityChangesRequest, GraphChangedNotification, GraphRequest, StatusNotification } from '../../server/src/protocol';
+import { registerChangesView } from './changesView';
 import { configurationMiddleware } from './config';
 import { registerDiagram } from './diagram/DiagramPanel';
 import { probeRuleDocs, ruleDocsMiddleware, showRuleDoc } from './ruleDocs';
@@ -100,6 +101,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await vscode.window.showTextDocument(doc, { selection: range, viewColumn: vscode.ViewColumn.One, preserveFocus: false });
     },
   );
+
+  registerChangesView(context, async (ref) => {
+    if (!languageClient.isRunning()) return undefined;
+    return languageClient.sendRequest(ConnectivityChangesRequest, { ref });
+  });
 
   probeRuleDocs(`${DOCS_BASE_URL}README.md`);
   await languageClient.start();

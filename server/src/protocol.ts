@@ -1,7 +1,7 @@
 // The messages between the language server and the client, typed once for both sides (as
 // vscode-eslint's shared module does): custom requests and notifications, and the client commands
 // the server puts in code lenses, with their argument types. Free of Node and VS Code imports.
-import { NotificationType, NotificationType0, RequestType0, type Location, type Position } from 'vscode-languageserver-protocol';
+import { NotificationType, NotificationType0, RequestType, RequestType0, type Location, type Position } from 'vscode-languageserver-protocol';
 import type { Graph } from './model/graph';
 
 /** Client → server: the network graph of the whole workspace. */
@@ -31,6 +31,8 @@ export const Commands = {
   showLocations: 'k8sNetmap.showLocations',
   showHoverAt: 'k8sNetmap.showHoverAt',
   showRuleDoc: 'k8sNetmap.showRuleDoc',
+  showConnectivityChanges: 'k8sNetmap.showConnectivityChanges',
+  revealChangeCause: 'k8sNetmap.revealChangeCause',
 } as const;
 
 /** The arguments of each command, as the server sends them in code lenses (plain LSP data). */
@@ -43,6 +45,10 @@ export interface CommandArguments {
   [Commands.showHoverAt]: [uri: string, position: Position];
   /** Open a rule's page (docs/rules/<code>.md, shipped in the VSIX) in the Markdown preview; no code: the list. */
   [Commands.showRuleDoc]: [code?: string];
+  /** The connections changed since a git revision (default HEAD), in the Connectivity Changes view. */
+  [Commands.showConnectivityChanges]: [ref?: string];
+  /** Reveal the place of one cause of a change. */
+  [Commands.revealChangeCause]: [cause: ChangeCauseLocation];
 }
 
 export type CommandId = keyof CommandArguments;
@@ -51,3 +57,42 @@ export type CommandId = keyof CommandArguments;
 export function command<C extends CommandId>(title: string, id: C, ...args: CommandArguments[C]): { title: string; command: C; arguments: CommandArguments[C] } {
   return { title, command: id, arguments: args };
 }
+
+
+export interface ConnectivityChangesParams {
+  ref?: string;
+}
+
+export interface ChangeCauseLocation {
+  uri: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  /** e.g. `NetworkPolicy shop/default-deny removed (ingress policy of shop/web[Deployment])` */
+  label: string;
+  /** True for an object that exists only in the revision: the range is where it was there. */
+  removed: boolean;
+}
+
+export interface ConnectivityChangeItem {
+  diffType: 'added' | 'removed' | 'changed';
+  src: string;
+  dst: string;
+  /** As printed by `k8s-netmap diff` (`No Connections` when not allowed). */
+  ref1: string;
+  ref2: string;
+  workloadsDiffInfo?: string;
+  causes: ChangeCauseLocation[];
+}
+
+export interface ConnectivityChangesResult {
+  ref: string;
+  /** Why there is no answer (no git, not a repository, unknown revision). */
+  error?: string;
+  counts: { added: number; removed: number; changed: number };
+  groups: Array<{ workload: string; changes: ConnectivityChangeItem[] }>;
+}
+
+/**
+ * Client → server request: the connections that changed between a git revision (default `HEAD`)
+ * and the workspace as it is (open documents included). Result: `ConnectivityChangesResult`.
+ */
+export const ConnectivityChangesRequest = new RequestType<ConnectivityChangesParams, ConnectivityChangesResult, void>('k8sNetmap/connectivityChanges');

@@ -1,21 +1,15 @@
 // `k8s-netmap check <paths…|->`: diagnostics as text, JSON or SARIF 2.1.0 (SPEC §8).
 import { Analysis } from '../analysis/workspaceAnalysis';
-import { VERSION } from '../buildInfo';
 import { createDiagnosticContext } from '../features/context';
 import { diagnoseFile } from '../features/diagnostics';
 import type { Finding } from '../features/rules';
 import { RULES, RULES_BY_CODE, ruleDocUrl } from '../features/rules';
 import { displayPath, loadPaths } from '../host/files';
-import { positionAt, type Position } from '../model/positions';
+import { positionAt } from '../model/positions';
 import type { Severity, Span } from '../model/types';
 import { stringValue, UsageError } from './options';
 import type { CommandArgs, CommandIO, CommandSpec } from './runner';
-
-interface Located {
-  file: string;
-  start: Position;
-  end: Position;
-}
+import { sarifLocation, sarifLog, type Located } from './sarif';
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
@@ -89,44 +83,21 @@ function formatJson(findings: Finding[], locate: (uri: string, span: Span) => Lo
   });
 }
 
-function sarifLocation(l: Located, message?: string): unknown {
-  return {
-    physicalLocation: {
-      artifactLocation: { uri: l.file.split('\\').join('/') },
-      region: { startLine: l.start.line + 1, startColumn: l.start.character + 1, endLine: l.end.line + 1, endColumn: l.end.character + 1 },
-    },
-    ...(message ? { message: { text: message } } : {}),
-  };
-}
-
 function formatSarif(findings: Finding[], locate: (uri: string, span: Span) => Located): unknown {
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'k8s-netmap',
-            version: VERSION,
-            informationUri: 'https://github.com/k8s-netmap/k8s-netmap',
-            rules: RULES.map((r) => ({
-              id: r.code,
-              shortDescription: { text: r.summary },
-              helpUri: ruleDocUrl(r.code),
-              defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity] },
-            })),
-          },
-        },
-        results: findings.map((f) => ({
+  return sarifLog(
+    RULES.map((r) => ({
+      id: r.code,
+      shortDescription: { text: r.summary },
+      helpUri: ruleDocUrl(r.code),
+      defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity] },
+    })),
+    findings.map((f) => ({
           ruleId: f.code,
           ...(RULES_BY_CODE.has(f.code) ? { ruleIndex: RULES.findIndex((r) => r.code === f.code) } : {}),
           level: SARIF_LEVEL[f.severity],
           message: { text: f.message },
           locations: [sarifLocation(locate(f.uri, f.span))],
           ...(f.related.length ? { relatedLocations: f.related.map((r, i) => ({ id: i, ...(sarifLocation(locate(r.uri, r.span), r.message) as object) })) } : {}),
-        })),
-      },
-    ],
-  };
+    })),
+  );
 }

@@ -1,12 +1,13 @@
 // The `k8s-netmap` command line: one runner (runner.ts) for every command in COMMANDS.
 import { VERSION } from '../buildInfo';
 import { CHECK } from './check';
+import { DIFF } from './diff';
 import { GRAPH } from './graph';
 import type { CliIO } from './options';
 import { REACH } from './reach';
 import { type CommandSpec, runCommand } from './runner';
 
-const COMMANDS: readonly CommandSpec[] = [CHECK, REACH, GRAPH];
+const COMMANDS: readonly CommandSpec[] = [CHECK, REACH, GRAPH, DIFF];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;

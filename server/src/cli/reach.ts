@@ -1,12 +1,14 @@
-// `k8s-netmap reach <paths…|->` (SPEC §4): NetworkPolicy reachability between every pair of peers.
+// `k8s-netmap reach <paths…|->` (SPEC §4): NetworkPolicy reachability between every pair of peers,
+// or the views of analysis/reachability/exposureText.ts (--exposure, focus options).
 // Exit codes: 0 done, 2 bad usage or no readable input, 3 internal error. Files that do not parse
 // are reported on stderr and skipped; the rest is analysed.
 
-import { ReachabilityEngine, formatJson, formatText, inputFromSource, toLines } from '../analysis/reachability';
+import { ReachabilityEngine, formatJson, inputFromSource } from '../analysis/reachability';
+import { focusedPairs, parseFocusConn, reachViewText, unknownFocus, type ReachViewOptions } from '../analysis/reachability/exposureText';
 import { displayPath, loadPaths } from '../host/files';
 import { positionAt } from '../model/positions';
 import type { ParsedFile } from '../model/types';
-import { type CliIO, stringValue, stringValues, UsageError } from './options';
+import { type CliIO, flagValue, stringValue, stringValues, UsageError } from './options';
 import { type CommandArgs, type CommandIO, type CommandSpec, runCommand } from './runner';
 
 export const REACH: CommandSpec = {
@@ -15,8 +17,11 @@ export const REACH: CommandSpec = {
   operands: '<paths…|->',
   formats: ['text', 'json'],
   options: {
-    focus: { type: 'string', multiple: true, value: 'NS/NAME[Kind]', help: 'only lines with this peer (`ns/name` for any kind); repeatable, each adds' },
-    'focus-direction': { type: 'string', value: 'ingress|egress', help: 'with --focus: only traffic into (ingress) or out of (egress) the focused peers' },
+    exposure: { type: 'boolean', help: 'text only: the lines, then each workload\'s exposure (entire cluster, representative peers, outside addresses)' },
+    focus: { type: 'string', multiple: true, value: 'W', help: 'only lines with this peer (ns/name[Kind], ns/name or a bare name); repeatable, each adds' },
+    'focus-peer': { type: 'string', multiple: true, value: 'W', help: 'only lines whose other end is one of these; repeatable' },
+    'focus-direction': { type: 'string', value: 'ingress|egress', help: 'with --focus: the focused peers as destinations (ingress) or sources (egress)' },
+    'focus-conn': { type: 'string', value: 'PROTO-PORT', help: 'text only: only pairs that allow this port (tcp-8080)' },
   },
   notes: 'exit codes: 0 done, 2 bad usage or no readable input, 3 internal error',
   run: reach,
@@ -26,12 +31,26 @@ export function runReach(args: string[], io: CliIO): Promise<number> {
   return runCommand(REACH, args, io);
 }
 
-async function reach(args: CommandArgs, io: CommandIO): Promise<number> {
+function viewOf(args: CommandArgs): ReachViewOptions {
+  const exposure = flagValue(args.values, 'exposure');
   const focus = stringValues(args.values, 'focus');
   const fd = stringValue(args.values, 'focus-direction');
   if (fd !== undefined && fd !== 'ingress' && fd !== 'egress') throw new UsageError(`--focus-direction must be ingress or egress, got '${fd}'`);
   if (fd !== undefined && focus.length === 0) throw new UsageError('--focus-direction needs --focus');
+  const focusConn = stringValue(args.values, 'focus-conn');
+  if (focusConn !== undefined) {
+    try {
+      parseFocusConn(focusConn);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  if ((exposure || focusConn !== undefined) && args.format !== 'text') throw new UsageError('--exposure and --focus-conn print text only');
+  return { exposure, focus, focusPeers: stringValues(args.values, 'focus-peer'), focusDirection: fd, focusConn };
+}
 
+async function reach(args: CommandArgs, io: CommandIO): Promise<number> {
+  const view = viewOf(args);
   const { index, skipped, fileCount } = await loadPaths(args.paths, io.cwd, args.settings, () => io.readStdin(), args.read);
   for (const s of skipped) io.note(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
   for (const file of index.parsedFiles()) reportSyntaxErrors(file, io);
@@ -43,24 +62,12 @@ async function reach(args: CommandArgs, io: CommandIO): Promise<number> {
   const engine = new ReachabilityEngine(inputFromSource(index));
   for (const w of engine.labelGapWarnings()) io.note(`warning: ${w}\n`);
 
-  let focusPeers: Set<string> | undefined;
-  if (focus.length > 0) {
-    focusPeers = new Set();
-    for (const f of focus) {
-      const peers = resolveFocus(engine, f);
-      if (peers.size === 0) io.note(`k8s-netmap reach: --focus ${f} names no peer\n`);
-      for (const p of peers) focusPeers.add(p);
-    }
-  }
-  const lines = toLines(engine.pairs(), focusPeers && { peers: focusPeers, direction: fd });
-  io.stdout(args.format === 'json' ? formatJson(lines) : formatText(lines));
+  for (const f of unknownFocus(engine, view.focus ?? [])) io.note(`k8s-netmap reach: --focus ${f} names no peer\n`);
+  if (args.format === 'json') {
+    const lines = focusedPairs(engine.pairs(), view).map((p) => ({ src: p.src.name, dst: p.dst.name, conn: p.conns.toString() }));
+    io.stdout(formatJson(lines));
+  } else io.stdout(reachViewText(engine, view));
   return 0;
-}
-
-/** `--focus` takes a peer as printed (`ns/name[Kind]`), or `ns/name` for every peer of that name whatever its kind. */
-function resolveFocus(engine: ReachabilityEngine, focus: string): Set<string> {
-  if (engine.peer(focus)) return new Set([focus]);
-  return new Set(engine.peers().filter((p) => p.name.slice(0, p.name.lastIndexOf('[')) === focus).map((p) => p.name));
 }
 
 /** Syntax errors go to stderr whatever `--quiet` says: a document was left out of the results. */

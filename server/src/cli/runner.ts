@@ -40,6 +40,8 @@ export interface CommandSpec {
   operands: string;
   /** `--format` values; the first is the default. */
   formats: readonly string[];
+  /** Fewest operands (default 1; a command with other ways to name its input checks them itself). */
+  minPaths?: number;
   /** The command's own options (shared ones come from COMMON_OPTIONS). */
   options: OptionTable;
   /** Lines after the options in `--help` (exit codes, examples). */
@@ -106,7 +108,7 @@ export async function runCommand(spec: CommandSpec, argv: string[], io: CliIO): 
     }
     const format = stringValue(values, 'format') ?? spec.formats[0] ?? 'text';
     if (!spec.formats.includes(format)) throw new UsageError(`--format must be one of ${spec.formats.join(', ')}, got '${format}'`);
-    if (positionals.length === 0) throw new UsageError(`${spec.name} needs at least one path (or - for standard input)`);
+    if (positionals.length < (spec.minPaths ?? 1)) throw new UsageError(`${spec.name} needs at least one path (or - for standard input)`);
     const outputFile = stringValue(values, 'output-file');
     const results: string[] = [];
     const commandIO: CommandIO = {

@@ -94,6 +94,11 @@ export class WorkspaceSettings {
     return (fsPath !== undefined && this.folderOf(fsPath)?.settings) || this.window;
   }
 
+  /** The largest size limit of any folder: a git revision spans folders, and reads what any of them would. */
+  largestMaxFileSize(): number {
+    return Math.max(this.window.maxFileSize, ...this.folders.map((f) => f.settings.maxFileSize));
+  }
+
   isInFolders(fsPath: string): boolean {
     return this.folders.some((f) => isInside(f.path, fsPath));
   }

@@ -5,9 +5,19 @@ import { DEFAULT_INGRESS_CONTROLLER } from './types';
 /** Files larger than this many bytes are not read as manifests (`maxFileSize`). */
 export const DEFAULT_MAX_FILE_SIZE = 5_000_000;
 
+/**
+ * Labels given as a map (`{ "k": "v" }`, settings.json and the CLI's JSON) or as the Settings UI
+ * writes them: `k=v` pairs separated by commas. Pairs without `=` are ignored.
+ */
 function stringRecord(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  if (typeof v === 'string') {
+    for (const pair of v.split(',')) {
+      const eq = pair.indexOf('=');
+      const key = pair.slice(0, eq).trim();
+      if (eq > 0 && key) out[key] = pair.slice(eq + 1).trim();
+    }
+  } else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
   return out;
 }
 
