@@ -2,11 +2,11 @@
 // Exit codes: 0 done, 2 bad usage or no readable input, 3 internal error. Files that do not parse
 // are reported on stderr and skipped; the rest is drawn.
 
-import { buildGraph, toDot, toJson, toMermaid } from '../analysis/graph';
+import { buildGraph, focusGraph, resolveFocus, toDot, toJson, toMermaid } from '../analysis/graph';
 import { graphInputOf } from '../analysis/graph/fromAnalysis';
 import { Analysis } from '../analysis/workspaceAnalysis';
 import { displayPath, loadPaths } from '../host/files';
-import type { CliIO } from './options';
+import { type CliIO, stringValue, UsageError } from './options';
 import { reportSyntaxErrors } from './reach';
 import { type CommandArgs, type CommandIO, type CommandSpec, runCommand } from './runner';
 
@@ -17,7 +17,10 @@ export const GRAPH: CommandSpec = {
   summary: 'The network graph (workloads, Services, routes, policies) as JSON, Mermaid or DOT.',
   operands: '<paths…|->',
   formats: ['json', 'mermaid', 'dot'],
-  options: {},
+  options: {
+    focus: { type: 'string', value: 'NS/NAME', help: 'only this object and what is linked to it' },
+    depth: { type: 'string', value: 'N', help: 'with --focus: links followed from it (default: all)' },
+  },
   notes: 'exit codes: 0 done, 2 bad usage or no readable input, 3 internal error',
   run: graph,
 };
@@ -27,6 +30,11 @@ export function runGraph(args: string[], io: CliIO): Promise<number> {
 }
 
 async function graph(args: CommandArgs, io: CommandIO): Promise<number> {
+  const focus = stringValue(args.values, 'focus');
+  const d = stringValue(args.values, 'depth');
+  if (d !== undefined && !/^\d{1,3}$/.test(d)) throw new UsageError(`--depth takes a whole number, got '${d.slice(0, 40)}'`);
+  if (d !== undefined && focus === undefined) throw new UsageError('--depth needs --focus');
+  const depth = d === undefined ? undefined : Number(d);
   const { index, skipped, fileCount } = await loadPaths(args.paths, io.cwd, args.settings, () => io.readStdin(), args.read);
   for (const s of skipped) io.note(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
   for (const file of index.parsedFiles()) reportSyntaxErrors(file, io);
@@ -34,7 +42,13 @@ async function graph(args: CommandArgs, io: CommandIO): Promise<number> {
     io.stderr('k8s-netmap graph: no readable input\n');
     return 2;
   }
+  let drawn = buildGraph(graphInputOf(new Analysis(index)));
+  if (focus !== undefined) {
+    const ids = resolveFocus(drawn, focus);
+    if (ids.length === 0) io.note(`k8s-netmap graph: --focus ${focus.slice(0, 100)} names no object of the graph\n`);
+    drawn = focusGraph(drawn, ids, depth).graph;
+  }
   const write = WRITERS[args.format as keyof typeof WRITERS];
-  io.stdout(write(buildGraph(graphInputOf(new Analysis(index)))));
+  io.stdout(write(drawn));
   return 0;
 }

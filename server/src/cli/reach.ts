@@ -1,10 +1,12 @@
 // `k8s-netmap reach <paths…|->` (SPEC §4): NetworkPolicy reachability between every pair of peers,
-// or the views of analysis/reachability/exposureText.ts (--exposure, focus options).
+// the views of analysis/reachability/exposureText.ts (--exposure, focus options), or the
+// explanation of analysis/explain (--explain).
 // Exit codes: 0 done, 2 bad usage or no readable input, 3 internal error. Files that do not parse
 // are reported on stderr and skipped; the rest is analysed.
 
+import { explainAll, formatExplain } from '../analysis/explain';
 import { ReachabilityEngine, formatJson, inputFromSource } from '../analysis/reachability';
-import { focusedPairs, parseFocusConn, reachViewText, unknownFocus, type ReachViewOptions } from '../analysis/reachability/exposureText';
+import { exposureText, focusKeeps, focusedPairs, parseFocusConn, reachViewText, unknownFocus, type ReachViewOptions } from '../analysis/reachability/exposureText';
 import { displayPath, loadPaths } from '../host/files';
 import { positionAt } from '../model/positions';
 import type { ParsedFile } from '../model/types';
@@ -22,6 +24,8 @@ export const REACH: CommandSpec = {
     'focus-peer': { type: 'string', multiple: true, value: 'W', help: 'only lines whose other end is one of these; repeatable' },
     'focus-direction': { type: 'string', value: 'ingress|egress', help: 'with --focus: the focused peers as destinations (ingress) or sources (egress)' },
     'focus-conn': { type: 'string', value: 'PROTO-PORT', help: 'text only: only pairs that allow this port (tcp-8080)' },
+    explain: { type: 'boolean', help: 'text only: why each pair is allowed or denied, policy by policy' },
+    'explain-only': { type: 'string', value: 'allow|deny', help: 'with --explain: only the allowed or only the denied pairs' },
   },
   notes: 'exit codes: 0 done, 2 bad usage or no readable input, 3 internal error',
   run: reach,
@@ -45,12 +49,24 @@ function viewOf(args: CommandArgs): ReachViewOptions {
       throw new UsageError((e as Error).message);
     }
   }
-  if ((exposure || focusConn !== undefined) && args.format !== 'text') throw new UsageError('--exposure and --focus-conn print text only');
+  if ((exposure || focusConn !== undefined || flagValue(args.values, 'explain')) && args.format !== 'text') {
+    throw new UsageError('--exposure, --focus-conn and --explain print text only');
+  }
   return { exposure, focus, focusPeers: stringValues(args.values, 'focus-peer'), focusDirection: fd, focusConn };
+}
+
+function explainOnly(args: CommandArgs): 'allow' | 'deny' | undefined {
+  const only = stringValue(args.values, 'explain-only');
+  if (only === undefined) return undefined;
+  if (only !== 'allow' && only !== 'deny') throw new UsageError(`--explain-only must be allow or deny, got '${only}'`);
+  if (!flagValue(args.values, 'explain')) throw new UsageError('--explain-only needs --explain');
+  return only;
 }
 
 async function reach(args: CommandArgs, io: CommandIO): Promise<number> {
   const view = viewOf(args);
+  const explain = flagValue(args.values, 'explain');
+  const only = explainOnly(args);
   const { index, skipped, fileCount } = await loadPaths(args.paths, io.cwd, args.settings, () => io.readStdin(), args.read);
   for (const s of skipped) io.note(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
   for (const file of index.parsedFiles()) reportSyntaxErrors(file, io);
@@ -63,11 +79,27 @@ async function reach(args: CommandArgs, io: CommandIO): Promise<number> {
   for (const w of engine.labelGapWarnings()) io.note(`warning: ${w}\n`);
 
   for (const f of unknownFocus(engine, view.focus ?? [])) io.note(`k8s-netmap reach: --focus ${f} names no peer\n`);
+  if (explain) {
+    io.stdout(explainText(engine, index, view, only, io));
+    return 0;
+  }
   if (args.format === 'json') {
     const lines = focusedPairs(engine.pairs(), view).map((p) => ({ src: p.src.name, dst: p.dst.name, conn: p.conns.toString() }));
     io.stdout(formatJson(lines));
   } else io.stdout(reachViewText(engine, view));
   return 0;
+}
+
+/** `--explain`: the explanation of the focused pairs, then the exposure section (netpol-analyzer drops it with --explain-only). */
+function explainText(engine: ReachabilityEngine, index: Parameters<typeof explainAll>[1], view: ReachViewOptions, only: 'allow' | 'deny' | undefined, io: CommandIO): string {
+  if (view.exposure && only) io.note('warning: --exposure is ignored with --explain-only\n');
+  const exposure = !!view.exposure && !only;
+  const fc = view.focusConn ? parseFocusConn(view.focusConn) : undefined;
+  const pairs = explainAll(engine, index, { only, include: focusKeeps(view), exposure, focusConn: fc && { protocol: fc.protocol, port: fc.port } });
+  let out = formatExplain(pairs);
+  const section = exposure ? exposureText(engine, view) : '';
+  if (section && out !== '' && out !== '\n') out += '\n';
+  return out + section;
 }
 
 /** Syntax errors go to stderr whatever `--quiet` says: a document was left out of the results. */
