@@ -6,13 +6,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Analysis } from '../server/src/analysis/workspaceAnalysis';
-import { runReachBench } from '../server/src/analysis/reachability/bench';
+import { runReachBench } from './reachBench';
 import { createDiagnosticContext } from '../server/src/features/context';
 import { diagnoseFile } from '../server/src/features/diagnostics';
-import { listManifestFiles } from '../server/src/index/files';
+import { listManifestFiles } from '../server/src/host/files';
 import { WorkspaceIndex } from '../server/src/index/workspaceIndex';
-import { dependentFiles, reachSensitiveFiles } from '../server/src/lsp/dependents';
-import { bareParseAll } from '../server/src/yaml/bareParse';
+import { dependentFiles, reachSensitiveFiles } from '../server/src/features/dependents';
+import { bareParseAll } from './bareParse';
 import { generateWorkspace } from './generate';
 import { driveServer } from './lspDriver';
 

@@ -5,7 +5,7 @@
 // files and single-object files. About 2 % of links are broken on purpose.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { prng } from '../server/src/analysis/reachability/bench';
+import { prng } from './prng';
 
 const TIERS = ['web', 'api', 'worker', 'cache'];
 const TEAMS = ['red', 'blue', 'green', 'gold'];

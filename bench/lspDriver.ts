@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { StatusNotification } from '../server/src/protocol';
 
 const debug = (s: string): void => {
   if (process.env.DRV_DEBUG) console.error(s);
@@ -30,7 +31,7 @@ export async function driveServer(serverJs: string, folder: string, editFile: st
   let indexed: () => void = () => undefined;
   const indexedPromise = new Promise<void>((r) => (indexed = r));
   let sawIndexing = false;
-  conn.onNotification('k8sNetmap/status', (s: { indexing: boolean }) => {
+  conn.onNotification(StatusNotification, (s) => {
     debug(`status ${JSON.stringify(s)}`);
     if (s.indexing) sawIndexing = true;
     else if (sawIndexing) indexed();
@@ -65,7 +66,7 @@ export async function driveServer(serverJs: string, folder: string, editFile: st
   await next;
   debug('opened');
 
-  const hoverAt = text.split('\n').findIndex((l) => /^    app: /.test(l));
+  const hoverAt = text.split('\n').findIndex((l) => /^ {4}app: /.test(l));
   const hoverMs: number[] = [];
   for (let i = 0; i < hovers; i++) {
     const s = performance.now();

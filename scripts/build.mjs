@@ -1,14 +1,18 @@
 // Bundles every entry point with esbuild: the extension client, the language server, the CLI,
-// the webview script, the benchmark and the tests. `--production` minifies and drops source maps.
+// the webview script, the benchmark and the tests. `--production` minifies and drops source maps;
+// `--watch` rebuilds on every save (one esbuild context per bundle) until stopped.
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { define } from './define.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
 const exists = (p) => fs.existsSync(path.join(root, p));
 
 const node = {
+  define,
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -37,6 +41,7 @@ if (exists('client/src/webview/main.ts')) {
     minify: production,
     logLevel: 'warning',
     absWorkingDir: root,
+    define,
     entryPoints: ['client/src/webview/main.ts'],
     outfile: 'dist/webview.js',
   });
@@ -55,6 +60,13 @@ const missing = builds.flatMap((b) => b.entryPoints).filter((e) => !exists(e));
 const ready = builds.filter((b) => b.entryPoints.every((e) => exists(e)));
 if (missing.length) console.warn(`build: not yet written, skipped: ${missing.join(', ')}`);
 fs.rmSync(path.join(root, 'test/out'), { recursive: true, force: true });
+if (watch) {
+  // Logs each rebuild and its errors; the first build happens as the watch starts.
+  const contexts = await Promise.all(ready.map((b) => esbuild.context({ ...b, logLevel: 'info' })));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log(`build: watching ${contexts.length} bundles (Ctrl+C to stop)`);
+  await new Promise(() => undefined);
+}
 const started = Date.now();
 await Promise.all(ready.map((b) => esbuild.build(b)));
 if (exists('dist/cli.js')) fs.chmodSync(path.join(root, 'dist/cli.js'), 0o755);

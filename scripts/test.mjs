@@ -1,4 +1,6 @@
 // Runs every test tier in order and prints one closing line: `N passed, N failed`.
+//   gates first: `tsc --noEmit` and typescript-eslint (eslint.config.mjs); an error in either fails
+//   the run before any tier starts (each gate counts as one test)
 //   unit + server + conformance: node --test over the bundled files in test/out/ (built by `pretest`)
 //   webview: test/webview/run.mjs (headless Chromium)       — left out with --fast
 //   real VS Code: test/e2e/run.mjs (code-server + Chromium) — left out with --fast
@@ -67,6 +69,24 @@ tiers.push({ label: 'grammar tests', cmd: process.execPath, args: ['test/grammar
 let passed = 0;
 let failed = 0;
 const failedTiers = [];
+
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+const gates = [
+  { label: 'type check', cmd: bin('tsc'), args: ['-p', '.', '--noEmit'] },
+  { label: 'lint', cmd: bin('eslint'), args: ['--max-warnings', '0', '.'] },
+];
+for (const gate of gates) {
+  const { code } = await run(gate.label, gate.cmd, gate.args);
+  if (code === 0) passed++;
+  else {
+    failed++;
+    failedTiers.push(gate.label);
+  }
+}
+if (failedTiers.length) {
+  console.log(`\nfailed gates: ${failedTiers.join('; ')} (no tier was run)\n${passed} passed, ${failed} failed`);
+  process.exit(1);
+}
 for (const tier of tiers) {
   const { code, out } = await run(tier.label, tier.cmd, tier.args);
   const c = counts(out);

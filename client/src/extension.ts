@@ -2,10 +2,12 @@
 // All analysis happens in the server; this side only connects VS Code to it.
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
-import { CONNECTIVITY_CHANGES_REQUEST, type ConnectivityChangesResult, GRAPH_CHANGED_NOTIFICATION, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_NOTIFICATION, type NoticeParams, type StatusParams } from '../../server/src/protocol';
-import type { Graph } from '../../server/src/model/graph';
-import { registerDiagram } from './diagram/DiagramPanel';
+import { DOCS_BASE_URL } from '../../server/src/buildInfo';
+import { type CommandArguments, Commands, ConnectivityChangesRequest, GraphChangedNotification, GraphRequest, StatusNotification } from '../../server/src/protocol';
 import { registerChangesView } from './changesView';
+import { configurationMiddleware } from './config';
+import { registerDiagram } from './diagram/DiagramPanel';
+import { probeRuleDocs, ruleDocsMiddleware, showRuleDoc } from './ruleDocs';
 import { StatusItem } from './status';
 
 let client: LanguageClient | undefined;
@@ -32,43 +34,41 @@ function createClient(context: vscode.ExtensionContext, status: StatusItem): Lan
     },
     diagnosticCollectionName: 'k8s-netmap',
     outputChannelName: 'k8s-netmap',
+    middleware: { workspace: configurationMiddleware, handleDiagnostics: ruleDocsMiddleware },
   };
   const c = new LanguageClient('k8sNetmap', 'k8s-netmap', serverOptions, clientOptions);
   c.onDidChangeState((e) => {
     if (e.newState === State.Stopped) status.stopped('the language server stopped');
     if (e.newState === State.Starting) status.starting();
   });
+  // Handlers registered before start() stay in place across restart().
+  c.onNotification(StatusNotification, (s) => status.update(s));
+  c.onNotification(GraphChangedNotification, () => graphListeners.forEach((l) => l()));
   return c;
-}
-
-async function startClient(context: vscode.ExtensionContext, status: StatusItem): Promise<void> {
-  client = createClient(context, status);
-  await client.start();
-  context.subscriptions.push(
-    client.onNotification(STATUS_NOTIFICATION, (s: StatusParams) => status.update(s)),
-    client.onNotification(GRAPH_CHANGED_NOTIFICATION, () => graphListeners.forEach((l) => l())),
-    client.onNotification(NOTICE_NOTIFICATION, (n: NoticeParams) => {
-      void (n.level === 'warning' ? vscode.window.showWarningMessage(n.message) : vscode.window.showInformationMessage(n.message));
-    }),
-  );
 }
 
 function toPosition(p: { line: number; character: number }): vscode.Position {
   return new vscode.Position(p.line, p.character);
 }
 
+/** Registers a command whose arguments are typed by the shared protocol. */
+function registerCommand<C extends keyof CommandArguments>(id: C, run: (...args: CommandArguments[C]) => unknown): vscode.Disposable {
+  return vscode.commands.registerCommand(id, (...args: unknown[]) => run(...(args as CommandArguments[C])));
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const status = new StatusItem();
   context.subscriptions.push(status);
+  const languageClient = createClient(context, status);
+  client = languageClient;
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('k8sNetmap.restartServer', async () => {
+    registerCommand(Commands.restartServer, async () => {
       status.starting();
-      if (client) await client.stop().catch(() => undefined);
-      await startClient(context, status);
+      await languageClient.restart();
     }),
     // Code lens commands: the server sends plain LSP data, converted here.
-    vscode.commands.registerCommand('k8sNetmap.showLocations', (uri: string, position: { line: number; character: number }, locations: Array<{ uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }>) =>
+    registerCommand(Commands.showLocations, (uri, position, locations) =>
       vscode.commands.executeCommand(
         'editor.action.showReferences',
         vscode.Uri.parse(uri),
@@ -76,7 +76,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         locations.map((l) => new vscode.Location(vscode.Uri.parse(l.uri), new vscode.Range(toPosition(l.range.start), toPosition(l.range.end)))),
       ),
     ),
-    vscode.commands.registerCommand('k8sNetmap.showHoverAt', async (uri: string, position: { line: number; character: number }) => {
+    registerCommand(Commands.showRuleDoc, (code) => showRuleDoc(context.extensionUri, code)),
+    registerCommand(Commands.showHoverAt, async (uri, position) => {
       const editor = await vscode.window.showTextDocument(vscode.Uri.parse(uri));
       const pos = toPosition(position);
       editor.selection = new vscode.Selection(pos, pos);
@@ -87,8 +88,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerDiagram(
     context,
     async () => {
-      if (!client || !client.isRunning()) return { nodes: [], edges: [] };
-      return client.sendRequest<Graph>(GRAPH_REQUEST);
+      if (!languageClient.isRunning()) return { nodes: [], edges: [] };
+      return languageClient.sendRequest(GraphRequest);
     },
     (listener) => {
       graphListeners.add(listener);
@@ -102,11 +103,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
 
   registerChangesView(context, async (ref) => {
-    if (!client || !client.isRunning()) return undefined;
-    return client.sendRequest<ConnectivityChangesResult>(CONNECTIVITY_CHANGES_REQUEST, { ref });
+    if (!languageClient.isRunning()) return undefined;
+    return languageClient.sendRequest(ConnectivityChangesRequest, { ref });
   });
 
-  await startClient(context, status);
+  probeRuleDocs(`${DOCS_BASE_URL}README.md`);
+  await languageClient.start();
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,45 +1,45 @@
-// The status-bar item: index health at a glance (objects indexed, errors, indexing in progress).
+// The language status item for YAML: index health (objects indexed, errors, indexing in progress)
+// where VS Code shows a language's status, next to "YAML" in the status bar, instead of an item
+// that is always on screen.
 import * as vscode from 'vscode';
-import type { StatusParams } from '../../server/src/protocol';
+import { Commands, type StatusParams } from '../../server/src/protocol';
 
 export class StatusItem implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('k8sNetmap.status', vscode.StatusBarAlignment.Left, 10);
+  private readonly item = vscode.languages.createLanguageStatusItem('k8sNetmap.status', { language: 'yaml' });
 
   constructor() {
     this.item.name = 'k8s-netmap';
-    this.item.command = 'workbench.actions.view.problems';
     this.starting();
-    this.item.show();
   }
 
   starting(): void {
-    this.item.text = '$(sync~spin) k8s-netmap';
-    this.item.tooltip = 'k8s-netmap: starting the language server';
-    this.item.backgroundColor = undefined;
+    this.item.text = 'k8s-netmap';
+    this.item.detail = 'starting the language server';
+    this.item.busy = true;
+    this.item.severity = vscode.LanguageStatusSeverity.Information;
+    this.item.command = undefined;
   }
 
   stopped(reason: string): void {
-    this.item.text = '$(error) k8s-netmap';
-    this.item.tooltip = `k8s-netmap: ${reason}. Run "k8s-netmap: Restart Language Server".`;
-    this.item.command = 'k8sNetmap.restartServer';
-    this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+    this.item.text = 'k8s-netmap stopped';
+    this.item.detail = reason;
+    this.item.busy = false;
+    this.item.severity = vscode.LanguageStatusSeverity.Error;
+    this.item.command = { title: 'Restart', command: Commands.restartServer };
   }
 
   update(s: StatusParams): void {
-    this.item.command = 'workbench.actions.view.problems';
-    this.item.backgroundColor = undefined;
+    this.item.severity = vscode.LanguageStatusSeverity.Information;
+    this.item.busy = s.indexing;
     if (s.indexing) {
-      this.item.text = '$(sync~spin) k8s-netmap: indexing';
-      this.item.tooltip = 'k8s-netmap: reading the manifests of the workspace';
+      this.item.text = 'k8s-netmap: indexing';
+      this.item.detail = 'reading the manifests of the workspace';
+      this.item.command = undefined;
       return;
     }
-    const errors = s.errors ? ` $(error) ${s.errors}` : '';
-    this.item.text = `$(type-hierarchy) ${s.objects} objects${errors}`;
-    this.item.tooltip = new vscode.MarkdownString(
-      `**k8s-netmap**\n\n${s.objects} Kubernetes objects in ${s.files} files\n\n${s.errors} errors` +
-        (s.unreadable ? ` · ${s.unreadable} files not read (syntax errors, too large or binary)` : '') +
-        '\n\nClick to open the Problems panel.',
-    );
+    this.item.text = `k8s-netmap: ${s.objects} objects${s.errors ? `, ${s.errors} errors` : ''}`;
+    this.item.detail = `in ${s.files} files` + (s.unreadable ? ` · ${s.unreadable} not read (syntax errors, too large or binary)` : '');
+    this.item.command = { title: 'Problems', command: 'workbench.actions.view.problems' };
   }
 
   dispose(): void {

@@ -1,14 +1,14 @@
-// Messages shared by the language server and the client (custom LSP requests and notifications).
-// Both sides import this module; it must stay free of Node and VS Code imports.
+// The messages between the language server and the client, typed once for both sides (as
+// vscode-eslint's shared module does): custom requests and notifications, and the client commands
+// the server puts in code lenses, with their argument types. Free of Node and VS Code imports.
+import { NotificationType, NotificationType0, RequestType, RequestType0, type Location, type Position } from 'vscode-languageserver-protocol';
+import type { Graph } from './model/graph';
 
-/** Client → server request: the network graph of the whole workspace. Result: `Graph` (model/graph.ts). */
-export const GRAPH_REQUEST = 'k8sNetmap/graph';
+/** Client → server: the network graph of the whole workspace. */
+export const GraphRequest = new RequestType0<Graph, void>('k8sNetmap/graph');
 
-/** Server → client notification: the graph may have changed (sent after indexing settles). No params. */
-export const GRAPH_CHANGED_NOTIFICATION = 'k8sNetmap/graphChanged';
-
-/** Server → client notification: index health for the status bar. */
-export const STATUS_NOTIFICATION = 'k8sNetmap/status';
+/** Server → client: the graph may have changed (sent after indexing settles). */
+export const GraphChangedNotification = new NotificationType0('k8sNetmap/graphChanged');
 
 export interface StatusParams {
   /** True while the first (or a full) index is running. */
@@ -21,18 +21,43 @@ export interface StatusParams {
   unreadable: number;
 }
 
-/** Server → client notification: show a message once (e.g. a file skipped for its size). */
-export const NOTICE_NOTIFICATION = 'k8sNetmap/notice';
-export interface NoticeParams {
-  level: 'info' | 'warning';
-  message: string;
+/** Server → client: index health for the language status item. */
+export const StatusNotification = new NotificationType<StatusParams>('k8sNetmap/status');
+
+/** The extension's command IDs (package.json `contributes.commands`). */
+export const Commands = {
+  showDiagram: 'k8sNetmap.showDiagram',
+  restartServer: 'k8sNetmap.restartServer',
+  showLocations: 'k8sNetmap.showLocations',
+  showHoverAt: 'k8sNetmap.showHoverAt',
+  showRuleDoc: 'k8sNetmap.showRuleDoc',
+  showConnectivityChanges: 'k8sNetmap.showConnectivityChanges',
+  revealChangeCause: 'k8sNetmap.revealChangeCause',
+} as const;
+
+/** The arguments of each command, as the server sends them in code lenses (plain LSP data). */
+export interface CommandArguments {
+  [Commands.showDiagram]: [];
+  [Commands.restartServer]: [];
+  /** Peek the locations from `position` in `uri` (a lens that counts linked objects). */
+  [Commands.showLocations]: [uri: string, position: Position, locations: Location[]];
+  /** Show the hover at `position` in `uri` (a lens whose details are in the hover). */
+  [Commands.showHoverAt]: [uri: string, position: Position];
+  /** Open a rule's page (docs/rules/<code>.md, shipped in the VSIX) in the Markdown preview; no code: the list. */
+  [Commands.showRuleDoc]: [code?: string];
+  /** The connections changed since a git revision (default HEAD), in the Connectivity Changes view. */
+  [Commands.showConnectivityChanges]: [ref?: string];
+  /** Reveal the place of one cause of a change. */
+  [Commands.revealChangeCause]: [cause: ChangeCauseLocation];
 }
 
-/**
- * Client → server request: the connections that changed between a git revision (default `HEAD`)
- * and the workspace as it is (open documents included). Result: `ConnectivityChangesResult`.
- */
-export const CONNECTIVITY_CHANGES_REQUEST = 'k8sNetmap/connectivityChanges';
+export type CommandId = keyof CommandArguments;
+
+/** An LSP `Command` whose arguments are checked against the command's. */
+export function command<C extends CommandId>(title: string, id: C, ...args: CommandArguments[C]): { title: string; command: C; arguments: CommandArguments[C] } {
+  return { title, command: id, arguments: args };
+}
+
 
 export interface ConnectivityChangesParams {
   ref?: string;
@@ -65,3 +90,9 @@ export interface ConnectivityChangesResult {
   counts: { added: number; removed: number; changed: number };
   groups: Array<{ workload: string; changes: ConnectivityChangeItem[] }>;
 }
+
+/**
+ * Client → server request: the connections that changed between a git revision (default `HEAD`)
+ * and the workspace as it is (open documents included). Result: `ConnectivityChangesResult`.
+ */
+export const ConnectivityChangesRequest = new RequestType<ConnectivityChangesParams, ConnectivityChangesResult, void>('k8sNetmap/connectivityChanges');

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setup, SetupError } from './setup.mjs';
+import { define } from '../../scripts/define.mjs';
 
 const E2E_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(E2E_DIR, '..', '..');
@@ -52,7 +53,7 @@ async function buildSuite() {
   const entryPoints = readdirSync(suiteDir).filter((f) => f === 'index.ts' || f.endsWith('.test.ts')).map((f) => join(suiteDir, f));
   await esbuild.build({
     entryPoints, outdir: join(OUT, 'suite'), bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-    external: ['vscode', 'mocha'], sourcemap: 'inline', logLevel: 'warning',
+    external: ['vscode', 'mocha'], sourcemap: 'inline', logLevel: 'warning', define,
   });
   return join(OUT, 'suite', 'index.js');
 }

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CONNECTIVITY_CHANGES_REQUEST, type ConnectivityChangesResult } from '../../server/src/protocol';
+import { ConnectivityChangesRequest } from '../../server/src/protocol';
 import { TestClient, uriOf } from './lspClient';
 import { deployment, git, hasGit } from '../unit/diffFixtures';
 
@@ -103,7 +103,7 @@ describe('connectivity changes in the editor', { timeout: 60000 }, () => {
   });
 
   it('says why there are no connectivity changes outside a git repository', async () => {
-    const r = await client.request<ConnectivityChangesResult>(CONNECTIVITY_CHANGES_REQUEST, { ref: 'HEAD' });
+    const r = await client.conn.sendRequest(ConnectivityChangesRequest, { ref: 'HEAD' });
     assert.match(r.error ?? '', /not inside a git repository/);
   });
 
@@ -119,7 +119,7 @@ describe('connectivity changes in the editor', { timeout: 60000 }, () => {
     // the workspace (open document, unsaved) admits batch too
     client.change(pol, policy(['api', 'batch'], [80]));
     await waitForLens((x) => x !== '');
-    const r = await client.request<ConnectivityChangesResult>(CONNECTIVITY_CHANGES_REQUEST, { ref: 'HEAD' });
+    const r = await client.conn.sendRequest(ConnectivityChangesRequest, { ref: 'HEAD' });
     assert.equal(r.error, undefined);
     assert.deepEqual(r.counts, { added: 1, removed: 0, changed: 0 });
     assert.equal(r.groups.length, 1);
@@ -129,7 +129,7 @@ describe('connectivity changes in the editor', { timeout: 60000 }, () => {
     assert.equal(change.causes[0]?.uri, uriOf(pol));
     assert.equal(change.causes[0]?.range.start.line, 1);
     assert.match(change.causes[0]!.label, /^NetworkPolicy shop\/web-in modified: ingress policy of shop\/web\[Deployment\]/);
-    const unknown = await client.request<ConnectivityChangesResult>(CONNECTIVITY_CHANGES_REQUEST, { ref: 'nope' });
+    const unknown = await client.conn.sendRequest(ConnectivityChangesRequest, { ref: 'nope' });
     assert.match(unknown.error ?? '', /unknown revision 'nope'/);
   });
 });

@@ -40,9 +40,20 @@ export class TestClient {
   readonly diagnostics = new Map<string, Diagnostic[]>();
   private readonly waiters: Array<{ uri: string; test: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }> = [];
   stderr = '';
+  /** `window/showMessage` notifications, in order. */
+  readonly messages: Array<{ type: number; message: string }> = [];
   private versions = new Map<string, number>();
 
-  constructor(readonly root: string, readonly settings: unknown = null) {
+  /**
+   * `settings` answers `workspace/configuration` for `k8sNetmap`: a value for every scope, or a
+   * function of the item's `scopeUri` (undefined for the window). `folders` are the workspace
+   * folders (default: `root` alone).
+   */
+  constructor(
+    readonly root: string,
+    readonly settings: unknown = null,
+    readonly folders: string[] = [root],
+  ) {
     this.child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.conn = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
@@ -56,7 +67,13 @@ export class TestClient {
         }
       }
     });
-    this.conn.onRequest('workspace/configuration', (p: { items: Array<{ section?: string }> }) => p.items.map((i) => (i.section === 'k8sNetmap' ? this.settings : null)));
+    this.conn.onRequest('workspace/configuration', (p: { items: Array<{ section?: string; scopeUri?: string }> }) =>
+      p.items.map((i) => {
+        if (i.section !== 'k8sNetmap') return null;
+        return typeof this.settings === 'function' ? (this.settings as (scopeUri: string | undefined) => unknown)(i.scopeUri) : this.settings;
+      }),
+    );
+    this.conn.onNotification('window/showMessage', (m: { type: number; message: string }) => void this.messages.push(m));
     this.conn.onRequest('window/workDoneProgress/create', () => null);
     this.conn.onRequest('client/registerCapability', () => null);
     this.conn.listen();
@@ -66,7 +83,7 @@ export class TestClient {
     await this.conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri: uriOf(this.root),
-      workspaceFolders: [{ uri: uriOf(this.root), name: 'ws' }],
+      workspaceFolders: this.folders.map((f) => ({ uri: uriOf(f), name: path.basename(f) })),
       capabilities: { workspace: { configuration: true }, window: { workDoneProgress: true } },
     });
     await this.conn.sendNotification('initialized', {});

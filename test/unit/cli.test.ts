@@ -276,3 +276,177 @@ describe('cli check: usage and input', () => {
     assert.match(r.stdout, /^<stdin>:6:13: warning service-selects-nothing /m);
   });
 });
+
+describe('cli conventions (SPEC §8): one runner for every command', () => {
+  const warningOnly = service('web', { selector: { app: 'nope' } });
+
+  it('-h and --help on each command print its options and exit 0', async () => {
+    for (const [command, own] of [['check', '--fail-on'], ['reach', '--focus-direction'], ['graph', 'mermaid']] as const) {
+      for (const flag of ['-h', '--help']) {
+        const r = await run([command, flag]);
+        assert.equal(r.code, 0, `${command} ${flag}`);
+        assert.match(r.stdout, new RegExp(`^usage: k8s-netmap ${command} `), `${command} ${flag}`);
+        for (const shared of ['--output-file', '--quiet', '--config', '-o, --format']) assert.ok(r.stdout.includes(shared), `${command} ${flag} lists ${shared}`);
+        assert.ok(r.stdout.includes(own), `${command} ${flag} lists ${own}`);
+        assert.equal(r.stderr, '');
+      }
+    }
+  });
+
+  it('-o is --format', async () => {
+    const long = await run(['check', '-', '--format', 'json'], ROOT, warningOnly);
+    const short = await run(['check', '-', '-o', 'json'], ROOT, warningOnly);
+    assert.equal(short.code, 0);
+    assert.equal(short.stdout, long.stdout);
+    assert.equal(JSON.parse(short.stdout)[0].code, 'service-selects-nothing');
+  });
+
+  it('refuses an unknown option on every command with exit 2', async () => {
+    for (const command of ['check', 'reach', 'graph']) {
+      for (const bad of ['--nope', '-z']) {
+        const r = await run([command, '-', bad], ROOT, warningOnly);
+        assert.equal(r.code, 2, `${command} ${bad}`);
+        assert.match(r.stderr, /Unknown option/, `${command} ${bad}`);
+        assert.equal(r.stdout, '');
+      }
+    }
+  });
+
+  it('--fail-on error|warning|info sets the severity that exits 1', async () => {
+    assert.equal((await run(['check', '-'], ROOT, warningOnly)).code, 0);
+    assert.equal((await run(['check', '-', '--fail-on', 'error'], ROOT, warningOnly)).code, 0);
+    assert.equal((await run(['check', '-', '--fail-on', 'warning'], ROOT, warningOnly)).code, 1);
+    assert.equal((await run(['check', '-', '--fail-on=info'], ROOT, warningOnly)).code, 1);
+    const info = await run(['check', '-', '--rule', 'service-selects-nothing=info', '--fail-on', 'warning'], ROOT, warningOnly);
+    assert.equal(info.code, 0, 'an info finding does not fail --fail-on warning');
+    assert.equal((await run(['check', '-', '--rule', 'service-selects-nothing=info', '--fail-on', 'info'], ROOT, warningOnly)).code, 1);
+    const bad = await run(['check', '-', '--fail-on', 'hint'], ROOT, warningOnly);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--fail-on must be error, warning or info/);
+  });
+
+  it('--output-file writes the results there instead of standard output', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netmap-cli-out-'));
+    try {
+      const r = await run(['check', '-', '-o', 'sarif', '--output-file', 'out/../report.sarif'], dir, warningOnly);
+      assert.equal(r.code, 0);
+      assert.equal(r.stdout, '');
+      const sarif = JSON.parse(fs.readFileSync(path.join(dir, 'report.sarif'), 'utf8'));
+      assert.equal(sarif.runs[0].results[0].ruleId, 'service-selects-nothing');
+      const g = await run(['graph', '-', '--output-file', path.join(dir, 'graph.dot'), '-o', 'dot'], ROOT, warningOnly);
+      assert.equal(g.stdout, '');
+      assert.match(fs.readFileSync(path.join(dir, 'graph.dot'), 'utf8'), /^digraph /);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--quiet leaves out notes on standard error, not results or syntax errors', async () => {
+    const loud = await run(['check', 'good.yaml', 'missing.yaml', 'broken.yaml'], FIXTURES);
+    assert.match(loud.stderr, /missing\.yaml: not found/);
+    const quiet = await run(['check', 'good.yaml', 'missing.yaml', 'broken.yaml', '--quiet'], FIXTURES);
+    assert.equal(quiet.stderr, '');
+    assert.equal(quiet.stdout, loud.stdout);
+    assert.equal(quiet.code, loud.code);
+    const reach = await run(['reach', 'good.yaml', 'missing.yaml', 'broken.yaml', '-q'], FIXTURES);
+    assert.doesNotMatch(reach.stderr, /not found/);
+    assert.match(reach.stderr, /broken\.yaml:\d+:\d+: error yaml-syntax/);
+  });
+
+  it('an internal error exits 3, never 2', async () => {
+    const r = await run(['check', '-'], ROOT /* no stdin: reading it throws */);
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, /internal error/);
+  });
+
+  it('a second --focus adds its peer to the first', async () => {
+    const input = deployment('a') + deployment('b') + deployment('c');
+    const one = await run(['reach', '-', '--focus', 'default/a', '--focus-direction', 'ingress'], ROOT, input);
+    const two = await run(['reach', '-', '--focus', 'default/a', '--focus', 'default/b', '--focus-direction', 'ingress'], ROOT, input);
+    assert.equal(two.code, 0);
+    const lines = (out: string) => out.split('\n').filter(Boolean);
+    assert.ok(lines(one.stdout).every((l) => l.includes('=> default/a[')), one.stdout);
+    assert.ok(lines(two.stdout).some((l) => l.includes('=> default/a[')), two.stdout);
+    assert.ok(lines(two.stdout).some((l) => l.includes('=> default/b[')), two.stdout);
+    assert.ok(lines(two.stdout).every((l) => !l.includes('=> default/c[')), two.stdout);
+  });
+});
+
+describe('cli: k8s-netmap.yaml (SPEC §8)', () => {
+  const orphan = service('web', { selector: { app: 'nope' } });
+  function workspace(files: Record<string, string>): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netmap-cli-config-'));
+    for (const [name, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, name), text);
+    }
+    return dir;
+  }
+
+  it('reads k8s-netmap.yaml in the working folder; flags go over it, rule by rule', async () => {
+    const dir = workspace({
+      'k8s-netmap.yaml': 'rules:\n  service-selects-nothing: error\n  label-invalid: "off"\ndefaultNamespace: team\n',
+      'svc.yaml': orphan,
+      'labels.yaml': deployment('api', { ns: 'team', labels: { app: 'api', beta: 'yes' } }),
+    });
+    try {
+      const r = await run(['check', '.', '-o', 'json'], dir);
+      const found = JSON.parse(r.stdout) as JsonFinding[];
+      assert.deepEqual(found.map((f) => `${f.file} ${f.severity} ${f.code}`), ['svc.yaml error service-selects-nothing']);
+      assert.match(found[0]!.message, /namespace 'team'/);
+      assert.equal(r.code, 1);
+      const flagged = await run(['check', '.', '-o', 'json', '--rule', 'service-selects-nothing=info', '--default-namespace', 'other'], dir);
+      const again = JSON.parse(flagged.stdout) as JsonFinding[];
+      assert.deepEqual(again.map((f) => `${f.severity} ${f.code}`), ['info service-selects-nothing'], 'label-invalid stays off from the file');
+      assert.match(again[0]!.message, /namespace 'other'/);
+      assert.equal(flagged.code, 0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('finds .k8s-netmap.yaml too, and --config FILE anywhere; exclude globs are relative to the file', async () => {
+    const dir = workspace({
+      '.k8s-netmap.yaml': 'exclude: ["generated/**"]\n',
+      'conf/ci.yaml': 'exclude: ["svc.yaml"]\n',
+      'conf/svc.yaml': orphan.replace('name: web', 'name: conf-web'),
+      'svc.yaml': orphan,
+      'generated/svc.yaml': orphan.replace('name: web', 'name: generated'),
+    });
+    try {
+      const hidden = await run(['check', '.'], dir);
+      assert.match(hidden.stdout, /^svc\.yaml:/m);
+      assert.doesNotMatch(hidden.stdout, /generated/);
+      const other = await run(['check', '..', '--config', 'ci.yaml'], path.join(dir, 'conf'));
+      assert.match(other.stdout, /generated\/svc\.yaml:/);
+      assert.match(other.stdout, /^\.\.\/svc\.yaml:/m, 'conf/ci.yaml excludes conf/svc.yaml, not ../svc.yaml');
+      assert.doesNotMatch(other.stdout, /^svc\.yaml:/m, 'conf/svc.yaml, shown from conf/ as svc.yaml, is excluded');
+      const missing = await run(['check', '.', '--config', 'nope.yaml'], dir);
+      assert.equal(missing.code, 2);
+      assert.match(missing.stderr, /--config nope\.yaml: not found/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an invalid file is reported at its place and exits 2; an unknown key is a warning only', async () => {
+    const dir = workspace({ 'k8s-netmap.yaml': 'rules:\n  service-selects-nothing: loud\nexclude: generated\n', 'svc.yaml': orphan });
+    try {
+      const r = await run(['check', '.'], dir);
+      assert.equal(r.code, 2);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /^k8s-netmap\.yaml:2:28: error config-invalid Severity must be one of/m);
+      assert.match(r.stderr, /^k8s-netmap\.yaml:3:10: error config-invalid exclude must be a list/m);
+      fs.writeFileSync(path.join(dir, 'k8s-netmap.yaml'), 'colour: blue\n');
+      const warned = await run(['check', '.'], dir);
+      assert.equal(warned.code, 0);
+      assert.match(warned.stderr, /^k8s-netmap\.yaml:1:1: warning config-invalid Unknown setting 'colour'/m);
+      fs.writeFileSync(path.join(dir, 'k8s-netmap.yaml'), 'rules: [\n');
+      const broken = await run(['check', '.'], dir);
+      assert.equal(broken.code, 2);
+      assert.match(broken.stderr, /config-invalid Not valid YAML/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { explainAll } from '../../server/src/analysis/explain';
 import { ReachabilityEngine, inputFromSource } from '../../server/src/analysis/reachability';
-import { loadPaths } from '../../server/src/index/files';
+import { loadPaths } from '../../server/src/host/files';
 import { meaningfulLines, runCase, suiteDir, type FamilyCase } from './conformanceFamily';
 
 const suite = suiteDir();

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { RULES, ruleDocUrl } from '../../server/src/features/rules';
-import { readManifestFile, unreadableReason } from '../../server/src/index/files';
+import { readManifestFile, unreadableReason } from '../../server/src/host/files';
 import { codes, deployment, diagnose, ingressV1, netpol, range, rangeIn, service, URI, withCode, y } from './helpers';
 
 const WEB = deployment('web') + service('web');

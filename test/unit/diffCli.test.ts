@@ -7,8 +7,8 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { URI } from 'vscode-uri';
 import { main } from '../../server/src/cli/main';
-import { loadPaths } from '../../server/src/index/files';
-import { gitToplevel, indexRevision, reuseFromIndex } from '../../server/src/index/gitTree';
+import { loadPaths } from '../../server/src/host/files';
+import { gitToplevel, indexRevision, reuseFromIndex } from '../../server/src/host/gitTree';
 import { y } from './helpers';
 import { deployment, git, hasGit } from './diffFixtures';
 

@@ -95,7 +95,7 @@ describe('k8s-netmap graph', () => {
     assert.equal((await run([])).code, 2);
     const bad = await run([fixture, '--format', 'png']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--format must be json, mermaid or dot/);
+    assert.match(bad.stderr, /--format must be one of json, mermaid, dot/);
     assert.equal((await run([fixture, '--colour'])).code, 2);
     const missing = await run(['test/fixtures/graph/no-such-folder']);
     assert.equal(missing.code, 2);

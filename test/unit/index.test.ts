@@ -2,7 +2,7 @@
 // namespaces the workspace names and their labels; label lookups kept in step with edits.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isHelmTemplatePath } from '../../server/src/index/files';
+import { isHelmTemplatePath } from '../../server/src/host/files';
 import { kustomizeNamespaces, resolveRelative } from '../../server/src/index/kustomize';
 import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
 import { deployment, service, y } from './helpers';

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { ReachabilityEngine, formatText, toLines, type ReachabilityInput } from '../../server/src/analysis/reachability';
 import { parseCidr } from '../../server/src/analysis/reachability/ip';
 import { reachViewText } from '../../server/src/analysis/reachability/exposureText';
-import { prng } from '../../server/src/analysis/reachability/bench';
+import { prng } from '../../bench/prng';
 import type {
   Backend,
   IngressControllerIdentity,

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { Analysis } from '../../server/src/analysis/workspaceAnalysis';
 import { createDiagnosticContext } from '../../server/src/features/context';
 import { diagnoseFile } from '../../server/src/features/diagnostics';
-import { isHelmTemplatePath } from '../../server/src/index/files';
+import { isHelmTemplatePath } from '../../server/src/host/files';
 import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
 
 const SERVICE = `apiVersion: v1

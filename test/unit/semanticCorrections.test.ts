@@ -11,7 +11,7 @@ import { hover } from '../../server/src/features/hover';
 import { Analysis } from '../../server/src/analysis/workspaceAnalysis';
 import { createDiagnosticContext } from '../../server/src/features/context';
 import { diagnoseFile } from '../../server/src/features/diagnostics';
-import { displayPath, helmReadOptions, loadPaths } from '../../server/src/index/files';
+import { displayPath, helmReadOptions, loadPaths } from '../../server/src/host/files';
 import { parseFile } from '../../server/src/yaml/parseFile';
 import { buildGraph } from '../../server/src/analysis/graph';
 import { graphInputOf } from '../../server/src/analysis/graph/fromAnalysis';

@@ -15,6 +15,7 @@ import * as http from 'node:http';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { define } from '../../scripts/define.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const out = path.join(root, 'test-results/webview');
@@ -97,6 +98,7 @@ await esbuild.build({
   target: 'es2022',
   outfile: path.join(build, 'webview.js'),
   logLevel: 'warning',
+  define,
 });
 await esbuild.build({
   absWorkingDir: root,
@@ -108,6 +110,7 @@ await esbuild.build({
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   outfile: path.join(build, 'support.mjs'),
   logLevel: 'warning',
+  define,
 });
 const support = await import(pathToFileURL(path.join(build, 'support.mjs')).href + `?t=${Date.now()}`);
 const buildMs = Date.now() - t0;

@@ -89,7 +89,7 @@ export function themeCss(kind: 'dark' | 'light'): string {
 import { buildGraph } from '../../server/src/analysis/graph';
 import { graphInputOf } from '../../server/src/analysis/graph/fromAnalysis';
 import { Analysis } from '../../server/src/analysis/workspaceAnalysis';
-import { loadPaths } from '../../server/src/index/files';
+import { loadPaths } from '../../server/src/host/files';
 import type { Graph } from '../../server/src/model/graph';
 
 /** The graph of a folder of manifests, through the same pipeline as the language server. */

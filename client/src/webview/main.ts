@@ -554,7 +554,7 @@ async function layoutOnce(): Promise<void> {
   document.body.dataset.state = 'layout';
   const started = performance.now();
   let result: Layout;
-  let reused = false;
+  let reused: boolean;
   try {
     const r = canvas.getBoundingClientRect();
     ({ layout: result, reused } = await layout(v, measure, { width: r.width, height: r.height }));

@@ -24,6 +24,6 @@ main(process.argv.slice(2), io).then(
   },
   (error: unknown) => {
     process.stderr.write(`k8s-netmap: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 2;
+    process.exitCode = 3;
   },
 );

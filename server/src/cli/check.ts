@@ -4,32 +4,45 @@ import { createDiagnosticContext } from '../features/context';
 import { diagnoseFile } from '../features/diagnostics';
 import type { Finding } from '../features/rules';
 import { RULES, RULES_BY_CODE, ruleDocUrl } from '../features/rules';
-import { displayPath, loadPaths, noInputMessage } from '../index/files';
+import { displayPath, loadPaths, noInputMessage } from '../host/files';
 import { positionAt } from '../model/positions';
 import type { Severity, Span } from '../model/types';
+import { stringValue, UsageError } from './options';
+import type { CommandArgs, CommandIO, CommandSpec } from './runner';
 import { sarifLocation, sarifLog, type Located } from './sarif';
-import { type CliIO, lastValue, parseArgs, SETTINGS_FLAGS, settingsFromArgs, UsageError } from './options';
-
-const FORMATS = ['text', 'json', 'sarif'] as const;
-type Format = (typeof FORMATS)[number];
-
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
-export async function runCheck(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseArgs(args, ['format', ...SETTINGS_FLAGS]);
-  const format = (lastValue(parsed, 'format') ?? 'text') as Format;
-  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
-  if (parsed.paths.length === 0) throw new UsageError('check needs at least one path (or - for standard input)');
-  const { settings, rules } = settingsFromArgs(parsed);
-  const loaded = await loadPaths(parsed.paths, io.cwd, settings, io.readStdin);
+/** `--fail-on`: the least severity that makes the run exit 1 (hints never do). */
+const FAIL_ON: Readonly<Record<string, readonly Severity[]>> = {
+  error: ['error'],
+  warning: ['error', 'warning'],
+  info: ['error', 'warning', 'info'],
+};
+
+export const CHECK: CommandSpec = {
+  name: 'check',
+  summary: 'Diagnostics of Kubernetes manifests (the editor\'s, as text, JSON or SARIF 2.1.0).',
+  operands: '<paths…|->',
+  formats: ['text', 'json', 'sarif'],
+  options: {
+    'fail-on': { type: 'string', value: 'error|warning|info', help: 'exit 1 when a finding this severe or worse is found (default: error)' },
+  },
+  notes: 'exit codes: 0 nothing at --fail-on, 1 findings at --fail-on, 2 bad usage or no readable input, 3 internal error',
+  run: check,
+};
+
+async function check(args: CommandArgs, io: CommandIO): Promise<number> {
+  const failOn = FAIL_ON[stringValue(args.values, 'fail-on') ?? 'error'];
+  if (!failOn) throw new UsageError('--fail-on must be error, warning or info');
+  const loaded = await loadPaths(args.paths, io.cwd, args.settings, io.readStdin, args.read);
   const { index, skipped, fileCount } = loaded;
-  for (const s of skipped) io.stderr(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
+  for (const s of skipped) io.note(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
   if (fileCount === 0) {
     io.stderr(`k8s-netmap: ${noInputMessage(loaded)}\n`);
     return 2;
   }
-  const ctx = createDiagnosticContext(new Analysis(index), rules);
+  const ctx = createDiagnosticContext(new Analysis(index), args.rules);
   const findings: Finding[] = [];
   const uris = [...index.fileUris()].sort();
   for (const uri of uris) findings.push(...diagnoseFile(ctx, uri));
@@ -38,10 +51,10 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
     return { file: displayPath(uri, io.cwd), start: positionAt(lineStarts, span.start), end: positionAt(lineStarts, span.end) };
   };
   findings.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.span.start - b.span.start || a.code.localeCompare(b.code)));
-  if (format === 'text') io.stdout(formatText(findings, locate));
-  else if (format === 'json') io.stdout(JSON.stringify(formatJson(findings, locate), null, 2) + '\n');
+  if (args.format === 'text') io.stdout(formatText(findings, locate));
+  else if (args.format === 'json') io.stdout(JSON.stringify(formatJson(findings, locate), null, 2) + '\n');
   else io.stdout(JSON.stringify(formatSarif(findings, locate), null, 2) + '\n');
-  return findings.some((f) => f.severity === 'error') ? 1 : 0;
+  return findings.some((f) => failOn.includes(f.severity)) ? 1 : 0;
 }
 
 function formatText(findings: Finding[], locate: (uri: string, span: Span) => Located): string {

@@ -1,39 +1,49 @@
 // `k8s-netmap diff <dir1> <dir2>` and `k8s-netmap diff --base <rev> [--head <rev>] [path]`:
-// which connections a change opens, closes or alters (SPEC §4). A thin layer: argument handling
-// (parseDiffArgs, kept apart), loading the two trees (folders or git revisions), then the
-// analysis layer's diff model and formats.
+// which connections a change opens, closes or alters (SPEC §4). A thin layer: its options table
+// (run by runner.ts), loading the two trees (folders or git revisions), then the analysis layer's
+// diff model and formats.
 // Exit codes: 0 done (whatever the diff), 1 with --fail-on when the diff has what it names, 2 bad
-// usage / no readable input / a git error.
+// usage / no readable input / a git error, 3 internal error.
 
 import { diffConnectivity, formatDiffJson, formatDiffMarkdown, formatDiffText, sideOf, type ConnectivityDiff } from '../analysis/diff';
 import { ReachabilityEngine, inputFromSource } from '../analysis/reachability';
-import { displayPath } from '../index/files';
+import { displayPath } from '../host/files';
 import type { AnalysisSettings } from '../model/types';
 import { failOnMatches, type FailOn } from '../analysis/diff/failOn';
 import { formatDiffSarif } from './diffSarif';
 import { loadTrees, TreeError, type LoadedTree } from './diffTrees';
-import { SETTINGS_FLAGS, UsageError, lastValue, parseArgs, settingsFromArgs, type CliIO } from './options';
+import { type CliIO, stringValue, UsageError } from './options';
+import { type CommandArgs, type CommandIO, type CommandSpec, runCommand } from './runner';
 import { reportSyntaxErrors } from './reach';
 
 const FORMATS = ['text', 'json', 'md', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 const FAIL_ON = ['added', 'exposure-added'] as const;
 
-export const DIFF_USAGE = `usage: k8s-netmap diff <dir1> <dir2> [options]
-       k8s-netmap diff --base <rev> [--head <rev>] [path] [options]
+export const DIFF: CommandSpec = {
+  name: 'diff',
+  summary: 'Connections allowed in the second tree and not the first (added), the reverse (removed), or in both with other ports (changed), as netpol-analyzer\'s "Connectivity diff".',
+  operands: '<dir1> <dir2> | --base REV [--head REV] [path]',
+  formats: FORMATS,
+  minPaths: 0,
+  options: {
+    base: { type: 'string', value: 'REV', help: 'compare git revision REV with the working tree under path (default .)' },
+    head: { type: 'string', value: 'REV', help: 'with --base: compare two revisions (nothing is checked out)' },
+    'fail-on': {
+      type: 'string',
+      value: 'added|exposure-added',
+      help: 'exit 1 when the diff has: added (a connection added or widened) | exposure-added (one from outside the cluster: addresses, the ingress controller, entire-cluster)',
+    },
+  },
+  notes: 'md is a table for a pull-request comment.\nexit codes: 0 done (whatever the diff), 1 with --fail-on when the diff has what it names, 2 bad usage, no readable input or a git error, 3 internal error',
+  run: diffCommand,
+};
 
-Connections allowed in the second tree and not the first (added), the reverse (removed), or
-allowed in both with other ports (changed), as netpol-analyzer's "Connectivity diff".
-  --base REV        compare git revision REV with the working tree under path (default .)
-  --head REV        with --base: compare two revisions (nothing is checked out)
-  -o, --format F    text (default) | json | md (a table for a pull-request comment) | sarif
-  --fail-on WHAT    exit 1 when the diff has: added (a connection added or widened) |
-                    exposure-added (one from outside the cluster: addresses, the ingress
-                    controller, entire-cluster)
-  --default-namespace NS, --ingress-controller JSON   as for reach
-`;
+export function runDiff(args: string[], io: CliIO): Promise<number> {
+  return runCommand(DIFF, args, io);
+}
 
-export interface DiffOptions {
+interface DiffOptions {
   format: Format;
   failOn?: FailOn;
   base?: string;
@@ -42,18 +52,14 @@ export interface DiffOptions {
   settings: Partial<AnalysisSettings>;
 }
 
-/** Arguments → options, or 'help'. Throws UsageError. */
-export function parseDiffArgs(args: string[]): DiffOptions | 'help' {
-  if (args.includes('-h') || args.includes('--help')) return 'help';
-  const expanded = args.map((a) => (a === '-o' ? '--format' : a.startsWith('-o=') ? `--format=${a.slice(3)}` : a));
-  const parsed = parseArgs(expanded, ['format', 'fail-on', 'base', 'head', ...SETTINGS_FLAGS]);
-  const format = (lastValue(parsed, 'format') ?? 'text') as Format;
-  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${format}'`);
-  const failOn = lastValue(parsed, 'fail-on') as FailOn | undefined;
+/** The command's values → diff options. Throws UsageError. */
+function diffOptions(args: CommandArgs): DiffOptions {
+  const format = args.format as Format;
+  const failOn = stringValue(args.values, 'fail-on') as FailOn | undefined;
   if (failOn !== undefined && !FAIL_ON.includes(failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}`);
-  const base = lastValue(parsed, 'base');
-  const head = lastValue(parsed, 'head');
-  const paths = parsed.paths;
+  const base = stringValue(args.values, 'base');
+  const head = stringValue(args.values, 'head');
+  const paths = args.paths;
   if (head !== undefined && base === undefined) throw new UsageError('--head needs --base');
   if (base !== undefined) {
     if (paths.length > 1) throw new UsageError('with --base, give at most one path');
@@ -61,25 +67,11 @@ export function parseDiffArgs(args: string[]): DiffOptions | 'help' {
     throw new UsageError('diff needs two paths (or --base REV)');
   }
   if (paths.includes('-')) throw new UsageError('diff reads folders or git revisions, not standard input');
-  return { format, failOn, base, head, paths, settings: settingsFromArgs(parsed).settings };
+  return { format, failOn, base, head, paths, settings: args.settings };
 }
 
-export async function runDiff(args: string[], io: CliIO): Promise<number> {
-  let options: DiffOptions | 'help';
-  try {
-    options = parseDiffArgs(args);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`k8s-netmap diff: ${error.message}\n${DIFF_USAGE}`);
-      return 2;
-    }
-    throw error;
-  }
-  if (options === 'help') {
-    io.stdout(DIFF_USAGE);
-    return 0;
-  }
-
+async function diffCommand(args: CommandArgs, io: CommandIO): Promise<number> {
+  const options = diffOptions(args);
   let trees: [LoadedTree, LoadedTree];
   try {
     trees = await loadTrees(options, io.cwd);
@@ -91,7 +83,7 @@ export async function runDiff(args: string[], io: CliIO): Promise<number> {
     throw error;
   }
   for (const tree of trees) {
-    for (const s of tree.skipped) io.stderr(`${tree.label}: ${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
+    for (const s of tree.skipped) io.note(`${tree.label}: ${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
     for (const file of tree.index.parsedFiles()) reportSyntaxErrors(file, io);
   }
   if (trees[0].fileCount === 0 && trees[1].fileCount === 0) {

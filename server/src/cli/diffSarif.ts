@@ -9,7 +9,7 @@
 import { diffRows, type ConnectivityDiff } from '../analysis/diff';
 import { ChangeAttributor, type Cause, type DiffTree } from '../analysis/diff/attribution';
 import { isExposureSource, opensConnections } from '../analysis/diff/failOn';
-import { displayPath } from '../index/files';
+import { displayPath } from '../host/files';
 import { positionAt } from '../model/positions';
 import { sarifLocation, sarifLog } from './sarif';
 

@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import { loadPaths, type SkippedFile } from '../index/files';
-import { GitError, gitToplevel, indexRevision, reuseFromIndex } from '../index/gitTree';
+import { loadPaths, type SkippedFile } from '../host/files';
+import { GitError, gitToplevel, indexRevision, reuseFromIndex } from '../host/gitTree';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type { AnalysisSettings, ParsedFile } from '../model/types';
 

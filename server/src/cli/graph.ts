@@ -1,66 +1,55 @@
-// `k8s-netmap graph <paths…|-> [--format json|mermaid|dot] [--focus ns/name [--depth N]] [--default-namespace NS] [--ingress-controller JSON]`
-// (SPEC §7–§8). Exit codes: 0 done, 2 bad usage or no readable input. Files that do not parse are
-// reported on stderr and skipped; the rest is drawn.
+// `k8s-netmap graph <paths…|->` (SPEC §7–§8): the network graph as JSON, Mermaid or DOT.
+// Exit codes: 0 done, 2 bad usage or no readable input, 3 internal error. Files that do not parse
+// are reported on stderr and skipped; the rest is drawn.
 
 import { buildGraph, focusGraph, resolveFocus, toDot, toJson, toMermaid } from '../analysis/graph';
 import { graphInputOf } from '../analysis/graph/fromAnalysis';
 import { Analysis } from '../analysis/workspaceAnalysis';
-import { displayPath, loadPaths, noInputMessage } from '../index/files';
-import { positionAt } from '../model/positions';
-import { type CliIO, lastValue, parseArgs, SETTINGS_FLAGS, settingsFromArgs, UsageError } from './options';
+import { displayPath, loadPaths, noInputMessage } from '../host/files';
+import { type CliIO, stringValue, UsageError } from './options';
+import { reportSyntaxErrors } from './reach';
+import { type CommandArgs, type CommandIO, type CommandSpec, runCommand } from './runner';
 
-const FORMATS = { json: toJson, mermaid: toMermaid, dot: toDot } as const;
+const WRITERS = { json: toJson, mermaid: toMermaid, dot: toDot } as const;
 
-export const GRAPH_USAGE =
-  'usage: k8s-netmap graph <paths…|-> [--format json|mermaid|dot] [--focus ns/name [--depth N]] [--default-namespace NS] [--ingress-controller JSON]\n';
+export const GRAPH: CommandSpec = {
+  name: 'graph',
+  summary: 'The network graph (workloads, Services, routes, policies) as JSON, Mermaid or DOT.',
+  operands: '<paths…|->',
+  formats: ['json', 'mermaid', 'dot'],
+  options: {
+    focus: { type: 'string', value: 'NS/NAME', help: 'only this object and what is linked to it' },
+    depth: { type: 'string', value: 'N', help: 'with --focus: links followed from it (default: all)' },
+  },
+  notes: 'exit codes: 0 done, 2 bad usage or no readable input, 3 internal error',
+  run: graph,
+};
 
-export async function runGraph(args: string[], io: CliIO): Promise<number> {
-  let format: keyof typeof FORMATS;
-  let paths: string[];
-  let settings;
-  let focus: string | undefined;
-  let depth: number | undefined;
-  try {
-    const parsed = parseArgs(args, ['format', 'focus', 'depth', ...SETTINGS_FLAGS]);
-    focus = lastValue(parsed, 'focus');
-    const d = lastValue(parsed, 'depth');
-    if (d !== undefined && !/^\d{1,3}$/.test(d)) throw new UsageError(`--depth takes a whole number, got '${d.slice(0, 40)}'`);
-    if (d !== undefined && focus === undefined) throw new UsageError('--depth needs --focus');
-    depth = d === undefined ? undefined : Number(d);
-    const f = lastValue(parsed, 'format') ?? 'json';
-    if (!(f in FORMATS)) throw new UsageError(`--format must be json, mermaid or dot, got '${f}'`);
-    format = f as keyof typeof FORMATS;
-    paths = parsed.paths;
-    if (paths.length === 0) throw new UsageError('graph needs at least one path (or - for standard input)');
-    settings = settingsFromArgs(parsed).settings;
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`k8s-netmap graph: ${error.message}\n${GRAPH_USAGE}`);
-      return 2;
-    }
-    throw error;
-  }
+export function runGraph(args: string[], io: CliIO): Promise<number> {
+  return runCommand(GRAPH, args, io);
+}
 
-  const loaded = await loadPaths(paths, io.cwd, settings, () => io.readStdin());
+async function graph(args: CommandArgs, io: CommandIO): Promise<number> {
+  const focus = stringValue(args.values, 'focus');
+  const d = stringValue(args.values, 'depth');
+  if (d !== undefined && !/^\d{1,3}$/.test(d)) throw new UsageError(`--depth takes a whole number, got '${d.slice(0, 40)}'`);
+  if (d !== undefined && focus === undefined) throw new UsageError('--depth needs --focus');
+  const depth = d === undefined ? undefined : Number(d);
+  const loaded = await loadPaths(args.paths, io.cwd, args.settings, () => io.readStdin(), args.read);
   const { index, skipped, fileCount } = loaded;
-  for (const s of skipped) io.stderr(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
-  for (const file of index.parsedFiles()) {
-    for (const p of file.problems) {
-      if (p.code !== 'yaml-syntax') continue;
-      const pos = positionAt(file.lineStarts, p.span.start);
-      io.stderr(`${displayPath(file.uri, io.cwd)}:${pos.line + 1}:${pos.character + 1}: error yaml-syntax ${p.message.split('\n')[0].slice(0, 200)} (document skipped)\n`);
-    }
-  }
+  for (const s of skipped) io.note(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
+  for (const file of index.parsedFiles()) reportSyntaxErrors(file, io);
   if (fileCount === 0) {
     io.stderr(`k8s-netmap graph: ${noInputMessage(loaded)}\n`);
     return 2;
   }
-  let graph = buildGraph(graphInputOf(new Analysis(index)));
+  let drawn = buildGraph(graphInputOf(new Analysis(index)));
   if (focus !== undefined) {
-    const ids = resolveFocus(graph, focus);
-    if (ids.length === 0) io.stderr(`k8s-netmap graph: --focus ${focus.slice(0, 100)} names no object of the graph\n`);
-    graph = focusGraph(graph, ids, depth).graph;
+    const ids = resolveFocus(drawn, focus);
+    if (ids.length === 0) io.note(`k8s-netmap graph: --focus ${focus.slice(0, 100)} names no object of the graph\n`);
+    drawn = focusGraph(drawn, ids, depth).graph;
   }
-  io.stdout(FORMATS[format](graph));
+  const write = WRITERS[args.format as keyof typeof WRITERS];
+  io.stdout(write(drawn));
   return 0;
 }

@@ -1,54 +1,49 @@
-// The `k8s-netmap` command line: `check`, `reach` and `graph` over files, folders or standard input.
-import { runCheck } from './check';
-import { runDiff } from './diff';
-import { runGraph } from './graph';
-import { type CliIO, UsageError } from './options';
-import { runReach } from './reach';
+// The `k8s-netmap` command line: one runner (runner.ts) for every command in COMMANDS.
+import { VERSION } from '../buildInfo';
+import { CHECK } from './check';
+import { DIFF } from './diff';
+import { GRAPH } from './graph';
+import type { CliIO } from './options';
+import { REACH } from './reach';
+import { type CommandSpec, runCommand } from './runner';
 
-const USAGE = `usage: k8s-netmap <command> <paths…|-> [options]
+const COMMANDS: readonly CommandSpec[] = [CHECK, REACH, GRAPH, DIFF];
 
-commands:
-  check   diagnostics            --format text|json|sarif   (exit 1 when errors are found)
-  reach   NetworkPolicy reachability  --format text|json  --focus NS/NAME  --focus-direction ingress|egress
-  graph   the network graph      --format json|mermaid|dot  --focus NS/NAME  --depth N
-  diff    connectivity changes   <dir1> <dir2> | --base REV [--head REV] [path]  -o text|json|md|sarif
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  return [
+    'usage: k8s-netmap <command> <paths…|-> [options]',
+    '',
+    'commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    '',
+    "`k8s-netmap <command> --help` lists a command's options. '-' reads manifests from standard input (named <stdin>).",
+    'Settings come from k8s-netmap.yaml (or --config FILE), then from flags.',
+    'Exit codes: 2 bad usage or no readable input, 3 internal error.',
+    '',
+  ].join('\n');
+}
 
-settings (every command):
-  --default-namespace NS        namespace of objects that name none (default: default)
-  --rule CODE=SEVERITY          error|warning|info|hint|off; repeatable
-  --ingress-controller JSON     {"namespace":"…","namespaceLabels":{…},"podLabels":{…}}
-
-'-' reads manifests from standard input (named <stdin>). Exit 2 on bad usage or no readable input.
-`;
-
+/** Runs the command line; an internal error is reported and exits 3 (2 means bad usage). */
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
-    (command ? io.stdout : io.stderr)(USAGE);
-    return command ? 0 : 2;
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? io.stderr : io.stdout)(usage());
+    return name === undefined ? 2 : 0;
   }
-  if (command === '--version') {
-    io.stdout('0.1.0\n');
+  if (name === '--version' || name === '-V') {
+    io.stdout(`${VERSION}\n`);
     return 0;
   }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.stderr(`k8s-netmap: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
   try {
-    switch (command) {
-      case 'check':
-        return await runCheck(rest, io);
-      case 'reach':
-        return await runReach(rest, io);
-      case 'graph':
-        return await runGraph(rest, io);
-      case 'diff':
-        return await runDiff(rest, io);
-      default:
-        throw new UsageError(`unknown command '${command}'`);
-    }
+    return await runCommand(command, rest, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`k8s-netmap: ${error.message}\n\n${USAGE}`);
-      return 2;
-    }
-    throw error;
+    io.stderr(`k8s-netmap: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 3;
   }
 }

@@ -1,8 +1,13 @@
-// Command-line flags shared by every subcommand (SPEC §8): settings as flags, paths, formats.
-import type { AnalysisSettings, IngressControllerIdentity } from '../model/types';
+// The settings of a command-line run (SPEC §8): flags over the config file, and the I/O a command gets.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { URI } from 'vscode-uri';
+import { CONFIG_FILE_NAMES, type ConfigValues, layerSettings, readConfigFile } from '../features/config';
+import { type Finding, normalizeRuleSeverities, type RuleSeverities } from '../features/rules';
+import { excludeMatcher, normalizeSettings } from '../features/settings';
 import { normalizeIngressController } from '../model/settings';
-import type { RuleSeverities } from '../features/rules';
-import { normalizeRuleSeverities } from '../features/rules';
+import { computeLineStarts, positionAt } from '../model/positions';
+import type { AnalysisSettings, IngressControllerIdentity } from '../model/types';
 
 export interface CliIO {
   stdout(s: string): void;
@@ -12,46 +17,34 @@ export interface CliIO {
   readStdin(): Promise<string | Buffer>;
 }
 
-export class UsageError extends Error {}
-
-export interface ParsedArgs {
-  paths: string[];
-  /** Flags with a value, by name without dashes (repeatable flags keep every value). */
-  values: Map<string, string[]>;
-}
-
-/**
- * Splits `args` into paths and `--flag value` / `--flag=value` pairs. `known` lists the flags that
- * take a value; anything else starting with `--` is a usage error.
- */
-export function parseArgs(args: string[], known: readonly string[]): ParsedArgs {
-  const paths: string[] = [];
-  const values = new Map<string, string[]>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      const name = a.slice(2, eq === -1 ? undefined : eq);
-      if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
-      const value = eq === -1 ? args[++i] : a.slice(eq + 1);
-      if (value === undefined) throw new UsageError(`--${name} needs a value`);
-      const list = values.get(name) ?? [];
-      list.push(value);
-      values.set(name, list);
-    } else paths.push(a);
+export class UsageError extends Error {
+  /** False when the message says all there is (the command's help would only hide it). */
+  constructor(message: string, readonly withHelp = true) {
+    super(message);
   }
-  return { paths, values };
 }
 
-export function lastValue(parsed: ParsedArgs, name: string): string | undefined {
-  const list = parsed.values.get(name);
-  return list ? list[list.length - 1] : undefined;
+export type OptionValues = Record<string, string | boolean | Array<string | boolean> | undefined>;
+
+/** The last value of a string option. */
+export function stringValue(values: OptionValues, name: string): string | undefined {
+  const v = values[name];
+  const last = Array.isArray(v) ? v[v.length - 1] : v;
+  return typeof last === 'string' ? last : undefined;
 }
 
-export const SETTINGS_FLAGS = ['default-namespace', 'rule', 'ingress-controller'] as const;
+/** Every value of a repeatable string option. */
+export function stringValues(values: OptionValues, name: string): string[] {
+  const v = values[name];
+  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string');
+}
+
+export function flagValue(values: OptionValues, name: string): boolean {
+  return values[name] === true;
+}
 
 /** Reads `--ingress-controller JSON` (e.g. `{"namespace":"ingress-nginx","podLabels":{"app":"ingress-nginx"}}`). */
-export function parseIngressController(json: string): IngressControllerIdentity {
+function parseIngressController(json: string): IngressControllerIdentity {
   let value: unknown;
   try {
     value = JSON.parse(json);
@@ -61,17 +54,47 @@ export function parseIngressController(json: string): IngressControllerIdentity 
   return normalizeIngressController(value);
 }
 
-export function settingsFromArgs(parsed: ParsedArgs): { settings: Partial<AnalysisSettings>; rules: RuleSeverities } {
-  const settings: Partial<AnalysisSettings> = {};
-  const ns = lastValue(parsed, 'default-namespace');
-  if (ns) settings.defaultNamespace = ns;
-  const ic = lastValue(parsed, 'ingress-controller');
-  if (ic) {
-    settings.ingressController = parseIngressController(ic);
-    settings.ingressControllerConfigured = true;
+/** How files are read: the exclusion globs and size limit of the settings in force. */
+export interface ReadOptions {
+  isExcluded?: (absPath: string) => boolean;
+  maxFileSize?: number;
+}
+
+export interface RunSettings {
+  settings: Partial<AnalysisSettings>;
+  rules: RuleSeverities;
+  read: ReadOptions;
+}
+
+/** `--config FILE`, else k8s-netmap.yaml or .k8s-netmap.yaml in the working folder; undefined when there is none. */
+function findConfig(values: OptionValues, cwd: string): string | undefined {
+  const given = stringValue(values, 'config');
+  if (given !== undefined) {
+    const abs = path.resolve(cwd, given);
+    if (!fs.existsSync(abs)) throw new UsageError(`--config ${given}: not found`);
+    return abs;
   }
+  return CONFIG_FILE_NAMES.map((n) => path.join(cwd, n)).find((p) => fs.existsSync(p));
+}
+
+/** The config file's problems, as `check` prints findings; errors always, warnings unless `--quiet`. */
+function reportConfig(file: string, text: string, findings: Finding[], cwd: string, io: { stderr(s: string): void; note(s: string): void }): void {
+  const lineStarts = computeLineStarts(text);
+  const shown = path.relative(cwd, file) || file;
+  for (const f of findings) {
+    const at = positionAt(lineStarts, f.span.start);
+    (f.severity === 'error' ? io.stderr : io.note)(`${shown}:${at.line + 1}:${at.character + 1}: ${f.severity} ${f.code} ${f.message}\n`);
+  }
+}
+
+function flagLayer(values: OptionValues): Record<string, unknown> {
+  const layer: Record<string, unknown> = {};
+  const ns = stringValue(values, 'default-namespace');
+  if (ns) layer.defaultNamespace = ns;
+  const ic = stringValue(values, 'ingress-controller');
+  if (ic) layer.ingressController = parseIngressController(ic);
   const raw: Record<string, string> = {};
-  for (const r of parsed.values.get('rule') ?? []) {
+  for (const r of stringValues(values, 'rule')) {
     const eq = r.indexOf('=');
     if (eq <= 0) throw new UsageError(`--rule takes CODE=SEVERITY, got '${r}'`);
     raw[r.slice(0, eq)] = r.slice(eq + 1);
@@ -80,5 +103,49 @@ export function settingsFromArgs(parsed: ParsedArgs): { settings: Partial<Analys
   for (const [code, sev] of Object.entries(raw)) {
     if (!(code in rules)) throw new UsageError(`--rule ${code}=${sev}: severity must be error, warning, info, hint or off`);
   }
-  return { settings, rules };
+  if (Object.keys(rules).length > 0) layer.rules = rules;
+  return layer;
+}
+
+/**
+ * The settings of a run (SPEC §8): the flags over the config file's. The file's exclusion globs
+ * are relative to its folder. Its problems are reported; the valid rest applies.
+ */
+export function settingsFromValues(values: OptionValues, cwd: string, io: { stderr(s: string): void; note(s: string): void }): RunSettings {
+  const flags = flagLayer(values);
+  const configPath = findConfig(values, cwd);
+  let file: ConfigValues = {};
+  if (configPath !== undefined) {
+    let text: string;
+    try {
+      text = fs.readFileSync(configPath, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read ${configPath}: ${(error as Error).message}`);
+    }
+    const config = readConfigFile(URI.file(configPath).toString(), text);
+    reportConfig(configPath, text, config.findings, cwd, io);
+    if (config.findings.some((f) => f.severity === 'error')) throw new UsageError(`${path.relative(cwd, configPath) || configPath} has errors (above); fix them or leave the file out`, false);
+    file = config.values;
+  }
+  const s = normalizeSettings(layerSettings(file, flags), undefined);
+  // The default identity is not "configured": only an identity from the file or the flag is.
+  const icGiven = flags.ingressController !== undefined || file.ingressController !== undefined;
+  const settings: Partial<AnalysisSettings> = {
+    defaultNamespace: s.analysis.defaultNamespace,
+    ...(icGiven ? { ingressController: s.analysis.ingressController, ingressControllerConfigured: true } : {}),
+  };
+  const root = configPath !== undefined ? path.dirname(configPath) : cwd;
+  const excluded = excludeMatcher(s.exclude);
+  const read: ReadOptions = {
+    maxFileSize: s.maxFileSize,
+    ...(s.exclude.length > 0
+      ? {
+          isExcluded: (abs: string) => {
+            const rel = path.relative(root, abs);
+            return !rel.startsWith('..') && !path.isAbsolute(rel) && excluded(rel.split(path.sep).join('/'));
+          },
+        }
+      : {}),
+  };
+  return { settings, rules: s.rules, read };
 }

@@ -1,66 +1,75 @@
-// `k8s-netmap reach <paths…|-> [--format text|json] [--exposure] [--focus W]… [--focus-peer W]…
-//   [--focus-direction ingress|egress] [--focus-conn PROTO-PORT] [--explain [--explain-only allow|deny]]
-//   [--default-namespace NS] [--ingress-controller JSON]` (SPEC §4; the views are in
-//   analysis/reachability/exposureText.ts, the explanation in analysis/explain).
-// Exit codes: 0 done, 2 bad usage or no readable input. Files that do not parse are reported on
-// stderr and skipped; the rest is analysed.
+// `k8s-netmap reach <paths…|->` (SPEC §4): NetworkPolicy reachability between every pair of peers,
+// the views of analysis/reachability/exposureText.ts (--exposure, focus options), or the
+// explanation of analysis/explain (--explain).
+// Exit codes: 0 done, 2 bad usage or no readable input, 3 internal error. Files that do not parse
+// are reported on stderr and skipped; the rest is analysed.
 
 import { explainAll, formatExplain } from '../analysis/explain';
 import { ReachabilityEngine, formatJson, inputFromSource } from '../analysis/reachability';
 import { exposureText, focusKeeps, focusedPairs, parseFocusConn, reachViewText, unknownFocus, type ReachViewOptions } from '../analysis/reachability/exposureText';
-import { displayPath, loadPaths, noInputMessage } from '../index/files';
+import { displayPath, loadPaths, noInputMessage } from '../host/files';
+import { positionAt } from '../model/positions';
 import type { ParsedFile } from '../model/types';
-import { SETTINGS_FLAGS, UsageError, lastValue, parseArgs, settingsFromArgs, type CliIO } from './options';
+import { type CliIO, flagValue, stringValue, stringValues, UsageError } from './options';
+import { type CommandArgs, type CommandIO, type CommandSpec, runCommand } from './runner';
 
-const REACH_FLAGS = ['format', 'focus', 'focus-peer', 'focus-direction', 'focus-conn', 'explain-only', ...SETTINGS_FLAGS] as const;
+export const REACH: CommandSpec = {
+  name: 'reach',
+  summary: 'Which peers NetworkPolicies let reach which, on which ports (as netpol-analyzer prints it).',
+  operands: '<paths…|->',
+  formats: ['text', 'json'],
+  options: {
+    exposure: { type: 'boolean', help: 'text only: the lines, then each workload\'s exposure (entire cluster, representative peers, outside addresses)' },
+    focus: { type: 'string', multiple: true, value: 'W', help: 'only lines with this peer (ns/name[Kind], ns/name or a bare name); repeatable, each adds' },
+    'focus-peer': { type: 'string', multiple: true, value: 'W', help: 'only lines whose other end is one of these; repeatable' },
+    'focus-direction': { type: 'string', value: 'ingress|egress', help: 'with --focus: the focused peers as destinations (ingress) or sources (egress)' },
+    'focus-conn': { type: 'string', value: 'PROTO-PORT', help: 'text only: only pairs that allow this port (tcp-8080)' },
+    explain: { type: 'boolean', help: 'text only: why each pair is allowed or denied, policy by policy' },
+    'explain-only': { type: 'string', value: 'allow|deny', help: 'with --explain: only the allowed or only the denied pairs' },
+  },
+  notes: 'exit codes: 0 done, 2 bad usage or no readable input, 3 internal error',
+  run: reach,
+};
 
-export const REACH_USAGE =
-  'usage: k8s-netmap reach <paths…|-> [--format text|json] [--exposure] [--focus W]… [--focus-peer W]… ' +
-  '[--focus-direction ingress|egress] [--focus-conn PROTO-PORT] [--explain [--explain-only allow|deny]] ' +
-  '[--default-namespace NS] [--ingress-controller JSON]\n' +
-  '  W is a peer as printed (ns/name[Kind]), ns/name or a bare name\n';
+export function runReach(args: string[], io: CliIO): Promise<number> {
+  return runCommand(REACH, args, io);
+}
 
-export async function runReach(args: string[], io: CliIO): Promise<number> {
-  let paths: string[];
-  let format: string;
-  let view: ReachViewOptions;
-  let settings;
-  let explain: ExplainFlags;
-  try {
-    const exposure = args.includes('--exposure'); // a flag without a value
-    explain = explainFlags(args.filter((a) => a !== '--exposure'));
-    const parsed = parseArgs(explain.rest, REACH_FLAGS);
-    explain.only = explainOnly(parsed, explain.on);
-    paths = parsed.paths;
-    if (paths.length === 0) throw new UsageError('no paths given');
-    format = lastValue(parsed, 'format') ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got '${format}'`);
-    const focus = parsed.values.get('focus') ?? [];
-    const fd = lastValue(parsed, 'focus-direction');
-    if (fd !== undefined && fd !== 'ingress' && fd !== 'egress') throw new UsageError(`--focus-direction must be ingress or egress, got '${fd}'`);
-    if (fd !== undefined && focus.length === 0) throw new UsageError('--focus-direction needs --focus');
-    const focusConn = lastValue(parsed, 'focus-conn');
-    if (focusConn !== undefined) {
-      try {
-        parseFocusConn(focusConn);
-      } catch (e) {
-        throw new UsageError((e as Error).message);
-      }
+function viewOf(args: CommandArgs): ReachViewOptions {
+  const exposure = flagValue(args.values, 'exposure');
+  const focus = stringValues(args.values, 'focus');
+  const fd = stringValue(args.values, 'focus-direction');
+  if (fd !== undefined && fd !== 'ingress' && fd !== 'egress') throw new UsageError(`--focus-direction must be ingress or egress, got '${fd}'`);
+  if (fd !== undefined && focus.length === 0) throw new UsageError('--focus-direction needs --focus');
+  const focusConn = stringValue(args.values, 'focus-conn');
+  if (focusConn !== undefined) {
+    try {
+      parseFocusConn(focusConn);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
     }
-    if ((exposure || focusConn !== undefined || explain.on) && format !== 'text') throw new UsageError('--exposure, --focus-conn and --explain print text only');
-    view = { exposure, focus, focusPeers: parsed.values.get('focus-peer') ?? [], focusDirection: fd, focusConn };
-    settings = settingsFromArgs(parsed).settings;
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`k8s-netmap reach: ${error.message}\n${REACH_USAGE}`);
-      return 2;
-    }
-    throw error;
   }
+  if ((exposure || focusConn !== undefined || flagValue(args.values, 'explain')) && args.format !== 'text') {
+    throw new UsageError('--exposure, --focus-conn and --explain print text only');
+  }
+  return { exposure, focus, focusPeers: stringValues(args.values, 'focus-peer'), focusDirection: fd, focusConn };
+}
 
-  const loaded = await loadPaths(paths, io.cwd, settings, () => io.readStdin());
+function explainOnly(args: CommandArgs): 'allow' | 'deny' | undefined {
+  const only = stringValue(args.values, 'explain-only');
+  if (only === undefined) return undefined;
+  if (only !== 'allow' && only !== 'deny') throw new UsageError(`--explain-only must be allow or deny, got '${only}'`);
+  if (!flagValue(args.values, 'explain')) throw new UsageError('--explain-only needs --explain');
+  return only;
+}
+
+async function reach(args: CommandArgs, io: CommandIO): Promise<number> {
+  const view = viewOf(args);
+  const explain = flagValue(args.values, 'explain');
+  const only = explainOnly(args);
+  const loaded = await loadPaths(args.paths, io.cwd, args.settings, () => io.readStdin(), args.read);
   const { index, skipped, fileCount } = loaded;
-  for (const s of skipped) io.stderr(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
+  for (const s of skipped) io.note(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
   for (const file of index.parsedFiles()) reportSyntaxErrors(file, io);
   if (fileCount === 0) {
     io.stderr(`k8s-netmap reach: ${noInputMessage(loaded)}\n`);
@@ -68,42 +77,23 @@ export async function runReach(args: string[], io: CliIO): Promise<number> {
   }
 
   const engine = new ReachabilityEngine(inputFromSource(index));
-  for (const w of engine.labelGapWarnings()) io.stderr(`warning: ${w}\n`);
+  for (const w of engine.labelGapWarnings()) io.note(`warning: ${w}\n`);
 
-  for (const f of unknownFocus(engine, view.focus ?? [])) io.stderr(`k8s-netmap reach: --focus ${f} names no peer\n`);
-  if (explain.on) {
-    io.stdout(explainText(engine, index, view, explain.only, io));
+  for (const f of unknownFocus(engine, view.focus ?? [])) io.note(`k8s-netmap reach: --focus ${f} names no peer\n`);
+  if (explain) {
+    io.stdout(explainText(engine, index, view, only, io));
     return 0;
   }
-  if (format === 'json') {
+  if (args.format === 'json') {
     const lines = focusedPairs(engine.pairs(), view).map((p) => ({ src: p.src.name, dst: p.dst.name, conn: p.conns.toString() }));
     io.stdout(formatJson(lines));
   } else io.stdout(reachViewText(engine, view));
   return 0;
 }
 
-interface ExplainFlags {
-  on: boolean;
-  only?: 'allow' | 'deny';
-  rest: string[];
-}
-
-/** `--explain` takes no value: taken out before the value flags are read. */
-function explainFlags(args: string[]): ExplainFlags {
-  return { on: args.includes('--explain'), rest: args.filter((a) => a !== '--explain') };
-}
-
-function explainOnly(parsed: ReturnType<typeof parseArgs>, explain: boolean): 'allow' | 'deny' | undefined {
-  const only = lastValue(parsed, 'explain-only');
-  if (only === undefined) return undefined;
-  if (only !== 'allow' && only !== 'deny') throw new UsageError(`--explain-only must be allow or deny, got '${only}'`);
-  if (!explain) throw new UsageError('--explain-only needs --explain');
-  return only;
-}
-
 /** `--explain`: the explanation of the focused pairs, then the exposure section (netpol-analyzer drops it with --explain-only). */
-function explainText(engine: ReachabilityEngine, index: Parameters<typeof explainAll>[1], view: ReachViewOptions, only: 'allow' | 'deny' | undefined, io: CliIO): string {
-  if (view.exposure && only) io.stderr('warning: --exposure is ignored with --explain-only\n');
+function explainText(engine: ReachabilityEngine, index: Parameters<typeof explainAll>[1], view: ReachViewOptions, only: 'allow' | 'deny' | undefined, io: CommandIO): string {
+  if (view.exposure && only) io.note('warning: --exposure is ignored with --explain-only\n');
   const exposure = !!view.exposure && !only;
   const fc = view.focusConn ? parseFocusConn(view.focusConn) : undefined;
   const pairs = explainAll(engine, index, { only, include: focusKeeps(view), exposure, focusConn: fc && { protocol: fc.protocol, port: fc.port } });
@@ -113,22 +103,12 @@ function explainText(engine: ReachabilityEngine, index: Parameters<typeof explai
   return out + section;
 }
 
+/** Syntax errors go to stderr whatever `--quiet` says: a document was left out of the results. */
 export function reportSyntaxErrors(file: ParsedFile, io: CliIO): void {
   for (const p of file.problems) {
     if (p.code !== 'yaml-syntax') continue;
-    const { line, col } = position(file.lineStarts, p.span.start);
-    const message = p.message.split('\n')[0].slice(0, 200);
-    io.stderr(`${displayPath(file.uri, io.cwd)}:${line}:${col}: error yaml-syntax ${message} (document skipped)\n`);
+    const pos = positionAt(file.lineStarts, p.span.start);
+    const message = (p.message.split('\n')[0] ?? '').slice(0, 200);
+    io.stderr(`${displayPath(file.uri, io.cwd)}:${pos.line + 1}:${pos.character + 1}: error yaml-syntax ${message} (document skipped)\n`);
   }
-}
-
-function position(lineStarts: number[], offset: number): { line: number; col: number } {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, col: offset - (lineStarts[lo] ?? 0) + 1 };
 }

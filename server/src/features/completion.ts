@@ -43,7 +43,7 @@ function shapeOf(line: string): LineShape {
 }
 
 /** The key path at an offset, from indentation (sequence items are transparent). */
-export function keyContextAt(text: string, offset: number): KeyContext {
+function keyContextAt(text: string, offset: number): KeyContext {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const before = text.slice(lineStart, offset);
   const m = /^(\s*)(-\s+)?([^\s:#][^:#]*?)\s*:\s*(\S*)$/.exec(before);
@@ -138,7 +138,7 @@ function objectBefore(analysis: Analysis, uri: string, offset: number): ReturnTy
 export function complete(analysis: Analysis, uri: string, text: string, offset: number): Completion[] {
   const ctx = keyContextAt(text, offset);
   const obj = objectAt(analysis.index, uri, offset) ?? objectBefore(analysis, uri, offset);
-  const namespace = obj?.namespace ?? analysis.index.settings.defaultNamespace;
+  const namespace = obj?.namespace ?? analysis.index.defaultNamespace(uri);
   const kind = obj?.kind;
   const p = ctx.path;
   const findService = (name: string | undefined) => (name ? analysis.links.service(namespace, name) : undefined);

@@ -26,8 +26,8 @@ import { yamlString } from '../yaml/nodes';
 import { compareByPath } from '../model/identity';
 import { checkStatefulSetService } from './statefulSetService';
 import { cutText, describeWorkload, quote } from './text';
-import type { Finding, Fix, RelatedLocation, RuleSeverities } from './rules';
-import { RULES_BY_CODE } from './rules';
+import type { Finding, Fix, RelatedLocation, RuleCode, RuleSeverities } from './rules';
+import { isRuleCode, RULES_BY_CODE } from './rules';
 
 /** Reachability verdicts the diagnostics need; supplied by the reachability engine when it is present. */
 export interface ReachabilityChecks {
@@ -45,7 +45,7 @@ export interface DiagnosticContext {
 export class FindingSink {
   readonly findings: Finding[] = [];
   constructor(readonly uri: string) {}
-  add(code: string, span: Span, message: string, related: RelatedLocation[] = [], severity?: Severity, fixes?: Fix[]): void {
+  add(code: RuleCode, span: Span, message: string, related: RelatedLocation[] = [], severity?: Severity, fixes?: Fix[]): void {
     this.findings.push({
       uri: this.uri,
       span,
@@ -75,7 +75,8 @@ export function diagnoseFile(ctx: DiagnosticContext, uri: string): Finding[] {
   const file = ctx.index.file(uri);
   if (!file) return [];
   const sink = new FindingSink(uri);
-  for (const p of file.problems) sink.add(p.code, p.span, p.message, [], p.severity);
+  // The reader's codes are catalogue codes (a test checks it); the guard only narrows the type.
+  for (const p of file.problems) if (isRuleCode(p.code)) sink.add(p.code, p.span, p.message, [], p.severity);
   for (const obj of file.objects) {
     checkLabels(sink, obj);
     if (ctx.index.isDuplicate(obj)) {
@@ -381,29 +382,36 @@ interface NearMiss {
   value?: string;
 }
 
+/**
+ * Whether pod labels nearly match a selector: a matchLabels-only selector that they miss by one
+ * label, or, for a one-label selector, match with a similar value. These are the workloads that
+ * service-selects-nothing names as likely typos (and the language server re-checks when they change).
+ */
+export function nearlyMatches(sel: LabelSelector, labels: Record<string, string>): boolean {
+  if (sel.matchExpressions.length > 0 || sel.matchLabels.length === 0) return false;
+  const misses = sel.matchLabels.filter((l) => labels[l.key] !== l.value);
+  const miss = misses[0];
+  if (misses.length !== 1 || !miss) return false;
+  if (sel.matchLabels.length > 1) return true;
+  const value = labels[miss.key];
+  return value !== undefined && similar(value, miss.value);
+}
+
 function nearMisses(ctx: DiagnosticContext, namespace: string, sel: LabelSelector): NearMiss[] {
   if (sel.matchExpressions.length > 0 || sel.matchLabels.length === 0) return [];
   const candidates = new Set<Workload>();
   for (const l of sel.matchLabels) for (const w of ctx.index.workloadsWithLabel(namespace, l.key, l.value)) candidates.add(w);
   const out: NearMiss[] = [];
-  for (const w of [...candidates].sort(compareByPath)) {
+  // A one-label selector has no candidates by label (they would match): any workload with the key may be one.
+  const pool = sel.matchLabels.length === 1 ? ctx.index.workloadsIn(namespace) : candidates;
+  for (const w of [...pool].sort(compareByPath)) {
     const labels = podLabelsOf(w);
-    const misses = sel.matchLabels.filter((l) => labels[l.key] !== l.value);
-    if (misses.length === 1) {
-      const m = misses[0]!;
-      const value = labels[m.key];
-      out.push(value !== undefined ? { workload: w, differs: `has ${m.key}=${value}`, entry: m, value } : { workload: w, differs: `has no ${m.key}` });
-    }
+    if (!nearlyMatches(sel, labels)) continue;
+    const m = sel.matchLabels.find((l) => labels[l.key] !== l.value);
+    if (!m) continue;
+    const value = labels[m.key];
+    out.push(value !== undefined ? { workload: w, differs: `has ${m.key}=${value}`, entry: m, value } : { workload: w, differs: `has no ${m.key}` });
     if (out.length >= 3) break;
-  }
-  if (out.length === 0 && sel.matchLabels.length === 1) {
-    // A one-label selector: look for the same key with a similar value.
-    const only = sel.matchLabels[0]!;
-    for (const w of ctx.index.workloadsIn(namespace)) {
-      const v = podLabelsOf(w)[only.key];
-      if (v !== undefined && similar(v, only.value)) out.push({ workload: w, differs: `has ${only.key}=${v}`, entry: only, value: v });
-      if (out.length >= 3) break;
-    }
   }
   return out;
 }

@@ -22,7 +22,7 @@ export interface HoverResult {
 const MAX_LIST = 12;
 
 /** A markdown link that opens the object (a `file:` URI with a `#L<line>` fragment). */
-export function linkTo(analysis: Analysis, obj: { uri: string; nameSpan: Span }, label: string): string {
+function linkTo(analysis: Analysis, obj: { uri: string; nameSpan: Span }, label: string): string {
   const file = analysis.index.file(obj.uri);
   const line = file ? positionAt(file.lineStarts, obj.nameSpan.start).line + 1 : 1;
   return `[${escapeMarkdown(label)}](${obj.uri}#L${line})`;

@@ -1,5 +1,6 @@
 // The rule catalogue (SPEC §5): codes, default severities and one-line descriptions.
 // Used by diagnostics, the CLI's SARIF output and the settings.
+import { DOCS_BASE_URL } from '../buildInfo';
 import type { Severity, Span } from '../model/types';
 
 export interface RuleInfo {
@@ -8,7 +9,7 @@ export interface RuleInfo {
   summary: string;
 }
 
-export const RULES: readonly RuleInfo[] = [
+export const RULES = [
   { code: 'yaml-syntax', defaultSeverity: 'error', summary: 'A Kubernetes manifest does not parse as YAML.' },
   { code: 'helm-template-skipped', defaultSeverity: 'info', summary: 'A Helm template is not read as manifests.' },
   { code: 'file-not-read', defaultSeverity: 'info', summary: 'A file was not read (too large, binary or unreadable).' },
@@ -38,17 +39,24 @@ export const RULES: readonly RuleInfo[] = [
     summary: 'The same kind, namespace and name is defined in several places; the first in path order is used.',
   },
   { code: 'port-invalid', defaultSeverity: 'error', summary: 'A port number or port name is invalid, missing or duplicated.' },
-];
+  { code: 'config-invalid', defaultSeverity: 'error', summary: 'A k8s-netmap.yaml setting is not valid (it is left out; the rest applies).' },
+] as const satisfies readonly RuleInfo[];
 
-export const RULES_BY_CODE: ReadonlyMap<string, RuleInfo> = new Map(RULES.map((r) => [r.code, r]));
+/** Every rule code, from the table above. */
+export type RuleCode = (typeof RULES)[number]['code'];
 
-export const DOCS_BASE_URL = 'https://github.com/k8s-netmap/k8s-netmap/blob/main/docs/rules/';
+export const RULES_BY_CODE: ReadonlyMap<string, RuleInfo> = new Map<string, RuleInfo>(RULES.map((r) => [r.code, r]));
 
 export function ruleDocUrl(code: string): string {
   return `${DOCS_BASE_URL}${code}.md`;
 }
 
+/** Severity per rule code, as configured (a code no rule has is kept and never matches). */
 export type RuleSeverities = Record<string, Severity | 'off'>;
+
+export function isRuleCode(code: string): code is RuleCode {
+  return RULES_BY_CODE.has(code);
+}
 
 export interface RelatedLocation {
   uri: string;
@@ -73,7 +81,7 @@ export interface Finding {
   uri: string;
   span: Span;
   severity: Severity;
-  code: string;
+  code: RuleCode;
   message: string;
   related: RelatedLocation[];
   fixes?: Fix[];

@@ -42,8 +42,6 @@ export function kustomizeNamespaces(kustomizations: ReadonlyMap<string, Kustomiz
   for (const uri of kustomizations.keys()) byDir.set(decoded(dirOf(uri)), uri);
   const uriOf = new Map<string, string>(); // decoded file → file uri
   for (const f of manifestFiles) uriOf.set(decoded(f), f);
-  const files = [...uriOf.keys()];
-  const fileSet = new Set(files);
 
   // What each kustomization covers: file → namespace it gives (undefined: the file keeps its own).
   const covered = new Map<string, Map<string, string | undefined>>();
@@ -55,7 +53,8 @@ export function kustomizeNamespaces(kustomizations: ReadonlyMap<string, Kustomiz
     const out = new Map<string, string | undefined>();
     if (visiting.has(kUri)) return out; // a cycle: kustomize rejects it; we just stop
     visiting.add(kUri);
-    const k = kustomizations.get(kUri)!;
+    const k = kustomizations.get(kUri);
+    if (!k) return out;
     const dir = decoded(dirOf(kUri));
     for (const rel of k.resources) {
       const target = resolveRelative(dir, rel);
@@ -63,11 +62,13 @@ export function kustomizeNamespaces(kustomizations: ReadonlyMap<string, Kustomiz
       if (inner) {
         included.add(inner);
         for (const [file, ns] of cover(inner)) out.set(file, k.namespace ?? ns);
-      } else if (fileSet.has(target)) {
-        out.set(uriOf.get(target)!, k.namespace);
       } else {
-        const prefix = target + '/';
-        for (const f of files) if (f.startsWith(prefix)) out.set(uriOf.get(f)!, k.namespace);
+        const uri = uriOf.get(target);
+        if (uri !== undefined) out.set(uri, k.namespace);
+        else {
+          const prefix = target + '/';
+          for (const [f, u] of uriOf) if (f.startsWith(prefix)) out.set(u, k.namespace);
+        }
       }
     }
     visiting.delete(kUri);

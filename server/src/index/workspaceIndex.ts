@@ -78,8 +78,20 @@ export class WorkspaceIndex {
   /** Namespace → number of namespaced objects in it: the namespaces the workspace names. */
   private readonly namespacedCount = new Map<string, number>();
 
-  constructor(settings: Partial<AnalysisSettings> = {}) {
+  /**
+   * `defaultNamespaceOf` gives a file's default namespace when it differs from the settings' one
+   * (the server's workspace folders each have their own).
+   */
+  constructor(
+    settings: Partial<AnalysisSettings> = {},
+    private readonly defaultNamespaceOf: (uri: string) => string | undefined = () => undefined,
+  ) {
     this.settings = { ...DEFAULT_SETTINGS, ...settings };
+  }
+
+  /** The namespace of objects in `uri` that name none and are under no kustomization with one. */
+  defaultNamespace(uri: string): string {
+    return this.defaultNamespaceOf(uri) ?? this.settings.defaultNamespace;
   }
 
   /** Increases on every change; caches elsewhere key on it. */
@@ -88,7 +100,7 @@ export class WorkspaceIndex {
   }
 
   setFile(uri: string, text: string, options: SetFileOptions = {}): IndexChange {
-    const parsed = parseFile(uri, text, { ...options, defaultNamespace: this.settings.defaultNamespace });
+    const parsed = parseFile(uri, text, { ...options, defaultNamespace: this.defaultNamespace(uri) });
     return this.setParsed(uri, parsed);
   }
 
@@ -307,7 +319,7 @@ export class WorkspaceIndex {
   }
 
   private effectiveNamespace(uri: string, obj: K8sObject): string {
-    return this.kustomizeNs.get(uri) ?? obj.declaredNamespace ?? this.settings.defaultNamespace;
+    return this.kustomizeNs.get(uri) ?? obj.declaredNamespace ?? this.defaultNamespace(uri);
   }
 
   private indexFile(file: ParsedFile, change: IndexChange): void {

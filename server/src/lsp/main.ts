@@ -4,10 +4,12 @@ import { NetmapServer } from './server';
 
 const connection = createConnection(ProposedFeatures.all);
 // Anything written to stdout would corrupt the stdio protocol: route console output to the client's log.
+/* eslint-disable no-console -- this is where console output is redirected */
 console.log = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
 console.info = console.log;
 console.warn = (...args: unknown[]) => connection.console.warn(args.map(String).join(' '));
 console.error = (...args: unknown[]) => connection.console.error(args.map(String).join(' '));
+/* eslint-enable no-console */
 process.on('uncaughtException', (error) => connection.console.error(`k8s-netmap: uncaught: ${error.stack ?? error.message}`));
 process.on('unhandledRejection', (reason) => connection.console.error(`k8s-netmap: unhandled rejection: ${String(reason)}`));
 

@@ -1,5 +1,7 @@
 // The language server: wires LSP messages to the pure features. It owns the workspace scan, the
 // open documents (which override disk), debounced re-analysis and publishing of diagnostics.
+// Past 400 lines: its split into handlers by concern (workspace, publisher, status; issue 10) is
+// deferred until the engine and server changes in flight have landed.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,12 +16,15 @@ import {
   type InitializeParams,
   type InitializeResult,
   MarkupKind,
+  MessageType,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { Analysis } from '../analysis/workspaceAnalysis';
+import { VERSION } from '../buildInfo';
 import { codeLenses } from '../features/codeLens';
 import { complete } from '../features/completion';
 import { createDiagnosticContext } from '../features/context';
@@ -29,15 +34,16 @@ import { hover } from '../features/hover';
 import { definition, references } from '../features/navigation';
 import type { Finding } from '../features/rules';
 import type { K8sObject } from '../model/types';
-import { helmReadOptions, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile, tooLargeReason } from '../index/files';
+import { helmReadOptions, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile, tooLargeReason } from '../host/files';
 import { type IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import { offsetAt } from '../model/positions';
-import { CONNECTIVITY_CHANGES_REQUEST, type ConnectivityChangesParams, GRAPH_CHANGED_NOTIFICATION, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_NOTIFICATION, type StatusParams } from '../protocol';
+import { command, Commands, ConnectivityChangesRequest, GraphChangedNotification, GraphRequest, type StatusParams, StatusNotification } from '../protocol';
 import { graphOf } from './graph';
 import { connectivityChanges, UnsavedEditLens, type ChangesHost } from './changes';
-import { quickFixes, toDiagnostic, toLocation, toRange } from './convert';
-import { changedObjects, dependentFiles, reachSensitiveFiles } from './dependents';
-import { DEFAULT_SERVER_SETTINGS, excludeMatcher, needsReindex, normalizeSettings, type ServerSettings } from './settings';
+import { type LineSource, quickFixes, toDiagnostic, toLocation, toRange } from './convert';
+import { changedObjects, dependentFiles, reachSensitiveFiles } from '../features/dependents';
+import { type ConfigFileState, folderSettings, isConfigPath, WorkspaceSettings, workspaceNeedsReindex } from './folderSettings';
+import { DEFAULT_SETTINGS_IN_FORCE, normalizeSettings } from '../features/settings';
 
 /** Wait after the last keystroke before re-analysing a document (SPEC §9: at most 100 ms). */
 export const EDIT_DEBOUNCE_MS = 30;
@@ -115,9 +121,11 @@ class ReachFindings implements ReachabilityChecks {
 
 export class NetmapServer {
   private readonly documents = new TextDocuments(TextDocument);
-  private settings: ServerSettings = DEFAULT_SERVER_SETTINGS;
-  /** The exclusion globs, compiled once per settings (they change only through a re-index). */
-  private excluded = excludeMatcher([]);
+  /** Each workspace folder's settings, for the files under it. */
+  private settings = new WorkspaceSettings([], DEFAULT_SETTINGS_IN_FORCE);
+  private settingsGeneration = 0;
+  /** Line tables for diagnostics: the folders' config files, then the index. */
+  private readonly lines: LineSource = { file: (uri) => this.settings.configs.get(uri) ?? this.index.file(uri) };
   private index = new WorkspaceIndex();
   private analysis = new Analysis(this.index);
   private reach = new ReachFindings(reachabilityChecks(this.analysis));
@@ -159,7 +167,7 @@ export class NetmapServer {
     analysis: () => this.analysis,
     folders: () => this.folders,
     isExcluded: (p) => this.isExcluded(p),
-    maxFileSize: () => this.settings.maxFileSize,
+    maxFileSize: () => this.settings.largestMaxFileSize(),
   };
   private readonly unsavedLens = new UnsavedEditLens(this.changesHost);
 
@@ -212,8 +220,8 @@ export class NetmapServer {
       }
       return out;
     }, []));
-    c.onRequest(GRAPH_REQUEST, () => this.guard(() => graphOf(this.analysis), { nodes: [], edges: [] }));
-    c.onRequest(CONNECTIVITY_CHANGES_REQUEST, (p: ConnectivityChangesParams | undefined) =>
+    c.onRequest(GraphRequest, () => this.guard(() => graphOf(this.analysis), { nodes: [], edges: [] }));
+    c.onRequest(ConnectivityChangesRequest, (p) =>
       connectivityChanges(this.changesHost, p?.ref || 'HEAD').catch((error: unknown) => {
         this.connection.console.error(`k8s-netmap: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
         return { ref: p?.ref || 'HEAD', error: 'internal error (see the k8s-netmap output)', counts: { added: 0, removed: 0, changed: 0 }, groups: [] };
@@ -244,8 +252,10 @@ export class NetmapServer {
     if (typeof uri !== 'string' || !pos || !Number.isSafeInteger(pos.line) || !Number.isSafeInteger(pos.character)) return undefined;
     const file = this.index.file(uri);
     if (!file) return undefined;
-    const line = Math.max(0, pos.line as number);
-    return { uri, offset: offsetAt(file.lineStarts, { line, character: Math.max(0, pos.character as number) }) };
+    // Negative numbers clamp to the start; the open text, when there is one, lets the offset clamp
+    // exactly as the editor's does.
+    const position = { line: Math.max(0, pos.line as number), character: Math.max(0, pos.character as number) };
+    return { uri, offset: offsetAt(file.lineStarts, position, this.documents.get(uri)?.getText()) };
   }
 
   private initialize(params: InitializeParams): InitializeResult {
@@ -262,7 +272,7 @@ export class NetmapServer {
         completionProvider: { triggerCharacters: [':', ' '] },
         codeActionProvider: { codeActionKinds: ['quickfix'] },
       },
-      serverInfo: { name: 'k8s-netmap', version: '0.1.0' },
+      serverInfo: { name: 'k8s-netmap', version: VERSION },
     };
   }
 
@@ -274,35 +284,55 @@ export class NetmapServer {
     this.rebuildIndex();
   }
 
-  private async fetchSettings(): Promise<ServerSettings> {
-    if (!this.canConfigure) return DEFAULT_SERVER_SETTINGS;
-    try {
-      const [k8s, filesExclude] = await this.connection.workspace.getConfiguration([{ section: 'k8sNetmap' }, { section: 'files.exclude' }]);
-      return normalizeSettings(k8s, filesExclude);
-    } catch {
-      return DEFAULT_SERVER_SETTINGS;
+  /**
+   * The window's settings and each folder's (asked with the folder as `scopeUri`, in one request),
+   * each over the folder's k8s-netmap.yaml (its open text, else the disk).
+   */
+  private async fetchSettings(): Promise<WorkspaceSettings> {
+    const scopes: Array<string | undefined> = [undefined, ...this.folders.map((f) => URI.file(f).toString())];
+    let answers: unknown[] = [];
+    if (this.canConfigure) {
+      const items = scopes.flatMap((scopeUri) => [
+        { section: 'k8sNetmap', ...(scopeUri ? { scopeUri } : {}) },
+        { section: 'files.exclude', ...(scopeUri ? { scopeUri } : {}) },
+      ]);
+      answers = await this.connection.workspace.getConfiguration(items).catch(() => []);
     }
+    const openText = (uri: string) => this.documents.get(uri)?.getText();
+    const configs = new Map<string, ConfigFileState>();
+    const folders = this.folders.map((folder, i) => {
+      const { settings, config } = folderSettings(folder, answers[2 * i + 2], answers[2 * i + 3], openText);
+      if (config) configs.set(config.uri, config);
+      return { path: folder, settings };
+    });
+    const window = this.canConfigure ? normalizeSettings(answers[0], answers[1]) : DEFAULT_SETTINGS_IN_FORCE;
+    return new WorkspaceSettings(folders, window, configs);
   }
 
+  /** Settings changed, or a k8s-netmap.yaml did: re-read them; re-index or re-publish as needed. */
   private async reloadSettings(): Promise<void> {
+    const generation = ++this.settingsGeneration;
     const next = await this.fetchSettings();
+    if (generation !== this.settingsGeneration) return; // a newer reload is under way
     const prev = this.settings;
     this.settings = next;
-    if (needsReindex(prev, next)) this.rebuildIndex();
-    else {
-      this.diagnosticContext = createDiagnosticContext(this.analysis, next.rules, this.reach);
-      if (this.ready) this.publishAll();
-    }
+    if (workspaceNeedsReindex(prev, next)) this.rebuildIndex();
+    else if (this.ready) this.publishAll();
+  }
+
+  /** The diagnostic context of a file: the one analysis, with the rule severities of the file's folder. */
+  private contextFor(uri: string): DiagnosticContext {
+    return { ...this.diagnosticContext, rules: this.settings.forPath(fsPathOf(uri)).rules };
   }
 
   // ---------- indexing ----------
 
   private rebuildIndex(): void {
-    this.excluded = excludeMatcher(this.settings.exclude);
-    this.index = new WorkspaceIndex(this.settings.analysis);
+    const settings = this.settings;
+    this.index = new WorkspaceIndex(settings.analysis(), (uri) => settings.forPath(fsPathOf(uri)).analysis.defaultNamespace);
     this.analysis = new Analysis(this.index);
     this.reach = new ReachFindings(reachabilityChecks(this.analysis));
-    this.diagnosticContext = createDiagnosticContext(this.analysis, this.settings.rules, this.reach);
+    this.diagnosticContext = createDiagnosticContext(this.analysis, {}, this.reach);
     this.indexedHash.clear();
     this.notRead.clear();
     this.ready = false;
@@ -314,11 +344,7 @@ export class NetmapServer {
 
   /** Whether `k8sNetmap.exclude` or `files.exclude` excludes a path (globs are relative to its workspace folder). */
   private isExcluded(absPath: string): boolean {
-    for (const folder of this.folders) {
-      const rel = path.relative(folder, absPath);
-      if (!rel.startsWith('..') && this.excluded(rel.split(path.sep).join('/'))) return true;
-    }
-    return false;
+    return this.settings.isExcluded(absPath);
   }
 
   private async scan(generation: number): Promise<void> {
@@ -338,7 +364,7 @@ export class NetmapServer {
         if (generation !== this.scanGeneration) return;
         const file = files[i]!;
         const uri = URI.file(file).toString();
-        if (!this.documents.get(uri)) {
+        if (!this.documents.get(uri) && !isConfigPath(this.folders, file)) {
           this.indexFromDisk(uri, file, false);
           bytesSinceYield += this.lastReadBytes;
         }
@@ -349,7 +375,7 @@ export class NetmapServer {
         }
       }
       // Open documents override disk, including unsaved ones outside the folders.
-      for (const doc of this.documents.all()) this.indexDocument(doc, false);
+      for (const doc of this.documents.all()) if (!this.isConfig(doc.uri)) this.indexDocument(doc, false);
     } finally {
       if (generation === this.scanGeneration) this.index.endBulk();
     }
@@ -371,7 +397,7 @@ export class NetmapServer {
 
   /** Reads one file from disk into the index, or records why it was not read. Returns the files to re-diagnose. */
   private indexFromDisk(uri: string, fsPath: string, withDependents = true): Set<string> {
-    const read = readManifestFile(fsPath, this.settings.maxFileSize);
+    const read = readManifestFile(fsPath, this.settings.forPath(fsPath).maxFileSize);
     this.lastReadBytes = 'text' in read ? read.text.length : 0;
     return this.indexOrNote(uri, read, withDependents);
   }
@@ -381,10 +407,11 @@ export class NetmapServer {
    * the same note and is not read (its text in the editor is left as it is).
    */
   private indexDocument(doc: TextDocument, withDependents = true): Set<string> {
+    const maxFileSize = this.settings.forPath(fsPathOf(doc.uri)).maxFileSize;
     const length = doc.getText().length;
     // UTF-16 length is a lower bound of the UTF-8 size, and cheap; measure bytes only near the limit.
-    const size = length > this.settings.maxFileSize / 3 ? Buffer.byteLength(doc.getText(), 'utf8') : length;
-    if (size > this.settings.maxFileSize) return this.indexOrNote(doc.uri, { skipped: tooLargeReason(size, this.settings.maxFileSize) }, withDependents);
+    const size = length > maxFileSize / 3 ? Buffer.byteLength(doc.getText(), 'utf8') : length;
+    if (size > maxFileSize) return this.indexOrNote(doc.uri, { skipped: tooLargeReason(size, maxFileSize) }, withDependents);
     return this.indexOrNote(doc.uri, { text: doc.getText() }, withDependents);
   }
 
@@ -428,8 +455,15 @@ export class NetmapServer {
 
   // ---------- documents and files ----------
 
+  /** Whether `uri` is a folder's k8s-netmap.yaml (read as settings, never as manifests). */
+  private isConfig(uri: string): boolean {
+    const fsPath = fsPathOf(uri);
+    return fsPath !== undefined && isConfigPath(this.folders, fsPath);
+  }
+
   private onOpen(doc: TextDocument): void {
     if (!this.ready) return; // the scan indexes open documents when it finishes
+    if (this.isConfig(doc.uri)) return void this.reloadSettings();
     this.lastChange = undefined;
     const dirty = this.indexDocument(doc);
     dirty.add(doc.uri);
@@ -446,6 +480,7 @@ export class NetmapServer {
         this.editTimers.delete(doc.uri);
         const current = this.documents.get(doc.uri);
         if (!current || current.version !== version || !this.ready) return; // a newer change is pending
+        if (this.isConfig(doc.uri)) return void this.reloadSettings();
         this.lastChange = undefined;
         const dirty = this.indexDocument(current);
         this.publishEdit(dirty, new Set([doc.uri]));
@@ -456,6 +491,7 @@ export class NetmapServer {
   private onClose(uri: string): void {
     // The editor's unsaved text no longer counts: go back to what is on disk.
     if (!this.ready) return;
+    if (this.isConfig(uri)) return void this.reloadSettings();
     const fsPath = fsPathOf(uri);
     let dirty: Set<string>;
     if (fsPath && fs.existsSync(fsPath) && MANIFEST_EXTENSIONS.test(fsPath) && !this.isExcluded(fsPath) && this.isInFolders(fsPath)) {
@@ -471,13 +507,17 @@ export class NetmapServer {
   }
 
   private isInFolders(fsPath: string): boolean {
-    return this.folders.some((f) => !path.relative(f, fsPath).startsWith('..'));
+    return this.settings.isInFolders(fsPath);
   }
 
   private onWatchedFile(uri: string, type: FileChangeType): void {
     if (!this.ready) return;
     const fsPath = fsPathOf(uri);
     if (!fsPath) return;
+    if (isConfigPath(this.folders, fsPath)) {
+      if (!this.documents.get(uri)) void this.reloadSettings();
+      return;
+    }
     const dirty = new Set<string>();
     if (type === FileChangeType.Deleted) {
       // A deleted folder arrives as one event: drop every indexed file below it too.
@@ -526,9 +566,16 @@ export class NetmapServer {
 
   private diagnose(uri: string): Finding[] {
     const note = this.notRead.get(uri);
-    if (note) return this.settings.rules['file-not-read'] === 'off' ? [] : [note];
+    const ctx = this.contextFor(uri);
+    const config = this.settings.configs.get(uri);
+    if (config) {
+      const severity = ctx.rules['config-invalid'];
+      if (severity === 'off') return [];
+      return severity ? config.findings.map((f) => ({ ...f, severity })) : config.findings;
+    }
+    if (note) return ctx.rules['file-not-read'] === 'off' ? [] : [note];
     try {
-      return diagnoseFile(this.diagnosticContext, uri);
+      return diagnoseFile(ctx, uri);
     } catch (error) {
       this.connection.console.error(`k8s-netmap: diagnostics of ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       return [];
@@ -538,7 +585,7 @@ export class NetmapServer {
   /** Publishes diagnostics of `uris`; `always` are sent even when unchanged (clients wait for them). */
   private publish(uris: Set<string>, always: Set<string>): void {
     for (const uri of new Set([...always, ...uris])) {
-      const diagnostics = this.diagnose(uri).map((f) => toDiagnostic(this.index, f));
+      const diagnostics = this.diagnose(uri).map((f) => toDiagnostic(this.lines, f));
       const hash = diagnostics.length ? hashText(JSON.stringify(diagnostics)) : '';
       if (!always.has(uri) && (this.published.get(uri)?.hash ?? '') === hash) continue;
       if (diagnostics.length) this.published.set(uri, { hash, errors: diagnostics.filter((d) => d.severity === 1).length });
@@ -551,7 +598,7 @@ export class NetmapServer {
   }
 
   private publishAll(): void {
-    const uris = new Set<string>([...this.index.fileUris(), ...this.notRead.keys(), ...this.published.keys()]);
+    const uris = new Set<string>([...this.index.fileUris(), ...this.notRead.keys(), ...this.published.keys(), ...this.settings.configs.keys()]);
     const open = new Set(this.documents.keys());
     this.reach.beginLive();
     this.publish(uris, open);
@@ -624,17 +671,17 @@ export class NetmapServer {
       if (f.problems.some((p) => p.code === 'yaml-syntax')) unreadable++;
     }
     const status: StatusParams = { indexing, files: this.index.fileCount, objects, errors: this.errorCount, unreadable };
-    void this.connection.sendNotification(STATUS_NOTIFICATION, status);
+    void this.connection.sendNotification(StatusNotification, status);
   }
 
   private scheduleGraphChanged(): void {
     if (this.graphTimer) clearTimeout(this.graphTimer);
-    this.graphTimer = setTimeout(() => void this.connection.sendNotification(GRAPH_CHANGED_NOTIFICATION), 150);
+    this.graphTimer = setTimeout(() => void this.connection.sendNotification(GraphChangedNotification), 150);
   }
 
-  /** Shows a message once in the editor (the client turns it into a notification). */
+  /** Shows a message once in the editor (LSP's `window/showMessage`). */
   private notice(level: 'info' | 'warning', message: string): void {
-    void this.connection.sendNotification(NOTICE_NOTIFICATION, { level, message });
+    void this.connection.sendNotification(ShowMessageNotification.type, { type: level === 'warning' ? MessageType.Warning : MessageType.Info, message });
   }
 
   // ---------- lenses and completion ----------
@@ -646,11 +693,11 @@ export class NetmapServer {
       if (l.locations) {
         return {
           range,
-          command: { title: l.title, command: 'k8sNetmap.showLocations', arguments: [uri, range.start, l.locations.map((x) => toLocation(this.index, x.uri, x.span))] },
+          command: command(l.title, Commands.showLocations, uri, range.start, l.locations.map((x) => toLocation(this.index, x.uri, x.span))),
         };
       }
       const at = toRange(this.index, uri, { start: l.hoverAt ?? l.span.start, end: l.hoverAt ?? l.span.start }).start;
-      return { range, command: { title: l.title, command: 'k8sNetmap.showHoverAt', arguments: [uri, at] } };
+      return { range, command: command(l.title, Commands.showHoverAt, uri, at) };
     });
     return unsaved ? [unsaved, ...lenses] : lenses;
   }
@@ -665,7 +712,7 @@ export class NetmapServer {
     const doc = this.documents.get(uri);
     const fsPath = fsPathOf(uri);
     if (!doc || !fsPath || !fs.existsSync(fsPath)) return undefined;
-    const read = readManifestFile(fsPath, this.settings.maxFileSize);
+    const read = readManifestFile(fsPath, this.settings.forPath(fsPath).maxFileSize);
     if (!('text' in read) || read.text === doc.getText()) return undefined;
     return this.unsavedLens.lens(uri, read.text);
   }

@@ -5,9 +5,19 @@ export interface Position {
   character: number;
 }
 
+const LF = 10;
+const CR = 13;
+
+/** Where each line starts. Lines end at `\n`, `\r\n` or a lone `\r`, as editors (TextDocument) count them. */
 export function computeLineStarts(text: string): number[] {
   const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === CR) {
+      if (text.charCodeAt(i + 1) === LF) i++;
+      starts.push(i + 1);
+    } else if (ch === LF) starts.push(i + 1);
+  }
   return starts;
 }
 
@@ -17,13 +27,26 @@ export function positionAt(lineStarts: readonly number[], offset: number): Posit
   let high = lineStarts.length - 1;
   while (low < high) {
     const mid = (low + high + 1) >> 1;
-    if (lineStarts[mid]! <= offset) low = mid;
+    if ((lineStarts[mid] ?? 0) <= offset) low = mid;
     else high = mid - 1;
   }
-  return { line: low, character: offset - lineStarts[low]! };
+  return { line: low, character: offset - (lineStarts[low] ?? 0) };
 }
 
-export function offsetAt(lineStarts: readonly number[], position: Position): number {
-  const start = lineStarts[Math.min(Math.max(position.line, 0), lineStarts.length - 1)] ?? 0;
-  return start + Math.max(position.character, 0);
+/**
+ * The offset of a position, clamped as TextDocument.offsetAt clamps it: a line past the end is the
+ * end of the text, a character past the end of its line is the line's end (before its line
+ * break). Without `text` the end of the last line is unknown and a line's end is taken as just
+ * before its `\n`.
+ */
+export function offsetAt(lineStarts: readonly number[], position: Position, text?: string): number {
+  if (position.line >= lineStarts.length) return text?.length ?? Number.MAX_SAFE_INTEGER;
+  if (position.line < 0) return 0;
+  const start = lineStarts[position.line] ?? 0;
+  const next = lineStarts[position.line + 1];
+  const end = next ?? text?.length ?? Number.MAX_SAFE_INTEGER;
+  let offset = Math.min(start + Math.max(position.character, 0), end);
+  if (text === undefined) return next === undefined ? offset : Math.min(offset, next - 1);
+  while (offset > start && (text.charCodeAt(offset - 1) === LF || text.charCodeAt(offset - 1) === CR)) offset--;
+  return offset;
 }

@@ -2,6 +2,9 @@
 import type { IngressControllerIdentity } from './types';
 import { DEFAULT_INGRESS_CONTROLLER } from './types';
 
+/** Files larger than this many bytes are not read as manifests (`maxFileSize`). */
+export const DEFAULT_MAX_FILE_SIZE = 5_000_000;
+
 /**
  * Labels given as a map (`{ "k": "v" }`, settings.json and the CLI's JSON) or as the Settings UI
  * writes them: `k=v` pairs separated by commas. Pairs without `=` are ignored.

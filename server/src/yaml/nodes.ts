@@ -188,7 +188,7 @@ export function mapPairs(ctx: NodeContext, map: YAMLMap<unknown, unknown>, visit
 }
 
 /** The pair of a map with the given string key. */
-export function pairOf(ctx: NodeContext, map: unknown, key: string): Pair<unknown, unknown> | undefined {
+function pairOf(ctx: NodeContext, map: unknown, key: string): Pair<unknown, unknown> | undefined {
   const m = asMap(ctx, map);
   if (!m) return undefined;
   for (const pair of mapPairs(ctx, m)) if (keyText(pair.key) === key) return pair;
@@ -220,7 +220,7 @@ export function scalarOf(ctx: NodeContext, node: unknown): Scalar | undefined {
  * substring of 13 or more characters as a slice of its parent, so a name kept in the model would
  * otherwise keep its whole file in memory.
  */
-export function detach(text: string): string {
+function detach(text: string): string {
   return text.length < 13 ? text : (' ' + text).slice(1);
 }
 

@@ -27,9 +27,18 @@ describe('k8s-netmap in a multi-root window', function () {
     assert.ok(ds.some((d) => codeOf(d) === t.code && d.range.contains(new vscode.Position(at.line, at.character))), 'the diagnostic is not on the selector');
   });
 
-  it("applies each folder's own settings: examples/ still shows exactly expected-diagnostics.json", async function () {
-    // examples/.vscode/settings.json sets k8sNetmap.ingressController; in a multi-root window that is
-    // a folder setting, which VS Code gives only to requests scoped to that folder.
+  it("applies each folder's own settings: a rule off in one folder only", async function () {
+    // second-folder/.vscode/settings.json turns label-invalid off; in a multi-root window that is a
+    // folder setting, which VS Code gives only to requests scoped to that folder.
+    const examples = vscode.Uri.joinPath(folder('examples').uri, 'shop/faults/newsletter.yaml');
+    const inExamples = await waitForDiagnostics(examples, (all) => all.some((d) => codeOf(d) === 'label-invalid'));
+    assert.ok(inExamples.some((d) => codeOf(d) === 'label-invalid'));
+    const second = vscode.Uri.joinPath(folder('second-folder').uri, 'unquoted-label.yaml');
+    const inSecond = await waitForDiagnostics(second, (all) => all.some((d) => codeOf(d) === 'service-selects-nothing'));
+    assert.deepEqual(inSecond.map(codeOf), ['service-selects-nothing']);
+  });
+
+  it('examples/ shows exactly expected-diagnostics.json in a multi-root window', async function () {
     const examples = folder('examples');
     const expected = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(examples.uri, 'expected-diagnostics.json'))).toString('utf8')) as {
       diagnostics: { file: string; line: number; column: number; code: string; severity: string }[];

@@ -1,4 +1,5 @@
-// Which files need their diagnostics again after an index change, by namespace and by label.
+// Which files need their diagnostics again after an index change, by namespace and by label (the
+// rules' own notion of "may select": diagnostics.ts's nearlyMatches for the near-miss hints).
 //   dependentFiles: link diagnostics (selectors, Service names, ports, policy selectors) — exact.
 //   reachSensitiveFiles: Services and routes whose NetworkPolicy verdicts may have changed. A policy
 //   can admit pods of other namespaces, so this follows namespaceSelector peers that match the
@@ -6,7 +7,7 @@
 //   Service elsewhere) are caught by the server's idle sweep.
 import { podLabelsOf } from '../analysis/links';
 import { isEmptySelector, selectorMatches } from '../analysis/reachability/selectors';
-import { similar } from '../features/diagnostics';
+import { nearlyMatches } from './diagnostics';
 import type { IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import type { K8sObject, NetworkPolicy, PolicyPeer, Workload } from '../model/types';
 
@@ -31,12 +32,7 @@ function peerMayMatch(index: WorkspaceIndex, np: NetworkPolicy, peer: PolicyPeer
 function serviceMayDependOn(svc: Extract<K8sObject, { type: 'service' }>, w: Workload): boolean {
   if (!svc.selector || isEmptySelector(svc.selector)) return false;
   const labels = podLabelsOf(w);
-  const entries = svc.selector.matchLabels;
-  const matched = entries.filter((l) => labels[l.key] === l.value).length;
-  if (matched === entries.length && selectorMatches(svc.selector, labels)) return true;
-  if (entries.length > 1) return matched >= entries.length - 1;
-  const only = entries[0];
-  return !!only && labels[only.key] !== undefined && similar(labels[only.key]!, only.value);
+  return selectorMatches(svc.selector, labels) || nearlyMatches(svc.selector, labels);
 }
 
 /** Peers that networkpolicy-peer-selects-nothing judges by their pods: those with a non-empty podSelector. */

@@ -17,9 +17,10 @@ import type {
   Service,
   Span,
   Workload,
-} from '../../model/types';
-import { ReachabilityEngine, type PodClass, type ReachabilityInput } from './engine';
-import { reachViewText } from './exposureText';
+} from '../server/src/model/types';
+import { prng } from './prng';
+import { ReachabilityEngine, type PodClass, type ReachabilityInput } from '../server/src/analysis/reachability/engine';
+import { reachViewText } from '../server/src/analysis/reachability/exposureText';
 
 const SP: Span = { start: 0, end: 0 };
 
@@ -42,18 +43,6 @@ function selector(labels: Record<string, string>, exprs: Array<[string, string, 
 
 function base(kind: string, name: string, namespace: string, id: string) {
   return { id, uri: `bench:///${namespace}/${name}.yaml`, apiVersion: 'v1', kind, name, namespace, labels: [], span: SP, kindSpan: SP, nameSpan: SP };
-}
-
-/** mulberry32: small, seeded, deterministic (shared by the benchmarks and the oracle test). */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface BenchWorkspace {

@@ -1,27 +1,27 @@
-// Server settings from `workspace/configuration` (`k8sNetmap.*` and `files.exclude`), with defaults
-// for clients that answer null.
+// The settings in force, from their raw forms: the editor's `k8sNetmap.*` (and `files.exclude`),
+// the CLI's flags, and k8s-netmap.yaml (layered under both by config.ts). Lenient: a value of the
+// wrong type takes the default. Used by the language server and the CLI alike.
 import picomatch from 'picomatch';
-import { normalizeIngressController } from '../model/settings';
-import { normalizeRuleSeverities, type RuleSeverities } from '../features/rules';
-import { DEFAULT_MAX_FILE_SIZE } from '../index/files';
+import { DEFAULT_MAX_FILE_SIZE, normalizeIngressController } from '../model/settings';
+import { normalizeRuleSeverities, type RuleSeverities } from './rules';
 import type { AnalysisSettings } from '../model/types';
 import { DEFAULT_SETTINGS } from '../model/types';
 
-export interface ServerSettings {
+export interface Settings {
   analysis: AnalysisSettings;
   rules: RuleSeverities;
   exclude: string[];
   maxFileSize: number;
 }
 
-export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
+export const DEFAULT_SETTINGS_IN_FORCE: Settings = {
   analysis: DEFAULT_SETTINGS,
   rules: {},
   exclude: [],
   maxFileSize: DEFAULT_MAX_FILE_SIZE,
 };
 
-export function normalizeSettings(k8s: unknown, filesExclude: unknown): ServerSettings {
+export function normalizeSettings(k8s: unknown, filesExclude: unknown): Settings {
   const v = (k8s && typeof k8s === 'object' ? k8s : {}) as Record<string, unknown>;
   const configuredIc = v.ingressController && typeof v.ingressController === 'object' ? v.ingressController : undefined;
   const ic = normalizeIngressController(configuredIc ?? {});
@@ -51,7 +51,7 @@ export function excludeMatcher(globs: string[]): (relativePath: string) => boole
 }
 
 /** True when index-shaping settings differ (the index must then be rebuilt). */
-export function needsReindex(a: ServerSettings, b: ServerSettings): boolean {
+export function needsReindex(a: Settings, b: Settings): boolean {
   return (
     a.analysis.defaultNamespace !== b.analysis.defaultNamespace ||
     JSON.stringify(a.analysis.ingressController) !== JSON.stringify(b.analysis.ingressController) ||

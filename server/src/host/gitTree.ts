@@ -8,8 +8,9 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { AnalysisSettings, ParsedFile } from '../model/types';
-import { ALWAYS_SKIPPED_DIRS, DEFAULT_MAX_FILE_SIZE, MANIFEST_EXTENSIONS, isHelmTemplatePath, unreadableReason } from './files';
-import { WorkspaceIndex } from './workspaceIndex';
+import { WorkspaceIndex } from '../index/workspaceIndex';
+import { DEFAULT_MAX_FILE_SIZE } from '../model/settings';
+import { ALWAYS_SKIPPED_DIRS, MANIFEST_EXTENSIONS, isHelmTemplatePath, unreadableReason } from './files';
 
 export class GitError extends Error {}
 

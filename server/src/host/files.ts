@@ -1,13 +1,14 @@
-// Finding and reading manifest files from disk (Node only). The WorkspaceIndex itself stays I/O-free.
+// The host's file system (Node only): finding and reading manifest files, for the CLI and the
+// language server. Outside the pure core, which never touches the disk.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
+import { type SetFileOptions, WorkspaceIndex } from '../index/workspaceIndex';
+import { DEFAULT_MAX_FILE_SIZE } from '../model/settings';
 import type { AnalysisSettings } from '../model/types';
-import { WorkspaceIndex, type SetFileOptions } from './workspaceIndex';
 
 export const MANIFEST_EXTENSIONS = /\.(?:ya?ml|json)$/i;
 export const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git']);
-export const DEFAULT_MAX_FILE_SIZE = 5_000_000;
 
 /** Name used for manifests read from standard input. */
 export const STDIN_URI = 'untitled:%3Cstdin%3E';
@@ -188,6 +189,7 @@ export async function loadPaths(
   cwd: string,
   settings: Partial<AnalysisSettings> = {},
   readStdin?: () => Promise<string | Buffer>,
+  read: { isExcluded?: (absPath: string) => boolean; maxFileSize?: number } = {},
 ): Promise<LoadResult> {
   const index = new WorkspaceIndex(settings);
   const skipped: SkippedFile[] = [];
@@ -217,21 +219,21 @@ export async function loadPaths(
         skipped.push({ uri: URI.file(abs).toString(), reason: 'not found' });
         continue;
       }
-      for (const file of listManifestFiles(abs, undefined, (dir, reason) => skipped.push({ uri: URI.file(dir).toString(), reason }))) {
+      for (const file of listManifestFiles(abs, read.isExcluded, (dir, reason) => skipped.push({ uri: URI.file(dir).toString(), reason }))) {
         foundCount++;
         const uri = URI.file(file).toString();
-        const read = readManifestFile(file);
-        if ('skipped' in read) {
-          skipped.push({ uri, reason: read.skipped });
+        const content = readManifestFile(file, read.maxFileSize);
+        if ('skipped' in content) {
+          skipped.push({ uri, reason: content.skipped });
           continue;
         }
         const helm = helmReadOptions(file);
-        index.setFile(uri, read.text, helm);
+        index.setFile(uri, content.text, helm);
         fileCount++;
         if (helm.helmChart) chartsRead.add(path.dirname(file));
         const chart = helm.inHelmChart ? helmChartDirOf(file) : undefined;
         const first = chart === undefined ? undefined : firstTemplate.get(chart);
-        if (chart !== undefined && (!first || uri < first.uri)) firstTemplate.set(chart, { uri, text: read.text });
+        if (chart !== undefined && (!first || uri < first.uri)) firstTemplate.set(chart, { uri, text: content.text });
       }
     }
     for (const [chart, t] of firstTemplate) if (!chartsRead.has(chart)) index.setFile(t.uri, t.text, { helmTemplate: true });

@@ -1,0 +1,72 @@
+// Which files the language server re-diagnoses after a change (features/dependents.ts): the files
+// whose link diagnostics may change, by namespace and label, and no more.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { changedObjects, dependentFiles, reachSensitiveFiles } from '../../server/src/features/dependents';
+import { nearlyMatches } from '../../server/src/features/diagnostics';
+import { deployment, indexOf, netpol, service, y } from './helpers';
+
+const U = (name: string) => `file:///w/${name}.yaml`;
+
+describe('dependent files', () => {
+  const files = {
+    [U('web')]: deployment('web'),
+    [U('svc')]: service('web'),
+    [U('typo')]: service('typo', { selector: { app: 'wep' } }),
+    [U('other-svc')]: service('api', { selector: { app: 'api' } }),
+    [U('other-ns')]: service('web', { ns: 'elsewhere' }),
+    [U('policy')]: netpol('web', ['podSelector:', '  matchLabels:', '    app: web', 'policyTypes: [Ingress]']),
+    [U('ns-policy')]: netpol('from-default', ['podSelector: {}', 'ingress:', '  - from:', '      - namespaceSelector: {}', '        podSelector:', '          matchLabels:', '            app: web'], 'team'),
+  };
+
+  it("a workload's label change re-checks the Services and policies that (nearly) select it, in its namespace and through namespaceSelectors", () => {
+    const index = indexOf(files);
+    const change = index.setFile(U('web'), deployment('web', { labels: { app: 'webz' } }));
+    const dirty = dependentFiles(index, change);
+    assert.deepEqual([...dirty].sort(), [U('ns-policy'), U('policy'), U('svc'), U('typo'), U('web')].sort());
+  });
+
+  it('a Service change re-checks the backends and StatefulSets that name it', () => {
+    const index = indexOf({
+      ...files,
+      [U('ing')]: y('apiVersion: networking.k8s.io/v1', 'kind: Ingress', 'metadata:', '  name: front', 'spec:', '  defaultBackend:', '    service:', '      name: web', '      port:', '        number: 80'),
+    });
+    const change = index.setFile(U('svc'), service('web', { ports: ['- port: 81'] }));
+    assert.ok(dependentFiles(index, change).has(U('ing')));
+    assert.ok(!dependentFiles(index, change).has(U('other-svc')));
+  });
+
+  it('re-reading identical objects changes nothing for other files', () => {
+    const index = indexOf(files);
+    const change = index.setFile(U('web'), '# a comment moves the object\n' + deployment('web'));
+    assert.deepEqual(changedObjects(change), []);
+    assert.deepEqual([...dependentFiles(index, change)], [U('web')]);
+  });
+
+  it('reachability: a policy change re-checks the Services of its namespace only', () => {
+    const index = indexOf(files);
+    const change = index.setFile(U('policy'), netpol('web', ['podSelector: {}', 'policyTypes: [Ingress]']));
+    const sensitive = reachSensitiveFiles(index, change);
+    assert.ok(sensitive.has(U('svc')) && sensitive.has(U('typo')));
+    assert.ok(!sensitive.has(U('other-ns')));
+  });
+});
+
+describe('nearlyMatches (the near misses of service-selects-nothing)', () => {
+  /** A podSelector as the reader makes it, with `expression` as one matchExpressions entry. */
+  const sel = (labels: Record<string, string>, expression?: string) => {
+    const lines = ['podSelector:', '  matchLabels:', ...Object.entries(labels).map(([k, v]) => `    ${k}: ${v}`), ...(expression ? ['  matchExpressions:', `    - ${expression}`] : [])];
+    const np = indexOf(netpol('p', lines)).networkPolicies()[0];
+    assert.ok(np);
+    return np.podSelector;
+  };
+  it('one label off of several, or a similar value of a one-label selector', () => {
+    assert.equal(nearlyMatches(sel({ app: 'web', tier: 'front' }), { app: 'web', tier: 'back' }), true);
+    assert.equal(nearlyMatches(sel({ app: 'web', tier: 'front' }), { app: 'web' }), true);
+    assert.equal(nearlyMatches(sel({ app: 'web', tier: 'front' }), { app: 'api' }), false);
+    assert.equal(nearlyMatches(sel({ app: 'web' }), { app: 'wep' }), true);
+    assert.equal(nearlyMatches(sel({ app: 'web' }), { app: 'database' }), false);
+    assert.equal(nearlyMatches(sel({ app: 'web' }), { app: 'web' }), false, 'a match is not a near miss');
+    assert.equal(nearlyMatches(sel({ app: 'web' }, '{key: tier, operator: Exists}'), { app: 'wep' }), false, 'selectors with expressions get no hints');
+  });
+});
