@@ -2,6 +2,7 @@
 
 import {
   DEFAULT_SETTINGS,
+  type AdminPolicy,
   type AnalysisSettings,
   type Backend,
   type Ingress,
@@ -15,6 +16,7 @@ import {
   type ServicePort,
   type Workload,
 } from '../../model/types';
+import { AdminTiers, type TierDecision } from './adminPolicies';
 import { ConnSet } from './connset';
 import { containsIp, formatRange, ipBlockBoundaries, splitAddressSpace, type IpIntervals } from './ip';
 import {
@@ -36,6 +38,8 @@ import { labelsOf, selectorKeys } from './selectors';
 export interface ReachabilityInput {
   workloads: readonly Workload[];
   networkPolicies: readonly NetworkPolicy[];
+  /** AdminNetworkPolicies and BaselineAdminNetworkPolicies (the tiers around NetworkPolicies). */
+  adminPolicies?: readonly AdminPolicy[];
   /** Labels of every namespace (with `kubernetes.io/metadata.name`); a namespace missing here gets just that label. */
   namespaceLabels?: ReadonlyMap<string, Record<string, string>>;
   /**
@@ -54,6 +58,7 @@ export interface ReachabilityInput {
 export interface ReachabilitySource {
   workloads(): Workload[];
   networkPolicies(): NetworkPolicy[];
+  adminPolicies?(): AdminPolicy[];
   namespaceLabels(): Map<string, Record<string, string>>;
   services(): Service[];
   ingresses(): Ingress[];
@@ -68,6 +73,7 @@ export function inputFromSource(src: ReachabilitySource): ReachabilityInput {
   return {
     workloads: src.workloads(),
     networkPolicies: src.networkPolicies(),
+    adminPolicies: src.adminPolicies?.() ?? [],
     namespaceLabels: src.namespaceLabels(),
     namespaces: src.namespaceObjects?.(),
     services: src.services(),
@@ -225,6 +231,10 @@ export class ReachabilityEngine {
   private nsBase = new Map<string, Record<string, string>>();
   private nsLabelSets = new Map<string, NsLabelSet>();
 
+  /** ANP/BANP objects held (input order), and their tiers (undefined when none takes part). */
+  private adminSet = new Set<AdminPolicy>();
+  private admin?: AdminTiers;
+
   private input!: ReachabilityInput;
   private bookkept = false;
   private epoch = 0;
@@ -275,6 +285,7 @@ export class ReachabilityEngine {
     this.routeSet = new Set(input.routes ?? []);
     this.grantSet = new Set(input.referenceGrants ?? []);
     this.grantList = undefined;
+    const adminChanged = this.setAdmin(new Set(input.adminPolicies ?? []));
 
     // 1. Classes: (namespace, labels, namespace labels, container ports) of every workload, plus the controller.
     const nextClasses = new Map<string, PodClass>();
@@ -361,8 +372,18 @@ export class ReachabilityEngine {
     // 4. Peers, routing and address ranges are cheap: rebuilt (routing and ranges lazily).
     this.buildPeers(input.workloads);
     this.routedCache = undefined;
-    if (policiesChanged || added.length || removed.length) this.partitionCache = {};
+    if (policiesChanged || adminChanged || added.length || removed.length) this.partitionCache = {};
     this.lastUpdate = stats;
+  }
+
+  /** Takes a new set of ANP/BANP objects; returns whether it differs from the one held. */
+  private setAdmin(next: Set<AdminPolicy>): boolean {
+    const held = [...this.adminSet];
+    const same = next.size === held.length && [...next].every((p, i) => held[i] === p);
+    this.adminSet = next;
+    if (same) return false;
+    this.admin = AdminTiers.of(next);
+    return true;
   }
 
   /**
@@ -405,6 +426,7 @@ export class ReachabilityEngine {
     const pool = new Map<string, CompiledPolicy[]>(); // removed compiled policies by fingerprint
     let policiesChanged = false;
     let routingChanged = false;
+    const adminNext = new Set(this.adminSet);
 
     // 1. What leaves.
     for (const o of out) {
@@ -450,6 +472,9 @@ export class ReachabilityEngine {
           this.ingressSet.delete(o);
           routingChanged = true;
           break;
+        case 'adminpolicy':
+          adminNext.delete(o);
+          break;
         case 'route':
           this.routeSet.delete(o);
           routingChanged = true;
@@ -483,6 +508,9 @@ export class ReachabilityEngine {
         case 'ingress':
           this.ingressSet.add(o);
           routingChanged = true;
+          break;
+        case 'adminpolicy':
+          adminNext.add(o);
           break;
         case 'route':
           this.routeSet.add(o);
@@ -638,6 +666,7 @@ export class ReachabilityEngine {
     }
 
     // 8. Caches.
+    if (this.setAdmin(adminNext)) policiesChanged = true;
     this.sharedRows = new Map();
     this.senders = new Map();
     if (routingChanged || gone.length || newClasses.length) this.routedCache = undefined;
@@ -672,6 +701,7 @@ export class ReachabilityEngine {
       this.workloadSeq.set(w, this.nextSeq++);
     }
     for (const o of input.networkPolicies) this.held.add(o);
+    for (const o of this.adminSet) this.held.add(o);
     for (const list of [input.namespaces, input.services, input.ingresses, input.routes, input.referenceGrants]) {
       for (const o of list ?? []) this.held.add(o);
     }
@@ -846,12 +876,29 @@ export class ReachabilityEngine {
     return r;
   }
 
+  /** One direction of a connection between classes: the NetworkPolicy row, within the ANP/BANP tiers. */
+  private side(dir: Direction, own: PodClass, other: PodClass, row: Row, dstPorts: PodClass): ConnSet {
+    const np = this.rowConn(row, other, dstPorts);
+    return this.admin ? this.admin.decide(dir, own, { cls: other }, row.isolated ? np : undefined) : np;
+  }
+
+  /** One direction of a connection with an outside address. */
+  private sideExt(dir: Direction, own: PodClass, row: Row, addr: number): ConnSet {
+    const np = this.rowExt(row, addr);
+    return this.admin ? this.admin.decide(dir, own, { addr }, row.isolated ? np : undefined) : np;
+  }
+
+  /** Whether an ANP rule may allow this class more than its NetworkPolicy row does (pruning must not skip it). */
+  private adminMayAllow(dir: Direction, c: PodClass): boolean {
+    return this.admin !== undefined && this.admin.mayAllow(dir, c);
+  }
+
   /** Connections from pods of class s to pods of class d: both ends' policies must allow them. */
   classConn(s: PodClass, d: PodClass): ConnSet {
     if (d.controller) return ConnSet.EMPTY;
-    const ing = this.rowConn(this.row('ingress', d), s, d);
+    const ing = this.side('ingress', d, s, this.row('ingress', d), d);
     if (ing.isEmpty) return ing;
-    const eg = this.rowConn(this.row('egress', s), d, d);
+    const eg = this.side('egress', s, d, this.row('egress', s), d);
     if (s.controller) return ing.intersect(eg).intersect(this.routedTo(d));
     return ing.intersect(eg);
   }
@@ -903,6 +950,7 @@ export class ReachabilityEngine {
       const rules = dir === 'ingress' ? (cp.ingress ? cp.policy.ingress : []) : cp.egress ? cp.policy.egress : [];
       for (const r of rules) for (const peer of r.peers ?? []) if (peer.ipBlock) bounds.push(...ipBlockBoundaries(peer.ipBlock));
     }
+    if (dir === 'egress' && this.admin) bounds.push(...this.admin.egressBoundaries());
     const peers = splitAddressSpace(bounds).map(
       ([lo, hi]): PeerInfo => ({ kind: 'external', name: `${formatRange(lo, hi)}[External]`, workloads: [], range: [lo, hi] }),
     );
@@ -935,12 +983,12 @@ export class ReachabilityEngine {
     if (src.kind === 'external' && dst.kind === 'external') return ConnSet.EMPTY;
     if (src.kind === 'external') {
       let r = ConnSet.EMPTY;
-      for (const d of this.peerClasses.get(dst) ?? []) r = r.union(this.rowExt(this.row('ingress', d), src.range![0]));
+      for (const d of this.peerClasses.get(dst) ?? []) r = r.union(this.sideExt('ingress', d, this.row('ingress', d), src.range![0]));
       return r;
     }
     if (dst.kind === 'external') {
       let r = ConnSet.EMPTY;
-      for (const s of this.srcClasses(src)) r = r.union(this.rowExt(this.row('egress', s), dst.range![0]));
+      for (const s of this.srcClasses(src)) r = r.union(this.sideExt('egress', s, this.row('egress', s), dst.range![0]));
       return r;
     }
     let r = ConnSet.EMPTY;
@@ -978,13 +1026,13 @@ export class ReachabilityEngine {
     for (const d of this.classById.values()) {
       if (d.controller) continue;
       const r = this.row('ingress', d);
-      if (!r.isolated || r.everyPeer.length) openDsts.push(d.id);
+      if (!r.isolated || r.everyPeer.length || this.adminMayAllow('ingress', d)) openDsts.push(d.id);
       else for (const sid of r.byClass.keys()) pushTo(admittedBy, sid, d.id);
     }
     const candidates = (s: { cls: PodClass[]; eg: Row[] }): PeerInfo[] => {
       let viaIngress = openDsts.length;
       for (const c of s.cls) viaIngress += admittedBy.get(c.id)?.length ?? 0;
-      const egressClosed = s.eg.every((r) => r.isolated && r.everyPeer.length === 0);
+      const egressClosed = s.eg.every((r, i) => r.isolated && r.everyPeer.length === 0 && !this.adminMayAllow('egress', s.cls[i]));
       let viaEgress = Infinity;
       if (egressClosed) {
         viaEgress = 0;
@@ -1016,16 +1064,14 @@ export class ReachabilityEngine {
         if (dst === src) continue;
         let conns = ConnSet.EMPTY;
         if (dst.kind === 'external') {
-          for (const eg of s.eg) conns = conns.union(this.rowExt(eg, dst.range![0]));
+          for (let a = 0; a < s.cls.length; a++) conns = conns.union(this.sideExt('egress', s.cls[a], s.eg[a], dst.range![0]));
         } else {
           const d = rowsOf.get(dst)!;
           for (let a = 0; a < s.cls.length; a++) {
             for (let b = 0; b < d.cls.length; b++) {
-              const ing = d.ing[b];
-              let c = ing.isolated ? this.rowConn(ing, s.cls[a], d.cls[b]) : ConnSet.ALL;
+              let c = this.side('ingress', d.cls[b], s.cls[a], d.ing[b], d.cls[b]);
               if (c.isEmpty) continue;
-              const eg = s.eg[a];
-              if (eg.isolated) c = c.intersect(this.rowConn(eg, d.cls[b], d.cls[b]));
+              c = c.intersect(this.side('egress', s.cls[a], d.cls[b], s.eg[a], d.cls[b]));
               conns = conns.union(c);
             }
           }
@@ -1080,7 +1126,7 @@ export class ReachabilityEngine {
     const out = new Set<PeerInfo>();
     for (const c of classes) {
       const r = this.row(dir, c);
-      if (!r.isolated || r.everyPeer.length) return undefined;
+      if (!r.isolated || r.everyPeer.length || this.adminMayAllow(dir, c)) return undefined;
       for (const id of r.byClass.keys()) for (const p of this.peersOfClass.get(id) ?? []) out.add(p);
     }
     return out;
@@ -1179,6 +1225,7 @@ export class ReachabilityEngine {
   }
 
   private portReachable(d: PodClass, protocol: Protocol, port: number): boolean {
+    if (this.admin) return this.portReachableThroughTiers(d, protocol, port);
     // Straight from the deciding policies' rules, without building d's ingress row: a class with
     // its own container ports often has a row of its own.
     const deciders = this.selecting.ingress.get(d.id);
@@ -1209,6 +1256,7 @@ export class ReachabilityEngine {
   private controllerReaches(d: PodClass, protocol: Protocol, port: number): boolean {
     if (d.controller || !this.routedTo(d).has(protocol, port)) return false;
     const ctrl = this.controllerClass;
+    if (this.admin) return this.classConn(ctrl, d).has(protocol, port);
     if (!this.rowConn(this.row('egress', ctrl), d, d).has(protocol, port)) return false;
     const deciders = this.selecting.ingress.get(d.id);
     if (!deciders || deciders.length === 0) return true;
@@ -1218,6 +1266,45 @@ export class ReachabilityEngine {
       }
     }
     return false;
+  }
+
+  /** portReachable with ANP/BANP tiers: any class (the controller included) or outside address, one by one. */
+  private portReachableThroughTiers(d: PodClass, protocol: Protocol, port: number): boolean {
+    const ing = this.row('ingress', d);
+    for (const ext of this.externalPeers('ingress')) if (this.sideExt('ingress', d, ing, ext.range![0]).has(protocol, port)) return true;
+    for (const s of this.classById.values()) if (this.classConn(s, d).has(protocol, port)) return true;
+    return false;
+  }
+
+  /**
+   * Which tier, policy and rule decided each part of the connections from `src` to `dst`, per
+   * direction (undefined when no ANP or BANP takes part: the NetworkPolicies alone decide, see
+   * `explain`). Ingress decisions are the destination's, egress the source's; the connection is
+   * what both allow.
+   */
+  tierDecisions(src: PeerInfo, dst: PeerInfo): { ingress: TierDecision[]; egress: TierDecision[] } | undefined {
+    const admin = this.admin;
+    if (!admin || dst.kind === 'ingress-controller') return undefined;
+    const ingress: TierDecision[] = [];
+    const egress: TierDecision[] = [];
+    const dstClasses = dst.kind === 'workload' ? this.peerClasses.get(dst) ?? [] : [];
+    const srcClasses = src.kind === 'external' ? [] : this.srcClasses(src);
+    for (const d of dstClasses) {
+      const row = this.row('ingress', d);
+      if (src.kind === 'external') ingress.push(...admin.explain('ingress', d, { addr: src.range![0] }, row.isolated ? this.rowExt(row, src.range![0]) : undefined));
+      for (const s of srcClasses) ingress.push(...admin.explain('ingress', d, { cls: s }, row.isolated ? this.rowConn(row, s, d) : undefined));
+    }
+    for (const s of srcClasses) {
+      const row = this.row('egress', s);
+      if (dst.kind === 'external') egress.push(...admin.explain('egress', s, { addr: dst.range![0] }, row.isolated ? this.rowExt(row, dst.range![0]) : undefined));
+      for (const d of dstClasses) egress.push(...admin.explain('egress', s, { cls: d }, row.isolated ? this.rowConn(row, d, d) : undefined));
+    }
+    return { ingress, egress };
+  }
+
+  /** The ANP/BANP tiers in force (undefined when no such object takes part). */
+  get adminTiers(): AdminTiers | undefined {
+    return this.admin;
   }
 
   /**
@@ -1298,15 +1385,15 @@ export class ReachabilityEngine {
       const ing = this.row('ingress', d);
       const routed = this.routedTo(d);
       const visit = (s: PodClass, eg: Row): void => {
-        let c = this.rowConn(ing, s, d);
+        let c = this.side('ingress', d, s, ing, d);
         if (c.isEmpty) return;
-        c = c.intersect(this.rowConn(eg, d, d));
+        c = c.intersect(this.side('egress', s, d, eg, d));
         if (s.controller) c = c.intersect(routed);
         if (c.isEmpty) return;
         allowed++;
         distinct.add(c.id);
       };
-      if (ing.isolated && ing.everyPeer.length === 0) {
+      if (ing.isolated && ing.everyPeer.length === 0 && !this.adminMayAllow('ingress', d)) {
         // Only the classes its rules name can reach an isolated pod: visit those alone.
         for (const id of ing.byClass.keys()) {
           const s = this.classById.get(id);
@@ -1315,9 +1402,11 @@ export class ReachabilityEngine {
       } else {
         for (let i = 0; i < cls.length; i++) visit(cls[i], egressList[i]);
       }
-      for (const ext of this.externalPeers('ingress')) this.rowExt(ing, ext.range![0]);
+      for (const ext of this.externalPeers('ingress')) this.sideExt('ingress', d, ing, ext.range![0]);
     }
-    for (const eg of egressList) for (const ext of this.externalPeers('egress')) this.rowExt(eg, ext.range![0]);
+    cls.forEach((s, i) => {
+      for (const ext of this.externalPeers('egress')) this.sideExt('egress', s, egressList[i], ext.range![0]);
+    });
     return { classes: cls.length, allowedPairs: allowed, distinctConnSets: distinct.size };
   }
 
@@ -1422,7 +1511,7 @@ function classKeyOf(namespace: string, facts: { labelsKey: string; portsKey: str
   return `${namespace}\0${facts.labelsKey}\0${nsl.key}\0${facts.portsKey}`;
 }
 
-const RELEVANT: ReadonlySet<K8sObject['type']> = new Set(['workload', 'networkpolicy', 'service', 'ingress', 'route', 'referencegrant', 'namespace']);
+const RELEVANT: ReadonlySet<K8sObject['type']> = new Set(['workload', 'networkpolicy', 'adminpolicy', 'service', 'ingress', 'route', 'referencegrant', 'namespace']);
 
 function sameDeciders(row: Row, policies: CompiledPolicy[]): boolean {
   if (row.policies.length !== policies.length) return false;

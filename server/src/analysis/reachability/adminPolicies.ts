@@ -1,0 +1,292 @@
+// The cluster-wide tiers of the Network Policy API around NetworkPolicies, per direction of a
+// connection (as netpol-analyzer evaluates them):
+//   1. AdminNetworkPolicies whose subject selects the pod, in priority order (lowest number first),
+//      their rules in order: the first rule that matches a connection decides it (Allow, Deny, or
+//      Pass, which skips the remaining ANPs);
+//   2. what no ANP allowed or denied goes to the NetworkPolicies when they isolate the pod in that
+//      direction: they decide it (allow what they allow, deny the rest);
+//   3. otherwise the BaselineAdminNetworkPolicy (named `default`): its first matching rule decides
+//      (Deny denies; Allow allows);
+//   4. otherwise it is allowed.
+// ANP and BANP rules are read as written: a pod they select is not isolated for other traffic.
+// Only objects the API server would accept are evaluated (see yaml/adminPolicies.ts); ANPs of equal
+// priority are evaluated by name (their order is undefined in a cluster; a diagnostic says so).
+import type { AdminAction, AdminPolicy, AdminPort, AdminRule, AdminSelection } from '../../model/types';
+import { ConnSet } from './connset';
+import { parseCidr, type IpIntervals } from './ip';
+import type { PortDecl } from './peers';
+import { selectorMatches } from './selectors';
+
+type Direction = 'ingress' | 'egress';
+
+/** What the tiers need to know of a pod class (ids are never reused for other facts). */
+export interface TierClass {
+  id: number;
+  labels: Record<string, string>;
+  nsLabels: Record<string, string>;
+  ports: PortDecl[];
+  portsKey: string;
+}
+
+/** The other end of a connection: a pod class, or an address outside the cluster. */
+export type TierPeer = { cls: TierClass } | { addr: number };
+
+export type TierName = 'adminnetworkpolicy' | 'networkpolicy' | 'baselineadminnetworkpolicy' | 'default';
+
+/** Which tier (and which policy and rule) decided some connections of one direction. */
+export interface TierDecision {
+  tier: TierName;
+  /** Allowed or denied (a Pass is not a decision: the connections it passes are decided below). */
+  allowed: boolean;
+  conns: ConnSet;
+  policy?: AdminPolicy;
+  /** Index of the rule in the policy's `ingress`/`egress` list. */
+  ruleIndex?: number;
+  rule?: AdminRule;
+  /** Connections that an earlier ANP rule passed down to this tier (empty when none). */
+  passed?: ConnSet;
+}
+
+interface CompiledAdminRule {
+  policy: AdminPolicy;
+  rule: AdminRule;
+  index: number;
+  action: AdminAction;
+  /** Ports that do not depend on the destination pod. */
+  fixed: ConnSet;
+  named: string[];
+  ips: IpIntervals;
+  memo: Map<number, boolean>;
+}
+
+/** Whether a subject or rule peer (`namespaces` / `pods`) selects pods of a class. */
+export function selectionMatches(sel: AdminSelection, c: { labels: Record<string, string>; nsLabels: Record<string, string> }): boolean {
+  if (sel.namespaces) return selectorMatches(sel.namespaces, c.nsLabels);
+  if (sel.pods) return selectorMatches(sel.pods.namespaceSelector, c.nsLabels) && selectorMatches(sel.pods.podSelector, c.labels);
+  return false;
+}
+
+/** Address intervals of the `networks` of an egress peer (IPv4; IPv6 is not analysed). */
+function networksOf(peers: AdminSelection[]): IpIntervals {
+  const pairs: Array<[number, number]> = [];
+  for (const p of peers) for (const n of p.networks ?? []) {
+    const c = parseCidr(n.value);
+    if (c) pairs.push(c);
+  }
+  pairs.sort((a, b) => a[0] - b[0]);
+  const out: number[] = [];
+  for (const [lo, hi] of pairs) {
+    const n = out.length;
+    if (n && lo <= out[n - 1] + 1) out[n - 1] = Math.max(out[n - 1], hi);
+    else out.push(lo, hi);
+  }
+  return out;
+}
+
+function compileRule(policy: AdminPolicy, rule: AdminRule, index: number): CompiledAdminRule {
+  let fixed = rule.ports === undefined ? ConnSet.ALL : ConnSet.EMPTY;
+  const named: string[] = [];
+  for (const p of rule.ports ?? []) {
+    if (p.form === 'named') named.push(p.name!);
+    else fixed = fixed.union(portConns(p));
+  }
+  return { policy, rule, index, action: rule.action as AdminAction, fixed, named, ips: networksOf(rule.peers), memo: new Map() };
+}
+
+function portConns(p: AdminPort): ConnSet {
+  return ConnSet.range(p.protocol, p.port!, p.endPort ?? p.port!);
+}
+
+/** Whether an object takes part in the evaluation: one the API server accepts (a BANP named `default` included). */
+export function isEvaluated(p: AdminPolicy): boolean {
+  return p.issues.length === 0;
+}
+
+/** ANPs in evaluation order: priority, then name, then position. */
+export function sortAdminPolicies(list: readonly AdminPolicy[]): AdminPolicy[] {
+  return list
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => a.p.priority!.value - b.p.priority!.value || (a.p.name < b.p.name ? -1 : a.p.name > b.p.name ? 1 : a.i - b.i))
+    .map((x) => x.p);
+}
+
+/**
+ * The ANPs and the BANP of a workspace, compiled; answers per direction, per pod class and peer.
+ * Caches depend only on class facts (a class id always stands for the same facts), so the engine
+ * builds a new instance only when the admin policies change.
+ */
+export class AdminTiers {
+  readonly anps: AdminPolicy[];
+  readonly banp?: AdminPolicy;
+  private readonly compiled: Record<Direction, Array<{ policy: AdminPolicy; rules: CompiledAdminRule[] }>> = { ingress: [], egress: [] };
+  private readonly banpRules: Record<Direction, CompiledAdminRule[]> = { ingress: [], egress: [] };
+  /** Per direction and own class: the ANP rules (in order) and BANP rules that apply. */
+  private readonly applying: Record<Direction, Map<number, { anp: CompiledAdminRule[]; banp: CompiledAdminRule[]; allows: boolean }>> = {
+    ingress: new Map(),
+    egress: new Map(),
+  };
+
+  private constructor(anps: AdminPolicy[], banp: AdminPolicy | undefined) {
+    this.anps = anps;
+    this.banp = banp;
+    for (const p of anps) {
+      for (const dir of ['ingress', 'egress'] as const) {
+        const rules = p[dir].map((r, i) => compileRule(p, r, i));
+        if (rules.length) this.compiled[dir].push({ policy: p, rules });
+      }
+    }
+    if (banp) for (const dir of ['ingress', 'egress'] as const) this.banpRules[dir] = banp[dir].map((r, i) => compileRule(banp, r, i));
+  }
+
+  /** The tiers of these objects, or undefined when none takes part (invalid objects do not). */
+  static of(policies: Iterable<AdminPolicy>): AdminTiers | undefined {
+    const anps: AdminPolicy[] = [];
+    let banp: AdminPolicy | undefined;
+    for (const p of policies) {
+      if (!isEvaluated(p)) continue;
+      if (p.kind === 'AdminNetworkPolicy') anps.push(p);
+      else banp ??= p; // a second BANP cannot exist in a cluster (same name): the first counts
+    }
+    if (anps.length === 0 && !banp) return undefined;
+    return new AdminTiers(sortAdminPolicies(anps), banp);
+  }
+
+  private rulesFor(dir: Direction, own: TierClass): { anp: CompiledAdminRule[]; banp: CompiledAdminRule[]; allows: boolean } {
+    let a = this.applying[dir].get(own.id);
+    if (!a) {
+      const anp: CompiledAdminRule[] = [];
+      for (const { policy, rules } of this.compiled[dir]) if (selectionMatches(policy.subject, own)) anp.push(...rules);
+      const banp = this.banp && this.banpRules[dir].length && selectionMatches(this.banp.subject, own) ? this.banpRules[dir] : [];
+      a = { anp, banp, allows: anp.some((r) => r.action === 'Allow') };
+      this.applying[dir].set(own.id, a);
+    }
+    return a;
+  }
+
+  /** Whether some ANP rule may allow traffic of this class in this direction (beyond what NetworkPolicies allow). */
+  mayAllow(dir: Direction, own: TierClass): boolean {
+    return this.rulesFor(dir, own).allows;
+  }
+
+  /** Whether any ANP or BANP rule applies to this class in this direction. */
+  applies(dir: Direction, own: TierClass): boolean {
+    const a = this.rulesFor(dir, own);
+    return a.anp.length > 0 || a.banp.length > 0;
+  }
+
+  /** Egress boundaries of the address ranges the rules' `networks` name (destinations are split there). */
+  egressBoundaries(): number[] {
+    const out: number[] = [];
+    const rules = [...this.compiled.egress.flatMap((x) => x.rules), ...this.banpRules.egress];
+    for (const r of rules) {
+      for (let i = 0; i < r.ips.length; i += 2) {
+        out.push(r.ips[i]);
+        if (r.ips[i + 1] < 0xffffffff) out.push(r.ips[i + 1] + 1);
+      }
+    }
+    return out;
+  }
+
+  /** The connections a rule matches toward the other end (empty when its peers do not select it). */
+  private ruleConns(r: CompiledAdminRule, dir: Direction, own: TierClass, other: TierPeer): ConnSet {
+    if ('addr' in other) {
+      // Only egress peers name addresses (`networks`); named ports do not apply to addresses.
+      if (dir !== 'egress' || !containsAddr(r.ips, other.addr)) return ConnSet.EMPTY;
+      return r.fixed;
+    }
+    let m = r.memo.get(other.cls.id);
+    if (m === undefined) {
+      m = r.rule.peers.some((p) => selectionMatches(p, other.cls));
+      r.memo.set(other.cls.id, m);
+    }
+    if (!m) return ConnSet.EMPTY;
+    if (r.named.length === 0) return r.fixed;
+    // Named ports resolve against the destination pod: the subject for ingress, the peer for egress.
+    const dst = dir === 'ingress' ? own : other.cls;
+    let c = r.fixed;
+    for (const name of r.named) for (const d of dst.ports) if (d.name === name) c = c.union(ConnSet.range(d.protocol, d.port, d.port));
+    return c;
+  }
+
+  /**
+   * What one direction allows, given what the NetworkPolicies allow there (`np`, undefined when
+   * none isolates the pod in that direction).
+   */
+  decide(dir: Direction, own: TierClass, other: TierPeer, np: ConnSet | undefined): ConnSet {
+    const a = this.rulesFor(dir, own);
+    if (a.anp.length === 0 && (np !== undefined || a.banp.length === 0)) return np ?? ConnSet.ALL;
+    let allowed = ConnSet.EMPTY;
+    let open = ConnSet.ALL; // neither allowed nor denied by an ANP (passed included)
+    let undecided = ConnSet.ALL; // not yet matched by any ANP rule
+    for (const r of a.anp) {
+      const rc = this.ruleConns(r, dir, own, other);
+      if (rc.isEmpty) continue;
+      const m = rc.intersect(undecided);
+      if (m.isEmpty) continue;
+      undecided = undecided.minus(m);
+      if (r.action === 'Allow') {
+        allowed = allowed.union(m);
+        open = open.minus(m);
+      } else if (r.action === 'Deny') open = open.minus(m);
+      if (undecided.isEmpty) break;
+    }
+    if (open.isEmpty) return allowed;
+    return allowed.union(open.intersect(np ?? this.baseline(dir, own, other, a.banp)));
+  }
+
+  /** What the BANP (or the default) allows: everything its first matching Deny rules do not deny. */
+  private baseline(dir: Direction, own: TierClass, other: TierPeer, rules: CompiledAdminRule[]): ConnSet {
+    let denied = ConnSet.EMPTY;
+    let undecided = ConnSet.ALL;
+    for (const r of rules) {
+      const m = this.ruleConns(r, dir, own, other).intersect(undecided);
+      if (m.isEmpty) continue;
+      undecided = undecided.minus(m);
+      if (r.action === 'Deny') denied = denied.union(m);
+    }
+    return ConnSet.ALL.minus(denied);
+  }
+
+  /**
+   * The decisions behind `decide`, tier by tier: for explanations and hovers. `np` as in decide;
+   * the decisions' connections are disjoint and cover every connection.
+   */
+  explain(dir: Direction, own: TierClass, other: TierPeer, np: ConnSet | undefined): TierDecision[] {
+    const a = this.rulesFor(dir, own);
+    const out: TierDecision[] = [];
+    let undecided = ConnSet.ALL;
+    let passed = ConnSet.EMPTY;
+    for (const r of a.anp) {
+      const m = this.ruleConns(r, dir, own, other).intersect(undecided);
+      if (m.isEmpty) continue;
+      undecided = undecided.minus(m);
+      if (r.action === 'Pass') passed = passed.union(m);
+      else out.push({ tier: 'adminnetworkpolicy', allowed: r.action === 'Allow', conns: m, policy: r.policy, ruleIndex: r.index, rule: r.rule });
+    }
+    const open = undecided.union(passed);
+    if (open.isEmpty) return out;
+    const passedOf = (c: ConnSet): ConnSet => c.intersect(passed);
+    if (np !== undefined) {
+      const yes = open.intersect(np);
+      const no = open.minus(np);
+      if (!yes.isEmpty) out.push({ tier: 'networkpolicy', allowed: true, conns: yes, passed: passedOf(yes) });
+      if (!no.isEmpty) out.push({ tier: 'networkpolicy', allowed: false, conns: no, passed: passedOf(no) });
+      return out;
+    }
+    let rest = open;
+    for (const r of a.banp) {
+      const m = this.ruleConns(r, dir, own, other).intersect(rest);
+      if (m.isEmpty) continue;
+      rest = rest.minus(m);
+      out.push({ tier: 'baselineadminnetworkpolicy', allowed: r.action === 'Allow', conns: m, policy: r.policy, ruleIndex: r.index, rule: r.rule, passed: passedOf(m) });
+    }
+    if (!rest.isEmpty) out.push({ tier: 'default', allowed: true, conns: rest, passed: passedOf(rest) });
+    return out;
+  }
+}
+
+function containsAddr(iv: IpIntervals, addr: number): boolean {
+  for (let i = 0; i < iv.length; i += 2) if (addr >= iv[i] && addr <= iv[i + 1]) return true;
+  return false;
+}
+
