@@ -23,6 +23,7 @@ import { yamlString } from '../yaml/nodes';
 import { describeWorkload, quote } from './text';
 import type { Finding, Fix, RelatedLocation, RuleSeverities } from './rules';
 import { RULES_BY_CODE } from './rules';
+import { checkAdminPolicy } from './adminDiagnostics';
 
 /** Reachability verdicts the diagnostics need; supplied by the reachability engine when it is present. */
 export interface ReachabilityChecks {
@@ -78,6 +79,9 @@ export function diagnoseFile(ctx: DiagnosticContext, uri: string): Finding[] {
         break;
       case 'networkpolicy':
         checkNetworkPolicy(ctx, sink, obj);
+        break;
+      case 'adminpolicy':
+        checkAdminPolicy(ctx.index, (...args) => sink.add(...args), obj);
         break;
     }
     if (ctx.reachability) sink.findings.push(...ctx.reachability.findingsFor(obj));

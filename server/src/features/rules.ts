@@ -28,6 +28,15 @@ export const RULES: readonly RuleInfo[] = [
   { code: 'statefulset-service-missing', defaultSeverity: 'warning', summary: 'A StatefulSet serviceName names no headless Service.' },
   { code: 'label-invalid', defaultSeverity: 'error', summary: 'A label key or value, or a selector operator, is invalid.' },
   { code: 'port-invalid', defaultSeverity: 'error', summary: 'A port number or port name is invalid, missing or duplicated.' },
+  {
+    code: 'adminnetworkpolicy-invalid',
+    defaultSeverity: 'error',
+    summary: 'An AdminNetworkPolicy or BaselineAdminNetworkPolicy would be rejected by the API server (it is not evaluated).',
+  },
+  { code: 'adminnetworkpolicy-priority-conflict', defaultSeverity: 'warning', summary: 'Two AdminNetworkPolicies share a priority.' },
+  { code: 'baselineadminnetworkpolicy-duplicate', defaultSeverity: 'error', summary: 'More than one BaselineAdminNetworkPolicy is defined.' },
+  { code: 'adminnetworkpolicy-selects-nothing', defaultSeverity: 'warning', summary: 'An AdminNetworkPolicy subject or peer selects no workload.' },
+  { code: 'policy-kind-not-evaluated', defaultSeverity: 'info', summary: 'A policy kind that k8s-netmap does not evaluate (reach may overstate connectivity).' },
 ];
 
 export const RULES_BY_CODE: ReadonlyMap<string, RuleInfo> = new Map(RULES.map((r) => [r.code, r]));

@@ -11,11 +11,11 @@
 // ANP and BANP rules are read as written: a pod they select is not isolated for other traffic.
 // Only objects the API server would accept are evaluated (see yaml/adminPolicies.ts); ANPs of equal
 // priority are evaluated by name (their order is undefined in a cluster; a diagnostic says so).
-import type { AdminAction, AdminPolicy, AdminPort, AdminRule, AdminSelection } from '../../model/types';
+import type { AdminAction, AdminPolicy, AdminPort, AdminRule, AdminSelection, Workload } from '../../model/types';
 import { ConnSet } from './connset';
 import { parseCidr, type IpIntervals } from './ip';
 import type { PortDecl } from './peers';
-import { selectorMatches } from './selectors';
+import { labelsOf, selectorMatches } from './selectors';
 
 type Direction = 'ingress' | 'egress';
 
@@ -290,3 +290,26 @@ function containsAddr(iv: IpIntervals, addr: number): boolean {
   return false;
 }
 
+
+/**
+ * The workloads a subject or rule peer selects, cluster-wide (the workspace's part of it), and
+ * whether its namespace part matches any namespace the workspace knows. For hovers, lenses and
+ * diagnostics.
+ */
+export function workloadsSelectedBy(
+  sel: AdminSelection,
+  workloads: readonly Workload[],
+  namespaceLabels: ReadonlyMap<string, Record<string, string>>,
+): { workloads: Workload[]; namespaces: string[] } {
+  const nsSel = sel.namespaces ?? sel.pods?.namespaceSelector;
+  if (!nsSel) return { workloads: [], namespaces: [] };
+  const namespaces = [...namespaceLabels].filter(([, l]) => selectorMatches(nsSel, l)).map(([ns]) => ns);
+  const inNs = new Set(namespaces);
+  const out: Workload[] = [];
+  for (const w of workloads) {
+    if (!inNs.has(w.namespace)) continue;
+    if (sel.pods && !selectorMatches(sel.pods.podSelector, labelsOf(w.podLabels))) continue;
+    out.push(w);
+  }
+  return { workloads: out, namespaces };
+}

@@ -1,0 +1,237 @@
+// AdminNetworkPolicy / BaselineAdminNetworkPolicy: the reader (exact spans, what the API server
+// rejects), their diagnostics, the tiers' semantic points one by one (each with its reason), and
+// the note on policy kinds that are not evaluated.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { formatText, ReachabilityEngine, toLines } from '../../server/src/analysis/reachability';
+import type { AdminPolicy } from '../../server/src/model/types';
+import { parseFile } from '../../server/src/yaml/parseFile';
+import { codes, deployment, diagnose, indexOf, netpol, rangeIn, rangeOf, spanIn, URI, withCode, y } from './helpers';
+
+function anp(name: string, priority: number | string, lines: string[]): string {
+  return y('---', 'apiVersion: policy.networking.k8s.io/v1alpha1', 'kind: AdminNetworkPolicy', 'metadata:', `  name: ${name}`, 'spec:', `  priority: ${priority}`, ...lines.map((l) => `  ${l}`));
+}
+
+function banp(name: string, lines: string[]): string {
+  return y('---', 'apiVersion: policy.networking.k8s.io/v1alpha1', 'kind: BaselineAdminNetworkPolicy', 'metadata:', `  name: ${name}`, 'spec:', ...lines.map((l) => `  ${l}`));
+}
+
+const SUBJECT_NS = (ns: string): string[] => ['subject:', '  namespaces:', '    matchLabels:', `      kubernetes.io/metadata.name: ${ns}`];
+
+/** `reach` lines of a workspace. */
+function reach(files: Record<string, string>): string {
+  const engine = ReachabilityEngine.fromSource(indexOf(files));
+  return formatText(toLines(engine.pairs()));
+}
+
+const APPS = deployment('a', { ns: 'one' }) + deployment('b', { ns: 'two', ports: ['- containerPort: 8080', '  name: http', '- containerPort: 53', '  protocol: UDP', '  name: dns'] });
+
+describe('AdminNetworkPolicy reader', () => {
+  it('reads priority, subject, rules, actions, peers and the three port forms with exact spans', () => {
+    const text = anp('guard', 20, [
+      ...SUBJECT_NS('two'),
+      'ingress:',
+      '  - name: allow-http',
+      '    action: Allow',
+      '    from:',
+      '      - pods:',
+      '          namespaceSelector: {}',
+      '          podSelector:',
+      '            matchLabels: {app: a}',
+      '    ports:',
+      '      - portNumber: {protocol: UDP, port: 53}',
+      '      - namedPort: http',
+      '      - portRange: {start: 9000, end: 9100}',
+      'egress:',
+      '  - name: no-net',
+      '    action: Deny',
+      '    to:',
+      '      - networks: [10.0.0.0/8]',
+    ]);
+    const obj = parseFile(URI, text).objects[0] as AdminPolicy;
+    assert.equal(obj.type, 'adminpolicy');
+    assert.deepEqual(obj.issues, []);
+    assert.deepEqual(obj.priority, { value: 20, span: spanIn(text, 'priority: 20', '20') });
+    assert.deepEqual(obj.subject.namespaces?.matchLabels.map((l) => l.value), ['two']);
+    const r = obj.ingress[0]!;
+    assert.equal(r.action, 'Allow');
+    assert.deepEqual(r.actionSpan, spanIn(text, 'action: Allow', 'Allow'));
+    assert.deepEqual(r.peers[0]!.pods?.podSelector.matchLabels.map((l) => `${l.key}=${l.value}`), ['app=a']);
+    assert.deepEqual(
+      r.ports!.map((p) => [p.form, p.protocol, p.port ?? p.name, p.endPort]),
+      [
+        ['number', 'UDP', 53, undefined],
+        ['named', 'TCP', 'http', undefined],
+        ['range', 'TCP', 9000, 9100],
+      ],
+    );
+    assert.deepEqual(obj.egress[0]!.peers[0]!.networks?.map((n) => n.value), ['10.0.0.0/8']);
+  });
+
+  it('a kind of another API version is not read as an ANP', () => {
+    const text = anp('x', 1, SUBJECT_NS('two')).replace('v1alpha1', 'v1alpha9');
+    assert.equal(parseFile(URI, text).objects[0]!.type, 'other');
+  });
+});
+
+describe('diagnostics: adminnetworkpolicy-invalid (the API server would reject the object; it is not evaluated)', () => {
+  it('fires on a priority outside 0–1000, on the value', () => {
+    const text = anp('p', 1001, [...SUBJECT_NS('two'), 'ingress:', '  - {name: r, action: Deny, from: [{namespaces: {}}]}']);
+    const d = withCode(diagnose({ [URI]: text, 'file:///w/apps.yaml': APPS }), 'adminnetworkpolicy-invalid');
+    assert.equal(d.length, 1);
+    assert.deepEqual(d[0]!.range, rangeOf(text, '1001'));
+    // Reason: an object the API server refuses does not exist in the cluster, so it denies nothing.
+    assert.match(reach({ [URI]: text, 'file:///w/apps.yaml': APPS }), /one\/a\[Deployment\] => two\/b\[Deployment\] : All Connections/);
+  });
+
+  it('fires on an unknown action, and on Pass in a BaselineAdminNetworkPolicy', () => {
+    const a = anp('p', 3, [...SUBJECT_NS('two'), 'ingress:', '  - {name: r, action: Reject, from: [{namespaces: {}}]}']);
+    assert.deepEqual(withCode(diagnose(a), 'adminnetworkpolicy-invalid')[0]!.range, rangeOf(a, 'Reject'));
+    const b = banp('default', [...SUBJECT_NS('two'), 'ingress:', '  - {name: r, action: Pass, from: [{namespaces: {}}]}']);
+    assert.deepEqual(withCode(diagnose(b), 'adminnetworkpolicy-invalid')[0]!.range, rangeOf(b, 'Pass'));
+  });
+
+  it('fires on a BaselineAdminNetworkPolicy not named default, and on a subject with two fields', () => {
+    const b = banp('baseline', [...SUBJECT_NS('two')]);
+    assert.deepEqual(withCode(diagnose(b), 'adminnetworkpolicy-invalid')[0]!.range, rangeOf(b, 'baseline'));
+    const two = anp('p', 3, ['subject:', '  namespaces: {}', '  pods: {namespaceSelector: {}, podSelector: {}}']);
+    assert.match(withCode(diagnose(two), 'adminnetworkpolicy-invalid')[0]!.finding.message, /exactly one of namespaces, pods/);
+  });
+
+  it('does not fire on a valid ANP and BANP', () => {
+    const ok = anp('p', 0, [...SUBJECT_NS('two'), 'egress:', '  - {name: r, action: Pass, to: [{networks: [10.0.0.0/8]}]}']) + banp('default', [...SUBJECT_NS('two')]);
+    assert.deepEqual(withCode(diagnose({ [URI]: ok, 'file:///w/apps.yaml': APPS }), 'adminnetworkpolicy-invalid'), []);
+  });
+});
+
+describe('diagnostics: adminnetworkpolicy-priority-conflict and baselineadminnetworkpolicy-duplicate', () => {
+  it('two ANPs of one priority: a warning on each priority when they select a common workload, naming it', () => {
+    const text = anp('x', 5, SUBJECT_NS('two')) + anp('y', 5, ['subject:', '  pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: b}}}']);
+    const d = withCode(diagnose({ [URI]: text, 'file:///w/apps.yaml': APPS }), 'adminnetworkpolicy-priority-conflict');
+    assert.deepEqual(d.map((x) => [x.severity, x.range]), [
+      ['warning', rangeIn(text, 'priority: 5', '5', 0)],
+      ['warning', rangeIn(text, 'priority: 5', '5', 1)],
+    ]);
+    assert.match(d[0]!.finding.message, /'two\/b'/);
+  });
+
+  it('an info note when no workload of the workspace is selected by both; nothing for distinct priorities', () => {
+    const text = anp('x', 5, SUBJECT_NS('one')) + anp('y', 5, SUBJECT_NS('two'));
+    assert.deepEqual(withCode(diagnose({ [URI]: text, 'file:///w/apps.yaml': APPS }), 'adminnetworkpolicy-priority-conflict').map((x) => x.severity), ['info', 'info']);
+    const distinct = anp('x', 5, SUBJECT_NS('two')) + anp('y', 6, SUBJECT_NS('two'));
+    assert.deepEqual(withCode(diagnose({ [URI]: distinct, 'file:///w/apps.yaml': APPS }), 'adminnetworkpolicy-priority-conflict'), []);
+  });
+
+  it('a second BANP is reported on its name, in the file where it stands', () => {
+    const first = banp('default', SUBJECT_NS('two'));
+    const second = banp('default', SUBJECT_NS('one'));
+    assert.deepEqual(codes(diagnose({ 'file:///w/a.yaml': first, 'file:///w/b.yaml': second, 'file:///w/apps.yaml': APPS }, { uri: 'file:///w/a.yaml' })), []);
+    const d = withCode(diagnose({ 'file:///w/a.yaml': first, 'file:///w/b.yaml': second, 'file:///w/apps.yaml': APPS }, { uri: 'file:///w/b.yaml' }), 'baselineadminnetworkpolicy-duplicate');
+    assert.deepEqual(d.map((x) => x.range), [rangeOf(second, 'default')]);
+  });
+});
+
+describe('diagnostics: adminnetworkpolicy-selects-nothing', () => {
+  it('a pods subject whose podSelector matches no workload in the matching namespaces: a warning on the podSelector', () => {
+    const text = anp('x', 5, ['subject:', '  pods:', '    namespaceSelector: {}', '    podSelector: {matchLabels: {app: nope}}']);
+    const d = withCode(diagnose({ [URI]: text, 'file:///w/apps.yaml': APPS }), 'adminnetworkpolicy-selects-nothing');
+    assert.deepEqual(d.map((x) => [x.severity, x.range]), [['warning', rangeOf(text, '{matchLabels: {app: nope}}')]]);
+  });
+
+  it('a peer naming a namespace the workspace does not define: info (it may exist in the cluster)', () => {
+    const text = anp('x', 5, [...SUBJECT_NS('two'), 'ingress:', '  - {name: r, action: Deny, from: [{namespaces: {matchLabels: {team: elsewhere}}}]}']);
+    const d = withCode(diagnose({ [URI]: text, 'file:///w/apps.yaml': APPS }), 'adminnetworkpolicy-selects-nothing');
+    assert.deepEqual(d.map((x) => [x.severity, x.range]), [['info', rangeOf(text, '{matchLabels: {team: elsewhere}}')]]);
+  });
+
+  it('does not fire when the subject and peers select workloads', () => {
+    const text = anp('x', 5, [...SUBJECT_NS('two'), 'ingress:', '  - {name: r, action: Deny, from: [{pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: a}}}}]}']);
+    assert.deepEqual(withCode(diagnose({ [URI]: text, 'file:///w/apps.yaml': APPS }), 'adminnetworkpolicy-selects-nothing'), []);
+  });
+});
+
+describe('diagnostics: policy-kind-not-evaluated', () => {
+  it('one info note per file, on the first such kind, naming every such kind of the file', () => {
+    const text = y(
+      'apiVersion: cilium.io/v2',
+      'kind: CiliumNetworkPolicy',
+      'metadata: {name: c}',
+      '---',
+      'apiVersion: projectcalico.org/v3',
+      'kind: GlobalNetworkPolicy',
+      'metadata: {name: g}',
+      '---',
+      'apiVersion: cilium.io/v2',
+      'kind: CiliumNetworkPolicy',
+      'metadata: {name: d}',
+    );
+    const d = diagnose(text);
+    assert.deepEqual(d.map((x) => [x.code, x.severity, x.range]), [['policy-kind-not-evaluated', 'info', rangeOf(text, 'CiliumNetworkPolicy')]]);
+    assert.match(d[0]!.finding.message, /CiliumNetworkPolicy, Calico GlobalNetworkPolicy are not evaluated/);
+  });
+
+  it('covers ClusterNetworkPolicy and MultiNetworkPolicy; not a Kubernetes NetworkPolicy', () => {
+    const cnp = y('apiVersion: policy.networking.k8s.io/v1alpha2', 'kind: ClusterNetworkPolicy', 'metadata: {name: c}');
+    assert.deepEqual(codes(diagnose(cnp)), ['policy-kind-not-evaluated']);
+    const multi = y('apiVersion: k8s.cni.cncf.io/v1beta1', 'kind: MultiNetworkPolicy', 'metadata: {name: m}');
+    assert.deepEqual(codes(diagnose(multi)), ['policy-kind-not-evaluated']);
+    assert.deepEqual(codes(diagnose(netpol('np', ['podSelector: {}']))), []);
+  });
+});
+
+describe('tiers: semantic points', () => {
+  const deny = (prio: number, name = 'deny-all'): string =>
+    anp(name, prio, [...SUBJECT_NS('two'), 'ingress:', '  - name: deny', '    action: Deny', '    from:', '      - namespaces: {}']);
+  const allowNp = netpol('allow-a', ['podSelector: {}', 'ingress:', '  - from:', '      - namespaceSelector: {}'], 'two');
+
+  it('a cluster-wide Deny ANP wins over a namespace NetworkPolicy that allows', () => {
+    // Reason: ANPs are evaluated before NetworkPolicies; a Deny there is final.
+    const out = reach({ 'file:///w/apps.yaml': APPS, 'file:///w/np.yaml': allowNp, 'file:///w/anp.yaml': deny(10) });
+    assert.doesNotMatch(out, /one\/a\[Deployment\] => two\/b/);
+    assert.match(reach({ 'file:///w/apps.yaml': APPS, 'file:///w/np.yaml': allowNp }), /one\/a\[Deployment\] => two\/b\[Deployment\] : All Connections/);
+  });
+
+  it('Pass hands the connection to the NetworkPolicies, skipping lower-priority ANPs', () => {
+    // Reason: Pass skips every remaining ANP (the Deny at priority 20) and NetworkPolicies decide.
+    const pass = anp('pass', 5, [...SUBJECT_NS('two'), 'ingress:', '  - {name: p, action: Pass, from: [{namespaces: {}}], ports: [{portNumber: {protocol: TCP, port: 8080}}]}']);
+    const np = netpol('only-8080', ['podSelector: {}', 'ingress:', '  - ports: [{port: 8080}]'], 'two');
+    const out = reach({ 'file:///w/apps.yaml': APPS, 'file:///w/np.yaml': np, 'file:///w/anp.yaml': pass + deny(20) });
+    assert.match(out, /^one\/a\[Deployment\] => two\/b\[Deployment\] : TCP 8080$/m);
+  });
+
+  it('the lower priority number decides where two ANPs match the same traffic', () => {
+    // Reason: priority orders ANPs (0 first); within an ANP, the first matching rule decides.
+    const allow = anp('allow', 1, [...SUBJECT_NS('two'), 'ingress:', '  - {name: a, action: Allow, from: [{namespaces: {}}], ports: [{namedPort: dns}]}']);
+    const out = reach({ 'file:///w/apps.yaml': APPS, 'file:///w/anp.yaml': allow + deny(2) });
+    assert.match(out, /^one\/a\[Deployment\] => two\/b\[Deployment\] : UDP 53$/m);
+  });
+
+  it('the BANP applies only where no NetworkPolicy isolates the pod; its pod peers do not match addresses', () => {
+    // Reason: the baseline sits below NetworkPolicies; an isolating NetworkPolicy decides instead.
+    const base = banp('default', [...SUBJECT_NS('two'), 'ingress:', '  - {name: d, action: Deny, from: [{namespaces: {}}]}']);
+    const out = reach({ 'file:///w/apps.yaml': APPS, 'file:///w/banp.yaml': base });
+    assert.doesNotMatch(out, /one\/a\[Deployment\] => two\/b/);
+    assert.match(out, /^0\.0\.0\.0-255\.255\.255\.255\[External\] => two\/b\[Deployment\] : All Connections$/m);
+    assert.match(reach({ 'file:///w/apps.yaml': APPS, 'file:///w/banp.yaml': base, 'file:///w/np.yaml': allowNp }), /one\/a\[Deployment\] => two\/b\[Deployment\] : All Connections/);
+  });
+
+  it('egress networks deny an address range, split at its ends', () => {
+    // Reason: `networks` selects addresses outside the cluster; ranges are split where rules change.
+    const net = anp('net', 1, ['subject:', '  namespaces: {}', 'egress:', '  - {name: n, action: Deny, to: [{networks: [10.0.0.0/8]}]}']);
+    const out = reach({ 'file:///w/apps.yaml': APPS, 'file:///w/anp.yaml': net });
+    assert.match(out, /^one\/a\[Deployment\] => 0\.0\.0\.0-9\.255\.255\.255\[External\] : All Connections$/m);
+    assert.doesNotMatch(out, /=> 10\.0\.0\.0-10\.255\.255\.255/);
+    assert.match(out, /^one\/a\[Deployment\] => 11\.0\.0\.0-255\.255\.255\.255\[External\] : All Connections$/m);
+  });
+
+  it('tierDecisions names the ANP rule, its action, and the NetworkPolicy tier for what it passes', () => {
+    const index = indexOf({ 'file:///w/apps.yaml': APPS, 'file:///w/np.yaml': allowNp, 'file:///w/anp.yaml': deny(10) });
+    const engine = ReachabilityEngine.fromSource(index);
+    const t = engine.tierDecisions(engine.peer('one/a[Deployment]')!, engine.peer('two/b[Deployment]')!)!;
+    assert.deepEqual(
+      t.ingress.map((x) => [x.tier, x.allowed, x.policy?.name, x.rule?.name, x.conns.toString()]),
+      [['adminnetworkpolicy', false, 'deny-all', 'deny', 'All Connections']],
+    );
+    assert.deepEqual(t.egress.map((x) => [x.tier, x.allowed, x.conns.toString()]), [['default', true, 'All Connections']]);
+  });
+});
