@@ -48,6 +48,7 @@ export interface TierDecision {
 }
 
 interface CompiledAdminRule {
+  uid: number;
   policy: AdminPolicy;
   rule: AdminRule;
   index: number;
@@ -57,7 +58,24 @@ interface CompiledAdminRule {
   named: string[];
   ips: IpIntervals;
   memo: Map<number, boolean>;
+  /** Named ports resolved per destination ports key. */
+  namedCache: Map<string, ConnSet>;
+  /** The classes its peers select among the engine's classes at `token` (for pruning). */
+  matched?: { token: number; ids: number[] };
 }
+
+/** What applies to one class in one direction; the memos are shared by classes with the same rules (and ports, for ingress). */
+interface Applying {
+  anp: CompiledAdminRule[];
+  banp: CompiledAdminRule[];
+  allows: boolean;
+  /** Per other class id (or `-addr - 1`): what the ANPs allow, and what they leave open (neither allowed nor denied). */
+  anpMemo: Map<number, { allowed: ConnSet; open: ConnSet }>;
+  /** Per other class id (or `-addr - 1`): what the baseline allows. */
+  banpMemo: Map<number, ConnSet>;
+}
+
+let nextRuleUid = 0;
 
 /** Whether a subject or rule peer (`namespaces` / `pods`) selects pods of a class. */
 export function selectionMatches(sel: AdminSelection, c: { labels: Record<string, string>; nsLabels: Record<string, string> }): boolean {
@@ -90,7 +108,18 @@ function compileRule(policy: AdminPolicy, rule: AdminRule, index: number): Compi
     if (p.form === 'named') named.push(p.name!);
     else fixed = fixed.union(portConns(p));
   }
-  return { policy, rule, index, action: rule.action as AdminAction, fixed, named, ips: networksOf(rule.peers), memo: new Map() };
+  return {
+    uid: nextRuleUid++,
+    policy,
+    rule,
+    index,
+    action: rule.action as AdminAction,
+    fixed,
+    named,
+    ips: networksOf(rule.peers),
+    memo: new Map(),
+    namedCache: new Map(),
+  };
 }
 
 function portConns(p: AdminPort): ConnSet {
@@ -121,10 +150,9 @@ export class AdminTiers {
   private readonly compiled: Record<Direction, Array<{ policy: AdminPolicy; rules: CompiledAdminRule[] }>> = { ingress: [], egress: [] };
   private readonly banpRules: Record<Direction, CompiledAdminRule[]> = { ingress: [], egress: [] };
   /** Per direction and own class: the ANP rules (in order) and BANP rules that apply. */
-  private readonly applying: Record<Direction, Map<number, { anp: CompiledAdminRule[]; banp: CompiledAdminRule[]; allows: boolean }>> = {
-    ingress: new Map(),
-    egress: new Map(),
-  };
+  /** By class id (ids are small integers, and an array is the fastest lookup on the hot path). */
+  private readonly applying: Record<Direction, Array<Applying | undefined>> = { ingress: [], egress: [] };
+  private readonly sharedMemos = new Map<string, Pick<Applying, 'anpMemo' | 'banpMemo'>>();
 
   private constructor(anps: AdminPolicy[], banp: AdminPolicy | undefined) {
     this.anps = anps;
@@ -151,16 +179,53 @@ export class AdminTiers {
     return new AdminTiers(sortAdminPolicies(anps), banp);
   }
 
-  private rulesFor(dir: Direction, own: TierClass): { anp: CompiledAdminRule[]; banp: CompiledAdminRule[]; allows: boolean } {
-    let a = this.applying[dir].get(own.id);
+  private rulesFor(dir: Direction, own: TierClass): Applying {
+    let a = this.applying[dir][own.id];
     if (!a) {
       const anp: CompiledAdminRule[] = [];
       for (const { policy, rules } of this.compiled[dir]) if (selectionMatches(policy.subject, own)) anp.push(...rules);
       const banp = this.banp && this.banpRules[dir].length && selectionMatches(this.banp.subject, own) ? this.banpRules[dir] : [];
-      a = { anp, banp, allows: anp.some((r) => r.action === 'Allow') };
-      this.applying[dir].set(own.id, a);
+      // Ingress named ports resolve against the class's own ports: they are part of what is shared.
+      const key = `${dir}|${anp.map((r) => r.uid).join(',')}|${banp.length}|${dir === 'ingress' ? own.portsKey : ''}`;
+      let memos = this.sharedMemos.get(key);
+      if (!memos) {
+        memos = { anpMemo: new Map(), banpMemo: new Map() };
+        this.sharedMemos.set(key, memos);
+      }
+      a = { anp, banp, allows: anp.some((r) => r.action === 'Allow'), ...memos };
+      this.applying[dir][own.id] = a;
     }
     return a;
+  }
+
+  /**
+   * The classes (among `classes`) that an ANP Allow rule applying to `own` in this direction
+   * names: with what the NetworkPolicies name, the only ones an isolated pod may be reached from
+   * (or reach). `token` changes whenever the class set does.
+   */
+  allowRuleClasses(dir: Direction, own: TierClass, classes: () => Iterable<TierClass>, token: number): number[] {
+    const a = this.rulesFor(dir, own);
+    if (!a.allows) return NO_IDS;
+    const out: number[] = [];
+    for (const r of a.anp) {
+      if (r.action !== 'Allow') continue;
+      if (!r.matched || r.matched.token !== token) {
+        const ids: number[] = [];
+        for (const c of classes()) if (this.peerSelects(r, c)) ids.push(c.id);
+        r.matched = { token, ids };
+      }
+      out.push(...r.matched.ids);
+    }
+    return out;
+  }
+
+  private peerSelects(r: CompiledAdminRule, c: TierClass): boolean {
+    let m = r.memo.get(c.id);
+    if (m === undefined) {
+      m = r.rule.peers.some((p) => selectionMatches(p, c));
+      r.memo.set(c.id, m);
+    }
+    return m;
   }
 
   /** Whether some ANP rule may allow traffic of this class in this direction (beyond what NetworkPolicies allow). */
@@ -194,17 +259,16 @@ export class AdminTiers {
       if (dir !== 'egress' || !containsAddr(r.ips, other.addr)) return ConnSet.EMPTY;
       return r.fixed;
     }
-    let m = r.memo.get(other.cls.id);
-    if (m === undefined) {
-      m = r.rule.peers.some((p) => selectionMatches(p, other.cls));
-      r.memo.set(other.cls.id, m);
-    }
-    if (!m) return ConnSet.EMPTY;
+    if (!this.peerSelects(r, other.cls)) return ConnSet.EMPTY;
     if (r.named.length === 0) return r.fixed;
     // Named ports resolve against the destination pod: the subject for ingress, the peer for egress.
     const dst = dir === 'ingress' ? own : other.cls;
-    let c = r.fixed;
-    for (const name of r.named) for (const d of dst.ports) if (d.name === name) c = c.union(ConnSet.range(d.protocol, d.port, d.port));
+    let c = r.namedCache.get(dst.portsKey);
+    if (!c) {
+      c = r.fixed;
+      for (const name of r.named) for (const d of dst.ports) if (d.name === name) c = c.union(ConnSet.range(d.protocol, d.port, d.port));
+      r.namedCache.set(dst.portsKey, c);
+    }
     return c;
   }
 
@@ -215,10 +279,30 @@ export class AdminTiers {
   decide(dir: Direction, own: TierClass, other: TierPeer, np: ConnSet | undefined): ConnSet {
     const a = this.rulesFor(dir, own);
     if (a.anp.length === 0 && (np !== undefined || a.banp.length === 0)) return np ?? ConnSet.ALL;
+    const key = 'addr' in other ? -other.addr - 1 : other.cls.id;
+    let part = a.anpMemo.get(key);
+    if (!part) {
+      part = this.anpPart(dir, own, other, a.anp);
+      a.anpMemo.set(key, part);
+    }
+    if (part.open.isEmpty) return part.allowed;
+    let tier2 = np;
+    if (tier2 === undefined) {
+      tier2 = a.banpMemo.get(key);
+      if (!tier2) {
+        tier2 = this.baseline(dir, own, other, a.banp);
+        a.banpMemo.set(key, tier2);
+      }
+    }
+    return part.allowed.union(part.open.intersect(tier2));
+  }
+
+  /** What the ANP rules allow, and what they leave to the lower tiers (neither allowed nor denied). */
+  private anpPart(dir: Direction, own: TierClass, other: TierPeer, rules: CompiledAdminRule[]): { allowed: ConnSet; open: ConnSet } {
     let allowed = ConnSet.EMPTY;
     let open = ConnSet.ALL; // neither allowed nor denied by an ANP (passed included)
     let undecided = ConnSet.ALL; // not yet matched by any ANP rule
-    for (const r of a.anp) {
+    for (const r of rules) {
       const rc = this.ruleConns(r, dir, own, other);
       if (rc.isEmpty) continue;
       const m = rc.intersect(undecided);
@@ -230,8 +314,7 @@ export class AdminTiers {
       } else if (r.action === 'Deny') open = open.minus(m);
       if (undecided.isEmpty) break;
     }
-    if (open.isEmpty) return allowed;
-    return allowed.union(open.intersect(np ?? this.baseline(dir, own, other, a.banp)));
+    return { allowed, open };
   }
 
   /** What the BANP (or the default) allows: everything its first matching Deny rules do not deny. */
@@ -284,6 +367,8 @@ export class AdminTiers {
     return out;
   }
 }
+
+const NO_IDS: number[] = [];
 
 function containsAddr(iv: IpIntervals, addr: number): boolean {
   for (let i = 0; i < iv.length; i += 2) if (addr >= iv[i] && addr <= iv[i + 1]) return true;

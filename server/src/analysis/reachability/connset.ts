@@ -19,6 +19,7 @@ export type PortIntervals = readonly number[];
 const internTable = new Map<string, ConnSet>();
 const unionMemo = new Map<number, ConnSet>();
 const interMemo = new Map<number, ConnSet>();
+const minusMemo = new Map<number, ConnSet>();
 const MEMO_LIMIT = 200_000;
 
 export class ConnSet {
@@ -111,7 +112,14 @@ export class ConnSet {
   minus(other: ConnSet): ConnSet {
     if (other.isEmpty || this.isEmpty) return this;
     if (this === other || other.isAll) return ConnSet.EMPTY;
-    return ConnSet.intern(minusIv(this.sctp, other.sctp), minusIv(this.tcp, other.tcp), minusIv(this.udp, other.udp));
+    const k = this.id * 0x200000 + other.id; // ordered: a − b is not b − a
+    let r = minusMemo.get(k);
+    if (!r) {
+      r = ConnSet.intern(minusIv(this.sctp, other.sctp), minusIv(this.tcp, other.tcp), minusIv(this.udp, other.udp));
+      if (minusMemo.size > MEMO_LIMIT) minusMemo.clear();
+      minusMemo.set(k, r);
+    }
+    return r;
   }
 
   /** `All Connections`, or `SCTP …,TCP …,UDP …` groups (SPEC §4); empty string for the empty set. */

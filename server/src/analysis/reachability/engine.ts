@@ -888,6 +888,15 @@ export class ReachabilityEngine {
     return this.admin ? this.admin.decide(dir, own, { addr }, row.isolated ? np : undefined) : np;
   }
 
+  /**
+   * The classes an ANP Allow rule names for this class (beyond its NetworkPolicy row): pruning
+   * must visit them. The controller class is among the candidates as a source only.
+   */
+  private adminAdmits(dir: Direction, c: PodClass): number[] {
+    if (!this.admin) return NO_IDS;
+    return this.admin.allowRuleClasses(dir, c, () => this.classById.values(), this.epoch);
+  }
+
   /** Whether an ANP rule may allow this class more than its NetworkPolicy row does (pruning must not skip it). */
   private adminMayAllow(dir: Direction, c: PodClass): boolean {
     return this.admin !== undefined && this.admin.mayAllow(dir, c);
@@ -1026,17 +1035,18 @@ export class ReachabilityEngine {
     for (const d of this.classById.values()) {
       if (d.controller) continue;
       const r = this.row('ingress', d);
-      if (!r.isolated || r.everyPeer.length || this.adminMayAllow('ingress', d)) openDsts.push(d.id);
-      else for (const sid of r.byClass.keys()) pushTo(admittedBy, sid, d.id);
+      if (!r.isolated || r.everyPeer.length) openDsts.push(d.id);
+      else for (const sid of [...r.byClass.keys(), ...this.adminAdmits('ingress', d)]) pushTo(admittedBy, sid, d.id);
     }
     const candidates = (s: { cls: PodClass[]; eg: Row[] }): PeerInfo[] => {
       let viaIngress = openDsts.length;
       for (const c of s.cls) viaIngress += admittedBy.get(c.id)?.length ?? 0;
-      const egressClosed = s.eg.every((r, i) => r.isolated && r.everyPeer.length === 0 && !this.adminMayAllow('egress', s.cls[i]));
+      const egressClosed = s.eg.every((r) => r.isolated && r.everyPeer.length === 0);
       let viaEgress = Infinity;
+      const adminNamed = egressClosed ? s.cls.map((c) => this.adminAdmits('egress', c)) : [];
       if (egressClosed) {
         viaEgress = 0;
-        for (const r of s.eg) viaEgress += r.byClass.size;
+        s.eg.forEach((r, i) => (viaEgress += r.byClass.size + adminNamed[i].length));
       }
       if (Math.min(viaIngress, viaEgress) * 2 > workloadDsts.length) return workloadDsts;
       const found = new Set<PeerInfo>(egressExt);
@@ -1045,6 +1055,7 @@ export class ReachabilityEngine {
       };
       if (viaEgress <= viaIngress) {
         for (const r of s.eg) for (const id of r.byClass.keys()) addClass(id);
+        for (const ids of adminNamed) for (const id of ids) addClass(id);
       } else {
         for (const id of openDsts) addClass(id);
         for (const c of s.cls) for (const id of admittedBy.get(c.id) ?? []) addClass(id);
@@ -1126,8 +1137,9 @@ export class ReachabilityEngine {
     const out = new Set<PeerInfo>();
     for (const c of classes) {
       const r = this.row(dir, c);
-      if (!r.isolated || r.everyPeer.length || this.adminMayAllow(dir, c)) return undefined;
+      if (!r.isolated || r.everyPeer.length) return undefined;
       for (const id of r.byClass.keys()) for (const p of this.peersOfClass.get(id) ?? []) out.add(p);
+      for (const id of this.adminAdmits(dir, c)) for (const p of this.peersOfClass.get(id) ?? []) out.add(p);
     }
     return out;
   }
@@ -1467,6 +1479,7 @@ export class ReachabilityEngine {
 }
 
 const NO_POLICIES: CompiledPolicy[] = [];
+const NO_IDS: number[] = [];
 
 /** Who an ingress rule admits (see sendersOf). */
 interface Senders {
