@@ -5,8 +5,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatText, ReachabilityEngine, toLines } from '../../server/src/analysis/reachability';
 import type { AdminPolicy } from '../../server/src/model/types';
+import { codeLenses } from '../../server/src/features/codeLens';
+import { complete } from '../../server/src/features/completion';
+import { hover } from '../../server/src/features/hover';
 import { parseFile } from '../../server/src/yaml/parseFile';
-import { codes, deployment, diagnose, indexOf, netpol, rangeIn, rangeOf, spanIn, URI, withCode, y } from './helpers';
+import { analysisOf, codes, cursor, deployment, diagnose, indexOf, netpol, rangeIn, rangeOf, spanIn, URI, withCode, y } from './helpers';
 
 function anp(name: string, priority: number | string, lines: string[]): string {
   return y('---', 'apiVersion: policy.networking.k8s.io/v1alpha1', 'kind: AdminNetworkPolicy', 'metadata:', `  name: ${name}`, 'spec:', `  priority: ${priority}`, ...lines.map((l) => `  ${l}`));
@@ -233,5 +236,49 @@ describe('tiers: semantic points', () => {
       [['adminnetworkpolicy', false, 'deny-all', 'deny', 'All Connections']],
     );
     assert.deepEqual(t.egress.map((x) => [x.tier, x.allowed, x.conns.toString()]), [['default', true, 'All Connections']]);
+  });
+});
+
+describe('editor: ANP/BANP hover, lens and completion', () => {
+  const guard = anp('guard', 7, [...SUBJECT_NS('two'), 'ingress:', '  - name: no-one', '    action: Deny', '    from:', '      - pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: a}}}']);
+
+  it('a rule peer hover lists the workloads it names cluster-wide, with the rule and its action', () => {
+    const { text, offset } = cursor(guard.replace('podSelector: {matchLabels', 'podSelector: {|matchLabels'));
+    const h = hover(analysisOf({ [URI]: text, 'file:///w/apps.yaml': APPS }), URI, offset)!;
+    assert.match(h.markdown, /\*\*From\*\* pods `app=a` in namespaces matching `\{\}` — rule `no-one`: `Deny` of `AdminNetworkPolicy guard \(priority 7\)`/);
+    assert.match(h.markdown, /Deployment one\/a/);
+    assert.doesNotMatch(h.markdown, /Deployment two\/b/);
+  });
+
+  it('the policy hover (on its name) says where its tier stands and lists its rules in order', () => {
+    const { text, offset } = cursor(guard.replace('name: guard', 'name: gu|ard'));
+    const h = hover(analysisOf({ [URI]: text, 'file:///w/apps.yaml': APPS }), URI, offset)!;
+    assert.match(h.markdown, /Evaluated before NetworkPolicies, by priority/);
+    assert.match(h.markdown, /ingress rule `no-one`: `Deny`/);
+  });
+
+  it('a workload hover no longer says "open to all" where an ANP denies, and lists the tier', () => {
+    const { text, offset } = cursor(APPS.replace('name: b', 'name: |b'));
+    const h = hover(analysisOf({ [URI]: text, 'file:///w/anp.yaml': guard }), URI, offset)!;
+    assert.match(h.markdown, /\*\*Ingress:\*\* no NetworkPolicy isolates it; allowed sources:/);
+    assert.doesNotMatch(h.markdown, /`one\/a\[Deployment\]`/);
+    assert.match(h.markdown, /Cluster tiers \(ingress\), in order: \[AdminNetworkPolicy guard/);
+  });
+
+  it('a lens on the ANP counts what its subject selects; the workload lens counts peers instead of "open"', () => {
+    const analysis = analysisOf({ [URI]: guard, 'file:///w/apps.yaml': APPS });
+    assert.deepEqual(codeLenses(analysis, URI).map((l) => l.title), ['priority 7 · subject: 1 workload in 1 namespace · 1 ingress rule, 0 egress rules']);
+    const titles = codeLenses(analysis, 'file:///w/apps.yaml').map((l) => l.title);
+    assert.match(titles[1]!, /^ingress: 1 peer · egress: open/);
+  });
+
+  it('completes pod label keys and values cluster-wide in an ANP podSelector, namespace labels under namespaces', () => {
+    const labels = (marked: string): string[] => {
+      const { text, offset } = cursor(marked);
+      return complete(analysisOf({ [URI]: text, 'file:///w/apps.yaml': APPS }), URI, text, offset).map((c) => c.label).sort();
+    };
+    const base = (tail: string[]): string => anp('c', 1, ['subject:', ...tail]);
+    assert.deepEqual(labels(base(['  pods:', '    namespaceSelector: {}', '    podSelector:', '      matchLabels:', '        app: |'])), ['a', 'b']);
+    assert.deepEqual(labels(base(['  namespaces:', '    matchLabels:', '      |'])), ['kubernetes.io/metadata.name']);
   });
 });

@@ -2,6 +2,7 @@
 import type { DirectionReport } from '../analysis/reachability';
 import type { K8sObject, Span } from '../model/types';
 import type { Analysis } from '../analysis/workspaceAnalysis';
+import { workloadsSelectedBy } from '../analysis/reachability/adminPolicies';
 import { definition, references, type SourceLocation } from './navigation';
 
 export interface Lens {
@@ -17,8 +18,8 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function directionSummary(label: string, r: DirectionReport): string {
-  if (!r.isolated) return `${label}: open`;
+function directionSummary(label: string, r: DirectionReport, tiers = false): string {
+  if (!r.isolated && !tiers) return `${label}: open`;
   return r.allowed.length === 0 ? `${label}: denied` : `${label}: ${r.allowed.length === 1 ? '1 peer' : `${r.allowed.length} peers`}`;
 }
 
@@ -48,11 +49,14 @@ function lensFor(analysis: Analysis, obj: K8sObject): Lens | undefined {
       return { span: obj.kindSpan, title: parts.join(' · '), locations: definition(analysis, obj.uri, (obj.selector ?? obj).span.start) };
     }
     case 'workload': {
-      const r = analysis.reachability().reachabilityOf(obj);
+      const engine = analysis.reachability();
+      const r = engine.reachabilityOf(obj);
       const services = links.servicesSelecting(obj).length;
+      // Where an ANP or BANP has rules for the pods, "open" would overstate: count the peers instead.
+      const tiers = (dir: 'ingress' | 'egress'): boolean => engine.adminPoliciesDeciding(obj, dir).length > 0;
       return {
         span: obj.kindSpan,
-        title: [directionSummary('ingress', r.ingress), directionSummary('egress', r.egress), plural(services, 'Service')].join(' · '),
+        title: [directionSummary('ingress', r.ingress, tiers('ingress')), directionSummary('egress', r.egress, tiers('egress')), plural(services, 'Service')].join(' · '),
         hoverAt: obj.nameSpan.start,
       };
     }
@@ -77,6 +81,18 @@ function lensFor(analysis: Analysis, obj: K8sObject): Lens | undefined {
         span: obj.kindSpan,
         title: `selects ${plural(pods, 'workload')} · isolates ${obj.policyTypes.map((t) => t.toLowerCase()).join(' + ') || 'nothing'}`,
         locations: references(analysis, obj.uri, obj.nameSpan.start, false),
+      };
+    }
+    case 'adminpolicy': {
+      const found = workloadsSelectedBy(obj.subject, analysis.index.workloads(), analysis.index.namespaceLabels());
+      const where = obj.kind === 'AdminNetworkPolicy' ? `priority ${obj.priority?.value ?? '?'}` : 'baseline';
+      const rules = `${plural(obj.ingress.length, 'ingress rule')}, ${plural(obj.egress.length, 'egress rule')}`;
+      return {
+        span: obj.kindSpan,
+        title: obj.issues.length
+          ? 'not evaluated: the API server would reject it'
+          : `${where} · subject: ${plural(found.workloads.length, 'workload')} in ${plural(new Set(found.workloads.map((w) => w.namespace)).size, 'namespace')} · ${rules}`,
+        locations: found.workloads.map((w) => ({ uri: w.uri, span: w.podLabels.length ? w.podLabelsSpan : w.nameSpan })),
       };
     }
     default:

@@ -6,6 +6,7 @@ import { isEmptySelector, selectorMatches } from '../analysis/reachability/selec
 import { positionAt } from '../model/positions';
 import type { Backend, Ingress, K8sObject, NetworkPolicy, PolicyPeer, Route, Service, ServicePort, Span, Workload } from '../model/types';
 import type { Analysis } from '../analysis/workspaceAnalysis';
+import { adminPolicyHover, adminSelectionHover, adminTierLines, adminTitle } from './adminHover';
 import { selectorText } from './diagnostics';
 import { targetAt, type Target } from './locate';
 import { code, escapeMarkdown, replicasText } from './text';
@@ -25,6 +26,7 @@ export function linkTo(analysis: Analysis, obj: { uri: string; nameSpan: Span },
 }
 
 function objectLink(analysis: Analysis, o: K8sObject): string {
+  if (o.type === 'adminpolicy') return linkTo(analysis, o, adminTitle(o)); // cluster-scoped
   return linkTo(analysis, o, `${o.kind} ${o.namespace}/${o.name}`);
 }
 
@@ -61,6 +63,10 @@ function spanOfTarget(t: Target): Span {
       return t.part === 'podSelector' ? t.np.podSelector.span : t.np.nameSpan;
     case 'policy-peer':
       return t.part === 'podSelector' ? t.peer.podSelector!.span : t.part === 'namespaceSelector' ? t.peer.namespaceSelector!.span : t.part === 'ipBlock' ? t.peer.ipBlock!.span : t.peer.span;
+    case 'admin-policy':
+      return t.ap.nameSpan;
+    case 'admin-selection':
+      return t.sel.span;
     case 'object':
       return t.obj.nameSpan;
   }
@@ -105,6 +111,10 @@ function render(analysis: Analysis, t: Target): string | undefined {
       return policyHover(analysis, t.np);
     case 'policy-peer':
       return peerHover(analysis, t.np, t.peer, t.direction);
+    case 'admin-policy':
+      return adminPolicyHover(analysis, (o, l) => linkTo(analysis, o, l), list, t.ap);
+    case 'admin-selection':
+      return adminSelectionHover(analysis, (o, l) => linkTo(analysis, o, l), list, t.ap, t.sel, t.rule, t.direction);
     case 'object':
       return undefined;
   }
@@ -169,7 +179,8 @@ function serviceReach(analysis: Analysis, svc: Service): string | undefined {
   if (pods.length === 0) return undefined;
   const engine = analysis.reachability();
   const report = engine.reachabilityOf(pods[0]!).ingress;
-  if (!report.isolated) return '**Who can reach it:** anyone — no NetworkPolicy isolates the selected pods.';
+  const tiers = engine.adminPoliciesDeciding(pods[0]!, 'ingress');
+  if (!report.isolated && tiers.length === 0) return '**Who can reach it:** anyone — no NetworkPolicy isolates the selected pods.';
   const out: string[] = [];
   for (const sp of svc.ports) {
     const r = engine.servicePortReachability(svc, sp);
@@ -178,7 +189,8 @@ function serviceReach(analysis: Analysis, svc: Service): string | undefined {
     const sources = report.allowed.filter((a) => a.conns.has(sp.protocol, port));
     out.push(`Port ${code(String(sp.port))} (→ ${port}/${sp.protocol}): ${sources.length === 0 ? '**nothing may connect**' : sources.slice(0, 6).map((a) => code(a.peer.name)).join(', ') + (sources.length > 6 ? `, … ${sources.length - 6} more` : '')}`);
   }
-  return [`**Who can reach it**, as decided by ${report.policies.map((p) => objectLink(analysis, p)).join(', ')}:`, ...out.map((o) => `- ${o}`)].join('\n');
+  const deciders = [...tiers.filter((p) => p.kind === 'AdminNetworkPolicy'), ...report.policies, ...tiers.filter((p) => p.kind !== 'AdminNetworkPolicy')];
+  return [`**Who can reach it**, as decided by ${deciders.map((p) => objectLink(analysis, p)).join(', ')}:`, ...out.map((o) => `- ${o}`)].join('\n');
 }
 
 function servicePortHover(analysis: Analysis, svc: Service, sp: ServicePort): string {
@@ -197,12 +209,10 @@ function allowedLines(a: Allowed[]): string[] {
   return a.map((x) => `${code(x.peer.name)}: ${code(x.conns.toString())}`);
 }
 
-function directionText(analysis: Analysis, label: string, r: DirectionReport, noun: string): string[] {
-  if (!r.isolated) return [`**${label}:** not isolated — open to all ${noun}.`];
-  return [
-    `**${label}:** isolated by ${r.policies.map((p) => objectLink(analysis, p)).join(', ')}; allowed ${noun}:`,
-    list(allowedLines(r.allowed), `none: every ${label.toLowerCase()} connection is denied`),
-  ];
+function directionText(analysis: Analysis, label: string, r: DirectionReport, noun: string, tiers: string[] = []): string[] {
+  if (!r.isolated && tiers.length === 0) return [`**${label}:** not isolated — open to all ${noun}.`];
+  const by = r.isolated ? `isolated by ${r.policies.map((p) => objectLink(analysis, p)).join(', ')}` : 'no NetworkPolicy isolates it';
+  return [`**${label}:** ${by}; allowed ${noun}:`, list(allowedLines(r.allowed), `none: every ${label.toLowerCase()} connection is denied`), ...tiers];
 }
 
 function workloadHover(analysis: Analysis, w: Workload): string {
@@ -219,7 +229,13 @@ function workloadHover(analysis: Analysis, w: Workload): string {
   } else if (ports.length) lines.push('', `Container ports: ${ports.map(code).join(', ')}`);
   const engine = analysis.reachability();
   const r = engine.reachabilityOf(w);
-  lines.push('', ...directionText(analysis, 'Ingress', r.ingress, 'sources'), '', ...directionText(analysis, 'Egress', r.egress, 'destinations'));
+  const link = (o: { uri: string; nameSpan: Span }, l: string): string => linkTo(analysis, o, l);
+  lines.push(
+    '',
+    ...directionText(analysis, 'Ingress', r.ingress, 'sources', adminTierLines(analysis, link, w, 'ingress')),
+    '',
+    ...directionText(analysis, 'Egress', r.egress, 'destinations', adminTierLines(analysis, link, w, 'egress')),
+  );
   return lines.join('\n');
 }
 

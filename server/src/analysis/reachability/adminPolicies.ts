@@ -233,6 +233,14 @@ export class AdminTiers {
     return this.rulesFor(dir, own).allows;
   }
 
+  /** The ANPs (in evaluation order) and the BANP whose rules apply to this class in this direction. */
+  policiesFor(dir: Direction, own: TierClass): AdminPolicy[] {
+    const a = this.rulesFor(dir, own);
+    const out: AdminPolicy[] = [];
+    for (const r of [...a.anp, ...a.banp]) if (!out.includes(r.policy)) out.push(r.policy);
+    return out;
+  }
+
   /** Whether any ANP or BANP rule applies to this class in this direction. */
   applies(dir: Direction, own: TierClass): boolean {
     const a = this.rulesFor(dir, own);

@@ -1186,6 +1186,12 @@ export class ReachabilityEngine {
   }
 
 
+  /** The ANPs (in evaluation order) and the BANP with rules for the workload's pods in a direction. */
+  adminPoliciesDeciding(w: Workload, dir: Direction): AdminPolicy[] {
+    const c = this.workloadClass.get(w);
+    return c && this.admin ? this.admin.policiesFor(dir, c) : [];
+  }
+
   /** The policies that select the workload's pods for a direction; empty: not isolated. */
   policiesDeciding(w: Workload, dir: Direction): NetworkPolicy[] {
     const c = this.workloadClass.get(w);
