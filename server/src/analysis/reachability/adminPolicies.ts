@@ -11,6 +11,8 @@
 // ANP and BANP rules are read as written: a pod they select is not isolated for other traffic.
 // Only objects the API server would accept are evaluated (see yaml/adminPolicies.ts); ANPs of equal
 // priority are evaluated by name (their order is undefined in a cluster; a diagnostic says so).
+// About 400 lines: the semantics, their memoised evaluation and the explanation of one decision
+// belong together (the explanation must follow the evaluation step by step).
 import type { AdminAction, AdminPolicy, AdminPort, AdminRule, AdminSelection, Workload } from '../../model/types';
 import { ConnSet } from './connset';
 import { parseCidr, type IpIntervals } from './ip';
