@@ -282,3 +282,29 @@ describe('editor: ANP/BANP hover, lens and completion', () => {
     assert.deepEqual(labels(base(['  namespaces:', '    matchLabels:', '      |'])), ['kubernetes.io/metadata.name']);
   });
 });
+
+describe('hostile ANP input', () => {
+  const H = (spec: string[]): string => y('apiVersion: policy.networking.k8s.io/v1alpha1', 'kind: AdminNetworkPolicy', 'metadata: {name: x}', 'spec:', ...spec.map((l) => `  ${l}`));
+  it('fields of the wrong type are reported as invalid (never read as "select everything"), and nothing crashes', () => {
+    // Reason: a selector written as a list or a scalar must not widen what a policy selects.
+    const cases: Array<[string, RegExp]> = [
+      [H(['priority: 1', 'subject: [a]', 'ingress: 5']), /subject must be a map/],
+      [H(['priority: 1', 'subject: {namespaces: 3}']), /namespaces must be a label selector/],
+      [H(['priority: 1', 'subject: {pods: {namespaceSelector: [], podSelector: {}}}']), /pods\.namespaceSelector must be a label selector/],
+      [H(['priority: 1', 'subject: {namespaces: {}}', 'egress: [{action: Deny, to: [{networks: [1, "x/99"]}], ports: [{portRange: {start: 9, end: 2}}, {}]}]']), /is not a CIDR/],
+      [H(['priority: "5"', 'subject: {namespaces: {}}']), /priority must be an integer/],
+    ];
+    for (const [text, expected] of cases) {
+      const d = withCode(diagnose({ [URI]: text, 'file:///w/apps.yaml': APPS }), 'adminnetworkpolicy-invalid');
+      assert.ok(d.some((x) => expected.test(x.finding.message)), `${expected} in ${d.map((x) => x.finding.message).join(' | ')}`);
+      assert.match(reach({ [URI]: text, 'file:///w/apps.yaml': APPS }), /one\/a\[Deployment\] => two\/b\[Deployment\] : All Connections/);
+    }
+  });
+
+  it('a name with markdown and HTML is escaped in the policy hover', () => {
+    const text = y('apiVersion: policy.networking.k8s.io/v1alpha1', 'kind: AdminNetworkPolicy', 'metadata: {name: "<img src=x>**"}', 'spec: {priority: 3, subject: {namespaces: {}}}');
+    const { offset } = { offset: text.indexOf('img') };
+    const h = hover(analysisOf({ [URI]: text }), URI, offset)!;
+    assert.doesNotMatch(h.markdown.replace(/`[^`]*`/g, ''), /<img/);
+  });
+});

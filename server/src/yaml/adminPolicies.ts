@@ -3,7 +3,8 @@
 // (`issues`): an object with issues is not evaluated, as it could not exist in a cluster.
 import type { Node } from 'yaml';
 import type { AdminPolicy, AdminPort, AdminRule, AdminSelection, LabelSelector, ObjectBase, Protocol, Span } from '../model/types';
-import { asMap, asSeqItems, get, getNumber, getString, mapPairs, scalarOf, scalarText, spanOf, type NodeContext } from './nodes';
+import { isSeq } from 'yaml';
+import { asMap, asSeqItems, deref, get, getNumber, getString, mapPairs, scalarOf, scalarText, spanOf, type NodeContext } from './nodes';
 
 export const ADMIN_API_VERSION = 'policy.networking.k8s.io/v1alpha1';
 export const ANP_MIN_PRIORITY = 0;
@@ -37,8 +38,11 @@ export function readAdminPolicy(
   const subjectNode = get(ctx, spec, 'subject');
   const subject = readSelection(ctx, subjectNode, readSelector, ['namespaces', 'pods'], 'subject', issues) ?? { span: where };
   if (!subjectNode) issues.push({ message: 'spec.subject is required', span: where });
-  const rules = (dir: 'ingress' | 'egress'): AdminRule[] =>
-    asSeqItems(ctx, get(ctx, spec, dir)).map((r) => readRule(ctx, r, dir, baseline, readSelector, issues));
+  const rules = (dir: 'ingress' | 'egress'): AdminRule[] => {
+    const node = get(ctx, spec, dir);
+    if (node && !isSeq(deref(ctx, node))) issues.push({ message: `spec.${dir} must be a list of rules`, span: spanOf(ctx, node) ?? where });
+    return asSeqItems(ctx, node).map((r) => readRule(ctx, r, dir, baseline, readSelector, issues));
+  };
   return { ...base, type: 'adminpolicy', kind, ...(priority ? { priority } : {}), subject, ingress: rules('ingress'), egress: rules('egress'), issues };
 }
 
@@ -82,8 +86,18 @@ function readSelection(
   issues: AdminPolicy['issues'],
 ): AdminSelection | undefined {
   const map = asMap(ctx, node);
-  if (!map) return undefined;
+  if (!map) {
+    const at = spanOf(ctx, node as Node | undefined);
+    if (at) issues.push({ message: `${what} must be a map setting one of ${fields.join(', ')}`, span: at });
+    return undefined;
+  }
   const span = spanOf(ctx, map)!;
+  // A selector written as something else than a map (a list, a scalar) is refused by the schema.
+  const notMap = (n: unknown, name: string): void => {
+    if (n !== undefined && !asMap(ctx, n)) issues.push({ message: `${name} must be a label selector (a map)`, span: spanOf(ctx, n as Node) ?? span });
+  };
+  notMap(get(ctx, map, 'namespaces'), 'namespaces');
+  notMap(get(ctx, map, 'nodes'), 'nodes');
   const present = mapPairs(ctx, map)
     .map((p) => scalarOf(ctx, p.key))
     .filter((k) => k !== undefined && fields.includes(scalarText(k)));
@@ -94,6 +108,9 @@ function readSelection(
   const podsNode = get(ctx, map, 'pods');
   if (podsNode) {
     const pspan = spanOf(ctx, podsNode)!;
+    notMap(podsNode, 'pods');
+    notMap(get(ctx, podsNode, 'namespaceSelector'), 'pods.namespaceSelector');
+    notMap(get(ctx, podsNode, 'podSelector'), 'pods.podSelector');
     const empty = (s: Span): LabelSelector => ({ matchLabels: [], matchExpressions: [], span: s });
     const nsSel = readSelector(ctx, get(ctx, podsNode, 'namespaceSelector'), false);
     const podSel = readSelector(ctx, get(ctx, podsNode, 'podSelector'), false);
