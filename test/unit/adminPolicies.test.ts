@@ -237,6 +237,21 @@ describe('tiers: semantic points', () => {
     );
     assert.deepEqual(t.egress.map((x) => [x.tier, x.allowed, x.conns.toString()]), [['default', true, 'All Connections']]);
   });
+
+  it('tierDecisions names the ANP Pass rule that handed connections to the NetworkPolicies', () => {
+    // Reason: an explanation says "passes by rule p" before "NetworkPolicy … allows/denies".
+    const pass = anp('pass', 5, [...SUBJECT_NS('two'), 'ingress:', '  - {name: p, action: Pass, from: [{namespaces: {}}], ports: [{portNumber: {protocol: TCP, port: 8080}}]}']);
+    const np = netpol('only-8080', ['podSelector: {}', 'ingress:', '  - ports: [{port: 8080}]'], 'two');
+    const engine = ReachabilityEngine.fromSource(indexOf({ 'file:///w/apps.yaml': APPS, 'file:///w/np.yaml': np, 'file:///w/anp.yaml': pass }));
+    const t = engine.tierDecisions(engine.peer('one/a[Deployment]')!, engine.peer('two/b[Deployment]')!)!;
+    assert.deepEqual(
+      t.ingress.map((x) => [x.tier, x.allowed, x.conns.toString(), (x.passedBy ?? []).map((p) => `${p.policy.name}/${p.rule.name}/${p.conns}`)]),
+      [
+        ['networkpolicy', true, 'TCP 8080', ['pass/p/TCP 8080']],
+        ['networkpolicy', false, 'SCTP 1-65535,TCP 1-8079,8081-65535,UDP 1-65535', []],
+      ],
+    );
+  });
 });
 
 describe('editor: ANP/BANP hover, lens and completion', () => {

@@ -45,8 +45,16 @@ export interface TierDecision {
   /** Index of the rule in the policy's `ingress`/`egress` list. */
   ruleIndex?: number;
   rule?: AdminRule;
-  /** Connections that an earlier ANP rule passed down to this tier (empty when none). */
-  passed?: ConnSet;
+  /** The ANP Pass rules that handed (part of) these connections down to this tier, with what each passed here. */
+  passedBy?: AdminRuleRef[];
+}
+
+/** One ANP/BANP rule and the connections it concerns. */
+export interface AdminRuleRef {
+  policy: AdminPolicy;
+  rule: AdminRule;
+  ruleIndex: number;
+  conns: ConnSet;
 }
 
 interface CompiledAdminRule {
@@ -349,21 +357,25 @@ export class AdminTiers {
     const out: TierDecision[] = [];
     let undecided = ConnSet.ALL;
     let passed = ConnSet.EMPTY;
+    const passes: AdminRuleRef[] = [];
     for (const r of a.anp) {
       const m = this.ruleConns(r, dir, own, other).intersect(undecided);
       if (m.isEmpty) continue;
       undecided = undecided.minus(m);
-      if (r.action === 'Pass') passed = passed.union(m);
-      else out.push({ tier: 'adminnetworkpolicy', allowed: r.action === 'Allow', conns: m, policy: r.policy, ruleIndex: r.index, rule: r.rule });
+      if (r.action === 'Pass') {
+        passed = passed.union(m);
+        passes.push({ policy: r.policy, rule: r.rule, ruleIndex: r.index, conns: m });
+      } else out.push({ tier: 'adminnetworkpolicy', allowed: r.action === 'Allow', conns: m, policy: r.policy, ruleIndex: r.index, rule: r.rule });
     }
     const open = undecided.union(passed);
     if (open.isEmpty) return out;
-    const passedOf = (c: ConnSet): ConnSet => c.intersect(passed);
+    const passedOf = (c: ConnSet): AdminRuleRef[] =>
+      passes.map((p) => ({ ...p, conns: p.conns.intersect(c) })).filter((p) => !p.conns.isEmpty);
     if (np !== undefined) {
       const yes = open.intersect(np);
       const no = open.minus(np);
-      if (!yes.isEmpty) out.push({ tier: 'networkpolicy', allowed: true, conns: yes, passed: passedOf(yes) });
-      if (!no.isEmpty) out.push({ tier: 'networkpolicy', allowed: false, conns: no, passed: passedOf(no) });
+      if (!yes.isEmpty) out.push({ tier: 'networkpolicy', allowed: true, conns: yes, passedBy: passedOf(yes) });
+      if (!no.isEmpty) out.push({ tier: 'networkpolicy', allowed: false, conns: no, passedBy: passedOf(no) });
       return out;
     }
     let rest = open;
@@ -371,9 +383,9 @@ export class AdminTiers {
       const m = this.ruleConns(r, dir, own, other).intersect(rest);
       if (m.isEmpty) continue;
       rest = rest.minus(m);
-      out.push({ tier: 'baselineadminnetworkpolicy', allowed: r.action === 'Allow', conns: m, policy: r.policy, ruleIndex: r.index, rule: r.rule, passed: passedOf(m) });
+      out.push({ tier: 'baselineadminnetworkpolicy', allowed: r.action === 'Allow', conns: m, policy: r.policy, ruleIndex: r.index, rule: r.rule, passedBy: passedOf(m) });
     }
-    if (!rest.isEmpty) out.push({ tier: 'default', allowed: true, conns: rest, passed: passedOf(rest) });
+    if (!rest.isEmpty) out.push({ tier: 'default', allowed: true, conns: rest, passedBy: passedOf(rest) });
     return out;
   }
 }

@@ -27,7 +27,7 @@
 //   engine.adminPoliciesDeciding(w, dir)   the ANPs (evaluation order) and BANP with rules for its pods
 //   engine.tierDecisions(src, dst) per direction, which tier decided which connections: an ANP rule
 //                                  (policy, rule index, Allow/Deny), the NetworkPolicies (allowed or
-//                                  not; `passed` marks what an ANP Pass handed down), the BANP rule,
+//                                  not; `passedBy`: the ANP Pass rules that handed them down), the BANP rule,
 //                                  or the default; undefined when no ANP/BANP takes part (then
 //                                  explain() says it all). For --explain, diff and hovers.
 //   engine.adminTiers              the AdminTiers in force (adminPolicies.ts), if any
@@ -96,7 +96,7 @@ export {
   type ReachabilitySource,
 } from './engine';
 export { formatJson, formatText, toLines, type ReachLine } from './format';
-export { AdminTiers, selectionMatches, workloadsSelectedBy, type TierDecision, type TierName } from './adminPolicies';
+export { AdminTiers, selectionMatches, workloadsSelectedBy, type AdminRuleRef, type TierDecision, type TierName } from './adminPolicies';
 export { peerNameOf } from './peers';
 export { resolveTargetPort, serviceSelects, findServicePort } from './routing';
 export { isValidLabelKey, isValidLabelValue, labelsOf, selectorMatches } from './selectors';
