@@ -55,10 +55,12 @@ describe('language server on bad input', { timeout: 90000 }, () => {
     assert.ok(hover, 'the bombed Deployment still answers a hover');
   });
 
-  it('skips a Helm template with one note and no syntax error', async () => {
-    const d = await client.waitForDiagnostics(path.join(root, 'chart', 'templates', 'service.yaml'), (x) => x.length > 0);
+  it('skips a Helm chart with one note (on its Chart.yaml) and no syntax error', async () => {
+    // SPEC §2: a chart folder is a unit, skipped with one note per chart.
+    const d = await client.waitForDiagnostics(path.join(root, 'chart', 'Chart.yaml'), (x) => x.length > 0);
     assert.deepEqual(codes(d), ['helm-template-skipped']);
     assert.equal(d[0]!.range.start.line, 0);
+    assert.equal(client.diagnostics.get(uriOf(path.join(root, 'chart', 'templates', 'service.yaml'))), undefined);
   });
 
   it('says why a binary file and a 50 MB file are not read', async () => {
@@ -75,7 +77,7 @@ describe('language server on bad input', { timeout: 90000 }, () => {
     fs.rmSync(path.join(root, 'many'), { recursive: true });
     fs.rmSync(path.join(root, 'chart'), { recursive: true });
     client.watched([{ file: path.join(root, 'many'), type: 3 }, { file: path.join(root, 'chart'), type: 3 }]);
-    await client.waitForDiagnostics(path.join(root, 'chart', 'templates', 'service.yaml'), (x) => x.length === 0);
+    await client.waitForDiagnostics(path.join(root, 'chart', 'Chart.yaml'), (x) => x.length === 0);
     // Still answering: a Deployment that the orphan Service selects appears in a new file.
     fs.writeFileSync(
       path.join(root, 'nobody.yaml'),

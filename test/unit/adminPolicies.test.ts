@@ -227,6 +227,21 @@ describe('tiers: semantic points', () => {
     assert.match(out, /^one\/a\[Deployment\] => 11\.0\.0\.0-255\.255\.255\.255\[External\] : All Connections$/m);
   });
 
+  it('a port an ANP opens to every pod stays reachable though every workspace pod has closed egress', () => {
+    // Reason: pods elsewhere in the cluster match `namespaces: {}`; the workspace is not the whole cluster (SPEC §3).
+    const open = anp('open-8080', 1, [...SUBJECT_NS('two'), 'ingress:', '  - {name: all, action: Allow, from: [{namespaces: {}}], ports: [{portNumber: {protocol: TCP, port: 8080}}]}']);
+    const closed = netpol('deny-all', ['podSelector: {}', 'policyTypes: [Ingress, Egress]'], 'one') + netpol('deny-all', ['podSelector: {}', 'policyTypes: [Ingress, Egress]'], 'two');
+    const svc = y('---', 'apiVersion: v1', 'kind: Service', 'metadata: {name: b, namespace: two}', 'spec: {selector: {app: b}, ports: [{port: 80, targetPort: 8080}]}');
+    const files = { 'file:///w/apps.yaml': APPS + svc, 'file:///w/np.yaml': closed };
+    const verdict = (extra: Record<string, string>): boolean => {
+      const index = indexOf({ ...files, ...extra });
+      const s = index.services()[0]!;
+      return ReachabilityEngine.fromSource(index).servicePortReachability(s, s.ports[0]!).reachable;
+    };
+    assert.equal(verdict({}), false);
+    assert.equal(verdict({ 'file:///w/anp.yaml': open }), true);
+  });
+
   it('tierDecisions names the ANP rule, its action, and the NetworkPolicy tier for what it passes', () => {
     const index = indexOf({ 'file:///w/apps.yaml': APPS, 'file:///w/np.yaml': allowNp, 'file:///w/anp.yaml': deny(10) });
     const engine = ReachabilityEngine.fromSource(index);

@@ -209,6 +209,32 @@ describe('reachability: ipBlocks and external ranges', () => {
     assert.equal(between(lines, B, A), undefined); // ipBlocks match outside addresses only
   });
 
+  it('adjacent or nested excepts make one hole: ranges split only at the ends of the merged intervals', () => {
+    // Reason: SPEC §4: each ipBlock is first reduced to its cidr minus all excepts; the split points
+    // are the ends of those merged intervals, not every except's own edges (10.2.0.0 and 10.1.128.0
+    // start no range here).
+    const lines = reach(
+      deployment('a') +
+        deployment('b') +
+        policy(
+          'p',
+          'podSelector:\n  matchLabels:\n    app: a\ningress:\n  - from:\n      - ipBlock:\n          cidr: 10.0.0.0/8\n          except:\n            - 10.1.0.0/16\n            - 10.2.0.0/16\n            - 10.1.128.0/17',
+        ),
+    );
+    assert.deepEqual(
+      lines.filter((l) => l.includes('[External] => ' + B)).map((l) => l.slice(0, l.indexOf(' '))),
+      [
+        '0.0.0.0-9.255.255.255[External]',
+        '10.0.0.0-10.0.255.255[External]',
+        '10.1.0.0-10.2.255.255[External]',
+        '10.3.0.0-10.255.255.255[External]',
+        '11.0.0.0-255.255.255.255[External]',
+      ],
+    );
+    assert.equal(between(lines, '10.1.0.0-10.2.255.255[External]', A), undefined);
+    assert.equal(between(lines, '10.3.0.0-10.255.255.255[External]', A), ALL);
+  });
+
   it('destinations are split at egress ipBlock boundaries, one address printed as a range', () => {
     // Reason: SPEC §4: per direction splitting; a /32 prints as a.b.c.d-a.b.c.d.
     const lines = reach(

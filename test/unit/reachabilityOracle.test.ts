@@ -228,7 +228,8 @@ function inBlock(peer: PolicyPeer, addr: number): boolean {
   });
 }
 
-type End = { pod: Workload } | { addr: number };
+/** A pod, an outside address, or a pod elsewhere in the cluster (not in the workspace, labels unknown). */
+type End = { pod: Workload } | { addr: number } | { elsewhere: true };
 
 function portAllowed(pp: PolicyPort, proto: Protocol, port: number, dst: End): boolean {
   if (pp.protocol !== proto) return false;
@@ -243,6 +244,9 @@ function portAllowed(pp: PolicyPort, proto: Protocol, port: number, dst: End): b
 
 function peerAllows(p: PolicyPeer, policyNs: string, other: End, nsl: Map<string, Record<string, string>>): boolean {
   if ('addr' in other) return p.ipBlock !== undefined && inBlock(p, other.addr);
+  // Only `namespaceSelector: {}` (with no or an empty podSelector) surely admits a pod we know nothing of.
+  const empty = (sel: LabelSelector) => sel.matchLabels.length === 0 && sel.matchExpressions.length === 0;
+  if ('elsewhere' in other) return !!p.namespaceSelector && empty(p.namespaceSelector) && (!p.podSelector || empty(p.podSelector));
   if (!p.podSelector && !p.namespaceSelector) return false;
   const w = other.pod;
   if (p.namespaceSelector ? !matches(p.namespaceSelector, nsl.get(w.namespace) ?? {}) : w.namespace !== policyNs) return false;
@@ -257,6 +261,9 @@ function adminSelects(sel: AdminSelection, end: End, nsl: Map<string, Record<str
       return c !== undefined && end.addr >= c[0] && end.addr <= c[1];
     });
   }
+  // A pod elsewhere in the cluster: only selectors that match every pod surely select it.
+  const empty = (x: LabelSelector) => x.matchLabels.length === 0 && x.matchExpressions.length === 0;
+  if ('elsewhere' in end) return sel.namespaces ? empty(sel.namespaces) : !!sel.pods && empty(sel.pods.namespaceSelector) && empty(sel.pods.podSelector);
   const nsLabels = nsl.get(end.pod.namespace) ?? {};
   if (sel.namespaces) return matches(sel.namespaces, nsLabels);
   if (sel.pods) return matches(sel.pods.namespaceSelector, nsLabels) && matches(sel.pods.podSelector, labelsOf(end.pod));
@@ -374,10 +381,12 @@ function compare(input: ReachabilityInput, engine: ReachabilityEngine, seed: num
     }
   }
   // servicePortReachability (summarised per ingress row and port) against the rules: some pod
-  // (the target's own replicas included) or outside address may open that port on the target.
+  // (the target's own replicas included), a pod elsewhere in the cluster (whose egress we cannot
+  // know to be closed) or outside address may open that port on the target.
   const sources: End[] = [
     ...input.workloads.map((pod) => ({ pod })),
     ...engine.externalPeers('ingress').map((p) => ({ addr: p.range![0] })),
+    { elsewhere: true },
   ];
   for (const d of input.workloads) {
     const svc = serviceFor(d);
@@ -391,7 +400,7 @@ function compare(input: ReachabilityInput, engine: ReachabilityEngine, seed: num
             t.port !== undefined &&
             sources.some(
               (src) =>
-                ('addr' in src || sideAllows(input, src.pod, 'Egress', { pod: t.workload }, proto, t.port!, { pod: t.workload })) &&
+                (!('pod' in src) || sideAllows(input, src.pod, 'Egress', { pod: t.workload }, proto, t.port!, { pod: t.workload })) &&
                 sideAllows(input, t.workload, 'Ingress', src, proto, t.port!, { pod: t.workload }),
             );
           assert.equal(t.reachable, expected, `seed ${seed}: service port ${proto}/${p} → ${t.workload.name}`);

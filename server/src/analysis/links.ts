@@ -102,12 +102,12 @@ export class Links {
   }
 
   resolveBackend(owner: Ingress | Route, backend: Backend): BackendLink {
-    if (backend.targetKind !== 'Service') return { targets: [] };
+    if (backend.targetKind !== 'Service' || backend.legacyInV1) return { targets: [] };
     const namespace = backendNamespace(owner, backend, this.index.referenceGrants());
     if (namespace === undefined) return { targets: [] };
     const service = this.service(namespace, backend.serviceName);
     if (!service) return { namespace, targets: [] };
-    const servicePort = findServicePort(service, backend.port);
+    const servicePort = findServicePort(service, backend.port, owner);
     const targets = this.servicePods(service).map((workload) => ({
       workload,
       ports: servicePort ? targetContainerPorts(servicePort, workload) : [],
@@ -120,7 +120,7 @@ export class Links {
     const out: BackendReference[] = [];
     for (const owner of [...this.index.ingresses(), ...this.index.routes()]) {
       for (const backend of owner.backends) {
-        if (backend.targetKind !== 'Service' || backend.serviceName !== svc.name) continue;
+        if (backend.targetKind !== 'Service' || backend.legacyInV1 || backend.serviceName !== svc.name) continue;
         const ns = owner.type === 'route' ? (backend.explicitNamespace?.value ?? owner.namespace) : owner.namespace;
         if (ns === svc.namespace) out.push({ owner, backend });
       }

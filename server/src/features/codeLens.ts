@@ -3,6 +3,7 @@ import type { DirectionReport } from '../analysis/reachability';
 import type { K8sObject, Span } from '../model/types';
 import type { Analysis } from '../analysis/workspaceAnalysis';
 import { workloadsSelectedBy } from '../analysis/reachability/adminPolicies';
+import { HOST_NETWORK_LENS, onHostNetwork } from './hostNetwork';
 import { definition, references, type SourceLocation } from './navigation';
 
 export interface Lens {
@@ -18,8 +19,9 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function directionSummary(label: string, r: DirectionReport, tiers = false): string {
+function directionSummary(label: string, r: DirectionReport, hostNetwork = false, tiers = false): string {
   if (!r.isolated && !tiers) return `${label}: open`;
+  if (hostNetwork) return `${label}: ${HOST_NETWORK_LENS}`;
   return r.allowed.length === 0 ? `${label}: denied` : `${label}: ${r.allowed.length === 1 ? '1 peer' : `${r.allowed.length} peers`}`;
 }
 
@@ -56,7 +58,11 @@ function lensFor(analysis: Analysis, obj: K8sObject): Lens | undefined {
       const tiers = (dir: 'ingress' | 'egress'): boolean => engine.adminPoliciesDeciding(obj, dir).length > 0;
       return {
         span: obj.kindSpan,
-        title: [directionSummary('ingress', r.ingress, tiers('ingress')), directionSummary('egress', r.egress, tiers('egress')), plural(services, 'Service')].join(' · '),
+        title: [
+          directionSummary('ingress', r.ingress, onHostNetwork(obj), tiers('ingress')),
+          directionSummary('egress', r.egress, onHostNetwork(obj), tiers('egress')),
+          plural(services, 'Service'),
+        ].join(' · '),
         hoverAt: obj.nameSpan.start,
       };
     }

@@ -1,6 +1,9 @@
 // Diagnostics of one file (SPEC §5), from the index and the links. Pure: findings out, no connection.
+// Past 400 lines: the per-kind checks share the sink, the label/port validators and the near-miss
+// search; self-contained rules live in their own modules (statefulSetService, reachabilityFindings).
 import type { Links } from '../analysis/links';
 import { podLabelsOf, targetContainerPorts } from '../analysis/links';
+import { byTargetPort } from '../analysis/reachability/routing';
 import { isEmptySelector, isValidLabelKey, isValidLabelValue, SELECTOR_OPERATORS, selectorMatches } from '../analysis/reachability/selectors';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { positionAt } from '../model/positions';
@@ -20,6 +23,7 @@ import type {
   Workload,
 } from '../model/types';
 import { yamlString } from '../yaml/nodes';
+import { checkStatefulSetService } from './statefulSetService';
 import { describeWorkload, quote } from './text';
 import type { Finding, Fix, RelatedLocation, RuleSeverities } from './rules';
 import { RULES_BY_CODE } from './rules';
@@ -38,7 +42,7 @@ export interface DiagnosticContext {
   reachability?: ReachabilityChecks;
 }
 
-class FindingSink {
+export class FindingSink {
   readonly findings: Finding[] = [];
   constructor(readonly uri: string) {}
   add(code: string, span: Span, message: string, related: RelatedLocation[] = [], severity?: Severity, fixes?: Fix[]): void {
@@ -54,7 +58,7 @@ class FindingSink {
   }
 }
 
-function relatedTo(obj: K8sObject, message: string, span: Span = obj.nameSpan): RelatedLocation {
+export function relatedTo(obj: K8sObject, message: string, span: Span = obj.nameSpan): RelatedLocation {
   return { uri: obj.uri, span, message };
 }
 
@@ -199,10 +203,15 @@ function validPort(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && n <= 65535;
 }
 
+function checkProtocol(sink: FindingSink, p: { invalidProtocol?: { value: string; span: Span } }): void {
+  if (p.invalidProtocol) sink.add('port-invalid', p.invalidProtocol.span, `Invalid protocol ${quote(p.invalidProtocol.value)}: use TCP, UDP or SCTP (case matters).`);
+}
+
 function checkWorkloadPorts(sink: FindingSink, w: Workload): void {
   const names = new Map<string, Span>();
   for (const c of w.containers) {
     for (const p of c.ports) {
+      checkProtocol(sink, p);
       if (!validPort(p.containerPort)) {
         sink.add('port-invalid', p.portSpan, Number.isNaN(p.containerPort) ? 'containerPort is missing or not a number.' : `containerPort ${p.containerPort} is outside 1–65535.`);
       }
@@ -224,6 +233,7 @@ function checkServicePorts(sink: FindingSink, svc: Service): void {
   const names = new Map<string, Span>();
   const many = svc.ports.length > 1;
   for (const sp of svc.ports) {
+    checkProtocol(sink, sp);
     if (!validPort(sp.port)) {
       sink.add('port-invalid', sp.portSpan, Number.isNaN(sp.port) ? 'Service port is missing or not a number.' : `Service port ${sp.port} is outside 1–65535.`);
     }
@@ -262,23 +272,7 @@ function checkWorkload(ctx: DiagnosticContext, sink: FindingSink, w: Workload): 
       );
     }
   }
-  if (w.kind === 'StatefulSet' && w.serviceName && w.serviceName.value !== '') {
-    const svc = ctx.links.service(w.namespace, w.serviceName.value);
-    if (!svc) {
-      sink.add(
-        'statefulset-service-missing',
-        w.serviceName.span,
-        `No Service ${quote(w.serviceName.value)} in namespace ${quote(w.namespace)}: the pods get no stable DNS names (pod.${w.serviceName.value}.${w.namespace}.svc).`,
-      );
-    } else if (!svc.headless) {
-      sink.add(
-        'statefulset-service-missing',
-        w.serviceName.span,
-        `Service ${quote(svc.name)} is not headless (clusterIP: None), so the pods get no per-pod DNS names.`,
-        [relatedTo(svc, 'the Service')],
-      );
-    }
-  }
+  checkStatefulSetService(ctx, sink, w);
 }
 
 // ---------- services ----------
@@ -406,7 +400,16 @@ function checkBackends(ctx: DiagnosticContext, sink: FindingSink, owner: Ingress
 }
 
 function checkBackend(ctx: DiagnosticContext, sink: FindingSink, owner: Ingress | Route, b: Backend): void {
-  if (b.targetKind !== 'Service' || b.serviceName === '') return;
+  if (b.targetKind !== 'Service') return;
+  if (b.legacyInV1) {
+    sink.add(
+      'ingress-backend-legacy',
+      b.serviceNameSpan,
+      `A ${owner.apiVersion} Ingress backend needs service.name and service.port; serviceName/servicePort belong to v1beta1. The API server rejects it, and it routes nowhere.`,
+    );
+    return;
+  }
+  if (b.serviceName === '') return;
   const link = ctx.links.resolveBackend(owner, b);
   if (link.namespace === undefined) {
     sink.add(
@@ -432,6 +435,18 @@ function checkBackend(ctx: DiagnosticContext, sink: FindingSink, owner: Ingress 
       [...others, ...lookalikes].map((s) => relatedTo(s, `Service ${s.namespace}/${s.name}`)),
       undefined,
       lookalikes.map((o) => ({ title: `Change to '${o.name}'`, edits: [{ uri: owner.uri, span: b.serviceNameSpan, newText: o.name }] })),
+    );
+    return;
+  }
+  if (link.servicePort && byTargetPort(link.servicePort, b.port) && b.portSpan) {
+    const sp = link.servicePort;
+    sink.add(
+      'ingress-port-missing',
+      b.portSpan,
+      `Service ${quote(link.service.name)} has no port ${b.port}; it matches the targetPort of port ${sp.port}${sp.name ? ` (${sp.name})` : ''}. ingress-nginx routes it, other controllers reject it.`,
+      [relatedTo(link.service, 'the Service', sp.portSpan)],
+      'warning',
+      [{ title: `Use the Service's port ${sp.port}`, edits: [{ uri: owner.uri, span: b.portSpan, newText: String(sp.port) }] }],
     );
     return;
   }

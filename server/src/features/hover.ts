@@ -8,6 +8,7 @@ import type { Backend, Ingress, K8sObject, NetworkPolicy, PolicyPeer, Route, Ser
 import type { Analysis } from '../analysis/workspaceAnalysis';
 import { adminPolicyHover, adminSelectionHover, adminTierLines, adminTitle } from './adminHover';
 import { selectorText } from './diagnostics';
+import { HOST_NETWORK_NOTE, onHostNetwork } from './hostNetwork';
 import { targetAt, type Target } from './locate';
 import { code, escapeMarkdown, replicasText } from './text';
 
@@ -187,10 +188,13 @@ function serviceReach(analysis: Analysis, svc: Service): string | undefined {
     const port = r.targets.find((t) => t.port !== undefined)?.port;
     if (port === undefined) continue;
     const sources = report.allowed.filter((a) => a.conns.has(sp.protocol, port));
-    out.push(`Port ${code(String(sp.port))} (→ ${port}/${sp.protocol}): ${sources.length === 0 ? '**nothing may connect**' : sources.slice(0, 6).map((a) => code(a.peer.name)).join(', ') + (sources.length > 6 ? `, … ${sources.length - 6} more` : '')}`);
+    // The engine's verdict counts senders the workspace does not define (`namespaceSelector: {}`).
+    const none = r.reachable ? '_no pod of this workspace, but pods elsewhere in the cluster may connect_' : '**nothing may connect**';
+    out.push(`Port ${code(String(sp.port))} (→ ${port}/${sp.protocol}): ${sources.length === 0 ? none : sources.slice(0, 6).map((a) => code(a.peer.name)).join(', ') + (sources.length > 6 ? `, … ${sources.length - 6} more` : '')}`);
   }
   const deciders = [...tiers.filter((p) => p.kind === 'AdminNetworkPolicy'), ...report.policies, ...tiers.filter((p) => p.kind !== 'AdminNetworkPolicy')];
-  return [`**Who can reach it**, as decided by ${deciders.map((p) => objectLink(analysis, p)).join(', ')}:`, ...out.map((o) => `- ${o}`)].join('\n');
+  const head = `**Who can reach it**, as decided by ${deciders.map((p) => objectLink(analysis, p)).join(', ')}:`;
+  return [...(pods.some(onHostNetwork) ? [HOST_NETWORK_NOTE, ''] : []), head, ...out.map((o) => `- ${o}`)].join('\n');
 }
 
 function servicePortHover(analysis: Analysis, svc: Service, sp: ServicePort): string {
@@ -229,6 +233,7 @@ function workloadHover(analysis: Analysis, w: Workload): string {
   } else if (ports.length) lines.push('', `Container ports: ${ports.map(code).join(', ')}`);
   const engine = analysis.reachability();
   const r = engine.reachabilityOf(w);
+  if (onHostNetwork(w)) lines.push('', HOST_NETWORK_NOTE);
   const link = (o: { uri: string; nameSpan: Span }, l: string): string => linkTo(analysis, o, l);
   lines.push(
     '',
@@ -245,6 +250,7 @@ function backendHover(analysis: Analysis, owner: Ingress | Route, b: Backend): s
   const link = analysis.links.resolveBackend(owner, b);
   const lines = [`**Backend** of ${objectLink(analysis, owner)}${routeWhere(b)}`, ''];
   if (b.targetKind !== 'Service') return [...lines, `Refers to a ${code(b.targetKind)}, not a Service: not followed.`].join('\n');
+  if (b.legacyInV1) return [...lines, `_Invalid in ${code('networking.k8s.io/v1')}: ${code('serviceName')}/${code('servicePort')} are v1beta1 fields (use ${code('service.name')}/${code('service.port')}); routes nowhere._`].join('\n');
   if (link.namespace === undefined) return [...lines, `_No ReferenceGrant allows this cross-namespace reference._`].join('\n');
   if (!link.service) return [...lines, `_No Service ${code(b.serviceName)} in namespace ${code(link.namespace)}._`].join('\n');
   lines.push(`Service: ${objectLink(analysis, link.service)}`);

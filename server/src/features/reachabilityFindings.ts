@@ -4,6 +4,7 @@ import type { K8sObject } from '../model/types';
 import type { Analysis } from '../analysis/workspaceAnalysis';
 import type { ReachabilityChecks } from './diagnostics';
 import type { Finding, RelatedLocation } from './rules';
+import { onHostNetwork } from './hostNetwork';
 import { describeWorkload, quote } from './text';
 
 function policyLinks(policies: Iterable<{ uri: string; nameSpan: { start: number; end: number }; namespace: string; name: string }>): RelatedLocation[] {
@@ -39,6 +40,8 @@ function serviceFindings(analysis: Analysis, svc: Extract<K8sObject, { type: 'se
   for (const sp of svc.ports) {
     const r = engine.servicePortReachability(svc, sp);
     if (r.targets.length === 0 || r.reachable || r.targets.every((t) => t.port === undefined)) continue;
+    // Host-network pods may well be reachable whatever the policies say: no certain verdict.
+    if (r.targets.some((t) => onHostNetwork(t.workload))) continue;
     const policies = r.targets.flatMap((t) => engine.policiesDeciding(t.workload, 'ingress'));
     out.push({
       uri: svc.uri,
@@ -66,7 +69,7 @@ function backendFindings(analysis: Analysis, owner: Extract<K8sObject, { type: '
     engine ??= analysis.reachability();
     const r = engine.backendReachability(owner, b);
     const resolved = r.targets.filter((t) => t.port !== undefined);
-    if (resolved.length === 0 || r.reachable) continue;
+    if (resolved.length === 0 || r.reachable || resolved.some((t) => onHostNetwork(t.workload))) continue;
     const known = analysis.ingressControllerKnown();
     const ic = engine.ingressController;
     const who = known

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { AnalysisSettings } from '../model/types';
-import { WorkspaceIndex } from './workspaceIndex';
+import { WorkspaceIndex, type SetFileOptions } from './workspaceIndex';
 
 export const MANIFEST_EXTENSIONS = /\.(?:ya?ml|json)$/i;
 export const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git']);
@@ -50,15 +50,32 @@ function templatesDirHasActions(dir: string): boolean {
  * own view of the disk.
  */
 export function isHelmTemplatePath(fsPath: string, exists: (p: string) => boolean = fs.existsSync): boolean {
+  return helmReadOptions(fsPath, exists).helmTemplate === true;
+}
+
+/**
+ * How a file reads with respect to Helm charts (SPEC §2). A chart folder (one with `Chart.yaml`) is
+ * a unit: every file under its `templates/` is a template, skipped without a note of its own, and
+ * the chart's `Chart.yaml` carries the one `helm-template-skipped` note of the chart. A loose
+ * template (a `templates/` folder with Helm actions but no `Chart.yaml`) keeps a note per file.
+ */
+export function helmReadOptions(fsPath: string, exists: (p: string) => boolean = fs.existsSync): SetFileOptions {
+  if (path.basename(fsPath) === 'Chart.yaml' && exists(path.join(path.dirname(fsPath), 'templates'))) return { helmChart: true };
+  if (helmChartDirOf(fsPath, exists) !== undefined) return { helmTemplate: true, inHelmChart: true };
+  const parent = path.dirname(fsPath);
+  if (path.basename(parent) === 'templates' && templatesDirHasActions(parent)) return { helmTemplate: true };
+  return {};
+}
+
+/** The chart folder (with `Chart.yaml`) whose `templates/` holds this file, at any depth. */
+export function helmChartDirOf(fsPath: string, exists: (p: string) => boolean = fs.existsSync): string | undefined {
   const parts = fsPath.split(/[\\/]/);
   for (let i = parts.length - 2; i > 0; i--) {
-    if (parts[i] === 'templates') {
-      const chartDir = parts.slice(0, i).join(path.sep) || path.sep;
-      if (exists(path.join(chartDir, 'Chart.yaml'))) return true;
-      if (i === parts.length - 2 && templatesDirHasActions(parts.slice(0, i + 1).join(path.sep))) return true;
-    }
+    if (parts[i] !== 'templates') continue;
+    const chartDir = parts.slice(0, i).join(path.sep) || path.sep;
+    if (exists(path.join(chartDir, 'Chart.yaml'))) return chartDir;
   }
-  return false;
+  return undefined;
 }
 
 /** Reasons not to read a file as text, from its first bytes and size. */
@@ -142,6 +159,10 @@ export async function loadPaths(
   const skipped: SkippedFile[] = [];
   let fileCount = 0;
   const stdinText = paths.includes('-') && readStdin ? await readStdin() : undefined;
+  // Charts whose templates were read without their Chart.yaml (paths naming templates only): the
+  // chart's one note goes on its first template instead.
+  const chartsRead = new Set<string>();
+  const firstTemplate = new Map<string, { uri: string; text: string }>();
   index.bulk(() => {
     for (const p of paths) {
       if (p === '-') {
@@ -163,10 +184,16 @@ export async function loadPaths(
           skipped.push({ uri, reason: read.skipped });
           continue;
         }
-        index.setFile(uri, read.text, { helmTemplate: isHelmTemplatePath(file) });
+        const helm = helmReadOptions(file);
+        index.setFile(uri, read.text, helm);
         fileCount++;
+        if (helm.helmChart) chartsRead.add(path.dirname(file));
+        const chart = helm.inHelmChart ? helmChartDirOf(file) : undefined;
+        const first = chart === undefined ? undefined : firstTemplate.get(chart);
+        if (chart !== undefined && (!first || uri < first.uri)) firstTemplate.set(chart, { uri, text: read.text });
       }
     }
+    for (const [chart, t] of firstTemplate) if (!chartsRead.has(chart)) index.setFile(t.uri, t.text, { helmTemplate: true });
   });
   return { index, skipped, fileCount };
 }

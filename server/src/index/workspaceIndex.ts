@@ -19,7 +19,12 @@ import { parseFile } from '../yaml/parseFile';
 import { kustomizeNamespaces } from './kustomize';
 
 export interface SetFileOptions {
+  /** A Helm template: not read as manifests. */
   helmTemplate?: boolean;
+  /** With helmTemplate: a template of a chart folder, whose Chart.yaml carries the one note. */
+  inHelmChart?: boolean;
+  /** The `Chart.yaml` of a chart folder with `templates/`: it carries the chart's one note. */
+  helmChart?: boolean;
 }
 
 /** What an update touched, for deciding which other files need their diagnostics again. */

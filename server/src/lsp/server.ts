@@ -29,7 +29,7 @@ import { hover } from '../features/hover';
 import { definition, references } from '../features/navigation';
 import type { Finding } from '../features/rules';
 import type { K8sObject } from '../model/types';
-import { isHelmTemplatePath, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile } from '../index/files';
+import { helmReadOptions, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile } from '../index/files';
 import { type IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import { offsetAt } from '../model/positions';
 import { GRAPH_CHANGED_NOTIFICATION, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_NOTIFICATION, type StatusParams } from '../protocol';
@@ -324,14 +324,16 @@ export class NetmapServer {
 
   /** Indexes text unless identical text is already indexed. Returns the dependents to re-diagnose. */
   private indexText(uri: string, text: string, withDependents = true): Set<string> {
-    const hash = hashText(text);
+    const fsPath = fsPathOf(uri);
+    const helm = fsPath ? helmReadOptions(fsPath) : {};
+    // The Helm role is part of what was indexed: a Chart.yaml appearing changes it, not the text.
+    const hash = hashText(text) + JSON.stringify(helm);
     if (this.indexedHash.get(uri) === hash && this.index.hasFile(uri)) return new Set();
     this.reach.forget(uri);
     this.indexedHash.set(uri, hash);
-    const fsPath = fsPathOf(uri);
     let change;
     try {
-      change = this.index.setFile(uri, text, { helmTemplate: !!fsPath && isHelmTemplatePath(fsPath) });
+      change = this.index.setFile(uri, text, helm);
     } catch (error) {
       // The reader never throws by design; if it does, keep the server and every other file alive.
       this.connection.console.error(`k8s-netmap: could not read ${uri}: ${String(error)}`);
@@ -412,7 +414,30 @@ export class NetmapServer {
       if (this.documents.get(uri) || !MANIFEST_EXTENSIONS.test(fsPath) || this.isExcluded(fsPath) || !this.isInFolders(fsPath)) return;
       for (const d of this.indexFromDisk(uri, fsPath)) dirty.add(d);
     }
+    for (const d of this.rereadChart(fsPath)) dirty.add(d);
     this.publishEdit(dirty, new Set());
+  }
+
+  /**
+   * A Chart.yaml or a chart's templates/ came or went: the chart's files change role (SPEC §2), so
+   * its Chart.yaml and every indexed file under its templates/ are read again (unchanged ones are not).
+   */
+  private rereadChart(fsPath: string): Set<string> {
+    const dirty = new Set<string>();
+    const parts = fsPath.split(/[\\/]/);
+    const at = path.basename(fsPath) === 'Chart.yaml' ? parts.length - 1 : parts.lastIndexOf('templates');
+    if (at <= 0) return dirty;
+    const chartDir = parts.slice(0, at).join(path.sep) || path.sep;
+    const chartUri = URI.file(path.join(chartDir, 'Chart.yaml')).toString();
+    const prefix = URI.file(path.join(chartDir, 'templates')).toString() + '/';
+    for (const known of [...this.index.fileUris()]) {
+      if (known !== chartUri && !known.startsWith(prefix)) continue;
+      const open = this.documents.get(known);
+      const knownPath = fsPathOf(known);
+      if (open) for (const d of this.indexText(known, open.getText())) dirty.add(d);
+      else if (knownPath) for (const d of this.indexFromDisk(known, knownPath)) dirty.add(d);
+    }
+    return dirty;
   }
 
   // ---------- diagnostics ----------

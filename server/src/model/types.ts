@@ -89,6 +89,8 @@ export interface ContainerPort {
   /** The `containerPort` value. */
   portSpan: Span;
   protocol: Protocol;
+  /** A written protocol other than TCP, UDP or SCTP (read as TCP; port-invalid). */
+  invalidProtocol?: Located<string>;
   span: Span;
 }
 
@@ -132,6 +134,11 @@ export interface Workload extends ObjectBase {
   /** The pod labels' map node, or the template/metadata when there are none. */
   podLabelsSpan: Span;
   containers: Container[];
+  /**
+   * `hostNetwork: true` in the pod spec: the pods share the node's network, where NetworkPolicy
+   * behaviour is undefined (most plugins do not isolate them), so no verdict about them is certain.
+   */
+  hostNetwork?: boolean;
   /** StatefulSet `spec.serviceName`. */
   serviceName?: Located<string>;
   ownerReferences: OwnerReference[];
@@ -142,11 +149,13 @@ export interface ServicePort {
   nameSpan?: Span;
   port: number;
   portSpan: Span;
-  /** Number or name; defaults to `port`. */
+  /** Number or name; defaults to `port` (also when written as 0 or ""). */
   targetPort: number | string;
   /** Undefined when `targetPort` is not written (the `port` stands in). */
   targetPortSpan?: Span;
   protocol: Protocol;
+  /** A written protocol other than TCP, UDP or SCTP (read as TCP; port-invalid). */
+  invalidProtocol?: Located<string>;
   nodePort?: number;
   span: Span;
 }
@@ -175,6 +184,11 @@ export interface Backend {
   host?: string;
   path?: string;
   isDefault: boolean;
+  /**
+   * A `networking.k8s.io/v1` Ingress backend written with the old `serviceName`/`servicePort`
+   * fields: the API server rejects it, so it routes nowhere (ingress-backend-legacy).
+   */
+  legacyInV1?: boolean;
   span: Span;
 }
 

@@ -1,4 +1,6 @@
-// Reads one file's text into model objects (SPEC §2). The only module, with nodes.ts, that knows `yaml`.
+// Reads one file's text into model objects (SPEC §2). The only module, with nodes.ts and flowTabs.ts,
+// that knows `yaml`. Past 400 lines: one reader per kind, kept together so that every field path
+// of the model is read in one place.
 import { parseAllDocuments, type Document, type Node } from 'yaml';
 import { computeLineStarts } from '../model/positions';
 import type {
@@ -11,6 +13,7 @@ import type {
   Kustomization,
   LabelEntry,
   LabelSelector,
+  Located,
   ObjectBase,
   NetworkPolicy,
   ParsedFile,
@@ -41,10 +44,15 @@ import {
   spanOf,
   type NodeContext,
 } from './nodes';
+import { mapDocumentsBack, widenFlowTabs } from './flowTabs';
 
 export interface ParseOptions {
-  /** The file sits under `templates/` beside a `Chart.yaml`. */
+  /** A Helm template (under `templates/` of a chart, or a loose one): not read as manifests. */
   helmTemplate?: boolean;
+  /** With helmTemplate: the template belongs to a chart folder, whose `Chart.yaml` carries the one note. */
+  inHelmChart?: boolean;
+  /** The file is a chart's `Chart.yaml` (beside `templates/`): it carries the chart's one note (SPEC §2). */
+  helmChart?: boolean;
   defaultNamespace?: string;
 }
 
@@ -95,13 +103,14 @@ export function parseFile(uri: string, rawText: string, options: ParseOptions = 
     looksLikeKubernetes: K8S_HEADER.test(text),
   };
   if (options.helmTemplate) {
-    result.problems.push(helmNote(text));
+    if (!options.inHelmChart) result.problems.push(helmNote(text));
     return result;
   }
+  if (options.helmChart) result.problems.push(chartNote(text));
   let docs: Document.Parsed[];
   try {
-    const parsed = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
-    docs = Array.isArray(parsed) ? parsed : [];
+    docs = parseDocuments(text);
+    if (docs.some((d) => d.errors.length > 0)) docs = withFlowTabsWidened(text, docs);
   } catch (error) {
     if (result.looksLikeKubernetes) {
       result.problems.push({ code: 'yaml-syntax', severity: 'error', message: `YAML could not be read: ${String(error)}`, span: firstLineSpan(text) });
@@ -166,13 +175,30 @@ function notEvaluatedNote(objects: K8sObject[]): FileProblem | undefined {
   };
 }
 
-function helmNote(text: string): FileProblem {
-  return {
-    code: 'helm-template-skipped',
-    severity: 'info',
-    message: 'Helm template: not read as manifests. Render it (`helm template`) and pipe it to `k8s-netmap check -` to analyse it.',
-    span: firstLineSpan(text),
-  };
+function parseDocuments(text: string): Document.Parsed[] {
+  const parsed = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+  return Array.isArray(parsed) ? parsed : [];
+}
+
+/** A file that fails only on tab-led lines inside flow collections reads as kubectl reads it (flowTabs.ts). */
+function withFlowTabsWidened(text: string, docs: Document.Parsed[]): Document.Parsed[] {
+  const widened = widenFlowTabs(text);
+  if (!widened) return docs;
+  const again = parseDocuments(widened.text);
+  mapDocumentsBack(again, widened.toOriginal);
+  const errors = (ds: Document.Parsed[]) => ds.reduce((n, d) => n + d.errors.length, 0);
+  return errors(again) < errors(docs) ? again : docs;
+}
+
+const RENDER_HINT = 'Render it (`helm template`) and pipe it to `k8s-netmap check -` to analyse it.';
+
+/** The one note of a skipped Helm template, or of a whole chart on its Chart.yaml (SPEC §2). */
+function helmNote(text: string, what = 'Helm template: not read as manifests.'): FileProblem {
+  return { code: 'helm-template-skipped', severity: 'info', message: `${what} ${RENDER_HINT}`, span: firstLineSpan(text) };
+}
+
+function chartNote(text: string): FileProblem {
+  return helmNote(text, 'Helm chart: every file under its templates/ is a template, not read as manifests.');
 }
 
 function readKustomization(ctx: NodeContext, root: Node): Kustomization {
@@ -244,7 +270,7 @@ function readObject(
       if (apiVersion !== 'v1') break;
       return readService(ctx, spec, base);
     case 'Ingress':
-      return { ...base, type: 'ingress', ...readIngress(ctx, spec) };
+      return { ...base, type: 'ingress', ...readIngress(ctx, spec, apiVersion === 'networking.k8s.io/v1') };
     case 'HTTPRoute':
     case 'GRPCRoute':
       if (!apiVersion.startsWith('gateway.networking.k8s.io/')) break;
@@ -333,6 +359,14 @@ function readProtocol(ctx: NodeContext, node: unknown): Protocol {
   return p === 'UDP' || p === 'SCTP' ? p : 'TCP';
 }
 
+/** A written `protocol` the API server rejects (anything but TCP, UDP, SCTP, case included), for port-invalid. */
+function invalidProtocol(ctx: NodeContext, node: unknown): { invalidProtocol: Located<string> } | Record<string, never> {
+  const n = scalarOf(ctx, get(ctx, node, 'protocol'));
+  if (!n || n.value === null) return {};
+  const text = scalarText(n);
+  return text === 'TCP' || text === 'UDP' || text === 'SCTP' ? {} : { invalidProtocol: { value: text, span: spanOf(ctx, n)! } };
+}
+
 function readContainers(ctx: NodeContext, podSpec: unknown): Container[] {
   const out: Container[] = [];
   for (const [key, init] of [['containers', false], ['initContainers', true]] as const) {
@@ -350,6 +384,7 @@ function readContainers(ctx: NodeContext, podSpec: unknown): Container[] {
           containerPort: num ?? NaN,
           portSpan: spanOf(ctx, portNode) ?? pSpan,
           protocol: readProtocol(ctx, p),
+          ...invalidProtocol(ctx, p),
           span: pSpan,
         });
       }
@@ -395,6 +430,7 @@ function readWorkload(ctx: NodeContext, node: Node, spec: Node | undefined, kind
     podLabels: readLabelMap(ctx, labelsNode),
     podLabelsSpan: spanOf(ctx, labelsNode ?? podMetadata ?? template ?? node)!,
     containers: readContainers(ctx, podSpec),
+    ...(scalarOf(ctx, get(ctx, podSpec, 'hostNetwork'))?.value === true ? { hostNetwork: true } : {}),
     ...(serviceNameNode && typeof serviceNameNode.value === 'string'
       ? { serviceName: { value: serviceNameNode.value, span: spanOf(ctx, serviceNameNode)! } }
       : {}),
@@ -417,9 +453,11 @@ function readService(ctx: NodeContext, spec: Node | undefined, base: Base): K8sO
       ...(nameNode ? { nameSpan: spanOf(ctx, nameNode)! } : {}),
       port,
       portSpan: spanOf(ctx, portNode) ?? pSpan,
-      targetPort: target ? target.value : port,
+      // The API server defaults a targetPort of 0 or "" to the port, as it does an absent one.
+      targetPort: target && target.value !== 0 && target.value !== '' ? target.value : port,
       ...(target ? { targetPortSpan: target.span } : {}),
       protocol: readProtocol(ctx, p),
+      ...invalidProtocol(ctx, p),
       ...(nodePort !== undefined ? { nodePort } : {}),
       span: pSpan,
     });
@@ -437,7 +475,7 @@ function readService(ctx: NodeContext, spec: Node | undefined, base: Base): K8sO
   };
 }
 
-function readIngressBackend(ctx: NodeContext, backend: Node | undefined, extra: Partial<Backend>): Backend | undefined {
+function readBackend(ctx: NodeContext, backend: Node | undefined, extra: Partial<Backend>): Backend | undefined {
   if (!backend) return undefined;
   const bSpan = spanOf(ctx, backend)!;
   const service = get(ctx, backend, 'service');
@@ -477,17 +515,26 @@ function readIngressBackend(ctx: NodeContext, backend: Node | undefined, extra: 
   return undefined; // `resource` backends are not Services
 }
 
-function readIngress(ctx: NodeContext, spec: Node | undefined): { ingressClassName?: string; backends: Backend[]; hosts: string[]; tlsHosts: string[] } {
+function readIngress(
+  ctx: NodeContext,
+  spec: Node | undefined,
+  v1: boolean,
+): { ingressClassName?: string; backends: Backend[]; hosts: string[]; tlsHosts: string[] } {
   const backends: Backend[] = [];
+  const readIngressBackend = (backend: Node | undefined, extra: Partial<Backend>): Backend | undefined => {
+    const b = readBackend(ctx, backend, extra);
+    // v1 has only service.name/service.port: the old fields there make an invalid object.
+    return b && v1 && !get(ctx, backend, 'service') ? { ...b, legacyInV1: true } : b;
+  };
   const hosts: string[] = [];
-  const defaultBackend = readIngressBackend(ctx, get(ctx, spec, 'defaultBackend') ?? get(ctx, spec, 'backend'), { isDefault: true });
+  const defaultBackend = readIngressBackend(get(ctx, spec, 'defaultBackend') ?? get(ctx, spec, 'backend'), { isDefault: true });
   if (defaultBackend) backends.push(defaultBackend);
   for (const rule of asSeqItems(ctx, get(ctx, spec, 'rules'))) {
     const host = getString(ctx, rule, 'host');
     if (host) hosts.push(host);
     for (const path of asSeqItems(ctx, getPath(ctx, rule, 'http', 'paths'))) {
       const p = getString(ctx, path, 'path');
-      const b = readIngressBackend(ctx, get(ctx, path, 'backend'), { ...(host ? { host } : {}), ...(p ? { path: p } : {}) });
+      const b = readIngressBackend(get(ctx, path, 'backend'), { ...(host ? { host } : {}), ...(p ? { path: p } : {}) });
       if (b) backends.push(b);
     }
   }

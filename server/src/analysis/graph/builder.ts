@@ -147,7 +147,8 @@ export function buildGraph(input: GraphInput): Graph {
       for (const sp of sps) {
         for (const p of targetPortsOf(sp, w)) {
           anyTarget = true;
-          if (allowed(w, p)) anyOpen = true;
+          // Policies may not isolate host-network pods (SPEC §3): never drawn as certainly closed.
+          if (w.hostNetwork || allowed(w, p)) anyOpen = true;
           else closedTo.push(`${workloadDisplay(w).name} ${p.port}/${p.protocol}`);
         }
       }

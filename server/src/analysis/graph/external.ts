@@ -1,5 +1,5 @@
-// External address ranges as diagram nodes. The reach engine splits the address space at every
-// ipBlock boundary (SPEC §4), so `0.0.0.0/0 except 203.0.113.0/25` arrives as several ranges with
+// External address ranges as diagram nodes. The reach engine splits the address space at the ends
+// of each ipBlock's merged intervals (SPEC §4), so `0.0.0.0/0 except 203.0.113.0/25` arrives as several ranges with
 // the same flows. The diagram merges ranges whose edges are identical into one node.
 
 import { ipBlockNodeId, type GraphEdge, type GraphNode } from '../../model/graph';

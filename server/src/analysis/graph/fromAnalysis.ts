@@ -85,6 +85,7 @@ export function graphInputOf(analysis: Analysis): GraphInput {
     resolveBackend(backend: Backend, owner: Ingress | Route) {
       const link = links.resolveBackend(owner, backend);
       const written = owner.type === 'route' ? (backend.explicitNamespace?.value ?? owner.namespace) : owner.namespace;
+      if (backend.legacyInV1) return { namespace: written, problem: 'serviceName/servicePort are not networking.k8s.io/v1 fields: the API server rejects this backend' };
       if (link.namespace === undefined) {
         return { namespace: written, problem: `no ReferenceGrant in namespace ${written} lets ${owner.kind} ${owner.namespace}/${owner.name} refer to it` };
       }

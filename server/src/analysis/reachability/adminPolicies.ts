@@ -30,8 +30,13 @@ export interface TierClass {
   portsKey: string;
 }
 
-/** The other end of a connection: a pod class, or an address outside the cluster. */
-export type TierPeer = { cls: TierClass } | { addr: number };
+/**
+ * The other end of a connection: a pod class, an address outside the cluster, or a pod elsewhere
+ * in the cluster (not defined in the workspace: only selectors that match every pod surely select it).
+ */
+export type TierPeer = { cls: TierClass } | { addr: number } | { elsewhere: true };
+
+const ELSEWHERE_KEY = -(2 ** 40);
 
 export type TierName = 'adminnetworkpolicy' | 'networkpolicy' | 'baselineadminnetworkpolicy' | 'default';
 
@@ -272,15 +277,24 @@ export class AdminTiers {
 
   /** The connections a rule matches toward the other end (empty when its peers do not select it). */
   private ruleConns(r: CompiledAdminRule, dir: Direction, own: TierClass, other: TierPeer): ConnSet {
+    if ('elsewhere' in other) {
+      if (!r.rule.peers.some(selectsEveryPod)) return ConnSet.EMPTY;
+      // Ingress named ports resolve on the subject; toward an unknown pod (egress) they are unknown.
+      return dir === 'ingress' ? this.namedOn(r, own) : r.fixed;
+    }
     if ('addr' in other) {
       // Only egress peers name addresses (`networks`); named ports do not apply to addresses.
       if (dir !== 'egress' || !containsAddr(r.ips, other.addr)) return ConnSet.EMPTY;
       return r.fixed;
     }
     if (!this.peerSelects(r, other.cls)) return ConnSet.EMPTY;
-    if (r.named.length === 0) return r.fixed;
     // Named ports resolve against the destination pod: the subject for ingress, the peer for egress.
-    const dst = dir === 'ingress' ? own : other.cls;
+    return this.namedOn(r, dir === 'ingress' ? own : other.cls);
+  }
+
+  /** The rule's ports toward a destination pod of this class (named ports resolved on it). */
+  private namedOn(r: CompiledAdminRule, dst: TierClass): ConnSet {
+    if (r.named.length === 0) return r.fixed;
     let c = r.namedCache.get(dst.portsKey);
     if (!c) {
       c = r.fixed;
@@ -297,7 +311,7 @@ export class AdminTiers {
   decide(dir: Direction, own: TierClass, other: TierPeer, np: ConnSet | undefined): ConnSet {
     const a = this.rulesFor(dir, own);
     if (a.anp.length === 0 && (np !== undefined || a.banp.length === 0)) return np ?? ConnSet.ALL;
-    const key = 'addr' in other ? -other.addr - 1 : other.cls.id;
+    const key = 'addr' in other ? -other.addr - 1 : 'elsewhere' in other ? ELSEWHERE_KEY : other.cls.id;
     let part = a.anpMemo.get(key);
     if (!part) {
       part = this.anpPart(dir, own, other, a.anp);
@@ -391,6 +405,11 @@ export class AdminTiers {
 }
 
 const NO_IDS: number[] = [];
+
+function selectsEveryPod(sel: AdminSelection): boolean {
+  const empty = (x: { matchLabels: unknown[]; matchExpressions: unknown[] }): boolean => x.matchLabels.length === 0 && x.matchExpressions.length === 0;
+  return sel.namespaces ? empty(sel.namespaces) : !!sel.pods && empty(sel.pods.namespaceSelector) && empty(sel.pods.podSelector);
+}
 
 function containsAddr(iv: IpIntervals, addr: number): boolean {
   for (let i = 0; i < iv.length; i += 2) if (addr >= iv[i] && addr <= iv[i + 1]) return true;

@@ -1252,7 +1252,8 @@ export class ReachabilityEngine {
       for (const r of cp.ingress ?? []) {
         if (!resolvePorts(r.ports, d).has(protocol, port)) continue;
         // Outside addresses send freely; rules without `from` carry every address, so they are covered here.
-        if (r.ips.length) return true;
+        // `namespaceSelector: {}` admits every pod of the cluster, those defined elsewhere included.
+        if (r.ips.length || r.entireCluster) return true;
         const senders = this.sendersOf(r);
         if (senders.open) return true;
         if (senders.controller && this.controllerReaches(d, protocol, port)) return true;
@@ -1290,7 +1291,18 @@ export class ReachabilityEngine {
   private portReachableThroughTiers(d: PodClass, protocol: Protocol, port: number): boolean {
     const ing = this.row('ingress', d);
     for (const ext of this.externalPeers('ingress')) if (this.sideExt('ingress', d, ing, ext.range![0]).has(protocol, port)) return true;
-    for (const s of this.classById.values()) if (this.classConn(s, d).has(protocol, port)) return true;
+    // A pod elsewhere in the cluster: admitted by `namespaceSelector: {}` rules, and by ANP/BANP peers that select every pod.
+    let np: ConnSet | undefined;
+    if (ing.isolated) {
+      np = ConnSet.EMPTY;
+      for (const cp of this.selecting.ingress.get(d.id) ?? []) for (const r of cp.ingress ?? []) if (r.allPeers || r.entireCluster) np = np.union(resolvePorts(r.ports, d));
+    }
+    if (this.admin!.decide('ingress', d, { elsewhere: true }, np).has(protocol, port)) return true;
+    // Host-network senders' egress is not reliably policed (SPEC §3): only d's ingress counts for them.
+    for (const s of this.classById.values()) {
+      const conns = s.workloads.some((w) => w.hostNetwork) ? this.side('ingress', d, s, ing, d) : this.classConn(s, d);
+      if (conns.has(protocol, port)) return true;
+    }
     return false;
   }
 
@@ -1344,7 +1356,8 @@ export class ReachabilityEngine {
         continue;
       }
       const deciders = this.selecting.egress.get(id);
-      if (!deciders || deciders.length === 0) {
+      // A host-network pod's egress is not reliably policed (SPEC §3): it counts as a free sender.
+      if (!deciders || deciders.length === 0 || c.workloads.some((w) => w.hostNetwork)) {
         s.open = true;
         s.policies.clear();
         break;

@@ -76,9 +76,10 @@
 // Conventions (SPEC §3–§4, netpol-analyzer's): peers are named by owner; pods of one owner with
 // different labels are one peer showing the union of what its pods may do (labelGapWarnings()
 // flags policies whose selectors see the difference); external addresses are IPv4 ranges split
-// per direction at every ipBlock/except boundary; ipBlocks match only outside addresses; the
-// ingress controller is a pod with the configured identity that reaches only TCP container ports
-// routed to by an Ingress or HTTPRoute/GRPCRoute, where policies admit it.
+// per direction at the ends of each ipBlock's merged intervals (cidr minus all excepts); ipBlocks
+// match only outside addresses; the ingress controller is a pod with the configured identity that
+// reaches only TCP container ports routed to by an Ingress or HTTPRoute/GRPCRoute, where policies
+// admit it.
 
 export { ConnSet } from './connset';
 export {

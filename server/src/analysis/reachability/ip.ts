@@ -1,5 +1,5 @@
 // IPv4 address sets as sorted, disjoint closed intervals of 32-bit numbers, and the split of the
-// address space into disjoint ranges at every ipBlock/except boundary (SPEC §4).
+// address space into disjoint ranges at the ends of each ipBlock's merged intervals (SPEC §4).
 //
 // IPv6 blocks are parsed as "not IPv4": they contribute no IPv4 addresses and no boundaries, as
 // the output only speaks of IPv4 ranges.
@@ -95,14 +95,17 @@ export function containsIp(iv: IpIntervals, addr: number): boolean {
   return false;
 }
 
-/** Boundaries (first addresses of a new range) that a block introduces: its CIDR's and its excepts' edges. */
+/**
+ * Boundaries (first addresses of a new range) that a block introduces: the ends of its merged
+ * address intervals (CIDR minus every except, SPEC §4). Adjacent excepts make one hole and an
+ * except inside another adds nothing, so they split nothing.
+ */
 export function ipBlockBoundaries(block: IpBlock): number[] {
+  const iv = ipBlockIntervals(block);
   const out: number[] = [];
-  for (const text of [block.cidr, ...block.except]) {
-    const c = parseCidr(text);
-    if (!c) continue;
-    out.push(c[0]);
-    if (c[1] < IPV4_MAX) out.push(c[1] + 1);
+  for (let i = 0; i < iv.length; i += 2) {
+    out.push(iv[i]);
+    if (iv[i + 1] < IPV4_MAX) out.push(iv[i + 1] + 1);
   }
   return out;
 }

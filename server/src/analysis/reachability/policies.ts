@@ -7,7 +7,7 @@ import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, Protocol } from
 import { ConnSet } from './connset';
 import { ipBlockIntervals, unionIp, type IpIntervals } from './ip';
 import type { PortDecl } from './peers';
-import { selectorFingerprint, selectorMatches } from './selectors';
+import { isEmptySelector, selectorFingerprint, selectorMatches } from './selectors';
 
 /** What the compiler needs to know of a pod class. */
 export interface ClassView {
@@ -35,6 +35,11 @@ export interface CompiledRule {
   allPeers: boolean;
   /** In-cluster classes the rule's peers select (empty when allPeers). */
   classes: Set<number>;
+  /**
+   * A peer `namespaceSelector: {}` (with no or an empty podSelector): every pod of the cluster,
+   * those the workspace does not define included, so some sender with open egress exists.
+   */
+  entireCluster: boolean;
   /** Addresses of the rule's ipBlocks (all addresses when allPeers). */
   ips: IpIntervals;
   ports: CompiledPorts;
@@ -146,7 +151,10 @@ function compileRule(rule: PolicyRule, index: number): CompiledRule {
   let ips: IpIntervals = [];
   if (rule.peers === undefined) ips = [0, 0xffffffff];
   else for (const peer of rule.peers) if (peer.ipBlock) ips = unionIp(ips, ipBlockIntervals(peer.ipBlock));
-  return { rule, index, allPeers: rule.peers === undefined, classes: new Set(), ips, ports: compilePorts(rule.ports) };
+  const entireCluster = (rule.peers ?? []).some(
+    (p) => !p.ipBlock && p.namespaceSelector !== undefined && isEmptySelector(p.namespaceSelector) && (!p.podSelector || isEmptySelector(p.podSelector)),
+  );
+  return { rule, index, allPeers: rule.peers === undefined, entireCluster, classes: new Set(), ips, ports: compilePorts(rule.ports) };
 }
 
 export function compilePorts(ports: PolicyPort[] | undefined): CompiledPorts {

@@ -24,9 +24,21 @@ export function resolveTargetPort(sp: ServicePort, ports: PortDecl[]): PortDecl 
   return ports.find((p) => p.name === sp.targetPort && p.protocol === sp.protocol);
 }
 
-export function findServicePort(svc: Service, port: number | string | undefined): ServicePort | undefined {
+/**
+ * The Service port a backend port names: by number or name. For an Ingress, failing that, a number
+ * equal to a port's numeric `targetPort` (ingress-nginx and netpol-analyzer route it; other
+ * controllers reject it, which `byTargetPort` tells). Gateway API routes get no such leniency.
+ */
+export function findServicePort(svc: Service, port: number | string | undefined, owner?: Ingress | Route): ServicePort | undefined {
   if (port === undefined) return undefined; // both Ingress and Gateway API require a port for a Service
-  return typeof port === 'number' ? svc.ports.find((p) => p.port === port) : svc.ports.find((p) => p.name === port);
+  if (typeof port === 'string') return svc.ports.find((p) => p.name === port);
+  const exact = svc.ports.find((p) => p.port === port);
+  return exact ?? (owner?.type === 'ingress' ? svc.ports.find((p) => p.targetPort === port) : undefined);
+}
+
+/** Whether a backend port matched its Service port only through the port's targetPort. */
+export function byTargetPort(sp: ServicePort, port: number | string | undefined): boolean {
+  return typeof port === 'number' && sp.port !== port;
 }
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
@@ -64,12 +76,12 @@ export function resolveBackend(
   grants: readonly ReferenceGrant[],
   classesInNamespace: (ns: string) => Iterable<RoutableClass>,
 ): BackendTarget {
-  if (b.targetKind !== 'Service') return { targets: [] };
+  if (b.targetKind !== 'Service' || b.legacyInV1) return { targets: [] };
   const ns = backendNamespace(owner, b, grants);
   if (ns === undefined) return { targets: [] };
   const service = services.get(`${ns}/${b.serviceName}`);
   if (!service) return { targets: [] };
-  const servicePort = findServicePort(service, b.port);
+  const servicePort = findServicePort(service, b.port, owner);
   const targets: BackendTarget['targets'] = [];
   for (const c of classesInNamespace(ns)) {
     if (!serviceSelects(service, c)) continue;
