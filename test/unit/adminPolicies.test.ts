@@ -338,3 +338,19 @@ describe('hostile ANP input', () => {
     assert.doesNotMatch(h.markdown.replace(/`[^`]*`/g, ''), /<img/);
   });
 });
+
+describe('reach: warnings about what is not evaluated', () => {
+  it('names an invalid ANP, ANPs sharing a priority, and a policy kind it does not evaluate, on stderr', async () => {
+    const { runReach } = await import('../../server/src/cli/reach');
+    const cilium = y('---', 'apiVersion: cilium.io/v2', 'kind: CiliumNetworkPolicy', 'metadata: {name: c}');
+    const input = APPS + anp('bad', 2000, SUBJECT_NS('two')) + anp('x', 4, SUBJECT_NS('two')) + anp('y', 4, SUBJECT_NS('one')) + cilium;
+    let stdout = '';
+    let stderr = '';
+    const code = await runReach(['-'], { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), cwd: '/', readStdin: async () => input });
+    assert.equal(code, 0);
+    assert.match(stdout, /one\/a\[Deployment\] => two\/b\[Deployment\] : All Connections/);
+    assert.match(stderr, /^warning: AdminNetworkPolicy 'bad' is not evaluated: priority 2000 is outside 0–1000$/m);
+    assert.match(stderr, /^warning: AdminNetworkPolicies 'x', 'y' share priority 4: evaluated by name/m);
+    assert.match(stderr, /note: CiliumNetworkPolicy is not evaluated: reachability \(reach, hovers, diagram\) may show connections/);
+  });
+});

@@ -3,7 +3,7 @@
 // Exit codes: 0 done, 2 bad usage or no readable input. Files that do not parse are reported on
 // stderr and skipped; the rest is analysed.
 
-import { ReachabilityEngine, formatJson, formatText, inputFromSource, toLines } from '../analysis/reachability';
+import { ReachabilityEngine, adminWarnings, formatJson, formatText, inputFromSource, toLines } from '../analysis/reachability';
 import { displayPath, loadPaths } from '../index/files';
 import type { ParsedFile } from '../model/types';
 import { SETTINGS_FLAGS, UsageError, lastValue, parseArgs, settingsFromArgs, type CliIO } from './options';
@@ -50,6 +50,10 @@ export async function runReach(args: string[], io: CliIO): Promise<number> {
 
   const engine = new ReachabilityEngine(inputFromSource(index));
   for (const w of engine.labelGapWarnings()) io.stderr(`warning: ${w}\n`);
+  for (const w of adminWarnings(index.adminPolicies())) io.stderr(`warning: ${w}\n`);
+  for (const file of index.parsedFiles()) {
+    for (const p of file.problems) if (p.code === 'policy-kind-not-evaluated') io.stderr(`${displayPath(file.uri, io.cwd)}: note: ${p.message}\n`);
+  }
 
   let focusPeers: Set<string> | undefined;
   if (focus !== undefined) {

@@ -439,3 +439,16 @@ export function workloadsSelectedBy(
   }
   return { workloads: out, namespaces };
 }
+
+/** Warnings for `reach` (stderr): ANP/BANP objects left out as invalid, and ANPs evaluated by name for a shared priority. */
+export function adminWarnings(policies: readonly AdminPolicy[]): string[] {
+  const out: string[] = [];
+  const cut = (s: string): string => (s.length > 100 ? `${s.slice(0, 99)}…` : s);
+  for (const p of policies) if (p.issues.length) out.push(`${p.kind} '${cut(p.name)}' is not evaluated: ${p.issues[0]!.message}`);
+  const byPriority = new Map<number, string[]>();
+  for (const p of policies) if (p.kind === 'AdminNetworkPolicy' && isEvaluated(p)) byPriority.set(p.priority!.value, [...(byPriority.get(p.priority!.value) ?? []), cut(p.name)]);
+  for (const [prio, names] of byPriority) {
+    if (names.length > 1) out.push(`AdminNetworkPolicies ${names.map((n) => `'${n}'`).join(', ')} share priority ${prio}: evaluated by name (their order in a cluster is undefined)`);
+  }
+  return out;
+}

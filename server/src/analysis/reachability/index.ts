@@ -97,7 +97,7 @@ export {
   type ReachabilitySource,
 } from './engine';
 export { formatJson, formatText, toLines, type ReachLine } from './format';
-export { AdminTiers, selectionMatches, workloadsSelectedBy, type AdminRuleRef, type TierDecision, type TierName } from './adminPolicies';
+export { AdminTiers, adminWarnings, selectionMatches, workloadsSelectedBy, type AdminRuleRef, type TierDecision, type TierName } from './adminPolicies';
 export { peerNameOf } from './peers';
 export { resolveTargetPort, serviceSelects, findServicePort } from './routing';
 export { isValidLabelKey, isValidLabelValue, labelsOf, selectorMatches } from './selectors';
