@@ -295,6 +295,15 @@ describe('editor: ANP/BANP hover, lens and completion', () => {
     assert.match(h.markdown, /Cluster tiers \(ingress\), in order: \[AdminNetworkPolicy guard/);
   });
 
+  it('each allowed peer in a workload hover names the tier that allowed it', () => {
+    // Reason: the hover must say which tier decides (here the ANP allows what the NetworkPolicy denies).
+    const allow = anp('let-a', 3, [...SUBJECT_NS('two'), 'ingress:', '  - {name: a-in, action: Allow, from: [{pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: a}}}}]}']);
+    const denyAll = netpol('deny-all', ['podSelector: {}', 'policyTypes: [Ingress]'], 'two');
+    const { text, offset } = cursor(APPS.replace('name: b', 'name: |b'));
+    const h = hover(analysisOf({ [URI]: text, 'file:///w/anp.yaml': allow, 'file:///w/np.yaml': denyAll }), URI, offset)!;
+    assert.match(h.markdown, /`one\/a\[Deployment\]`: `All Connections` — allowed by `AdminNetworkPolicy let-a \(priority 3\) rule a-in`/);
+  });
+
   it('a lens on the ANP counts what its subject selects; the workload lens counts peers instead of "open"', () => {
     const analysis = analysisOf({ [URI]: guard, 'file:///w/apps.yaml': APPS });
     assert.deepEqual(codeLenses(analysis, URI).map((l) => l.title), ['priority 7 · subject: 1 workload in 1 namespace · 1 ingress rule, 0 egress rules']);

@@ -2,6 +2,7 @@
 // selects, cluster-wide, and the policy's place among the tiers), and the tier lines of a
 // workload's reachability hover. Every string from a manifest goes through `code()`.
 import { workloadsSelectedBy } from '../analysis/reachability/adminPolicies';
+import type { PeerInfo } from '../analysis/reachability';
 import type { Analysis } from '../analysis/workspaceAnalysis';
 import type { AdminPolicy, AdminRule, AdminSelection, Workload } from '../model/types';
 import { selectorText } from './diagnostics';
@@ -61,9 +62,25 @@ export function adminSelectionHover(analysis: Analysis, link: Link, list: List, 
   ].join('\n');
 }
 
-/** The cluster-wide tiers with rules for a workload in a direction (empty when none). */
-export function adminTierLines(analysis: Analysis, link: Link, w: Workload, dir: 'ingress' | 'egress'): string[] {
-  const ps = analysis.reachability().adminPoliciesDeciding(w, dir);
-  if (ps.length === 0) return [];
-  return [`Cluster tiers (${dir}), in order: ${ps.map((p) => link(p, adminTitle(p))).join(' → ')}; the list above already applies them.`];
+/**
+ * The cluster-wide tiers with rules for a workload in a direction, and for each allowed peer the
+ * tiers that allowed it (` — by AdminNetworkPolicy x rule r`); undefined when no ANP/BANP applies.
+ */
+export function adminTierLines(analysis: Analysis, link: Link, w: Workload, dir: 'ingress' | 'egress'): { lines: string[]; why: (peer: PeerInfo) => string } | undefined {
+  const engine = analysis.reachability();
+  const ps = engine.adminPoliciesDeciding(w, dir);
+  const self = engine.peerOf(w);
+  if (ps.length === 0 || !self) return undefined;
+  const why = (other: PeerInfo): string => {
+    const t = dir === 'ingress' ? engine.tierDecisions(other, self) : engine.tierDecisions(self, other);
+    const labels: string[] = [];
+    for (const d of t?.[dir] ?? []) {
+      if (!d.allowed) continue;
+      const label =
+        d.tier === 'networkpolicy' ? 'NetworkPolicies' : d.tier === 'default' ? 'default (no policy decides)' : `${adminTitle(d.policy!)} rule ${d.rule!.name || `#${d.ruleIndex! + 1}`}`;
+      if (!labels.includes(label)) labels.push(label);
+    }
+    return labels.length ? ` — allowed by ${labels.map(code).join(', ')}` : '';
+  };
+  return { lines: [`Cluster tiers (${dir}), in order: ${ps.map((p) => link(p, adminTitle(p))).join(' → ')}; the list above already applies them.`], why };
 }

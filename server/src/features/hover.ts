@@ -209,14 +209,15 @@ function servicePortHover(analysis: Analysis, svc: Service, sp: ServicePort): st
 
 // ---------- workloads ----------
 
-function allowedLines(a: Allowed[]): string[] {
-  return a.map((x) => `${code(x.peer.name)}: ${code(x.conns.toString())}`);
+function allowedLines(a: Allowed[], why?: (peer: Allowed['peer']) => string): string[] {
+  return a.map((x, i) => `${code(x.peer.name)}: ${code(x.conns.toString())}${why && i < MAX_LIST ? why(x.peer) : ''}`);
 }
 
-function directionText(analysis: Analysis, label: string, r: DirectionReport, noun: string, tiers: string[] = []): string[] {
-  if (!r.isolated && tiers.length === 0) return [`**${label}:** not isolated — open to all ${noun}.`];
+/** `tiers`: the ANP/BANP lines of the direction, and what decided each listed peer (both absent without tiers). */
+function directionText(analysis: Analysis, label: string, r: DirectionReport, noun: string, tiers?: { lines: string[]; why: (peer: Allowed['peer']) => string }): string[] {
+  if (!r.isolated && !tiers) return [`**${label}:** not isolated — open to all ${noun}.`];
   const by = r.isolated ? `isolated by ${r.policies.map((p) => objectLink(analysis, p)).join(', ')}` : 'no NetworkPolicy isolates it';
-  return [`**${label}:** ${by}; allowed ${noun}:`, list(allowedLines(r.allowed), `none: every ${label.toLowerCase()} connection is denied`), ...tiers];
+  return [`**${label}:** ${by}; allowed ${noun}:`, list(allowedLines(r.allowed, tiers?.why), `none: every ${label.toLowerCase()} connection is denied`), ...(tiers?.lines ?? [])];
 }
 
 function workloadHover(analysis: Analysis, w: Workload): string {
