@@ -71,7 +71,7 @@ function resolveFocus(engine: ReachabilityEngine, focus: string): Set<string> {
   return new Set(engine.peers().filter((p) => p.name.slice(0, p.name.lastIndexOf('[')) === focus).map((p) => p.name));
 }
 
-function reportSyntaxErrors(file: ParsedFile, io: CliIO): void {
+export function reportSyntaxErrors(file: ParsedFile, io: CliIO): void {
   for (const p of file.problems) {
     if (p.code !== 'yaml-syntax') continue;
     const { line, col } = position(file.lineStarts, p.span.start);
