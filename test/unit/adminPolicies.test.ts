@@ -363,3 +363,31 @@ describe('reach: warnings about what is not evaluated', () => {
     assert.match(stderr, /note: CiliumNetworkPolicy is not evaluated: reachability \(reach, hovers, diagram\) may show connections/);
   });
 });
+
+describe('diff and the editor\'s connectivity changes with ANP/BANP', () => {
+  const treeOf = (files: Record<string, string>) => {
+    const index = indexOf(files);
+    return { index, engine: ReachabilityEngine.fromSource(index) };
+  };
+  const guard = anp('guard', 7, [...SUBJECT_NS('two'), 'ingress:', '  - {name: no-a, action: Deny, from: [{namespaces: {matchLabels: {kubernetes.io/metadata.name: one}}}]}']);
+
+  it('a pair an ANP closes is attributed to the ANP', async () => {
+    // Reason: the object that caused a change must be named (SARIF locations, the editor's reveal).
+    const { diffConnectivity, sideOf } = await import('../../server/src/analysis/diff');
+    const { ChangeAttributor } = await import('../../server/src/analysis/diff/attribution');
+    const before = treeOf({ 'file:///w/apps.yaml': APPS });
+    const after = treeOf({ 'file:///w/apps.yaml': APPS, 'file:///w/anp.yaml': guard });
+    const d = diffConnectivity(sideOf(before.engine), sideOf(after.engine));
+    const removed = d.removed.find((e) => e.src.name === 'one/a[Deployment]' && e.dst.name === 'two/b[Deployment]');
+    assert.ok(removed, 'one/a → two/b is removed');
+    const causes = new ChangeAttributor(before, after).causes(removed);
+    assert.deepEqual(causes.map((c) => [c.object.kind, c.object.name, c.change]), [['AdminNetworkPolicy', 'guard', 'added']]);
+  });
+
+  it('editScope of an ANP file covers the sides of the workloads its subject selects', async () => {
+    const { editScope } = await import('../../server/src/features/connectivityChanges');
+    const live = treeOf({ 'file:///w/apps.yaml': APPS, 'file:///w/anp.yaml': guard });
+    const scope = editScope([live.engine], 'file:///w/anp.yaml', new Set(['one', 'two']));
+    assert.deepEqual([[...scope.ingress], [...scope.egress]], [['two/b[Deployment]'], []]);
+  });
+});
