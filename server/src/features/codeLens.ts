@@ -5,6 +5,7 @@ import type { Analysis } from '../analysis/workspaceAnalysis';
 import { workloadsSelectedBy } from '../analysis/reachability/adminPolicies';
 import { HOST_NETWORK_LENS, onHostNetwork } from './hostNetwork';
 import { definition, references, type SourceLocation } from './navigation';
+import { outsideOf, outsideSummary } from './openWorld';
 
 export interface Lens {
   /** Where the lens stands (the object's kind line). */
@@ -19,10 +20,16 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function directionSummary(label: string, r: DirectionReport, hostNetwork = false, tiers = false): string {
+/**
+ * `ingress: open`, `ingress: denied`, `ingress: 2 peers`, `ingress: 2 peers + namespaces role=edge` (pods outside the workspace).
+ * `tiers`: ANP/BANP rules apply, so "open" would overstate: the peers are counted.
+ */
+function directionSummary(label: string, r: DirectionReport, hostNetwork = false, outside = '', tiers = false): string {
   if (!r.isolated && !tiers) return `${label}: open`;
   if (hostNetwork) return `${label}: ${HOST_NETWORK_LENS}`;
-  return r.allowed.length === 0 ? `${label}: denied` : `${label}: ${r.allowed.length === 1 ? '1 peer' : `${r.allowed.length} peers`}`;
+  const cut = outside.length > 60 ? `${outside.slice(0, 59)}…` : outside;
+  if (r.allowed.length === 0) return cut ? `${label}: ${cut}` : `${label}: denied`;
+  return `${label}: ${r.allowed.length === 1 ? '1 peer' : `${r.allowed.length} peers`}${cut ? ` + ${cut}` : ''}`;
 }
 
 export function codeLenses(analysis: Analysis, uri: string): Lens[] {
@@ -59,8 +66,8 @@ function lensFor(analysis: Analysis, obj: K8sObject): Lens | undefined {
       return {
         span: obj.kindSpan,
         title: [
-          directionSummary('ingress', r.ingress, onHostNetwork(obj), tiers('ingress')),
-          directionSummary('egress', r.egress, onHostNetwork(obj), tiers('egress')),
+          directionSummary('ingress', r.ingress, onHostNetwork(obj), outsideSummary(outsideOf(analysis, obj, 'ingress')), tiers('ingress')),
+          directionSummary('egress', r.egress, onHostNetwork(obj), outsideSummary(outsideOf(analysis, obj, 'egress')), tiers('egress')),
           plural(services, 'Service'),
         ].join(' · '),
         hoverAt: obj.nameSpan.start,

@@ -11,6 +11,8 @@ import { selectorText } from './diagnostics';
 import { HOST_NETWORK_NOTE, onHostNetwork } from './hostNetwork';
 import { targetAt, type Target } from './locate';
 import { code, escapeMarkdown, replicasText } from './text';
+import { outsideItems, outsideNames, outsideOf } from './openWorld';
+import { controllerLines, peerOutsideLines, policyOutsideLines } from './openWorldHover';
 
 export interface HoverResult {
   markdown: string;
@@ -187,10 +189,13 @@ function serviceReach(analysis: Analysis, svc: Service): string | undefined {
     const r = engine.servicePortReachability(svc, sp);
     const port = r.targets.find((t) => t.port !== undefined)?.port;
     if (port === undefined) continue;
-    const sources = report.allowed.filter((a) => a.conns.has(sp.protocol, port));
-    // The engine's verdict counts senders the workspace does not define (`namespaceSelector: {}`).
+    const inside = report.allowed.filter((a) => a.conns.has(sp.protocol, port)).map((a) => code(a.peer.name));
+    const outside = outsideNames(outsideOf(analysis, pods[0]!, 'ingress'), { protocol: sp.protocol, port });
+    const sources = [...inside, ...outside];
+    // The engine's verdict counts senders the workspace does not define; the names above list them where it can.
     const none = r.reachable ? '_no pod of this workspace, but pods elsewhere in the cluster may connect_' : '**nothing may connect**';
-    out.push(`Port ${code(String(sp.port))} (→ ${port}/${sp.protocol}): ${sources.length === 0 ? none : sources.slice(0, 6).map((a) => code(a.peer.name)).join(', ') + (sources.length > 6 ? `, … ${sources.length - 6} more` : '')}`);
+    const named = sources.slice(0, 6).join(', ') + (sources.length > 6 ? `, … ${sources.length - 6} more` : '');
+    out.push(`Port ${code(String(sp.port))} (→ ${port}/${sp.protocol}): ${sources.length === 0 ? none : inside.length === 0 ? `${none}: ${named}` : named}`);
   }
   const deciders = [...tiers.filter((p) => p.kind === 'AdminNetworkPolicy'), ...report.policies, ...tiers.filter((p) => p.kind !== 'AdminNetworkPolicy')];
   const head = `**Who can reach it**, as decided by ${deciders.map((p) => objectLink(analysis, p)).join(', ')}:`;
@@ -213,11 +218,25 @@ function allowedLines(a: Allowed[], why?: (peer: Allowed['peer']) => string): st
   return a.map((x, i) => `${code(x.peer.name)}: ${code(x.conns.toString())}${why && i < MAX_LIST ? why(x.peer) : ''}`);
 }
 
-/** `tiers`: the ANP/BANP lines of the direction, and what decided each listed peer (both absent without tiers). */
-function directionText(analysis: Analysis, label: string, r: DirectionReport, noun: string, tiers?: { lines: string[]; why: (peer: Allowed['peer']) => string }): string[] {
+/**
+ * `outside`: the pods outside the workspace it stands open to or from; `tiers`: the ANP/BANP lines
+ * of the direction, and what decided each listed peer (absent without ANP/BANP rules).
+ */
+function directionText(
+  analysis: Analysis,
+  label: string,
+  r: DirectionReport,
+  noun: string,
+  outside: string[] = [],
+  tiers?: { lines: string[]; why: (peer: Allowed['peer']) => string },
+): string[] {
   if (!r.isolated && !tiers) return [`**${label}:** not isolated — open to all ${noun}.`];
   const by = r.isolated ? `isolated by ${r.policies.map((p) => objectLink(analysis, p)).join(', ')}` : 'no NetworkPolicy isolates it';
-  return [`**${label}:** ${by}; allowed ${noun}:`, list(allowedLines(r.allowed, tiers?.why), `none: every ${label.toLowerCase()} connection is denied`), ...(tiers?.lines ?? [])];
+  return [
+    `**${label}:** ${by}; allowed ${noun}:`,
+    list([...allowedLines(r.allowed, tiers?.why), ...outside], `none: every ${label.toLowerCase()} connection is denied`),
+    ...(tiers?.lines ?? []),
+  ];
 }
 
 function workloadHover(analysis: Analysis, w: Workload): string {
@@ -238,9 +257,9 @@ function workloadHover(analysis: Analysis, w: Workload): string {
   const link = (o: { uri: string; nameSpan: Span }, l: string): string => linkTo(analysis, o, l);
   lines.push(
     '',
-    ...directionText(analysis, 'Ingress', r.ingress, 'sources', adminTierLines(analysis, link, w, 'ingress')),
+    ...directionText(analysis, 'Ingress', r.ingress, 'sources', outsideItems(outsideOf(analysis, w, 'ingress')), adminTierLines(analysis, link, w, 'ingress')),
     '',
-    ...directionText(analysis, 'Egress', r.egress, 'destinations', adminTierLines(analysis, link, w, 'egress')),
+    ...directionText(analysis, 'Egress', r.egress, 'destinations', outsideItems(outsideOf(analysis, w, 'egress')), adminTierLines(analysis, link, w, 'egress')),
   );
   return lines.join('\n');
 }
@@ -270,7 +289,10 @@ function backendHover(analysis: Analysis, owner: Ingress | Route, b: Backend): s
       blocked.length === 0
         ? `The ingress controller (namespace ${code(ic.namespace)}) may reach these pods.`
         : `**Blocked:** NetworkPolicies keep the ingress controller (namespace ${code(ic.namespace)}) from ${blocked.map((t) => code(`${t.workload.name}:${t.port}`)).join(', ')}.`,
+      ...controllerLines(analysis),
     );
+    const outside = r.targets.flatMap((t) => (t.port === undefined ? [] : outsideItems(outsideOf(analysis, t.workload, 'ingress'), { protocol: sp.protocol, port: t.port })));
+    if (outside.length) lines.push('', 'Also admitted on that port from outside this workspace:', list([...new Set(outside)], ''));
   }
   return lines.join('\n');
 }
@@ -287,6 +309,7 @@ function policyHover(analysis: Analysis, np: NetworkPolicy): string {
     '',
     `Ingress rules: ${np.policyTypes.includes('Ingress') ? (np.ingress.length === 0 ? 'none — all ingress denied' : String(np.ingress.length)) : 'not isolated'}; ` +
       `egress rules: ${np.policyTypes.includes('Egress') ? (np.egress.length === 0 ? 'none — all egress denied' : String(np.egress.length)) : 'not isolated'}.`,
+    ...policyOutsideLines(analysis, np),
   ].join('\n');
 }
 
@@ -310,5 +333,6 @@ function peerHover(analysis: Analysis, np: NetworkPolicy, peer: PolicyPeer, dire
     '',
     'Workloads:',
     list(pods.map((w) => objectLink(analysis, w)), 'none in this workspace'),
+    ...peerOutsideLines(analysis, np, peer),
   ].join('\n');
 }

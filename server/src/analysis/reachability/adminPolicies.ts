@@ -13,11 +13,12 @@
 // priority are evaluated by name (their order is undefined in a cluster; a diagnostic says so).
 // About 400 lines: the semantics, their memoised evaluation and the explanation of one decision
 // belong together (the explanation must follow the evaluation step by step).
-import type { AdminAction, AdminPolicy, AdminPort, AdminRule, AdminSelection, Workload } from '../../model/types';
+import type { AdminAction, AdminPolicy, AdminPort, AdminRule, AdminSelection, LabelSelector, Workload } from '../../model/types';
 import { ConnSet } from './connset';
 import { parseCidr, type IpIntervals } from './ip';
 import type { PortDecl } from './peers';
-import { labelsOf, selectorMatches } from './selectors';
+import { canonicalKey, repSelector, type RepresentativePeer } from './representative';
+import { isEmptySelector, labelsOf, selectorMatches } from './selectors';
 
 type Direction = 'ingress' | 'egress';
 
@@ -34,9 +35,28 @@ export interface TierClass {
  * The other end of a connection: a pod class, an address outside the cluster, or a pod elsewhere
  * in the cluster (not defined in the workspace: only selectors that match every pod surely select it).
  */
-export type TierPeer = { cls: TierClass } | { addr: number } | { elsewhere: true };
+export type TierPeer = { cls: TierClass } | { addr: number } | { elsewhere: true } | { rep: RepresentativePeer };
 
 const ELSEWHERE_KEY = -(2 ** 40);
+/** Memo keys of representatives: below every address key and ELSEWHERE_KEY. */
+const repKeys = new WeakMap<RepresentativePeer, number>();
+let nextRepKey = 1;
+function repKey(rep: RepresentativePeer): number {
+  let k = repKeys.get(rep);
+  if (k === undefined) repKeys.set(rep, (k = -(2 ** 41) - nextRepKey++));
+  return k;
+}
+
+/**
+ * Whether a subject or peer selects a representative peer, read as netpol-analyzer reads it: an
+ * empty selector stands for any, otherwise the selectors must mean the same.
+ */
+export function selectionMatchesRep(sel: AdminSelection, rep: RepresentativePeer): boolean {
+  const nsOk = (s: LabelSelector): boolean => isEmptySelector(s) || canonicalKey(repSelector(s)) === rep.nsKey;
+  if (sel.namespaces) return nsOk(sel.namespaces);
+  if (sel.pods) return nsOk(sel.pods.namespaceSelector) && (isEmptySelector(sel.pods.podSelector) || canonicalKey(repSelector(sel.pods.podSelector)) === rep.podKey);
+  return false;
+}
 
 export type TierName = 'adminnetworkpolicy' | 'networkpolicy' | 'baselineadminnetworkpolicy' | 'default';
 
@@ -277,6 +297,10 @@ export class AdminTiers {
 
   /** The connections a rule matches toward the other end (empty when its peers do not select it). */
   private ruleConns(r: CompiledAdminRule, dir: Direction, own: TierClass, other: TierPeer): ConnSet {
+    if ('rep' in other) {
+      if (!r.rule.peers.some((p) => selectionMatchesRep(p, other.rep))) return ConnSet.EMPTY;
+      return dir === 'ingress' ? this.namedOn(r, own) : r.fixed;
+    }
     if ('elsewhere' in other) {
       if (!r.rule.peers.some(selectsEveryPod)) return ConnSet.EMPTY;
       // Ingress named ports resolve on the subject; toward an unknown pod (egress) they are unknown.
@@ -311,7 +335,7 @@ export class AdminTiers {
   decide(dir: Direction, own: TierClass, other: TierPeer, np: ConnSet | undefined): ConnSet {
     const a = this.rulesFor(dir, own);
     if (a.anp.length === 0 && (np !== undefined || a.banp.length === 0)) return np ?? ConnSet.ALL;
-    const key = 'addr' in other ? -other.addr - 1 : 'elsewhere' in other ? ELSEWHERE_KEY : other.cls.id;
+    const key = 'addr' in other ? -other.addr - 1 : 'elsewhere' in other ? ELSEWHERE_KEY : 'rep' in other ? repKey(other.rep) : other.cls.id;
     let part = a.anpMemo.get(key);
     if (!part) {
       part = this.anpPart(dir, own, other, a.anp);

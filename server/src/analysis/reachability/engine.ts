@@ -18,6 +18,7 @@ import {
 } from '../../model/types';
 import { AdminTiers, type TierDecision } from './adminPolicies';
 import { ConnSet } from './connset';
+import { OpenWorld } from './exposure';
 import { containsIp, formatRange, ipBlockBoundaries, splitAddressSpace, type IpIntervals } from './ip';
 import {
   addClasses,
@@ -241,6 +242,7 @@ export class ReachabilityEngine {
   private routedCache?: Map<number, ConnSet>;
   private partitionCache: Partial<Record<Direction, PeerInfo[]>> = {};
   private senders = new Map<CompiledRule, Senders>();
+  private openWorldOf?: { epoch: number; world: OpenWorld };
 
   /** Statistics of the last update, for benchmarks and tests of incrementality. */
   lastUpdate = { policiesCompiled: 0, classesAdded: 0, classesRemoved: 0 };
@@ -1254,6 +1256,7 @@ export class ReachabilityEngine {
         // Outside addresses send freely; rules without `from` carry every address, so they are covered here.
         // `namespaceSelector: {}` admits every pod of the cluster, those defined elsewhere included.
         if (r.ips.length || r.entireCluster) return true;
+        if (this.openWorld().ruleAdmitsOutside(cp, r)) return true; // representatives: pods the workspace does not define
         const senders = this.sendersOf(r);
         if (senders.open) return true;
         if (senders.controller && this.controllerReaches(d, protocol, port)) return true;
@@ -1298,6 +1301,18 @@ export class ReachabilityEngine {
       for (const cp of this.selecting.ingress.get(d.id) ?? []) for (const r of cp.ingress ?? []) if (r.allPeers || r.entireCluster) np = np.union(resolvePorts(r.ports, d));
     }
     if (this.admin!.decide('ingress', d, { elsewhere: true }, np).has(protocol, port)) return true;
+    // Representative peers (pods the workspace may not define): what d's rules admit of each, through the tiers.
+    const world = this.openWorld();
+    for (const rep of world.representatives()) {
+      let repNp: ConnSet | undefined;
+      if (ing.isolated) {
+        repNp = ConnSet.EMPTY;
+        for (const cp of this.selecting.ingress.get(d.id) ?? []) {
+          for (const r of cp.ingress ?? []) if (world.repsOfRule(cp, r).includes(rep)) repNp = repNp.union(resolvePorts(r.ports, d));
+        }
+      }
+      if (this.admin!.decide('ingress', d, { rep }, repNp).has(protocol, port)) return true;
+    }
     // Host-network senders' egress is not reliably policed (SPEC §3): only d's ingress counts for them.
     for (const s of this.classById.values()) {
       const conns = s.workloads.some((w) => w.hostNetwork) ? this.side('ingress', d, s, ing, d) : this.classConn(s, d);
@@ -1385,6 +1400,26 @@ export class ReachabilityEngine {
       for (const w of c.workloads) targets.push({ workload: w, port: port?.port, reachable });
     }
     return { service: t.service, servicePort: t.servicePort, targets, reachable: targets.some((x) => x.reachable) };
+  }
+
+  /** Representative peers and exposure (SPEC §3 open world), for the engine's current state. */
+  openWorld(): OpenWorld {
+    if (this.openWorldOf?.epoch !== this.epoch) {
+      const source = {
+        classVersion: `${this.nextClassId}/${this.classById.size}`,
+        policies: this.policyOrder,
+        classesByNamespace: this.classesByNs,
+        deciders: (dir: Direction, id: number) => this.selecting[dir].get(id),
+      };
+      const world = new OpenWorld(source, this.openWorldOf?.world);
+      this.openWorldOf = { epoch: this.epoch, world };
+    }
+    return this.openWorldOf.world;
+  }
+
+  /** The pod classes behind a peer (several when the pods of one owner differ in labels). */
+  classesOfPeer(p: PeerInfo): readonly PodClass[] {
+    return this.peerClasses.get(p) ?? [];
   }
 
   /** The ingress controller's identity in use (settings or default). */
