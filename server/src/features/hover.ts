@@ -10,6 +10,7 @@ import { adminPolicyHover, adminSelectionHover, adminTierLines, adminTitle } fro
 import { selectorText } from './diagnostics';
 import { HOST_NETWORK_NOTE, onHostNetwork } from './hostNetwork';
 import { targetAt, type Target } from './locate';
+import { decidingRules } from './explainHover';
 import { code, escapeMarkdown, replicasText } from './text';
 import { outsideItems, outsideNames, outsideOf } from './openWorld';
 import { controllerLines, peerOutsideLines, policyOutsideLines } from './openWorldHover';
@@ -214,13 +215,20 @@ function servicePortHover(analysis: Analysis, svc: Service, sp: ServicePort): st
 
 // ---------- workloads ----------
 
-function allowedLines(a: Allowed[], why?: (peer: Allowed['peer']) => string): string[] {
-  return a.map((x, i) => `${code(x.peer.name)}: ${code(x.conns.toString())}${why && i < MAX_LIST ? why(x.peer) : ''}`);
+/**
+ * One line per allowed peer; `why` adds nested lines (the deciding rules) under the ones shown,
+ * `tierWhy` the tier that allowed it (where ANP/BANP rules apply).
+ */
+function allowedLines(a: Allowed[], why?: (x: Allowed) => string[], tierWhy?: (peer: Allowed['peer']) => string): string[] {
+  return a.map((x, i) =>
+    [`${code(x.peer.name)}: ${code(x.conns.toString())}${tierWhy && i < MAX_LIST ? tierWhy(x.peer) : ''}`, ...(why && i < MAX_LIST ? why(x) : [])].join('\n'),
+  );
 }
 
 /**
- * `outside`: the pods outside the workspace it stands open to or from; `tiers`: the ANP/BANP lines
- * of the direction, and what decided each listed peer (absent without ANP/BANP rules).
+ * `outside`: the pods outside the workspace it stands open to or from; `why`: the deciding rules
+ * per peer; `tiers`: the ANP/BANP lines of the direction, and what decided each listed peer
+ * (absent without ANP/BANP rules).
  */
 function directionText(
   analysis: Analysis,
@@ -228,13 +236,14 @@ function directionText(
   r: DirectionReport,
   noun: string,
   outside: string[] = [],
+  why?: (x: Allowed) => string[],
   tiers?: { lines: string[]; why: (peer: Allowed['peer']) => string },
 ): string[] {
   if (!r.isolated && !tiers) return [`**${label}:** not isolated — open to all ${noun}.`];
   const by = r.isolated ? `isolated by ${r.policies.map((p) => objectLink(analysis, p)).join(', ')}` : 'no NetworkPolicy isolates it';
   return [
     `**${label}:** ${by}; allowed ${noun}:`,
-    list([...allowedLines(r.allowed, tiers?.why), ...outside], `none: every ${label.toLowerCase()} connection is denied`),
+    list([...allowedLines(r.allowed, why, tiers?.why), ...outside], `none: every ${label.toLowerCase()} connection is denied`),
     ...(tiers?.lines ?? []),
   ];
 }
@@ -254,12 +263,13 @@ function workloadHover(analysis: Analysis, w: Workload): string {
   const engine = analysis.reachability();
   const r = engine.reachabilityOf(w);
   if (onHostNetwork(w)) lines.push('', HOST_NETWORK_NOTE);
-  const link = (o: { uri: string; nameSpan: Span }, l: string): string => linkTo(analysis, o, l);
+  const link = (o: { uri: string; nameSpan: Span }, label: string): string => linkTo(analysis, o, label);
+  const why = (dir: 'ingress' | 'egress'): ((x: Allowed) => string[]) | undefined => r.peer && decidingRules(analysis, w, r.peer, dir, link);
   lines.push(
     '',
-    ...directionText(analysis, 'Ingress', r.ingress, 'sources', outsideItems(outsideOf(analysis, w, 'ingress')), adminTierLines(analysis, link, w, 'ingress')),
+    ...directionText(analysis, 'Ingress', r.ingress, 'sources', outsideItems(outsideOf(analysis, w, 'ingress')), why('ingress'), adminTierLines(analysis, link, w, 'ingress')),
     '',
-    ...directionText(analysis, 'Egress', r.egress, 'destinations', outsideItems(outsideOf(analysis, w, 'egress')), adminTierLines(analysis, link, w, 'egress')),
+    ...directionText(analysis, 'Egress', r.egress, 'destinations', outsideItems(outsideOf(analysis, w, 'egress')), why('egress'), adminTierLines(analysis, link, w, 'egress')),
   );
   return lines.join('\n');
 }
