@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Analysis } from '../server/src/analysis/workspaceAnalysis';
 import { runReachBench } from './reachBench';
+import { runAdminBench } from './benchAdmin';
 import { createDiagnosticContext } from '../server/src/features/context';
 import { diagnoseFile } from '../server/src/features/diagnostics';
 import { listManifestFiles } from '../server/src/host/files';
@@ -138,6 +139,12 @@ async function main(): Promise<void> {
     const reach = await runReachBench();
     for (const [k, v] of Object.entries(reach)) console.log(`${k}: ${typeof v === 'number' ? +v.toFixed(2) : v}`);
     report.reach = reach;
+  }
+  if (!args.includes('--no-reach')) {
+    console.log('\n## reach with tiers: the same workspace plus 50 AdminNetworkPolicies and a BaselineAdminNetworkPolicy');
+    const admin = runAdminBench();
+    for (const [k, v] of Object.entries(admin)) console.log(`${k}: ${+v.toFixed(2)}`);
+    report.reachAdmin = admin;
   }
   fs.mkdirSync(path.join(root, '.bench'), { recursive: true });
   fs.writeFileSync(path.join(root, '.bench', 'results.json'), JSON.stringify(report, null, 2) + '\n');

@@ -5,7 +5,7 @@
 // are reported on stderr and skipped; the rest is analysed.
 
 import { explainAll, formatExplain } from '../analysis/explain';
-import { ReachabilityEngine, formatJson, inputFromSource } from '../analysis/reachability';
+import { ReachabilityEngine, adminWarnings, formatJson, inputFromSource } from '../analysis/reachability';
 import { exposureText, focusKeeps, focusedPairs, parseFocusConn, reachViewText, unknownFocus, type ReachViewOptions } from '../analysis/reachability/exposureText';
 import { displayPath, loadPaths, noInputMessage } from '../host/files';
 import { positionAt } from '../model/positions';
@@ -78,6 +78,10 @@ async function reach(args: CommandArgs, io: CommandIO): Promise<number> {
 
   const engine = new ReachabilityEngine(inputFromSource(index));
   for (const w of engine.labelGapWarnings()) io.note(`warning: ${w}\n`);
+  for (const w of adminWarnings(index.adminPolicies())) io.note(`warning: ${w}\n`);
+  for (const file of index.parsedFiles()) {
+    for (const p of file.problems) if (p.code === 'policy-kind-not-evaluated') io.note(`${displayPath(file.uri, io.cwd)}: note: ${p.message}\n`);
+  }
 
   for (const f of unknownFocus(engine, view.focus ?? [])) io.note(`k8s-netmap reach: --focus ${f} names no peer\n`);
   if (explain) {

@@ -2,6 +2,7 @@
 import type { DirectionReport } from '../analysis/reachability';
 import type { K8sObject, Span } from '../model/types';
 import type { Analysis } from '../analysis/workspaceAnalysis';
+import { workloadsSelectedBy } from '../analysis/reachability/adminPolicies';
 import { HOST_NETWORK_LENS, onHostNetwork } from './hostNetwork';
 import { definition, references, type SourceLocation } from './navigation';
 import { outsideOf, outsideSummary } from './openWorld';
@@ -20,9 +21,12 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** `ingress: open`, `ingress: denied`, `ingress: 2 peers`, `ingress: 2 peers + namespaces role=edge` (pods outside the workspace). */
-function directionSummary(label: string, r: DirectionReport, hostNetwork = false, outside = ''): string {
-  if (!r.isolated) return `${label}: open`;
+/**
+ * `ingress: open`, `ingress: denied`, `ingress: 2 peers`, `ingress: 2 peers + namespaces role=edge` (pods outside the workspace).
+ * `tiers`: ANP/BANP rules apply, so "open" would overstate: the peers are counted.
+ */
+function directionSummary(label: string, r: DirectionReport, hostNetwork = false, outside = '', tiers = false): string {
+  if (!r.isolated && !tiers) return `${label}: open`;
   if (hostNetwork) return `${label}: ${HOST_NETWORK_LENS}`;
   const cut = outside.length > 60 ? `${outside.slice(0, 59)}…` : outside;
   if (r.allowed.length === 0) return cut ? `${label}: ${cut}` : `${label}: denied`;
@@ -56,13 +60,16 @@ function lensFor(analysis: Analysis, obj: K8sObject): Lens | undefined {
       return { span: obj.kindSpan, title: parts.join(' · '), locations: definition(analysis, obj.uri, (obj.selector ?? obj).span.start) };
     }
     case 'workload': {
-      const r = analysis.reachability().reachabilityOf(obj);
+      const engine = analysis.reachability();
+      const r = engine.reachabilityOf(obj);
       const services = links.servicesSelecting(obj).length;
+      // Where an ANP or BANP has rules for the pods, "open" would overstate: count the peers instead.
+      const tiers = (dir: 'ingress' | 'egress'): boolean => engine.adminPoliciesDeciding(obj, dir).length > 0;
       return {
         span: obj.kindSpan,
         title: [
-          directionSummary('ingress', r.ingress, onHostNetwork(obj), outsideSummary(outsideOf(analysis, obj, 'ingress'))),
-          directionSummary('egress', r.egress, onHostNetwork(obj), outsideSummary(outsideOf(analysis, obj, 'egress'))),
+          directionSummary('ingress', r.ingress, onHostNetwork(obj), outsideSummary(outsideOf(analysis, obj, 'ingress')), tiers('ingress')),
+          directionSummary('egress', r.egress, onHostNetwork(obj), outsideSummary(outsideOf(analysis, obj, 'egress')), tiers('egress')),
           plural(services, 'Service'),
         ].join(' · '),
         hoverAt: obj.nameSpan.start,
@@ -89,6 +96,18 @@ function lensFor(analysis: Analysis, obj: K8sObject): Lens | undefined {
         span: obj.kindSpan,
         title: `selects ${plural(pods, 'workload')} · isolates ${obj.policyTypes.map((t) => t.toLowerCase()).join(' + ') || 'nothing'}`,
         locations: references(analysis, obj.uri, obj.nameSpan.start, false),
+      };
+    }
+    case 'adminpolicy': {
+      const found = workloadsSelectedBy(obj.subject, analysis.index.workloads(), analysis.index.namespaceLabels());
+      const where = obj.kind === 'AdminNetworkPolicy' ? `priority ${obj.priority?.value ?? '?'}` : 'baseline';
+      const rules = `${plural(obj.ingress.length, 'ingress rule')}, ${plural(obj.egress.length, 'egress rule')}`;
+      return {
+        span: obj.kindSpan,
+        title: obj.issues.length
+          ? 'not evaluated: the API server would reject it'
+          : `${where} · subject: ${plural(found.workloads.length, 'workload')} in ${plural(new Set(found.workloads.map((w) => w.namespace)).size, 'namespace')} · ${rules}`,
+        locations: found.workloads.map((w) => ({ uri: w.uri, span: w.podLabels.length ? w.podLabelsSpan : w.nameSpan })),
       };
     }
     default:

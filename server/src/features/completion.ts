@@ -156,11 +156,21 @@ export function complete(analysis: Analysis, uri: string, text: string, offset: 
     if (last(p) === 'backendRefs' && ctx.key === 'name') return serviceItems(analysis, namespace);
     if (last(p) === 'backendRefs' && ctx.key === 'port') return portItems(findService(siblingServiceName(text, offset, 'name', 0)), false);
     // Label values in selectors
-    if (isSelectorMap(p, kind)) return labelValues(analysis, namespace, ctx.key!, p.includes('namespaceSelector'));
+    if (isSelectorMap(p, kind)) return labelValues(analysis, namespace, ctx.key!, ofNamespaces(p, kind), clusterWide(kind));
     return [];
   }
-  if (isSelectorMap(p, kind)) return labelKeys(analysis, namespace, p.includes('namespaceSelector'));
+  if (isSelectorMap(p, kind)) return labelKeys(analysis, namespace, ofNamespaces(p, kind), clusterWide(kind));
   return [];
+}
+
+/** AdminNetworkPolicy and BaselineAdminNetworkPolicy are cluster-scoped: their pod selectors look at every namespace. */
+function clusterWide(kind: string | undefined): boolean {
+  return kind === 'AdminNetworkPolicy' || kind === 'BaselineAdminNetworkPolicy';
+}
+
+/** Whether the selector at this path selects namespaces (`namespaceSelector`, or an ANP's `namespaces`). */
+function ofNamespaces(p: string[], kind: string | undefined): boolean {
+  return p.includes('namespaceSelector') || (clusterWide(kind) && last(p, 2) === 'namespaces');
 }
 
 function isSelectorMap(p: string[], kind: string | undefined): boolean {
@@ -168,20 +178,21 @@ function isSelectorMap(p: string[], kind: string | undefined): boolean {
   return kind === 'Service' && last(p) === 'selector' && last(p, 2) === 'spec';
 }
 
-function labelSource(analysis: Analysis, namespace: string, ofNamespaces: boolean): Array<Record<string, string>> {
+function labelSource(analysis: Analysis, namespace: string, ofNamespaces: boolean, clusterWide = false): Array<Record<string, string>> {
   if (ofNamespaces) return [...analysis.index.namespaceLabels().values()];
-  return analysis.index.workloadsIn(namespace).map((w) => Object.fromEntries(w.podLabels.map((l) => [l.key, l.value])));
+  const workloads = clusterWide ? analysis.index.workloads() : analysis.index.workloadsIn(namespace);
+  return workloads.map((w) => Object.fromEntries(w.podLabels.map((l) => [l.key, l.value])));
 }
 
-function labelKeys(analysis: Analysis, namespace: string, ofNamespaces: boolean): Completion[] {
+function labelKeys(analysis: Analysis, namespace: string, ofNamespaces: boolean, clusterWide = false): Completion[] {
   const counts = new Map<string, number>();
-  for (const labels of labelSource(analysis, namespace, ofNamespaces)) for (const k of Object.keys(labels)) counts.set(k, (counts.get(k) ?? 0) + 1);
+  for (const labels of labelSource(analysis, namespace, ofNamespaces, clusterWide)) for (const k of Object.keys(labels)) counts.set(k, (counts.get(k) ?? 0) + 1);
   return [...counts].map(([k, n]) => ({ label: k, kind: 'label-key' as const, detail: `on ${n} ${ofNamespaces ? 'namespace' : 'workload'}${n === 1 ? '' : 's'}` }));
 }
 
-function labelValues(analysis: Analysis, namespace: string, key: string, ofNamespaces: boolean): Completion[] {
+function labelValues(analysis: Analysis, namespace: string, key: string, ofNamespaces: boolean, clusterWide = false): Completion[] {
   const counts = new Map<string, number>();
-  for (const labels of labelSource(analysis, namespace, ofNamespaces)) {
+  for (const labels of labelSource(analysis, namespace, ofNamespaces, clusterWide)) {
     const v = labels[key];
     if (v !== undefined) counts.set(v, (counts.get(v) ?? 0) + 1);
   }

@@ -117,7 +117,8 @@ export function editEffectTitle(e: EditEffect): string {
 
 /**
  * The sides an edit of the policies of one file can change: the ingress (egress) of every
- * workload that one of those policies selects for ingress (egress), in either engine.
+ * workload that one of those policies selects for ingress (egress), in either engine (an ANP or
+ * BANP: whose subject it selects, where it has rules for that direction).
  */
 export function editScope(engines: ReachabilityEngine[], uri: string, namespaces: ReadonlySet<string>): EditScope {
   const ingress = new Set<string>();
@@ -126,8 +127,10 @@ export function editScope(engines: ReachabilityEngine[], uri: string, namespaces
     for (const p of engine.peers()) {
       if (p.kind !== 'workload' || p.namespace === undefined || !namespaces.has(p.namespace)) continue;
       for (const w of p.workloads) {
-        if (engine.policiesDeciding(w, 'ingress').some((np) => np.uri === uri)) ingress.add(p.name);
-        if (engine.policiesDeciding(w, 'egress').some((np) => np.uri === uri)) egress.add(p.name);
+        const fromFile = (dir: 'ingress' | 'egress'): boolean =>
+          engine.policiesDeciding(w, dir).some((np) => np.uri === uri) || engine.adminPoliciesDeciding(w, dir).some((ap) => ap.uri === uri);
+        if (fromFile('ingress')) ingress.add(p.name);
+        if (fromFile('egress')) egress.add(p.name);
       }
     }
   }

@@ -65,7 +65,9 @@ export function dependentFiles(index: WorkspaceIndex, change: IndexChange): Set<
   const serviceNames = new Set<string>();
   const workloads: Workload[] = [];
   let namespacesChanged = change.namespacesChanged;
+  let adminChanged = false;
   for (const o of changedObjects(change)) {
+    if (o.type === 'adminpolicy') adminChanged = true;
     if (o.type === 'workload') workloads.push(o);
     else if (o.type === 'service') serviceNames.add(`${o.namespace}/${o.name}`);
     else if (o.type === 'namespace') namespacesChanged = true;
@@ -99,6 +101,9 @@ export function dependentFiles(index: WorkspaceIndex, change: IndexChange): Set<
       if (namespacesChanged || workloads.some((w) => peers.some((p) => peerMayMatch(index, np, p, w)))) add(np);
     }
   }
+  // ANP/BANP findings are cluster-wide (what subjects select, shared priorities, a second BANP):
+  // few objects, re-checked on any change of workloads, namespaces or admin policies.
+  if (workloads.length > 0 || namespacesChanged || adminChanged) for (const ap of index.adminPolicies()) add(ap);
   return out;
 }
 
@@ -106,6 +111,8 @@ export function reachSensitiveFiles(index: WorkspaceIndex, change: IndexChange):
   const namespaces = new Set<string>();
   const workloads: Workload[] = [];
   for (const o of changedObjects(change)) {
+    // A cluster-wide tier may change any verdict.
+    if (o.type === 'adminpolicy') for (const ns of index.namespaceNames()) namespaces.add(ns);
     namespaces.add(o.namespace);
     if (o.type === 'workload') workloads.push(o);
     if (o.type === 'networkpolicy') {

@@ -28,6 +28,7 @@ import { checkStatefulSetService } from './statefulSetService';
 import { cutText, describeWorkload, quote } from './text';
 import type { Finding, Fix, RelatedLocation, RuleCode, RuleSeverities } from './rules';
 import { isRuleCode, RULES_BY_CODE } from './rules';
+import { checkAdminPolicy } from './adminDiagnostics';
 
 /** Reachability verdicts the diagnostics need; supplied by the reachability engine when it is present. */
 export interface ReachabilityChecks {
@@ -97,6 +98,9 @@ export function diagnoseFile(ctx: DiagnosticContext, uri: string): Finding[] {
         break;
       case 'networkpolicy':
         checkNetworkPolicy(ctx, sink, obj);
+        break;
+      case 'adminpolicy':
+        checkAdminPolicy(ctx.index, (...args) => sink.add(...args), obj);
         break;
     }
     if (ctx.reachability) for (const f of ctx.reachability.findingsFor(obj)) sink.findings.push({ ...f, related: sortRelated([...f.related]) });

@@ -6,6 +6,7 @@ import { isEmptySelector, selectorMatches } from '../analysis/reachability/selec
 import { positionAt } from '../model/positions';
 import type { Backend, Ingress, K8sObject, NetworkPolicy, PolicyPeer, Route, Service, ServicePort, Span, Workload } from '../model/types';
 import type { Analysis } from '../analysis/workspaceAnalysis';
+import { adminPolicyHover, adminSelectionHover, adminTierLines, adminTitle } from './adminHover';
 import { selectorText } from './diagnostics';
 import { HOST_NETWORK_NOTE, onHostNetwork } from './hostNetwork';
 import { targetAt, type Target } from './locate';
@@ -29,6 +30,7 @@ function linkTo(analysis: Analysis, obj: { uri: string; nameSpan: Span }, label:
 }
 
 function objectLink(analysis: Analysis, o: K8sObject): string {
+  if (o.type === 'adminpolicy') return linkTo(analysis, o, adminTitle(o)); // cluster-scoped
   return linkTo(analysis, o, `${o.kind} ${o.namespace}/${o.name}`);
 }
 
@@ -65,6 +67,10 @@ function spanOfTarget(t: Target): Span {
       return t.part === 'podSelector' ? t.np.podSelector.span : t.np.nameSpan;
     case 'policy-peer':
       return t.part === 'podSelector' ? t.peer.podSelector!.span : t.part === 'namespaceSelector' ? t.peer.namespaceSelector!.span : t.part === 'ipBlock' ? t.peer.ipBlock!.span : t.peer.span;
+    case 'admin-policy':
+      return t.ap.nameSpan;
+    case 'admin-selection':
+      return t.sel.span;
     case 'object':
       return t.obj.nameSpan;
   }
@@ -109,6 +115,10 @@ function render(analysis: Analysis, t: Target): string | undefined {
       return policyHover(analysis, t.np);
     case 'policy-peer':
       return peerHover(analysis, t.np, t.peer, t.direction);
+    case 'admin-policy':
+      return adminPolicyHover(analysis, (o, l) => linkTo(analysis, o, l), list, t.ap);
+    case 'admin-selection':
+      return adminSelectionHover(analysis, (o, l) => linkTo(analysis, o, l), list, t.ap, t.sel, t.rule, t.direction);
     case 'object':
       return undefined;
   }
@@ -173,7 +183,8 @@ function serviceReach(analysis: Analysis, svc: Service): string | undefined {
   if (pods.length === 0) return undefined;
   const engine = analysis.reachability();
   const report = engine.reachabilityOf(pods[0]!).ingress;
-  if (!report.isolated) return '**Who can reach it:** anyone — no NetworkPolicy isolates the selected pods.';
+  const tiers = engine.adminPoliciesDeciding(pods[0]!, 'ingress');
+  if (!report.isolated && tiers.length === 0) return '**Who can reach it:** anyone — no NetworkPolicy isolates the selected pods.';
   const out: string[] = [];
   for (const sp of svc.ports) {
     const r = engine.servicePortReachability(svc, sp);
@@ -187,7 +198,8 @@ function serviceReach(analysis: Analysis, svc: Service): string | undefined {
     const named = sources.slice(0, 6).join(', ') + (sources.length > 6 ? `, … ${sources.length - 6} more` : '');
     out.push(`Port ${code(String(sp.port))} (→ ${port}/${sp.protocol}): ${sources.length === 0 ? none : inside.length === 0 ? `${none}: ${named}` : named}`);
   }
-  const head = `**Who can reach it**, as decided by ${report.policies.map((p) => objectLink(analysis, p)).join(', ')}:`;
+  const deciders = [...tiers.filter((p) => p.kind === 'AdminNetworkPolicy'), ...report.policies, ...tiers.filter((p) => p.kind !== 'AdminNetworkPolicy')];
+  const head = `**Who can reach it**, as decided by ${deciders.map((p) => objectLink(analysis, p)).join(', ')}:`;
   return [...(pods.some(onHostNetwork) ? [HOST_NETWORK_NOTE, ''] : []), head, ...out.map((o) => `- ${o}`)].join('\n');
 }
 
@@ -203,16 +215,36 @@ function servicePortHover(analysis: Analysis, svc: Service, sp: ServicePort): st
 
 // ---------- workloads ----------
 
-/** One line per allowed peer; `why` adds nested lines (the deciding rules) under the ones shown. */
-function allowedLines(a: Allowed[], why?: (x: Allowed) => string[]): string[] {
-  return a.map((x, i) => [`${code(x.peer.name)}: ${code(x.conns.toString())}`, ...(why && i < MAX_LIST ? why(x) : [])].join('\n'));
+/**
+ * One line per allowed peer; `why` adds nested lines (the deciding rules) under the ones shown,
+ * `tierWhy` the tier that allowed it (where ANP/BANP rules apply).
+ */
+function allowedLines(a: Allowed[], why?: (x: Allowed) => string[], tierWhy?: (peer: Allowed['peer']) => string): string[] {
+  return a.map((x, i) =>
+    [`${code(x.peer.name)}: ${code(x.conns.toString())}${tierWhy && i < MAX_LIST ? tierWhy(x.peer) : ''}`, ...(why && i < MAX_LIST ? why(x) : [])].join('\n'),
+  );
 }
 
-function directionText(analysis: Analysis, label: string, r: DirectionReport, noun: string, outside: string[] = [], why?: (x: Allowed) => string[]): string[] {
-  if (!r.isolated) return [`**${label}:** not isolated — open to all ${noun}.`];
+/**
+ * `outside`: the pods outside the workspace it stands open to or from; `why`: the deciding rules
+ * per peer; `tiers`: the ANP/BANP lines of the direction, and what decided each listed peer
+ * (absent without ANP/BANP rules).
+ */
+function directionText(
+  analysis: Analysis,
+  label: string,
+  r: DirectionReport,
+  noun: string,
+  outside: string[] = [],
+  why?: (x: Allowed) => string[],
+  tiers?: { lines: string[]; why: (peer: Allowed['peer']) => string },
+): string[] {
+  if (!r.isolated && !tiers) return [`**${label}:** not isolated — open to all ${noun}.`];
+  const by = r.isolated ? `isolated by ${r.policies.map((p) => objectLink(analysis, p)).join(', ')}` : 'no NetworkPolicy isolates it';
   return [
-    `**${label}:** isolated by ${r.policies.map((p) => objectLink(analysis, p)).join(', ')}; allowed ${noun}:`,
-    list([...allowedLines(r.allowed, why), ...outside], `none: every ${label.toLowerCase()} connection is denied`),
+    `**${label}:** ${by}; allowed ${noun}:`,
+    list([...allowedLines(r.allowed, why, tiers?.why), ...outside], `none: every ${label.toLowerCase()} connection is denied`),
+    ...(tiers?.lines ?? []),
   ];
 }
 
@@ -235,9 +267,9 @@ function workloadHover(analysis: Analysis, w: Workload): string {
   const why = (dir: 'ingress' | 'egress'): ((x: Allowed) => string[]) | undefined => r.peer && decidingRules(analysis, w, r.peer, dir, link);
   lines.push(
     '',
-    ...directionText(analysis, 'Ingress', r.ingress, 'sources', outsideItems(outsideOf(analysis, w, 'ingress')), why('ingress')),
+    ...directionText(analysis, 'Ingress', r.ingress, 'sources', outsideItems(outsideOf(analysis, w, 'ingress')), why('ingress'), adminTierLines(analysis, link, w, 'ingress')),
     '',
-    ...directionText(analysis, 'Egress', r.egress, 'destinations', outsideItems(outsideOf(analysis, w, 'egress')), why('egress')),
+    ...directionText(analysis, 'Egress', r.egress, 'destinations', outsideItems(outsideOf(analysis, w, 'egress')), why('egress'), adminTierLines(analysis, link, w, 'egress')),
   );
   return lines.join('\n');
 }

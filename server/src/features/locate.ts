@@ -2,6 +2,9 @@
 // feature starts here, so that hover, definition and references agree on what a place means.
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type {
+  AdminPolicy,
+  AdminRule,
+  AdminSelection,
   Backend,
   ContainerPort,
   Ingress,
@@ -24,6 +27,8 @@ export type Target =
   | { kind: 'backend'; owner: Ingress | Route; backend: Backend; part: 'service' | 'port' }
   | { kind: 'policy'; np: NetworkPolicy; part: 'name' | 'podSelector' }
   | { kind: 'policy-peer'; np: NetworkPolicy; peer: PolicyPeer; direction: 'ingress' | 'egress'; part: 'podSelector' | 'namespaceSelector' | 'ipBlock' | 'peer' }
+  | { kind: 'admin-policy'; ap: AdminPolicy }
+  | { kind: 'admin-selection'; ap: AdminPolicy; sel: AdminSelection; rule?: AdminRule; direction?: 'ingress' | 'egress' }
   | { kind: 'object'; obj: K8sObject };
 
 export function within(span: Span | undefined, offset: number): boolean {
@@ -87,6 +92,16 @@ export function targetAt(index: WorkspaceIndex, uri: string, offset: number): Ta
       }
       if (within(obj.podSelector.span, offset)) return { kind: 'policy', np: obj, part: 'podSelector' };
       if (within(obj.nameSpan, offset)) return { kind: 'policy', np: obj, part: 'name' };
+      break;
+    }
+    case 'adminpolicy': {
+      for (const direction of ['ingress', 'egress'] as const) {
+        for (const rule of obj[direction]) {
+          for (const sel of rule.peers) if (within(sel.span, offset)) return { kind: 'admin-selection', ap: obj, sel, rule, direction };
+        }
+      }
+      if (within(obj.subject.span, offset)) return { kind: 'admin-selection', ap: obj, sel: obj.subject };
+      if (within(obj.nameSpan, offset) || within(obj.priority?.span, offset)) return { kind: 'admin-policy', ap: obj };
       break;
     }
   }

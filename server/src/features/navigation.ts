@@ -1,4 +1,5 @@
 // Go to definition and find references across every link (SPEC §6).
+import { workloadsSelectedBy } from '../analysis/reachability/adminPolicies';
 import { targetContainerPorts } from '../analysis/links';
 import { selectorMatches } from '../analysis/reachability/selectors';
 import type { K8sObject, Span, Workload } from '../model/types';
@@ -64,6 +65,10 @@ function definitionOf(analysis: Analysis, uri: string, offset: number): SourceLo
       const podSel = t.peer.podSelector;
       return namespaces.flatMap((ns) => (podSel ? links.workloadsMatching(ns, podSel) : analysis.index.workloadsIn(ns))).map(workloadLabelsAt);
     }
+    case 'admin-policy':
+      return workloadsSelectedBy(t.ap.subject, analysis.index.workloads(), analysis.index.namespaceLabels()).workloads.map(workloadLabelsAt);
+    case 'admin-selection':
+      return workloadsSelectedBy(t.sel, analysis.index.workloads(), analysis.index.namespaceLabels()).workloads.map(workloadLabelsAt);
     case 'object':
       return [];
   }

@@ -40,6 +40,15 @@ export const RULES = [
   },
   { code: 'port-invalid', defaultSeverity: 'error', summary: 'A port number or port name is invalid, missing or duplicated.' },
   { code: 'config-invalid', defaultSeverity: 'error', summary: 'A k8s-netmap.yaml setting is not valid (it is left out; the rest applies).' },
+  {
+    code: 'adminnetworkpolicy-invalid',
+    defaultSeverity: 'error',
+    summary: 'An AdminNetworkPolicy or BaselineAdminNetworkPolicy would be rejected by the API server (it is not evaluated).',
+  },
+  { code: 'adminnetworkpolicy-priority-conflict', defaultSeverity: 'warning', summary: 'Two AdminNetworkPolicies share a priority.' },
+  { code: 'baselineadminnetworkpolicy-duplicate', defaultSeverity: 'error', summary: 'More than one BaselineAdminNetworkPolicy is defined.' },
+  { code: 'adminnetworkpolicy-selects-nothing', defaultSeverity: 'warning', summary: 'An AdminNetworkPolicy subject or peer selects no workload.' },
+  { code: 'policy-kind-not-evaluated', defaultSeverity: 'info', summary: 'A policy kind that k8s-netmap does not evaluate (reach may overstate connectivity).' },
 ] as const satisfies readonly RuleInfo[];
 
 /** Every rule code, from the table above. */

@@ -1,6 +1,7 @@
 // The workspace's objects, by file, namespace, kind, name and label. Pure: text comes in, no I/O.
 // Kept up to date file by file, so an edit costs the size of the edited file, not of the workspace.
 import type {
+  AdminPolicy,
   AnalysisSettings,
   Ingress,
   K8sObject,
@@ -227,6 +228,10 @@ export class WorkspaceIndex {
   }
   networkPolicies(): NetworkPolicy[] {
     return this.ofType<NetworkPolicy>('networkpolicy');
+  }
+  /** AdminNetworkPolicies and BaselineAdminNetworkPolicies (cluster-scoped), in file order. */
+  adminPolicies(): AdminPolicy[] {
+    return this.ofType<AdminPolicy>('adminpolicy');
   }
   namespaceObjects(): Namespace[] {
     return this.ofType<Namespace>('namespace');

@@ -96,14 +96,17 @@ export class UnsavedEditLens {
     const live = this.host.index();
     const file = live.file(uri);
     if (!file || savedText === undefined) return undefined;
-    const policies = file.objects.filter((o) => o.type === 'networkpolicy');
+    const isPolicy = (o: { type: string }): boolean => o.type === 'networkpolicy' || o.type === 'adminpolicy';
+    const policies = file.objects.filter(isPolicy);
     if (policies.length === 0 || file.kustomization) return undefined;
     const saved = this.savedAnalysis(live, uri, savedText);
     if (!saved) return undefined;
     const savedFile = saved.index.file(uri);
     // Sharing parsed files is only sound while the edit leaves kustomize namespaces alone.
     if (savedFile?.kustomization) return undefined;
-    const namespaces = new Set([...policies, ...(savedFile?.objects ?? []).filter((o) => o.type === 'networkpolicy')].map((o) => o.namespace));
+    const both = [...policies, ...(savedFile?.objects ?? []).filter(isPolicy)];
+    // ANPs and BANPs are cluster-wide: every namespace is in scope.
+    const namespaces = both.some((o) => o.type === 'adminpolicy') ? new Set(live.namespaceNames()) : new Set(both.map((o) => o.namespace));
     const liveEngine = this.host.analysis().reachability();
     const savedEngine = saved.reachability();
     const scope = editScope([liveEngine, savedEngine], uri, namespaces);

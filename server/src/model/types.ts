@@ -248,6 +248,58 @@ export interface NetworkPolicy extends ObjectBase {
   egress: PolicyRule[];
 }
 
+/** An AdminNetworkPolicy or BaselineAdminNetworkPolicy action as written (`Allow`, `Deny`, `Pass`; others are invalid). */
+export type AdminAction = 'Allow' | 'Deny' | 'Pass';
+
+/** `namespaces` (a namespace selector) or `pods` (namespace and pod selectors), as in `subject` and rule peers. */
+export interface AdminSelection {
+  namespaces?: LabelSelector;
+  pods?: { namespaceSelector: LabelSelector; podSelector: LabelSelector; span: Span };
+  /** Egress peers only: CIDRs (`networks`). */
+  networks?: Array<Located<string>>;
+  /** Egress peers only: `nodes` (a node selector; not evaluated, as in netpol-analyzer). */
+  nodes?: LabelSelector;
+  span: Span;
+}
+
+export interface AdminPort {
+  /** `portNumber` (one port), `namedPort` (a container port name) or `portRange`. */
+  form: 'number' | 'named' | 'range';
+  protocol: Protocol;
+  port?: number;
+  endPort?: number;
+  name?: string;
+  span: Span;
+}
+
+export interface AdminRule {
+  name: string;
+  /** As written (validated in `issues`). */
+  action: string;
+  actionSpan: Span;
+  peers: AdminSelection[];
+  /** Undefined when `ports` is absent: every port. */
+  ports?: AdminPort[];
+  span: Span;
+}
+
+/**
+ * A `policy.networking.k8s.io/v1alpha1` AdminNetworkPolicy (cluster-wide, before NetworkPolicies,
+ * by priority) or BaselineAdminNetworkPolicy (the cluster's default below them). Cluster-scoped:
+ * `namespace` is meaningless here.
+ */
+export interface AdminPolicy extends ObjectBase {
+  type: 'adminpolicy';
+  kind: 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy';
+  /** ANP only: `spec.priority` (0–1000; lower goes first). */
+  priority?: Located<number>;
+  subject: AdminSelection;
+  ingress: AdminRule[];
+  egress: AdminRule[];
+  /** What the API server would reject in the object itself; an object with issues is not evaluated. */
+  issues: Array<{ message: string; span: Span }>;
+}
+
 export interface Namespace extends ObjectBase {
   type: 'namespace';
 }
@@ -262,7 +314,7 @@ export interface OtherObject extends ObjectBase {
   type: 'other';
 }
 
-export type K8sObject = Workload | Service | Ingress | Route | NetworkPolicy | Namespace | ReferenceGrant | OtherObject;
+export type K8sObject = Workload | Service | Ingress | Route | NetworkPolicy | AdminPolicy | Namespace | ReferenceGrant | OtherObject;
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 

@@ -27,6 +27,7 @@ import type {
   WorkloadKind,
 } from '../model/types';
 import { WORKLOAD_KINDS } from '../model/types';
+import { ADMIN_API_VERSION, readAdminPolicy, unevaluatedPolicyKind } from './adminPolicies';
 import {
   asMap,
   asSeqItems,
@@ -174,6 +175,8 @@ export function parseFile(uri: string, rawText: string, options: ParseOptions = 
       }
     }
   });
+  const unevaluated = notEvaluatedNote(result.objects);
+  if (unevaluated) result.problems.push(unevaluated);
   return result;
 }
 
@@ -191,6 +194,25 @@ function documentStartSpan(text: string, root: Node): Span {
   let end = nl === -1 ? text.length : nl;
   if (end > start && text.charCodeAt(end - 1) === 13) end--;
   return { start, end: Math.max(end, start) };
+}
+
+/** One note per file naming the policy kinds in it that `reach` does not evaluate. */
+function notEvaluatedNote(objects: K8sObject[]): FileProblem | undefined {
+  const kinds: string[] = [];
+  let first: K8sObject | undefined;
+  for (const o of objects) {
+    const k = unevaluatedPolicyKind(o.apiVersion, o.kind);
+    if (!k) continue;
+    first ??= o;
+    if (!kinds.includes(k)) kinds.push(k);
+  }
+  if (!first) return undefined;
+  return {
+    code: 'policy-kind-not-evaluated',
+    severity: 'info',
+    message: `${kinds.join(', ')} ${kinds.length > 1 ? 'are' : 'is'} not evaluated: reachability (reach, hovers, diagram) may show connections that ${kinds.length > 1 ? 'these policies' : 'this policy'} deny.`,
+    span: first.kindSpan,
+  };
 }
 
 function parseDocuments(text: string): Document.Parsed[] {
@@ -296,6 +318,10 @@ function readObject(
     case 'NetworkPolicy':
       if (apiVersion !== 'networking.k8s.io/v1' && apiVersion !== 'extensions/v1beta1') break;
       return readNetworkPolicy(ctx, spec, base);
+    case 'AdminNetworkPolicy':
+    case 'BaselineAdminNetworkPolicy':
+      if (apiVersion !== ADMIN_API_VERSION) break;
+      return readAdminPolicy(ctx, spec, base, kind, readSelector);
     case 'Namespace':
       if (apiVersion !== 'v1') break;
       return { ...base, type: 'namespace' };

@@ -3,7 +3,8 @@
 // Objects are matched across the trees by kind, namespace and name, and compared by content (every
 // field the reader keeps, positions left out): added, removed or modified. For a pair
 // src → dst the candidates, most specific first:
-//   1. NetworkPolicies that decide dst's ingress or src's egress in either tree and changed
+//   1. AdminNetworkPolicies, NetworkPolicies and the BaselineAdminNetworkPolicy with rules for
+//      dst's ingress or src's egress (NetworkPolicies: that select it) in either tree, and changed
 //      (a new or edited policy that admits the pair, a removed one whose isolation is gone, one
 //      whose selector no longer selects the pod);
 //   2. the src and dst workloads themselves, when added or modified (labels, ports);
@@ -83,7 +84,13 @@ export class ChangeAttributor {
     ];
     for (const [peer, dir] of ends) {
       for (const t of [this.after, this.before]) {
-        for (const w of workloadsOf(t, peer)) for (const p of t.engine.policiesDeciding(w, dir)) add(p, `${dir} policy of ${peer.name}`);
+        for (const w of workloadsOf(t, peer)) {
+          // The cluster tiers first (ANPs decide before NetworkPolicies), then NetworkPolicies, then the BANP.
+          const admin = t.engine.adminPoliciesDeciding(w, dir);
+          for (const p of [...admin.filter((a) => a.kind === 'AdminNetworkPolicy'), ...t.engine.policiesDeciding(w, dir), ...admin.filter((a) => a.kind !== 'AdminNetworkPolicy')]) {
+            add(p, `${dir} policy of ${peer.name}`);
+          }
+        }
       }
     }
     for (const peer of [e.src, e.dst]) {

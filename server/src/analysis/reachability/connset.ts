@@ -19,6 +19,7 @@ export type PortIntervals = readonly number[];
 const internTable = new Map<string, ConnSet>();
 const unionMemo = new Map<number, ConnSet>();
 const interMemo = new Map<number, ConnSet>();
+const minusMemo = new Map<number, ConnSet>();
 const MEMO_LIMIT = 200_000;
 
 export class ConnSet {
@@ -107,6 +108,20 @@ export class ConnSet {
     return r;
   }
 
+  /** The connections of this set that are not in `other`. */
+  minus(other: ConnSet): ConnSet {
+    if (other.isEmpty || this.isEmpty) return this;
+    if (this === other || other.isAll) return ConnSet.EMPTY;
+    const k = this.id * 0x200000 + other.id; // ordered: a − b is not b − a
+    let r = minusMemo.get(k);
+    if (!r) {
+      r = ConnSet.intern(minusIv(this.sctp, other.sctp), minusIv(this.tcp, other.tcp), minusIv(this.udp, other.udp));
+      if (minusMemo.size > MEMO_LIMIT) minusMemo.clear();
+      minusMemo.set(k, r);
+    }
+    return r;
+  }
+
   /** `All Connections`, or `SCTP …,TCP …,UDP …` groups (SPEC §4); empty string for the empty set. */
   toString(): string {
     if (this.isAll) return 'All Connections';
@@ -163,6 +178,24 @@ function interIv(a: PortIntervals, b: PortIntervals): number[] {
     if (lo <= hi) out.push(lo, hi);
     if (a[i + 1] < b[j + 1]) i += 2;
     else j += 2;
+  }
+  return out;
+}
+
+function minusIv(a: PortIntervals, b: PortIntervals): number[] {
+  const out: number[] = [];
+  let j = 0;
+  for (let i = 0; i < a.length; i += 2) {
+    let lo = a[i];
+    const hi = a[i + 1];
+    while (j < b.length && b[j + 1] < lo) j += 2;
+    let k = j;
+    while (k < b.length && b[k] <= hi) {
+      if (b[k] > lo) out.push(lo, b[k] - 1);
+      lo = Math.max(lo, b[k + 1] + 1);
+      k += 2;
+    }
+    if (lo <= hi) out.push(lo, hi);
   }
   return out;
 }

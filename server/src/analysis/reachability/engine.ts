@@ -3,6 +3,7 @@
 import { compareByPath } from '../../model/identity';
 import {
   DEFAULT_SETTINGS,
+  type AdminPolicy,
   type AnalysisSettings,
   type Backend,
   type Ingress,
@@ -16,6 +17,7 @@ import {
   type ServicePort,
   type Workload,
 } from '../../model/types';
+import { AdminTiers, type TierDecision } from './adminPolicies';
 import { ConnSet } from './connset';
 import { OpenWorld } from './exposure';
 import { containsIp, formatRange, ipBlockBoundaries, splitAddressSpace, type IpIntervals } from './ip';
@@ -38,6 +40,8 @@ import { labelsOf, selectorKeys } from './selectors';
 export interface ReachabilityInput {
   workloads: readonly Workload[];
   networkPolicies: readonly NetworkPolicy[];
+  /** AdminNetworkPolicies and BaselineAdminNetworkPolicies (the tiers around NetworkPolicies). */
+  adminPolicies?: readonly AdminPolicy[];
   /** Labels of every namespace (with `kubernetes.io/metadata.name`); a namespace missing here gets just that label. */
   namespaceLabels?: ReadonlyMap<string, Record<string, string>>;
   /**
@@ -56,6 +60,7 @@ export interface ReachabilityInput {
 export interface ReachabilitySource {
   workloads(): Workload[];
   networkPolicies(): NetworkPolicy[];
+  adminPolicies?(): AdminPolicy[];
   namespaceLabels(): Map<string, Record<string, string>>;
   services(): Service[];
   ingresses(): Ingress[];
@@ -70,6 +75,7 @@ export function inputFromSource(src: ReachabilitySource): ReachabilityInput {
   return {
     workloads: src.workloads(),
     networkPolicies: src.networkPolicies(),
+    adminPolicies: src.adminPolicies?.() ?? [],
     namespaceLabels: src.namespaceLabels(),
     namespaces: src.namespaceObjects?.(),
     services: src.services(),
@@ -227,6 +233,10 @@ export class ReachabilityEngine {
   private nsBase = new Map<string, Record<string, string>>();
   private nsLabelSets = new Map<string, NsLabelSet>();
 
+  /** ANP/BANP objects held (input order), and their tiers (undefined when none takes part). */
+  private adminSet = new Set<AdminPolicy>();
+  private admin?: AdminTiers;
+
   private input!: ReachabilityInput;
   private bookkept = false;
   private epoch = 0;
@@ -278,6 +288,7 @@ export class ReachabilityEngine {
     this.routeSet = new Set(input.routes ?? []);
     this.grantSet = new Set(input.referenceGrants ?? []);
     this.grantList = undefined;
+    const adminChanged = this.setAdmin(new Set(input.adminPolicies ?? []));
 
     // 1. Classes: (namespace, labels, namespace labels, container ports) of every workload, plus the controller.
     const nextClasses = new Map<string, PodClass>();
@@ -364,8 +375,18 @@ export class ReachabilityEngine {
     // 4. Peers, routing and address ranges are cheap: rebuilt (routing and ranges lazily).
     this.buildPeers(input.workloads);
     this.routedCache = undefined;
-    if (policiesChanged || added.length || removed.length) this.partitionCache = {};
+    if (policiesChanged || adminChanged || added.length || removed.length) this.partitionCache = {};
     this.lastUpdate = stats;
+  }
+
+  /** Takes a new set of ANP/BANP objects; returns whether it differs from the one held. */
+  private setAdmin(next: Set<AdminPolicy>): boolean {
+    const held = [...this.adminSet];
+    const same = next.size === held.length && [...next].every((p, i) => held[i] === p);
+    this.adminSet = next;
+    if (same) return false;
+    this.admin = AdminTiers.of(next);
+    return true;
   }
 
   /**
@@ -408,6 +429,7 @@ export class ReachabilityEngine {
     const pool = new Map<string, CompiledPolicy[]>(); // removed compiled policies by fingerprint
     let policiesChanged = false;
     let routingChanged = false;
+    const adminNext = new Set(this.adminSet);
 
     // 1. What leaves.
     for (const o of out) {
@@ -453,6 +475,9 @@ export class ReachabilityEngine {
           this.ingressSet.delete(o);
           routingChanged = true;
           break;
+        case 'adminpolicy':
+          adminNext.delete(o);
+          break;
         case 'route':
           this.routeSet.delete(o);
           routingChanged = true;
@@ -486,6 +511,9 @@ export class ReachabilityEngine {
         case 'ingress':
           this.ingressSet.add(o);
           routingChanged = true;
+          break;
+        case 'adminpolicy':
+          adminNext.add(o);
           break;
         case 'route':
           this.routeSet.add(o);
@@ -641,6 +669,7 @@ export class ReachabilityEngine {
     }
 
     // 8. Caches.
+    if (this.setAdmin(adminNext)) policiesChanged = true;
     this.sharedRows = new Map();
     this.senders = new Map();
     if (routingChanged || gone.length || newClasses.length) this.routedCache = undefined;
@@ -675,6 +704,7 @@ export class ReachabilityEngine {
       this.workloadSeq.set(w, this.nextSeq++);
     }
     for (const o of input.networkPolicies) this.held.add(o);
+    for (const o of this.adminSet) this.held.add(o);
     for (const list of [input.namespaces, input.services, input.ingresses, input.routes, input.referenceGrants]) {
       for (const o of list ?? []) this.held.add(o);
     }
@@ -849,12 +879,38 @@ export class ReachabilityEngine {
     return r;
   }
 
+  /** One direction of a connection between classes: the NetworkPolicy row, within the ANP/BANP tiers. */
+  private side(dir: Direction, own: PodClass, other: PodClass, row: Row, dstPorts: PodClass): ConnSet {
+    const np = this.rowConn(row, other, dstPorts);
+    return this.admin ? this.admin.decide(dir, own, { cls: other }, row.isolated ? np : undefined) : np;
+  }
+
+  /** One direction of a connection with an outside address. */
+  private sideExt(dir: Direction, own: PodClass, row: Row, addr: number): ConnSet {
+    const np = this.rowExt(row, addr);
+    return this.admin ? this.admin.decide(dir, own, { addr }, row.isolated ? np : undefined) : np;
+  }
+
+  /**
+   * The classes an ANP Allow rule names for this class (beyond its NetworkPolicy row): pruning
+   * must visit them. The controller class is among the candidates as a source only.
+   */
+  private adminAdmits(dir: Direction, c: PodClass): number[] {
+    if (!this.admin) return NO_IDS;
+    return this.admin.allowRuleClasses(dir, c, () => this.classById.values(), this.epoch);
+  }
+
+  /** Whether an ANP rule may allow this class more than its NetworkPolicy row does (pruning must not skip it). */
+  private adminMayAllow(dir: Direction, c: PodClass): boolean {
+    return this.admin !== undefined && this.admin.mayAllow(dir, c);
+  }
+
   /** Connections from pods of class s to pods of class d: both ends' policies must allow them. */
   classConn(s: PodClass, d: PodClass): ConnSet {
     if (d.controller) return ConnSet.EMPTY;
-    const ing = this.rowConn(this.row('ingress', d), s, d);
+    const ing = this.side('ingress', d, s, this.row('ingress', d), d);
     if (ing.isEmpty) return ing;
-    const eg = this.rowConn(this.row('egress', s), d, d);
+    const eg = this.side('egress', s, d, this.row('egress', s), d);
     if (s.controller) return ing.intersect(eg).intersect(this.routedTo(d));
     return ing.intersect(eg);
   }
@@ -906,6 +962,7 @@ export class ReachabilityEngine {
       const rules = dir === 'ingress' ? (cp.ingress ? cp.policy.ingress : []) : cp.egress ? cp.policy.egress : [];
       for (const r of rules) for (const peer of r.peers ?? []) if (peer.ipBlock) bounds.push(...ipBlockBoundaries(peer.ipBlock));
     }
+    if (dir === 'egress' && this.admin) bounds.push(...this.admin.egressBoundaries());
     const peers = splitAddressSpace(bounds).map(
       ([lo, hi]): PeerInfo => ({ kind: 'external', name: `${formatRange(lo, hi)}[External]`, workloads: [], range: [lo, hi] }),
     );
@@ -938,12 +995,12 @@ export class ReachabilityEngine {
     if (src.kind === 'external' && dst.kind === 'external') return ConnSet.EMPTY;
     if (src.kind === 'external') {
       let r = ConnSet.EMPTY;
-      for (const d of this.peerClasses.get(dst) ?? []) r = r.union(this.rowExt(this.row('ingress', d), src.range![0]));
+      for (const d of this.peerClasses.get(dst) ?? []) r = r.union(this.sideExt('ingress', d, this.row('ingress', d), src.range![0]));
       return r;
     }
     if (dst.kind === 'external') {
       let r = ConnSet.EMPTY;
-      for (const s of this.srcClasses(src)) r = r.union(this.rowExt(this.row('egress', s), dst.range![0]));
+      for (const s of this.srcClasses(src)) r = r.union(this.sideExt('egress', s, this.row('egress', s), dst.range![0]));
       return r;
     }
     let r = ConnSet.EMPTY;
@@ -982,16 +1039,17 @@ export class ReachabilityEngine {
       if (d.controller) continue;
       const r = this.row('ingress', d);
       if (!r.isolated || r.everyPeer.length) openDsts.push(d.id);
-      else for (const sid of r.byClass.keys()) pushTo(admittedBy, sid, d.id);
+      else for (const sid of [...r.byClass.keys(), ...this.adminAdmits('ingress', d)]) pushTo(admittedBy, sid, d.id);
     }
     const candidates = (s: { cls: PodClass[]; eg: Row[] }): PeerInfo[] => {
       let viaIngress = openDsts.length;
       for (const c of s.cls) viaIngress += admittedBy.get(c.id)?.length ?? 0;
       const egressClosed = s.eg.every((r) => r.isolated && r.everyPeer.length === 0);
       let viaEgress = Infinity;
+      const adminNamed = egressClosed ? s.cls.map((c) => this.adminAdmits('egress', c)) : [];
       if (egressClosed) {
         viaEgress = 0;
-        for (const r of s.eg) viaEgress += r.byClass.size;
+        s.eg.forEach((r, i) => (viaEgress += r.byClass.size + adminNamed[i].length));
       }
       if (Math.min(viaIngress, viaEgress) * 2 > workloadDsts.length) return workloadDsts;
       const found = new Set<PeerInfo>(egressExt);
@@ -1000,6 +1058,7 @@ export class ReachabilityEngine {
       };
       if (viaEgress <= viaIngress) {
         for (const r of s.eg) for (const id of r.byClass.keys()) addClass(id);
+        for (const ids of adminNamed) for (const id of ids) addClass(id);
       } else {
         for (const id of openDsts) addClass(id);
         for (const c of s.cls) for (const id of admittedBy.get(c.id) ?? []) addClass(id);
@@ -1019,16 +1078,14 @@ export class ReachabilityEngine {
         if (dst === src) continue;
         let conns = ConnSet.EMPTY;
         if (dst.kind === 'external') {
-          for (const eg of s.eg) conns = conns.union(this.rowExt(eg, dst.range![0]));
+          for (let a = 0; a < s.cls.length; a++) conns = conns.union(this.sideExt('egress', s.cls[a], s.eg[a], dst.range![0]));
         } else {
           const d = rowsOf.get(dst)!;
           for (let a = 0; a < s.cls.length; a++) {
             for (let b = 0; b < d.cls.length; b++) {
-              const ing = d.ing[b];
-              let c = ing.isolated ? this.rowConn(ing, s.cls[a], d.cls[b]) : ConnSet.ALL;
+              let c = this.side('ingress', d.cls[b], s.cls[a], d.ing[b], d.cls[b]);
               if (c.isEmpty) continue;
-              const eg = s.eg[a];
-              if (eg.isolated) c = c.intersect(this.rowConn(eg, d.cls[b], d.cls[b]));
+              c = c.intersect(this.side('egress', s.cls[a], d.cls[b], s.eg[a], d.cls[b]));
               conns = conns.union(c);
             }
           }
@@ -1085,6 +1142,7 @@ export class ReachabilityEngine {
       const r = this.row(dir, c);
       if (!r.isolated || r.everyPeer.length) return undefined;
       for (const id of r.byClass.keys()) for (const p of this.peersOfClass.get(id) ?? []) out.add(p);
+      for (const id of this.adminAdmits(dir, c)) for (const p of this.peersOfClass.get(id) ?? []) out.add(p);
     }
     return out;
   }
@@ -1130,6 +1188,12 @@ export class ReachabilityEngine {
     return { open, rules };
   }
 
+
+  /** The ANPs (in evaluation order) and the BANP with rules for the workload's pods in a direction. */
+  adminPoliciesDeciding(w: Workload, dir: Direction): AdminPolicy[] {
+    const c = this.workloadClass.get(w);
+    return c && this.admin ? this.admin.policiesFor(dir, c) : [];
+  }
 
   /** The policies that select the workload's pods for a direction; empty: not isolated. */
   policiesDeciding(w: Workload, dir: Direction): NetworkPolicy[] {
@@ -1183,6 +1247,7 @@ export class ReachabilityEngine {
   }
 
   private portReachable(d: PodClass, protocol: Protocol, port: number): boolean {
+    if (this.admin) return this.portReachableThroughTiers(d, protocol, port);
     // Straight from the deciding policies' rules, without building d's ingress row: a class with
     // its own container ports often has a row of its own.
     const deciders = this.selecting.ingress.get(d.id);
@@ -1215,6 +1280,7 @@ export class ReachabilityEngine {
   private controllerReaches(d: PodClass, protocol: Protocol, port: number): boolean {
     if (d.controller || !this.routedTo(d).has(protocol, port)) return false;
     const ctrl = this.controllerClass;
+    if (this.admin) return this.classConn(ctrl, d).has(protocol, port);
     if (!this.rowConn(this.row('egress', ctrl), d, d).has(protocol, port)) return false;
     const deciders = this.selecting.ingress.get(d.id);
     if (!deciders || deciders.length === 0) return true;
@@ -1224,6 +1290,68 @@ export class ReachabilityEngine {
       }
     }
     return false;
+  }
+
+  /** portReachable with ANP/BANP tiers: any class (the controller included) or outside address, one by one. */
+  private portReachableThroughTiers(d: PodClass, protocol: Protocol, port: number): boolean {
+    const ing = this.row('ingress', d);
+    for (const ext of this.externalPeers('ingress')) if (this.sideExt('ingress', d, ing, ext.range![0]).has(protocol, port)) return true;
+    // A pod elsewhere in the cluster: admitted by `namespaceSelector: {}` rules, and by ANP/BANP peers that select every pod.
+    let np: ConnSet | undefined;
+    if (ing.isolated) {
+      np = ConnSet.EMPTY;
+      for (const cp of this.selecting.ingress.get(d.id) ?? []) for (const r of cp.ingress ?? []) if (r.allPeers || r.entireCluster) np = np.union(resolvePorts(r.ports, d));
+    }
+    if (this.admin!.decide('ingress', d, { elsewhere: true }, np).has(protocol, port)) return true;
+    // Representative peers (pods the workspace may not define): what d's rules admit of each, through the tiers.
+    const world = this.openWorld();
+    for (const rep of world.representatives()) {
+      let repNp: ConnSet | undefined;
+      if (ing.isolated) {
+        repNp = ConnSet.EMPTY;
+        for (const cp of this.selecting.ingress.get(d.id) ?? []) {
+          for (const r of cp.ingress ?? []) if (world.repsOfRule(cp, r).includes(rep)) repNp = repNp.union(resolvePorts(r.ports, d));
+        }
+      }
+      if (this.admin!.decide('ingress', d, { rep }, repNp).has(protocol, port)) return true;
+    }
+    // Host-network senders' egress is not reliably policed (SPEC §3): only d's ingress counts for them.
+    for (const s of this.classById.values()) {
+      const conns = s.workloads.some((w) => w.hostNetwork) ? this.side('ingress', d, s, ing, d) : this.classConn(s, d);
+      if (conns.has(protocol, port)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Which tier, policy and rule decided each part of the connections from `src` to `dst`, per
+   * direction (undefined when no ANP or BANP takes part: the NetworkPolicies alone decide, see
+   * `explain`). Ingress decisions are the destination's, egress the source's; the connection is
+   * what both allow.
+   */
+  tierDecisions(src: PeerInfo, dst: PeerInfo): { ingress: TierDecision[]; egress: TierDecision[] } | undefined {
+    const admin = this.admin;
+    if (!admin || dst.kind === 'ingress-controller') return undefined;
+    const ingress: TierDecision[] = [];
+    const egress: TierDecision[] = [];
+    const dstClasses = dst.kind === 'workload' ? this.peerClasses.get(dst) ?? [] : [];
+    const srcClasses = src.kind === 'external' ? [] : this.srcClasses(src);
+    for (const d of dstClasses) {
+      const row = this.row('ingress', d);
+      if (src.kind === 'external') ingress.push(...admin.explain('ingress', d, { addr: src.range![0] }, row.isolated ? this.rowExt(row, src.range![0]) : undefined));
+      for (const s of srcClasses) ingress.push(...admin.explain('ingress', d, { cls: s }, row.isolated ? this.rowConn(row, s, d) : undefined));
+    }
+    for (const s of srcClasses) {
+      const row = this.row('egress', s);
+      if (dst.kind === 'external') egress.push(...admin.explain('egress', s, { addr: dst.range![0] }, row.isolated ? this.rowExt(row, dst.range![0]) : undefined));
+      for (const d of dstClasses) egress.push(...admin.explain('egress', s, { cls: d }, row.isolated ? this.rowConn(row, d, d) : undefined));
+    }
+    return { ingress, egress };
+  }
+
+  /** The ANP/BANP tiers in force (undefined when no such object takes part). */
+  get adminTiers(): AdminTiers | undefined {
+    return this.admin;
   }
 
   /**
@@ -1325,15 +1453,15 @@ export class ReachabilityEngine {
       const ing = this.row('ingress', d);
       const routed = this.routedTo(d);
       const visit = (s: PodClass, eg: Row): void => {
-        let c = this.rowConn(ing, s, d);
+        let c = this.side('ingress', d, s, ing, d);
         if (c.isEmpty) return;
-        c = c.intersect(this.rowConn(eg, d, d));
+        c = c.intersect(this.side('egress', s, d, eg, d));
         if (s.controller) c = c.intersect(routed);
         if (c.isEmpty) return;
         allowed++;
         distinct.add(c.id);
       };
-      if (ing.isolated && ing.everyPeer.length === 0) {
+      if (ing.isolated && ing.everyPeer.length === 0 && !this.adminMayAllow('ingress', d)) {
         // Only the classes its rules name can reach an isolated pod: visit those alone.
         for (const id of ing.byClass.keys()) {
           const s = this.classById.get(id);
@@ -1342,9 +1470,11 @@ export class ReachabilityEngine {
       } else {
         for (let i = 0; i < cls.length; i++) visit(cls[i], egressList[i]);
       }
-      for (const ext of this.externalPeers('ingress')) this.rowExt(ing, ext.range![0]);
+      for (const ext of this.externalPeers('ingress')) this.sideExt('ingress', d, ing, ext.range![0]);
     }
-    for (const eg of egressList) for (const ext of this.externalPeers('egress')) this.rowExt(eg, ext.range![0]);
+    cls.forEach((s, i) => {
+      for (const ext of this.externalPeers('egress')) this.sideExt('egress', s, egressList[i], ext.range![0]);
+    });
     return { classes: cls.length, allowedPairs: allowed, distinctConnSets: distinct.size };
   }
 
@@ -1405,6 +1535,7 @@ export class ReachabilityEngine {
 }
 
 const NO_POLICIES: CompiledPolicy[] = [];
+const NO_IDS: number[] = [];
 
 /** Who an ingress rule admits (see sendersOf). */
 interface Senders {
@@ -1449,7 +1580,7 @@ function classKeyOf(namespace: string, facts: { labelsKey: string; portsKey: str
   return `${namespace}\0${facts.labelsKey}\0${nsl.key}\0${facts.portsKey}`;
 }
 
-const RELEVANT: ReadonlySet<K8sObject['type']> = new Set(['workload', 'networkpolicy', 'service', 'ingress', 'route', 'referencegrant', 'namespace']);
+const RELEVANT: ReadonlySet<K8sObject['type']> = new Set(['workload', 'networkpolicy', 'adminpolicy', 'service', 'ingress', 'route', 'referencegrant', 'namespace']);
 
 function sameDeciders(row: Row, policies: CompiledPolicy[]): boolean {
   if (row.policies.length !== policies.length) return false;

@@ -24,6 +24,13 @@
 //   engine.reachabilityOf(w)       for a Workload: {peer, ingress, egress}, each {isolated, policies, allowed[]}
 //                                  (isolated false = "open to all": no policy selects it for that direction)
 //   engine.policiesDeciding(w, 'ingress'|'egress')   the policies that select the workload's pods
+//   engine.adminPoliciesDeciding(w, dir)   the ANPs (evaluation order) and BANP with rules for its pods
+//   engine.tierDecisions(src, dst) per direction, which tier decided which connections: an ANP rule
+//                                  (policy, rule index, Allow/Deny), the NetworkPolicies (allowed or
+//                                  not; `passedBy`: the ANP Pass rules that handed them down), the BANP rule,
+//                                  or the default; undefined when no ANP/BANP takes part (then
+//                                  explain() says it all). For --explain, diff and hovers.
+//   engine.adminTiers              the AdminTiers in force (adminPolicies.ts), if any
 //   engine.servicePortReachability(svc, servicePort) can anything reach the target port on the selected pods
 //   engine.backendReachability(ingressOrRoute, backend) Service, port and pods a backend ends in, and
 //                                  whether the ingress controller may reach each pod on that port
@@ -63,6 +70,10 @@
 //   each ingress rule admits are summarised once (one with open egress? the controller? the egress
 //   policies of the others); each call then checks those policies' rules against its destination.
 //   backendReachability() likewise reads the target's rules, the controller's egress row and routes.
+//   ANP/BANP tiers (adminPolicies.ts) wrap each direction: the row's NetworkPolicy answer (or
+//   "not isolated") goes through AdminTiers.decide(), memoised per (rules that apply, other class).
+//   Pruning also visits the classes that ANP Allow rules name. An ANP/BANP change rebuilds the
+//   tiers only (their caches depend on class facts alone); rows are untouched.
 //   Compiling: a namespaceSelector peer's classes are found once per update and shared (as copies)
 //   by every policy that repeats the peer (the same DNS rule in every namespace).
 //   update(): classes are diffed by key; a policy whose content is unchanged keeps its compiled
@@ -95,6 +106,7 @@ export {
   type ReachabilitySource,
 } from './engine';
 export { formatJson, formatText, toLines, type ReachLine } from './format';
+export { AdminTiers, adminWarnings, selectionMatches, workloadsSelectedBy, type AdminRuleRef, type TierDecision, type TierName } from './adminPolicies';
 export { peerNameOf } from './peers';
 export { resolveTargetPort, serviceSelects, findServicePort } from './routing';
 export { isValidLabelKey, isValidLabelValue, labelsOf, selectorMatches } from './selectors';

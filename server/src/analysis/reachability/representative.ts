@@ -92,7 +92,7 @@ export function representativeOf(peer: PolicyPeer, policyNs: string): Representa
   return { key: `${nsKey}/${podKey}`, nsKey, podKey, ns, pod, name: `${namespaceText(ns)}/${podText(pod)}` };
 }
 
-function repSelector(sel: LabelSelector): RepSelector {
+export function repSelector(sel: LabelSelector): RepSelector {
   const labels: Record<string, string> = {};
   for (const e of sel.matchLabels) labels[e.key] = e.value;
   return { labels, expressions: sel.matchExpressions };

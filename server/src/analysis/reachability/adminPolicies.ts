@@ -1,0 +1,478 @@
+// The cluster-wide tiers of the Network Policy API around NetworkPolicies, per direction of a
+// connection (as netpol-analyzer evaluates them):
+//   1. AdminNetworkPolicies whose subject selects the pod, in priority order (lowest number first),
+//      their rules in order: the first rule that matches a connection decides it (Allow, Deny, or
+//      Pass, which skips the remaining ANPs);
+//   2. what no ANP allowed or denied goes to the NetworkPolicies when they isolate the pod in that
+//      direction: they decide it (allow what they allow, deny the rest);
+//   3. otherwise the BaselineAdminNetworkPolicy (named `default`): its first matching rule decides
+//      (Deny denies; Allow allows);
+//   4. otherwise it is allowed.
+// ANP and BANP rules are read as written: a pod they select is not isolated for other traffic.
+// Only objects the API server would accept are evaluated (see yaml/adminPolicies.ts); ANPs of equal
+// priority are evaluated by name (their order is undefined in a cluster; a diagnostic says so).
+// About 400 lines: the semantics, their memoised evaluation and the explanation of one decision
+// belong together (the explanation must follow the evaluation step by step).
+import type { AdminAction, AdminPolicy, AdminPort, AdminRule, AdminSelection, LabelSelector, Workload } from '../../model/types';
+import { ConnSet } from './connset';
+import { parseCidr, type IpIntervals } from './ip';
+import type { PortDecl } from './peers';
+import { canonicalKey, repSelector, type RepresentativePeer } from './representative';
+import { isEmptySelector, labelsOf, selectorMatches } from './selectors';
+
+type Direction = 'ingress' | 'egress';
+
+/** What the tiers need to know of a pod class (ids are never reused for other facts). */
+export interface TierClass {
+  id: number;
+  labels: Record<string, string>;
+  nsLabels: Record<string, string>;
+  ports: PortDecl[];
+  portsKey: string;
+}
+
+/**
+ * The other end of a connection: a pod class, an address outside the cluster, or a pod elsewhere
+ * in the cluster (not defined in the workspace: only selectors that match every pod surely select it).
+ */
+export type TierPeer = { cls: TierClass } | { addr: number } | { elsewhere: true } | { rep: RepresentativePeer };
+
+const ELSEWHERE_KEY = -(2 ** 40);
+/** Memo keys of representatives: below every address key and ELSEWHERE_KEY. */
+const repKeys = new WeakMap<RepresentativePeer, number>();
+let nextRepKey = 1;
+function repKey(rep: RepresentativePeer): number {
+  let k = repKeys.get(rep);
+  if (k === undefined) repKeys.set(rep, (k = -(2 ** 41) - nextRepKey++));
+  return k;
+}
+
+/**
+ * Whether a subject or peer selects a representative peer, read as netpol-analyzer reads it: an
+ * empty selector stands for any, otherwise the selectors must mean the same.
+ */
+export function selectionMatchesRep(sel: AdminSelection, rep: RepresentativePeer): boolean {
+  const nsOk = (s: LabelSelector): boolean => isEmptySelector(s) || canonicalKey(repSelector(s)) === rep.nsKey;
+  if (sel.namespaces) return nsOk(sel.namespaces);
+  if (sel.pods) return nsOk(sel.pods.namespaceSelector) && (isEmptySelector(sel.pods.podSelector) || canonicalKey(repSelector(sel.pods.podSelector)) === rep.podKey);
+  return false;
+}
+
+export type TierName = 'adminnetworkpolicy' | 'networkpolicy' | 'baselineadminnetworkpolicy' | 'default';
+
+/** Which tier (and which policy and rule) decided some connections of one direction. */
+export interface TierDecision {
+  tier: TierName;
+  /** Allowed or denied (a Pass is not a decision: the connections it passes are decided below). */
+  allowed: boolean;
+  conns: ConnSet;
+  policy?: AdminPolicy;
+  /** Index of the rule in the policy's `ingress`/`egress` list. */
+  ruleIndex?: number;
+  rule?: AdminRule;
+  /** The ANP Pass rules that handed (part of) these connections down to this tier, with what each passed here. */
+  passedBy?: AdminRuleRef[];
+}
+
+/** One ANP/BANP rule and the connections it concerns. */
+export interface AdminRuleRef {
+  policy: AdminPolicy;
+  rule: AdminRule;
+  ruleIndex: number;
+  conns: ConnSet;
+}
+
+interface CompiledAdminRule {
+  uid: number;
+  policy: AdminPolicy;
+  rule: AdminRule;
+  index: number;
+  action: AdminAction;
+  /** Ports that do not depend on the destination pod. */
+  fixed: ConnSet;
+  named: string[];
+  ips: IpIntervals;
+  memo: Map<number, boolean>;
+  /** Named ports resolved per destination ports key. */
+  namedCache: Map<string, ConnSet>;
+  /** The classes its peers select among the engine's classes at `token` (for pruning). */
+  matched?: { token: number; ids: number[] };
+}
+
+/** What applies to one class in one direction; the memos are shared by classes with the same rules (and ports, for ingress). */
+interface Applying {
+  anp: CompiledAdminRule[];
+  banp: CompiledAdminRule[];
+  allows: boolean;
+  /** Per other class id (or `-addr - 1`): what the ANPs allow, and what they leave open (neither allowed nor denied). */
+  anpMemo: Map<number, { allowed: ConnSet; open: ConnSet }>;
+  /** Per other class id (or `-addr - 1`): what the baseline allows. */
+  banpMemo: Map<number, ConnSet>;
+}
+
+let nextRuleUid = 0;
+
+/** Whether a subject or rule peer (`namespaces` / `pods`) selects pods of a class. */
+export function selectionMatches(sel: AdminSelection, c: { labels: Record<string, string>; nsLabels: Record<string, string> }): boolean {
+  if (sel.namespaces) return selectorMatches(sel.namespaces, c.nsLabels);
+  if (sel.pods) return selectorMatches(sel.pods.namespaceSelector, c.nsLabels) && selectorMatches(sel.pods.podSelector, c.labels);
+  return false;
+}
+
+/** Address intervals of the `networks` of an egress peer (IPv4; IPv6 is not analysed). */
+function networksOf(peers: AdminSelection[]): IpIntervals {
+  const pairs: Array<[number, number]> = [];
+  for (const p of peers) for (const n of p.networks ?? []) {
+    const c = parseCidr(n.value);
+    if (c) pairs.push(c);
+  }
+  pairs.sort((a, b) => a[0] - b[0]);
+  const out: number[] = [];
+  for (const [lo, hi] of pairs) {
+    const n = out.length;
+    if (n && lo <= out[n - 1] + 1) out[n - 1] = Math.max(out[n - 1], hi);
+    else out.push(lo, hi);
+  }
+  return out;
+}
+
+function compileRule(policy: AdminPolicy, rule: AdminRule, index: number): CompiledAdminRule {
+  let fixed = rule.ports === undefined ? ConnSet.ALL : ConnSet.EMPTY;
+  const named: string[] = [];
+  for (const p of rule.ports ?? []) {
+    if (p.form === 'named') named.push(p.name!);
+    else fixed = fixed.union(portConns(p));
+  }
+  return {
+    uid: nextRuleUid++,
+    policy,
+    rule,
+    index,
+    action: rule.action as AdminAction,
+    fixed,
+    named,
+    ips: networksOf(rule.peers),
+    memo: new Map(),
+    namedCache: new Map(),
+  };
+}
+
+function portConns(p: AdminPort): ConnSet {
+  return ConnSet.range(p.protocol, p.port!, p.endPort ?? p.port!);
+}
+
+/** Whether an object takes part in the evaluation: one the API server accepts (a BANP named `default` included). */
+export function isEvaluated(p: AdminPolicy): boolean {
+  return p.issues.length === 0;
+}
+
+/** ANPs in evaluation order: priority, then name, then position. */
+export function sortAdminPolicies(list: readonly AdminPolicy[]): AdminPolicy[] {
+  return list
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => a.p.priority!.value - b.p.priority!.value || (a.p.name < b.p.name ? -1 : a.p.name > b.p.name ? 1 : a.i - b.i))
+    .map((x) => x.p);
+}
+
+/**
+ * The ANPs and the BANP of a workspace, compiled; answers per direction, per pod class and peer.
+ * Caches depend only on class facts (a class id always stands for the same facts), so the engine
+ * builds a new instance only when the admin policies change.
+ */
+export class AdminTiers {
+  readonly anps: AdminPolicy[];
+  readonly banp?: AdminPolicy;
+  private readonly compiled: Record<Direction, Array<{ policy: AdminPolicy; rules: CompiledAdminRule[] }>> = { ingress: [], egress: [] };
+  private readonly banpRules: Record<Direction, CompiledAdminRule[]> = { ingress: [], egress: [] };
+  /** Per direction and own class: the ANP rules (in order) and BANP rules that apply. */
+  /** By class id (ids are small integers, and an array is the fastest lookup on the hot path). */
+  private readonly applying: Record<Direction, Array<Applying | undefined>> = { ingress: [], egress: [] };
+  private readonly sharedMemos = new Map<string, Pick<Applying, 'anpMemo' | 'banpMemo'>>();
+
+  private constructor(anps: AdminPolicy[], banp: AdminPolicy | undefined) {
+    this.anps = anps;
+    this.banp = banp;
+    for (const p of anps) {
+      for (const dir of ['ingress', 'egress'] as const) {
+        const rules = p[dir].map((r, i) => compileRule(p, r, i));
+        if (rules.length) this.compiled[dir].push({ policy: p, rules });
+      }
+    }
+    if (banp) for (const dir of ['ingress', 'egress'] as const) this.banpRules[dir] = banp[dir].map((r, i) => compileRule(banp, r, i));
+  }
+
+  /** The tiers of these objects, or undefined when none takes part (invalid objects do not). */
+  static of(policies: Iterable<AdminPolicy>): AdminTiers | undefined {
+    const anps: AdminPolicy[] = [];
+    let banp: AdminPolicy | undefined;
+    for (const p of policies) {
+      if (!isEvaluated(p)) continue;
+      if (p.kind === 'AdminNetworkPolicy') anps.push(p);
+      else banp ??= p; // a second BANP cannot exist in a cluster (same name): the first counts
+    }
+    if (anps.length === 0 && !banp) return undefined;
+    return new AdminTiers(sortAdminPolicies(anps), banp);
+  }
+
+  private rulesFor(dir: Direction, own: TierClass): Applying {
+    let a = this.applying[dir][own.id];
+    if (!a) {
+      const anp: CompiledAdminRule[] = [];
+      for (const { policy, rules } of this.compiled[dir]) if (selectionMatches(policy.subject, own)) anp.push(...rules);
+      const banp = this.banp && this.banpRules[dir].length && selectionMatches(this.banp.subject, own) ? this.banpRules[dir] : [];
+      // Ingress named ports resolve against the class's own ports: they are part of what is shared.
+      const key = `${dir}|${anp.map((r) => r.uid).join(',')}|${banp.length}|${dir === 'ingress' ? own.portsKey : ''}`;
+      let memos = this.sharedMemos.get(key);
+      if (!memos) {
+        memos = { anpMemo: new Map(), banpMemo: new Map() };
+        this.sharedMemos.set(key, memos);
+      }
+      a = { anp, banp, allows: anp.some((r) => r.action === 'Allow'), ...memos };
+      this.applying[dir][own.id] = a;
+    }
+    return a;
+  }
+
+  /**
+   * The classes (among `classes`) that an ANP Allow rule applying to `own` in this direction
+   * names: with what the NetworkPolicies name, the only ones an isolated pod may be reached from
+   * (or reach). `token` changes whenever the class set does.
+   */
+  allowRuleClasses(dir: Direction, own: TierClass, classes: () => Iterable<TierClass>, token: number): number[] {
+    const a = this.rulesFor(dir, own);
+    if (!a.allows) return NO_IDS;
+    const out: number[] = [];
+    for (const r of a.anp) {
+      if (r.action !== 'Allow') continue;
+      if (!r.matched || r.matched.token !== token) {
+        const ids: number[] = [];
+        for (const c of classes()) if (this.peerSelects(r, c)) ids.push(c.id);
+        r.matched = { token, ids };
+      }
+      out.push(...r.matched.ids);
+    }
+    return out;
+  }
+
+  private peerSelects(r: CompiledAdminRule, c: TierClass): boolean {
+    let m = r.memo.get(c.id);
+    if (m === undefined) {
+      m = r.rule.peers.some((p) => selectionMatches(p, c));
+      r.memo.set(c.id, m);
+    }
+    return m;
+  }
+
+  /** Whether some ANP rule may allow traffic of this class in this direction (beyond what NetworkPolicies allow). */
+  mayAllow(dir: Direction, own: TierClass): boolean {
+    return this.rulesFor(dir, own).allows;
+  }
+
+  /** The ANPs (in evaluation order) and the BANP whose rules apply to this class in this direction. */
+  policiesFor(dir: Direction, own: TierClass): AdminPolicy[] {
+    const a = this.rulesFor(dir, own);
+    const out: AdminPolicy[] = [];
+    for (const r of [...a.anp, ...a.banp]) if (!out.includes(r.policy)) out.push(r.policy);
+    return out;
+  }
+
+  /** Whether any ANP or BANP rule applies to this class in this direction. */
+  applies(dir: Direction, own: TierClass): boolean {
+    const a = this.rulesFor(dir, own);
+    return a.anp.length > 0 || a.banp.length > 0;
+  }
+
+  /** Egress boundaries of the address ranges the rules' `networks` name (destinations are split there). */
+  egressBoundaries(): number[] {
+    const out: number[] = [];
+    const rules = [...this.compiled.egress.flatMap((x) => x.rules), ...this.banpRules.egress];
+    for (const r of rules) {
+      for (let i = 0; i < r.ips.length; i += 2) {
+        out.push(r.ips[i]);
+        if (r.ips[i + 1] < 0xffffffff) out.push(r.ips[i + 1] + 1);
+      }
+    }
+    return out;
+  }
+
+  /** The connections a rule matches toward the other end (empty when its peers do not select it). */
+  private ruleConns(r: CompiledAdminRule, dir: Direction, own: TierClass, other: TierPeer): ConnSet {
+    if ('rep' in other) {
+      if (!r.rule.peers.some((p) => selectionMatchesRep(p, other.rep))) return ConnSet.EMPTY;
+      return dir === 'ingress' ? this.namedOn(r, own) : r.fixed;
+    }
+    if ('elsewhere' in other) {
+      if (!r.rule.peers.some(selectsEveryPod)) return ConnSet.EMPTY;
+      // Ingress named ports resolve on the subject; toward an unknown pod (egress) they are unknown.
+      return dir === 'ingress' ? this.namedOn(r, own) : r.fixed;
+    }
+    if ('addr' in other) {
+      // Only egress peers name addresses (`networks`); named ports do not apply to addresses.
+      if (dir !== 'egress' || !containsAddr(r.ips, other.addr)) return ConnSet.EMPTY;
+      return r.fixed;
+    }
+    if (!this.peerSelects(r, other.cls)) return ConnSet.EMPTY;
+    // Named ports resolve against the destination pod: the subject for ingress, the peer for egress.
+    return this.namedOn(r, dir === 'ingress' ? own : other.cls);
+  }
+
+  /** The rule's ports toward a destination pod of this class (named ports resolved on it). */
+  private namedOn(r: CompiledAdminRule, dst: TierClass): ConnSet {
+    if (r.named.length === 0) return r.fixed;
+    let c = r.namedCache.get(dst.portsKey);
+    if (!c) {
+      c = r.fixed;
+      for (const name of r.named) for (const d of dst.ports) if (d.name === name) c = c.union(ConnSet.range(d.protocol, d.port, d.port));
+      r.namedCache.set(dst.portsKey, c);
+    }
+    return c;
+  }
+
+  /**
+   * What one direction allows, given what the NetworkPolicies allow there (`np`, undefined when
+   * none isolates the pod in that direction).
+   */
+  decide(dir: Direction, own: TierClass, other: TierPeer, np: ConnSet | undefined): ConnSet {
+    const a = this.rulesFor(dir, own);
+    if (a.anp.length === 0 && (np !== undefined || a.banp.length === 0)) return np ?? ConnSet.ALL;
+    const key = 'addr' in other ? -other.addr - 1 : 'elsewhere' in other ? ELSEWHERE_KEY : 'rep' in other ? repKey(other.rep) : other.cls.id;
+    let part = a.anpMemo.get(key);
+    if (!part) {
+      part = this.anpPart(dir, own, other, a.anp);
+      a.anpMemo.set(key, part);
+    }
+    if (part.open.isEmpty) return part.allowed;
+    let tier2 = np;
+    if (tier2 === undefined) {
+      tier2 = a.banpMemo.get(key);
+      if (!tier2) {
+        tier2 = this.baseline(dir, own, other, a.banp);
+        a.banpMemo.set(key, tier2);
+      }
+    }
+    return part.allowed.union(part.open.intersect(tier2));
+  }
+
+  /** What the ANP rules allow, and what they leave to the lower tiers (neither allowed nor denied). */
+  private anpPart(dir: Direction, own: TierClass, other: TierPeer, rules: CompiledAdminRule[]): { allowed: ConnSet; open: ConnSet } {
+    let allowed = ConnSet.EMPTY;
+    let open = ConnSet.ALL; // neither allowed nor denied by an ANP (passed included)
+    let undecided = ConnSet.ALL; // not yet matched by any ANP rule
+    for (const r of rules) {
+      const rc = this.ruleConns(r, dir, own, other);
+      if (rc.isEmpty) continue;
+      const m = rc.intersect(undecided);
+      if (m.isEmpty) continue;
+      undecided = undecided.minus(m);
+      if (r.action === 'Allow') {
+        allowed = allowed.union(m);
+        open = open.minus(m);
+      } else if (r.action === 'Deny') open = open.minus(m);
+      if (undecided.isEmpty) break;
+    }
+    return { allowed, open };
+  }
+
+  /** What the BANP (or the default) allows: everything its first matching Deny rules do not deny. */
+  private baseline(dir: Direction, own: TierClass, other: TierPeer, rules: CompiledAdminRule[]): ConnSet {
+    let denied = ConnSet.EMPTY;
+    let undecided = ConnSet.ALL;
+    for (const r of rules) {
+      const m = this.ruleConns(r, dir, own, other).intersect(undecided);
+      if (m.isEmpty) continue;
+      undecided = undecided.minus(m);
+      if (r.action === 'Deny') denied = denied.union(m);
+    }
+    return ConnSet.ALL.minus(denied);
+  }
+
+  /**
+   * The decisions behind `decide`, tier by tier: for explanations and hovers. `np` as in decide;
+   * the decisions' connections are disjoint and cover every connection.
+   */
+  explain(dir: Direction, own: TierClass, other: TierPeer, np: ConnSet | undefined): TierDecision[] {
+    const a = this.rulesFor(dir, own);
+    const out: TierDecision[] = [];
+    let undecided = ConnSet.ALL;
+    let passed = ConnSet.EMPTY;
+    const passes: AdminRuleRef[] = [];
+    for (const r of a.anp) {
+      const m = this.ruleConns(r, dir, own, other).intersect(undecided);
+      if (m.isEmpty) continue;
+      undecided = undecided.minus(m);
+      if (r.action === 'Pass') {
+        passed = passed.union(m);
+        passes.push({ policy: r.policy, rule: r.rule, ruleIndex: r.index, conns: m });
+      } else out.push({ tier: 'adminnetworkpolicy', allowed: r.action === 'Allow', conns: m, policy: r.policy, ruleIndex: r.index, rule: r.rule });
+    }
+    const open = undecided.union(passed);
+    if (open.isEmpty) return out;
+    const passedOf = (c: ConnSet): AdminRuleRef[] =>
+      passes.map((p) => ({ ...p, conns: p.conns.intersect(c) })).filter((p) => !p.conns.isEmpty);
+    if (np !== undefined) {
+      const yes = open.intersect(np);
+      const no = open.minus(np);
+      if (!yes.isEmpty) out.push({ tier: 'networkpolicy', allowed: true, conns: yes, passedBy: passedOf(yes) });
+      if (!no.isEmpty) out.push({ tier: 'networkpolicy', allowed: false, conns: no, passedBy: passedOf(no) });
+      return out;
+    }
+    let rest = open;
+    for (const r of a.banp) {
+      const m = this.ruleConns(r, dir, own, other).intersect(rest);
+      if (m.isEmpty) continue;
+      rest = rest.minus(m);
+      out.push({ tier: 'baselineadminnetworkpolicy', allowed: r.action === 'Allow', conns: m, policy: r.policy, ruleIndex: r.index, rule: r.rule, passedBy: passedOf(m) });
+    }
+    if (!rest.isEmpty) out.push({ tier: 'default', allowed: true, conns: rest, passedBy: passedOf(rest) });
+    return out;
+  }
+}
+
+const NO_IDS: number[] = [];
+
+function selectsEveryPod(sel: AdminSelection): boolean {
+  const empty = (x: { matchLabels: unknown[]; matchExpressions: unknown[] }): boolean => x.matchLabels.length === 0 && x.matchExpressions.length === 0;
+  return sel.namespaces ? empty(sel.namespaces) : !!sel.pods && empty(sel.pods.namespaceSelector) && empty(sel.pods.podSelector);
+}
+
+function containsAddr(iv: IpIntervals, addr: number): boolean {
+  for (let i = 0; i < iv.length; i += 2) if (addr >= iv[i] && addr <= iv[i + 1]) return true;
+  return false;
+}
+
+
+/**
+ * The workloads a subject or rule peer selects, cluster-wide (the workspace's part of it), and
+ * whether its namespace part matches any namespace the workspace knows. For hovers, lenses and
+ * diagnostics.
+ */
+export function workloadsSelectedBy(
+  sel: AdminSelection,
+  workloads: readonly Workload[],
+  namespaceLabels: ReadonlyMap<string, Record<string, string>>,
+): { workloads: Workload[]; namespaces: string[] } {
+  const nsSel = sel.namespaces ?? sel.pods?.namespaceSelector;
+  if (!nsSel) return { workloads: [], namespaces: [] };
+  const namespaces = [...namespaceLabels].filter(([, l]) => selectorMatches(nsSel, l)).map(([ns]) => ns);
+  const inNs = new Set(namespaces);
+  const out: Workload[] = [];
+  for (const w of workloads) {
+    if (!inNs.has(w.namespace)) continue;
+    if (sel.pods && !selectorMatches(sel.pods.podSelector, labelsOf(w.podLabels))) continue;
+    out.push(w);
+  }
+  return { workloads: out, namespaces };
+}
+
+/** Warnings for `reach` (stderr): ANP/BANP objects left out as invalid, and ANPs evaluated by name for a shared priority. */
+export function adminWarnings(policies: readonly AdminPolicy[]): string[] {
+  const out: string[] = [];
+  const cut = (s: string): string => (s.length > 100 ? `${s.slice(0, 99)}…` : s);
+  for (const p of policies) if (p.issues.length) out.push(`${p.kind} '${cut(p.name)}' is not evaluated: ${p.issues[0]!.message}`);
+  const byPriority = new Map<number, string[]>();
+  for (const p of policies) if (p.kind === 'AdminNetworkPolicy' && isEvaluated(p)) byPriority.set(p.priority!.value, [...(byPriority.get(p.priority!.value) ?? []), cut(p.name)]);
+  for (const [prio, names] of byPriority) {
+    if (names.length > 1) out.push(`AdminNetworkPolicies ${names.map((n) => `'${n}'`).join(', ')} share priority ${prio}: evaluated by name (their order in a cluster is undefined)`);
+  }
+  return out;
+}

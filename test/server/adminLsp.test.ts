@@ -1,0 +1,61 @@
+// The language server on a workspace with an AdminNetworkPolicy (test/fixtures/lsp-anp): the ANP
+// subject's hover lists what it selects cluster-wide, and a workload's hover shows that the ANP's
+// Deny wins over the namespace's allow-all NetworkPolicy, naming the tier.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { copyFixture, TestClient, uriOf } from './lspClient';
+
+describe('language server: AdminNetworkPolicy hovers', { timeout: 60000 }, () => {
+  let root: string;
+  let client: TestClient;
+  let anp: string;
+  let apps: string;
+
+  before(async () => {
+    root = copyFixture('lsp-anp');
+    anp = path.join(root, 'guardrails.yaml');
+    apps = path.join(root, 'apps.yaml');
+    client = new TestClient(root);
+    await client.initialize();
+    client.open(anp);
+    await client.waitForDiagnostics(anp);
+  });
+  after(async () => {
+    await client.dispose();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  const hoverAt = async (file: string, needle: string, occurrence = 0, delta = 0): Promise<string> => {
+    const pos = TestClient.positionOf(file, needle, occurrence);
+    const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', {
+      textDocument: { uri: uriOf(file) },
+      position: { line: pos.line, character: pos.character + delta },
+    });
+    assert.ok(hover, `a hover at ${needle}`);
+    return hover.contents.value;
+  };
+
+  it('hovers the ANP subject with the workloads it selects, cluster-wide', async () => {
+    const text = await hoverAt(anp, 'kubernetes.io/metadata.name: shop');
+    assert.match(text, /\*\*Subject\*\* of `AdminNetworkPolicy shop-guard \(priority 10\)`/);
+    assert.match(text, /Deployment shop\/web/);
+    assert.doesNotMatch(text, /scraper/);
+  });
+
+  it('hovers a rule peer with the workloads it names', async () => {
+    const text = await hoverAt(anp, 'kubernetes.io/metadata.name: tools');
+    assert.match(text, /\*\*From\*\* all pods in namespaces matching/);
+    assert.match(text, /rule `deny-tools`: `Deny`/);
+    assert.match(text, /Deployment tools\/scraper/);
+  });
+
+  it('a workload hover names the ANP tier, and the ANP Deny wins over the allow-all NetworkPolicy', async () => {
+    const text = await hoverAt(apps, 'name: web', 0, 'name: '.length);
+    // Link labels are markdown-escaped (`\-`, `\(`).
+    assert.match(text, /Cluster tiers \(ingress\), in order: \[AdminNetworkPolicy shop\\-guard \\\(priority 10\\\)\]/);
+    assert.match(text, /\*\*Ingress:\*\* isolated by \[NetworkPolicy shop\/allow\\-all\\-in\]/);
+    assert.doesNotMatch(text, /`tools\/scraper\[Deployment\]`/);
+  });
+});
