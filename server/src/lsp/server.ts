@@ -612,7 +612,11 @@ export class NetmapServer {
     const fsPath = fsPathOf(uri);
     if (!doc || !fsPath || !fs.existsSync(fsPath)) return undefined;
     const read = readManifestFile(fsPath, this.settings.maxFileSize);
-    if (!('text' in read) || read.text === doc.getText()) return undefined;
+    if (!('text' in read)) return undefined;
+    if (read.text === doc.getText()) {
+      this.unsavedLens.prepare(uri); // no edit yet: have the saved state ready for the first one
+      return undefined;
+    }
     return this.unsavedLens.lens(uri, read.text);
   }
 
