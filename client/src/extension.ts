@@ -57,7 +57,15 @@ function toPosition(p: { line: number; character: number }): vscode.Position {
   return new vscode.Position(p.line, p.character);
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/**
+ * What `activate` returns (`vscode.extensions.getExtension(...).exports`): the Connectivity
+ * Changes tree's data provider, so that tests read the tree as VS Code renders it.
+ */
+export interface K8sNetmapApi {
+  connectivityChangesView: vscode.TreeDataProvider<unknown>;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<K8sNetmapApi> {
   const status = new StatusItem();
   context.subscriptions.push(status);
 
@@ -101,12 +109,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
   );
 
-  registerChangesView(context, async (ref) => {
+  const connectivityChangesView = registerChangesView(context, async (ref) => {
     if (!client || !client.isRunning()) return undefined;
     return client.sendRequest<ConnectivityChangesResult>(CONNECTIVITY_CHANGES_REQUEST, { ref });
   });
 
   await startClient(context, status);
+  return { connectivityChangesView };
 }
 
 export async function deactivate(): Promise<void> {
