@@ -57,7 +57,9 @@ t = performance.now();
 await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: saved } });
 const none = await lensTitle();
 console.log(`open + first lens request: ${(performance.now() - t).toFixed(0)} ms (unsaved lens: ${none ?? 'none'})`);
+const cpuOpen = cpuMs();
 if (pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
+console.log(`server CPU during the ${pauseMs} ms pause before the first keystroke: ${cpuMs() - cpuOpen} ms`);
 
 for (let version = 2; version <= 7; version++) {
   const text = saved.replace(port[0], `port: ${Number(port[1]) + version}`);

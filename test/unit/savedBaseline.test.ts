@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { diffConnectivity, diffRows, sideOf } from '../../server/src/analysis/diff';
 import { Analysis } from '../../server/src/analysis/workspaceAnalysis';
 import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
-import { SavedBaseline } from '../../server/src/lsp/savedBaseline';
+import { SavedBaseline, textHash } from '../../server/src/lsp/savedBaseline';
 import { deployment } from './diffFixtures';
 
 const APP = 'file:///ws/app.yaml';
@@ -89,5 +89,24 @@ describe('SavedBaseline', () => {
     a = baseline.analysisFor(live, OTHER, saved[OTHER], { helmTemplate: false });
     assert.deepEqual(differences(a, { [APP]: apps('web'), [POL]: policy('web-in', 'web', []), [OTHER]: saved[OTHER] }), []);
     assert.equal(baseline.builds, 2);
+  });
+
+  it('warm pins the open file as it is only while the index still holds the parse taken when it equalled the disk', () => {
+    const saved = { [APP]: apps('web', 'api', 'batch'), [POL]: policy('web-in', 'web', ['api']) };
+    const edited = policy('web-in', 'web', ['api', 'batch']);
+
+    const live = indexOf(saved);
+    const baseline = new SavedBaseline();
+    baseline.warm(live, { uri: POL, hash: textHash(saved[POL]), parsed: live.file(POL)! });
+    live.setFile(POL, edited);
+    assert.deepEqual(differences(baseline.analysisFor(live, POL, saved[POL], { helmTemplate: false }), saved), []);
+
+    // The file was edited between the capture and the warm-up: nothing is pinned, the saved text is read.
+    const live2 = indexOf(saved);
+    const stale = live2.file(POL)!;
+    live2.setFile(POL, edited);
+    const baseline2 = new SavedBaseline();
+    baseline2.warm(live2, { uri: POL, hash: textHash(saved[POL]), parsed: stale });
+    assert.deepEqual(differences(baseline2.analysisFor(live2, POL, saved[POL], { helmTemplate: false }), saved), []);
   });
 });

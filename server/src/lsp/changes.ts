@@ -14,7 +14,7 @@ import { GitError, gitToplevel, indexRevision, reuseFromIndex } from '../index/g
 import { WorkspaceIndex } from '../index/workspaceIndex';
 import type { ChangeCauseLocation, ConnectivityChangesResult } from '../protocol';
 import { toRange } from './convert';
-import { SavedBaseline } from './savedBaseline';
+import { SavedBaseline, textHash } from './savedBaseline';
 
 export interface ChangesHost {
   index(): WorkspaceIndex;
@@ -111,16 +111,17 @@ export class UnsavedEditLens {
   }
 
   /**
-   * Builds the saved state soon, in the background, when `uri` (open in the editor, not edited
-   * yet) holds NetworkPolicies: the first edit's lens then finds it ready.
+   * Builds the saved state soon, in the background, when `uri` (open in the editor, its text
+   * `savedText` the same as on disk) holds NetworkPolicies: the first edit's lens then finds it ready.
    */
-  prepare(uri: string): void {
+  prepare(uri: string, savedText: string): void {
     const file = this.host.index().file(uri);
     if (!file || file.kustomization || !file.objects.some((o) => o.type === 'networkpolicy')) return;
-    if (this.warmTimer) return;
+    if (this.warmTimer) clearTimeout(this.warmTimer);
+    const saved = { uri, hash: textHash(savedText), parsed: file };
     this.warmTimer = setTimeout(() => {
       this.warmTimer = undefined;
-      this.baseline.warm(this.host.index());
+      this.baseline.warm(this.host.index(), saved);
     }, WARM_DELAY_MS);
     this.warmTimer.unref?.();
   }

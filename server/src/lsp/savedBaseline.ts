@@ -12,6 +12,12 @@
 import { createHash } from 'node:crypto';
 import { Analysis } from '../analysis/workspaceAnalysis';
 import { WorkspaceIndex } from '../index/workspaceIndex';
+import type { ParsedFile } from '../model/types';
+
+/** The hash that identifies a saved text. */
+export function textHash(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
+}
 
 interface Mirror {
   live: WorkspaceIndex;
@@ -34,12 +40,8 @@ export class SavedBaseline {
    */
   analysisFor(live: WorkspaceIndex, uri: string, savedText: string, options: { helmTemplate: boolean }): Analysis {
     const m = this.current(live);
-    const hash = createHash('sha1').update(savedText).digest('base64');
-    if (m.pinned && m.pinned.uri !== uri) {
-      const was = m.pinned.uri;
-      m.pinned = undefined;
-      this.copyFromLive(m, was);
-    }
+    const hash = textHash(savedText);
+    this.unpinOther(m, uri);
     if (m.pinned?.hash !== hash) {
       m.index.setFile(uri, savedText, options);
       m.pinned = { uri, hash };
@@ -48,9 +50,28 @@ export class SavedBaseline {
     return m.analysis;
   }
 
-  /** Builds the mirror and its engine now, if they are not up to date (the work a first lens would do). */
-  warm(live: WorkspaceIndex): void {
-    this.current(live).analysis.reachability();
+  /**
+   * Builds the mirror and its engine now, if they are not up to date (the work a first lens would
+   * do). With `saved`: `saved.parsed` is what the live index held for `saved.uri` when its text
+   * equalled the file on disk (hash `saved.hash`); if the live index and the mirror still hold that
+   * very parse, the mirror's copy is the saved state of the file and is pinned as it is, so the
+   * first edit does not even re-read the saved text.
+   */
+  warm(live: WorkspaceIndex, saved?: { uri: string; hash: string; parsed: ParsedFile }): void {
+    const m = this.current(live);
+    if (saved && live.file(saved.uri) === saved.parsed && m.index.file(saved.uri) === saved.parsed && !saved.parsed.kustomization) {
+      this.unpinOther(m, saved.uri);
+      m.pinned = { uri: saved.uri, hash: saved.hash };
+    }
+    m.analysis.reachability();
+  }
+
+  /** Gives the file pinned other than `uri` back its live content. */
+  private unpinOther(m: Mirror, uri: string): void {
+    if (!m.pinned || m.pinned.uri === uri) return;
+    const was = m.pinned.uri;
+    m.pinned = undefined;
+    this.copyFromLive(m, was);
   }
 
   private current(live: WorkspaceIndex): Mirror {

@@ -614,7 +614,8 @@ export class NetmapServer {
     const read = readManifestFile(fsPath, this.settings.maxFileSize);
     if (!('text' in read)) return undefined;
     if (read.text === doc.getText()) {
-      this.unsavedLens.prepare(uri); // no edit yet: have the saved state ready for the first one
+      // No edit yet: have the saved state ready for the first one (the index holds this text unless an edit is pending).
+      if (!this.editTimers.has(uri)) this.unsavedLens.prepare(uri, read.text);
       return undefined;
     }
     return this.unsavedLens.lens(uri, read.text);
