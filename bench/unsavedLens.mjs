@@ -69,5 +69,7 @@ for (let version = 2; version <= 7; version++) {
   const title = await lensTitle();
   console.log(`keystroke ${version - 1}: lens after ${(performance.now() - t).toFixed(0)} ms wall, server CPU ${cpuMs() - cpu0} ms: ${title}`);
 }
+const rss = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1];
+console.log(`server RSS at the end: ${(Number(rss) / 1024).toFixed(0)} MB`);
 conn.dispose();
 child.kill();
