@@ -10,7 +10,7 @@ const USAGE = `usage: k8s-netmap <command> <paths…|-> [options]
 commands:
   check   diagnostics            --format text|json|sarif   (exit 1 when errors are found)
   reach   NetworkPolicy reachability  --format text|json  --focus NS/NAME  --focus-direction ingress|egress
-  graph   the network graph      --format json|mermaid|dot
+  graph   the network graph      --format json|mermaid|dot  --focus NS/NAME  --depth N
   diff    connectivity changes   <dir1> <dir2> | --base REV [--head REV] [path]  -o text|json|md|sarif
 
 settings (every command):
