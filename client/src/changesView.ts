@@ -73,7 +73,8 @@ function revealCommand(cause: ChangeCauseLocation): vscode.Command {
   return { title: 'Reveal', command: 'k8sNetmap.revealChangeCause', arguments: [cause] };
 }
 
-export function registerChangesView(context: vscode.ExtensionContext, request: (ref: string) => Promise<ConnectivityChangesResult | undefined>): void {
+/** Registers the view and its commands; returns the view's data provider (the extension's API hands it to tests). */
+export function registerChangesView(context: vscode.ExtensionContext, request: (ref: string) => Promise<ConnectivityChangesResult | undefined>): ConnectivityChangesView {
   const view = new ConnectivityChangesView();
   context.subscriptions.push(
     vscode.window.registerTreeDataProvider('k8sNetmap.connectivityChanges', view),
@@ -104,4 +105,5 @@ export function registerChangesView(context: vscode.ExtensionContext, request: (
       }
     }),
   );
+  return view;
 }

@@ -56,7 +56,15 @@ function registerCommand<C extends keyof CommandArguments>(id: C, run: (...args:
   return vscode.commands.registerCommand(id, (...args: unknown[]) => run(...(args as CommandArguments[C])));
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/**
+ * What `activate` returns (`vscode.extensions.getExtension(...).exports`): the Connectivity
+ * Changes tree's data provider, so that tests read the tree as VS Code renders it.
+ */
+export interface K8sNetmapApi {
+  connectivityChangesView: vscode.TreeDataProvider<unknown>;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<K8sNetmapApi> {
   const status = new StatusItem();
   context.subscriptions.push(status);
   const languageClient = createClient(context, status);
@@ -102,13 +110,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
   );
 
-  registerChangesView(context, async (ref) => {
+  const connectivityChangesView = registerChangesView(context, async (ref) => {
     if (!languageClient.isRunning()) return undefined;
     return languageClient.sendRequest(ConnectivityChangesRequest, { ref });
   });
 
   probeRuleDocs(`${DOCS_BASE_URL}README.md`);
   await languageClient.start();
+  return { connectivityChangesView };
 }
 
 export async function deactivate(): Promise<void> {

@@ -3,7 +3,6 @@
 // NetworkPolicy opens or closes compared with the saved file. The revision is read from git's
 // objects (index/gitTree.ts: the `git` binary, no checkout; reading objects runs no workspace code).
 
-import { createHash } from 'node:crypto';
 import type { CodeLens } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
 import { diffConnectivity, sideOf } from '../analysis/diff';
@@ -15,6 +14,7 @@ import { GitError, gitToplevel, indexRevision, reuseFromIndex } from '../host/gi
 import { WorkspaceIndex } from '../index/workspaceIndex';
 import type { ChangeCauseLocation, ConnectivityChangesResult } from '../protocol';
 import { toRange } from './convert';
+import { SavedBaseline, textHash } from './savedBaseline';
 
 export interface ChangesHost {
   index(): WorkspaceIndex;
@@ -81,14 +81,14 @@ export async function connectivityChanges(host: ChangesHost, ref = 'HEAD'): Prom
 }
 
 /**
- * The "unsaved edit" lens. The saved state's engine is built once per edited file and saved text
- * (reusing every other file's parse) and kept until another file changes, so that keystrokes cost
- * only the pairs around the workloads of the edited policies' namespaces.
+ * The "unsaved edit" lens. The saved state is a mirror of the workspace with the edited file's
+ * saved text, kept up to date incrementally (savedBaseline.ts) and built ahead of the first edit
+ * (`prepare`), so that keystrokes cost only the pairs around the workloads of the edited
+ * policies' namespaces.
  */
 export class UnsavedEditLens {
-  private cached: { index: WorkspaceIndex; uri: string; savedHash: string; analysis: Analysis } | undefined;
-  /** The live index whose changes drop the cache when they touch another file. */
-  private watched: WorkspaceIndex | undefined;
+  readonly baseline = new SavedBaseline();
+  private warmTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly host: ChangesHost) {}
 
@@ -99,8 +99,7 @@ export class UnsavedEditLens {
     const isPolicy = (o: { type: string }): boolean => o.type === 'networkpolicy' || o.type === 'adminpolicy';
     const policies = file.objects.filter(isPolicy);
     if (policies.length === 0 || file.kustomization) return undefined;
-    const saved = this.savedAnalysis(live, uri, savedText);
-    if (!saved) return undefined;
+    const saved = this.baseline.analysisFor(live, uri, savedText, { helmTemplate: isHelmTemplatePath(uriPath(uri)) });
     const savedFile = saved.index.file(uri);
     // Sharing parsed files is only sound while the edit leaves kustomize namespaces alone.
     if (savedFile?.kustomization) return undefined;
@@ -114,27 +113,25 @@ export class UnsavedEditLens {
     return { range: toRange(live, uri, policies[0]!.kindSpan), command: { title, command: '' } };
   }
 
-  private savedAnalysis(live: WorkspaceIndex, uri: string, savedText: string): Analysis | undefined {
-    const savedHash = createHash('sha1').update(savedText).digest('base64');
-    const c = this.cached;
-    if (this.watched !== live) {
-      this.watched = live;
-      live.onDidChange((change) => {
-        const cachedUri = this.cached?.uri;
-        if (cachedUri !== undefined && [...change.uris].some((u) => u !== cachedUri)) this.cached = undefined;
-      });
-    }
-    if (c && c.index === live && c.uri === uri && c.savedHash === savedHash) return c.analysis;
-    const index = new WorkspaceIndex(live.settings);
-    index.bulk(() => {
-      for (const f of live.parsedFiles()) if (f.uri !== uri) index.setParsed(f.uri, f);
-      index.setFile(uri, savedText, { helmTemplate: isHelmTemplatePath(uriPath(uri)) });
-    });
-    const analysis = new Analysis(index);
-    this.cached = { index: live, uri, savedHash, analysis };
-    return analysis;
+  /**
+   * Builds the saved state soon, in the background, when `uri` (open in the editor, its text
+   * `savedText` the same as on disk) holds NetworkPolicies: the first edit's lens then finds it ready.
+   */
+  prepare(uri: string, savedText: string): void {
+    const file = this.host.index().file(uri);
+    if (!file || file.kustomization || !file.objects.some((o) => o.type === 'networkpolicy')) return;
+    if (this.warmTimer) clearTimeout(this.warmTimer);
+    const saved = { uri, hash: textHash(savedText), parsed: file };
+    this.warmTimer = setTimeout(() => {
+      this.warmTimer = undefined;
+      this.baseline.warm(this.host.index(), saved);
+    }, WARM_DELAY_MS);
+    this.warmTimer.unref?.();
   }
 }
+
+/** Lets the requests that come with opening a file (diagnostics, lenses, hover) be answered first. */
+const WARM_DELAY_MS = 200;
 
 function uriPath(uri: string): string {
   try {

@@ -713,7 +713,12 @@ export class NetmapServer {
     const fsPath = fsPathOf(uri);
     if (!doc || !fsPath || !fs.existsSync(fsPath)) return undefined;
     const read = readManifestFile(fsPath, this.settings.forPath(fsPath).maxFileSize);
-    if (!('text' in read) || read.text === doc.getText()) return undefined;
+    if (!('text' in read)) return undefined;
+    if (read.text === doc.getText()) {
+      // No edit yet: have the saved state ready for the first one (the index holds this text unless an edit is pending).
+      if (!this.editTimers.has(uri)) this.unsavedLens.prepare(uri, read.text);
+      return undefined;
+    }
     return this.unsavedLens.lens(uri, read.text);
   }
 
