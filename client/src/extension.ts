@@ -2,7 +2,7 @@
 // All analysis happens in the server; this side only connects VS Code to it.
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
-import { CONNECTIVITY_CHANGES_REQUEST, type ConnectivityChangesResult, GRAPH_CHANGED_NOTIFICATION, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_NOTIFICATION, type NoticeParams, type StatusParams } from '../../server/src/protocol';
+import { CONNECTIVITY_CHANGES_REQUEST, type ConnectivityChangesResult, GRAPH_CHANGED_NOTIFICATION, GRAPH_CHANGES_REQUEST, type GraphChangesResult, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_NOTIFICATION, type NoticeParams, type StatusParams } from '../../server/src/protocol';
 import type { Graph } from '../../server/src/model/graph';
 import { registerDiagram } from './diagram/DiagramPanel';
 import { registerChangesView } from './changesView';
@@ -84,6 +84,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
+  // The revision "Show Connectivity Changes" compares with; the diagram's Changes layer follows it.
+  let changesRef = 'HEAD';
   registerDiagram(
     context,
     async () => {
@@ -99,12 +101,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const range = new vscode.Range(doc.positionAt(span.start), doc.positionAt(span.end));
       await vscode.window.showTextDocument(doc, { selection: range, viewColumn: vscode.ViewColumn.One, preserveFocus: false });
     },
+    async () => {
+      if (!client || !client.isRunning()) return undefined;
+      return client.sendRequest<GraphChangesResult>(GRAPH_CHANGES_REQUEST, { ref: changesRef });
+    },
   );
 
-  registerChangesView(context, async (ref) => {
-    if (!client || !client.isRunning()) return undefined;
-    return client.sendRequest<ConnectivityChangesResult>(CONNECTIVITY_CHANGES_REQUEST, { ref });
-  });
+  registerChangesView(
+    context,
+    async (ref) => {
+      if (!client || !client.isRunning()) return undefined;
+      return client.sendRequest<ConnectivityChangesResult>(CONNECTIVITY_CHANGES_REQUEST, { ref });
+    },
+    (ref) => {
+      if (ref === changesRef) return;
+      changesRef = ref;
+      for (const listener of graphListeners) listener();
+    },
+  );
 
   await startClient(context, status);
 }

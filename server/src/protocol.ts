@@ -1,6 +1,8 @@
 // Messages shared by the language server and the client (custom LSP requests and notifications).
 // Both sides import this module; it must stay free of Node and VS Code imports.
 
+import type { GraphChanges } from './model/graph';
+
 /** Client → server request: the network graph of the whole workspace. Result: `Graph` (model/graph.ts). */
 export const GRAPH_REQUEST = 'k8sNetmap/graph';
 
@@ -64,4 +66,17 @@ export interface ConnectivityChangesResult {
   error?: string;
   counts: { added: number; removed: number; changed: number };
   groups: Array<{ workload: string; changes: ConnectivityChangeItem[] }>;
+}
+
+/**
+ * Client → server request: the diagram's Changes layer, the connectivity changes between a git
+ * revision (default `HEAD`) and the workspace laid onto the current graph. Params:
+ * `ConnectivityChangesParams`. Result: `GraphChangesResult`.
+ */
+export const GRAPH_CHANGES_REQUEST = 'k8sNetmap/graphChanges';
+
+export interface GraphChangesResult extends GraphChanges {
+  ref: string;
+  /** Why there is no answer (no git, not a repository, unknown revision). */
+  error?: string;
 }

@@ -4,11 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Graph } from '../../../server/src/model/graph';
+import type { GraphChangesResult } from '../../../server/src/protocol';
 import type { Span } from '../../../server/src/model/types';
 import { DIAGRAM_VIEW_TYPE, SHOW_DIAGRAM_COMMAND, type FromWebview, type ToWebview } from '../webview/messages';
 import { diagramHtml } from './html';
 
 export type RequestGraph = () => Promise<Graph>;
+/** The Changes layer: connectivity changes since the chosen git revision, laid onto the graph. */
+export type RequestChanges = () => Promise<GraphChangesResult | undefined>;
 export type OnGraphChanged = (listener: () => void) => vscode.Disposable;
 export type Reveal = (uri: string, span: Span) => Promise<void>;
 
@@ -48,6 +51,8 @@ class DiagramPanel implements vscode.Disposable {
   private focusNext = false;
   private ready = false;
   private pending = false;
+  /** Whether the webview shows the Changes layer: each refresh then sends the changes too. */
+  private changesOn = false;
   private requestSeq = 0;
 
   constructor(
@@ -56,6 +61,7 @@ class DiagramPanel implements vscode.Disposable {
     private readonly requestGraph: RequestGraph,
     onGraphChanged: OnGraphChanged,
     private readonly reveal: Reveal,
+    private readonly requestChanges: RequestChanges,
     private readonly onDispose: () => void,
     opener?: vscode.TextEditor,
   ) {
@@ -128,9 +134,23 @@ class DiagramPanel implements vscode.Disposable {
       if (seq !== this.requestSeq) return;
       this.knownUris = new Set(graph.nodes.flatMap((n) => (n.uri ? [n.uri] : [])));
       this.post({ type: 'graph', graph });
+      if (this.changesOn) await this.sendChanges(seq);
     } catch (err) {
       if (seq !== this.requestSeq) return;
       this.post({ type: 'error', message: `The network graph is not available yet: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  }
+
+  /** Changes since the revision the user chose (HEAD by default); without git, why not. */
+  private async sendChanges(seq = this.requestSeq): Promise<void> {
+    try {
+      const r = await this.requestChanges();
+      if (seq !== this.requestSeq || !this.changesOn) return;
+      if (!r) this.post({ type: 'changes', ref: 'HEAD', error: 'the language server is not running', changes: { edges: [], nodes: [] } });
+      else this.post({ type: 'changes', ref: r.ref, ...(r.error ? { error: r.error } : {}), changes: { edges: r.edges, nodes: r.nodes } });
+    } catch (err) {
+      if (seq !== this.requestSeq) return;
+      this.post({ type: 'changes', ref: 'HEAD', error: err instanceof Error ? err.message : String(err), changes: { edges: [], nodes: [] } });
     }
   }
 
@@ -154,6 +174,10 @@ class DiagramPanel implements vscode.Disposable {
         break;
       case 'exportSvg':
         await this.exportSvg(m.svg);
+        break;
+      case 'changes':
+        this.changesOn = m.on === true;
+        if (this.changesOn) await this.sendChanges();
         break;
     }
   }
@@ -191,6 +215,7 @@ export function registerDiagram(
   requestGraph: RequestGraph,
   onGraphChanged: OnGraphChanged,
   reveal: Reveal,
+  requestChanges: RequestChanges,
 ): void {
   let current: DiagramPanel | undefined;
   const adopt = (panel: vscode.WebviewPanel, opener?: vscode.TextEditor): DiagramPanel => {
@@ -201,6 +226,7 @@ export function registerDiagram(
       requestGraph,
       onGraphChanged,
       reveal,
+      requestChanges,
       () => {
         if (current?.panel === panel) current = undefined;
       },

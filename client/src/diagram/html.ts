@@ -59,7 +59,9 @@ export function diagramHtml(o: DiagramHtmlOptions): string {
     <label class="toggle" title="Internet, Ingresses, routes, Services and what they select"><input type="checkbox" id="layer-routing" checked> Routing</label>
     <label class="toggle" title="Flows that NetworkPolicies allow"><input type="checkbox" id="layer-policy" checked> Policy</label>
     <label class="toggle" title="Colour what the internet (red) or the whole cluster (orange) may reach"><input type="checkbox" id="layer-exposure"> Exposure</label>
+    <label class="toggle" id="layer-changes-label" title="Connections added (green) or removed (red) since HEAD, or the revision chosen in Show Connectivity Changes"><input type="checkbox" id="layer-changes"> Changes</label>
   </div>
+  <span id="changes-note" class="muted changes-note" aria-live="polite"></span>
   <button id="path-button" type="button" aria-pressed="false" title="Who can reach what, and why: pick two objects (or From the Internet)">Path…</button>
   <span class="spacer"></span>
   <button id="expand-all" type="button" title="Open every namespace">Expand all</button>

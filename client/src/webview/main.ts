@@ -6,6 +6,7 @@
 
 import './style.css';
 import type { Graph, GraphNode } from '../../../server/src/model/graph';
+import { createChangesLayer } from './changesLayer';
 import { exportSvg } from './export';
 import { layout, warmUp, type Layout, type Measure } from './layout';
 import type { FromWebview, ToWebview } from './messages';
@@ -372,7 +373,7 @@ function applySearch(): void {
   if (!graph || !view) return;
   const q = state.search.trim();
   // Recompute matches only: no layout needed.
-  const fresh = visibleGraph(graph, state);
+  const fresh = visibleGraph(changes.shown(graph), state);
   const matchSet = new Set(fresh.matches);
   view.matches = fresh.matches;
   const groupMatch = new Set(fresh.groups.filter((g) => g.match).map((g) => g.namespace));
@@ -506,6 +507,8 @@ const path = createPathQuery({
   relayoutAndFit,
 });
 
+const changes = createChangesLayer({ canvas, state, saveState, post, relayout: () => void relayout() });
+
 function relayoutAndFit(): void {
   placed = false;
   void relayout();
@@ -545,7 +548,7 @@ async function relayout(): Promise<void> {
 async function layoutOnce(): Promise<void> {
   if (!graph) return;
   const seq = ++layoutSeq;
-  const v = visibleGraph(graph, state, path.edges());
+  const v = visibleGraph(changes.shown(graph), state, path.edges());
   buildNsMenu(v.namespaces);
   scopeBar.update(v);
   const laying = `Laying out ${plural(v.nodes.length, 'object')}…`;
@@ -627,6 +630,9 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
       break;
     case 'exported':
       status.textContent = `Saved ${m.path}`;
+      break;
+    case 'changes':
+      changes.receive(m);
       break;
   }
 });

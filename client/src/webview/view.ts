@@ -4,7 +4,7 @@
 import { aggregateGraph, foldEdges, ROUTING_NODE_KINDS } from '../../../server/src/analysis/graph/aggregate';
 import { coalesce, parseRange, rangeToCidrs } from '../../../server/src/analysis/graph/external';
 import { DEFAULT_FOCUS_DEPTH, focusGraph } from '../../../server/src/analysis/graph/focus';
-import type { Graph, GraphEdge, GraphEdgeKind, GraphNode, NodeMarks } from '../../../server/src/model/graph';
+import type { EdgeChange, Graph, GraphEdge, GraphEdgeKind, GraphNode, NodeMarks } from '../../../server/src/model/graph';
 
 /**
  * Above this many objects (and with more than one namespace) the workspace view starts with every
@@ -43,7 +43,7 @@ export interface ViewState {
   toggled: string[];
   /** Namespaces the filter hides. */
   hidden: string[];
-  layers: { routing: boolean; policy: boolean; exposure?: boolean };
+  layers: { routing: boolean; policy: boolean; exposure?: boolean; changes?: boolean };
   search: string;
 }
 
@@ -63,7 +63,7 @@ export function restoreState(raw: unknown): ViewState {
   s.toggled = strings(r.toggled);
   s.hidden = strings(r.hidden);
   if (r.layers && typeof r.layers === 'object') {
-    s.layers = { routing: r.layers.routing !== false, policy: r.layers.policy !== false, exposure: r.layers.exposure === true };
+    s.layers = { routing: r.layers.routing !== false, policy: r.layers.policy !== false, exposure: r.layers.exposure === true, changes: r.layers.changes === true };
   }
   if (typeof r.search === 'string') s.search = r.search;
   const sc = r.scope as Partial<Scope & { namespace: unknown; ids: unknown }> | undefined;
@@ -124,6 +124,8 @@ export interface VisibleEdge {
   /** How many graph edges this one stands for (more than one when a namespace is collapsed). */
   count: number;
   detail: string[];
+  /** On the Changes layer: added (green), removed (red) or changed since the revision. */
+  change?: EdgeChange;
 }
 
 export interface VisibleGroup {
@@ -370,14 +372,14 @@ export function visibleGraph(full: Graph, state: ViewState, include: readonly Gr
 
   const edges = new Map<string, VisibleEdge>();
   const folded = foldEdges(
-    graph.edges.filter((e) => state.layers[layerOf(e.kind)]),
+    graph.edges.filter((e) => (e.change !== undefined && state.layers.changes === true) || state.layers[layerOf(e.kind)]),
     (id) => drawnAs.get(id),
   );
   for (const e of folded) {
-    const id = `${e.from}->${e.to}:${e.kind}`;
+    const id = `${e.from}->${e.to}:${e.kind}${e.change ? `:${e.change}` : ''}`;
     // Merged edges (to or from a collapsed namespace): the union of their ports and how many they are.
     const ports = e.count > 1 ? (e.ports === '' ? `${e.count} edges` : `${e.ports} (×${e.count})`) : e.ports;
-    edges.set(id, { id, from: e.from, to: e.to, kind: e.kind, ports, count: e.count, detail: e.detail });
+    edges.set(id, { id, from: e.from, to: e.to, kind: e.kind, ports, count: e.count, detail: e.detail, ...(e.change ? { change: e.change } : {}) });
   }
 
   // Every namespace collapsed and many of them: an edge from the Internet to each one is a comb

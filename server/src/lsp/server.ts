@@ -32,9 +32,9 @@ import type { K8sObject } from '../model/types';
 import { helmReadOptions, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile } from '../index/files';
 import { type IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import { offsetAt } from '../model/positions';
-import { CONNECTIVITY_CHANGES_REQUEST, type ConnectivityChangesParams, GRAPH_CHANGED_NOTIFICATION, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_NOTIFICATION, type StatusParams } from '../protocol';
+import { CONNECTIVITY_CHANGES_REQUEST, type ConnectivityChangesParams, GRAPH_CHANGED_NOTIFICATION, GRAPH_CHANGES_REQUEST, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_NOTIFICATION, type StatusParams } from '../protocol';
 import { graphOf } from './graph';
-import { connectivityChanges, UnsavedEditLens, type ChangesHost } from './changes';
+import { connectivityChanges, graphChanges, UnsavedEditLens, type ChangesHost } from './changes';
 import { quickFixes, toDiagnostic, toLocation, toRange } from './convert';
 import { changedObjects, dependentFiles, reachSensitiveFiles } from './dependents';
 import { DEFAULT_SERVER_SETTINGS, excludeMatcher, needsReindex, normalizeSettings, type ServerSettings } from './settings';
@@ -203,6 +203,12 @@ export class NetmapServer {
       connectivityChanges(this.changesHost, p?.ref || 'HEAD').catch((error: unknown) => {
         this.connection.console.error(`k8s-netmap: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
         return { ref: p?.ref || 'HEAD', error: 'internal error (see the k8s-netmap output)', counts: { added: 0, removed: 0, changed: 0 }, groups: [] };
+      }),
+    );
+    c.onRequest(GRAPH_CHANGES_REQUEST, (p: ConnectivityChangesParams | undefined) =>
+      graphChanges(this.changesHost, graphOf(this.analysis), p?.ref || 'HEAD').catch((error: unknown) => {
+        this.connection.console.error(`k8s-netmap: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        return { ref: p?.ref || 'HEAD', error: 'internal error (see the k8s-netmap output)', edges: [], nodes: [] };
       }),
     );
     this.documents.listen(c);
