@@ -12,7 +12,8 @@ export interface ChangesHost {
   state: ViewState;
   saveState(): void;
   post(m: FromWebview): void;
-  relayout(): void;
+  /** Lays out again and fits the picture (what changed may lie outside the current view). */
+  relayoutAndFit(): void;
 }
 
 export interface ChangesLayer {
@@ -36,6 +37,7 @@ export function createChangesLayer(host: ChangesHost): ChangesLayer {
   function apply(on: boolean): void {
     host.state.layers.changes = on;
     host.canvas.classList.toggle('changes-on', on);
+    document.body.classList.toggle('changes-on', on);
     if (!on) {
       changes = undefined;
       setNote('');
@@ -49,7 +51,7 @@ export function createChangesLayer(host: ChangesHost): ChangesLayer {
     apply(toggle.checked);
     host.saveState();
     host.post({ type: 'changes', on: toggle.checked });
-    host.relayout();
+    host.relayoutAndFit();
   });
 
   return {
@@ -69,7 +71,7 @@ export function createChangesLayer(host: ChangesHost): ChangesLayer {
         const c = changeCounts(changes);
         setNote(`since ${ref}: +${c.added} −${c.removed}${c.changed > 0 ? ` ~${c.changed}` : ''}`);
       } else return;
-      host.relayout();
+      host.relayoutAndFit();
     },
   };
 }

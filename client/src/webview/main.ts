@@ -507,7 +507,7 @@ const path = createPathQuery({
   relayoutAndFit,
 });
 
-const changes = createChangesLayer({ canvas, state, saveState, post, relayout: () => void relayout() });
+const changes = createChangesLayer({ canvas, state, saveState, post, relayoutAndFit });
 
 function relayoutAndFit(): void {
   placed = false;
