@@ -2,7 +2,7 @@
 // All analysis happens in the server; this side only connects VS Code to it.
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
-import { CONNECTIVITY_CHANGES_REQUEST, type ConnectivityChangesResult, GRAPH_CHANGED_NOTIFICATION, GRAPH_CHANGES_REQUEST, type GraphChangesResult, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_NOTIFICATION, type NoticeParams, type StatusParams } from '../../server/src/protocol';
+import { CONNECTIVITY_CHANGES_REQUEST, type ConnectivityChangesResult, GRAPH_CHANGED_NOTIFICATION, GRAPH_CHANGES_REQUEST, type GraphChangesResult, PATH_RULES_REQUEST, type PathRulesResult, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_NOTIFICATION, type NoticeParams, type StatusParams } from '../../server/src/protocol';
 import type { Graph } from '../../server/src/model/graph';
 import { registerDiagram } from './diagram/DiagramPanel';
 import { registerChangesView } from './changesView';
@@ -104,6 +104,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     async () => {
       if (!client || !client.isRunning()) return undefined;
       return client.sendRequest<GraphChangesResult>(GRAPH_CHANGES_REQUEST, { ref: changesRef });
+    },
+    async (hops) => {
+      if (!client || !client.isRunning()) return undefined;
+      return client.sendRequest<PathRulesResult>(PATH_RULES_REQUEST, { hops });
     },
   );
 

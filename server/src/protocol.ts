@@ -80,3 +80,25 @@ export interface GraphChangesResult extends GraphChanges {
   /** Why there is no answer (no git, not a repository, unknown revision). */
   error?: string;
 }
+
+/**
+ * Client → server request: for the path query's hops (graph node ids), the policy rules that
+ * allow each, with their place (`uri`, UTF-16 `span`) so the diagram can reveal them.
+ * Result: `PathRulesResult`, one list per hop (empty when no policy decides the hop).
+ */
+export const PATH_RULES_REQUEST = 'k8sNetmap/pathRules';
+
+export interface PathRulesParams {
+  hops: Array<{ from: string; to: string }>;
+}
+
+export interface PathRule {
+  /** e.g. `NetworkPolicy shop/web-from-api: ingress rule #2 (TCP 80)` */
+  text: string;
+  uri?: string;
+  span?: { start: number; end: number };
+}
+
+export interface PathRulesResult {
+  hops: PathRule[][];
+}

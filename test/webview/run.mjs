@@ -613,9 +613,22 @@ test('path query: from the Internet to a workload, each hop and what decides it;
   const onPath = await page.locator('#canvas .edge.on-path').count();
   assert(onPath >= 3, `edges highlighted on the path: ${onPath}`);
   assert((await page.locator('#canvas .node.on-path').count()) >= 4, 'nodes on the path');
-  await page.screenshot({ path: path.join(out, 'path-query.png') });
   // No reveal while picking.
   assert((await sent(page, 'reveal')).length === 0, 'picking does not open the YAML');
+  // The extension answers which rule allows each policy hop (explain facts): named and revealable.
+  const ask = (await sent(page, 'pathRules')).at(-1);
+  assert(ask && ask.hops.length >= 1 && ask.hops.every((h) => typeof h.from === 'string'), `asked: ${JSON.stringify(ask)}`);
+  const answer = await support.pathRulesOfFolder(path.join(root, 'examples'), ask.hops);
+  assert(answer.hops.some((r) => r.length > 0), `rules: ${JSON.stringify(answer)}`);
+  await page.evaluate((m) => window.postMessage(m, '*'), { type: 'pathRules', seq: ask.seq, hops: answer.hops });
+  await page.waitForFunction((seq) => document.body.dataset.pathRules === String(seq), ask.seq);
+  const ruleText = await page.locator('#path-body .path-rule').allTextContents();
+  assert(ruleText.some((t) => /^NetworkPolicy shop-backend\/[\w-]+: ingress rule #\d+ \(/.test(t)), ruleText.join(' | '));
+  await page.screenshot({ path: path.join(out, 'path-query.png') });
+  await page.locator('#path-body .path-rule button').first().click();
+  const reveal = (await sent(page, 'reveal')).at(-1);
+  const first = answer.hops.find((r) => r.length > 0)[0];
+  assert(reveal && reveal.uri === first.uri && reveal.span.start === first.span.start && /networkpolicies\.yaml$/.test(reveal.uri), `reveal: ${JSON.stringify(reveal)}`);
   await context.close();
   // The demo's frontend is closed to the ingress controller: the route is blocked.
   const demoPage = await openPage();

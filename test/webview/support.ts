@@ -139,3 +139,12 @@ export async function changesOfEdit(folder: string, edit: (rel: string, text: st
     fs.rmSync(copy, { recursive: true, force: true });
   }
 }
+
+import { pathRules } from '../../server/src/lsp/pathRules';
+import type { PathRulesResult } from '../../server/src/protocol';
+
+/** What the server answers the path query's rules request, on a folder of manifests. */
+export async function pathRulesOfFolder(folder: string, hops: Array<{ from: string; to: string }>): Promise<PathRulesResult> {
+  const { index } = await loadPaths([folder], process.cwd());
+  return pathRules(new Analysis(index), { hops });
+}

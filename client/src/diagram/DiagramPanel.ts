@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Graph } from '../../../server/src/model/graph';
-import type { GraphChangesResult } from '../../../server/src/protocol';
+import type { GraphChangesResult, PathRulesResult } from '../../../server/src/protocol';
 import type { Span } from '../../../server/src/model/types';
 import { DIAGRAM_VIEW_TYPE, SHOW_DIAGRAM_COMMAND, type FromWebview, type ToWebview } from '../webview/messages';
 import { diagramHtml } from './html';
@@ -12,6 +12,8 @@ import { diagramHtml } from './html';
 export type RequestGraph = () => Promise<Graph>;
 /** The Changes layer: connectivity changes since the chosen git revision, laid onto the graph. */
 export type RequestChanges = () => Promise<GraphChangesResult | undefined>;
+/** The path query: the policy rules that allow each hop. */
+export type RequestPathRules = (hops: Array<{ from: string; to: string }>) => Promise<PathRulesResult | undefined>;
 export type OnGraphChanged = (listener: () => void) => vscode.Disposable;
 export type Reveal = (uri: string, span: Span) => Promise<void>;
 
@@ -43,6 +45,8 @@ class DiagramPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** Uris that the last graph sent to the webview holds: the only ones a reveal may open. */
   private knownUris = new Set<string>();
+  /** Uris of the rules named in path query answers: they may be revealed too. */
+  private ruleUris = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private cursorTimer: ReturnType<typeof setTimeout> | undefined;
   /** The last text editor's place: the webview's focus mode follows it. */
@@ -62,6 +66,7 @@ class DiagramPanel implements vscode.Disposable {
     onGraphChanged: OnGraphChanged,
     private readonly reveal: Reveal,
     private readonly requestChanges: RequestChanges,
+    private readonly requestPathRules: RequestPathRules,
     private readonly onDispose: () => void,
     opener?: vscode.TextEditor,
   ) {
@@ -154,6 +159,15 @@ class DiagramPanel implements vscode.Disposable {
     }
   }
 
+  private async sendPathRules(seq: unknown, hops: unknown): Promise<void> {
+    if (!Number.isInteger(seq) || !Array.isArray(hops)) return;
+    const asked = hops.filter((h): h is { from: string; to: string } => !!h && typeof h.from === 'string' && typeof h.to === 'string');
+    const r = await this.requestPathRules(asked).catch(() => undefined);
+    if (!r) return;
+    for (const rules of r.hops) for (const rule of rules) if (rule.uri) this.ruleUris.add(rule.uri);
+    this.post({ type: 'pathRules', seq: seq as number, hops: r.hops });
+  }
+
   private async onMessage(m: FromWebview): Promise<void> {
     if (!m || typeof m !== 'object') return;
     switch (m.type) {
@@ -168,12 +182,15 @@ class DiagramPanel implements vscode.Disposable {
         break;
       case 'reveal':
         // The webview is not trusted to name files: only places from the graph open.
-        if (typeof m.uri !== 'string' || !this.knownUris.has(m.uri)) return;
+        if (typeof m.uri !== 'string' || !(this.knownUris.has(m.uri) || this.ruleUris.has(m.uri))) return;
         if (!m.span || !Number.isInteger(m.span.start) || !Number.isInteger(m.span.end)) return;
         await this.reveal(m.uri, { start: m.span.start, end: m.span.end });
         break;
       case 'exportSvg':
         await this.exportSvg(m.svg);
+        break;
+      case 'pathRules':
+        await this.sendPathRules(m.seq, m.hops);
         break;
       case 'changes':
         this.changesOn = m.on === true;
@@ -216,6 +233,7 @@ export function registerDiagram(
   onGraphChanged: OnGraphChanged,
   reveal: Reveal,
   requestChanges: RequestChanges,
+  requestPathRules: RequestPathRules,
 ): void {
   let current: DiagramPanel | undefined;
   const adopt = (panel: vscode.WebviewPanel, opener?: vscode.TextEditor): DiagramPanel => {
@@ -227,6 +245,7 @@ export function registerDiagram(
       onGraphChanged,
       reveal,
       requestChanges,
+      requestPathRules,
       () => {
         if (current?.panel === panel) current = undefined;
       },

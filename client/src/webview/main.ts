@@ -505,6 +505,7 @@ const path = createPathQuery({
   laid: () => laid,
   drawn: () => drawn,
   relayoutAndFit,
+  post,
 });
 
 const changes = createChangesLayer({ canvas, state, saveState, post, relayoutAndFit });
@@ -633,6 +634,9 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
       break;
     case 'changes':
       changes.receive(m);
+      break;
+    case 'pathRules':
+      path.rules(m);
       break;
   }
 });

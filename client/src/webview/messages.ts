@@ -3,6 +3,7 @@
 
 import type { Graph, GraphChanges } from '../../../server/src/model/graph';
 import type { Span } from '../../../server/src/model/types';
+import type { PathRule } from '../../../server/src/protocol';
 
 export type { Graph };
 
@@ -18,7 +19,9 @@ export type ToWebview =
   | { type: 'editor'; uri: string; offset: number; focus?: boolean }
   | { type: 'exported'; path: string }
   /** The Changes layer's answer: changes since `ref`, or why there are none (`error`, e.g. no git). */
-  | { type: 'changes'; ref: string; error?: string; changes: GraphChanges };
+  | { type: 'changes'; ref: string; error?: string; changes: GraphChanges }
+  /** The rules that allow each hop of path query `seq` (one list per hop asked). */
+  | { type: 'pathRules'; seq: number; hops: PathRule[][] };
 
 /** Webview → extension. */
 export type FromWebview =
@@ -27,7 +30,9 @@ export type FromWebview =
   | { type: 'exportSvg'; svg: string }
   | { type: 'refresh' }
   /** The Changes layer was turned on (the extension sends changes with every graph) or off. */
-  | { type: 'changes'; on: boolean };
+  | { type: 'changes'; on: boolean }
+  /** The path query's hops (graph node ids): which rules allow each? */
+  | { type: 'pathRules'; seq: number; hops: Array<{ from: string; to: string }> };
 
 export const DIAGRAM_VIEW_TYPE = 'k8sNetmap.diagram';
 export const SHOW_DIAGRAM_COMMAND = 'k8sNetmap.showDiagram';

@@ -32,8 +32,9 @@ import type { K8sObject } from '../model/types';
 import { helmReadOptions, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile } from '../index/files';
 import { type IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import { offsetAt } from '../model/positions';
-import { CONNECTIVITY_CHANGES_REQUEST, type ConnectivityChangesParams, GRAPH_CHANGED_NOTIFICATION, GRAPH_CHANGES_REQUEST, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_NOTIFICATION, type StatusParams } from '../protocol';
+import { CONNECTIVITY_CHANGES_REQUEST, type ConnectivityChangesParams, GRAPH_CHANGED_NOTIFICATION, GRAPH_CHANGES_REQUEST, PATH_RULES_REQUEST, type PathRulesParams, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_NOTIFICATION, type StatusParams } from '../protocol';
 import { graphOf } from './graph';
+import { pathRules } from './pathRules';
 import { connectivityChanges, graphChanges, UnsavedEditLens, type ChangesHost } from './changes';
 import { quickFixes, toDiagnostic, toLocation, toRange } from './convert';
 import { changedObjects, dependentFiles, reachSensitiveFiles } from './dependents';
@@ -211,6 +212,7 @@ export class NetmapServer {
         return { ref: p?.ref || 'HEAD', error: 'internal error (see the k8s-netmap output)', edges: [], nodes: [] };
       }),
     );
+    c.onRequest(PATH_RULES_REQUEST, (p: PathRulesParams | undefined) => this.guard(() => pathRules(this.analysis, p), { hops: [] }));
     this.documents.listen(c);
     c.listen();
   }
