@@ -9,6 +9,7 @@ import { changeCounts, withChanges } from '../../server/src/analysis/graph/chang
 import { graphInputOf } from '../../server/src/analysis/graph/fromAnalysis';
 import { Analysis } from '../../server/src/analysis/workspaceAnalysis';
 import type { Graph, GraphChanges } from '../../server/src/model/graph';
+import { initialState, visibleGraph } from '../../client/src/webview/view';
 import { indexOf, y } from './helpers';
 
 function pod(name: string, app: string, port = 80): string {
@@ -133,6 +134,26 @@ describe('connectivity changes on the graph', () => {
     const r = changes({ ...base, 'np.yaml': webFromApi(80) }, { ...base, 'np.yaml': webFromApi(80) });
     assert.deepEqual(r.changes, { edges: [], nodes: [] });
     assert.equal(withChanges(r.graph, r.changes), r.graph);
+  });
+
+  it('the view draws changes as edges of their own kind: never a mark, not folded with unchanged edges, shown with the policy layer off', () => {
+    // api loses its egress to every address (a mark when unchanged) and web → api is added.
+    const r = changes({ ...base, 'np.yaml': DENY_ALL }, { ...base, 'np.yaml': DENY_ALL, 'web.np.yaml': webFromApi(80) });
+    const shown = withChanges(r.graph, r.changes);
+    const state = { ...initialState(), layers: { routing: true, policy: false, changes: true } };
+    const v = visibleGraph(shown, state);
+    assert.deepEqual(
+      v.edges.filter((e) => e.change).map((e) => [e.id, e.change]),
+      [[`${API}->${WEB}:allow:added`, 'added']],
+    );
+    // Changes layer off: with the policy layer off too, no allow edge at all.
+    assert.deepEqual(visibleGraph(shown, { ...state, layers: { routing: true, policy: false, changes: false } }).edges.filter((e) => e.kind === 'allow'), []);
+    // A removed edge from every address stays an edge (not the internet mark).
+    const whole = { from: 'ipBlock/0.0.0.0-255.255.255.255', to: WEB, kind: 'allow' as const, ports: 'TCP 80', change: 'removed' as const };
+    const g = withChanges(r.graph, { edges: [whole], nodes: [{ id: whole.from, kind: 'ipBlock', name: '0.0.0.0-255.255.255.255', namespace: '' }] });
+    const v2 = visibleGraph(g, { ...state, layers: { routing: true, policy: true, changes: true } });
+    assert.ok(v2.edges.some((e) => e.from === whole.from && e.to === WEB && e.change === 'removed'), JSON.stringify(v2.edges.map((e) => e.id)));
+    assert.equal(v2.nodes.find((n) => n.id === WEB)?.marks?.internet, undefined);
   });
 
   it('maxEdges caps what is drawn', () => {
