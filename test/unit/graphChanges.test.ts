@@ -10,39 +10,13 @@ import { graphInputOf } from '../../server/src/analysis/graph/fromAnalysis';
 import { Analysis } from '../../server/src/analysis/workspaceAnalysis';
 import type { Graph, GraphChanges } from '../../server/src/model/graph';
 import { initialState, visibleGraph } from '../../client/src/webview/view';
+import { allowWebFromApi, ingressFromCidr, pod } from './diffFixtures';
 import { indexOf, y } from './helpers';
 
-function pod(name: string, app: string, port = 80): string {
-  return y('apiVersion: v1', 'kind: Pod', `metadata: {name: ${name}, namespace: default, labels: {app: ${app}}}`, `spec: {containers: [{name: c, image: i, ports: [{containerPort: ${port}}]}]}`);
-}
-
 const DENY_ALL = y('apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata: {name: deny-all, namespace: default}', 'spec: {podSelector: {}, policyTypes: [Ingress]}');
+const webFromApi = (port: number): string => allowWebFromApi(port);
 
-function webFromApi(port: number): string {
-  return y(
-    'apiVersion: networking.k8s.io/v1',
-    'kind: NetworkPolicy',
-    'metadata: {name: web-from-api, namespace: default}',
-    'spec:',
-    '  podSelector: {matchLabels: {app: web}}',
-    '  ingress:',
-    '  - from: [{podSelector: {matchLabels: {app: api}}}]',
-    `    ports: [{port: ${port}}]`,
-  );
-}
-
-function webFromNet(except: string[]): string {
-  return y(
-    'apiVersion: networking.k8s.io/v1',
-    'kind: NetworkPolicy',
-    'metadata: {name: web-from-net, namespace: default}',
-    'spec:',
-    '  podSelector: {matchLabels: {app: web}}',
-    '  policyTypes: [Ingress]',
-    '  ingress:',
-    `  - from: [{ipBlock: {cidr: 10.0.0.0/8, except: [${except.join(', ')}]}}]`,
-  );
-}
+const webFromNet = (except: string[]): string => ingressFromCidr('10.0.0.0/8', except);
 
 const base = { 'web.yaml': pod('web', 'web'), 'api.yaml': pod('api', 'api', 8080) };
 
