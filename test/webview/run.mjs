@@ -679,7 +679,8 @@ test('changes layer: added connections green, removed ones red (drawn though gon
   assert(tip && tip.endsWith(':removed'), `removed edge id ${tip}`);
   await page.screenshot({ path: path.join(out, 'changes-layer.png') });
   // The state keeps the layer; turning it off posts so and draws no change.
-  assert((await page.evaluate(() => window.__states.at(-1)?.layers?.changes)) === true, 'layer saved in the state');
+  // (The state is saved after a short debounce.)
+  await page.waitForFunction(() => window.__states.at(-1)?.layers?.changes === true, undefined, { timeout: 10_000 });
   before = await page.evaluate(() => Number(document.body.dataset.renders));
   await page.locator('#layer-changes').uncheck();
   await waitRender(page, before);
