@@ -73,8 +73,15 @@ function revealCommand(cause: ChangeCauseLocation): vscode.Command {
   return { title: 'Reveal', command: 'k8sNetmap.revealChangeCause', arguments: [cause] };
 }
 
-/** Registers the view and its commands; returns the view's data provider (the extension's API hands it to tests). */
-export function registerChangesView(context: vscode.ExtensionContext, request: (ref: string) => Promise<ConnectivityChangesResult | undefined>): ConnectivityChangesView {
+/**
+ * Registers the view and its commands; returns the view's data provider (the extension's API hands
+ * it to tests). `onRef`: the revision the user chose, which the diagram's Changes layer compares with too.
+ */
+export function registerChangesView(
+  context: vscode.ExtensionContext,
+  request: (ref: string) => Promise<ConnectivityChangesResult | undefined>,
+  onRef?: (ref: string) => void,
+): ConnectivityChangesView {
   const view = new ConnectivityChangesView();
   context.subscriptions.push(
     vscode.window.registerTreeDataProvider('k8sNetmap.connectivityChanges', view),
@@ -86,6 +93,7 @@ export function registerChangesView(context: vscode.ExtensionContext, request: (
         ref = pick === 'HEAD' ? 'HEAD' : await vscode.window.showInputBox({ prompt: 'Git revision (branch, tag or commit)', value: 'origin/main' });
         if (!ref) return undefined;
       }
+      onRef?.(ref);
       const result = await vscode.window.withProgress({ location: { viewId: 'k8sNetmap.connectivityChanges' } }, () => request(ref));
       if (!result) return undefined;
       view.show(result);

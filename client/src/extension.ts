@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
 import { DOCS_BASE_URL } from '../../server/src/buildInfo';
-import { type CommandArguments, Commands, ConnectivityChangesRequest, GraphChangedNotification, GraphRequest, StatusNotification } from '../../server/src/protocol';
+import { type CommandArguments, Commands, ConnectivityChangesRequest, GraphChangedNotification, GraphChangesRequest, PathRulesRequest, GraphRequest, StatusNotification } from '../../server/src/protocol';
 import { registerChangesView } from './changesView';
 import { configurationMiddleware } from './config';
 import { registerDiagram } from './diagram/DiagramPanel';
@@ -93,6 +93,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<K8sNet
     }),
   );
 
+  // The revision "Show Connectivity Changes" compares with; the diagram's Changes layer follows it.
+  let changesRef = 'HEAD';
   registerDiagram(
     context,
     async () => {
@@ -108,12 +110,28 @@ export async function activate(context: vscode.ExtensionContext): Promise<K8sNet
       const range = new vscode.Range(doc.positionAt(span.start), doc.positionAt(span.end));
       await vscode.window.showTextDocument(doc, { selection: range, viewColumn: vscode.ViewColumn.One, preserveFocus: false });
     },
+    async () => {
+      if (!languageClient.isRunning()) return undefined;
+      return languageClient.sendRequest(GraphChangesRequest, { ref: changesRef });
+    },
+    async (hops) => {
+      if (!languageClient.isRunning()) return undefined;
+      return languageClient.sendRequest(PathRulesRequest, { hops });
+    },
   );
 
-  const connectivityChangesView = registerChangesView(context, async (ref) => {
-    if (!languageClient.isRunning()) return undefined;
-    return languageClient.sendRequest(ConnectivityChangesRequest, { ref });
-  });
+  const connectivityChangesView = registerChangesView(
+    context,
+    async (ref) => {
+      if (!languageClient.isRunning()) return undefined;
+      return languageClient.sendRequest(ConnectivityChangesRequest, { ref });
+    },
+    (ref) => {
+      if (ref === changesRef) return;
+      changesRef = ref;
+      for (const listener of graphListeners) listener();
+    },
+  );
 
   probeRuleDocs(`${DOCS_BASE_URL}README.md`);
   await languageClient.start();

@@ -2,7 +2,7 @@
 // vscode-eslint's shared module does): custom requests and notifications, and the client commands
 // the server puts in code lenses, with their argument types. Free of Node and VS Code imports.
 import { NotificationType, NotificationType0, RequestType, RequestType0, type Location, type Position } from 'vscode-languageserver-protocol';
-import type { Graph } from './model/graph';
+import type { Graph, GraphChanges } from './model/graph';
 
 /** Client → server: the network graph of the whole workspace. */
 export const GraphRequest = new RequestType0<Graph, void>('k8sNetmap/graph');
@@ -96,3 +96,38 @@ export interface ConnectivityChangesResult {
  * and the workspace as it is (open documents included). Result: `ConnectivityChangesResult`.
  */
 export const ConnectivityChangesRequest = new RequestType<ConnectivityChangesParams, ConnectivityChangesResult, void>('k8sNetmap/connectivityChanges');
+
+/**
+ * Client → server request: the diagram's Changes layer, the connectivity changes between a git
+ * revision (default `HEAD`) and the workspace laid onto the current graph. Params:
+ * `ConnectivityChangesParams`. Result: `GraphChangesResult`.
+ */
+export const GraphChangesRequest = new RequestType<ConnectivityChangesParams, GraphChangesResult, void>('k8sNetmap/graphChanges');
+
+export interface GraphChangesResult extends GraphChanges {
+  ref: string;
+  /** Why there is no answer (no git, not a repository, unknown revision). */
+  error?: string;
+}
+
+/**
+ * Client → server request: for the path query's hops (graph node ids), the policy rules that
+ * allow each, with their place (`uri`, UTF-16 `span`) so the diagram can reveal them.
+ * Result: `PathRulesResult`, one list per hop (empty when no policy decides the hop).
+ */
+export const PathRulesRequest = new RequestType<PathRulesParams, PathRulesResult, void>('k8sNetmap/pathRules');
+
+export interface PathRulesParams {
+  hops: Array<{ from: string; to: string }>;
+}
+
+export interface PathRule {
+  /** e.g. `NetworkPolicy shop/web-from-api: ingress rule #2 (TCP 80)` */
+  text: string;
+  uri?: string;
+  span?: { start: number; end: number };
+}
+
+export interface PathRulesResult {
+  hops: PathRule[][];
+}

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ConnectivityChangesRequest } from '../../server/src/protocol';
+import { ConnectivityChangesRequest, GraphChangesRequest, PathRulesRequest, type PathRulesResult } from '../../server/src/protocol';
 import { TestClient, uriOf } from './lspClient';
 import { deployment, git, hasGit } from '../unit/diffFixtures';
 
@@ -105,6 +105,25 @@ describe('connectivity changes in the editor', { timeout: 60000 }, () => {
   it('says why there are no connectivity changes outside a git repository', async () => {
     const r = await client.conn.sendRequest(ConnectivityChangesRequest, { ref: 'HEAD' });
     assert.match(r.error ?? '', /not inside a git repository/);
+    // The diagram's Changes layer says the same.
+    const g = await client.conn.sendRequest(GraphChangesRequest, { ref: 'HEAD' });
+    assert.match(g.error ?? '', /not inside a git repository/);
+    assert.deepEqual([g.edges, g.nodes], [[], []]);
+  });
+
+  it('names the rule that allows a path query hop, with its place', async () => {
+    // Junk hops on purpose (the server must answer them), so the untyped form of the request.
+    const r = await client.request<PathRulesResult>(PathRulesRequest.method, {
+      hops: [
+        { from: 'Deployment/shop/api', to: 'Deployment/shop/web' },
+        { from: 'Deployment/shop/web', to: 'Deployment/shop/api' },
+        { from: 42, to: null },
+      ],
+    });
+    assert.deepEqual(r.hops.map((h) => h.map((x) => x.text)), [['NetworkPolicy shop/web-in: ingress rule #1 (TCP 80)'], [], []]);
+    const rule = r.hops[0]![0]!;
+    assert.equal(rule.uri, uriOf(pol));
+    assert.match(fs.readFileSync(pol, 'utf8').slice(rule.span!.start, rule.span!.end), /^from: \[\{podSelector: \{matchLabels: \{app: api\}/);
   });
 
   it('lists the changes against HEAD grouped by workload, each with the object that causes it', async (t) => {
@@ -129,6 +148,14 @@ describe('connectivity changes in the editor', { timeout: 60000 }, () => {
     assert.equal(change.causes[0]?.uri, uriOf(pol));
     assert.equal(change.causes[0]?.range.start.line, 1);
     assert.match(change.causes[0]!.label, /^NetworkPolicy shop\/web-in modified: ingress policy of shop\/web\[Deployment\]/);
+    // The diagram's Changes layer: the same change as an edge of the graph, flagged added.
+    const g = await client.conn.sendRequest(GraphChangesRequest, { ref: 'HEAD' });
+    assert.equal(g.error, undefined);
+    assert.deepEqual(
+      g.edges.map((e) => [e.from, e.to, e.change, e.ports]),
+      [['Deployment/shop/batch', 'Deployment/shop/web', 'added', 'TCP 80']],
+    );
+    assert.deepEqual(g.nodes, []);
     const unknown = await client.conn.sendRequest(ConnectivityChangesRequest, { ref: 'nope' });
     assert.match(unknown.error ?? '', /unknown revision 'nope'/);
   });

@@ -8,50 +8,8 @@ import { ConnSet, ReachabilityEngine, inputFromSource } from '../../server/src/a
 import { formatDiffSarif } from '../../server/src/cli/diffSarif';
 import type { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
 import { changesByWorkload, editEffect, editEffectTitle, editScope } from '../../server/src/features/connectivityChanges';
+import { DENY_ALL, allowWebFromApi, ingressFromCidr, pod } from './diffFixtures';
 import { indexOf, y } from './helpers';
-
-function pod(name: string, app: string, port = 80, ns = 'default'): string {
-  return y(
-    'apiVersion: v1',
-    'kind: Pod',
-    `metadata: {name: ${name}, namespace: ${ns}, labels: {app: ${app}}}`,
-    `spec: {containers: [{name: c, image: i, ports: [{containerPort: ${port}}]}]}`,
-  );
-}
-
-const DENY_ALL = y(
-  'apiVersion: networking.k8s.io/v1',
-  'kind: NetworkPolicy',
-  'metadata: {name: deny-all, namespace: default}',
-  'spec: {podSelector: {}, policyTypes: [Ingress, Egress]}',
-);
-
-/** web admits api on `port`, or on the ports written out in `portsYaml` (e.g. `{port: 80}, {port: 81}`). */
-function allowWebFromApi(port: number, portsYaml = `{port: ${port}}`): string {
-  return y(
-    'apiVersion: networking.k8s.io/v1',
-    'kind: NetworkPolicy',
-    'metadata: {name: web-from-api, namespace: default}',
-    'spec:',
-    '  podSelector: {matchLabels: {app: web}}',
-    '  ingress:',
-    '  - from: [{podSelector: {matchLabels: {app: api}}}]',
-    `    ports: [${portsYaml}]`,
-  );
-}
-
-function ingressFromCidr(cidr: string, except: string[] = []): string {
-  return y(
-    'apiVersion: networking.k8s.io/v1',
-    'kind: NetworkPolicy',
-    'metadata: {name: web-from-net, namespace: default}',
-    'spec:',
-    '  podSelector: {matchLabels: {app: web}}',
-    '  policyTypes: [Ingress]',
-    '  ingress:',
-    `  - from: [{ipBlock: {cidr: ${cidr}, except: [${except.join(', ')}]}}]`,
-  );
-}
 
 interface Tree {
   index: WorkspaceIndex;

@@ -75,7 +75,8 @@ describe('diagram view model', () => {
     assert.deepEqual(s.transform, { x: 1, y: 2, k: 0.5 });
     assert.deepEqual(s.toggled, ['a']);
     assert.deepEqual(s.hidden, []);
-    assert.deepEqual(s.layers, { routing: true, policy: false, exposure: false });
+    assert.deepEqual(s.layers, { routing: true, policy: false, exposure: false, changes: false });
+    assert.equal(restoreState({ layers: { changes: true } }).layers.changes, true);
     assert.equal(restoreState({ transform: { x: 1, y: 2, k: -1 } }).transform, undefined);
   });
 

@@ -616,9 +616,22 @@ test('path query: from the Internet to a workload, each hop and what decides it;
   const onPath = await page.locator('#canvas .edge.on-path').count();
   assert(onPath >= 3, `edges highlighted on the path: ${onPath}`);
   assert((await page.locator('#canvas .node.on-path').count()) >= 4, 'nodes on the path');
-  await page.screenshot({ path: path.join(out, 'path-query.png') });
   // No reveal while picking.
   assert((await sent(page, 'reveal')).length === 0, 'picking does not open the YAML');
+  // The extension answers which rule allows each policy hop (explain facts): named and revealable.
+  const ask = (await sent(page, 'pathRules')).at(-1);
+  assert(ask && ask.hops.length >= 1 && ask.hops.every((h) => typeof h.from === 'string'), `asked: ${JSON.stringify(ask)}`);
+  const answer = await support.pathRulesOfFolder(path.join(root, 'examples'), ask.hops);
+  assert(answer.hops.some((r) => r.length > 0), `rules: ${JSON.stringify(answer)}`);
+  await page.evaluate((m) => window.postMessage(m, '*'), { type: 'pathRules', seq: ask.seq, hops: answer.hops });
+  await page.waitForFunction((seq) => document.body.dataset.pathRules === String(seq), ask.seq);
+  const ruleText = await page.locator('#path-body .path-rule').allTextContents();
+  assert(ruleText.some((t) => /^NetworkPolicy shop-backend\/[\w-]+: ingress rule #\d+ \(/.test(t)), ruleText.join(' | '));
+  await page.screenshot({ path: path.join(out, 'path-query.png') });
+  await page.locator('#path-body .path-rule button').first().click();
+  const reveal = (await sent(page, 'reveal')).at(-1);
+  const first = answer.hops.find((r) => r.length > 0)[0];
+  assert(reveal && reveal.uri === first.uri && reveal.span.start === first.span.start && /networkpolicies\.yaml$/.test(reveal.uri), `reveal: ${JSON.stringify(reveal)}`);
   await context.close();
   // The demo's frontend is closed to the ingress controller: the route is blocked.
   const demoPage = await openPage();
@@ -632,6 +645,62 @@ test('path query: from the Internet to a workload, each hop and what decides it;
   await demoPage.page.screenshot({ path: path.join(out, 'path-blocked.png') });
   assert(errors.length === 0 && demoPage.errors.length === 0, [...errors, ...demoPage.errors].join('; '));
   await demoPage.context.close();
+});
+
+test('changes layer: added connections green, removed ones red (drawn though gone), without git it says why', async () => {
+  // The revision is examples/; the workspace drops shop-data's default-deny (opens) and turns
+  // allow-backend-to-postgres to the frontend tier (frontend → postgres opens, backend → postgres closes).
+  const { graph, changes } = await support.changesOfEdit(path.join(root, 'examples'), (rel, text) =>
+    rel.endsWith(path.join('data', 'networkpolicies.yaml'))
+      ? text.replace(/^apiVersion[\s\S]*?\n---\n/, '').replace('shop.example.test/tier: backend', 'shop.example.test/tier: frontend')
+      : text,
+  );
+  const added = changes.edges.filter((e) => e.change === 'added');
+  const removed = changes.edges.filter((e) => e.change === 'removed');
+  assert(added.length > 0 && removed.length > 0, `changes: ${added.length} added, ${removed.length} removed`);
+  const postgres = graph.nodes.find((n) => n.id === 'StatefulSet/shop-data/postgres');
+  assert(postgres, 'postgres in the graph');
+  assert(!graph.edges.some((e) => removed.some((r) => r.from === e.from && r.to === e.to && e.kind === 'allow')), 'removed connections are not in the current graph');
+  const { page, context, errors } = await openPage({ viewport: { width: 1280, height: 800 } });
+  await page.evaluate((m) => window.postMessage(m, '*'), { type: 'editor', uri: postgres.uri, offset: postgres.objectSpan.start + 3, focus: true });
+  await sendGraph(page, graph);
+  assert((await page.locator('#canvas .edge[class*="change-"]').count()) === 0, 'no change drawn before the layer is on');
+  await page.locator('#layer-changes').check();
+  await page.waitForFunction(() => window.__sent.some((m) => m.type === 'changes' && m.on === true));
+  let before = await page.evaluate(() => Number(document.body.dataset.renders));
+  await page.evaluate((m) => window.postMessage(m, '*'), { type: 'changes', ref: 'HEAD', changes });
+  await waitRender(page, before);
+  const stroke = (cls) => page.locator(`#canvas .edge.${cls} .edge-line`).first().evaluate((el) => getComputedStyle(el).stroke);
+  const green = await page.locator('#canvas .edge.change-added').count();
+  const red = await page.locator('#canvas .edge.change-removed').count();
+  assert(green > 0 && red > 0, `drawn: ${green} added, ${red} removed`);
+  assert((await stroke('change-added')) === 'rgb(137, 209, 133)', `added stroke ${await stroke('change-added')}`);
+  assert((await stroke('change-removed')) === 'rgb(241, 76, 76)', `removed stroke ${await stroke('change-removed')}`);
+  const note = await page.locator('#changes-note').textContent();
+  assert(note === `since HEAD: +${added.length} −${removed.length}`, note);
+  const tip = await page.locator('#canvas .edge.change-removed').first().getAttribute('data-id');
+  assert(tip && tip.endsWith(':removed'), `removed edge id ${tip}`);
+  await page.screenshot({ path: path.join(out, 'changes-layer.png') });
+  // The state keeps the layer; turning it off posts so and draws no change.
+  // (The state is saved after a short debounce.)
+  await page.waitForFunction(() => window.__states.at(-1)?.layers?.changes === true, undefined, { timeout: 10_000 });
+  before = await page.evaluate(() => Number(document.body.dataset.renders));
+  await page.locator('#layer-changes').uncheck();
+  await waitRender(page, before);
+  assert((await page.locator('#canvas .edge[class*="change-"]').count()) === 0, 'no change drawn with the layer off');
+  assert(await page.evaluate(() => window.__sent.some((m) => m.type === 'changes' && m.on === false)), 'posts that the layer is off');
+  // Without git: the note and the toggle's title say why; nothing is drawn.
+  await page.locator('#layer-changes').check();
+  before = await page.evaluate(() => Number(document.body.dataset.renders));
+  await page.evaluate((m) => window.postMessage(m, '*'), { type: 'changes', ref: 'HEAD', error: 'git is not installed (no git on PATH) <b>x</b>', changes: { edges: [], nodes: [] } });
+  await waitRender(page, before);
+  const why = await page.locator('#changes-note').textContent();
+  assert(why === 'Changes unavailable: git is not installed (no git on PATH) <b>x</b>', why);
+  assert((await page.locator('#changes-note b').count()) === 0, 'the reason is text');
+  assert(/git is not installed/.test(await page.locator('#layer-changes-label').getAttribute('title')), 'the toggle says why');
+  assert((await page.locator('#canvas .edge[class*="change-"]').count()) === 0, 'nothing drawn without an answer');
+  assert(errors.length === 0, errors.join('; '));
+  await context.close();
 });
 
 test('while laying out, the page says so ("Laying out N objects…"), not that it waits for the server', async () => {

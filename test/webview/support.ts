@@ -105,3 +105,46 @@ export async function generatedGraph(dir: string, objects: number): Promise<{ gr
   const ws = generateWorkspace(dir, objects);
   return { graph: await graphOfFolder(dir), objects: ws.objects, files: ws.files };
 }
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { diffConnectivity, sideOf } from '../../server/src/analysis/diff';
+import { changesOnGraph } from '../../server/src/analysis/diff/onGraph';
+import { workloadNodeId } from '../../server/src/analysis/graph/builder';
+import type { GraphChanges } from '../../server/src/model/graph';
+
+/**
+ * The Changes layer as the server computes it: `folder` is the revision, a copy edited by `edit`
+ * (relative path and text → new text, or null to delete the file) the workspace.
+ */
+export async function changesOfEdit(folder: string, edit: (rel: string, text: string) => string | null): Promise<{ graph: Graph; changes: GraphChanges }> {
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'netmap-changes-'));
+  try {
+    fs.cpSync(folder, copy, { recursive: true });
+    for (const rel of fs.readdirSync(copy, { recursive: true }) as string[]) {
+      const file = path.join(copy, rel);
+      if (!/\.ya?ml$/.test(rel) || !fs.statSync(file).isFile()) continue;
+      const next = edit(rel, fs.readFileSync(file, 'utf8'));
+      if (next === null) fs.rmSync(file);
+      else fs.writeFileSync(file, next);
+    }
+    const before = new Analysis((await loadPaths([folder], process.cwd())).index);
+    const after = new Analysis((await loadPaths([copy], process.cwd())).index);
+    const graph = buildGraph(graphInputOf(after));
+    const diff = diffConnectivity(sideOf(before.reachability()), sideOf(after.reachability()));
+    const controller = after.detectedIngressController();
+    return { graph, changes: changesOnGraph(diff, graph, controller ? { controllerId: workloadNodeId(controller) } : {}) };
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+import { pathRules } from '../../server/src/lsp/pathRules';
+import type { PathRulesResult } from '../../server/src/protocol';
+
+/** What the server answers the path query's rules request, on a folder of manifests. */
+export async function pathRulesOfFolder(folder: string, hops: Array<{ from: string; to: string }>): Promise<PathRulesResult> {
+  const { index } = await loadPaths([folder], process.cwd());
+  return pathRules(new Analysis(index), { hops });
+}

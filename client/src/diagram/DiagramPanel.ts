@@ -4,11 +4,16 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Graph } from '../../../server/src/model/graph';
+import type { GraphChangesResult, PathRulesResult } from '../../../server/src/protocol';
 import type { Span } from '../../../server/src/model/types';
 import { DIAGRAM_VIEW_TYPE, SHOW_DIAGRAM_COMMAND, type FromWebview, type ToWebview } from '../webview/messages';
 import { diagramHtml } from './html';
 
 export type RequestGraph = () => Promise<Graph>;
+/** The Changes layer: connectivity changes since the chosen git revision, laid onto the graph. */
+export type RequestChanges = () => Promise<GraphChangesResult | undefined>;
+/** The path query: the policy rules that allow each hop. */
+export type RequestPathRules = (hops: Array<{ from: string; to: string }>) => Promise<PathRulesResult | undefined>;
 export type OnGraphChanged = (listener: () => void) => vscode.Disposable;
 export type Reveal = (uri: string, span: Span) => Promise<void>;
 
@@ -40,6 +45,8 @@ class DiagramPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** Uris that the last graph sent to the webview holds: the only ones a reveal may open. */
   private knownUris = new Set<string>();
+  /** Uris of the rules named in path query answers: they may be revealed too. */
+  private ruleUris = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private cursorTimer: ReturnType<typeof setTimeout> | undefined;
   /** The last text editor's place: the webview's focus mode follows it. */
@@ -48,6 +55,8 @@ class DiagramPanel implements vscode.Disposable {
   private focusNext = false;
   private ready = false;
   private pending = false;
+  /** Whether the webview shows the Changes layer: each refresh then sends the changes too. */
+  private changesOn = false;
   private requestSeq = 0;
 
   constructor(
@@ -56,6 +65,8 @@ class DiagramPanel implements vscode.Disposable {
     private readonly requestGraph: RequestGraph,
     onGraphChanged: OnGraphChanged,
     private readonly reveal: Reveal,
+    private readonly requestChanges: RequestChanges,
+    private readonly requestPathRules: RequestPathRules,
     private readonly onDispose: () => void,
     opener?: vscode.TextEditor,
   ) {
@@ -128,10 +139,33 @@ class DiagramPanel implements vscode.Disposable {
       if (seq !== this.requestSeq) return;
       this.knownUris = new Set(graph.nodes.flatMap((n) => (n.uri ? [n.uri] : [])));
       this.post({ type: 'graph', graph });
+      if (this.changesOn) await this.sendChanges(seq);
     } catch (err) {
       if (seq !== this.requestSeq) return;
       this.post({ type: 'error', message: `The network graph is not available yet: ${err instanceof Error ? err.message : String(err)}` });
     }
+  }
+
+  /** Changes since the revision the user chose (HEAD by default); without git, why not. */
+  private async sendChanges(seq = this.requestSeq): Promise<void> {
+    try {
+      const r = await this.requestChanges();
+      if (seq !== this.requestSeq || !this.changesOn) return;
+      if (!r) this.post({ type: 'changes', ref: 'HEAD', error: 'the language server is not running', changes: { edges: [], nodes: [] } });
+      else this.post({ type: 'changes', ref: r.ref, ...(r.error ? { error: r.error } : {}), changes: { edges: r.edges, nodes: r.nodes } });
+    } catch (err) {
+      if (seq !== this.requestSeq) return;
+      this.post({ type: 'changes', ref: 'HEAD', error: err instanceof Error ? err.message : String(err), changes: { edges: [], nodes: [] } });
+    }
+  }
+
+  private async sendPathRules(seq: unknown, hops: unknown): Promise<void> {
+    if (!Number.isInteger(seq) || !Array.isArray(hops)) return;
+    const asked = hops.filter((h): h is { from: string; to: string } => !!h && typeof h.from === 'string' && typeof h.to === 'string');
+    const r = await this.requestPathRules(asked).catch(() => undefined);
+    if (!r) return;
+    for (const rules of r.hops) for (const rule of rules) if (rule.uri) this.ruleUris.add(rule.uri);
+    this.post({ type: 'pathRules', seq: seq as number, hops: r.hops });
   }
 
   private async onMessage(m: FromWebview): Promise<void> {
@@ -148,12 +182,19 @@ class DiagramPanel implements vscode.Disposable {
         break;
       case 'reveal':
         // The webview is not trusted to name files: only places from the graph open.
-        if (typeof m.uri !== 'string' || !this.knownUris.has(m.uri)) return;
+        if (typeof m.uri !== 'string' || !(this.knownUris.has(m.uri) || this.ruleUris.has(m.uri))) return;
         if (!m.span || !Number.isInteger(m.span.start) || !Number.isInteger(m.span.end)) return;
         await this.reveal(m.uri, { start: m.span.start, end: m.span.end });
         break;
       case 'exportSvg':
         await this.exportSvg(m.svg);
+        break;
+      case 'pathRules':
+        await this.sendPathRules(m.seq, m.hops);
+        break;
+      case 'changes':
+        this.changesOn = m.on === true;
+        if (this.changesOn) await this.sendChanges();
         break;
     }
   }
@@ -191,6 +232,8 @@ export function registerDiagram(
   requestGraph: RequestGraph,
   onGraphChanged: OnGraphChanged,
   reveal: Reveal,
+  requestChanges: RequestChanges,
+  requestPathRules: RequestPathRules,
 ): void {
   let current: DiagramPanel | undefined;
   const adopt = (panel: vscode.WebviewPanel, opener?: vscode.TextEditor): DiagramPanel => {
@@ -201,6 +244,8 @@ export function registerDiagram(
       requestGraph,
       onGraphChanged,
       reveal,
+      requestChanges,
+      requestPathRules,
       () => {
         if (current?.panel === panel) current = undefined;
       },

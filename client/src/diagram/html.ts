@@ -59,7 +59,9 @@ export function diagramHtml(o: DiagramHtmlOptions): string {
     <label class="toggle" title="Internet, Ingresses, routes, Services and what they select"><input type="checkbox" id="layer-routing" checked> Routing</label>
     <label class="toggle" title="Flows that NetworkPolicies allow"><input type="checkbox" id="layer-policy" checked> Policy</label>
     <label class="toggle" title="Colour what the internet (red) or the whole cluster (orange) may reach"><input type="checkbox" id="layer-exposure"> Exposure</label>
+    <label class="toggle" id="layer-changes-label" title="Connections added (green) or removed (red) since HEAD, or the revision chosen in Show Connectivity Changes"><input type="checkbox" id="layer-changes"> Changes</label>
   </div>
+  <span id="changes-note" class="muted changes-note" aria-live="polite"></span>
   <button id="path-button" type="button" aria-pressed="false" title="Who can reach what, and why: pick two objects (or From the Internet)">Path…</button>
   <span class="spacer"></span>
   <button id="expand-all" type="button" title="Open every namespace">Expand all</button>
@@ -87,6 +89,7 @@ export function diagramHtml(o: DiagramHtmlOptions): string {
     <span class="legend-item"><svg width="26" height="8" aria-hidden="true"><line x1="1" y1="4" x2="25" y2="4" class="legend-select"/></svg>selects</span>
     <span class="legend-item"><svg width="26" height="8" aria-hidden="true"><line x1="1" y1="4" x2="25" y2="4" class="legend-allow"/></svg>allowed</span>
     <span class="legend-item"><svg width="26" height="8" aria-hidden="true"><line x1="1" y1="4" x2="25" y2="4" class="legend-blocked"/></svg>blocked</span>
+    <span class="legend-item legend-changes"><svg width="26" height="8" aria-hidden="true"><line x1="1" y1="4" x2="25" y2="4" class="legend-added"/></svg>added <svg width="26" height="8" aria-hidden="true"><line x1="1" y1="4" x2="25" y2="4" class="legend-removed"/></svg>removed</span>
     <span class="legend-item" title="A globe on a node: any address may reach it (or it may reach any address)"><svg width="14" height="14" aria-hidden="true"><circle cx="7" cy="7" r="5.5" class="legend-globe"/><ellipse cx="7" cy="7" rx="2.5" ry="5.5" class="legend-globe"/></svg>internet</span>
     <span class="legend-item" title="A dashed ring: the whole cluster; three dots: every other workload"><svg width="14" height="14" aria-hidden="true"><circle cx="7" cy="7" r="5.5" class="legend-ring"/></svg>cluster <svg width="14" height="14" aria-hidden="true"><circle cx="3" cy="7" r="1.6" class="legend-dot"/><circle cx="7" cy="7" r="1.6" class="legend-dot"/><circle cx="11" cy="7" r="1.6" class="legend-dot"/></svg>all workloads</span>
     <span class="legend-item legend-kinds"><span class="kind-chip chip-entry">Ingress/route</span><span class="kind-chip chip-service">Service</span><span class="kind-chip chip-workload">workload</span><span class="kind-chip chip-external">outside</span></span>

@@ -5,6 +5,7 @@
 import { describeHop, findPath, type PathResult } from '../../../server/src/analysis/graph/path';
 import type { Graph, GraphEdge } from '../../../server/src/model/graph';
 import type { Box, Layout } from './layout';
+import type { FromWebview, ToWebview } from './messages';
 import type { Drawn } from './render';
 import { html } from './svg';
 import type { VisibleGraph } from './view';
@@ -17,6 +18,8 @@ export interface PathHost {
   drawn(): Drawn | undefined;
   /** Lays out again (the answer adds hops to the view) and fits the new picture. */
   relayoutAndFit(): void;
+  /** To the extension: asks for the rules of the allowed hops, and reveals one. */
+  post(m: FromWebview): void;
 }
 
 export interface PathQuery {
@@ -31,6 +34,8 @@ export interface PathQuery {
   show(): void;
   /** A new graph: the same question is answered again. */
   update(graph: Graph): void;
+  /** The extension's answer: the rules that allow each policy hop. */
+  rules(m: Extract<ToWebview, { type: 'pathRules' }>): void;
 }
 
 export function createPathQuery(host: PathHost): PathQuery {
@@ -40,6 +45,9 @@ export function createPathQuery(host: PathHost): PathQuery {
   const pathBody = $('path-body');
   const path: { picking: boolean; from?: string; result?: PathResult } = { picking: false };
   const canvas = host.canvas;
+  /** The question the rules asked for answer, and where each hop's lines go. */
+  let rulesSeq = 0;
+  let ruleSlots: Array<{ item: HTMLElement; why: HTMLElement[] }> = [];
 
 
   function nodeName(id: string): string {
@@ -76,10 +84,18 @@ export function createPathQuery(host: PathHost): PathQuery {
     html('div', `${nodeName(r.from)} → ${nodeName(r.to)}`, 'tooltip-title', pathBody);
     if (r.hops.length > 0) {
       html('div', `allowed, in ${r.hops.length} hop${r.hops.length === 1 ? '' : 's'}:`, undefined, pathBody);
+      ruleSlots = [];
+      const asked: Array<{ from: string; to: string }> = [];
       for (const hop of r.hops) {
         const item = html('div', describeHop(graph, hop.edge), 'path-hop', pathBody);
-        for (const why of hop.why) html('div', why, 'path-why', item);
+        const why = hop.why.map((line) => html('div', line, 'path-why', item));
+        // Policy hops: the server names the exact rules (explain facts) and where they are.
+        if (hop.edge.kind === 'allow') {
+          asked.push({ from: hop.edge.from, to: hop.edge.to });
+          ruleSlots.push({ item, why });
+        }
       }
+      if (asked.length > 0) host.post({ type: 'pathRules', seq: ++rulesSeq, hops: asked });
     } else if (r.blocked) {
       html('div', `blocked at ${nodeName(r.blocked.at)}:`, 'path-blocked', pathBody);
       for (const why of r.blocked.why) html('div', why, 'path-why', pathBody);
@@ -170,6 +186,28 @@ export function createPathQuery(host: PathHost): PathQuery {
     edges: pathEdges,
     box: pathBox,
     show: showPath,
+    rules(m): void {
+      if (m.seq !== rulesSeq || !Array.isArray(m.hops)) return;
+      m.hops.forEach((rules, i) => {
+        const slot = ruleSlots[i];
+        if (!slot || !Array.isArray(rules) || rules.length === 0) return;
+        // The rules say more than the policies' names: they take those lines' place.
+        for (const el of slot.why) el.remove();
+        for (const rule of rules) {
+          if (typeof rule?.text !== 'string') continue;
+          const line = html('div', undefined, 'path-why path-rule', slot.item);
+          const uri = rule.uri;
+          const span = rule.span;
+          if (typeof uri === 'string' && span && Number.isInteger(span.start) && Number.isInteger(span.end)) {
+            const link = html('button', rule.text.slice(0, 300), 'link', line);
+            link.type = 'button';
+            link.title = 'Open the rule';
+            link.addEventListener('click', () => host.post({ type: 'reveal', uri, span: { start: span.start, end: span.end } }));
+          } else line.textContent = rule.text.slice(0, 300);
+        }
+      });
+      document.body.dataset.pathRules = String(rulesSeq);
+    },
     update(graph: Graph): void {
       if (path.result && path.from) path.result = findPath(graph, path.from, path.result.to);
     },

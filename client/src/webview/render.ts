@@ -117,7 +117,7 @@ export function drawMark(parent: Element, icon: MarkIcon, cx: number, cy: number
   svg('path', { class: 'mark-arrow', d: dir === 'in' ? `M${cx - 3},${y - 2} L${cx},${y + 1} L${cx + 3},${y - 2}` : `M${cx - 3},${y + 1} L${cx},${y - 2} L${cx + 3},${y + 1}` }, g);
 }
 
-const ARROWS: Array<VisibleEdge['kind']> = ['route', 'select', 'allow', 'blocked'];
+const ARROWS: Array<VisibleEdge['kind'] | NonNullable<VisibleEdge['change']>> = ['route', 'select', 'allow', 'blocked', 'added', 'removed', 'changed'];
 
 function defs(root: SVGSVGElement): void {
   const d = svg('defs', {}, root);
@@ -175,13 +175,14 @@ export function draw(root: SVGSVGElement, view: VisibleGraph, layout: Layout, me
   for (const e of view.edges) {
     const route = layout.edges.get(e.id);
     if (!route || route.points.length < 2) continue;
-    const el = svg('g', { class: `edge kind-${e.kind}`, 'data-id': e.id }, edgeLayer);
+    const change = e.change ? ` change-${e.change}` : '';
+    const el = svg('g', { class: `edge kind-${e.kind}${change}`, 'data-id': e.id }, edgeLayer);
     const d = roundedPath(route.points);
     svg('path', { class: 'edge-hit', d }, el);
-    svg('path', { class: 'edge-line', d, 'marker-end': `url(#arrow-${e.kind})` }, el);
+    svg('path', { class: 'edge-line', d, 'marker-end': `url(#arrow-${e.change ?? e.kind})` }, el);
     if (route.label && e.ports !== '') {
       const l = route.label;
-      const lg = svg('g', { class: `edge-label kind-${e.kind}`, 'data-id': e.id }, labelLayer);
+      const lg = svg('g', { class: `edge-label kind-${e.kind}${change}`, 'data-id': e.id }, labelLayer);
       svg('rect', { x: l.x - 1, y: l.y - 1, width: l.width + 2, height: l.height + 2, rx: 3 }, lg);
       svgText(fit(e.ports, l.width, 'edge', measure), { x: l.x + l.width / 2, y: l.y + l.height - 3, 'text-anchor': 'middle' }, lg);
     }
@@ -197,6 +198,7 @@ export function draw(root: SVGSVGElement, view: VisibleGraph, layout: Layout, me
     el.setAttribute('aria-label', accessibleName(n));
     if (n.node?.open && n.node.open.ingress) el.classList.add('open-ingress');
     if (n.focused) el.classList.add('focused');
+    if (n.node?.gone) el.classList.add('gone');
     if (n.exposure) el.classList.add(`exposed-${n.exposure}`);
     svg('rect', { class: 'node-bg', width: box.width, height: NODE_HEIGHT, rx: 7 }, el);
     svg('rect', { class: 'node-stripe', x: 0, y: 0, width: 4, height: NODE_HEIGHT, rx: 2 }, el);

@@ -3,8 +3,11 @@
 
 import { aggregateGraph, foldEdges, ROUTING_NODE_KINDS } from '../../../server/src/analysis/graph/aggregate';
 import { coalesce, parseRange, rangeToCidrs } from '../../../server/src/analysis/graph/external';
-import { DEFAULT_FOCUS_DEPTH, focusGraph } from '../../../server/src/analysis/graph/focus';
-import type { Graph, GraphEdge, GraphEdgeKind, GraphNode, NodeMarks } from '../../../server/src/model/graph';
+import { focusGraph } from '../../../server/src/analysis/graph/focus';
+import type { EdgeChange, Graph, GraphEdge, GraphEdgeKind, GraphNode, NodeMarks } from '../../../server/src/model/graph';
+import { isCollapsed, type Scope, type ViewState } from './viewState';
+
+export * from './viewState';
 
 /**
  * Above this many objects (and with more than one namespace) the workspace view starts with every
@@ -18,78 +21,8 @@ export function collapseByDefaultFor(graph: Graph): boolean {
   return graph.nodes.length > COLLAPSE_ABOVE_NODES && namespaces.size > 1;
 }
 
-/** What the diagram shows: the whole workspace, one namespace (and what touches it), or one object's neighbourhood. */
-export type Scope = { kind: 'workspace' } | { kind: 'namespace'; namespace: string } | { kind: 'focus'; ids: string[] };
 /** Above this many collapsed namespaces, Internet edges to them become a mark on each. */
 export const OVERVIEW_NAMESPACES = 12;
-
-export interface Transform {
-  x: number;
-  y: number;
-  k: number;
-}
-
-/** Kept with `vscode.setState`: survives hiding the panel, reloads and VS Code restarts. */
-export interface ViewState {
-  version: 1;
-  /** Absent: not decided yet (focus when opened from an editor, else the workspace). */
-  scope?: Scope;
-  /** Allowed-flow hops around a focused object. */
-  depth: number;
-  transform?: Transform;
-  /** Decided when the first graph arrives: large graphs start collapsed. */
-  collapseByDefault?: boolean;
-  /** Namespaces whose collapsed state differs from the default. */
-  toggled: string[];
-  /** Namespaces the filter hides. */
-  hidden: string[];
-  layers: { routing: boolean; policy: boolean; exposure?: boolean };
-  search: string;
-}
-
-export function initialState(): ViewState {
-  return { version: 1, depth: DEFAULT_FOCUS_DEPTH, toggled: [], hidden: [], layers: { routing: true, policy: true }, search: '' };
-}
-
-/** Accepts whatever `getState()` returned (older versions, hand-edited, nothing). */
-export function restoreState(raw: unknown): ViewState {
-  const s = initialState();
-  if (!raw || typeof raw !== 'object') return s;
-  const r = raw as Partial<ViewState>;
-  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-  const t = r.transform;
-  if (t && [t.x, t.y, t.k].every((n) => typeof n === 'number' && Number.isFinite(n)) && t.k > 0) s.transform = { x: t.x, y: t.y, k: t.k };
-  if (typeof r.collapseByDefault === 'boolean') s.collapseByDefault = r.collapseByDefault;
-  s.toggled = strings(r.toggled);
-  s.hidden = strings(r.hidden);
-  if (r.layers && typeof r.layers === 'object') {
-    s.layers = { routing: r.layers.routing !== false, policy: r.layers.policy !== false, exposure: r.layers.exposure === true };
-  }
-  if (typeof r.search === 'string') s.search = r.search;
-  const sc = r.scope as Partial<Scope & { namespace: unknown; ids: unknown }> | undefined;
-  if (sc && typeof sc === 'object') {
-    if (sc.kind === 'workspace') s.scope = { kind: 'workspace' };
-    else if (sc.kind === 'namespace' && typeof sc.namespace === 'string') s.scope = { kind: 'namespace', namespace: sc.namespace };
-    else if (sc.kind === 'focus' && strings(sc.ids).length > 0) s.scope = { kind: 'focus', ids: strings(sc.ids) };
-  }
-  if (typeof r.depth === 'number' && Number.isInteger(r.depth) && r.depth >= 0 && r.depth <= 5) s.depth = r.depth;
-  return s;
-}
-
-export function isCollapsed(state: ViewState, namespace: string): boolean {
-  return (state.collapseByDefault ?? false) !== state.toggled.includes(namespace);
-}
-
-export function toggleCollapsed(state: ViewState, namespace: string): void {
-  const i = state.toggled.indexOf(namespace);
-  if (i >= 0) state.toggled.splice(i, 1);
-  else state.toggled.push(namespace);
-}
-
-export function setAllCollapsed(state: ViewState, collapsed: boolean): void {
-  state.collapseByDefault = collapsed;
-  state.toggled = [];
-}
 
 export function namespaceGroupId(namespace: string): string {
   return `ns:${namespace}`;
@@ -124,6 +57,8 @@ export interface VisibleEdge {
   /** How many graph edges this one stands for (more than one when a namespace is collapsed). */
   count: number;
   detail: string[];
+  /** On the Changes layer: added (green), removed (red) or changed since the revision. */
+  change?: EdgeChange;
 }
 
 export interface VisibleGroup {
@@ -370,14 +305,14 @@ export function visibleGraph(full: Graph, state: ViewState, include: readonly Gr
 
   const edges = new Map<string, VisibleEdge>();
   const folded = foldEdges(
-    graph.edges.filter((e) => state.layers[layerOf(e.kind)]),
+    graph.edges.filter((e) => (e.change !== undefined && state.layers.changes === true) || state.layers[layerOf(e.kind)]),
     (id) => drawnAs.get(id),
   );
   for (const e of folded) {
-    const id = `${e.from}->${e.to}:${e.kind}`;
+    const id = `${e.from}->${e.to}:${e.kind}${e.change ? `:${e.change}` : ''}`;
     // Merged edges (to or from a collapsed namespace): the union of their ports and how many they are.
     const ports = e.count > 1 ? (e.ports === '' ? `${e.count} edges` : `${e.ports} (×${e.count})`) : e.ports;
-    edges.set(id, { id, from: e.from, to: e.to, kind: e.kind, ports, count: e.count, detail: e.detail });
+    edges.set(id, { id, from: e.from, to: e.to, kind: e.kind, ports, count: e.count, detail: e.detail, ...(e.change ? { change: e.change } : {}) });
   }
 
   // Every namespace collapsed and many of them: an edge from the Internet to each one is a comb

@@ -5,14 +5,18 @@
 
 import type { CodeLens } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
-import { diffConnectivity, sideOf } from '../analysis/diff';
+import { diffConnectivity, sideOf, type ConnectivityDiff } from '../analysis/diff';
+import { changesOnGraph } from '../analysis/diff/onGraph';
+import { workloadNodeId } from '../analysis/graph/builder';
+import type { ReachabilityEngine } from '../analysis/reachability';
 import { ChangeAttributor, type Cause } from '../analysis/diff/attribution';
 import { Analysis } from '../analysis/workspaceAnalysis';
 import { changesByWorkload, editEffect, editEffectTitle, editScope } from '../features/connectivityChanges';
 import { isHelmTemplatePath } from '../host/files';
 import { GitError, gitToplevel, indexRevision, reuseFromIndex } from '../host/gitTree';
 import { WorkspaceIndex } from '../index/workspaceIndex';
-import type { ChangeCauseLocation, ConnectivityChangesResult } from '../protocol';
+import type { Graph } from '../model/graph';
+import type { ChangeCauseLocation, ConnectivityChangesResult, GraphChangesResult } from '../protocol';
 import { toRange } from './convert';
 import { SavedBaseline, textHash } from './savedBaseline';
 
@@ -34,10 +38,18 @@ function causeLocation(c: Cause, live: WorkspaceIndex, base: WorkspaceIndex, ref
   return { uri: o.uri, range: toRange(index, o.uri, o.kindSpan), label: label.slice(0, 300), removed: c.tree === 'before' };
 }
 
-export async function connectivityChanges(host: ChangesHost, ref = 'HEAD'): Promise<ConnectivityChangesResult> {
-  const empty = { ref, counts: { added: 0, removed: 0, changed: 0 }, groups: [] };
+/** The revision's index and engine next to the workspace's, and their connectivity diff. */
+interface Baseline {
+  base: WorkspaceIndex;
+  baseEngine: ReachabilityEngine;
+  liveEngine: ReachabilityEngine;
+  diff: ConnectivityDiff;
+}
+
+/** Reads the revision from git and diffs it with the workspace; a string says why it cannot. */
+async function baseline(host: ChangesHost, ref: string): Promise<Baseline | string> {
   const folders = host.folders();
-  if (folders.length === 0) return { ...empty, error: 'no workspace folder is open' };
+  if (folders.length === 0) return 'no workspace folder is open';
   const live = host.index();
   const base = new WorkspaceIndex(live.settings);
   try {
@@ -55,12 +67,19 @@ export async function connectivityChanges(host: ChangesHost, ref = 'HEAD'): Prom
       });
     }
   } catch (error) {
-    if (error instanceof GitError) return { ...empty, error: error.message };
+    if (error instanceof GitError) return error.message;
     throw error;
   }
   const baseEngine = new Analysis(base).reachability();
   const liveEngine = host.analysis().reachability();
-  const diff = diffConnectivity(sideOf(baseEngine), sideOf(liveEngine));
+  return { base, baseEngine, liveEngine, diff: diffConnectivity(sideOf(baseEngine), sideOf(liveEngine)) };
+}
+
+export async function connectivityChanges(host: ChangesHost, ref = 'HEAD'): Promise<ConnectivityChangesResult> {
+  const b = await baseline(host, ref);
+  if (typeof b === 'string') return { ref, counts: { added: 0, removed: 0, changed: 0 }, groups: [], error: b };
+  const { base, baseEngine, liveEngine, diff } = b;
+  const live = host.index();
   const attributor = new ChangeAttributor({ index: base, engine: baseEngine }, { index: live, engine: liveEngine });
   return {
     ref,
@@ -78,6 +97,18 @@ export async function connectivityChanges(host: ChangesHost, ref = 'HEAD'): Prom
       })),
     })),
   };
+}
+
+/** Most change edges the diagram draws: a revision that changes everything would bury the picture. */
+const MAX_GRAPH_CHANGES = 2000;
+
+/** The diagram's Changes layer: the same diff, laid onto the current graph. */
+export async function graphChanges(host: ChangesHost, graph: Graph, ref = 'HEAD'): Promise<GraphChangesResult> {
+  const b = await baseline(host, ref);
+  if (typeof b === 'string') return { ref, edges: [], nodes: [], error: b };
+  const controller = host.analysis().detectedIngressController();
+  const controllerId = controller ? workloadNodeId(controller) : undefined;
+  return { ref, ...changesOnGraph(b.diff, graph, { maxEdges: MAX_GRAPH_CHANGES, ...(controllerId ? { controllerId } : {}) }) };
 }
 
 /**

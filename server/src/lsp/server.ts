@@ -37,9 +37,10 @@ import type { K8sObject } from '../model/types';
 import { helmReadOptions, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile, tooLargeReason } from '../host/files';
 import { type IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import { offsetAt } from '../model/positions';
-import { command, Commands, ConnectivityChangesRequest, GraphChangedNotification, GraphRequest, type StatusParams, StatusNotification } from '../protocol';
+import { command, Commands, ConnectivityChangesRequest, type ConnectivityChangesParams, GraphChangesRequest, PathRulesRequest, type PathRulesParams, GraphChangedNotification, GraphRequest, type StatusParams, StatusNotification } from '../protocol';
 import { graphOf } from './graph';
-import { connectivityChanges, UnsavedEditLens, type ChangesHost } from './changes';
+import { pathRules } from './pathRules';
+import { connectivityChanges, graphChanges, UnsavedEditLens, type ChangesHost } from './changes';
 import { type LineSource, quickFixes, toDiagnostic, toLocation, toRange } from './convert';
 import { changedObjects, dependentFiles, reachSensitiveFiles } from '../features/dependents';
 import { type ConfigFileState, folderSettings, isConfigPath, WorkspaceSettings, workspaceNeedsReindex } from './folderSettings';
@@ -227,6 +228,13 @@ export class NetmapServer {
         return { ref: p?.ref || 'HEAD', error: 'internal error (see the k8s-netmap output)', counts: { added: 0, removed: 0, changed: 0 }, groups: [] };
       }),
     );
+    c.onRequest(GraphChangesRequest, (p: ConnectivityChangesParams | undefined) =>
+      graphChanges(this.changesHost, graphOf(this.analysis), p?.ref || 'HEAD').catch((error: unknown) => {
+        this.connection.console.error(`k8s-netmap: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        return { ref: p?.ref || 'HEAD', error: 'internal error (see the k8s-netmap output)', edges: [], nodes: [] };
+      }),
+    );
+    c.onRequest(PathRulesRequest, (p: PathRulesParams | undefined) => this.guard(() => pathRules(this.analysis, p), { hops: [] }));
     this.documents.listen(c);
     c.listen();
   }

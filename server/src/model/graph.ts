@@ -63,6 +63,8 @@ export interface GraphNode {
   marks?: NodeMarks;
   /** A representative peer (kind `representative`): the whole cluster rather than some pods. */
   entireCluster?: boolean;
+  /** Changes layer: the object exists only in the git revision compared with (removed since). */
+  gone?: boolean;
 }
 
 /**
@@ -85,6 +87,20 @@ export interface GraphEdge {
   detail?: string[];
   /** How many edges this one stands for, when `foldEdges` merged several (absent: one). */
   count?: number;
+  /** Changes layer: the connection was added, removed or changed since the git revision compared with. */
+  change?: EdgeChange;
+}
+
+export type EdgeChange = 'added' | 'removed' | 'changed';
+
+/**
+ * The connectivity changes drawn on the graph (the diagram's Changes layer): allow edges flagged
+ * with their change (removed ones are not in the current graph), and the nodes their ends need
+ * that the current graph lacks (workloads that exist only in the revision, outside ranges).
+ */
+export interface GraphChanges {
+  edges: GraphEdge[];
+  nodes: GraphNode[];
 }
 
 export interface Graph {

@@ -52,7 +52,8 @@ export function aggregateGraph(graph: Graph, everyWorkloadMin = EVERY_WORKLOAD_M
     const from = nodes.get(e.from);
     const to = nodes.get(e.to);
     if (!from || !to) continue;
-    if (e.kind === 'allow') {
+    // A change (the Changes layer) is drawn as an edge, never folded into a mark.
+    if (e.kind === 'allow' && !e.change) {
       const everything = (n: GraphNode): MarkKey | undefined => (isWholeInternet(n) ? 'internet' : isEntireCluster(n) ? 'cluster' : undefined);
       const src = everything(from);
       const dst = everything(to);
@@ -121,7 +122,8 @@ export interface FoldedEdge extends GraphEdge {
 /**
  * Edges between groups: `groupOf` names the drawn node of each graph node (itself, or its collapsed
  * namespace), undefined when it is not drawn. Edges inside one group are dropped; parallel edges
- * of one kind between the same two groups become one with a count and the union of their ports.
+ * of one kind (and one change, on the Changes layer) between the same two groups become one with a
+ * count and the union of their ports.
  */
 export function foldEdges(edges: readonly GraphEdge[], groupOf: (id: string) => string | undefined, maxDetail = 12): FoldedEdge[] {
   const out = new Map<string, FoldedEdge>();
@@ -129,11 +131,11 @@ export function foldEdges(edges: readonly GraphEdge[], groupOf: (id: string) => 
     const from = groupOf(e.from);
     const to = groupOf(e.to);
     if (from === undefined || to === undefined || from === to) continue;
-    const key = `${from}\u0000${to}\u0000${e.kind}`;
+    const key = `${from}\u0000${to}\u0000${e.kind}\u0000${e.change ?? ''}`;
     const n = e.count ?? 1;
     const old = out.get(key);
     if (!old) {
-      out.set(key, { from, to, kind: e.kind, ports: e.ports, count: n, detail: [...(e.detail ?? [])].slice(0, maxDetail) });
+      out.set(key, { from, to, kind: e.kind, ports: e.ports, count: n, detail: [...(e.detail ?? [])].slice(0, maxDetail), ...(e.change ? { change: e.change } : {}) });
       continue;
     }
     old.count += n;
