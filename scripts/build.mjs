@@ -55,6 +55,9 @@ const missing = builds.flatMap((b) => b.entryPoints).filter((e) => !exists(e));
 const ready = builds.filter((b) => b.entryPoints.every((e) => exists(e)));
 if (missing.length) console.warn(`build: not yet written, skipped: ${missing.join(', ')}`);
 fs.rmSync(path.join(root, 'test/out'), { recursive: true, force: true });
+// A bundle built without a source map must not leave the previous build's map beside it: `npm pack`
+// would ship a map that no longer matches its bundle (profiles and stack traces on wrong lines).
+for (const b of ready) if (b.outfile && !b.sourcemap) fs.rmSync(path.join(root, `${b.outfile}.map`), { force: true });
 const started = Date.now();
 await Promise.all(ready.map((b) => esbuild.build(b)));
 if (exists('dist/cli.js')) fs.chmodSync(path.join(root, 'dist/cli.js'), 0o755);
