@@ -4,7 +4,8 @@ import { createDiagnosticContext } from '../features/context';
 import { diagnoseFile } from '../features/diagnostics';
 import type { Finding } from '../features/rules';
 import { RULES, RULES_BY_CODE, ruleDocUrl } from '../features/rules';
-import { displayPath, loadPaths } from '../index/files';
+import { displayPath } from '../index/files';
+import { loadInputs } from './load';
 import { positionAt, type Position } from '../model/positions';
 import type { Severity, Span } from '../model/types';
 import { type CliIO, lastValue, parseArgs, SETTINGS_FLAGS, settingsFromArgs, UsageError } from './options';
@@ -26,7 +27,7 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   if (parsed.paths.length === 0) throw new UsageError('check needs at least one path (or - for standard input)');
   const { settings, rules } = settingsFromArgs(parsed);
-  const { index, skipped, fileCount } = await loadPaths(parsed.paths, io.cwd, settings, io.readStdin);
+  const { index, skipped, fileCount } = await loadInputs(parsed.paths, io, settings, lastValue(parsed, 'cache'));
   for (const s of skipped) io.stderr(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
   if (fileCount === 0) {
     io.stderr('k8s-netmap: no readable input\n');

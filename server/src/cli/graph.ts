@@ -5,7 +5,8 @@
 import { buildGraph, toDot, toJson, toMermaid } from '../analysis/graph';
 import { graphInputOf } from '../analysis/graph/fromAnalysis';
 import { Analysis } from '../analysis/workspaceAnalysis';
-import { displayPath, loadPaths } from '../index/files';
+import { displayPath } from '../index/files';
+import { loadInputs } from './load';
 import { positionAt } from '../model/positions';
 import { type CliIO, lastValue, parseArgs, SETTINGS_FLAGS, settingsFromArgs, UsageError } from './options';
 
@@ -18,6 +19,7 @@ export async function runGraph(args: string[], io: CliIO): Promise<number> {
   let format: keyof typeof FORMATS;
   let paths: string[];
   let settings;
+  let cacheDir: string | undefined;
   try {
     const parsed = parseArgs(args, ['format', ...SETTINGS_FLAGS]);
     const f = lastValue(parsed, 'format') ?? 'json';
@@ -26,6 +28,7 @@ export async function runGraph(args: string[], io: CliIO): Promise<number> {
     paths = parsed.paths;
     if (paths.length === 0) throw new UsageError('graph needs at least one path (or - for standard input)');
     settings = settingsFromArgs(parsed).settings;
+    cacheDir = lastValue(parsed, 'cache');
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`k8s-netmap graph: ${error.message}\n${GRAPH_USAGE}`);
@@ -34,7 +37,7 @@ export async function runGraph(args: string[], io: CliIO): Promise<number> {
     throw error;
   }
 
-  const { index, skipped, fileCount } = await loadPaths(paths, io.cwd, settings, () => io.readStdin());
+  const { index, skipped, fileCount } = await loadInputs(paths, io, settings, cacheDir);
   for (const s of skipped) io.stderr(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
   for (const file of index.parsedFiles()) {
     for (const p of file.problems) {

@@ -15,6 +15,7 @@ settings (every command):
   --default-namespace NS        namespace of objects that name none (default: default)
   --rule CODE=SEVERITY          error|warning|info|hint|off; repeatable
   --ingress-controller JSON     {"namespace":"…","namespaceLabels":{…},"podLabels":{…}}
+  --cache DIR                   keep parsed files in DIR between runs (unchanged files are not parsed again)
 
 '-' reads manifests from standard input (named <stdin>). Exit 2 on bad usage or no readable input.
 `;

@@ -4,7 +4,8 @@
 // stderr and skipped; the rest is analysed.
 
 import { ReachabilityEngine, formatJson, formatText, inputFromSource, toLines } from '../analysis/reachability';
-import { displayPath, loadPaths } from '../index/files';
+import { displayPath } from '../index/files';
+import { loadInputs } from './load';
 import type { ParsedFile } from '../model/types';
 import { SETTINGS_FLAGS, UsageError, lastValue, parseArgs, settingsFromArgs, type CliIO } from './options';
 
@@ -20,6 +21,7 @@ export async function runReach(args: string[], io: CliIO): Promise<number> {
   let focus: string | undefined;
   let focusDirection: 'ingress' | 'egress' | undefined;
   let settings;
+  let cacheDir: string | undefined;
   try {
     const parsed = parseArgs(args, REACH_FLAGS);
     paths = parsed.paths;
@@ -32,6 +34,7 @@ export async function runReach(args: string[], io: CliIO): Promise<number> {
     if (fd !== undefined && focus === undefined) throw new UsageError('--focus-direction needs --focus');
     focusDirection = fd;
     settings = settingsFromArgs(parsed).settings;
+    cacheDir = lastValue(parsed, 'cache');
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`k8s-netmap reach: ${error.message}\n${REACH_USAGE}`);
@@ -40,7 +43,7 @@ export async function runReach(args: string[], io: CliIO): Promise<number> {
     throw error;
   }
 
-  const { index, skipped, fileCount } = await loadPaths(paths, io.cwd, settings, () => io.readStdin());
+  const { index, skipped, fileCount } = await loadInputs(paths, io, settings, cacheDir);
   for (const s of skipped) io.stderr(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
   for (const file of index.parsedFiles()) reportSyntaxErrors(file, io);
   if (fileCount === 0) {

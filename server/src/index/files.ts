@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { AnalysisSettings } from '../model/types';
+import { type ParseCache, parseCached } from './cache';
 import { WorkspaceIndex, type SetFileOptions } from './workspaceIndex';
 
 export const MANIFEST_EXTENSIONS = /\.(?:ya?ml|json)$/i;
@@ -154,6 +155,7 @@ export async function loadPaths(
   cwd: string,
   settings: Partial<AnalysisSettings> = {},
   readStdin?: () => Promise<string>,
+  cache?: ParseCache,
 ): Promise<LoadResult> {
   const index = new WorkspaceIndex(settings);
   const skipped: SkippedFile[] = [];
@@ -185,7 +187,8 @@ export async function loadPaths(
           continue;
         }
         const helm = helmReadOptions(file);
-        index.setFile(uri, read.text, helm);
+        if (cache) index.setParsed(uri, parseCached(cache, file, uri, read.text, { ...helm, defaultNamespace: index.settings.defaultNamespace }));
+        else index.setFile(uri, read.text, helm);
         fileCount++;
         if (helm.helmChart) chartsRead.add(path.dirname(file));
         const chart = helm.inHelmChart ? helmChartDirOf(file) : undefined;
