@@ -216,11 +216,16 @@ export function parseCached(cache: ParseCache, absPath: string, uri: string, tex
   } catch {
     return parseFile(uri, text, options);
   }
-  const readKey = JSON.stringify([uri, options.helmTemplate ?? false, options.inHelmChart ?? false, options.helmChart ?? false, options.defaultNamespace ?? '']);
+  const readKey = readKeyOf(uri, options);
   const stamp: FileStamp = { size: stat.size, mtimeMs: stat.mtimeMs, hash: contentHash(text) };
   const cached = cache.get(absPath, readKey, stamp);
   if (cached) return cached;
   const parsed = parseFile(uri, text, options);
   cache.put(absPath, readKey, stamp, parsed);
   return parsed;
+}
+
+/** How a file is read, as part of its cache key: its URI and every option that changes its model. */
+export function readKeyOf(uri: string, options: ParseOptions): string {
+  return JSON.stringify([uri, options.helmTemplate ?? false, options.inHelmChart ?? false, options.helmChart ?? false, options.defaultNamespace ?? '']);
 }
