@@ -62,8 +62,9 @@ export class TestClient {
     this.conn.listen();
   }
 
-  async initialize(): Promise<void> {
+  async initialize(initializationOptions?: unknown): Promise<void> {
     await this.conn.sendRequest('initialize', {
+      initializationOptions,
       processId: process.pid,
       rootUri: uriOf(this.root),
       workspaceFolders: [{ uri: uriOf(this.root), name: 'ws' }],
