@@ -13,6 +13,7 @@ import { listManifestFiles } from '../server/src/index/files';
 import { WorkspaceIndex } from '../server/src/index/workspaceIndex';
 import { dependentFiles, reachSensitiveFiles } from '../server/src/lsp/dependents';
 import { bareParseAll } from '../server/src/yaml/bareParse';
+import { runCliBench, runFloor } from './cliBench';
 import { generateWorkspace } from './generate';
 import { driveServer } from './lspDriver';
 
@@ -44,7 +45,23 @@ function timeIndex(files: string[], texts: string[]): { ms: number; index: Works
   return { ms: performance.now() - t, index };
 }
 
+const rounds = Number(args.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length) ?? 1);
+
+/** The CLI in child processes, CPU seconds beside the parser floors (bench/cliBench.ts). */
+function cliSection(dir: string): Record<string, unknown> {
+  console.log(`check in child processes, CPU seconds, best of ${rounds} (the machine may be shared: wall time is noise):`);
+  return runCliBench(dir, path.join(root, 'dist', 'cli.js'), path.join(root, 'dist', 'bench.js'), rounds, (l) => console.log(`  ${l}`));
+}
+
 async function main(): Promise<void> {
+  const floor = args.find((a) => a.startsWith('--floor='));
+  if (floor) return runFloor(floor.slice('--floor='.length), args[args.length - 1]!);
+  // `--cli-dir=DIR`: only the CLI figures, on a workspace made elsewhere (e.g. ../shared/bench/gen.mjs).
+  const cliDir = args.find((a) => a.startsWith('--cli-dir='));
+  if (cliDir) {
+    cliSection(path.resolve(cliDir.slice('--cli-dir='.length)));
+    return;
+  }
   const report: Record<string, unknown> = {};
   for (const [size, target] of SIZES) {
     const dir = path.join(root, '.bench', size);
@@ -107,6 +124,8 @@ async function main(): Promise<void> {
     );
     const work = phase1.map((v, i) => v + phase2[i]!);
 
+    const cli = args.includes('--no-cli') ? undefined : cliSection(dir);
+
     const lsp = await driveServer(path.join(root, 'dist', 'server.js'), dir, editFile, 40, 50);
     console.log(
       `server over stdio: cold index ${ms(lsp.coldIndexMs)}; edit → diagnostics median ${ms(quantile(lsp.editMs, 0.5))}, p95 ${ms(quantile(lsp.editMs, 0.95))} ` +
@@ -131,6 +150,7 @@ async function main(): Promise<void> {
       hoverMedianMs: +quantile(lsp.hoverMs, 0.5).toFixed(2),
       hoverP95Ms: +quantile(lsp.hoverMs, 0.95).toFixed(2),
       serverPeakRssMB: Math.round(lsp.peakRssMB),
+      cli,
     };
   }
   if (!args.includes('--no-reach')) {

@@ -17,7 +17,7 @@ const deployment = (app: string) =>
 // On disk the Deployment's pods are `app: other`: the Service selects nothing.
 const DEPLOYMENT = deployment('other');
 
-async function diagnosticsOf(root: string, storagePath: string, file: string): Promise<{ diags: string[]; log: string }> {
+async function diagnosticsOf(root: string, storagePath: string, file: string): Promise<{ diags: unknown[]; log: string }> {
   const client = new TestClient(root);
   let log = '';
   client.conn.onNotification('window/logMessage', (p: { message: string }) => void (log += `${p.message}\n`));
