@@ -3,7 +3,8 @@
 // the parser floors on the same files in the same run:
 //   js-yaml 4 loadAll without positions (the floor), `yaml` parseAllDocuments + LineCounter,
 //   check cold, check --cache on an empty cache (cold + writing it), check --cache warm (nothing
-//   changed: findings compared with the cold run's), check --cache after one file changed.
+//   changed: findings compared with the cold run's), check --cache after one file changed, and
+//   check cold with 2 parse workers (host/parsePool.ts: CPU against wall).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -26,12 +27,12 @@ process.on('exit', () => {
 });
 `;
 
-function runChild(args: string[], work: string): Usage {
+function runChild(args: string[], work: string, env: Record<string, string> = {}): Usage {
   const out = path.join(work, 'usage.json');
   fs.rmSync(out, { force: true });
   const t = performance.now();
   const r = spawnSync(process.execPath, ['--require', path.join(work, 'hook.js'), ...args], {
-    env: { ...process.env, K8S_NETMAP_BENCH_OUT: out },
+    env: { ...process.env, ...env, K8S_NETMAP_BENCH_OUT: out },
     encoding: 'utf8',
     maxBuffer: 1 << 30,
   });
@@ -84,6 +85,9 @@ export function runCliBench(dir: string, cli: string, bench: string, rounds: num
       keep('yaml parseAllDocuments+LineCounter', runChild([bench, '--floor=yaml', dir], work));
       const cold = runChild([cli, 'check', dir], work);
       keep('check cold', cold);
+      const pooled = runChild([cli, 'check', dir], work, { K8S_NETMAP_PARSE_WORKERS: '2' });
+      keep('check cold, 2 parse workers', pooled);
+      identical &&= pooled.stdout === cold.stdout;
       keep('check --cache, empty cache', runChild([cli, 'check', dir, '--cache', cacheDir], work));
       const warm = runChild([cli, 'check', dir, '--cache', cacheDir], work);
       keep('check --cache warm', warm);
@@ -109,7 +113,7 @@ export function runCliBench(dir: string, cli: string, bench: string, rounds: num
     figures[`${name} cpuS`] = +u.cpuS.toFixed(2);
     figures[`${name} maxRssMB`] = Math.round(u.maxRssMB);
   }
-  log(`warm findings identical to cold: ${identical}; after one changed file, identical to a cold run: ${changedIdentical}`);
+  log(`warm (and parse-worker) findings identical to cold: ${identical}; after one changed file, identical to a cold run: ${changedIdentical}`);
   figures.warmIdentical = identical;
   figures.oneChangedIdentical = changedIdentical;
   return figures;

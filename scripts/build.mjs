@@ -26,6 +26,8 @@ const builds = [
   { ...node, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
   { ...node, entryPoints: ['server/src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' },
+  // The parse pool's worker (server/src/host/parsePool.ts), beside the CLI and the server that start it.
+  { ...node, entryPoints: ['server/src/host/parseWorker.ts'], outfile: 'dist/parseWorker.js' },
 ];
 if (exists('client/src/webview/main.ts')) {
   builds.push({

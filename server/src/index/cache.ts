@@ -206,22 +206,33 @@ function fromJson(json: string): ParsedFile {
 }
 
 /**
- * The model of a file read from disk at `absPath` (its text already read): from the cache when the
- * file's size, mtime and content hash are those recorded, else parsed (and recorded).
+ * The cached model of a file read from disk at `absPath` (its text already read), if its size, mtime
+ * and content hash are those recorded; else `store` records the model once it is parsed.
  */
-export function parseCached(cache: ParseCache, absPath: string, uri: string, text: string, options: ParseOptions): ParsedFile {
+export function lookupCached(
+  cache: ParseCache,
+  absPath: string,
+  uri: string,
+  text: string,
+  options: ParseOptions,
+): { hit: ParsedFile | undefined; store: (parsed: ParsedFile) => void } {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(absPath);
   } catch {
-    return parseFile(uri, text, options);
+    return { hit: undefined, store: () => undefined };
   }
   const readKey = readKeyOf(uri, options);
   const stamp: FileStamp = { size: stat.size, mtimeMs: stat.mtimeMs, hash: contentHash(text) };
-  const cached = cache.get(absPath, readKey, stamp);
-  if (cached) return cached;
+  return { hit: cache.get(absPath, readKey, stamp), store: (parsed) => cache.put(absPath, readKey, stamp, parsed) };
+}
+
+/** The model of a file read from disk: from the cache when unchanged, else parsed (and recorded). */
+export function parseCached(cache: ParseCache, absPath: string, uri: string, text: string, options: ParseOptions): ParsedFile {
+  const { hit, store } = lookupCached(cache, absPath, uri, text, options);
+  if (hit) return hit;
   const parsed = parseFile(uri, text, options);
-  cache.put(absPath, readKey, stamp, parsed);
+  store(parsed);
   return parsed;
 }
 

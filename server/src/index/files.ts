@@ -2,8 +2,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import type { AnalysisSettings } from '../model/types';
-import { type ParseCache, parseCached } from './cache';
+import type { AnalysisSettings, ParsedFile } from '../model/types';
+import { parseFile, type ParseOptions } from '../yaml/parseFile';
+import { lookupCached, type ParseCache } from './cache';
 import { WorkspaceIndex, type SetFileOptions } from './workspaceIndex';
 
 export const MANIFEST_EXTENSIONS = /\.(?:ya?ml|json)$/i;
@@ -149,56 +150,81 @@ export interface LoadResult {
   fileCount: number;
 }
 
+/** Parses files off the main thread (host/parsePool.ts); the index only needs this much of it. */
+export interface AsyncParser {
+  parse(uri: string, text: string, options: ParseOptions): Promise<ParsedFile>;
+  flush(): void;
+}
+
+export interface LoadOptions {
+  /** The persisted index (`--cache DIR`): unchanged files are not parsed again. */
+  cache?: ParseCache;
+  /** Parse in worker threads; models are indexed in file order all the same. */
+  pool?: AsyncParser;
+}
+
 /** Loads files and folders (and `-` for standard input) into a new index. */
 export async function loadPaths(
   paths: string[],
   cwd: string,
   settings: Partial<AnalysisSettings> = {},
   readStdin?: () => Promise<string>,
-  cache?: ParseCache,
+  { cache, pool }: LoadOptions = {},
 ): Promise<LoadResult> {
   const index = new WorkspaceIndex(settings);
   const skipped: SkippedFile[] = [];
-  let fileCount = 0;
   const stdinText = paths.includes('-') && readStdin ? await readStdin() : undefined;
+  const defaultNamespace = index.settings.defaultNamespace;
+  // Every file's model in order (a promise while a worker parses it); without a pool each file is
+  // parsed as soon as it is read, so that no text outlives its parse.
+  const models: Array<{ uri: string; file: string | undefined; helm: SetFileOptions; text: string; model: ParsedFile | Promise<ParsedFile> }> = [];
+  const modelOf = (file: string | undefined, uri: string, text: string, helm: SetFileOptions): ParsedFile | Promise<ParsedFile> => {
+    const options = { ...helm, defaultNamespace };
+    const cached = cache && file !== undefined ? lookupCached(cache, file, uri, text, options) : undefined;
+    if (cached?.hit) return cached.hit;
+    const store = (parsed: ParsedFile): ParsedFile => (cached?.store(parsed), parsed);
+    return pool ? pool.parse(uri, text, options).then(store) : store(parseFile(uri, text, options));
+  };
+  for (const p of paths) {
+    if (p === '-') {
+      if (stdinText !== undefined) models.push({ uri: STDIN_URI, file: undefined, helm: {}, text: '', model: modelOf(undefined, STDIN_URI, stdinText, {}) });
+      continue;
+    }
+    const abs = path.resolve(cwd, p);
+    if (!fs.existsSync(abs)) {
+      skipped.push({ uri: URI.file(abs).toString(), reason: 'not found' });
+      continue;
+    }
+    for (const file of listManifestFiles(abs)) {
+      const uri = URI.file(file).toString();
+      const read = readManifestFile(file);
+      if ('skipped' in read) {
+        skipped.push({ uri, reason: read.skipped });
+        continue;
+      }
+      const helm = helmReadOptions(file);
+      // A chart's template keeps its text: it may carry the chart's one note (below).
+      models.push({ uri, file, helm, text: helm.inHelmChart ? read.text : '', model: modelOf(file, uri, read.text, helm) });
+    }
+  }
+  pool?.flush();
+  const parsed = await Promise.all(models.map((m) => m.model));
   // Charts whose templates were read without their Chart.yaml (paths naming templates only): the
   // chart's one note goes on its first template instead.
   const chartsRead = new Set<string>();
   const firstTemplate = new Map<string, { uri: string; text: string }>();
   index.bulk(() => {
-    for (const p of paths) {
-      if (p === '-') {
-        if (stdinText !== undefined) {
-          index.setFile(STDIN_URI, stdinText);
-          fileCount++;
-        }
-        continue;
-      }
-      const abs = path.resolve(cwd, p);
-      if (!fs.existsSync(abs)) {
-        skipped.push({ uri: URI.file(abs).toString(), reason: 'not found' });
-        continue;
-      }
-      for (const file of listManifestFiles(abs)) {
-        const uri = URI.file(file).toString();
-        const read = readManifestFile(file);
-        if ('skipped' in read) {
-          skipped.push({ uri, reason: read.skipped });
-          continue;
-        }
-        const helm = helmReadOptions(file);
-        if (cache) index.setParsed(uri, parseCached(cache, file, uri, read.text, { ...helm, defaultNamespace: index.settings.defaultNamespace }));
-        else index.setFile(uri, read.text, helm);
-        fileCount++;
-        if (helm.helmChart) chartsRead.add(path.dirname(file));
-        const chart = helm.inHelmChart ? helmChartDirOf(file) : undefined;
-        const first = chart === undefined ? undefined : firstTemplate.get(chart);
-        if (chart !== undefined && (!first || uri < first.uri)) firstTemplate.set(chart, { uri, text: read.text });
-      }
-    }
+    models.forEach(({ uri, file, helm, text }, i) => {
+      index.setParsed(uri, parsed[i]!);
+      if (file === undefined) return;
+      if (helm.helmChart) chartsRead.add(path.dirname(file));
+      const chart = helm.inHelmChart ? helmChartDirOf(file) : undefined;
+      const first = chart === undefined ? undefined : firstTemplate.get(chart);
+      if (chart !== undefined && (!first || uri < first.uri)) firstTemplate.set(chart, { uri, text });
+    });
     for (const [chart, t] of firstTemplate) if (!chartsRead.has(chart)) index.setFile(t.uri, t.text, { helmTemplate: true });
   });
-  return { index, skipped, fileCount };
+  return { index, skipped, fileCount: models.length };
 }
 
 /** A path for messages: relative to `cwd` for files, `<stdin>` for standard input. */
