@@ -2,9 +2,10 @@
 // All analysis happens in the server; this side only connects VS Code to it.
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
-import { GRAPH_CHANGED_NOTIFICATION, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_NOTIFICATION, type NoticeParams, type StatusParams } from '../../server/src/protocol';
+import { CONNECTIVITY_CHANGES_REQUEST, type ConnectivityChangesResult, GRAPH_CHANGED_NOTIFICATION, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_NOTIFICATION, type NoticeParams, type StatusParams } from '../../server/src/protocol';
 import type { Graph } from '../../server/src/model/graph';
 import { registerDiagram } from './diagram/DiagramPanel';
+import { registerChangesView } from './changesView';
 import { StatusItem } from './status';
 
 let client: LanguageClient | undefined;
@@ -101,6 +102,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await vscode.window.showTextDocument(doc, { selection: range, viewColumn: vscode.ViewColumn.One, preserveFocus: false });
     },
   );
+
+  registerChangesView(context, async (ref) => {
+    if (!client || !client.isRunning()) return undefined;
+    return client.sendRequest<ConnectivityChangesResult>(CONNECTIVITY_CHANGES_REQUEST, { ref });
+  });
 
   await startClient(context, status);
 }

@@ -27,3 +27,41 @@ export interface NoticeParams {
   level: 'info' | 'warning';
   message: string;
 }
+
+/**
+ * Client → server request: the connections that changed between a git revision (default `HEAD`)
+ * and the workspace as it is (open documents included). Result: `ConnectivityChangesResult`.
+ */
+export const CONNECTIVITY_CHANGES_REQUEST = 'k8sNetmap/connectivityChanges';
+
+export interface ConnectivityChangesParams {
+  ref?: string;
+}
+
+export interface ChangeCauseLocation {
+  uri: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  /** e.g. `NetworkPolicy shop/default-deny removed (ingress policy of shop/web[Deployment])` */
+  label: string;
+  /** True for an object that exists only in the revision: the range is where it was there. */
+  removed: boolean;
+}
+
+export interface ConnectivityChangeItem {
+  diffType: 'added' | 'removed' | 'changed';
+  src: string;
+  dst: string;
+  /** As printed by `k8s-netmap diff` (`No Connections` when not allowed). */
+  ref1: string;
+  ref2: string;
+  workloadsDiffInfo?: string;
+  causes: ChangeCauseLocation[];
+}
+
+export interface ConnectivityChangesResult {
+  ref: string;
+  /** Why there is no answer (no git, not a repository, unknown revision). */
+  error?: string;
+  counts: { added: number; removed: number; changed: number };
+  groups: Array<{ workload: string; changes: ConnectivityChangeItem[] }>;
+}

@@ -6,27 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { runReach } from '../../server/src/cli/reach';
-
-/** The repository root: the nearest folder above this file (or the working folder) with our package.json. */
-function repoRoot(): string | undefined {
-  for (const start of [__dirname, process.cwd()]) {
-    let dir = path.resolve(start);
-    for (;;) {
-      const pkg = path.join(dir, 'package.json');
-      if (fs.existsSync(pkg)) {
-        try {
-          if (JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'k8s-netmap') return dir;
-        } catch {
-          // not ours; keep looking
-        }
-      }
-      const up = path.dirname(dir);
-      if (up === dir) break;
-      dir = up;
-    }
-  }
-  return undefined;
-}
+import { conformanceRoot } from './conformanceRoot';
 
 interface Case {
   case: string;
@@ -34,8 +14,7 @@ interface Case {
   expected: string;
 }
 
-const root = repoRoot();
-const suite = root ? path.resolve(root, '../shared/conformance/netpol-analyzer') : undefined;
+const suite = conformanceRoot();
 const casesFile = suite ? path.join(suite, 'cases.json') : undefined;
 const available = casesFile !== undefined && fs.existsSync(casesFile);
 

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ReachabilityEngine, formatText, toLines, type ReachabilityInput } from '../../server/src/analysis/reachability';
 import { parseCidr } from '../../server/src/analysis/reachability/ip';
+import { reachViewText } from '../../server/src/analysis/reachability/exposureText';
 import { prng } from '../../server/src/analysis/reachability/bench';
 import type {
   Backend,
@@ -172,8 +173,11 @@ function inBlock(peer: PolicyPeer, addr: number): boolean {
   });
 }
 
-/** A pod, an outside address, or a pod elsewhere in the cluster (not in the workspace, labels unknown). */
-type End = { pod: Workload } | { addr: number } | { elsewhere: true };
+/**
+ * A pod, an outside address, a representative peer (pods the workspace may not define), or any
+ * pod of the cluster (not in the workspace, labels unknown: only `namespaceSelector: {}` surely admits it).
+ */
+type End = { pod: Workload } | { addr: number } | { rep: Rep } | { entire: true };
 
 function portAllowed(pp: PolicyPort, proto: Protocol, port: number, dst: End): boolean {
   if (pp.protocol !== proto) return false;
@@ -188,10 +192,14 @@ function portAllowed(pp: PolicyPort, proto: Protocol, port: number, dst: End): b
 
 function peerAllows(p: PolicyPeer, policyNs: string, other: End, nsl: Map<string, Record<string, string>>): boolean {
   if ('addr' in other) return p.ipBlock !== undefined && inBlock(p, other.addr);
-  // Only `namespaceSelector: {}` (with no or an empty podSelector) surely admits a pod we know nothing of.
-  const empty = (sel: LabelSelector) => sel.matchLabels.length === 0 && sel.matchExpressions.length === 0;
-  if ('elsewhere' in other) return !!p.namespaceSelector && empty(p.namespaceSelector) && (!p.podSelector || empty(p.podSelector));
   if (!p.podSelector && !p.namespaceSelector) return false;
+  if ('entire' in other) return wholeCluster(p);
+  if ('rep' in other) {
+    // netpol-analyzer's reading: the peer's selectors are the representative's (an empty one stands for any).
+    const nsOk = p.namespaceSelector ? isEmpty(p.namespaceSelector) || sameMeaning(p.namespaceSelector, other.rep.ns) : sameMeaning(nameSelector(policyNs), other.rep.ns);
+    const podOk = !p.podSelector || isEmpty(p.podSelector) || (other.rep.pod !== undefined && sameMeaning(p.podSelector, other.rep.pod));
+    return nsOk && podOk;
+  }
   const w = other.pod;
   if (p.namespaceSelector ? !matches(p.namespaceSelector, nsl.get(w.namespace) ?? {}) : w.namespace !== policyNs) return false;
   return !p.podSelector || matches(p.podSelector, labelsOf(w));
@@ -209,6 +217,58 @@ function sideAllows(
         (r.peers === undefined || r.peers.some((x) => peerAllows(x, p.namespace, other, nsl))) &&
         (r.ports === undefined || r.ports.some((pp) => portAllowed(pp, proto, port, dst))),
     ),
+  );
+}
+
+// ------------------------------------------------------------------ the open world (SPEC §3)
+
+/** A representative peer: any pod matching `pod` (every pod when undefined) in any namespace matching `ns`. */
+interface Rep {
+  ns: LabelSelector;
+  pod?: LabelSelector;
+}
+
+const toSel = (r: { labels: Record<string, string>; expressions: LabelSelector['matchExpressions'] }): LabelSelector => ({
+  matchLabels: Object.entries(r.labels).map(([key, value]) => ({ key, value, keySpan: SP, valueSpan: SP, valueKind: 'string' as const })),
+  matchExpressions: r.expressions,
+  span: SP,
+});
+const isEmpty = (sel: LabelSelector): boolean => sel.matchLabels.length === 0 && sel.matchExpressions.length === 0;
+const nameSelector = (ns: string): LabelSelector => ({ matchLabels: [{ key: 'kubernetes.io/metadata.name', value: ns, keySpan: SP, valueSpan: SP, valueKind: 'string' }], matchExpressions: [], span: SP });
+const wholeCluster = (p: PolicyPeer): boolean => !p.ipBlock && !!p.namespaceSelector && isEmpty(p.namespaceSelector) && (!p.podSelector || isEmpty(p.podSelector));
+
+/** The selector's requirements as a sorted list (`In` with one value is `=`). */
+function meaning(sel: LabelSelector): string[] {
+  const out = sel.matchLabels.map((e) => `${e.key}=${e.value}`);
+  for (const x of sel.matchExpressions) {
+    const vs = [...new Set(x.values)].sort();
+    out.push(x.operator === 'In' && vs.length === 1 ? `${x.key}=${vs[0]}` : `${x.key} ${x.operator} ${vs.join(',')}`);
+  }
+  return out.sort((a, b) => (a.split(/[= ]/)[0] < b.split(/[= ]/)[0] ? -1 : a.split(/[= ]/)[0] > b.split(/[= ]/)[0] ? 1 : a < b ? -1 : a > b ? 1 : 0));
+}
+
+function sameMeaning(a: LabelSelector, b: LabelSelector): boolean {
+  return JSON.stringify(meaning(a)) === JSON.stringify(meaning(b));
+}
+
+/** Representatives of every rule that does not admit the whole cluster, less those a real pod stands for. */
+function representatives(input: ReachabilityInput): Rep[] {
+  const nsl = new Map(input.namespaceLabels!);
+  const reps: Rep[] = [];
+  for (const p of input.networkPolicies) {
+    const rules = [...(p.policyTypes.includes('Ingress') ? p.ingress : []), ...(p.policyTypes.includes('Egress') ? p.egress : [])];
+    for (const r of rules) {
+      if (r.peers === undefined || r.peers.some(wholeCluster)) continue;
+      for (const x of r.peers) if (!x.ipBlock && (x.podSelector || x.namespaceSelector)) reps.push({ ns: x.namespaceSelector ?? nameSelector(p.namespace), pod: x.podSelector });
+    }
+  }
+  // Dropped when a real pod matches it, and every rule that names it uses matchLabels only (both selectors non-empty).
+  const labelsOnly = (rep: Rep): boolean => !isEmpty(rep.ns) && rep.ns.matchExpressions.length === 0 && rep.pod !== undefined && !isEmpty(rep.pod) && rep.pod.matchExpressions.length === 0;
+  const key = (rep: Rep): string => JSON.stringify([meaning(rep.ns), rep.pod ? meaning(rep.pod) : []]);
+  const notLabelsOnly = new Set(reps.filter((r) => !labelsOnly(r)).map(key));
+  return reps.filter(
+    (rep) =>
+      notLabelsOnly.has(key(rep)) || !input.workloads.some((w) => matches(rep.pod!, labelsOf(w)) && matches(rep.ns, nsl.get(w.namespace) ?? {})),
   );
 }
 
@@ -258,12 +318,13 @@ function compare(input: ReachabilityInput, engine: ReachabilityEngine, seed: num
     }
   }
   // servicePortReachability (summarised per ingress row and port) against the rules: some pod
-  // (the target's own replicas included), a pod elsewhere in the cluster (whose egress we cannot
-  // know to be closed) or outside address may open that port on the target.
+  // (the target's own replicas included), a representative peer or any pod elsewhere in the cluster
+  // (no policy selects them: their egress is open) or an outside address may open that port on the target.
   const sources: End[] = [
     ...input.workloads.map((pod) => ({ pod })),
     ...engine.externalPeers('ingress').map((p) => ({ addr: p.range![0] })),
-    { elsewhere: true },
+    ...representatives(input).map((rep) => ({ rep })),
+    { entire: true as const },
   ];
   for (const d of input.workloads) {
     const svc = serviceFor(d);
@@ -283,6 +344,46 @@ function compare(input: ReachabilityInput, engine: ReachabilityEngine, seed: num
           assert.equal(t.reachable, expected, `seed ${seed}: service port ${proto}/${p} → ${t.workload.name}`);
         }
         assert.equal(got.reachable, got.targets.some((t) => t.reachable));
+      }
+    }
+  }
+  // Exposure: per workload and direction, what each representative (and the entire cluster) is
+  // allowed, port by port, as the rules read; a representative without a line of its own gets
+  // what the entire cluster gets. Named ports toward representatives stay names (not compared).
+  const world = engine.openWorld();
+  const reps = representatives(input);
+  const repText = (ns: LabelSelector, pod: LabelSelector | undefined): string => JSON.stringify([meaning(ns), pod ? meaning(pod) : []]);
+  assert.deepEqual(
+    world.representatives().map((r) => repText(toSel(r.ns), toSel(r.pod))).sort(),
+    [...new Set(reps.map((r) => repText(r.ns, r.pod)))].sort(),
+    `seed ${seed}: representatives`,
+  );
+  for (const w of input.workloads) {
+    const peer = peerOf(w);
+    if (peer.workloads.length !== 1) continue; // replicas of one owner with other labels: a union, checked elsewhere
+    const c = engine.classesOfPeer(peer)[0]!;
+    for (const dir of ['Ingress', 'Egress'] as const) {
+      const x = world.exposure(c, dir === 'Ingress' ? 'ingress' : 'egress');
+      const isolated = input.networkPolicies.some((p) => p.namespace === w.namespace && p.policyTypes.includes(dir) && matches(p.podSelector, labelsOf(w)));
+      assert.equal(x.protected, isolated, `seed ${seed}: ${w.name} ${dir} protected`);
+      if (!isolated) continue;
+      for (const rep of reps) {
+        const line = x.representatives.find((l) => repText(toSel(l.rep!.ns), toSel(l.rep!.pod)) === repText(rep.ns, rep.pod));
+        const got = line ? line.conns : x.entireCluster;
+        for (const proto of PROTOS) {
+          for (const port of SAMPLE_PORTS) {
+            const dst: End = dir === 'Ingress' ? { pod: w } : { rep };
+            const expected = sideAllows(input, w, dir, { rep }, proto, port, dst);
+            if (dir === 'Egress' && !expected && got.names.length) continue;
+            assert.equal(got.has(proto, port), expected, `seed ${seed}: ${w.name} ${dir} rep ${JSON.stringify(meaning(rep.ns))}/${JSON.stringify(rep.pod && meaning(rep.pod))} ${proto}/${port}`);
+          }
+        }
+      }
+      for (const proto of PROTOS) {
+        for (const port of SAMPLE_PORTS) {
+          const expected = sideAllows(input, w, dir, { entire: true }, proto, port, dir === 'Ingress' ? { pod: w } : { entire: true });
+          assert.equal(x.entireCluster.has(proto, port), expected, `seed ${seed}: ${w.name} ${dir} entire cluster ${proto}/${port}`);
+        }
       }
     }
   }
@@ -479,6 +580,7 @@ function answers(engine: ReachabilityEngine, input: ReachabilityInput): string {
     }
   }
   out.push(engine.labelGapWarnings().join('\n'));
+  out.push(reachViewText(engine, { exposure: true }));
   return out.join('\n');
 }
 

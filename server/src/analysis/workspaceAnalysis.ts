@@ -1,5 +1,6 @@
 // One workspace's analysis: the index, its links and the reachability engine, kept in step.
 // The engine is brought up to date lazily, on the first question after an edit.
+import { guessIngressController, type ControllerGuess } from './controllerGuess';
 import { Links } from './links';
 import { inputFromSource, ReachabilityEngine } from './reachability';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
@@ -38,6 +39,8 @@ export class Analysis {
   private needsFull = true;
   private detected: ReturnType<typeof detectIngressController>;
   private detectionStale = true;
+  private guess: ControllerGuess | undefined;
+  private guessStale = true;
 
   constructor(readonly index: WorkspaceIndex) {
     this.links = new Links(index);
@@ -46,16 +49,21 @@ export class Analysis {
         this.needsFull = true;
         this.pending = [];
         this.detectionStale = true;
+        this.guessStale = true;
         return;
       }
       for (const o of change.objects) {
         this.pending.push(o);
         if (looksLikeController(o)) this.detectionStale = true;
+        if (o.type === 'networkpolicy' || o.type === 'ingress') this.guessStale = true;
       }
     });
   }
 
-  /** Settings in force: the configured ones, with the controller the workspace defines when none is configured. */
+  /**
+   * Settings in force: the configured ones; else the controller the workspace defines; else the
+   * identity guessed from the policies and ingress classes (controllerGuess.ts); else the default.
+   */
   private effectiveSettings(): AnalysisSettings {
     const s = this.index.settings;
     if (s.ingressControllerConfigured) return s;
@@ -63,7 +71,22 @@ export class Analysis {
       this.detected = detectIngressController(this.index);
       this.detectionStale = false;
     }
-    return this.detected ? { ...s, ingressController: this.detected.identity } : s;
+    if (this.detected) return { ...s, ingressController: this.detected.identity };
+    if (this.guessStale) {
+      this.guess = guessIngressController(this.index);
+      this.guessStale = false;
+    }
+    return this.guess ? { ...s, ingressController: this.guess.identity } : s;
+  }
+
+  /** Where the controller identity in use comes from, with the grounds of a guess (for hovers). */
+  ingressControllerInfo(): { source: 'configured' | 'workspace' | 'guess' | 'default'; identity: IngressControllerIdentity; grounds: string[]; workload?: Workload } {
+    const s = this.effectiveSettings();
+    const identity = s.ingressController;
+    if (this.index.settings.ingressControllerConfigured) return { source: 'configured', identity, grounds: [] };
+    if (this.detected) return { source: 'workspace', identity, grounds: [], workload: this.detected.workload };
+    if (this.guess) return { source: 'guess', identity, grounds: this.guess.grounds };
+    return { source: 'default', identity, grounds: [] };
   }
 
   /** The reachability engine, brought up to date with the index: incrementally after edits, in full after a bulk load. */

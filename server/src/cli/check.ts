@@ -6,18 +6,14 @@ import type { Finding } from '../features/rules';
 import { RULES, RULES_BY_CODE, ruleDocUrl } from '../features/rules';
 import { displayPath } from '../index/files';
 import { loadInputs } from './load';
-import { positionAt, type Position } from '../model/positions';
+import { positionAt } from '../model/positions';
 import type { Severity, Span } from '../model/types';
+import { sarifLocation, sarifLog, type Located } from './sarif';
 import { type CliIO, lastValue, parseArgs, SETTINGS_FLAGS, settingsFromArgs, UsageError } from './options';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 
-interface Located {
-  file: string;
-  start: Position;
-  end: Position;
-}
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
@@ -75,45 +71,21 @@ function formatJson(findings: Finding[], locate: (uri: string, span: Span) => Lo
   });
 }
 
-function sarifLocation(l: Located, message?: string): unknown {
-  return {
-    physicalLocation: {
-      artifactLocation: { uri: l.file.split('\\').join('/') },
-      region: { startLine: l.start.line + 1, startColumn: l.start.character + 1, endLine: l.end.line + 1, endColumn: l.end.character + 1 },
-    },
-    ...(message ? { message: { text: message } } : {}),
-  };
-}
-
 function formatSarif(findings: Finding[], locate: (uri: string, span: Span) => Located): unknown {
-  const version = (globalThis as { K8S_NETMAP_VERSION?: string }).K8S_NETMAP_VERSION ?? '0.1.0';
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'k8s-netmap',
-            version,
-            informationUri: 'https://github.com/k8s-netmap/k8s-netmap',
-            rules: RULES.map((r) => ({
-              id: r.code,
-              shortDescription: { text: r.summary },
-              helpUri: ruleDocUrl(r.code),
-              defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity] },
-            })),
-          },
-        },
-        results: findings.map((f) => ({
+  return sarifLog(
+    RULES.map((r) => ({
+      id: r.code,
+      shortDescription: { text: r.summary },
+      helpUri: ruleDocUrl(r.code),
+      defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity] },
+    })),
+    findings.map((f) => ({
           ruleId: f.code,
           ...(RULES_BY_CODE.has(f.code) ? { ruleIndex: RULES.findIndex((r) => r.code === f.code) } : {}),
           level: SARIF_LEVEL[f.severity],
           message: { text: f.message },
           locations: [sarifLocation(locate(f.uri, f.span))],
           ...(f.related.length ? { relatedLocations: f.related.map((r, i) => ({ id: i, ...(sarifLocation(locate(r.uri, r.span), r.message) as object) })) } : {}),
-        })),
-      },
-    ],
-  };
+    })),
+  );
 }

@@ -1,5 +1,6 @@
 // The `k8s-netmap` command line: `check`, `reach` and `graph` over files, folders or standard input.
 import { runCheck } from './check';
+import { runDiff } from './diff';
 import { runGraph } from './graph';
 import { type CliIO, UsageError } from './options';
 import { runReach } from './reach';
@@ -10,6 +11,7 @@ commands:
   check   diagnostics            --format text|json|sarif   (exit 1 when errors are found)
   reach   NetworkPolicy reachability  --format text|json  --focus NS/NAME  --focus-direction ingress|egress
   graph   the network graph      --format json|mermaid|dot
+  diff    connectivity changes   <dir1> <dir2> | --base REV [--head REV] [path]  -o text|json|md|sarif
 
 settings (every command):
   --default-namespace NS        namespace of objects that name none (default: default)
@@ -38,6 +40,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         return await runReach(rest, io);
       case 'graph':
         return await runGraph(rest, io);
+      case 'diff':
+        return await runDiff(rest, io);
       default:
         throw new UsageError(`unknown command '${command}'`);
     }

@@ -1,38 +1,53 @@
-// `k8s-netmap reach <paths…|-> [--format text|json] [--focus ns/name] [--focus-direction ingress|egress]
-//   [--default-namespace NS] [--ingress-controller JSON]` (SPEC §4).
+// `k8s-netmap reach <paths…|-> [--format text|json] [--exposure] [--focus W]… [--focus-peer W]…
+//   [--focus-direction ingress|egress] [--focus-conn PROTO-PORT] [--default-namespace NS]
+//   [--ingress-controller JSON]` (SPEC §4; the views are in analysis/reachability/exposureText.ts).
 // Exit codes: 0 done, 2 bad usage or no readable input. Files that do not parse are reported on
 // stderr and skipped; the rest is analysed.
 
-import { ReachabilityEngine, formatJson, formatText, inputFromSource, toLines } from '../analysis/reachability';
+import { ReachabilityEngine, formatJson, inputFromSource } from '../analysis/reachability';
+import { focusedPairs, parseFocusConn, reachViewText, unknownFocus, type ReachViewOptions } from '../analysis/reachability/exposureText';
 import { displayPath } from '../index/files';
 import { loadInputs } from './load';
 import type { ParsedFile } from '../model/types';
 import { SETTINGS_FLAGS, UsageError, lastValue, parseArgs, settingsFromArgs, type CliIO } from './options';
 
-const REACH_FLAGS = ['format', 'focus', 'focus-direction', ...SETTINGS_FLAGS] as const;
+const REACH_FLAGS = ['format', 'focus', 'focus-peer', 'focus-direction', 'focus-conn', ...SETTINGS_FLAGS] as const;
 
 export const REACH_USAGE =
-  'usage: k8s-netmap reach <paths…|-> [--format text|json] [--focus ns/name[Kind]] [--focus-direction ingress|egress] ' +
-  '[--default-namespace NS] [--ingress-controller JSON]\n';
+  'usage: k8s-netmap reach <paths…|-> [--format text|json] [--exposure] [--focus W]… [--focus-peer W]… ' +
+  '[--focus-direction ingress|egress] [--focus-conn PROTO-PORT] [--default-namespace NS] [--ingress-controller JSON]\n' +
+  '  W is a peer as printed (ns/name[Kind]), ns/name or a bare name\n';
 
 export async function runReach(args: string[], io: CliIO): Promise<number> {
   let paths: string[];
   let format: string;
-  let focus: string | undefined;
-  let focusDirection: 'ingress' | 'egress' | undefined;
+  let view: ReachViewOptions;
   let settings;
   let cacheDir: string | undefined;
   try {
-    const parsed = parseArgs(args, REACH_FLAGS);
+    const exposure = args.includes('--exposure'); // the one flag without a value
+    const parsed = parseArgs(
+      args.filter((a) => a !== '--exposure'),
+      REACH_FLAGS,
+    );
     paths = parsed.paths;
     if (paths.length === 0) throw new UsageError('no paths given');
     format = lastValue(parsed, 'format') ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got '${format}'`);
-    focus = lastValue(parsed, 'focus');
+    const focus = parsed.values.get('focus') ?? [];
     const fd = lastValue(parsed, 'focus-direction');
     if (fd !== undefined && fd !== 'ingress' && fd !== 'egress') throw new UsageError(`--focus-direction must be ingress or egress, got '${fd}'`);
-    if (fd !== undefined && focus === undefined) throw new UsageError('--focus-direction needs --focus');
-    focusDirection = fd;
+    if (fd !== undefined && focus.length === 0) throw new UsageError('--focus-direction needs --focus');
+    const focusConn = lastValue(parsed, 'focus-conn');
+    if (focusConn !== undefined) {
+      try {
+        parseFocusConn(focusConn);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+    }
+    if ((exposure || focusConn !== undefined) && format !== 'text') throw new UsageError('--exposure and --focus-conn print text only');
+    view = { exposure, focus, focusPeers: parsed.values.get('focus-peer') ?? [], focusDirection: fd, focusConn };
     settings = settingsFromArgs(parsed).settings;
     cacheDir = lastValue(parsed, 'cache');
   } catch (error) {
@@ -54,23 +69,15 @@ export async function runReach(args: string[], io: CliIO): Promise<number> {
   const engine = new ReachabilityEngine(inputFromSource(index));
   for (const w of engine.labelGapWarnings()) io.stderr(`warning: ${w}\n`);
 
-  let focusPeers: Set<string> | undefined;
-  if (focus !== undefined) {
-    focusPeers = resolveFocus(engine, focus);
-    if (focusPeers.size === 0) io.stderr(`k8s-netmap reach: --focus ${focus} names no peer\n`);
-  }
-  const lines = toLines(engine.pairs(), focusPeers && { peers: focusPeers, direction: focusDirection });
-  io.stdout(format === 'json' ? formatJson(lines) : formatText(lines));
+  for (const f of unknownFocus(engine, view.focus ?? [])) io.stderr(`k8s-netmap reach: --focus ${f} names no peer\n`);
+  if (format === 'json') {
+    const lines = focusedPairs(engine.pairs(), view).map((p) => ({ src: p.src.name, dst: p.dst.name, conn: p.conns.toString() }));
+    io.stdout(formatJson(lines));
+  } else io.stdout(reachViewText(engine, view));
   return 0;
 }
 
-/** `--focus` takes a peer as printed (`ns/name[Kind]`), or `ns/name` for every peer of that name whatever its kind. */
-function resolveFocus(engine: ReachabilityEngine, focus: string): Set<string> {
-  if (engine.peer(focus)) return new Set([focus]);
-  return new Set(engine.peers().filter((p) => p.name.slice(0, p.name.lastIndexOf('[')) === focus).map((p) => p.name));
-}
-
-function reportSyntaxErrors(file: ParsedFile, io: CliIO): void {
+export function reportSyntaxErrors(file: ParsedFile, io: CliIO): void {
   for (const p of file.problems) {
     if (p.code !== 'yaml-syntax') continue;
     const { line, col } = position(file.lineStarts, p.span.start);

@@ -4,6 +4,7 @@ import type { K8sObject, Span } from '../model/types';
 import type { Analysis } from '../analysis/workspaceAnalysis';
 import { HOST_NETWORK_LENS, onHostNetwork } from './hostNetwork';
 import { definition, references, type SourceLocation } from './navigation';
+import { outsideOf, outsideSummary } from './openWorld';
 
 export interface Lens {
   /** Where the lens stands (the object's kind line). */
@@ -18,10 +19,13 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function directionSummary(label: string, r: DirectionReport, hostNetwork = false): string {
+/** `ingress: open`, `ingress: denied`, `ingress: 2 peers`, `ingress: 2 peers + namespaces role=edge` (pods outside the workspace). */
+function directionSummary(label: string, r: DirectionReport, hostNetwork = false, outside = ''): string {
   if (!r.isolated) return `${label}: open`;
   if (hostNetwork) return `${label}: ${HOST_NETWORK_LENS}`;
-  return r.allowed.length === 0 ? `${label}: denied` : `${label}: ${r.allowed.length === 1 ? '1 peer' : `${r.allowed.length} peers`}`;
+  const cut = outside.length > 60 ? `${outside.slice(0, 59)}…` : outside;
+  if (r.allowed.length === 0) return cut ? `${label}: ${cut}` : `${label}: denied`;
+  return `${label}: ${r.allowed.length === 1 ? '1 peer' : `${r.allowed.length} peers`}${cut ? ` + ${cut}` : ''}`;
 }
 
 export function codeLenses(analysis: Analysis, uri: string): Lens[] {
@@ -54,7 +58,11 @@ function lensFor(analysis: Analysis, obj: K8sObject): Lens | undefined {
       const services = links.servicesSelecting(obj).length;
       return {
         span: obj.kindSpan,
-        title: [directionSummary('ingress', r.ingress, onHostNetwork(obj)), directionSummary('egress', r.egress, onHostNetwork(obj)), plural(services, 'Service')].join(' · '),
+        title: [
+          directionSummary('ingress', r.ingress, onHostNetwork(obj), outsideSummary(outsideOf(analysis, obj, 'ingress'))),
+          directionSummary('egress', r.egress, onHostNetwork(obj), outsideSummary(outsideOf(analysis, obj, 'egress'))),
+          plural(services, 'Service'),
+        ].join(' · '),
         hoverAt: obj.nameSpan.start,
       };
     }

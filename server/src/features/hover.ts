@@ -10,6 +10,8 @@ import { selectorText } from './diagnostics';
 import { HOST_NETWORK_NOTE, onHostNetwork } from './hostNetwork';
 import { targetAt, type Target } from './locate';
 import { code, escapeMarkdown, replicasText } from './text';
+import { outsideItems, outsideNames, outsideOf } from './openWorld';
+import { controllerLines, peerOutsideLines, policyOutsideLines } from './openWorldHover';
 
 export interface HoverResult {
   markdown: string;
@@ -176,10 +178,13 @@ function serviceReach(analysis: Analysis, svc: Service): string | undefined {
     const r = engine.servicePortReachability(svc, sp);
     const port = r.targets.find((t) => t.port !== undefined)?.port;
     if (port === undefined) continue;
-    const sources = report.allowed.filter((a) => a.conns.has(sp.protocol, port));
-    // The engine's verdict counts senders the workspace does not define (`namespaceSelector: {}`).
+    const inside = report.allowed.filter((a) => a.conns.has(sp.protocol, port)).map((a) => code(a.peer.name));
+    const outside = outsideNames(outsideOf(analysis, pods[0]!, 'ingress'), { protocol: sp.protocol, port });
+    const sources = [...inside, ...outside];
+    // The engine's verdict counts senders the workspace does not define; the names above list them where it can.
     const none = r.reachable ? '_no pod of this workspace, but pods elsewhere in the cluster may connect_' : '**nothing may connect**';
-    out.push(`Port ${code(String(sp.port))} (→ ${port}/${sp.protocol}): ${sources.length === 0 ? none : sources.slice(0, 6).map((a) => code(a.peer.name)).join(', ') + (sources.length > 6 ? `, … ${sources.length - 6} more` : '')}`);
+    const named = sources.slice(0, 6).join(', ') + (sources.length > 6 ? `, … ${sources.length - 6} more` : '');
+    out.push(`Port ${code(String(sp.port))} (→ ${port}/${sp.protocol}): ${sources.length === 0 ? none : inside.length === 0 ? `${none}: ${named}` : named}`);
   }
   const head = `**Who can reach it**, as decided by ${report.policies.map((p) => objectLink(analysis, p)).join(', ')}:`;
   return [...(pods.some(onHostNetwork) ? [HOST_NETWORK_NOTE, ''] : []), head, ...out.map((o) => `- ${o}`)].join('\n');
@@ -201,11 +206,11 @@ function allowedLines(a: Allowed[]): string[] {
   return a.map((x) => `${code(x.peer.name)}: ${code(x.conns.toString())}`);
 }
 
-function directionText(analysis: Analysis, label: string, r: DirectionReport, noun: string): string[] {
+function directionText(analysis: Analysis, label: string, r: DirectionReport, noun: string, outside: string[] = []): string[] {
   if (!r.isolated) return [`**${label}:** not isolated — open to all ${noun}.`];
   return [
     `**${label}:** isolated by ${r.policies.map((p) => objectLink(analysis, p)).join(', ')}; allowed ${noun}:`,
-    list(allowedLines(r.allowed), `none: every ${label.toLowerCase()} connection is denied`),
+    list([...allowedLines(r.allowed), ...outside], `none: every ${label.toLowerCase()} connection is denied`),
   ];
 }
 
@@ -224,7 +229,12 @@ function workloadHover(analysis: Analysis, w: Workload): string {
   const engine = analysis.reachability();
   const r = engine.reachabilityOf(w);
   if (onHostNetwork(w)) lines.push('', HOST_NETWORK_NOTE);
-  lines.push('', ...directionText(analysis, 'Ingress', r.ingress, 'sources'), '', ...directionText(analysis, 'Egress', r.egress, 'destinations'));
+  lines.push(
+    '',
+    ...directionText(analysis, 'Ingress', r.ingress, 'sources', outsideItems(outsideOf(analysis, w, 'ingress'))),
+    '',
+    ...directionText(analysis, 'Egress', r.egress, 'destinations', outsideItems(outsideOf(analysis, w, 'egress'))),
+  );
   return lines.join('\n');
 }
 
@@ -253,7 +263,10 @@ function backendHover(analysis: Analysis, owner: Ingress | Route, b: Backend): s
       blocked.length === 0
         ? `The ingress controller (namespace ${code(ic.namespace)}) may reach these pods.`
         : `**Blocked:** NetworkPolicies keep the ingress controller (namespace ${code(ic.namespace)}) from ${blocked.map((t) => code(`${t.workload.name}:${t.port}`)).join(', ')}.`,
+      ...controllerLines(analysis),
     );
+    const outside = r.targets.flatMap((t) => (t.port === undefined ? [] : outsideItems(outsideOf(analysis, t.workload, 'ingress'), { protocol: sp.protocol, port: t.port })));
+    if (outside.length) lines.push('', 'Also admitted on that port from outside this workspace:', list([...new Set(outside)], ''));
   }
   return lines.join('\n');
 }
@@ -270,6 +283,7 @@ function policyHover(analysis: Analysis, np: NetworkPolicy): string {
     '',
     `Ingress rules: ${np.policyTypes.includes('Ingress') ? (np.ingress.length === 0 ? 'none — all ingress denied' : String(np.ingress.length)) : 'not isolated'}; ` +
       `egress rules: ${np.policyTypes.includes('Egress') ? (np.egress.length === 0 ? 'none — all egress denied' : String(np.egress.length)) : 'not isolated'}.`,
+    ...policyOutsideLines(analysis, np),
   ].join('\n');
 }
 
@@ -293,5 +307,6 @@ function peerHover(analysis: Analysis, np: NetworkPolicy, peer: PolicyPeer, dire
     '',
     'Workloads:',
     list(pods.map((w) => objectLink(analysis, w)), 'none in this workspace'),
+    ...peerOutsideLines(analysis, np, peer),
   ].join('\n');
 }

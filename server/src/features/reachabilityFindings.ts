@@ -6,6 +6,7 @@ import type { ReachabilityChecks } from './diagnostics';
 import type { Finding, RelatedLocation } from './rules';
 import { onHostNetwork } from './hostNetwork';
 import { describeWorkload, quote } from './text';
+import { outsideOf, outsideReaches } from './openWorld';
 
 function policyLinks(policies: Iterable<{ uri: string; nameSpan: { start: number; end: number }; namespace: string; name: string }>): RelatedLocation[] {
   const out: RelatedLocation[] = [];
@@ -51,7 +52,7 @@ function serviceFindings(analysis: Analysis, svc: Extract<K8sObject, { type: 'se
       message: `NetworkPolicies let nothing reach port ${r.targets[0]!.port}/${sp.protocol} on the selected pods (${r.targets
         .slice(0, 3)
         .map((t) => describeWorkload(t.workload))
-        .join(', ')}): no pod, address or ingress controller may connect to this Service's port ${sp.port}.`,
+        .join(', ')}): no pod (here or elsewhere in the cluster), address or ingress controller may connect to this Service's port ${sp.port}.`,
       related: policyLinks(policies),
     });
   }
@@ -71,10 +72,16 @@ function backendFindings(analysis: Analysis, owner: Extract<K8sObject, { type: '
     const resolved = r.targets.filter((t) => t.port !== undefined);
     if (resolved.length === 0 || r.reachable || resolved.some((t) => onHostNetwork(t.workload))) continue;
     const known = analysis.ingressControllerKnown();
+    // The controller lives outside the workspace: unless its identity is certain, pods outside that
+    // the policies admit on that port may be the controller itself (SPEC §3, §5).
+    if (!known && resolved.some((t) => outsideReaches(outsideOf(analysis, t.workload, 'ingress'), 'TCP', t.port!))) continue;
     const ic = engine.ingressController;
+    const guessed = analysis.ingressControllerInfo().source === 'guess';
     const who = known
       ? `the ingress controller (namespace ${quote(ic.namespace)})`
-      : `the ingress controller as assumed by default (a label-less pod in namespace ${quote(ic.namespace)}; set k8sNetmap.ingressController to your controller's identity)`;
+      : guessed
+        ? `the ingress controller as guessed (namespace ${quote(ic.namespace)}; set k8sNetmap.ingressController to be sure)`
+        : `the ingress controller as assumed by default (a label-less pod in namespace ${quote(ic.namespace)}; set k8sNetmap.ingressController to your controller's identity)`;
     out.push({
       uri: owner.uri,
       span: b.serviceNameSpan,

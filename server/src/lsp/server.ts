@@ -33,8 +33,9 @@ import { helmReadOptions, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFi
 import { ParseCache, parseCached } from '../index/cache';
 import { type IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import { offsetAt } from '../model/positions';
-import { GRAPH_CHANGED_NOTIFICATION, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_NOTIFICATION, type StatusParams } from '../protocol';
+import { CONNECTIVITY_CHANGES_REQUEST, type ConnectivityChangesParams, GRAPH_CHANGED_NOTIFICATION, GRAPH_REQUEST, NOTICE_NOTIFICATION, STATUS_NOTIFICATION, type StatusParams } from '../protocol';
 import { graphOf } from './graph';
+import { connectivityChanges, UnsavedEditLens, type ChangesHost } from './changes';
 import { quickFixes, toDiagnostic, toLocation, toRange } from './convert';
 import { changedObjects, dependentFiles, reachSensitiveFiles } from './dependents';
 import { DEFAULT_SERVER_SETTINGS, excludeMatcher, needsReindex, normalizeSettings, type ServerSettings } from './settings';
@@ -144,6 +145,24 @@ export class NetmapServer {
   /** The last index change, for the reachability follow-up of an edit. */
   private lastChange: IndexChange | undefined;
   private errorCount = 0;
+  private readonly changesHost: ChangesHost = {
+    index: () => this.index,
+    indexedDiskBytes: (p) => {
+      const uri = URI.file(p).toString();
+      if (this.documents.get(uri)) return undefined; // an open document may differ from disk
+      try {
+        const bytes = fs.readFileSync(p);
+        return this.indexedHash.get(uri) === hashText(bytes.toString('utf8')) ? bytes : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    analysis: () => this.analysis,
+    folders: () => this.folders,
+    isExcluded: (p) => this.isExcluded(p),
+    maxFileSize: () => this.settings.maxFileSize,
+  };
+  private readonly unsavedLens = new UnsavedEditLens(this.changesHost);
 
   constructor(private readonly connection: Connection) {}
 
@@ -174,7 +193,10 @@ export class NetmapServer {
       if (offset === undefined) return [];
       return references(this.analysis, p.textDocument.uri, offset, p.context.includeDeclaration).map((l) => toLocation(this.index, l.uri, l.span));
     }, []));
-    c.onCodeLens((p) => this.guard(() => this.lenses(p.textDocument.uri), []));
+    c.onCodeLens(async (p) => {
+      await this.editSettled(p.textDocument.uri); // lenses describe the text as typed, not as last indexed
+      return this.guard(() => this.lenses(p.textDocument.uri), []);
+    });
     c.onCompletion((p) => this.guard(() => this.completions(p.textDocument.uri, p.position), []));
     c.onCodeAction((p) => this.guard(() => {
       const out: CodeAction[] = [];
@@ -182,6 +204,12 @@ export class NetmapServer {
       return out;
     }, []));
     c.onRequest(GRAPH_REQUEST, () => this.guard(() => graphOf(this.analysis), { nodes: [], edges: [] }));
+    c.onRequest(CONNECTIVITY_CHANGES_REQUEST, (p: ConnectivityChangesParams | undefined) =>
+      connectivityChanges(this.changesHost, p?.ref || 'HEAD').catch((error: unknown) => {
+        this.connection.console.error(`k8s-netmap: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        return { ref: p?.ref || 'HEAD', error: 'internal error (see the k8s-netmap output)', counts: { added: 0, removed: 0, changed: 0 }, groups: [] };
+      }),
+    );
     this.documents.listen(c);
     c.listen();
   }
@@ -575,7 +603,8 @@ export class NetmapServer {
   // ---------- lenses and completion ----------
 
   private lenses(uri: string): CodeLens[] {
-    return codeLenses(this.analysis, uri).map((l) => {
+    const unsaved = this.guard(() => this.unsavedEditLens(uri), undefined);
+    const lenses: CodeLens[] = codeLenses(this.analysis, uri).map((l) => {
       const range = toRange(this.index, uri, l.span);
       if (l.locations) {
         return {
@@ -586,6 +615,22 @@ export class NetmapServer {
       const at = toRange(this.index, uri, { start: l.hoverAt ?? l.span.start, end: l.hoverAt ?? l.span.start }).start;
       return { range, command: { title: l.title, command: 'k8sNetmap.showHoverAt', arguments: [uri, at] } };
     });
+    return unsaved ? [unsaved, ...lenses] : lenses;
+  }
+
+  /** Resolves once a pending (debounced) edit of `uri` has been indexed, or after a few debounce periods. */
+  private async editSettled(uri: string): Promise<void> {
+    for (let i = 0; i < 10 && this.editTimers.has(uri); i++) await new Promise((r) => setTimeout(r, EDIT_DEBOUNCE_MS));
+  }
+
+  /** What the unsaved text of an open NetworkPolicy file opens or closes versus the file on disk. */
+  private unsavedEditLens(uri: string): CodeLens | undefined {
+    const doc = this.documents.get(uri);
+    const fsPath = fsPathOf(uri);
+    if (!doc || !fsPath || !fs.existsSync(fsPath)) return undefined;
+    const read = readManifestFile(fsPath, this.settings.maxFileSize);
+    if (!('text' in read) || read.text === doc.getText()) return undefined;
+    return this.unsavedLens.lens(uri, read.text);
   }
 
   private completions(uri: string, position: { line: number; character: number }): CompletionItem[] {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import targets from '../targets.json';
 import { locate } from '../lib/locate.mjs';
-import { activate, openAt, until, workspaceFile } from './helpers';
+import { activate, hoverText, openAt, until, workspaceFile } from './helpers';
 
 describe('k8s-netmap editor features through the vscode API', function () {
   this.timeout(60_000);
@@ -21,6 +21,18 @@ describe('k8s-netmap editor features through the vscode API', function () {
       return t.expect.every((e) => labels.includes(e)) ? labels : undefined;
     }).catch(() => undefined);
     for (const e of t.expect) assert.ok(labels.includes(e), `completion lacks ${e}; it offers ${JSON.stringify(labels.slice(0, 40))}`);
+  });
+
+  it(`hover on a workload names a source outside the workspace (${targets.hoverOpenWorld.file})`, async function () {
+    const t = targets.hoverOpenWorld;
+    const { doc, pos } = await openAt(t.file, t.selector);
+    await vscode.window.showTextDocument(doc);
+    let seen = '';
+    await until(`a hover naming ${t.expect.join(', ')}`, async () => {
+      seen = hoverText((await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, pos)) ?? []);
+      return t.expect.every((w) => seen.includes(w)) ? seen : undefined;
+    }).catch(() => undefined);
+    for (const w of t.expect) assert.ok(seen.includes(w), `hover does not name ${w}:\n${seen || '(nothing)'}`);
   });
 
   it(`finds the references of a Service from the Ingress and the HTTPRoute (${targets.references.file})`, async function () {

@@ -18,7 +18,8 @@ import type {
   Span,
   Workload,
 } from '../../model/types';
-import { ReachabilityEngine, type ReachabilityInput } from './engine';
+import { ReachabilityEngine, type PodClass, type ReachabilityInput } from './engine';
+import { reachViewText } from './exposureText';
 
 const SP: Span = { start: 0, end: 0 };
 
@@ -197,7 +198,10 @@ const round = (x: number): number => Math.round(x * 100) / 100;
  * Figures (milliseconds, megabytes): engine construction (classes + policy compilation), the full
  * class matrix, peak heap, and re-evaluation after editing one policy (update + rebuilding the
  * rows that policy decides), median and p95 over 50 edits applied with applyChange, and the
- * median of 10 edits through the full update(input).
+ * median of 10 edits through the full update(input). Open world: `reach --exposure` from scratch
+ * (a new engine, every pair, the representatives and the exposure section as text), and 50 policy
+ * edits through applyChange each followed by what the editor asks next (the representatives, and
+ * the exposure of every class in the policy's namespace, both directions).
  */
 export async function runReachBench(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
@@ -267,6 +271,35 @@ async function benchOne(isolation: 'strict' | 'sparse'): Promise<Record<string, 
   const tPairs = performance.now() - t3;
   sample();
 
+  // Open world: reach --exposure from scratch.
+  const t4 = performance.now();
+  const cold = new ReachabilityEngine(current);
+  const exposureText = reachViewText(cold, { exposure: true });
+  const tExposure = performance.now() - t4;
+  const representatives = cold.openWorld().representatives().length;
+  sample();
+
+  // Open world: one policy edit through applyChange, then the exposure answers of its namespace.
+  const classesByNs = new Map<string, PodClass[]>();
+  for (const c of engine.podClasses()) if (!c.controller) (classesByNs.get(c.namespace) ?? classesByNs.set(c.namespace, []).get(c.namespace)!).push(c);
+  const heldNow = current.networkPolicies.slice();
+  const openEdits: number[] = [];
+  for (let e = 60; e < 110; e++) {
+    const i = (e * 37) % ws.input.networkPolicies.length;
+    current = ws.editPolicy(i, e + 1);
+    const s = performance.now();
+    engine.applyChange({ removed: [heldNow[i]], added: [current.networkPolicies[i]] });
+    heldNow[i] = current.networkPolicies[i];
+    const world = engine.openWorld();
+    world.representatives();
+    for (const c of classesByNs.get(current.networkPolicies[i].namespace) ?? []) {
+      world.exposure(c, 'ingress');
+      world.exposure(c, 'egress');
+    }
+    openEdits.push(performance.now() - s);
+    sample();
+  }
+
   gc?.();
   const retained = process.memoryUsage().heapUsed - heapBefore;
   if (engine.peers().length === 0) throw new Error('bench: no peers'); // keeps the engine alive until measured
@@ -294,5 +327,12 @@ async function benchOne(isolation: 'strict' | 'sparse'): Promise<Record<string, 
     matrixAfterEditsMs: round(tMatrixAfterEdits),
     reachPairs: pairCount,
     reachPairsMs: round(tPairs),
+    representativePeers: representatives,
+    exposureLines: exposureText.split('\n').length,
+    /** `reach --exposure` from scratch: engine, pairs, representatives, exposure section (target ≤ 2,000 ms). */
+    reachExposureColdMs: round(tExposure),
+    /** applyChange of one policy, then representatives and the exposure of its namespace's classes (target p95 ≤ 10 ms). */
+    openWorldEditMedianMs: round(median(openEdits)),
+    openWorldEditP95Ms: round(percentile(openEdits, 95)),
   };
 }

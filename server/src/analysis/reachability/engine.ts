@@ -16,6 +16,7 @@ import {
   type Workload,
 } from '../../model/types';
 import { ConnSet } from './connset';
+import { OpenWorld } from './exposure';
 import { containsIp, formatRange, ipBlockBoundaries, splitAddressSpace, type IpIntervals } from './ip';
 import {
   addClasses,
@@ -231,6 +232,7 @@ export class ReachabilityEngine {
   private routedCache?: Map<number, ConnSet>;
   private partitionCache: Partial<Record<Direction, PeerInfo[]>> = {};
   private senders = new Map<CompiledRule, Senders>();
+  private openWorldOf?: { epoch: number; world: OpenWorld };
 
   /** Statistics of the last update, for benchmarks and tests of incrementality. */
   lastUpdate = { policiesCompiled: 0, classesAdded: 0, classesRemoved: 0 };
@@ -1189,6 +1191,7 @@ export class ReachabilityEngine {
         // Outside addresses send freely; rules without `from` carry every address, so they are covered here.
         // `namespaceSelector: {}` admits every pod of the cluster, those defined elsewhere included.
         if (r.ips.length || r.entireCluster) return true;
+        if (this.openWorld().ruleAdmitsOutside(cp, r)) return true; // representatives: pods the workspace does not define
         const senders = this.sendersOf(r);
         if (senders.open) return true;
         if (senders.controller && this.controllerReaches(d, protocol, port)) return true;
@@ -1269,6 +1272,26 @@ export class ReachabilityEngine {
       for (const w of c.workloads) targets.push({ workload: w, port: port?.port, reachable });
     }
     return { service: t.service, servicePort: t.servicePort, targets, reachable: targets.some((x) => x.reachable) };
+  }
+
+  /** Representative peers and exposure (SPEC §3 open world), for the engine's current state. */
+  openWorld(): OpenWorld {
+    if (this.openWorldOf?.epoch !== this.epoch) {
+      const source = {
+        classVersion: `${this.nextClassId}/${this.classById.size}`,
+        policies: this.policyOrder,
+        classesByNamespace: this.classesByNs,
+        deciders: (dir: Direction, id: number) => this.selecting[dir].get(id),
+      };
+      const world = new OpenWorld(source, this.openWorldOf?.world);
+      this.openWorldOf = { epoch: this.epoch, world };
+    }
+    return this.openWorldOf.world;
+  }
+
+  /** The pod classes behind a peer (several when the pods of one owner differ in labels). */
+  classesOfPeer(p: PeerInfo): readonly PodClass[] {
+    return this.peerClasses.get(p) ?? [];
   }
 
   /** The ingress controller's identity in use (settings or default). */

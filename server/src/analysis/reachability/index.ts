@@ -28,6 +28,11 @@
 //   engine.backendReachability(ingressOrRoute, backend) Service, port and pods a backend ends in, and
 //                                  whether the ingress controller may reach each pod on that port
 //   engine.peers(), engine.peer(name), engine.peerOf(w), engine.externalPeers(dir)
+//   engine.openWorld()             representative peers and exposure (SPEC §3 open world; exposure.ts):
+//                                  .representatives(), .exposure(podClass, dir) → {protected, entireCluster, representatives[]},
+//                                  .ruleAdmitsOutside(policy, rule); engine.classesOfPeer(peer) gives the classes
+//   reachViewText(engine, {exposure, focus, focusPeers, focusDirection, focusConn})  (exposureText.ts)
+//                                  `reach` with netpol-analyzer's focus options and exposure section
 //   engine.labelGapWarnings()      pods of one owner whose differing labels a policy looks at
 //   engine.computeClassMatrix()    every class-to-class set, without output (benchmarks)
 //   engine.lastUpdate              what the last update recompiled (tests of incrementality)
@@ -50,6 +55,10 @@
 //   same content keeps its compiled form, a new one is compiled; a Namespace whose labels change
 //   re-classes that namespace's workloads; peers are patched by name. Object order follows the
 //   index's (a joining object goes last), so lists come out as a fresh engine's would.
+//   Open world: representatives are taken once per policy content (representative.ts), gathered per
+//   engine epoch on first use and carried over while the policies and classes stay the same; a
+//   class's exposure is computed on demand from its deciding policies. servicePortReachability()
+//   counts a rule that admits a representative or the entire cluster as a sender.
 //   servicePortReachability(): read from the deciding policies' rules (no row built); the classes
 //   each ingress rule admits are summarised once (one with open egress? the controller? the egress
 //   policies of the others); each call then checks those policies' rules against its destination.

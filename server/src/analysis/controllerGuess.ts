@@ -1,0 +1,109 @@
+// The ingress controller's identity when neither the settings nor the workspace give it (SPEC §3):
+// guessed from what the NetworkPolicies admit on ingress (a namespace named or labelled like a
+// known controller's: ingress-nginx, traefik, a gateway, …) and from the Ingresses'
+// `ingressClassName`. A guess carries its grounds, for the hover, and never makes a diagnostic
+// speak with certainty (ingress-blocked stays an info).
+import type { IngressControllerIdentity, LabelSelector, NetworkPolicy } from '../model/types';
+import type { WorkspaceIndex } from '../index/workspaceIndex';
+
+export interface ControllerGuess {
+  identity: IngressControllerIdentity;
+  /** Why, in words: `NetworkPolicy shop/storefront admits namespace ingress-system on ingress`. */
+  grounds: string[];
+}
+
+/** Well-known controllers: what their class names and namespaces look like, and their usual identity. */
+const KNOWN: Array<{ re: RegExp; namespace: string; podLabels: Record<string, string> }> = [
+  { re: /nginx/, namespace: 'ingress-nginx', podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
+  { re: /traefik/, namespace: 'traefik', podLabels: { 'app.kubernetes.io/name': 'traefik' } },
+  { re: /contour/, namespace: 'projectcontour', podLabels: { 'app.kubernetes.io/name': 'contour' } },
+  { re: /haproxy/, namespace: 'haproxy-controller', podLabels: { 'app.kubernetes.io/name': 'haproxy-ingress' } },
+  { re: /kong/, namespace: 'kong', podLabels: { 'app.kubernetes.io/name': 'kong' } },
+  { re: /istio/, namespace: 'istio-system', podLabels: { istio: 'ingressgateway' } },
+  { re: /envoy|gateway/, namespace: 'envoy-gateway-system', podLabels: { 'app.kubernetes.io/name': 'envoy' } },
+];
+
+/** A label value or namespace name that looks like an ingress controller's. */
+const CONTROLLERISH = /ingress|nginx|traefik|contour|haproxy|kong|istio|envoy|gateway|router/i;
+
+interface Candidate {
+  identity: IngressControllerIdentity;
+  text: string;
+  policies: string[];
+}
+
+/** The guess, or undefined when nothing in the workspace hints at a controller. */
+export function guessIngressController(index: WorkspaceIndex): ControllerGuess | undefined {
+  const classes = [...new Set(index.ingresses().flatMap((i) => (i.ingressClassName ? [i.ingressClassName] : [])))].sort();
+  const classText = classes.length ? `Ingress class ${classes.map((c) => `'${cut(c)}'`).join(', ')}` : undefined;
+  const candidates = new Map<string, Candidate>();
+  const policies = [...index.networkPolicies()].sort((a, b) => cmp(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
+  for (const np of policies) collect(np, candidates);
+  let list = [...candidates.values()];
+  // An ingressClassName that names a known controller picks among the candidates.
+  const classKnown = KNOWN.find((k) => classes.some((c) => k.re.test(c.toLowerCase())));
+  if (classKnown && list.some((c) => classKnown.re.test(c.text))) list = list.filter((c) => classKnown.re.test(c.text));
+  list.sort((a, b) => b.policies.length - a.policies.length || cmp(a.text, b.text));
+  const best = list[0];
+  if (best) {
+    const grounds = [`${best.policies.slice(0, 3).map((p) => `NetworkPolicy ${p}`).join(', ')}${best.policies.length > 3 ? ` and ${best.policies.length - 3} more` : ''} admit${best.policies.length === 1 ? 's' : ''} ${best.text} on ingress`];
+    if (classText) grounds.push(classText);
+    return { identity: best.identity, grounds };
+  }
+  if (classKnown) {
+    return { identity: { namespace: classKnown.namespace, namespaceLabels: {}, podLabels: { ...classKnown.podLabels } }, grounds: [`${classText} (the controller's usual namespace and labels)`] };
+  }
+  return undefined;
+}
+
+function collect(np: NetworkPolicy, out: Map<string, Candidate>): void {
+  if (!np.policyTypes.includes('Ingress')) return;
+  for (const rule of np.ingress) {
+    for (const peer of rule.peers ?? []) {
+      const ns = peer.namespaceSelector;
+      if (!ns || peer.ipBlock || ns.matchLabels.length === 0) continue;
+      const looks = ns.matchLabels.some((e) => CONTROLLERISH.test(e.value) || CONTROLLERISH.test(e.key));
+      if (!looks) continue;
+      const nsLabels: Record<string, string> = {};
+      for (const e of ns.matchLabels) nsLabels[e.key] = e.value;
+      const name = nsLabels['kubernetes.io/metadata.name'] ?? nsLabels['name'] ?? ns.matchLabels.find((e) => CONTROLLERISH.test(e.value))?.value ?? 'ingress-controller-ns';
+      const podLabels = peer.podSelector ? satisfying(peer.podSelector) : {};
+      if (podLabels === undefined) continue;
+      const nsWords = Object.keys(nsLabels).length === 1 && nsLabels['kubernetes.io/metadata.name'] ? `namespace '${cut(name)}'` : `namespaces with ${words(nsLabels)}`;
+      const text = Object.keys(podLabels).length ? `pods with ${words(podLabels)} in ${nsWords}` : nsWords;
+      const key = JSON.stringify([name, nsLabels, podLabels]);
+      let c = out.get(key);
+      if (!c) out.set(key, (c = { identity: { namespace: name, namespaceLabels: nsLabels, podLabels }, text, policies: [] }));
+      const id = `${np.namespace}/${np.name}`;
+      if (!c.policies.includes(cut(id))) c.policies.push(cut(id));
+    }
+  }
+}
+
+/** Pod labels that satisfy a selector made of labels and `In`/`Exists` expressions; undefined for others. */
+function satisfying(sel: LabelSelector): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const e of sel.matchLabels) out[e.key] = e.value;
+  for (const x of sel.matchExpressions) {
+    if (x.operator === 'In' && x.values.length) out[x.key] ??= x.values[0]!;
+    else if (x.operator === 'Exists') out[x.key] ??= 'true';
+    else if (x.operator !== 'DoesNotExist' && x.operator !== 'NotIn') return undefined;
+  }
+  return out;
+}
+
+function words(labels: Record<string, string>): string {
+  return Object.keys(labels)
+    .sort()
+    .map((k) => cut(`${k}=${labels[k]}`))
+    .join(',');
+}
+
+/** Manifest text cut to a sane length for messages and hovers. */
+function cut(s: string): string {
+  return s.length > 100 ? `${s.slice(0, 99)}…` : s;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

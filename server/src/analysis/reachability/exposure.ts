@@ -1,0 +1,338 @@
+// Exposure to the open world: per workload class and direction, what the deciding policies allow
+// toward the entire cluster and toward each representative peer (representative.ts), with
+// netpol-analyzer's rules for what is worth a line:
+//   - a class no policy selects for a direction is "not protected" there (open to everything);
+//   - the entire-cluster connection is the union of the rules that admit every namespace;
+//   - a representative gets a line when what it is allowed differs from the entire-cluster
+//     connection and is not empty.
+// Named ports stay names where no pod resolves them: toward a representative on egress always
+// (`TCP http`), and in the entire-cluster ingress set when the destination pod has no such port.
+//
+// Costs: an OpenWorld lives for one engine epoch. Representatives are taken from each policy once
+// per policy content (cached on the policy object), deduplicated in policy order; redundant ones
+// are found with one namespace test per namespace and the classes of matching namespaces; a rule's
+// representatives are found by key lookups. Exposure is computed per class and direction on demand.
+
+import { PROTOCOLS, type NetworkPolicy, type Protocol } from '../../model/types';
+import { ConnSet } from './connset';
+import type { CompiledPolicy, CompiledRule, ClassView } from './policies';
+import { resolvePorts } from './policies';
+import {
+  NAMESPACE_NAME_LABEL,
+  canonicalKey,
+  policyOpenWorld,
+  realPodMatches,
+  repNamespaceMatches,
+  suppressible,
+  type RepSelector,
+  type RepresentativePeer,
+} from './representative';
+import { isEmptySelector } from './selectors';
+
+export type Direction = 'ingress' | 'egress';
+
+/** A connection set that may also hold port names no pod resolved (`TCP http`). */
+export class PortConns {
+  static readonly EMPTY = new PortConns(ConnSet.EMPTY, []);
+  static readonly ALL = new PortConns(ConnSet.ALL, []);
+  private constructor(
+    readonly set: ConnSet,
+    /** `PROTO name`, sorted, unique. */
+    readonly names: readonly string[],
+  ) {}
+
+  static of(set: ConnSet, names: Iterable<string> = []): PortConns {
+    const list = [...new Set(names)].sort();
+    if (list.length === 0) return set === ConnSet.EMPTY ? PortConns.EMPTY : set === ConnSet.ALL ? PortConns.ALL : new PortConns(set, []);
+    return new PortConns(set, list);
+  }
+
+  get isEmpty(): boolean {
+    return this.set.isEmpty && this.names.length === 0;
+  }
+
+  get key(): string {
+    return `${this.set.id}|${this.names.join(';')}`;
+  }
+
+  equals(o: PortConns): boolean {
+    return this === o || this.key === o.key;
+  }
+
+  union(o: PortConns): PortConns {
+    if (o.isEmpty) return this;
+    if (this.isEmpty) return o;
+    return PortConns.of(this.set.union(o.set), [...this.names, ...o.names]);
+  }
+
+  /** Whether the single (protocol, port) is in the set. */
+  has(protocol: Protocol, port: number): boolean {
+    return this.set.has(protocol, port);
+  }
+
+  /** `All Connections`, or groups `SCTP …,TCP …,UDP …` with numbers first, then names. */
+  toString(): string {
+    if (this.set.isAll) return 'All Connections';
+    if (this.isEmpty) return 'No Connections';
+    const groups: string[] = [];
+    for (const p of PROTOCOLS) {
+      const iv = this.set.ports(p);
+      const items: string[] = [];
+      for (let i = 0; i < iv.length; i += 2) items.push(iv[i] === iv[i + 1] ? `${iv[i]}` : `${iv[i]}-${iv[i + 1]}`);
+      for (const n of this.names) if (n.startsWith(`${p} `)) items.push(n.slice(p.length + 1));
+      if (items.length) groups.push(`${p} ${items.join(',')}`);
+    }
+    return groups.join(',');
+  }
+}
+
+export interface ExposureLine {
+  /** Undefined: the entire cluster. */
+  rep?: RepresentativePeer;
+  conns: PortConns;
+}
+
+export interface ClassExposure {
+  /** False: no policy selects the class for this direction (everything may connect). */
+  protected: boolean;
+  /** What every namespace may do (all when not protected). */
+  entireCluster: PortConns;
+  /** Representatives with a connection of their own (sorted by name). */
+  representatives: ExposureLine[];
+}
+
+/** What the open world needs of the engine. */
+export interface OpenWorldSource {
+  /** Changes whenever the set of pod classes changes (new ids are never reused). */
+  classVersion: string;
+  policies: readonly CompiledPolicy[];
+  classesByNamespace: ReadonlyMap<string, readonly (ClassView & { controller: boolean })[]>;
+  deciders(dir: Direction, classId: number): readonly CompiledPolicy[] | undefined;
+}
+
+export class OpenWorld {
+  private repList?: RepresentativePeer[];
+  private byKey = new Map<string, RepresentativePeer>();
+  private byNs = new Map<string, RepresentativePeer[]>();
+  private byPod = new Map<string, RepresentativePeer[]>();
+  /** Shared with the next epoch's OpenWorld while the representatives stay the same. */
+  private ruleReps = new WeakMap<CompiledRule, RepresentativePeer[]>();
+  /** Whether a real pod stands for a representative, by key; shared while the classes stay the same. */
+  private realPod = new Map<string, boolean>();
+  private exposures: Record<Direction, Map<number, ClassExposure>> = { ingress: new Map(), egress: new Map() };
+
+  /**
+   * `previous`: the OpenWorld of the engine's last epoch. What still holds is carried over, so an
+   * edit costs the policies' representatives (cached per policy) rather than a pass over the classes.
+   */
+  private previous?: OpenWorld;
+  /** The policies (and their namespaces) the representatives were taken from. */
+  private policySeen: Array<[NetworkPolicy, string]> = [];
+
+  constructor(
+    private readonly src: OpenWorldSource,
+    previous?: OpenWorld,
+  ) {
+    // Only a world that answered carries anything over; never a chain of them.
+    this.previous = previous?.repList ? previous : previous?.previous;
+    if (previous) previous.previous = undefined;
+  }
+
+  /** The representative peers in force (redundant ones dropped), sorted by name. */
+  representatives(): readonly RepresentativePeer[] {
+    if (this.repList) return this.repList;
+    const prev = this.previous;
+    this.previous = undefined;
+    this.policySeen = this.src.policies.map((cp) => [cp.policy, cp.policy.namespace]);
+    if (prev?.repList && prev.src.classVersion === this.src.classVersion && samePolicies(prev.policySeen, this.policySeen)) {
+      this.adopt(prev);
+      return prev.repList;
+    }
+    // The first occurrence names a representative; it is dropped for a real pod only when every
+    // occurrence is made of matchLabels (so the answer does not depend on policy order).
+    const all = new Map<string, { rep: RepresentativePeer; suppressible: boolean }>();
+    for (const cp of this.src.policies) {
+      for (const rep of policyOpenWorld(cp.policy).reps) {
+        const had = all.get(rep.key);
+        if (had) had.suppressible &&= suppressible(rep);
+        else all.set(rep.key, { rep, suppressible: suppressible(rep) });
+      }
+    }
+    if (prev && prev.src.classVersion === this.src.classVersion) this.realPod = prev.realPod;
+    const list: RepresentativePeer[] = [];
+    for (const { rep, suppressible: maybe } of all.values()) {
+      if (maybe && this.realPodFor(rep)) continue;
+      list.push(rep);
+    }
+    list.sort((a, b) => cmp(a.name, b.name));
+    const old = prev?.repList;
+    if (old && old.length === list.length && old.every((r, i) => r.key === list[i]!.key)) {
+      // The same representatives: keep last epoch's objects and what rules were found to admit.
+      this.adopt(prev);
+      return old;
+    }
+    for (const rep of list) {
+      this.byKey.set(rep.key, rep);
+      push(this.byNs, rep.nsKey, rep);
+      push(this.byPod, rep.podKey, rep);
+    }
+    this.repList = list;
+    return list;
+  }
+
+  private adopt(prev: OpenWorld): void {
+    this.repList = prev.repList;
+    this.byKey = prev.byKey;
+    this.byNs = prev.byNs;
+    this.byPod = prev.byPod;
+    this.ruleReps = prev.ruleReps;
+    this.realPod = prev.realPod;
+  }
+
+  private realPodFor(rep: RepresentativePeer): boolean {
+    let known = this.realPod.get(rep.key);
+    if (known === undefined) this.realPod.set(rep.key, (known = this.findRealPod(rep)));
+    return known;
+  }
+
+  private findRealPod(rep: RepresentativePeer): boolean {
+    for (const classes of this.src.classesByNamespace.values()) {
+      const first = classes.find((c) => !c.controller);
+      if (!first || !repNamespaceMatches(rep, first.nsLabels)) continue;
+      for (const c of classes) if (!c.controller && realPodMatches(rep, c.labels, c.nsLabels)) return true;
+    }
+    return false;
+  }
+
+  /** The representatives a rule of a policy admits (all of them for a rule without `from`/`to`). */
+  repsOfRule(cp: CompiledPolicy, r: CompiledRule): readonly RepresentativePeer[] {
+    let found = this.ruleReps.get(r);
+    if (found) return found;
+    const all = this.representatives();
+    if (r.allPeers) found = [...all];
+    else {
+      const set = new Set<RepresentativePeer>();
+      for (const peer of r.rule.peers ?? []) {
+        if (peer.ipBlock || (!peer.podSelector && !peer.namespaceSelector)) continue;
+        const nsAny = !!peer.namespaceSelector && isEmptySelector(peer.namespaceSelector);
+        const nsKey = peer.namespaceSelector ? keyOf(peer.namespaceSelector) : canonicalKey(policyNsSelector(cp.policy));
+        const podAny = !peer.podSelector || isEmptySelector(peer.podSelector);
+        const podKey = podAny ? '' : keyOf(peer.podSelector!);
+        if (nsAny && podAny) for (const rep of all) set.add(rep);
+        else if (nsAny) for (const rep of this.byPod.get(podKey) ?? []) set.add(rep);
+        else if (podAny) for (const rep of this.byNs.get(nsKey) ?? []) set.add(rep);
+        else {
+          const rep = this.byKey.get(`${nsKey}/${podKey}`);
+          if (rep) set.add(rep);
+        }
+      }
+      found = [...set];
+    }
+    this.ruleReps.set(r, found);
+    return found;
+  }
+
+  /** Whether a rule admits someone the workspace does not define: the entire cluster or a representative. */
+  ruleAdmitsOutside(cp: CompiledPolicy, r: CompiledRule): boolean {
+    const dir: Direction = cp.ingress?.includes(r) ? 'ingress' : 'egress';
+    if (policyOpenWorld(cp.policy).entireCluster[dir][r.index]) return true;
+    return this.repsOfRule(cp, r).length > 0;
+  }
+
+  /** A class's exposure in one direction (ports resolved against the class's own ports on ingress). */
+  exposure(c: ClassView, dir: Direction): ClassExposure {
+    let e = this.exposures[dir].get(c.id);
+    if (e) return e;
+    const deciders = this.src.deciders(dir, c.id);
+    if (!deciders || deciders.length === 0) {
+      e = { protected: false, entireCluster: PortConns.ALL, representatives: [] };
+    } else {
+      let entire = PortConns.EMPTY;
+      const per = new Map<RepresentativePeer, PortConns>();
+      for (const cp of deciders) {
+        const ow = policyOpenWorld(cp.policy);
+        for (const r of cp[dir] ?? []) {
+          if (ow.entireCluster[dir][r.index]) entire = entire.union(clusterPorts(r, c, dir));
+          const reps = this.repsOfRule(cp, r);
+          if (reps.length === 0) continue;
+          const ports = dir === 'ingress' ? PortConns.of(resolvePorts(r.ports, c)) : namedKept(r);
+          for (const rep of reps) per.set(rep, (per.get(rep) ?? PortConns.EMPTY).union(ports));
+        }
+      }
+      const lines: ExposureLine[] = [];
+      // An entire-cluster exposure makes every representative worth a look (one allowed less is a line).
+      const candidates = entire.isEmpty ? per.keys() : this.representatives();
+      for (const rep of candidates) {
+        const conns = per.get(rep) ?? PortConns.EMPTY;
+        if (conns.equals(entire) || (entire.isEmpty && conns.isEmpty)) continue;
+        lines.push({ rep, conns });
+      }
+      lines.sort((a, b) => cmp(a.rep!.name, b.rep!.name));
+      e = { protected: true, entireCluster: entire, representatives: lines };
+    }
+    this.exposures[dir].set(c.id, e);
+    return e;
+  }
+}
+
+/**
+ * What a whole-cluster rule allows: ingress resolves named ports on the class's pods (name and
+ * protocol, as Kubernetes does) where it can, and keeps the others as names.
+ */
+function clusterPorts(r: CompiledRule, c: ClassView, dir: Direction): PortConns {
+  if (dir === 'egress' || r.ports.named.length === 0) return dir === 'egress' ? namedKept(r) : PortConns.of(r.ports.fixed);
+  let set = r.ports.fixed;
+  const names: string[] = [];
+  for (const n of r.ports.named) {
+    const decl = c.ports.find((d) => d.name === n.name && d.protocol === n.protocol);
+    if (decl) set = set.union(ConnSet.range(n.protocol, decl.port, decl.port));
+    else names.push(`${n.protocol} ${n.name}`);
+  }
+  return PortConns.of(set, names);
+}
+
+const namedCache = new WeakMap<CompiledRule, PortConns>();
+function namedKept(r: CompiledRule): PortConns {
+  let p = namedCache.get(r);
+  if (!p) {
+    p = PortConns.of(
+      r.ports.fixed,
+      r.ports.named.map((n) => `${n.protocol} ${n.name}`),
+    );
+    namedCache.set(r, p);
+  }
+  return p;
+}
+
+const selectorKeys = new WeakMap<object, string>();
+function keyOf(sel: NonNullable<import('../../model/types').PolicyPeer['podSelector']>): string {
+  let k = selectorKeys.get(sel);
+  if (k === undefined) {
+    const labels: Record<string, string> = {};
+    for (const e of sel.matchLabels) labels[e.key] = e.value;
+    k = canonicalKey({ labels, expressions: sel.matchExpressions });
+    selectorKeys.set(sel, k);
+  }
+  return k;
+}
+
+function policyNsSelector(p: NetworkPolicy): RepSelector {
+  return { labels: { [NAMESPACE_NAME_LABEL]: p.namespace }, expressions: [] };
+}
+
+/** The same policy objects in the same order (their content then decides the same representatives). */
+function samePolicies(a: ReadonlyArray<[NetworkPolicy, string]>, b: ReadonlyArray<[NetworkPolicy, string]>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]![0] !== b[i]![0] || a[i]![1] !== b[i]![1]) return false;
+  return true;
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
