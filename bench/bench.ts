@@ -3,6 +3,7 @@
 //   diagnostics of every file, in-process edit work, and through the real server over stdio:
 //   cold index, edit → diagnostics latency, hover latency, peak memory; then the reachability engine.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Analysis } from '../server/src/analysis/workspaceAnalysis';
@@ -53,13 +54,34 @@ function cliSection(dir: string): Record<string, unknown> {
   return runCliBench(dir, path.join(root, 'dist', 'cli.js'), path.join(root, 'dist', 'bench.js'), rounds, (l) => console.log(`  ${l}`));
 }
 
+/** The server's cold index without a persisted index, with an empty one, and warm (CPU seconds from /proc). */
+async function serverWarmSection(dir: string): Promise<void> {
+  const server = path.join(root, 'dist', 'server.js');
+  const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-netmap-storage-'));
+  try {
+    const runs: Array<[string, string | undefined]> = [['no persisted index', undefined], ['empty persisted index', storage], ['warm persisted index', storage]];
+    const figures: Array<[string, number, number]> = [];
+    for (const [name, storagePath] of runs) {
+      const r = await driveServer(server, dir, '', 0, 0, { indexOnly: true, ...(storagePath ? { storagePath } : {}) });
+      figures.push([name, r.coldIndexCpuS, r.coldIndexMs]);
+    }
+    const base = figures[0]![1];
+    console.log('server cold index (initialize → first diagnostics), CPU seconds:');
+    for (const [name, cpu, wall] of figures) console.log(`  ${name.padEnd(24)} CPU ${cpu.toFixed(2).padStart(6)} s  ×${(cpu / base).toFixed(2)}   wall ${(wall / 1e3).toFixed(1)} s`);
+  } finally {
+    fs.rmSync(storage, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const floor = args.find((a) => a.startsWith('--floor='));
   if (floor) return runFloor(floor.slice('--floor='.length), args[args.length - 1]!);
   // `--cli-dir=DIR`: only the CLI figures, on a workspace made elsewhere (e.g. ../shared/bench/gen.mjs).
   const cliDir = args.find((a) => a.startsWith('--cli-dir='));
   if (cliDir) {
-    cliSection(path.resolve(cliDir.slice('--cli-dir='.length)));
+    const dir = path.resolve(cliDir.slice('--cli-dir='.length));
+    if (!args.includes('--no-cli')) cliSection(dir);
+    await serverWarmSection(dir);
     return;
   }
   const report: Record<string, unknown> = {};
