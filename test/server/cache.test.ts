@@ -56,9 +56,12 @@ describe('language server: persisted index in workspace storage', { timeout: 600
     cache.save();
     assert.deepEqual((await diagnosticsOf(root, storage, svc)).diags, ['service-target-port-unresolved']);
 
-    // The same lie with a broken checksum is discarded with a note: the files are read again.
+    // The same lie, renamed behind the checksum's back, is discarded with a note (trusted, it would
+    // still say service-target-port-unresolved): the files are read again.
     const cacheFile = path.join(storage, CACHE_FILE);
-    fs.writeFileSync(cacheFile, fs.readFileSync(cacheFile, 'utf8') + '\n');
+    const tampered = fs.readFileSync(cacheFile, 'utf8').replace(/"name":"web"/g, '"name":"wex"');
+    assert.notEqual(tampered, fs.readFileSync(cacheFile, 'utf8'));
+    fs.writeFileSync(cacheFile, tampered);
     const again = await diagnosticsOf(root, storage, svc);
     assert.deepEqual(again.diags, ['service-selects-nothing']);
     assert.match(again.log, /discarded \(checksum mismatch\)/);

@@ -3,11 +3,14 @@
 // parsed again. Node I/O; the WorkspaceIndex stays I/O-free and takes the models with `setParsed`.
 //
 // One file in DIR, `k8s-netmap-index.jsonl`:
-//   line 1: {"k8sNetmap": VERSION, "format": CACHE_FORMAT, "sha1": <hex of every byte after line 1>}
+//   line 1: {"k8sNetmap": VERSION, "format": CACHE_FORMAT}
 //   then one line per file: <meta JSON> TAB <ParsedFile JSON>   (JSON never holds a raw tab)
+//   last line: {"sha1": <hex of every byte between line 1 and the last line>}
 // A cache of another version or format is ignored (and replaced on save). A cache whose checksum
 // does not match, or that cannot be read as above, is corrupt: it is discarded with a note and
-// never trusted. Entries are parsed lazily, only when a file asks for one.
+// never trusted. The file stays one buffer: an entry is decoded and parsed only when a file asks
+// for it, and an entry left as it was is written back as the same bytes (memory and time of a warm
+// run). The file is written in chunks, never as one string.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -31,8 +34,8 @@ interface EntryMeta {
 
 interface Entry {
   meta: EntryMeta;
-  /** The ParsedFile as JSON, as read or written. */
-  json: string;
+  /** The ParsedFile as JSON: written in this run, or bytes of the cache file read. */
+  json: string | Buffer;
 }
 
 /** What a file looks like on disk now; a cache entry is used only when all three match. */
@@ -87,9 +90,9 @@ export class ParseCache {
   }
 
   private read(): void {
-    let raw: string;
+    let raw: Buffer;
     try {
-      raw = fs.readFileSync(this.file, 'utf8');
+      raw = fs.readFileSync(this.file);
     } catch {
       return; // no cache yet
     }
@@ -99,31 +102,30 @@ export class ParseCache {
       this.dirty = true; // rewrite it
       this.note(`k8s-netmap: cache ${this.file} discarded (${why}); files are read again`);
     };
-    const eol = raw.indexOf('\n');
-    let header: { k8sNetmap?: unknown; format?: unknown; sha1?: unknown };
-    try {
-      header = JSON.parse(eol === -1 ? raw : raw.slice(0, eol)) as typeof header;
-    } catch {
-      return discard('unreadable header');
-    }
+    const NL = 0x0a;
+    const eol = raw.indexOf(NL);
+    const header = parseJson(raw.toString('utf8', 0, eol === -1 ? raw.length : eol)) as { k8sNetmap?: unknown; format?: unknown } | undefined;
     if (typeof header !== 'object' || header === null) return discard('unreadable header');
     if (header.k8sNetmap !== this.version || header.format !== CACHE_FORMAT) {
       this.dirty = true; // another version's cache: ignored, replaced on save
       return;
     }
-    const body = eol === -1 ? '' : raw.slice(eol + 1);
-    if (typeof header.sha1 !== 'string' || createHash('sha1').update(body).digest('hex') !== header.sha1) return discard('checksum mismatch');
-    for (const line of body.split('\n')) {
-      if (line === '') continue;
-      const tab = line.indexOf('\t');
-      let meta: EntryMeta;
-      try {
-        meta = JSON.parse(line.slice(0, tab)) as EntryMeta;
-      } catch {
-        return discard('unreadable entry');
-      }
-      if (tab === -1 || typeof meta?.p !== 'string' || typeof meta.o !== 'string' || typeof meta.hash !== 'string') return discard('unreadable entry');
-      this.entries.set(keyOf(meta.p, meta.o), { meta, json: line.slice(tab + 1) });
+    // The trailer is the last line (the file ends with a newline).
+    const end = raw.length > 0 && raw[raw.length - 1] === NL ? raw.length - 1 : raw.length;
+    const trailerAt = raw.lastIndexOf(NL, end - 1) + 1;
+    const trailer = trailerAt > eol + 1 ? (parseJson(raw.toString('utf8', trailerAt, end)) as { sha1?: unknown } | undefined) : undefined;
+    if (typeof trailer?.sha1 !== 'string') return discard('no checksum');
+    const body = raw.subarray(eol + 1, trailerAt);
+    if (createHash('sha1').update(body).digest('hex') !== trailer.sha1) return discard('checksum mismatch');
+    for (let at = 0; at < body.length; ) {
+      const next = body.indexOf(NL, at);
+      const lineEnd = next === -1 ? body.length : next;
+      const tab = body.indexOf(0x09, at);
+      if (tab === -1 || tab > lineEnd) return discard('unreadable entry');
+      const meta = parseJson(body.toString('utf8', at, tab)) as EntryMeta | undefined;
+      if (typeof meta?.p !== 'string' || typeof meta.o !== 'string' || typeof meta.hash !== 'string') return discard('unreadable entry');
+      this.entries.set(keyOf(meta.p, meta.o), { meta, json: body.subarray(tab + 1, lineEnd) });
+      at = lineEnd + 1;
     }
   }
 
@@ -137,7 +139,7 @@ export class ParseCache {
     }
     let parsed: ParsedFile;
     try {
-      parsed = fromJson(e.json);
+      parsed = fromJson(typeof e.json === 'string' ? e.json : e.json.toString('utf8'));
     } catch {
       // The checksum held, so we wrote this; still never trust it.
       this.entries.delete(key);
@@ -173,20 +175,51 @@ export class ParseCache {
       }
     }
     if (!this.dirty) return;
-    const lines: string[] = [];
-    for (const e of this.entries.values()) lines.push(`${JSON.stringify(e.meta)}\t${e.json}\n`);
-    const body = lines.join('');
-    const header = JSON.stringify({ k8sNetmap: this.version, format: CACHE_FORMAT, sha1: createHash('sha1').update(body).digest('hex') });
     const tmp = `${this.file}.${process.pid}.tmp`;
+    let fd: number | undefined;
     try {
       fs.mkdirSync(this.dir, { recursive: true });
-      fs.writeFileSync(tmp, `${header}\n${body}`);
+      fd = fs.openSync(tmp, 'w');
+      fs.writeSync(fd, `${JSON.stringify({ k8sNetmap: this.version, format: CACHE_FORMAT })}\n`);
+      const sha1 = createHash('sha1');
+      const chunk: Buffer[] = [];
+      let chunkBytes = 0;
+      const flush = (): void => {
+        const bytes = Buffer.concat(chunk);
+        sha1.update(bytes);
+        fs.writeSync(fd!, bytes);
+        chunk.length = 0;
+        chunkBytes = 0;
+      };
+      for (const e of this.entries.values()) {
+        for (const part of [Buffer.from(`${JSON.stringify(e.meta)}\t`), typeof e.json === 'string' ? Buffer.from(e.json) : e.json, NEWLINE]) {
+          chunk.push(part);
+          chunkBytes += part.length;
+        }
+        if (chunkBytes >= CHUNK_BYTES) flush();
+      }
+      flush();
+      fs.writeSync(fd, `${JSON.stringify({ sha1: sha1.digest('hex') })}\n`);
+      fs.closeSync(fd);
+      fd = undefined;
       fs.renameSync(tmp, this.file);
       this.dirty = false;
     } catch (error) {
+      if (fd !== undefined) fs.closeSync(fd);
       fs.rmSync(tmp, { force: true });
       this.note(`k8s-netmap: cache not written to ${this.dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
+  }
+}
+
+const NEWLINE = Buffer.from('\n');
+const CHUNK_BYTES = 1 << 20;
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
   }
 }
 
