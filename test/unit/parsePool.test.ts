@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { ParsePool } from '../../server/src/host/parsePool';
-import { loadPaths } from '../../server/src/index/files';
+import { loadPaths, POOL_AFTER_FILES } from '../../server/src/index/files';
 import type { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..'); // test/out/unit → the repository
@@ -44,6 +44,31 @@ describe('parse pool', () => {
       assert.deepEqual(filesOf(pooled.index), filesOf(alone.index));
     } finally {
       await pool.close();
+    }
+  });
+
+  it('is started only past POOL_AFTER_FILES files, once, and then gives the same models', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-netmap-many-'));
+    for (let i = 0; i < POOL_AFTER_FILES + 20; i++) {
+      fs.writeFileSync(path.join(dir, `cm-${String(i).padStart(5, '0')}.yaml`), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\n  namespace: ns-${i % 7}\n`);
+    }
+    let made = 0;
+    const pools: ParsePool[] = [];
+    const factory = () => {
+      made++;
+      const p = ParsePool.create(2, WORKER);
+      if (p) pools.push(p);
+      return p;
+    };
+    try {
+      const small = await loadPaths([path.join(ROOT, 'examples')], ROOT, {}, undefined, { pool: factory });
+      assert.equal(made, 0, `no pool for ${small.fileCount} files`);
+      const alone = await loadPaths([dir], ROOT);
+      const pooled = await loadPaths([dir], ROOT, {}, undefined, { pool: factory });
+      assert.equal(made, 1);
+      assert.deepEqual(filesOf(pooled.index), filesOf(alone.index));
+    } finally {
+      await Promise.all(pools.map((p) => p.close()));
     }
   });
 

@@ -8,11 +8,14 @@ import type { CliIO } from './options';
 
 export async function loadInputs(paths: string[], io: CliIO, settings: Partial<AnalysisSettings>, cacheDir: string | undefined): Promise<LoadResult> {
   const cache = cacheDir === undefined ? undefined : ParseCache.open(path.resolve(io.cwd, cacheDir), { note: (m) => io.stderr(`${m}\n`) });
-  // K8S_NETMAP_PARSE_WORKERS=N parses in N worker threads (measured by the benchmark; off by default).
-  const workers = Number(process.env.K8S_NETMAP_PARSE_WORKERS ?? 0);
-  const pool = workers > 0 ? ParsePool.create(workers) : undefined;
+  // Past POOL_AFTER_FILES files, the rest are parsed in a worker per core (K8S_NETMAP_PARSE_WORKERS=N
+  // sets the number, 0 parses on this thread). At L it cost less CPU and memory than parsing here:
+  // smaller heaps collect faster (figures in bench/cliBench.ts's output).
+  const workers = process.env.K8S_NETMAP_PARSE_WORKERS === undefined ? undefined : Number(process.env.K8S_NETMAP_PARSE_WORKERS);
+  let pool: ParsePool | undefined;
+  const makePool = (): ParsePool | undefined => (workers === 0 ? undefined : (pool = ParsePool.create(workers)));
   try {
-    const result = await loadPaths(paths, io.cwd, settings, () => io.readStdin(), { cache, pool });
+    const result = await loadPaths(paths, io.cwd, settings, () => io.readStdin(), { cache, pool: makePool });
     cache?.save();
     return result;
   } finally {

@@ -159,9 +159,14 @@ export interface AsyncParser {
 export interface LoadOptions {
   /** The persisted index (`--cache DIR`): unchanged files are not parsed again. */
   cache?: ParseCache;
-  /** Parse in worker threads; models are indexed in file order all the same. */
-  pool?: AsyncParser;
+  /**
+   * Parse in worker threads; models are indexed in file order all the same. A function makes the
+   * pool only once `POOL_AFTER_FILES` files were read (a small run never starts workers).
+   */
+  pool?: AsyncParser | (() => AsyncParser | undefined);
 }
+
+export const POOL_AFTER_FILES = 1000;
 
 /** Loads files and folders (and `-` for standard input) into a new index. */
 export async function loadPaths(
@@ -169,8 +174,10 @@ export async function loadPaths(
   cwd: string,
   settings: Partial<AnalysisSettings> = {},
   readStdin?: () => Promise<string>,
-  { cache, pool }: LoadOptions = {},
+  { cache, pool: poolOption }: LoadOptions = {},
 ): Promise<LoadResult> {
+  let pool = typeof poolOption === 'function' ? undefined : poolOption;
+  let makePool = typeof poolOption === 'function' ? poolOption : undefined;
   const index = new WorkspaceIndex(settings);
   const skipped: SkippedFile[] = [];
   const stdinText = paths.includes('-') && readStdin ? await readStdin() : undefined;
@@ -182,6 +189,10 @@ export async function loadPaths(
     const options = { ...helm, defaultNamespace };
     const cached = cache && file !== undefined ? lookupCached(cache, file, uri, text, options) : undefined;
     if (cached?.hit) return cached.hit;
+    if (makePool && models.length >= POOL_AFTER_FILES) {
+      pool = makePool(); // once, at the first file to parse past the threshold
+      makePool = undefined;
+    }
     const store = (parsed: ParsedFile): ParsedFile => (cached?.store(parsed), parsed);
     return pool ? pool.parse(uri, text, options).then(store) : store(parseFile(uri, text, options));
   };
