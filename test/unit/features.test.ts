@@ -103,6 +103,38 @@ describe('hover: workloads', () => {
     assert.match(md, /Egress:\*\* not isolated — open to all/);
   });
 
+  it('under each allowed peer, one line per deciding rule, linked to that rule (both ends)', () => {
+    const marked = deployment('web').replace('name: web', 'name: w|eb');
+    const policies = [
+      netpol('web-in', ['podSelector: {matchLabels: {app: web}}', 'ingress:', '  - from: [{podSelector: {matchLabels: {app: other}}}]', '  - from: [{podSelector: {matchLabels: {app: client}}}]', '    ports: [{port: 8080}]']),
+      netpol('client-out', ['podSelector: {matchLabels: {app: client}}', 'egress:', '  - to: [{podSelector: {matchLabels: {app: web}}}]']),
+    ].join('');
+    const others = { [OTHER]: deployment('client') + policies };
+    const md = hoverAt(marked, others).result!.markdown;
+    const text = deployment('client') + policies;
+    const lineOf = (needle: string): number => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+    const ingressRule = lineOf('  - from: [{podSelector: {matchLabels: {app: client}}}]');
+    const egressRule = lineOf('  - to: [{podSelector: {matchLabels: {app: web}}}]');
+    assert.ok(ingressRule > 0 && egressRule > 0);
+    assert.ok(md.includes(`  - \`TCP 8080\` allowed by [NetworkPolicy default/web\\-in, ingress rule \\#2](${OTHER}#L${ingressRule})`), md);
+    assert.ok(md.includes(`  - \`TCP 8080\` allowed by [NetworkPolicy default/client\\-out, egress rule \\#1](${OTHER}#L${egressRule})`), md);
+    assert.ok(!md.includes('web\\-in, ingress rule \\#1'), 'rule #1 does not admit the client');
+  });
+
+  it('a hostile policy name in a rule line is escaped and cut', () => {
+    const marked = deployment('web').replace('name: web', 'name: w|eb');
+    const hostileName = `<img src=x onerror=alert(1)>${'x'.repeat(300)}`;
+    const others = {
+      [OTHER]: deployment('client') + netpol('web-in', ['podSelector: {matchLabels: {app: web}}', 'ingress:', '  - from: [{podSelector: {matchLabels: {app: client}}}]']).replace('name: web-in', `name: "${hostileName}"`),
+    };
+    const md = hoverAt(marked, others).result!.markdown;
+    const ruleLines = md.split('\n').filter((l) => l.includes(' allowed by '));
+    assert.equal(ruleLines.length, 1, md);
+    assert.match(ruleLines[0], /allowed by \[NetworkPolicy default\/&lt;img/, md);
+    assert.doesNotMatch(md, /<img/i, md);
+    assert.doesNotMatch(ruleLines[0], /x{100}/, md);
+  });
+
   it('an isolating policy without rules: every ingress connection denied', () => {
     const marked = deployment('web').replace('name: web', 'name: w|eb');
     const md = hoverAt(marked, { [OTHER]: netpol('deny', ['podSelector: {}', 'policyTypes: [Ingress]']) }).result!.markdown;

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { runGraph } from '../../server/src/cli/graph';
+import type { Graph } from '../../server/src/model/graph';
 
 /** The repository root, found upward from this file (bundled into test/out/…) or the working folder. */
 function repoRoot(): string {
@@ -66,6 +67,8 @@ describe('k8s-netmap graph', () => {
       'Service/apps/echo -select-> Deployment/apps/echo : TCP 5678',
       'internet -route-> HTTPRoute/apps/echo : ',
       'internet -route-> HTTPRoute/gw/echo-elsewhere : ',
+      // The policy admits every pod of ingress-nginx, not only the one the workspace defines (SPEC §3).
+      'representative/ingress-nginx/[all pods] -allow-> Deployment/apps/echo : TCP 5678',
     ]);
   });
 
@@ -97,5 +100,29 @@ describe('k8s-netmap graph', () => {
     const missing = await run(['test/fixtures/graph/no-such-folder']);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /not found/);
+  });
+});
+
+describe('k8s-netmap graph --focus', () => {
+  const ids = (g: Graph): string[] => g.nodes.map((n) => n.id).sort();
+  const edgeText = (g: Graph): string[] => g.edges.map((e) => `${e.from} -${e.kind}-> ${e.to} : ${e.ports}`);
+
+  it('prints the neighbourhood of ns/name in the same JSON', async () => {
+    const { code, stdout, stderr } = await run([fixture, '--focus', 'shop/cart']);
+    assert.equal(code, 0, stderr);
+    const g = JSON.parse(stdout) as Graph;
+    assert.deepEqual(ids(g), ['Deployment/shop/cart', 'Deployment/shop/web', 'Ingress/shop/storefront', 'Service/shop/cart', 'internet']);
+    assert.ok(edgeText(g).includes('Deployment/shop/web -allow-> Deployment/shop/cart : TCP 7070'));
+  });
+
+  it('--depth 0 keeps only the routing chain; bad values are usage errors', async () => {
+    const zero = JSON.parse((await run([fixture, '--focus', 'shop/cart', '--depth', '0'])).stdout) as Graph;
+    assert.ok(!ids(zero).includes('Deployment/shop/web'));
+    assert.equal((await run([fixture, '--focus', 'shop/cart', '--depth', 'x'])).code, 2);
+    assert.equal((await run([fixture, '--depth', '2'])).code, 2);
+    const none = await run([fixture, '--focus', 'shop/nothing']);
+    assert.equal(none.code, 0);
+    assert.match(none.stderr, /names no object/);
+    assert.deepEqual(JSON.parse(none.stdout), { nodes: [], edges: [] });
   });
 });

@@ -75,7 +75,7 @@ describe('diagram view model', () => {
     assert.deepEqual(s.transform, { x: 1, y: 2, k: 0.5 });
     assert.deepEqual(s.toggled, ['a']);
     assert.deepEqual(s.hidden, []);
-    assert.deepEqual(s.layers, { routing: true, policy: false });
+    assert.deepEqual(s.layers, { routing: true, policy: false, exposure: false });
     assert.equal(restoreState({ transform: { x: 1, y: 2, k: -1 } }).transform, undefined);
   });
 
@@ -109,5 +109,91 @@ describe('diagram page', () => {
     assert.match(page, /<script nonce="abc123" src="https:\/\/res.example\/dist\/webview.js"><\/script>/);
     assert.equal((page.match(/<script/g) ?? []).length, 1);
     assert.ok(!/style="/.test(page));
+  });
+});
+
+describe('ipBlock labels', () => {
+  it('names ranges as CIDR blocks, or a block less its exceptions', async () => {
+    const { ipBlockLabel } = await import('../../client/src/webview/view');
+    assert.equal(ipBlockLabel('0.0.0.0-255.255.255.255'), 'any address');
+    assert.equal(ipBlockLabel('0.0.0.0-203.0.112.255, 203.0.113.128-255.255.255.255'), 'any address except 203.0.113.0/25');
+    assert.equal(ipBlockLabel('203.0.113.0-203.0.113.127'), '203.0.113.0/25');
+    assert.equal(ipBlockLabel('10.0.0.0-10.95.255.255, 10.112.0.0-10.255.255.255'), '10.0.0.0/8 except 10.96.0.0/12');
+    assert.equal(ipBlockLabel('not a range'), 'not a range');
+  });
+});
+
+describe('diagram scopes and first view', () => {
+  it('more than a few dozen objects in several namespaces start collapsed; one namespace never does', async () => {
+    const { collapseByDefaultFor } = await import('../../client/src/webview/view');
+    assert.equal(collapseByDefaultFor(demoGraph()), false);
+    assert.equal(collapseByDefaultFor(largeGraph(3, 12)), true);
+    assert.equal(collapseByDefaultFor(largeGraph(1, 40)), false);
+  });
+
+  it('focus shows the neighbourhood, marked, and never collapses; an unknown id falls back to the workspace', () => {
+    const g = demoGraph();
+    const s = initialState();
+    setAllCollapsed(s, true);
+    s.scope = { kind: 'focus', ids: ['Deployment/shop/checkout'] };
+    const v = visibleGraph(g, s);
+    assert.deepEqual(v.scope, { kind: 'focus', ids: ['Deployment/shop/checkout'] });
+    assert.ok(!v.nodes.some((n) => n.collapsed), 'nothing collapsed in focus');
+    assert.deepEqual(v.nodes.filter((n) => n.focused).map((n) => n.id), ['Deployment/shop/checkout']);
+    const ids = v.nodes.map((n) => n.id).sort();
+    for (const id of ['Service/shop/checkout', 'Ingress/shop/storefront', 'Deployment/payments/payments', 'Deployment/shop/frontend']) assert.ok(ids.includes(id), `${id} in ${ids}`);
+    assert.ok(!ids.includes('StatefulSet/data/redis'), 'not a neighbour');
+    s.scope = { kind: 'focus', ids: ['Deployment/shop/gone'] };
+    assert.equal(visibleGraph(g, s).scope.kind, 'workspace');
+  });
+
+  it('a collapsed namespace shows its exposure; folded edges carry the union of their ports', () => {
+    const g = demoGraph();
+    const s = initialState();
+    toggleCollapsed(s, 'shop');
+    toggleCollapsed(s, 'data');
+    const v = visibleGraph(g, s);
+    assert.equal(v.nodes.find((n) => n.id === 'ns:shop')?.collapsed?.fromInternet, true);
+    assert.equal(v.nodes.find((n) => n.id === 'ns:data')?.collapsed?.fromInternet, undefined);
+    const shopToData = v.edges.find((e) => e.from === 'ns:shop' && e.to === 'ns:data' && e.kind === 'allow')!;
+    assert.equal(shopToData.count, 2);
+    assert.equal(shopToData.ports, 'TCP 5432,6379 (×2)');
+  });
+
+  it('restores a saved scope and depth, and refuses malformed ones', () => {
+    assert.deepEqual(restoreState({ scope: { kind: 'focus', ids: ['a', 3] }, depth: 2 }).scope, { kind: 'focus', ids: ['a'] });
+    assert.equal(restoreState({ depth: 2 }).depth, 2);
+    assert.equal(restoreState({ depth: 99 }).depth, 1);
+    assert.equal(restoreState({ scope: { kind: 'namespace' } }).scope, undefined);
+  });
+});
+
+describe('exposure overlay', () => {
+  it('colours what the internet reaches along open routes, and what everything may reach through marks', async () => {
+    const { exposureOf } = await import('../../client/src/webview/view');
+    const e = exposureOf(demoGraph());
+    assert.equal(e.get('Ingress/shop/storefront'), 'internet');
+    assert.equal(e.get('Deployment/shop/checkout'), 'internet', 'storefront → checkout Service → its pods');
+    assert.equal(e.get('Deployment/shop/frontend'), undefined, 'its route is blocked');
+    assert.equal(e.get('Deployment/payments/payments'), undefined, 'closed behind its LoadBalancer');
+    assert.equal(e.get('StatefulSet/data/redis'), undefined);
+    const g = demoGraph();
+    g.nodes.find((n) => n.id === 'StatefulSet/data/redis')!.marks = { workloads: { in: 'TCP 6379' } };
+    assert.equal(exposureOf(g).get('StatefulSet/data/redis'), 'cluster');
+    const s = initialState();
+    toggleCollapsed(s, 'shop');
+    assert.equal(visibleGraph(demoGraph(), s).nodes.find((n) => n.id === 'ns:shop')?.exposure, 'internet');
+  });
+});
+
+describe('representative peer labels', () => {
+  it('reads as SPEC §7 words them', async () => {
+    const { representativeLabel } = await import('../../client/src/webview/view');
+    assert.equal(representativeLabel('entire-cluster'), 'entire cluster');
+    assert.equal(representativeLabel('[namespace with {role=edge}]/[all pods]'), 'namespaces with role=edge');
+    assert.equal(representativeLabel('[namespace with {team=ops}]/[pod with {app=prometheus}]'), 'pods with app=prometheus in namespaces with team=ops');
+    assert.equal(representativeLabel('monitoring/[all pods]'), 'all pods of monitoring');
+    assert.equal(representativeLabel('shop-data/[pod with {app=pg-backup}]'), 'pods with app=pg-backup in shop-data');
+    assert.equal(representativeLabel('something else'), 'something else');
   });
 });

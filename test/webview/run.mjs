@@ -421,6 +421,9 @@ test('a large workspace (1,200+ nodes) starts collapsed; expanding everything la
   const collapsedMs = Number(await page.evaluate(() => document.body.dataset.layoutMs));
   const collapsedNodes = await page.locator('#canvas .node').count();
   assert(collapsedNodes <= 41 + 1, `collapsed at start: ${collapsedNodes} nodes drawn`);
+  // 40 namespaces do not fit at a readable zoom: the first view shows part of them, text never under 11 px.
+  const font = await minRenderedFont(page);
+  assert(font.count > 10 && font.min >= 11, `smallest rendered text ${font.min} px over ${font.count} texts`);
   figures.push(`large graph ${big.nodes.length} nodes/${big.edges.length} edges, collapsed: layout ${collapsedMs} ms, first paint ${Date.now() - t} ms`);
   await page.screenshot({ path: path.join(out, 'diagram-large-collapsed.png') });
   // Responsive while the worker lays out everything.
@@ -445,21 +448,239 @@ test('a large workspace (1,200+ nodes) starts collapsed; expanding everything la
   await context.close();
 });
 
-test('the example workspace (examples/shop) through the real pipeline', async () => {
-  const graph = await support.graphOfFolder(path.join(root, 'examples/shop'));
-  assert(graph.nodes.length > 10, `example graph has ${graph.nodes.length} nodes`);
-  const { page, context, errors } = await openPage();
+/**
+ * The smallest text on screen, in CSS pixels (font size × the zoom of the drawing), over every text
+ * of the canvas in view. Rounded to 1/1000 px: the browser keeps the zoom as a 32-bit float.
+ */
+async function minRenderedFont(page) {
+  return page.evaluate(() => {
+    const canvas = document.getElementById('canvas').getBoundingClientRect();
+    let min = Infinity;
+    let count = 0;
+    for (const t of document.querySelectorAll('#canvas text')) {
+      const r = t.getBoundingClientRect();
+      if (r.width === 0 || r.right < canvas.left || r.left > canvas.right || r.bottom < canvas.top || r.top > canvas.bottom) continue;
+      const px = Math.round(parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a * 1000) / 1000;
+      count++;
+      if (px < min) min = px;
+    }
+    return { min, count };
+  });
+}
+
+/** Whether every node box lies inside the canvas (the view is fitted). */
+async function allNodesInView(page) {
+  return page.evaluate(() => {
+    const c = document.getElementById('canvas').getBoundingClientRect();
+    const out = [...document.querySelectorAll('#canvas .node')].filter((n) => {
+      const r = n.getBoundingClientRect();
+      return r.left < c.left - 1 || r.right > c.right + 1 || r.top < c.top - 1 || r.bottom > c.bottom + 1;
+    });
+    return out.map((n) => n.getAttribute('data-id'));
+  });
+}
+
+async function sendEditor(page, uri, offset, focus) {
+  const before = Number((await page.evaluate(() => document.body.dataset.renders)) ?? 0);
+  await page.evaluate((m) => window.postMessage(m, '*'), { type: 'editor', uri, offset, ...(focus ? { focus: true } : {}) });
+  return before;
+}
+
+const waitRender = (page, before) =>
+  page.waitForFunction((n) => Number(document.body.dataset.renders ?? 0) > n && document.body.dataset.state === 'ready', before, { timeout: 120_000 });
+
+let examples;
+const examplesGraph = async () => (examples ??= await support.graphOfFolder(path.join(root, 'examples')));
+
+test('examples/ at 1280×800: the first view is fitted and no text is under 11 px', async () => {
+  const graph = await examplesGraph();
+  assert(graph.nodes.length > 30, `examples graph has ${graph.nodes.length} nodes`);
+  const { page, context, errors } = await openPage({ viewport: { width: 1280, height: 800 } });
+  const t = Date.now();
   await sendGraph(page, graph);
-  assert((await page.locator('#canvas .node').count()) === graph.nodes.length, 'every node drawn');
+  const firstView = Date.now() - t;
+  const font = await minRenderedFont(page);
+  const outside = await allNodesInView(page);
+  const boxes = await page.locator('#canvas .node').count();
+  figures.push(`examples/: ${graph.nodes.length} nodes, ${graph.edges.length} edges; first view (${boxes} boxes) layout ${await page.evaluate(() => document.body.dataset.layoutMs)} ms, graph→drawn ${firstView} ms; smallest text ${font.min.toFixed(1)} px over ${font.count} texts`);
+  await page.screenshot({ path: path.join(out, 'examples-1280x800.png') });
+  assert(font.count > 10, `texts measured: ${font.count}`);
+  assert(font.min >= 11, `smallest rendered text ${font.min} px`);
+  assert(outside.length === 0, `nodes outside the view: ${outside.join(', ')}`);
+  // More than a few dozen objects in several namespaces: they start collapsed, with counts and exposure.
+  const shopFrontend = page.locator('#canvas .node[data-id="ns:shop-frontend"]');
+  assert((await shopFrontend.count()) === 1, 'shop-frontend is a collapsed namespace');
+  const label = await shopFrontend.getAttribute('aria-label');
+  assert(/4 objects/.test(label) && /reachable from the Internet/.test(label), label);
+  assert((await shopFrontend.locator('.mark-internet-in').count()) === 1, 'exposure mark drawn');
+  // The exposure overlay colours what the internet may reach: no layout, only colours.
+  const rendersBefore = await page.evaluate(() => Number(document.body.dataset.renders));
+  await page.locator('#layer-exposure').check();
+  const fills = await page.evaluate(() => {
+    const fill = (sel) => { const el = document.querySelector(sel); return el ? getComputedStyle(el).fill : undefined; };
+    return { exposed: fill('#canvas.exposure-on .node.exposed-internet .node-bg'), plain: fill('#canvas .node:not(.exposed-internet):not(.exposed-cluster) .node-bg'), count: document.querySelectorAll('#canvas .node.exposed-internet').length };
+  });
+  assert(fills.count >= 3 && fills.exposed && fills.exposed !== fills.plain, JSON.stringify(fills));
+  assert((await page.evaluate(() => Number(document.body.dataset.renders))) === rendersBefore, 'no layout for the overlay');
+  await page.screenshot({ path: path.join(out, 'examples-exposure.png') });
+  await page.locator('#layer-exposure').uncheck();
+  // Expanding everything and fitting works; the user may zoom below 11 px themselves.
+  const r = await page.evaluate(() => Number(document.body.dataset.renders));
+  const t2 = Date.now();
+  await page.locator('#expand-all').click();
+  await waitRender(page, r);
+  figures.push(`examples/ expanded (${await page.locator('#canvas .node').count()} boxes): layout ${await page.evaluate(() => document.body.dataset.layoutMs)} ms, click→drawn ${Date.now() - t2} ms`);
+  await page.locator('#zoom-fit').click();
+  await page.screenshot({ path: path.join(out, 'examples-expanded-fit.png') });
   assert(errors.length === 0, errors.join('; '));
-  figures.push(`examples/shop: ${graph.nodes.length} nodes, ${graph.edges.length} edges, layout ${await page.evaluate(() => document.body.dataset.layoutMs)} ms`);
-  await page.screenshot({ path: path.join(out, 'diagram-example.png') });
   await context.close();
-  // Beside an editor the panel is narrow: the first view must still be readable.
-  const narrow = await openPage({ viewport: { width: 720, height: 900 } });
+});
+
+test('opened from an editor: focus on the object under the cursor, following it; widen to namespace and workspace', async () => {
+  const graph = await examplesGraph();
+  const cart = graph.nodes.find((n) => n.id === 'Deployment/shop-backend/cart');
+  const catalogSvc = graph.nodes.find((n) => n.id === 'Service/shop-backend/catalog');
+  assert(cart?.objectSpan && catalogSvc?.objectSpan, 'objects carry their spans');
+  const { page, context, errors } = await openPage({ viewport: { width: 1280, height: 800 } });
+  // The extension sends the editor's place before the graph.
+  await page.evaluate((m) => window.postMessage(m, '*'), { type: 'editor', uri: cart.uri, offset: cart.objectSpan.start + 3, focus: true });
+  await sendGraph(page, graph);
+  assert((await page.evaluate(() => document.body.dataset.focus)) === cart.id, `focus ${await page.evaluate(() => document.body.dataset.focus)}`);
+  const ids = await page.evaluate(() => [...document.querySelectorAll('#canvas .node')].map((n) => n.getAttribute('data-id')));
+  assert(ids.includes('Service/shop-backend/cart'), `the Service that selects it: ${ids}`);
+  assert(!ids.some((id) => id.includes('shop-tools')), `nothing unrelated: ${ids}`);
+  assert((await page.locator('#canvas .node.focused').getAttribute('data-id')) === cart.id, 'the focused node is marked');
+  assert((await page.locator('#scope-focus').textContent()) === 'Deployment cart', await page.locator('#scope-focus').textContent());
+  const font = await minRenderedFont(page);
+  assert(font.min >= 11, `smallest rendered text ${font.min} px`);
+  assert((await allNodesInView(page)).length === 0, 'the neighbourhood is fitted');
+  await page.screenshot({ path: path.join(out, 'examples-focus-cart.png') });
+  // The cursor moves to another object: the diagram follows.
+  let r = await sendEditor(page, catalogSvc.uri, catalogSvc.objectSpan.start + 10);
+  await waitRender(page, r);
+  assert((await page.evaluate(() => document.body.dataset.focus)) === catalogSvc.id, 'focus follows the cursor');
+  assert((await page.locator('#canvas .node[data-id="Deployment/shop-backend/catalog"]').count()) === 1, 'the pods it selects');
+  await page.screenshot({ path: path.join(out, 'examples-focus-catalog.png') });
+  // Renamed while typing: the focus stays on the object under the cursor, as it is now named.
+  const renamed = JSON.parse(JSON.stringify(graph));
+  for (const n of renamed.nodes) if (n.id === catalogSvc.id) Object.assign(n, { id: 'Service/shop-backend/catalog2', name: 'catalog2' });
+  for (const e of renamed.edges) for (const k of ['from', 'to']) if (e[k] === catalogSvc.id) e[k] = 'Service/shop-backend/catalog2';
+  await sendGraph(page, renamed);
+  assert((await page.evaluate(() => document.body.dataset.focus)) === 'Service/shop-backend/catalog2', `focus after a rename: ${await page.evaluate(() => document.body.dataset.focus)}`);
+  await sendGraph(page, graph);
+  // Widen: the namespace, then the workspace; the cursor then only marks its object.
+  r = await page.evaluate(() => Number(document.body.dataset.renders));
+  await page.locator('#scope-namespace').click();
+  await waitRender(page, r);
+  assert((await page.evaluate(() => document.body.dataset.scope)) === 'namespace', 'namespace scope');
+  assert((await page.locator('#canvas .ns-group[data-ns="shop-backend"]').count()) === 1, 'its namespace drawn');
+  r = await page.evaluate(() => Number(document.body.dataset.renders));
+  await page.locator('#scope-workspace').click();
+  await waitRender(page, r);
+  assert((await page.evaluate(() => document.body.dataset.scope)) === 'workspace', 'workspace scope');
+  await sendEditor(page, cart.uri, cart.objectSpan.start + 3);
+  await page.waitForTimeout(300);
+  assert((await page.evaluate(() => document.body.dataset.scope)) === 'workspace', 'a cursor move does not narrow the workspace view');
+  assert(errors.length === 0, errors.join('; '));
+  await context.close();
+  // Beside an editor the panel is half as wide: the neighbourhood is still fitted and readable.
+  const narrow = await openPage({ viewport: { width: 640, height: 800 } });
+  await narrow.page.evaluate((m) => window.postMessage(m, '*'), { type: 'editor', uri: cart.uri, offset: cart.objectSpan.start + 3, focus: true });
   await sendGraph(narrow.page, graph);
-  await narrow.page.screenshot({ path: path.join(out, 'diagram-example-narrow.png') });
+  const narrowFont = await minRenderedFont(narrow.page);
+  figures.push(`examples/ focus on cart at 640×800: ${await narrow.page.locator('#canvas .node').count()} boxes, smallest text ${narrowFont.min} px, outside the view: ${(await allNodesInView(narrow.page)).length}`);
+  await narrow.page.screenshot({ path: path.join(out, 'examples-focus-cart-narrow.png') });
+  assert(narrowFont.min >= 11, `smallest rendered text ${narrowFont.min} px`);
   await narrow.context.close();
+});
+
+test('path query: from the Internet to a workload, each hop and what decides it; a blocked one says where', async () => {
+  const graph = await examplesGraph();
+  const target = 'Deployment/shop-backend/catalog';
+  const node = graph.nodes.find((n) => n.id === target);
+  const { page, context, errors } = await openPage({ viewport: { width: 1280, height: 800 } });
+  await page.evaluate((m) => window.postMessage(m, '*'), { type: 'editor', uri: node.uri, offset: node.objectSpan.start + 3, focus: true });
+  await sendGraph(page, graph);
+  await page.locator('#path-button').click();
+  await page.locator('#path-internet').click();
+  const before = await page.evaluate(() => Number(document.body.dataset.renders));
+  await page.locator(`#canvas .node[data-id="${target}"]`).click();
+  // The hops outside the focused neighbourhood are added to the view.
+  await waitRender(page, before);
+  const text = await page.locator('#path-body').textContent();
+  assert(/allowed, in \d+ hops/.test(text), text);
+  assert(/Internet routes to/.test(text) && /may connect to Deployment shop-backend\/catalog/.test(text) && /decided by/.test(text), text);
+  const onPath = await page.locator('#canvas .edge.on-path').count();
+  assert(onPath >= 3, `edges highlighted on the path: ${onPath}`);
+  assert((await page.locator('#canvas .node.on-path').count()) >= 4, 'nodes on the path');
+  await page.screenshot({ path: path.join(out, 'path-query.png') });
+  // No reveal while picking.
+  assert((await sent(page, 'reveal')).length === 0, 'picking does not open the YAML');
+  await context.close();
+  // The demo's frontend is closed to the ingress controller: the route is blocked.
+  const demoPage = await openPage();
+  await sendGraph(demoPage.page, demo);
+  await demoPage.page.locator('#path-button').click();
+  await demoPage.page.locator('#path-internet').click();
+  await demoPage.page.locator('#canvas .node[data-id="Deployment/shop/frontend"]').click();
+  const blocked = await demoPage.page.locator('#path-body').textContent();
+  assert(/blocked at Service shop\/frontend/.test(blocked) && /NetworkPolicies close every target pod/.test(blocked), blocked);
+  assert((await demoPage.page.locator('#canvas .node.blocked-at').getAttribute('data-id')) === 'Service/shop/frontend', 'where it is blocked');
+  await demoPage.page.screenshot({ path: path.join(out, 'path-blocked.png') });
+  assert(errors.length === 0 && demoPage.errors.length === 0, [...errors, ...demoPage.errors].join('; '));
+  await demoPage.context.close();
+});
+
+test('while laying out, the page says so ("Laying out N objects…"), not that it waits for the server', async () => {
+  const { page, context } = await openPage();
+  assert((await page.locator('#status').textContent()) === 'Waiting for the language server…', 'before any graph');
+  await page.evaluate(() => {
+    window.__texts = [];
+    const record = () => window.__texts.push(`${document.getElementById('status').textContent} | ${document.getElementById('message').hidden ? '' : document.getElementById('message').textContent}`);
+    new MutationObserver(record).observe(document.getElementById('status'), { childList: true, characterData: true, subtree: true });
+  });
+  await sendGraph(page, demo);
+  const texts = await page.evaluate(() => window.__texts);
+  const laying = texts.find((t) => t.startsWith('Laying out'));
+  assert(laying && /^Laying out \d+ objects… \| Laying out \d+ objects…$/.test(laying), `status and message while laying out: ${JSON.stringify(texts)}`);
+  assert(!texts.some((t) => t.includes('Waiting')), JSON.stringify(texts));
+  await context.close();
+});
+
+test('a live edit that moves no box reuses the layout; one that does lays out again', async () => {
+  const { page, context } = await openPage();
+  await sendGraph(page, demo);
+  const edited = JSON.parse(JSON.stringify(demo));
+  edited.nodes.find((n) => n.id === 'Deployment/shop/cart').detail = ['labels: app=cart, version=2'];
+  await sendGraph(page, edited);
+  assert((await page.evaluate(() => document.body.dataset.layoutReused)) === 'true', 'layout reused');
+  assert((await page.locator('#status').textContent()).includes('layout unchanged'), await page.locator('#status').textContent());
+  edited.nodes = edited.nodes.filter((n) => n.id !== 'DaemonSet/monitoring/node-exporter');
+  await sendGraph(page, edited);
+  assert((await page.evaluate(() => document.body.dataset.layoutReused)) === 'false', 'laid out again');
+  await context.close();
+});
+
+test('a generated workspace of about 300 objects: collapsed, readable, and everything expanded', async () => {
+  const gen = await support.generatedGraph(path.join(out, 'generated-300'), 300);
+  const graph = gen.graph;
+  const { page, context, errors } = await openPage({ viewport: { width: 1280, height: 800 } });
+  const t = Date.now();
+  await sendGraph(page, graph);
+  const font = await minRenderedFont(page);
+  figures.push(`generated workspace: ${gen.objects} objects in ${gen.files} files → ${graph.nodes.length} nodes, ${graph.edges.length} edges; first view (${await page.locator('#canvas .node').count()} boxes) layout ${await page.evaluate(() => document.body.dataset.layoutMs)} ms, graph→drawn ${Date.now() - t} ms; smallest text ${font.min.toFixed(1)} px`);
+  assert(font.min >= 11, `smallest rendered text ${font.min} px`);
+  await page.screenshot({ path: path.join(out, 'generated-300.png') });
+  const r = await page.evaluate(() => Number(document.body.dataset.renders));
+  const t2 = Date.now();
+  await page.locator('#expand-all').click();
+  await waitRender(page, r);
+  const drawnNodes = await page.locator('#canvas .node').count();
+  figures.push(`generated workspace expanded: ${drawnNodes} boxes, ${await page.locator('#canvas .edge').count()} edges, layout ${await page.evaluate(() => document.body.dataset.layoutMs)} ms, click→drawn ${Date.now() - t2} ms`);
+  assert(drawnNodes > 150, `boxes drawn expanded: ${drawnNodes}`);
+  await page.screenshot({ path: path.join(out, 'generated-300-expanded.png') });
+  assert(errors.length === 0, errors.join('; '));
+  await context.close();
 });
 
 // Optional figures for a graph of your own: K8S_NETMAP_WEBVIEW_GRAPH=graph.json (as `k8s-netmap graph` or the server gives it).

@@ -7,6 +7,7 @@ export { demoGraph, HOSTILE_NAME, largeGraph } from '../fixtures/graph/demo';
 const DARK: Record<string, string> = {
   'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
   'font-size': '13px',
+  'editor-font-size': '14px',
   'editor-background': '#1f1f1f',
   'editor-foreground': '#cccccc',
   descriptionForeground: '#9d9d9d',
@@ -95,4 +96,12 @@ import type { Graph } from '../../server/src/model/graph';
 export async function graphOfFolder(folder: string): Promise<Graph> {
   const { index } = await loadPaths([folder], process.cwd());
   return buildGraph(graphInputOf(new Analysis(index)));
+}
+
+import { generateWorkspace } from '../../bench/generate';
+
+/** A generated workspace of about `objects` manifests (bench/generate.ts) written under `dir`, and its graph. */
+export async function generatedGraph(dir: string, objects: number): Promise<{ graph: Graph; objects: number; files: number }> {
+  const ws = generateWorkspace(dir, objects);
+  return { graph: await graphOfFolder(dir), objects: ws.objects, files: ws.files };
 }

@@ -14,6 +14,18 @@ export type Reveal = (uri: string, span: Span) => Promise<void>;
 
 /** Updates while typing arrive in bursts; one request per burst is enough. */
 const REFRESH_DELAY_MS = 250;
+/** Cursor moves arrive in bursts too; the diagram follows the one the user stops at. */
+const CURSOR_DELAY_MS = 120;
+
+interface EditorPlace {
+  uri: string;
+  offset: number;
+}
+
+function placeOf(editor: vscode.TextEditor | undefined): EditorPlace | undefined {
+  if (!editor) return undefined;
+  return { uri: editor.document.uri.toString(), offset: editor.document.offsetAt(editor.selection.active) };
+}
 const MAX_SVG_BYTES = 50_000_000;
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
@@ -29,6 +41,11 @@ class DiagramPanel implements vscode.Disposable {
   /** Uris that the last graph sent to the webview holds: the only ones a reveal may open. */
   private knownUris = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private cursorTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The last text editor's place: the webview's focus mode follows it. */
+  private place: EditorPlace | undefined;
+  /** Whether the next place sent asks the webview to switch to focus mode (opened from an editor). */
+  private focusNext = false;
   private ready = false;
   private pending = false;
   private requestSeq = 0;
@@ -40,7 +57,10 @@ class DiagramPanel implements vscode.Disposable {
     onGraphChanged: OnGraphChanged,
     private readonly reveal: Reveal,
     private readonly onDispose: () => void,
+    opener?: vscode.TextEditor,
   ) {
+    this.place = placeOf(opener);
+    this.focusNext = this.place !== undefined;
     const webview = panel.webview;
     webview.options = webviewOptions(extensionUri);
     webview.html = diagramHtml({
@@ -58,7 +78,35 @@ class DiagramPanel implements vscode.Disposable {
         if (panel.visible && this.pending) this.scheduleRefresh();
       }),
       panel.onDidDispose(() => this.dispose()),
+      // The webview taking focus leaves no active text editor: keep the last one's place.
+      vscode.window.onDidChangeActiveTextEditor((e) => {
+        if (e) this.followEditor(placeOf(e));
+      }),
+      vscode.window.onDidChangeTextEditorSelection((e) => this.followEditor(placeOf(e.textEditor))),
     );
+  }
+
+  /** Opened (or shown again) from an editor: the diagram focuses on that editor's object. */
+  focusOn(editor: vscode.TextEditor | undefined): void {
+    const place = placeOf(editor);
+    if (!place) return;
+    this.place = place;
+    this.focusNext = true;
+    if (this.ready) this.sendPlace();
+  }
+
+  private followEditor(place: EditorPlace | undefined): void {
+    if (!place) return;
+    this.place = place;
+    if (this.cursorTimer) clearTimeout(this.cursorTimer);
+    this.cursorTimer = setTimeout(() => this.sendPlace(), CURSOR_DELAY_MS);
+  }
+
+  private sendPlace(): void {
+    if (!this.ready || !this.place) return;
+    const focus = this.focusNext;
+    this.focusNext = false;
+    this.post({ type: 'editor', uri: this.place.uri, offset: this.place.offset, ...(focus ? { focus: true } : {}) });
   }
 
   scheduleRefresh(): void {
@@ -91,6 +139,8 @@ class DiagramPanel implements vscode.Disposable {
     switch (m.type) {
       case 'ready':
         this.ready = true;
+        // Before the graph: the webview decides its first scope when the graph arrives.
+        this.sendPlace();
         await this.refresh();
         break;
       case 'refresh':
@@ -125,6 +175,7 @@ class DiagramPanel implements vscode.Disposable {
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.cursorTimer) clearTimeout(this.cursorTimer);
     this.onDispose();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
@@ -142,16 +193,27 @@ export function registerDiagram(
   reveal: Reveal,
 ): void {
   let current: DiagramPanel | undefined;
-  const adopt = (panel: vscode.WebviewPanel): DiagramPanel => {
+  const adopt = (panel: vscode.WebviewPanel, opener?: vscode.TextEditor): DiagramPanel => {
     current?.dispose();
-    current = new DiagramPanel(panel, context.extensionUri, requestGraph, onGraphChanged, reveal, () => {
-      if (current?.panel === panel) current = undefined;
-    });
+    current = new DiagramPanel(
+      panel,
+      context.extensionUri,
+      requestGraph,
+      onGraphChanged,
+      reveal,
+      () => {
+        if (current?.panel === panel) current = undefined;
+      },
+      opener,
+    );
     return current;
   };
   context.subscriptions.push(
     vscode.commands.registerCommand(SHOW_DIAGRAM_COMMAND, () => {
+      // Opened from an editor (its title button, or the palette while it is active): focus on its object.
+      const opener = vscode.window.activeTextEditor;
       if (current) {
+        current.focusOn(opener);
         current.panel.reveal(undefined, false);
         void current.refresh();
         return;
@@ -162,7 +224,7 @@ export function registerDiagram(
         { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
         webviewOptions(context.extensionUri),
       );
-      adopt(panel);
+      adopt(panel, opener);
     }),
     vscode.window.registerWebviewPanelSerializer(DIAGRAM_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel) {

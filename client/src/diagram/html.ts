@@ -38,6 +38,14 @@ export function diagramHtml(o: DiagramHtmlOptions): string {
 <title>Network Diagram</title>
 </head>
 <body>
+<nav id="breadcrumb" class="breadcrumb" aria-label="What the diagram shows">
+  <button id="scope-workspace" type="button" class="crumb" title="The whole workspace">Workspace</button>
+  <span class="crumb-sep" aria-hidden="true">›</span>
+  <button id="scope-namespace" type="button" class="crumb" title="The namespace of the focused object, and what touches it" hidden></button>
+  <span id="sep-namespace" class="crumb-sep" aria-hidden="true" hidden>›</span>
+  <button id="scope-focus" type="button" class="crumb" title="The object under the editor's cursor and its neighbourhood">Editor's object</button>
+  <label class="depth" title="Allowed-flow hops around the focused object">depth <select id="depth" aria-label="Focus depth"><option>1</option><option>2</option><option>3</option></select></label>
+</nav>
 <header class="toolbar" role="toolbar" aria-label="Diagram tools">
   <div class="search">
     <input id="search" type="search" placeholder="Search objects" aria-label="Search objects (press / to focus, Enter for the next match)" spellcheck="false">
@@ -50,7 +58,9 @@ export function diagramHtml(o: DiagramHtmlOptions): string {
   <div class="segmented" role="group" aria-label="Layers">
     <label class="toggle" title="Internet, Ingresses, routes, Services and what they select"><input type="checkbox" id="layer-routing" checked> Routing</label>
     <label class="toggle" title="Flows that NetworkPolicies allow"><input type="checkbox" id="layer-policy" checked> Policy</label>
+    <label class="toggle" title="Colour what the internet (red) or the whole cluster (orange) may reach"><input type="checkbox" id="layer-exposure"> Exposure</label>
   </div>
+  <button id="path-button" type="button" aria-pressed="false" title="Who can reach what, and why: pick two objects (or From the Internet)">Path…</button>
   <span class="spacer"></span>
   <button id="expand-all" type="button" title="Open every namespace">Expand all</button>
   <button id="collapse-all" type="button" title="Collapse every namespace">Collapse all</button>
@@ -65,6 +75,10 @@ export function diagramHtml(o: DiagramHtmlOptions): string {
   <svg id="canvas" xmlns="http://www.w3.org/2000/svg" role="application" aria-label="Network diagram. Tab moves between objects, Enter opens the YAML, arrow keys pan, plus and minus zoom." tabindex="0" focusable="true"></svg>
   <div id="tooltip" role="tooltip" hidden></div>
   <div id="message" class="message" role="status" hidden></div>
+  <section id="path-panel" class="path-panel" aria-label="Path query" hidden>
+    <div class="path-head"><strong>Path</strong> <button id="path-internet" type="button" class="link">From the Internet</button> <button id="path-close" type="button" class="link" aria-label="Close the path query">Close</button></div>
+    <div id="path-body" class="path-body" aria-live="polite"></div>
+  </section>
 </main>
 <footer class="statusbar">
   <span id="status" aria-live="polite">Waiting for the language server…</span>
@@ -73,6 +87,9 @@ export function diagramHtml(o: DiagramHtmlOptions): string {
     <span class="legend-item"><svg width="26" height="8" aria-hidden="true"><line x1="1" y1="4" x2="25" y2="4" class="legend-select"/></svg>selects</span>
     <span class="legend-item"><svg width="26" height="8" aria-hidden="true"><line x1="1" y1="4" x2="25" y2="4" class="legend-allow"/></svg>allowed</span>
     <span class="legend-item"><svg width="26" height="8" aria-hidden="true"><line x1="1" y1="4" x2="25" y2="4" class="legend-blocked"/></svg>blocked</span>
+    <span class="legend-item" title="A globe on a node: any address may reach it (or it may reach any address)"><svg width="14" height="14" aria-hidden="true"><circle cx="7" cy="7" r="5.5" class="legend-globe"/><ellipse cx="7" cy="7" rx="2.5" ry="5.5" class="legend-globe"/></svg>internet</span>
+    <span class="legend-item" title="A dashed ring: the whole cluster; three dots: every other workload"><svg width="14" height="14" aria-hidden="true"><circle cx="7" cy="7" r="5.5" class="legend-ring"/></svg>cluster <svg width="14" height="14" aria-hidden="true"><circle cx="3" cy="7" r="1.6" class="legend-dot"/><circle cx="7" cy="7" r="1.6" class="legend-dot"/><circle cx="11" cy="7" r="1.6" class="legend-dot"/></svg>all workloads</span>
+    <span class="legend-item legend-kinds"><span class="kind-chip chip-entry">Ingress/route</span><span class="kind-chip chip-service">Service</span><span class="kind-chip chip-workload">workload</span><span class="kind-chip chip-external">outside</span></span>
   </span>
 </footer>
 <script nonce="${nonce}" src="${attr(o.scriptUri)}"></script>

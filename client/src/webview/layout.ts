@@ -4,7 +4,7 @@
 import ELK from 'elkjs/lib/elk-api.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import workerSource from 'elkjs/lib/elk-worker.min.js' with { type: 'text' };
-import type { VisibleGraph } from './view';
+import type { VisibleGraph, VisibleNode } from './view';
 
 export interface Box {
   x: number;
@@ -35,21 +35,41 @@ export interface Layout {
 /** Measures text in the diagram's fonts (a canvas in the browser, an estimate in tests). */
 export type Measure = (text: string, size: 'label' | 'sublabel' | 'edge') => number;
 
-export const NODE_HEIGHT = 46;
+export const NODE_HEIGHT = 50;
 export const NODE_MIN_WIDTH = 150;
-export const NODE_MAX_WIDTH = 270;
+/** The kind line (and ports) may be cut beyond this width; the name never is. */
+export const NODE_MAX_WIDTH = 340;
 /** Room left of the text for the kind icon. */
 export const NODE_TEXT_LEFT = 42;
 export const GROUP_HEADER = 30;
-const EDGE_LABEL_HEIGHT = 14;
+/** Room for one mark (internet, cluster, every workload) at the node's right. */
+export const MARK_WIDTH = 18;
+const EDGE_LABEL_HEIGHT = 16;
 
-export function nodeWidth(label: string, sublabel: string, measure: Measure): number {
-  const text = Math.max(measure(label, 'label'), measure(sublabel, 'sublabel'));
-  return Math.round(Math.min(NODE_MAX_WIDTH, Math.max(NODE_MIN_WIDTH, NODE_TEXT_LEFT + text + 14)));
+/** Layout direction: top-down for a panel taller than wide (beside an editor), left-right otherwise. */
+export type Direction = 'DOWN' | 'RIGHT';
+
+export function markCount(n: VisibleNode): number {
+  const m = n.marks;
+  let count = m ? (m.internet ? 1 : 0) + (m.cluster ? 1 : 0) + (m.workloads ? 1 : 0) : 0;
+  if (n.collapsed?.fromInternet) count++;
+  if (n.collapsed?.fromCluster) count++;
+  return count;
+}
+
+export function nodeWidth(label: string, sublabel: string, measure: Measure, marks = 0): number {
+  const right = 14 + marks * MARK_WIDTH;
+  const name = NODE_TEXT_LEFT + measure(label, 'label') + right;
+  const kind = Math.min(NODE_MAX_WIDTH, NODE_TEXT_LEFT + measure(sublabel, 'sublabel') + right);
+  return Math.ceil(Math.max(NODE_MIN_WIDTH, name, kind));
+}
+
+function widthOf(n: VisibleNode, measure: Measure): number {
+  return nodeWidth(n.label, n.sublabel, measure, markCount(n));
 }
 
 /** Large graphs get cheaper settings: quality differences are invisible at that size, seconds are not. */
-export function toElk(view: VisibleGraph, measure: Measure): ElkNode {
+export function toElk(view: VisibleGraph, measure: Measure, direction: Direction = 'DOWN'): ElkNode {
   const large = view.nodes.length > 300;
   // A layer holds every node at the same depth: 40 collapsed namespaces behind one Internet node
   // make a row 40 wide. With many top-level namespaces (collapsed or open), partitions put them in
@@ -77,12 +97,12 @@ export function toElk(view: VisibleGraph, measure: Measure): ElkNode {
   const byId = new Map(view.nodes.map((n) => [n.id, n]));
   const nodeOf = (id: string): ElkNode => {
     const n = byId.get(id);
-    return { id, width: n ? nodeWidth(n.label, n.sublabel, measure) : NODE_MIN_WIDTH, height: NODE_HEIGHT };
+    return { id, width: n ? widthOf(n, measure) : NODE_MIN_WIDTH, height: NODE_HEIGHT };
   };
   const top: ElkNode[] = [];
   for (const n of view.nodes) {
     if (n.parent === '') {
-      const node: ElkNode = { id: n.id, width: nodeWidth(n.label, n.sublabel, measure), height: NODE_HEIGHT };
+      const node: ElkNode = { id: n.id, width: widthOf(n, measure), height: NODE_HEIGHT };
       const p = partitioned(n.id);
       if (p && !grid) node.layoutOptions = p;
       const at = gridPosition.get(n.id);
@@ -99,14 +119,17 @@ export function toElk(view: VisibleGraph, measure: Measure): ElkNode {
   }
   const edges: ElkExtendedEdge[] = view.edges.map((e) => {
     const edge: ElkExtendedEdge = { id: e.id, sources: [e.from], targets: [e.to] };
-    if (e.ports !== '' && !large && !grid) edge.labels = [{ text: e.ports, width: measure(e.ports, 'edge') + 8, height: EDGE_LABEL_HEIGHT }];
+    // At the arrow's head: labels in the middle would each take a layer of their own (a taller picture).
+    if (e.ports !== '' && !large && !grid) {
+      edge.labels = [{ text: e.ports, width: measure(e.ports, 'edge') + 8, height: EDGE_LABEL_HEIGHT, layoutOptions: { 'elk.edgeLabels.placement': 'HEAD' } }];
+    }
     return edge;
   });
   return {
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',
-      'elk.direction': 'DOWN',
+      'elk.direction': grid ? 'DOWN' : direction,
       'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
       'elk.edgeRouting': 'ORTHOGONAL',
       'elk.layered.spacing.nodeNodeBetweenLayers': '56',
@@ -117,7 +140,8 @@ export function toElk(view: VisibleGraph, measure: Measure): ElkNode {
       'elk.layered.spacing.edgeNodeBetweenLayers': '16',
       'elk.edgeLabels.inline': 'false',
       'elk.layered.edgeLabels.sideSelection': 'SMART_DOWN',
-      'elk.layered.thoroughness': large ? '1' : '7',
+      // Thoroughness trades crossings for time; past the default of 7 nothing visible is gained.
+      'elk.layered.thoroughness': large ? '1' : '4',
       'elk.layered.nodePlacement.strategy': large ? 'SIMPLE' : 'BRANDES_KOEPF',
       'elk.padding': '[top=24,left=24,bottom=24,right=24]',
       'elk.layered.mergeEdges': 'true',
@@ -182,8 +206,87 @@ function engine(): InstanceType<typeof ELK> {
   return elk;
 }
 
-export async function layout(view: VisibleGraph, measure: Measure): Promise<Layout> {
-  if (view.nodes.length === 0) return { nodes: new Map(), groups: new Map(), edges: new Map(), width: 0, height: 0 };
-  const result = await engine().layout(toElk(view, measure));
-  return fromElk(result);
+/**
+ * Starts the worker and lays out a small graph with the same options as a real one, while the
+ * page waits for the language server: the worker's 1.6 MB script is compiled and its hot paths
+ * warmed once, not on the first picture the user waits for.
+ */
+export function warmUp(measure: Measure): Promise<unknown> {
+  const node = (id: string, parent: string): VisibleNode => ({ id, kind: 'Deployment', parent, label: id, sublabel: 'Deployment', match: false });
+  const view: VisibleGraph = {
+    nodes: [node('a', 'x'), node('b', 'x'), node('c', 'y'), node('d', 'y'), node('e', '')],
+    edges: [
+      { id: 'e1', from: 'e', to: 'a', kind: 'route', ports: 'TCP 80', count: 1, detail: [] },
+      { id: 'e2', from: 'a', to: 'b', kind: 'select', ports: 'TCP 80', count: 1, detail: [] },
+      { id: 'e3', from: 'b', to: 'c', kind: 'allow', ports: 'TCP 80', count: 1, detail: [] },
+      { id: 'e4', from: 'c', to: 'd', kind: 'allow', ports: 'TCP 80', count: 1, detail: [] },
+      { id: 'e5', from: 'a', to: 'd', kind: 'allow', ports: 'TCP 80', count: 1, detail: [] },
+    ],
+    groups: [
+      { id: 'x', namespace: 'x', nodeIds: ['a', 'b'], match: false },
+      { id: 'y', namespace: 'y', nodeIds: ['c', 'd'], match: false },
+    ],
+    namespaces: ['x', 'y'],
+    matches: [],
+    total: 5,
+    scope: { kind: 'workspace' },
+  };
+  return engine().layout(toElk(view, measure)).catch(() => undefined);
+}
+
+/**
+ * What decides a layout: nodes with their sizes and parents, edges with their label sizes, the
+ * direction. Equal keys give equal layouts, so a live edit that changes no box reuses the last one.
+ */
+export function layoutKey(graph: ElkNode): string {
+  const parts: string[] = [graph.layoutOptions?.['elk.direction'] ?? ''];
+  const visit = (n: ElkNode, parent: string): void => {
+    parts.push(`${parent}>${n.id}:${n.width ?? ''}x${n.height ?? ''}@${n.x ?? ''},${n.y ?? ''}`);
+    for (const c of n.children ?? []) visit(c, n.id);
+  };
+  for (const c of graph.children ?? []) visit(c, 'root');
+  for (const e of graph.edges ?? []) parts.push(`${e.id}:${e.labels?.[0]?.width ?? ''}`);
+  return parts.join('\n');
+}
+
+/** Up to this many boxes both directions are laid out and the one that fits the panel better wins. */
+export const BOTH_DIRECTIONS_MAX_NODES = 80;
+
+/** The zoom at which a layout fits a viewport. */
+export function fitScale(l: { width: number; height: number }, viewport: { width: number; height: number }): number {
+  if (l.width === 0 || l.height === 0) return 1;
+  return Math.min((viewport.width - 24) / l.width, (viewport.height - 24) / l.height);
+}
+
+const cache = new Map<string, Layout>();
+
+async function layoutIn(view: VisibleGraph, measure: Measure, direction: Direction): Promise<{ layout: Layout; reused: boolean }> {
+  const input = toElk(view, measure, direction);
+  const key = layoutKey(input);
+  const old = cache.get(key);
+  if (old) return { layout: old, reused: true };
+  const result = fromElk(await engine().layout(input));
+  // The last few layouts only (one per direction, plus the one before a live edit).
+  if (cache.size >= 4) cache.delete(cache.keys().next().value!);
+  cache.set(key, result);
+  return { layout: result, reused: false };
+}
+
+/**
+ * Lays out in the worker, or returns an earlier layout when nothing that decides it changed (a live
+ * edit that moves no box). A small view is laid out top-down and left to right, and the direction
+ * that fits `viewport` at the larger zoom wins; a large one goes the way the panel is longer.
+ */
+export async function layout(view: VisibleGraph, measure: Measure, viewport: { width: number; height: number }): Promise<{ layout: Layout; reused: boolean; direction: Direction }> {
+  if (view.nodes.length === 0) return { layout: { nodes: new Map(), groups: new Map(), edges: new Map(), width: 0, height: 0 }, reused: false, direction: 'DOWN' };
+  if (view.nodes.length > BOTH_DIRECTIONS_MAX_NODES) {
+    const direction: Direction = viewport.width > viewport.height * 1.15 ? 'RIGHT' : 'DOWN';
+    return { ...(await layoutIn(view, measure, direction)), direction };
+  }
+  // One after the other (the worker does one at a time anyway): a view that ignores the direction
+  // (the grid of collapsed namespaces) finds the first layout in the cache.
+  const down = await layoutIn(view, measure, 'DOWN');
+  const right = await layoutIn(view, measure, 'RIGHT');
+  // Top-down unless left-to-right is clearly better: the reading order people expect of a flow.
+  return fitScale(right.layout, viewport) > fitScale(down.layout, viewport) * 1.1 ? { ...right, direction: 'RIGHT' } : { ...down, direction: 'DOWN' };
 }

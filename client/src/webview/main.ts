@@ -1,15 +1,20 @@
 // The diagram webview: receives the graph by postMessage, lays it out in an ELK worker, draws SVG,
 // and handles pan/zoom, hover, search, namespace filter, layers, collapse, reveal and export.
+// Past 400 lines because it is the page's wiring: each section binds one toolbar control or canvas
+// gesture to the shared view state; the logic lives in view.ts, layout.ts, render.ts, scope.ts
+// (focus and breadcrumb) and pathQuery.ts.
 
 import './style.css';
 import type { Graph, GraphNode } from '../../../server/src/model/graph';
 import { exportSvg } from './export';
-import { layout, type Layout, type Measure } from './layout';
+import { layout, warmUp, type Layout, type Measure } from './layout';
 import type { FromWebview, ToWebview } from './messages';
-import { draw, type Drawn } from './render';
+import { createPathQuery } from './pathQuery';
+import { draw, markLines, type Drawn } from './render';
+import { createScopeBar } from './scope';
 import { html } from './svg';
 import {
-  LARGE_GRAPH_NODES,
+  collapseByDefaultFor,
   restoreState,
   setAllCollapsed,
   toggleCollapsed,
@@ -54,12 +59,22 @@ const layerPolicy = $<HTMLInputElement>('layer-policy');
 
 // ------------------------------------------------------------------------------ text measure
 
+/** No text of the diagram is drawn smaller than this at the first view's zoom. */
+const MIN_TEXT_PX = 11;
+// Names at the editor's font size (VS Code sets --vscode-editor-font-size on the page), the kind
+// line, ports and counts a little smaller, never below MIN_TEXT_PX.
+const rootStyle = getComputedStyle(document.documentElement);
+const editorPx = parseFloat(rootStyle.getPropertyValue('--vscode-editor-font-size')) || parseFloat(rootStyle.getPropertyValue('--vscode-font-size')) || 13;
+const LABEL_PX = Math.min(16, Math.max(12, editorPx));
+const SMALL_PX = Math.max(MIN_TEXT_PX, LABEL_PX - 2);
+document.documentElement.style.setProperty('--fs-label', `${LABEL_PX}px`);
+document.documentElement.style.setProperty('--fs-small', `${SMALL_PX}px`);
 const measureCtx = document.createElement('canvas').getContext('2d');
 const bodyFont = getComputedStyle(document.body).fontFamily || 'sans-serif';
 const FONT: Record<'label' | 'sublabel' | 'edge', string> = {
-  label: `600 12.5px ${bodyFont}`,
-  sublabel: `11px ${bodyFont}`,
-  edge: `10px ${bodyFont}`,
+  label: `600 ${LABEL_PX}px ${bodyFont}`,
+  sublabel: `${SMALL_PX}px ${bodyFont}`,
+  edge: `${SMALL_PX}px ${bodyFont}`,
 };
 const measureCache = new Map<string, number>();
 const measure: Measure = (text, size) => {
@@ -105,8 +120,8 @@ function zoomAt(factor: number, cx: number, cy: number): void {
   applyTransform();
 }
 
-/** Below this zoom text is unreadable: the first view of a huge diagram shows its top at this zoom instead. */
-const READABLE_ZOOM = 0.6;
+/** Below this zoom the smallest text would be under MIN_TEXT_PX: the first view never goes there. */
+const READABLE_ZOOM = MIN_TEXT_PX / SMALL_PX;
 
 function fitToView(readable = false): void {
   if (!laid || laid.width === 0) return;
@@ -114,10 +129,12 @@ function fitToView(readable = false): void {
   let k = Math.min(1, (r.width - 24) / laid.width, (r.height - 24) / laid.height);
   if (readable && k < READABLE_ZOOM) {
     k = READABLE_ZOOM;
-    // Centre on the entry point (the internet node) if there is one, else on the middle; show the top.
-    const entry = laid.nodes.get('internet');
-    const cx = entry ? entry.x + entry.width / 2 : laid.width / 2;
-    transform = { k, x: r.width / 2 - cx * k, y: 12 };
+    // Centre on the focused object; without one, show the start of the flow (top left: the internet and entry points).
+    const focusId = view?.nodes.find((n) => n.focused)?.id;
+    const anchor = path.box() ?? (focusId ? laid.nodes.get(focusId) : undefined);
+    transform = anchor
+      ? { k, x: r.width / 2 - (anchor.x + anchor.width / 2) * k, y: r.height / 2 - (anchor.y + anchor.height / 2) * k }
+      : { k, x: 12, y: 12 };
   } else {
     transform = { k, x: (r.width - laid.width * k) / 2, y: Math.max(12, (r.height - laid.height * k) / 2) };
   }
@@ -245,8 +262,7 @@ function nodeTooltip(id: string): { title: string; lines: string[] } | undefined
   const n = view?.nodes.find((x) => x.id === id);
   if (!n) return undefined;
   if (n.collapsed) {
-    const lines = [n.collapsed.summary];
-    if (n.collapsed.fromInternet) lines.push('reachable from the Internet (Ingress, route or LoadBalancer)');
+    const lines = [n.collapsed.summary, ...markLines(n)];
     lines.push('Click to expand');
     return { title: `namespace ${n.collapsed.namespace}`, lines };
   }
@@ -255,6 +271,7 @@ function nodeTooltip(id: string): { title: string; lines: string[] } | undefined
   if (g.namespace) lines.push(`namespace: ${g.namespace}`);
   if (g.replicas !== undefined) lines.push(`replicas: ${g.replicas}`);
   lines.push(...(g.detail ?? []));
+  lines.push(...markLines(n));
   if (g.uri) lines.push('Click to open the YAML');
   return { title: `${g.kind} ${g.name}`, lines };
 }
@@ -315,6 +332,10 @@ function activate(target: Element): void {
   if (!n) return;
   if (n.collapsed) {
     toggleNamespace(n.collapsed.namespace);
+    return;
+  }
+  if (path.picking) {
+    path.pick(id);
     return;
   }
   const g = n.node;
@@ -433,6 +454,15 @@ layerRouting.addEventListener('change', () => {
   saveState();
   void relayout();
 });
+const layerExposure = $<HTMLInputElement>('layer-exposure');
+layerExposure.checked = state.layers.exposure === true;
+canvas.classList.toggle('exposure-on', layerExposure.checked);
+// Colours only: no layout.
+layerExposure.addEventListener('change', () => {
+  state.layers.exposure = layerExposure.checked;
+  canvas.classList.toggle('exposure-on', layerExposure.checked);
+  saveState();
+});
 layerPolicy.addEventListener('change', () => {
   state.layers.policy = layerPolicy.checked;
   saveState();
@@ -457,6 +487,30 @@ $('export').addEventListener('click', () => {
   post({ type: 'exportSvg', svg: exportSvg(canvas, laid) });
 });
 
+// ------------------------------------------------------------------------------ scope & path query
+
+const scopeBar = createScopeBar({
+  state,
+  graph: () => graph,
+  drawn: () => drawn,
+  saveState,
+  relayoutAndFit,
+});
+
+const path = createPathQuery({
+  canvas,
+  graph: () => graph,
+  view: () => view,
+  laid: () => laid,
+  drawn: () => drawn,
+  relayoutAndFit,
+});
+
+function relayoutAndFit(): void {
+  placed = false;
+  void relayout();
+}
+
 // ------------------------------------------------------------------------------ layout & draw
 
 function showMessage(text: string | undefined): void {
@@ -464,17 +518,46 @@ function showMessage(text: string | undefined): void {
   message.textContent = text ?? '';
 }
 
+const plural = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+
+// One layout at a time: updates that arrive meanwhile (the server's graph while it indexes, live
+// edits) are folded into one more layout of the latest state, never queued one by one in the worker.
+let layoutRunning = false;
+let layoutAgain = false;
+
 async function relayout(): Promise<void> {
   if (!graph) return;
+  if (layoutRunning) {
+    layoutAgain = true;
+    return;
+  }
+  layoutRunning = true;
+  try {
+    do {
+      layoutAgain = false;
+      await layoutOnce();
+    } while (layoutAgain);
+  } finally {
+    layoutRunning = false;
+  }
+}
+
+async function layoutOnce(): Promise<void> {
+  if (!graph) return;
   const seq = ++layoutSeq;
-  const v = visibleGraph(graph, state);
+  const v = visibleGraph(graph, state, path.edges());
   buildNsMenu(v.namespaces);
-  if (v.nodes.length > 300) status.textContent = `Laying out ${v.nodes.length} nodes…`;
+  scopeBar.update(v);
+  const laying = `Laying out ${plural(v.nodes.length, 'object')}…`;
+  status.textContent = laying;
+  if (!drawn || drawn.nodes.size === 0) showMessage(laying);
   document.body.dataset.state = 'layout';
   const started = performance.now();
   let result: Layout;
+  let reused = false;
   try {
-    result = await layout(v, measure);
+    const r = canvas.getBoundingClientRect();
+    ({ layout: result, reused } = await layout(v, measure, { width: r.width, height: r.height }));
   } catch (err) {
     if (seq !== layoutSeq) return;
     showMessage(`The layout failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -491,15 +574,17 @@ async function relayout(): Promise<void> {
     fitToView(true);
   } else applyTransform();
   applySearch();
+  path.show();
   if (graph.nodes.length === 0) showMessage('No Kubernetes workloads, Services, Ingresses or routes in this workspace yet.');
   else if (v.nodes.length === 0) showMessage('Nothing to show: every namespace or layer is filtered out.');
   else showMessage(undefined);
-  const hiddenNs = state.hidden.length > 0 ? ` · ${state.hidden.length} namespace${state.hidden.length === 1 ? '' : 's'} hidden` : '';
+  const hiddenNs = state.hidden.length > 0 ? ` · ${plural(state.hidden.length, 'namespace')} hidden` : '';
   const collapsed = v.nodes.filter((n) => n.collapsed).length;
   const n = (x: number): string => x.toLocaleString('en-US');
-  const collapsedText = collapsed > 0 ? ` · ${n(collapsed)} namespace${collapsed === 1 ? '' : 's'} collapsed` : '';
-  status.textContent = `${n(v.nodes.length - collapsed)} of ${n(graph.nodes.length)} objects shown · ${n(v.edges.length)} edges${collapsedText}${hiddenNs} · layout ${n(ms)} ms`;
+  const collapsedText = collapsed > 0 ? ` · ${plural(collapsed, 'namespace')} collapsed` : '';
+  status.textContent = `${n(v.nodes.length - collapsed)} of ${n(graph.nodes.length)} objects shown · ${plural(v.edges.length, 'edge')}${collapsedText}${hiddenNs} · layout ${reused ? 'unchanged' : `${n(ms)} ms`}`;
   document.body.dataset.layoutMs = String(ms);
+  document.body.dataset.layoutReused = String(reused);
   document.body.dataset.renders = String(++renders);
   document.body.dataset.state = 'ready';
   if (focusAfterRender) {
@@ -520,10 +605,21 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
       graph = m.graph;
       // Decided on the first graph with something in it (the server may answer empty while it indexes).
       if (state.collapseByDefault === undefined && graph.nodes.length > 0) {
-        state.collapseByDefault = graph.nodes.length > LARGE_GRAPH_NODES;
+        state.collapseByDefault = collapseByDefaultFor(graph);
         saveState();
       }
+      if (state.scope === undefined && graph.nodes.length > 0) {
+        // Opened from an editor: its object's neighbourhood; otherwise the workspace.
+        state.scope = scopeBar.initialScope(graph);
+        saveState();
+      }
+      scopeBar.keepFocus(graph);
+      path.update(graph);
       void relayout();
+      break;
+    case 'editor':
+      if (typeof m.uri !== 'string' || !Number.isInteger(m.offset)) return;
+      scopeBar.editorMoved({ uri: m.uri, offset: m.offset }, m.focus === true);
       break;
     case 'error':
       showMessage(m.message);
@@ -535,4 +631,6 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
   }
 });
 
+// The worker starts and warms up while the extension asks the server for the graph.
+void warmUp(measure);
 post({ type: 'ready' });

@@ -11,6 +11,11 @@ export type ToWebview =
   | { type: 'graph'; graph: Graph }
   /** The graph could not be computed (the server is starting, restarting or failed). */
   | { type: 'error'; message: string }
+  /**
+   * The active YAML editor's document and cursor (UTF-16 offset). In focus mode the diagram shows
+   * the object under the cursor; `focus`: switch to focus mode (the diagram was opened from it).
+   */
+  | { type: 'editor'; uri: string; offset: number; focus?: boolean }
   | { type: 'exported'; path: string };
 
 /** Webview → extension. */

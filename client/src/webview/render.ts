@@ -1,11 +1,11 @@
 // Draws a laid-out view as SVG. Every string from a manifest goes in through textContent or
 // setAttribute (aria-label), never as markup.
 
-import { GROUP_HEADER, NODE_HEIGHT, NODE_TEXT_LEFT, type Layout, type Measure } from './layout';
+import { GROUP_HEADER, MARK_WIDTH, NODE_HEIGHT, NODE_TEXT_LEFT, type Layout, type Measure } from './layout';
 import { roundedPath, svg, svgText } from './svg';
 import type { VisibleEdge, VisibleGraph, VisibleNode } from './view';
 
-export type Category = 'entry' | 'service' | 'workload' | 'external' | 'namespace' | 'missing';
+export type Category = 'entry' | 'service' | 'workload' | 'external' | 'namespace' | 'missing' | 'representative';
 
 export function categoryOf(n: VisibleNode): Category {
   if (n.collapsed) return 'namespace';
@@ -21,6 +21,8 @@ export function categoryOf(n: VisibleNode): Category {
     case 'ipBlock':
     case 'ingress-controller':
       return 'external';
+    case 'representative':
+      return 'representative';
     default:
       return 'workload';
   }
@@ -41,6 +43,7 @@ const KIND_BADGE: Record<string, string> = {
   GRPCRoute: 'GR',
   ipBlock: 'IP',
   'ingress-controller': 'IC',
+  representative: '*',
   namespace: 'NS',
 };
 
@@ -61,12 +64,57 @@ export function fit(text: string, width: number, size: 'label' | 'sublabel' | 'e
   return `${text.slice(0, lo)}…`;
 }
 
+/** The marks of a node in words, for its tooltip and accessible name. */
+export function markLines(n: VisibleNode): string[] {
+  const lines: string[] = [];
+  if (n.collapsed?.fromInternet) lines.push('reachable from the Internet (Ingress, route, LoadBalancer or any address)');
+  if (n.collapsed?.fromCluster) lines.push('reachable from the whole cluster or every workload');
+  const m = n.marks;
+  if (m?.internet?.in) lines.push(`any address may connect to it: ${m.internet.in}`);
+  if (m?.internet?.out) lines.push(`may connect to any address: ${m.internet.out}`);
+  if (m?.cluster?.in) lines.push(`any pod of the cluster may connect to it: ${m.cluster.in}`);
+  if (m?.cluster?.out) lines.push(`may connect to any pod of the cluster: ${m.cluster.out}`);
+  if (m?.workloads?.in) lines.push(`every other workload may connect to it: ${m.workloads.in}`);
+  if (m?.workloads?.out) lines.push(`may connect to every other workload: ${m.workloads.out}`);
+  return lines;
+}
+
 export function accessibleName(n: VisibleNode): string {
-  if (n.collapsed) return `Namespace ${n.collapsed.namespace}, collapsed, ${n.sublabel}${n.collapsed.fromInternet ? ', reachable from the Internet' : ''}. Press Enter to expand.`;
+  const marks = markLines(n);
+  const extra = marks.length > 0 ? `; ${marks.join('; ')}` : '';
+  if (n.collapsed) return `Namespace ${n.collapsed.namespace}, collapsed, ${n.sublabel}${extra}. Press Enter to expand.`;
   const g = n.node!;
   const where = g.namespace ? ` in namespace ${g.namespace}` : '';
   const open = g.uri ? '. Press Enter to open the YAML.' : '';
-  return `${g.kind} ${n.label}${where}, ${n.sublabel}${open}`;
+  return `${g.kind} ${n.label}${where}, ${n.sublabel}${extra}${open}`;
+}
+
+type MarkIcon = 'internet-in' | 'internet-out' | 'cluster-in' | 'cluster-out' | 'workloads-in' | 'workloads-out';
+
+function markIcons(n: VisibleNode): MarkIcon[] {
+  const out: MarkIcon[] = [];
+  const m = n.marks;
+  if (n.collapsed?.fromInternet || m?.internet?.in) out.push('internet-in');
+  else if (m?.internet?.out) out.push('internet-out');
+  if (n.collapsed?.fromCluster || m?.cluster?.in) out.push('cluster-in');
+  else if (m?.cluster?.out) out.push('cluster-out');
+  if (m?.workloads?.in) out.push('workloads-in');
+  else if (m?.workloads?.out) out.push('workloads-out');
+  return out;
+}
+
+/** One mark: a globe (any address), a dashed ring (the cluster), three dots (every workload); an arrow says in or out. */
+export function drawMark(parent: Element, icon: MarkIcon, cx: number, cy: number): void {
+  const g = svg('g', { class: `mark mark-${icon}` }, parent);
+  const [what, dir] = icon.split('-') as ['internet' | 'cluster' | 'workloads', 'in' | 'out'];
+  if (what === 'internet') globe(g, cx, cy, 6);
+  else if (what === 'cluster') {
+    svg('circle', { class: 'mark-ring', cx, cy, r: 6 }, g);
+    svg('circle', { class: 'mark-dot', cx, cy, r: 2 }, g);
+  } else for (const dx of [-4, 0, 4]) svg('circle', { class: 'mark-dot', cx: cx + dx, cy, r: 1.6 }, g);
+  // A small arrow under the icon: pointing down into the node (in) or up out of it (out).
+  const y = cy + 10;
+  svg('path', { class: 'mark-arrow', d: dir === 'in' ? `M${cx - 3},${y - 2} L${cx},${y + 1} L${cx + 3},${y - 2}` : `M${cx - 3},${y + 1} L${cx},${y - 2} L${cx + 3},${y + 1}` }, g);
 }
 
 const ARROWS: Array<VisibleEdge['kind']> = ['route', 'select', 'allow', 'blocked'];
@@ -148,18 +196,22 @@ export function draw(root: SVGSVGElement, view: VisibleGraph, layout: Layout, me
     const el = svg('g', { class: `node cat-${cat}`, transform: `translate(${box.x},${box.y})`, tabindex: 0, role: 'button', 'data-id': n.id }, nodeLayer);
     el.setAttribute('aria-label', accessibleName(n));
     if (n.node?.open && n.node.open.ingress) el.classList.add('open-ingress');
+    if (n.focused) el.classList.add('focused');
+    if (n.exposure) el.classList.add(`exposed-${n.exposure}`);
     svg('rect', { class: 'node-bg', width: box.width, height: NODE_HEIGHT, rx: 7 }, el);
     svg('rect', { class: 'node-stripe', x: 0, y: 0, width: 4, height: NODE_HEIGHT, rx: 2 }, el);
     if (n.kind === 'internet') {
       globe(el, 22, NODE_HEIGHT / 2, 11);
     } else {
-      svg('circle', { class: 'node-icon', cx: 22, cy: NODE_HEIGHT / 2, r: 13 }, el);
+      svg('circle', { class: 'node-icon', cx: 22, cy: NODE_HEIGHT / 2, r: 14 }, el);
       svgText(badgeOf(n.kind), { class: 'node-icon-text', x: 22, y: NODE_HEIGHT / 2 + 4, 'text-anchor': 'middle' }, el);
     }
-    if (n.collapsed?.fromInternet) globe(el, box.width - 14, 12, 6);
-    const textWidth = box.width - NODE_TEXT_LEFT - (n.collapsed?.fromInternet ? 24 : 10);
-    svgText(fit(n.label, textWidth, 'label', measure), { class: 'node-label', x: NODE_TEXT_LEFT, y: 20 }, el);
-    svgText(fit(n.sublabel, textWidth, 'sublabel', measure), { class: 'node-sublabel', x: NODE_TEXT_LEFT, y: 35 }, el);
+    const icons = markIcons(n);
+    icons.forEach((icon, i) => drawMark(el, icon, box.width - 12 - i * MARK_WIDTH, 14));
+    // The node is as wide as its name: the name is never cut (the kind line may be).
+    const textWidth = box.width - NODE_TEXT_LEFT - 8 - icons.length * MARK_WIDTH;
+    svgText(n.label, { class: 'node-label', x: NODE_TEXT_LEFT, y: 21 }, el);
+    svgText(fit(n.sublabel, textWidth, 'sublabel', measure), { class: 'node-sublabel', x: NODE_TEXT_LEFT, y: 39 }, el);
     drawn.nodes.set(n.id, el);
   }
   return drawn;

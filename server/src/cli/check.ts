@@ -18,7 +18,7 @@ type Format = (typeof FORMATS)[number];
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
 export async function runCheck(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseArgs(args, ['format', ...SETTINGS_FLAGS]);
+  const parsed = parseArgs(args, ['format', 'cache', ...SETTINGS_FLAGS]);
   const format = (lastValue(parsed, 'format') ?? 'text') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   if (parsed.paths.length === 0) throw new UsageError('check needs at least one path (or - for standard input)');

@@ -10,13 +10,15 @@ const USAGE = `usage: k8s-netmap <command> <paths…|-> [options]
 commands:
   check   diagnostics            --format text|json|sarif   (exit 1 when errors are found)
   reach   NetworkPolicy reachability  --format text|json  --focus NS/NAME  --focus-direction ingress|egress
-  graph   the network graph      --format json|mermaid|dot
+  graph   the network graph      --format json|mermaid|dot  --focus NS/NAME  --depth N
   diff    connectivity changes   <dir1> <dir2> | --base REV [--head REV] [path]  -o text|json|md|sarif
 
 settings (every command):
   --default-namespace NS        namespace of objects that name none (default: default)
   --rule CODE=SEVERITY          error|warning|info|hint|off; repeatable
   --ingress-controller JSON     {"namespace":"…","namespaceLabels":{…},"podLabels":{…}}
+
+check, reach and graph:
   --cache DIR                   keep parsed files in DIR between runs (unchanged files are not parsed again)
 
 '-' reads manifests from standard input (named <stdin>). Exit 2 on bad usage or no readable input.

@@ -47,7 +47,7 @@ export function lastValue(parsed: ParsedArgs, name: string): string | undefined 
   return list ? list[list.length - 1] : undefined;
 }
 
-export const SETTINGS_FLAGS = ['default-namespace', 'rule', 'ingress-controller', 'cache'] as const;
+export const SETTINGS_FLAGS = ['default-namespace', 'rule', 'ingress-controller'] as const;
 
 /** Reads `--ingress-controller JSON` (e.g. `{"namespace":"ingress-nginx","podLabels":{"app":"ingress-nginx"}}`). */
 export function parseIngressController(json: string): IngressControllerIdentity {

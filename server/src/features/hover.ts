@@ -9,6 +9,7 @@ import type { Analysis } from '../analysis/workspaceAnalysis';
 import { selectorText } from './diagnostics';
 import { HOST_NETWORK_NOTE, onHostNetwork } from './hostNetwork';
 import { targetAt, type Target } from './locate';
+import { decidingRules } from './explainHover';
 import { code, escapeMarkdown, replicasText } from './text';
 import { outsideItems, outsideNames, outsideOf } from './openWorld';
 import { controllerLines, peerOutsideLines, policyOutsideLines } from './openWorldHover';
@@ -202,15 +203,16 @@ function servicePortHover(analysis: Analysis, svc: Service, sp: ServicePort): st
 
 // ---------- workloads ----------
 
-function allowedLines(a: Allowed[]): string[] {
-  return a.map((x) => `${code(x.peer.name)}: ${code(x.conns.toString())}`);
+/** One line per allowed peer; `why` adds nested lines (the deciding rules) under the ones shown. */
+function allowedLines(a: Allowed[], why?: (x: Allowed) => string[]): string[] {
+  return a.map((x, i) => [`${code(x.peer.name)}: ${code(x.conns.toString())}`, ...(why && i < MAX_LIST ? why(x) : [])].join('\n'));
 }
 
-function directionText(analysis: Analysis, label: string, r: DirectionReport, noun: string, outside: string[] = []): string[] {
+function directionText(analysis: Analysis, label: string, r: DirectionReport, noun: string, outside: string[] = [], why?: (x: Allowed) => string[]): string[] {
   if (!r.isolated) return [`**${label}:** not isolated — open to all ${noun}.`];
   return [
     `**${label}:** isolated by ${r.policies.map((p) => objectLink(analysis, p)).join(', ')}; allowed ${noun}:`,
-    list([...allowedLines(r.allowed), ...outside], `none: every ${label.toLowerCase()} connection is denied`),
+    list([...allowedLines(r.allowed, why), ...outside], `none: every ${label.toLowerCase()} connection is denied`),
   ];
 }
 
@@ -229,11 +231,13 @@ function workloadHover(analysis: Analysis, w: Workload): string {
   const engine = analysis.reachability();
   const r = engine.reachabilityOf(w);
   if (onHostNetwork(w)) lines.push('', HOST_NETWORK_NOTE);
+  const link = (o: { uri: string; nameSpan: Span }, label: string): string => linkTo(analysis, o, label);
+  const why = (dir: 'ingress' | 'egress'): ((x: Allowed) => string[]) | undefined => r.peer && decidingRules(analysis, w, r.peer, dir, link);
   lines.push(
     '',
-    ...directionText(analysis, 'Ingress', r.ingress, 'sources', outsideItems(outsideOf(analysis, w, 'ingress'))),
+    ...directionText(analysis, 'Ingress', r.ingress, 'sources', outsideItems(outsideOf(analysis, w, 'ingress')), why('ingress')),
     '',
-    ...directionText(analysis, 'Egress', r.egress, 'destinations', outsideItems(outsideOf(analysis, w, 'egress'))),
+    ...directionText(analysis, 'Egress', r.egress, 'destinations', outsideItems(outsideOf(analysis, w, 'egress')), why('egress')),
   );
   return lines.join('\n');
 }

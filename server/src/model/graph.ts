@@ -11,7 +11,24 @@ import type { Span } from './types';
 export type GraphNodeKind = string;
 
 /** Kinds of nodes that no manifest defines. */
-export const EXTERNAL_NODE_KINDS: ReadonlySet<string> = new Set(['internet', 'ipBlock', 'ingress-controller']);
+export const EXTERNAL_NODE_KINDS: ReadonlySet<string> = new Set(['internet', 'ipBlock', 'ingress-controller', 'representative']);
+
+/**
+ * Kind of a node that stands for pods the workspace may not define (SPEC §3 representative peers:
+ * `entire cluster`, `namespaces with role=edge`, `pods with app=x in namespaces with …`). The
+ * reachability engine does not produce them yet; the diagram draws them dashed when it does.
+ */
+export const REPRESENTATIVE_NODE_KIND = 'representative';
+
+/** Ports (in the `reach` notation) of flows folded into a mark on a node instead of edges. */
+export interface NodeMarks {
+  /** From / to every address (ipBlock 0.0.0.0-255.255.255.255). */
+  internet?: { in?: string; out?: string };
+  /** From / to the entire cluster (a representative peer for every pod of every namespace). */
+  cluster?: { in?: string; out?: string };
+  /** From / to every workload of the workspace (at least a few). */
+  workloads?: { in?: string; out?: string };
+}
 
 export interface GraphNode {
   /** Stable across runs: `Kind/namespace/name`, `internet`, `ingress-controller`, `ipBlock/<range>`. */
@@ -40,6 +57,12 @@ export interface GraphNode {
   missing?: boolean;
   /** Workload with no NetworkPolicy isolating it in that direction: every flow is allowed and none is drawn. */
   open?: { ingress: boolean; egress: boolean };
+  /** The whole object (document or list item) in `uri`: the diagram follows the editor's cursor with it. */
+  objectSpan?: Span;
+  /** Set by `aggregateGraph`: flows to or from everything, drawn as marks rather than edges. */
+  marks?: NodeMarks;
+  /** A representative peer (kind `representative`): the whole cluster rather than some pods. */
+  entireCluster?: boolean;
 }
 
 /**
@@ -60,6 +83,8 @@ export interface GraphEdge {
   // Renderer extras.
   /** Short lines shown on hover: `shop.example.com/api → port http`, why a route is blocked… */
   detail?: string[];
+  /** How many edges this one stands for, when `foldEdges` merged several (absent: one). */
+  count?: number;
 }
 
 export interface Graph {
@@ -76,4 +101,7 @@ export const INTERNET_NODE_ID = 'internet';
 export const INGRESS_CONTROLLER_NODE_ID = 'ingress-controller';
 export function ipBlockNodeId(range: string): string {
   return `ipBlock/${range}`;
+}
+export function representativeNodeId(name: string): string {
+  return `representative/${name}`;
 }

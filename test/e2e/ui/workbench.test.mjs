@@ -144,22 +144,45 @@ describe('k8s-netmap in code-server, through the UI', function () {
     await wb.filterProblems();
   });
 
-  it("a YAML editor's title bar has the diagram button, which opens the diagram", async function () {
-    await wb.openFile(targets.hover.file);
+  it("a YAML editor's title bar has the diagram button, which opens the diagram focused on the object under the cursor", async function () {
+    const t = targets.diagram.focus;
+    const first = locate(textOf(t.file), t.first.at);
+    await wb.openFile(t.file);
+    await wb.gotoPosition(first.line, first.character);
     const button = wb.page.locator('.editor-group-container.active .editor-actions .action-label[aria-label*="Show Network Diagram"]');
     await button.first().waitFor({ timeout: 10_000 }).catch(async () => {
       const labels = await wb.page.locator('.editor-group-container.active .editor-actions .action-label').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
       throw new Error(`no "Show Network Diagram" button in the editor title; it has ${JSON.stringify(labels)}`);
     });
     await button.first().click();
-    await wb.webviewText(targets.diagram.expectNodes);
-    await wb.shot('diagram-from-title-button');
+    const focused = async (expect) => {
+      const node = wb.webview().locator(`.node.focused[aria-label^="${expect} "]`);
+      await node.first().waitFor({ timeout: 30_000 }).catch(async () => {
+        const labels = await wb.webview().locator('.node.focused').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+        throw new Error(`the diagram is not focused on ${expect}; focused: ${JSON.stringify(labels)}`);
+      });
+      assert.equal((await wb.webview().locator('#scope-focus').textContent()).trim(), expect);
+    };
+    await focused(t.first.expect);
+    await wb.shot('diagram-focused-from-editor');
+    // A figure for the report, not an assertion: the first layout's time in real VS Code.
+    console.log(`      diagram status after opening: ${await wb.webview().locator('#status').textContent()}`);
+    // The cursor moves to the next object of the file: the diagram follows.
+    const second = locate(textOf(t.file), t.second.at);
+    // Back to the editor in the first group (opening the file again would cover the diagram beside it).
+    await wb.page.keyboard.press('Control+1');
+    await wb.gotoPosition(second.line, second.character);
+    await focused(t.second.expect);
+    await wb.shot('diagram-focus-follows-cursor');
   });
 
-  it('k8s-netmap: Show Network Diagram opens a webview with the node names', async function () {
+  it('k8s-netmap: Show Network Diagram opens a webview; widened to the workspace and expanded it has the node names', async function () {
     await wb.runCommand('>k8s-netmap: Show Network Diagram');
+    await wb.webview().locator('#scope-workspace').click();
+    await wb.webview().locator('#expand-all').click();
     await wb.webviewText(targets.diagram.expectNodes);
     await wb.shot('diagram');
+    console.log(`      diagram status, workspace expanded: ${await wb.webview().locator('#status').textContent()}`);
   });
 
   it('clicking a node in the diagram reveals its YAML', async function () {

@@ -6,6 +6,8 @@ import {
   INTERNET_NODE_ID,
   ipBlockNodeId,
   objectNodeId,
+  REPRESENTATIVE_NODE_KIND,
+  representativeNodeId,
   type Graph,
   type GraphEdge,
   type GraphEdgeKind,
@@ -107,7 +109,7 @@ export function buildGraph(input: GraphInput): Graph {
       if (c.init) continue;
       for (const p of c.ports) portLines.push(`${p.name ? `${p.name} ` : ''}${p.containerPort}/${p.protocol}`);
     }
-    const node: GraphNode = { id, kind: d.kind, name: d.name, namespace: w.namespace, uri: w.uri, span: w.nameSpan };
+    const node: GraphNode = { id, kind: d.kind, name: d.name, namespace: w.namespace, uri: w.uri, span: w.nameSpan, objectSpan: w.span };
     const detail: string[] = [];
     if (d.kind !== w.kind || d.name !== w.name) detail.push(`defined as ${w.kind} ${w.name}`);
     if (KINDS_WITH_REPLICAS.has(w.kind)) node.replicas = w.replicas ?? 1;
@@ -169,7 +171,7 @@ export function buildGraph(input: GraphInput): Graph {
     detail.push(`DNS: ${svc.name}.${svc.namespace}.svc.cluster.local`);
     const pods = input.servicePods(svc);
     if (!svc.externalName && svc.selector && pods.length === 0) detail.push('selects no workload');
-    const node: GraphNode = { id, kind: 'Service', name: svc.name, namespace: svc.namespace, uri: svc.uri, span: svc.nameSpan, serviceType, detail };
+    const node: GraphNode = { id, kind: 'Service', name: svc.name, namespace: svc.namespace, uri: svc.uri, span: svc.nameSpan, objectSpan: svc.span, serviceType, detail };
     if (!ports.isEmpty()) node.ports = ports.toString();
     if (!nodes.has(id)) nodes.set(id, node);
 
@@ -208,7 +210,7 @@ export function buildGraph(input: GraphInput): Graph {
     }
     if (hosts.length > 0) detail.push(`hosts: ${hosts.join(', ')}`);
     detail.push(plural(owner.backends.length, 'backend'));
-    const node: GraphNode = { id, kind: owner.kind, name: owner.name, namespace: owner.namespace, uri: owner.uri, span: owner.nameSpan, detail };
+    const node: GraphNode = { id, kind: owner.kind, name: owner.name, namespace: owner.namespace, uri: owner.uri, span: owner.nameSpan, objectSpan: owner.span, detail };
     if (hosts.length > 0) node.hosts = [...hosts];
     if (!nodes.has(id)) nodes.set(id, node);
 
@@ -263,7 +265,25 @@ export function buildGraph(input: GraphInput): Graph {
           return externalNode(ipBlockNodeId(peer.range), 'ipBlock', peer.range);
         case 'ingress-controller':
           return externalNode(INGRESS_CONTROLLER_NODE_ID, 'ingress-controller', 'ingress controller');
+        case 'representative': {
+          const id = externalNode(representativeNodeId(peer.name), REPRESENTATIVE_NODE_KIND, peer.name);
+          if (peer.entireCluster) nodes.get(id)!.entireCluster = true;
+          return id;
+        }
       }
+    };
+    // What decides a flow, for its hover and the path query: the policies that isolate each end.
+    const decidedBy = (f: { src: FlowPeer; dst: FlowPeer }): string[] => {
+      const lines: string[] = [];
+      if (f.dst.type === 'workload' && isolation(f.dst.workload, policy).ingress) {
+        const names = policy.policiesDeciding?.(f.dst.workload, 'ingress') ?? [];
+        if (names.length > 0) lines.push(`ingress of ${workloadDisplay(f.dst.workload).name} decided by ${names.join(', ')}`);
+      }
+      if (f.src.type === 'workload' && isolation(f.src.workload, policy).egress) {
+        const names = policy.policiesDeciding?.(f.src.workload, 'egress') ?? [];
+        if (names.length > 0) lines.push(`egress of ${workloadDisplay(f.src.workload).name} decided by ${names.join(', ')}`);
+      }
+      return lines;
     };
     for (const f of policy.flows()) {
       if (f.ports === '') continue;
@@ -280,7 +300,7 @@ export function buildGraph(input: GraphInput): Graph {
       }
       const from = peerId(f.src);
       const to = peerId(f.dst);
-      if (from && to) addEdge(from, to, 'allow', f.ports);
+      if (from && to) addEdge(from, to, 'allow', f.ports, decidedBy(f));
     }
     mergeExternalNodes(nodes, edges);
   }

@@ -28,8 +28,24 @@ export function graphInputOf(analysis: Analysis): GraphInput {
   };
 
   /**
+   * Pods the workspace does not define (SPEC §3): the entire cluster and the representative peers
+   * that the policies deciding a workload admit in one direction, from the engine's open world.
+   */
+  function* outside(w: Workload, peer: PeerInfo, dir: 'ingress' | 'egress'): Iterable<{ rep: FlowPeer; ports: string }> {
+    const c = engine.classesOfPeer(peer).find((x) => x.workloads.includes(w));
+    if (!c) return;
+    const x = engine.openWorld().exposure(c, dir);
+    if (!x.protected) return;
+    if (!x.entireCluster.isEmpty) yield { rep: { type: 'representative', name: 'entire-cluster', entireCluster: true }, ports: x.entireCluster.toString() };
+    for (const line of x.representatives) {
+      if (line.rep && !line.conns.isEmpty) yield { rep: { type: 'representative', name: line.rep.name, entireCluster: false }, ports: line.conns.toString() };
+    }
+  }
+
+  /**
    * Only where a policy has a say: the allowed sources of ingress-isolated peers and the allowed
-   * destinations of egress-isolated ones. Never the full matrix, which is quadratic in open workspaces.
+   * destinations of egress-isolated ones, with the pods outside the workspace that they admit.
+   * Never the full matrix, which is quadratic in open workspaces.
    */
   function* flows(): Iterable<Flow> {
     for (const peer of engine.peers()) {
@@ -37,17 +53,20 @@ export function graphInputOf(analysis: Analysis): GraphInput {
       const iso = peer.workloads.map(isolation);
       const self = flowPeer(peer);
       if (!self) continue;
+      const w = peer.workloads[0]!;
       if (iso.some((i) => i.ingress)) {
         for (const a of engine.allowedFrom(peer)) {
           const src = flowPeer(a.peer);
           if (src) yield { src, dst: self, ports: a.conns.toString() };
         }
+        for (const o of outside(w, peer, 'ingress')) yield { src: o.rep, dst: self, ports: o.ports };
       }
       if (iso.some((i) => i.egress)) {
         for (const a of engine.allowedTo(peer)) {
           const dst = flowPeer(a.peer);
           if (dst) yield { src: self, dst, ports: a.conns.toString() };
         }
+        for (const o of outside(w, peer, 'egress')) yield { src: self, dst: o.rep, ports: o.ports };
       }
     }
   }

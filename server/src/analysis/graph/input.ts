@@ -24,7 +24,13 @@ export type FlowPeer =
   | { type: 'workload'; workload: Workload }
   /** An external IPv4 range as the reach engine prints it (`0.0.0.0-9.255.255.255`). */
   | { type: 'external'; range: string }
-  | { type: 'ingress-controller' };
+  | { type: 'ingress-controller' }
+  /**
+   * Pods the workspace may not define (SPEC §3 representative peers), named as the reachability
+   * engine names them (`entire-cluster`, `[namespace with {role=edge}]/[all pods]`). Hook for the
+   * open-world engine: `fromAnalysis` does not produce these yet.
+   */
+  | { type: 'representative'; name: string; entireCluster: boolean };
 
 export interface Flow {
   src: FlowPeer;

@@ -69,22 +69,27 @@ interface Line {
   conn: string;
 }
 
-/** The pairs a focus keeps (netpol-analyzer's rule: a focus workload at one end, a focus peer at the other). */
-export function focusedPairs(pairs: Iterable<PairResult>, o: ReachViewOptions): PairResult[] {
-  const out: PairResult[] = [];
+/** Whether a focus keeps a pair (netpol-analyzer's rule: a focus workload at one end, a focus peer at the other). */
+export function focusKeeps(o: ReachViewOptions): (src: PeerInfo, dst: PeerInfo) => boolean {
   const focusing = !!o.focus && o.focus.length > 0;
   const peerOk = (p: PeerInfo): boolean => !focusing || peerInFocus(p, o.focusPeers);
-  for (const p of pairs) {
-    if (focusing && o.focusDirection === 'ingress' && !peerInFocus(p.dst, o.focus)) continue;
-    if (focusing && o.focusDirection === 'egress' && !peerInFocus(p.src, o.focus)) continue;
-    if (!((peerInFocus(p.src, o.focus) && peerOk(p.dst)) || (peerInFocus(p.dst, o.focus) && peerOk(p.src)))) continue;
-    out.push(p);
-  }
+  return (src, dst) => {
+    if (focusing && o.focusDirection === 'ingress' && !peerInFocus(dst, o.focus)) return false;
+    if (focusing && o.focusDirection === 'egress' && !peerInFocus(src, o.focus)) return false;
+    return (peerInFocus(src, o.focus) && peerOk(dst)) || (peerInFocus(dst, o.focus) && peerOk(src));
+  };
+}
+
+/** The pairs a focus keeps. */
+export function focusedPairs(pairs: Iterable<PairResult>, o: ReachViewOptions): PairResult[] {
+  const keep = focusKeeps(o);
+  const out: PairResult[] = [];
+  for (const p of pairs) if (keep(p.src, p.dst)) out.push(p);
   return out;
 }
 
-/** The whole text of a `reach` run with focus, focus-conn and exposure options. */
-export function reachViewText(engine: ReachabilityEngine, o: ReachViewOptions): string {
+/** The pairs and lines of a view, and whether its exposure section is printed. */
+function viewOf(engine: ReachabilityEngine, o: ReachViewOptions): { fc?: FocusConn; exposure: boolean; pairs: PairResult[]; lines: Line[] } {
   const fc = o.focusConn ? parseFocusConn(o.focusConn) : undefined;
   const exposure = !!o.exposure && !(o.focus?.length && o.focusPeers?.length);
   let pairs = focusedPairs(engine.pairs(), o);
@@ -92,6 +97,12 @@ export function reachViewText(engine: ReachabilityEngine, o: ReachViewOptions): 
   const texts = new Map<ConnSet, string>(); // few distinct sets, many pairs
   const connText = (c: ConnSet): string => texts.get(c) ?? (texts.set(c, c.toString()), texts.get(c)!);
   const lines: Line[] = pairs.map((p) => ({ src: p.src.name, dst: p.dst.name, conn: fc ? fc.text : connText(p.conns) }));
+  return { fc, exposure, pairs, lines };
+}
+
+/** The whole text of a `reach` run with focus, focus-conn and exposure options. */
+export function reachViewText(engine: ReachabilityEngine, o: ReachViewOptions): string {
+  const { fc, exposure, pairs, lines } = viewOf(engine, o);
   let out = '';
   if (fc) {
     out = `Permitted connections on ${fc.text}:\n`;
@@ -100,6 +111,12 @@ export function reachViewText(engine: ReachabilityEngine, o: ReachViewOptions): 
   if (!exposure) return out;
   if (out !== '') out += '\n';
   return out + exposureSection(engine, pairs, lines, o, fc);
+}
+
+/** The exposure section alone (`--explain --exposure` prints it after the explanation); empty when the view has none. */
+export function exposureText(engine: ReachabilityEngine, o: ReachViewOptions): string {
+  const { fc, exposure, pairs, lines } = viewOf(engine, o);
+  return exposure ? exposureSection(engine, pairs, lines, o, fc) : '';
 }
 
 interface ExposedPeer {
