@@ -6,26 +6,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { main } from '../../server/src/cli/main';
 import { CACHE_FILE, contentHash, ParseCache, parseCached, readKeyOf } from '../../server/src/index/cache';
 import { parseFile } from '../../server/src/yaml/parseFile';
+import { runCli } from './cliRun';
 import { deployment, service } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..'); // test/out/unit → the repository
 const EXAMPLES = path.join(ROOT, 'examples');
 const CORPUS = path.join(ROOT, '..', 'shared', 'corpus');
 
-async function cli(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (s) => void (stdout += s),
-    stderr: (s) => void (stderr += s),
-    cwd,
-    readStdin: async () => '',
-  });
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], cwd: string) => runCli(argv, cwd);
 
 function tmp(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `k8s-netmap-${prefix}-`));
