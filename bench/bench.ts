@@ -3,6 +3,7 @@
 //   diagnostics of every file, in-process edit work, and through the real server over stdio:
 //   cold index, edit → diagnostics latency, hover latency, peak memory; then the reachability engine.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Analysis } from '../server/src/analysis/workspaceAnalysis';
@@ -14,6 +15,7 @@ import { listManifestFiles } from '../server/src/host/files';
 import { WorkspaceIndex } from '../server/src/index/workspaceIndex';
 import { dependentFiles, reachSensitiveFiles } from '../server/src/features/dependents';
 import { bareParseAll } from './bareParse';
+import { runCliBench, runFloor } from './cliBench';
 import { generateWorkspace } from './generate';
 import { driveServer } from './lspDriver';
 
@@ -45,7 +47,44 @@ function timeIndex(files: string[], texts: string[]): { ms: number; index: Works
   return { ms: performance.now() - t, index };
 }
 
+const rounds = Number(args.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length) ?? 1);
+
+/** The CLI in child processes, CPU seconds beside the parser floors (bench/cliBench.ts). */
+function cliSection(dir: string): Record<string, unknown> {
+  console.log(`check in child processes, CPU seconds, best of ${rounds} (the machine may be shared: wall time is noise):`);
+  return runCliBench(dir, path.join(root, 'dist', 'cli.js'), path.join(root, 'dist', 'bench.js'), rounds, (l) => console.log(`  ${l}`));
+}
+
+/** The server's cold index without a persisted index, with an empty one, and warm (CPU seconds from /proc). */
+async function serverWarmSection(dir: string): Promise<void> {
+  const server = path.join(root, 'dist', 'server.js');
+  const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-netmap-storage-'));
+  try {
+    const runs: Array<[string, string | undefined]> = [['no persisted index', undefined], ['empty persisted index', storage], ['warm persisted index', storage]];
+    const figures: Array<[string, number, number]> = [];
+    for (const [name, storagePath] of runs) {
+      const r = await driveServer(server, dir, '', 0, 0, { indexOnly: true, ...(storagePath ? { storagePath } : {}) });
+      figures.push([name, r.coldIndexCpuS, r.coldIndexMs]);
+    }
+    const base = figures[0]![1];
+    console.log('server cold index (initialize → first diagnostics), CPU seconds:');
+    for (const [name, cpu, wall] of figures) console.log(`  ${name.padEnd(24)} CPU ${cpu.toFixed(2).padStart(6)} s  ×${(cpu / base).toFixed(2)}   wall ${(wall / 1e3).toFixed(1)} s`);
+  } finally {
+    fs.rmSync(storage, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
+  const floor = args.find((a) => a.startsWith('--floor='));
+  if (floor) return runFloor(floor.slice('--floor='.length), args[args.length - 1]!);
+  // `--cli-dir=DIR`: only the CLI figures, on a workspace made elsewhere (e.g. ../shared/bench/gen.mjs).
+  const cliDir = args.find((a) => a.startsWith('--cli-dir='));
+  if (cliDir) {
+    const dir = path.resolve(cliDir.slice('--cli-dir='.length));
+    if (!args.includes('--no-cli')) cliSection(dir);
+    await serverWarmSection(dir);
+    return;
+  }
   const report: Record<string, unknown> = {};
   for (const [size, target] of SIZES) {
     const dir = path.join(root, '.bench', size);
@@ -108,6 +147,8 @@ async function main(): Promise<void> {
     );
     const work = phase1.map((v, i) => v + phase2[i]!);
 
+    const cli = args.includes('--no-cli') ? undefined : cliSection(dir);
+
     const lsp = await driveServer(path.join(root, 'dist', 'server.js'), dir, editFile, 40, 50);
     console.log(
       `server over stdio: cold index ${ms(lsp.coldIndexMs)}; edit → diagnostics median ${ms(quantile(lsp.editMs, 0.5))}, p95 ${ms(quantile(lsp.editMs, 0.95))} ` +
@@ -132,6 +173,7 @@ async function main(): Promise<void> {
       hoverMedianMs: +quantile(lsp.hoverMs, 0.5).toFixed(2),
       hoverP95Ms: +quantile(lsp.hoverMs, 0.95).toFixed(2),
       serverPeakRssMB: Math.round(lsp.peakRssMB),
+      cli,
     };
   }
   if (!args.includes('--no-reach')) {

@@ -12,9 +12,27 @@ const debug = (s: string): void => {
 
 export interface LspFigures {
   coldIndexMs: number;
+  /** The server's CPU seconds until its cold index was done (Linux /proc; NaN elsewhere). */
+  coldIndexCpuS: number;
   editMs: number[];
   hoverMs: number[];
   peakRssMB: number;
+}
+
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return NaN;
+  }
+}
+
+export interface DriveOptions {
+  /** Given to the server as initializationOptions.storagePath (its persisted index). */
+  storagePath?: string;
+  /** Stop after the cold index (and the persisted index written, if any). */
+  indexOnly?: boolean;
 }
 
 function peakRss(pid: number | undefined): number {
@@ -25,7 +43,7 @@ function peakRss(pid: number | undefined): number {
   }
 }
 
-export async function driveServer(serverJs: string, folder: string, editFile: string, edits: number, hovers: number): Promise<LspFigures> {
+export async function driveServer(serverJs: string, folder: string, editFile: string, edits: number, hovers: number, opts: DriveOptions = {}): Promise<LspFigures> {
   const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   let indexed: () => void = () => undefined;
@@ -53,10 +71,24 @@ export async function driveServer(serverJs: string, folder: string, editFile: st
   conn.listen();
   const uri = pathToFileURL(folder).href;
   const t0 = performance.now();
-  await conn.sendRequest('initialize', { processId: process.pid, rootUri: uri, workspaceFolders: [{ uri, name: 'bench' }], capabilities: { workspace: { configuration: true } } });
+  await conn.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: uri,
+    workspaceFolders: [{ uri, name: 'bench' }],
+    capabilities: { workspace: { configuration: true } },
+    initializationOptions: opts.storagePath ? { storagePath: opts.storagePath } : undefined,
+  });
   await conn.sendNotification('initialized', {});
   await indexedPromise;
   const coldIndexMs = performance.now() - t0;
+  const coldIndexCpuS = cpuSeconds(child.pid);
+  if (opts.indexOnly) {
+    // The persisted index is written just after the first diagnostics.
+    for (let i = 0; i < 600 && opts.storagePath && !fs.readdirSync(opts.storagePath).some((f) => f.endsWith('.jsonl')); i++) await new Promise((r) => setTimeout(r, 100));
+    conn.dispose();
+    child.kill('SIGKILL');
+    return { coldIndexMs, coldIndexCpuS, editMs: [], hoverMs: [], peakRssMB: NaN };
+  }
 
   const editUri = pathToFileURL(editFile).href;
   const text = fs.readFileSync(editFile, 'utf8');
@@ -91,5 +123,5 @@ export async function driveServer(serverJs: string, folder: string, editFile: st
   await conn.sendNotification('exit').catch(() => undefined);
   conn.dispose();
   child.kill('SIGKILL');
-  return { coldIndexMs, editMs, hoverMs, peakRssMB };
+  return { coldIndexMs, coldIndexCpuS, editMs, hoverMs, peakRssMB };
 }

@@ -30,6 +30,8 @@ const builds = [
   { ...node, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
   { ...node, entryPoints: ['server/src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' },
+  // The parse pool's worker (server/src/host/parsePool.ts), beside the CLI and the server that start it.
+  { ...node, entryPoints: ['server/src/host/parseWorker.ts'], outfile: 'dist/parseWorker.js' },
 ];
 if (exists('client/src/webview/main.ts')) {
   builds.push({
@@ -60,6 +62,9 @@ const missing = builds.flatMap((b) => b.entryPoints).filter((e) => !exists(e));
 const ready = builds.filter((b) => b.entryPoints.every((e) => exists(e)));
 if (missing.length) console.warn(`build: not yet written, skipped: ${missing.join(', ')}`);
 fs.rmSync(path.join(root, 'test/out'), { recursive: true, force: true });
+// A bundle built without a source map must not leave the previous build's map beside it: `npm pack`
+// would ship a map that no longer matches its bundle (profiles and stack traces on wrong lines).
+for (const b of ready) if (b.outfile && !b.sourcemap) fs.rmSync(path.join(root, `${b.outfile}.map`), { force: true });
 if (watch) {
   // Logs each rebuild and its errors; the first build happens as the watch starts.
   const contexts = await Promise.all(ready.map((b) => esbuild.context({ ...b, logLevel: 'info' })));

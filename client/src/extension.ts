@@ -32,6 +32,8 @@ function createClient(context: vscode.ExtensionContext, status: StatusItem): Lan
         vscode.workspace.createFileSystemWatcher('**/*', true, true, false),
       ],
     },
+    // The server keeps its persisted index of parsed files there (SPEC §8).
+    initializationOptions: { storagePath: context.storageUri?.fsPath },
     diagnosticCollectionName: 'k8s-netmap',
     outputChannelName: 'k8s-netmap',
     middleware: { workspace: configurationMiddleware, handleDiagnostics: ruleDocsMiddleware },

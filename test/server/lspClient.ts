@@ -79,8 +79,9 @@ export class TestClient {
     this.conn.listen();
   }
 
-  async initialize(): Promise<void> {
+  async initialize(initializationOptions?: unknown): Promise<void> {
     await this.conn.sendRequest('initialize', {
+      initializationOptions,
       processId: process.pid,
       rootUri: uriOf(this.root),
       workspaceFolders: this.folders.map((f) => ({ uri: uriOf(f), name: path.basename(f) })),

@@ -5,8 +5,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { main } from '../../server/src/cli/main';
 import { RULES } from '../../server/src/features/rules';
+import { runCli, type Run } from './cliRun';
 import { deployment, service, y } from './helpers';
 
 /** The repository root: the folder above this test whose package.json is k8s-netmap's (bundles move the file). */
@@ -26,26 +26,7 @@ const EXAMPLES = path.join(ROOT, 'examples');
 const CORPUS = path.join(ROOT, '..', 'shared', 'corpus');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'unit', 'cli');
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(argv: string[], cwd = ROOT, stdin?: string): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (s) => void (stdout += s),
-    stderr: (s) => void (stderr += s),
-    cwd,
-    readStdin: async () => {
-      if (stdin === undefined) throw new Error('stdin was not expected to be read');
-      return stdin;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const run = (argv: string[], cwd = ROOT, stdin?: string): Promise<Run> => runCli(argv, cwd, stdin);
 
 const TEXT_LINE = /^(.+):(\d+):(\d+): (error|warning|info|hint) ([a-z0-9-]+) \S.*$/;
 const CONTROLLER = '{"namespace":"ingress-nginx","podLabels":{"app.kubernetes.io/name":"ingress-nginx"}}';

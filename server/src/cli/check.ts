@@ -4,7 +4,8 @@ import { createDiagnosticContext } from '../features/context';
 import { diagnoseFile } from '../features/diagnostics';
 import type { Finding } from '../features/rules';
 import { RULES, RULES_BY_CODE, ruleDocUrl } from '../features/rules';
-import { displayPath, loadPaths, noInputMessage } from '../host/files';
+import { displayPath, noInputMessage } from '../host/files';
+import { CACHE_OPTION, loadInputs } from './load';
 import { positionAt } from '../model/positions';
 import type { Severity, Span } from '../model/types';
 import { stringValue, UsageError } from './options';
@@ -26,6 +27,7 @@ export const CHECK: CommandSpec = {
   operands: '<paths…|->',
   formats: ['text', 'json', 'sarif'],
   options: {
+    ...CACHE_OPTION,
     'fail-on': { type: 'string', value: 'error|warning|info', help: 'exit 1 when a finding this severe or worse is found (default: error)' },
   },
   notes: 'exit codes: 0 nothing at --fail-on, 1 findings at --fail-on, 2 bad usage or no readable input, 3 internal error',
@@ -35,7 +37,7 @@ export const CHECK: CommandSpec = {
 async function check(args: CommandArgs, io: CommandIO): Promise<number> {
   const failOn = FAIL_ON[stringValue(args.values, 'fail-on') ?? 'error'];
   if (!failOn) throw new UsageError('--fail-on must be error, warning or info');
-  const loaded = await loadPaths(args.paths, io.cwd, args.settings, io.readStdin, args.read);
+  const loaded = await loadInputs(args.paths, io, args.settings, args.read, stringValue(args.values, 'cache'));
   const { index, skipped, fileCount } = loaded;
   for (const s of skipped) io.note(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
   if (fileCount === 0) {

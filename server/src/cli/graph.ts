@@ -5,7 +5,8 @@
 import { buildGraph, focusGraph, resolveFocus, toDot, toJson, toMermaid } from '../analysis/graph';
 import { graphInputOf } from '../analysis/graph/fromAnalysis';
 import { Analysis } from '../analysis/workspaceAnalysis';
-import { displayPath, loadPaths, noInputMessage } from '../host/files';
+import { displayPath, noInputMessage } from '../host/files';
+import { CACHE_OPTION, loadInputs } from './load';
 import { type CliIO, stringValue, UsageError } from './options';
 import { reportSyntaxErrors } from './reach';
 import { type CommandArgs, type CommandIO, type CommandSpec, runCommand } from './runner';
@@ -18,6 +19,7 @@ export const GRAPH: CommandSpec = {
   operands: '<paths…|->',
   formats: ['json', 'mermaid', 'dot'],
   options: {
+    ...CACHE_OPTION,
     focus: { type: 'string', value: 'NS/NAME', help: 'only this object and what is linked to it' },
     depth: { type: 'string', value: 'N', help: 'with --focus: links followed from it (default: all)' },
   },
@@ -35,7 +37,7 @@ async function graph(args: CommandArgs, io: CommandIO): Promise<number> {
   if (d !== undefined && !/^\d{1,3}$/.test(d)) throw new UsageError(`--depth takes a whole number, got '${d.slice(0, 40)}'`);
   if (d !== undefined && focus === undefined) throw new UsageError('--depth needs --focus');
   const depth = d === undefined ? undefined : Number(d);
-  const loaded = await loadPaths(args.paths, io.cwd, args.settings, () => io.readStdin(), args.read);
+  const loaded = await loadInputs(args.paths, io, args.settings, args.read, stringValue(args.values, 'cache'));
   const { index, skipped, fileCount } = loaded;
   for (const s of skipped) io.note(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
   for (const file of index.parsedFiles()) reportSyntaxErrors(file, io);

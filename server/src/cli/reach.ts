@@ -7,7 +7,8 @@
 import { explainAll, formatExplain } from '../analysis/explain';
 import { ReachabilityEngine, adminWarnings, formatJson, inputFromSource } from '../analysis/reachability';
 import { exposureText, focusKeeps, focusedPairs, parseFocusConn, reachViewText, unknownFocus, type ReachViewOptions } from '../analysis/reachability/exposureText';
-import { displayPath, loadPaths, noInputMessage } from '../host/files';
+import { displayPath, noInputMessage } from '../host/files';
+import { CACHE_OPTION, loadInputs } from './load';
 import { positionAt } from '../model/positions';
 import type { ParsedFile } from '../model/types';
 import { type CliIO, flagValue, stringValue, stringValues, UsageError } from './options';
@@ -19,6 +20,7 @@ export const REACH: CommandSpec = {
   operands: '<paths…|->',
   formats: ['text', 'json'],
   options: {
+    ...CACHE_OPTION,
     exposure: { type: 'boolean', help: 'text only: the lines, then each workload\'s exposure (entire cluster, representative peers, outside addresses)' },
     focus: { type: 'string', multiple: true, value: 'W', help: 'only lines with this peer (ns/name[Kind], ns/name or a bare name); repeatable, each adds' },
     'focus-peer': { type: 'string', multiple: true, value: 'W', help: 'only lines whose other end is one of these; repeatable' },
@@ -67,7 +69,7 @@ async function reach(args: CommandArgs, io: CommandIO): Promise<number> {
   const view = viewOf(args);
   const explain = flagValue(args.values, 'explain');
   const only = explainOnly(args);
-  const loaded = await loadPaths(args.paths, io.cwd, args.settings, () => io.readStdin(), args.read);
+  const loaded = await loadInputs(args.paths, io, args.settings, args.read, stringValue(args.values, 'cache'));
   const { index, skipped, fileCount } = loaded;
   for (const s of skipped) io.note(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
   for (const file of index.parsedFiles()) reportSyntaxErrors(file, io);

@@ -5,7 +5,9 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { type SetFileOptions, WorkspaceIndex } from '../index/workspaceIndex';
 import { DEFAULT_MAX_FILE_SIZE } from '../model/settings';
-import type { AnalysisSettings } from '../model/types';
+import type { AnalysisSettings, ParsedFile } from '../model/types';
+import { parseFile, type ParseOptions } from '../yaml/parseFile';
+import { lookupCached, type ParseCache } from './cache';
 
 export const MANIFEST_EXTENSIONS = /\.(?:ya?ml|json)$/i;
 export const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git']);
@@ -183,62 +185,102 @@ export function noInputMessage(result: Pick<LoadResult, 'fileCount' | 'foundCoun
   return result.foundCount === 0 ? 'no readable input: no .yaml, .yml or .json file found' : 'no readable input';
 }
 
+/** Parses files off the main thread (host/parsePool.ts); the index only needs this much of it. */
+export interface AsyncParser {
+  parse(uri: string, text: string, options: ParseOptions): Promise<ParsedFile>;
+  flush(): void;
+}
+
+export interface LoadOptions {
+  /** Paths the settings exclude (`k8sNetmap.exclude`), and the size limit of a file. */
+  isExcluded?: (absPath: string) => boolean;
+  maxFileSize?: number;
+  /** The persisted index (`--cache DIR`): unchanged files are not parsed again. */
+  cache?: ParseCache;
+  /**
+   * Parse in worker threads; models are indexed in file order all the same. A function makes the
+   * pool only once `POOL_AFTER_FILES` files were read (a small run never starts workers).
+   */
+  pool?: AsyncParser | (() => AsyncParser | undefined);
+}
+
+export const POOL_AFTER_FILES = 1000;
+
 /** Loads files and folders (and `-` for standard input) into a new index. */
 export async function loadPaths(
   paths: string[],
   cwd: string,
   settings: Partial<AnalysisSettings> = {},
   readStdin?: () => Promise<string | Buffer>,
-  read: { isExcluded?: (absPath: string) => boolean; maxFileSize?: number } = {},
+  { isExcluded, maxFileSize, cache, pool: poolOption }: LoadOptions = {},
 ): Promise<LoadResult> {
+  let pool = typeof poolOption === 'function' ? undefined : poolOption;
+  let makePool = typeof poolOption === 'function' ? poolOption : undefined;
   const index = new WorkspaceIndex(settings);
   const skipped: SkippedFile[] = [];
-  let fileCount = 0;
   let foundCount = 0;
   const stdinInput = paths.includes('-') && readStdin ? await readStdin() : undefined;
   // Standard input is refused as binary or UTF-16 as a file is.
   const stdin = stdinInput === undefined ? undefined : decodeManifest(Buffer.isBuffer(stdinInput) ? stdinInput : Buffer.from(stdinInput, 'utf8'), Infinity);
+  const defaultNamespace = index.settings.defaultNamespace;
+  // Every file's model in order (a promise while a worker parses it); without a pool each file is
+  // parsed as soon as it is read, so that no text outlives its parse.
+  const models: Array<{ uri: string; file: string | undefined; helm: SetFileOptions; text: string; model: ParsedFile | Promise<ParsedFile> }> = [];
+  const modelOf = (file: string | undefined, uri: string, text: string, helm: SetFileOptions): ParsedFile | Promise<ParsedFile> => {
+    const options = { ...helm, defaultNamespace };
+    const cached = cache && file !== undefined ? lookupCached(cache, file, uri, text, options) : undefined;
+    if (cached?.hit) return cached.hit;
+    if (makePool && models.length >= POOL_AFTER_FILES) {
+      pool = makePool(); // once, at the first file to parse past the threshold
+      makePool = undefined;
+    }
+    const store = (parsed: ParsedFile): ParsedFile => (cached?.store(parsed), parsed);
+    return pool ? pool.parse(uri, text, options).then(store) : store(parseFile(uri, text, options));
+  };
+  for (const p of paths) {
+    if (p === '-') {
+      if (stdin === undefined) continue;
+      foundCount++;
+      if ('skipped' in stdin) skipped.push({ uri: STDIN_URI, reason: stdin.skipped });
+      else models.push({ uri: STDIN_URI, file: undefined, helm: {}, text: '', model: modelOf(undefined, STDIN_URI, stdin.text, {}) });
+      continue;
+    }
+    const abs = path.resolve(cwd, p);
+    if (!fs.existsSync(abs)) {
+      skipped.push({ uri: URI.file(abs).toString(), reason: 'not found' });
+      continue;
+    }
+    for (const file of listManifestFiles(abs, isExcluded, (dir, reason) => skipped.push({ uri: URI.file(dir).toString(), reason }))) {
+      foundCount++;
+      const uri = URI.file(file).toString();
+      const read = readManifestFile(file, maxFileSize);
+      if ('skipped' in read) {
+        skipped.push({ uri, reason: read.skipped });
+        continue;
+      }
+      const helm = helmReadOptions(file);
+      // A chart's template keeps its text: it may carry the chart's one note (below).
+      models.push({ uri, file, helm, text: helm.inHelmChart ? read.text : '', model: modelOf(file, uri, read.text, helm) });
+    }
+  }
+  pool?.flush();
+  const parsed = await Promise.all(models.map((m) => m.model));
   // Charts whose templates were read without their Chart.yaml (paths naming templates only): the
   // chart's one note goes on its first template instead.
   const chartsRead = new Set<string>();
   const firstTemplate = new Map<string, { uri: string; text: string }>();
   index.bulk(() => {
-    for (const p of paths) {
-      if (p === '-') {
-        if (stdin === undefined) continue;
-        foundCount++;
-        if ('skipped' in stdin) skipped.push({ uri: STDIN_URI, reason: stdin.skipped });
-        else {
-          index.setFile(STDIN_URI, stdin.text);
-          fileCount++;
-        }
-        continue;
-      }
-      const abs = path.resolve(cwd, p);
-      if (!fs.existsSync(abs)) {
-        skipped.push({ uri: URI.file(abs).toString(), reason: 'not found' });
-        continue;
-      }
-      for (const file of listManifestFiles(abs, read.isExcluded, (dir, reason) => skipped.push({ uri: URI.file(dir).toString(), reason }))) {
-        foundCount++;
-        const uri = URI.file(file).toString();
-        const content = readManifestFile(file, read.maxFileSize);
-        if ('skipped' in content) {
-          skipped.push({ uri, reason: content.skipped });
-          continue;
-        }
-        const helm = helmReadOptions(file);
-        index.setFile(uri, content.text, helm);
-        fileCount++;
-        if (helm.helmChart) chartsRead.add(path.dirname(file));
-        const chart = helm.inHelmChart ? helmChartDirOf(file) : undefined;
-        const first = chart === undefined ? undefined : firstTemplate.get(chart);
-        if (chart !== undefined && (!first || uri < first.uri)) firstTemplate.set(chart, { uri, text: content.text });
-      }
-    }
+    models.forEach(({ uri, file, helm, text }, i) => {
+      index.setParsed(uri, parsed[i]!);
+      if (file === undefined) return;
+      if (helm.helmChart) chartsRead.add(path.dirname(file));
+      const chart = helm.inHelmChart ? helmChartDirOf(file) : undefined;
+      const first = chart === undefined ? undefined : firstTemplate.get(chart);
+      if (chart !== undefined && (!first || uri < first.uri)) firstTemplate.set(chart, { uri, text });
+    });
     for (const [chart, t] of firstTemplate) if (!chartsRead.has(chart)) index.setFile(t.uri, t.text, { helmTemplate: true });
   });
-  return { index, skipped, fileCount, foundCount };
+  return { index, skipped, fileCount: models.length, foundCount };
 }
 
 /** A path for messages: relative to `cwd` for files, `<stdin>` for standard input. */

@@ -35,6 +35,7 @@ import { definition, references } from '../features/navigation';
 import type { Finding } from '../features/rules';
 import type { K8sObject } from '../model/types';
 import { helmReadOptions, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile, tooLargeReason } from '../host/files';
+import { ParseCache, parseCached } from '../host/cache';
 import { type IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import { offsetAt } from '../model/positions';
 import { command, Commands, ConnectivityChangesRequest, type ConnectivityChangesParams, GraphChangesRequest, PathRulesRequest, type PathRulesParams, GraphChangedNotification, GraphRequest, type StatusParams, StatusNotification } from '../protocol';
@@ -145,6 +146,10 @@ export class NetmapServer {
   private readonly notRead = new Map<string, Finding>();
   private readonly editTimers = new Map<string, NodeJS.Timeout>();
   private scanGeneration = 0;
+  /** The persisted index's folder (the extension's workspace storage), if the client gave one. */
+  private cacheDir: string | undefined;
+  /** The persisted index while a scan reads files from disk. */
+  private scanCache: ParseCache | undefined;
   private ready = false;
   private graphTimer: NodeJS.Timeout | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
@@ -270,6 +275,8 @@ export class NetmapServer {
     this.canConfigure = !!params.capabilities.workspace?.configuration;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     this.folders = folders.map(fsPathOf).filter((p): p is string => !!p);
+    const storage = (params.initializationOptions as { storagePath?: unknown } | undefined)?.storagePath;
+    this.cacheDir = typeof storage === 'string' && storage !== '' ? storage : undefined;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
@@ -366,8 +373,11 @@ export class NetmapServer {
     }
     for (const d of unreadableDirs) this.connection.console.warn(`k8s-netmap: ${d}`);
     this.index.beginBulk();
+    const note = (m: string): void => this.connection.console.info(m);
+    const cache = this.cacheDir === undefined ? undefined : ParseCache.open(this.cacheDir, { note });
     try {
       let bytesSinceYield = 0;
+      this.scanCache = cache;
       for (let i = 0; i < files.length; i++) {
         if (generation !== this.scanGeneration) return;
         const file = files[i]!;
@@ -382,15 +392,18 @@ export class NetmapServer {
           await new Promise((r) => setImmediate(r));
         }
       }
+      this.scanCache = undefined;
       // Open documents override disk, including unsaved ones outside the folders.
       for (const doc of this.documents.all()) if (!this.isConfig(doc.uri)) this.indexDocument(doc, false);
     } finally {
+      this.scanCache = undefined;
       if (generation === this.scanGeneration) this.index.endBulk();
     }
     if (generation !== this.scanGeneration) return;
     progress?.done();
     this.ready = true;
     this.publishAll();
+    cache?.save();
     if (this.notRead.size > 0) {
       this.notice(
         'info',
@@ -450,7 +463,11 @@ export class NetmapServer {
     this.indexedHash.set(uri, hash);
     let change;
     try {
-      change = this.index.setFile(uri, text, helm);
+      const cache = this.scanCache;
+      change =
+        cache && fsPath
+          ? this.index.setParsed(uri, parseCached(cache, fsPath, uri, text, { ...helm, defaultNamespace: this.index.settings.defaultNamespace }))
+          : this.index.setFile(uri, text, helm);
     } catch (error) {
       // The reader never throws by design; if it does, keep the server and every other file alive.
       this.connection.console.error(`k8s-netmap: could not read ${uri}: ${String(error)}`);

@@ -1,0 +1,275 @@
+// The persisted index (SPEC §8, `--cache DIR` and the server's workspace storage): each file's parsed
+// model, kept between runs, so that a file whose size, mtime and content hash are unchanged is not
+// parsed again. Node I/O; the WorkspaceIndex stays I/O-free and takes the models with `setParsed`.
+//
+// One file in DIR, `k8s-netmap-index.jsonl`:
+//   line 1: {"k8sNetmap": VERSION, "format": CACHE_FORMAT}
+//   then one line per file: <meta JSON> TAB <ParsedFile JSON>   (JSON never holds a raw tab)
+//   last line: {"sha1": <hex of every byte between line 1 and the last line>}
+// A cache of another version or format is ignored (and replaced on save). A cache whose checksum
+// does not match, or that cannot be read as above, is corrupt: it is discarded with a note and
+// never trusted. The file stays one buffer: an entry is decoded and parsed only when a file asks
+// for it, and an entry left as it was is written back as the same bytes (memory and time of a warm
+// run). The file is written in chunks, never as one string.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ParsedFile } from '../model/types';
+import { parseFile, type ParseOptions } from '../yaml/parseFile';
+import { VERSION } from '../buildInfo';
+
+/** Bump when the shape of ParsedFile or what the reader puts in it changes. */
+export const CACHE_FORMAT = 1;
+export const CACHE_FILE = 'k8s-netmap-index.jsonl';
+
+interface EntryMeta {
+  /** Absolute path of the file. */
+  p: string;
+  /** How the file was read (Helm role, default namespace): part of the key. */
+  o: string;
+  size: number;
+  mtime: number;
+  hash: string;
+}
+
+interface Entry {
+  meta: EntryMeta;
+  /** The ParsedFile as JSON: written in this run, or bytes of the cache file read. */
+  json: string | Buffer;
+}
+
+/** What a file looks like on disk now; a cache entry is used only when all three match. */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+  hash: string;
+}
+
+export function contentHash(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
+}
+
+export interface ParseCacheOptions {
+  /** The k8s-netmap version the cache belongs to (tests pass another to see it ignored). */
+  version?: string;
+  /** Where notes go (a corrupt cache, a cache that could not be written). */
+  note?: (message: string) => void;
+}
+
+export class ParseCache {
+  private readonly entries = new Map<string, Entry>();
+  /** Keys used (hit or written) in this run. */
+  private readonly used = new Set<string>();
+  private dirty = false;
+  readonly version: string;
+  private readonly note: (message: string) => void;
+  /** Figures of this run, for benchmarks and tests. */
+  readonly stats = { hits: 0, misses: 0, discarded: false };
+
+  private constructor(
+    readonly dir: string,
+    options: ParseCacheOptions,
+  ) {
+    this.version = options.version ?? VERSION;
+    this.note = options.note ?? (() => undefined);
+  }
+
+  /** Opens the cache in `dir` (created on save if absent). Never throws. */
+  static open(dir: string, options: ParseCacheOptions = {}): ParseCache {
+    const cache = new ParseCache(dir, options);
+    cache.read();
+    return cache;
+  }
+
+  get file(): string {
+    return path.join(this.dir, CACHE_FILE);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private read(): void {
+    let raw: Buffer;
+    try {
+      raw = fs.readFileSync(this.file);
+    } catch {
+      return; // no cache yet
+    }
+    const discard = (why: string): void => {
+      this.entries.clear();
+      this.stats.discarded = true;
+      this.dirty = true; // rewrite it
+      this.note(`k8s-netmap: cache ${this.file} discarded (${why}); files are read again`);
+    };
+    const NL = 0x0a;
+    const eol = raw.indexOf(NL);
+    const header = parseJson(raw.toString('utf8', 0, eol === -1 ? raw.length : eol)) as { k8sNetmap?: unknown; format?: unknown } | undefined;
+    if (typeof header !== 'object' || header === null) return discard('unreadable header');
+    if (header.k8sNetmap !== this.version || header.format !== CACHE_FORMAT) {
+      this.dirty = true; // another version's cache: ignored, replaced on save
+      return;
+    }
+    // The trailer is the last line (the file ends with a newline).
+    const end = raw.length > 0 && raw[raw.length - 1] === NL ? raw.length - 1 : raw.length;
+    const trailerAt = raw.lastIndexOf(NL, end - 1) + 1;
+    const trailer = trailerAt > eol + 1 ? (parseJson(raw.toString('utf8', trailerAt, end)) as { sha1?: unknown } | undefined) : undefined;
+    if (typeof trailer?.sha1 !== 'string') return discard('no checksum');
+    const body = raw.subarray(eol + 1, trailerAt);
+    if (createHash('sha1').update(body).digest('hex') !== trailer.sha1) return discard('checksum mismatch');
+    for (let at = 0; at < body.length; ) {
+      const next = body.indexOf(NL, at);
+      const lineEnd = next === -1 ? body.length : next;
+      const tab = body.indexOf(0x09, at);
+      if (tab === -1 || tab > lineEnd) return discard('unreadable entry');
+      const meta = parseJson(body.toString('utf8', at, tab)) as EntryMeta | undefined;
+      if (typeof meta?.p !== 'string' || typeof meta.o !== 'string' || typeof meta.hash !== 'string') return discard('unreadable entry');
+      this.entries.set(keyOf(meta.p, meta.o), { meta, json: body.subarray(tab + 1, lineEnd) });
+      at = lineEnd + 1;
+    }
+  }
+
+  /** The cached model of a file read with `readKey`, if the file is unchanged; else undefined. */
+  get(absPath: string, readKey: string, stamp: FileStamp): ParsedFile | undefined {
+    const key = keyOf(absPath, readKey);
+    const e = this.entries.get(key);
+    if (!e || e.meta.size !== stamp.size || e.meta.mtime !== stamp.mtimeMs || e.meta.hash !== stamp.hash) {
+      this.stats.misses++;
+      return undefined;
+    }
+    let parsed: ParsedFile;
+    try {
+      parsed = fromJson(typeof e.json === 'string' ? e.json : e.json.toString('utf8'));
+    } catch {
+      // The checksum held, so we wrote this; still never trust it.
+      this.entries.delete(key);
+      this.dirty = true;
+      this.stats.misses++;
+      return undefined;
+    }
+    this.used.add(key);
+    this.stats.hits++;
+    return parsed;
+  }
+
+  /** Records a freshly parsed model (call it before the index touches the objects). */
+  put(absPath: string, readKey: string, stamp: FileStamp, parsed: ParsedFile): void {
+    const key = keyOf(absPath, readKey);
+    const meta: EntryMeta = { p: absPath, o: readKey, size: stamp.size, mtime: stamp.mtimeMs, hash: stamp.hash };
+    this.entries.set(key, { meta, json: toJson(parsed) });
+    this.used.add(key);
+    this.dirty = true;
+  }
+
+  /**
+   * Writes the cache back (atomically: a temporary file renamed over it) when anything changed.
+   * Entries not used in this run are kept if their file still exists (another run may read other
+   * paths), and dropped otherwise. Never throws: a cache that cannot be written is a note.
+   */
+  save(): void {
+    for (const [key, e] of this.entries) {
+      if (this.used.has(key)) continue;
+      if (!fs.existsSync(e.meta.p)) {
+        this.entries.delete(key);
+        this.dirty = true;
+      }
+    }
+    if (!this.dirty) return;
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    let fd: number | undefined;
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+      fd = fs.openSync(tmp, 'w');
+      fs.writeSync(fd, `${JSON.stringify({ k8sNetmap: this.version, format: CACHE_FORMAT })}\n`);
+      const sha1 = createHash('sha1');
+      const chunk: Buffer[] = [];
+      let chunkBytes = 0;
+      const flush = (): void => {
+        const bytes = Buffer.concat(chunk);
+        sha1.update(bytes);
+        fs.writeSync(fd!, bytes);
+        chunk.length = 0;
+        chunkBytes = 0;
+      };
+      for (const e of this.entries.values()) {
+        for (const part of [Buffer.from(`${JSON.stringify(e.meta)}\t`), typeof e.json === 'string' ? Buffer.from(e.json) : e.json, NEWLINE]) {
+          chunk.push(part);
+          chunkBytes += part.length;
+        }
+        if (chunkBytes >= CHUNK_BYTES) flush();
+      }
+      flush();
+      fs.writeSync(fd, `${JSON.stringify({ sha1: sha1.digest('hex') })}\n`);
+      fs.closeSync(fd);
+      fd = undefined;
+      fs.renameSync(tmp, this.file);
+      this.dirty = false;
+    } catch (error) {
+      if (fd !== undefined) fs.closeSync(fd);
+      fs.rmSync(tmp, { force: true });
+      this.note(`k8s-netmap: cache not written to ${this.dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+  }
+}
+
+const NEWLINE = Buffer.from('\n');
+const CHUNK_BYTES = 1 << 20;
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function keyOf(absPath: string, readKey: string): string {
+  return `${readKey}\u0000${absPath}`;
+}
+
+// ParsedFile is plain data except `suppressions`, a Map (line → codes).
+function toJson(parsed: ParsedFile): string {
+  return JSON.stringify({ ...parsed, suppressions: [...parsed.suppressions] });
+}
+
+function fromJson(json: string): ParsedFile {
+  const o = JSON.parse(json) as Omit<ParsedFile, 'suppressions'> & { suppressions: Array<[number, string[]]> };
+  if (typeof o !== 'object' || o === null || !Array.isArray(o.objects) || !Array.isArray(o.suppressions)) throw new Error('not a parsed file');
+  return { ...o, suppressions: new Map(o.suppressions) };
+}
+
+/**
+ * The cached model of a file read from disk at `absPath` (its text already read), if its size, mtime
+ * and content hash are those recorded; else `store` records the model once it is parsed.
+ */
+export function lookupCached(
+  cache: ParseCache,
+  absPath: string,
+  uri: string,
+  text: string,
+  options: ParseOptions,
+): { hit: ParsedFile | undefined; store: (parsed: ParsedFile) => void } {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(absPath);
+  } catch {
+    return { hit: undefined, store: () => undefined };
+  }
+  const readKey = readKeyOf(uri, options);
+  const stamp: FileStamp = { size: stat.size, mtimeMs: stat.mtimeMs, hash: contentHash(text) };
+  return { hit: cache.get(absPath, readKey, stamp), store: (parsed) => cache.put(absPath, readKey, stamp, parsed) };
+}
+
+/** The model of a file read from disk: from the cache when unchanged, else parsed (and recorded). */
+export function parseCached(cache: ParseCache, absPath: string, uri: string, text: string, options: ParseOptions): ParsedFile {
+  const { hit, store } = lookupCached(cache, absPath, uri, text, options);
+  if (hit) return hit;
+  const parsed = parseFile(uri, text, options);
+  store(parsed);
+  return parsed;
+}
+
+/** How a file is read, as part of its cache key: its URI and every option that changes its model. */
+export function readKeyOf(uri: string, options: ParseOptions): string {
+  return JSON.stringify([uri, options.helmTemplate ?? false, options.inHelmChart ?? false, options.helmChart ?? false, options.defaultNamespace ?? '']);
+}

@@ -1,0 +1,167 @@
+// The persisted index (`--cache DIR`, SPEC §8): unchanged files come from the cache with identical
+// findings; a changed file (even with the same size and mtime), another version's cache, a corrupt
+// cache and entries of deleted files are never trusted.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { CACHE_FILE, contentHash, ParseCache, parseCached, readKeyOf } from '../../server/src/host/cache';
+import { parseFile } from '../../server/src/yaml/parseFile';
+import { runCli } from './cliRun';
+import { deployment, service } from './helpers';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..'); // test/out/unit → the repository
+const EXAMPLES = path.join(ROOT, 'examples');
+const CORPUS = path.join(ROOT, '..', 'shared', 'corpus');
+
+const cli = (argv: string[], cwd: string) => runCli(argv, cwd);
+
+function tmp(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `k8s-netmap-${prefix}-`));
+}
+
+/** A small workspace: a Deployment and a Service that selects it. */
+function workspace(): string {
+  const dir = tmp('ws');
+  fs.writeFileSync(path.join(dir, 'web.yaml'), deployment('web', { ports: ['- name: http', '  containerPort: 8080'] }));
+  fs.writeFileSync(path.join(dir, 'svc.yaml'), service('web'));
+  return dir;
+}
+
+function openStats(cacheDir: string, version?: string): { cache: ParseCache; notes: string[] } {
+  const notes: string[] = [];
+  return { cache: ParseCache.open(cacheDir, { note: (m) => notes.push(m), ...(version ? { version } : {}) }), notes };
+}
+
+/** Reads every file of `dir` through the cache, as `loadPaths` does, and saves it. */
+function readThrough(cache: ParseCache, dir: string): void {
+  for (const name of fs.readdirSync(dir).sort()) {
+    const file = path.join(dir, name);
+    parseCached(cache, file, `file://${file}`, fs.readFileSync(file, 'utf8'), {});
+  }
+  cache.save();
+}
+
+describe('persisted index (--cache)', () => {
+  for (const [name, dir] of [
+    ['examples', EXAMPLES],
+    ['shared corpus', CORPUS],
+  ] as const) {
+    it(`gives the findings of a cold run, warm and cold, on the ${name} (json)`, async (t) => {
+      if (!fs.existsSync(dir)) return t.skip(`${dir} is not here`);
+      const cacheDir = tmp('cache');
+      const cold = await cli(['check', dir, '--format', 'json'], ROOT);
+      const first = await cli(['check', dir, '--format', 'json', '--cache', cacheDir], ROOT);
+      assert.ok(fs.existsSync(path.join(cacheDir, CACHE_FILE)), 'the first run writes the cache');
+      const { cache } = openStats(cacheDir);
+      assert.ok(cache.size > 10, `cache holds the files read (${cache.size})`);
+      const warm = await cli(['check', dir, '--format', 'json', '--cache', cacheDir], ROOT);
+      assert.equal(first.stdout, cold.stdout);
+      assert.equal(warm.stdout, cold.stdout);
+      assert.equal(warm.code, cold.code);
+      assert.equal(warm.stderr, cold.stderr);
+    });
+  }
+
+  it('does not parse an unchanged file again: the recorded model is used', () => {
+    const dir = workspace();
+    const cacheDir = tmp('cache');
+    const file = path.join(dir, 'web.yaml');
+    const uri = `file://${file}`;
+    const text = fs.readFileSync(file, 'utf8');
+    readThrough(openStats(cacheDir).cache, dir);
+    const { cache } = openStats(cacheDir);
+    assert.deepEqual(parseCached(cache, file, uri, text, {}), parseFile(uri, text, {}), 'the cached model is the parsed one');
+    assert.deepEqual(cache.stats, { hits: 1, misses: 0, discarded: false });
+    // Record a model that parsing the text would never give: a warm read returns it, unparsed.
+    const stat = fs.statSync(file);
+    const marked = parseFile(uri, text, {});
+    marked.objects[0]!.name = 'from-the-cache';
+    const readKey = readKeyOf(uri, {});
+    cache.put(file, readKey, { size: stat.size, mtimeMs: stat.mtimeMs, hash: contentHash(text) }, marked);
+    cache.save();
+    assert.equal(parseCached(openStats(cacheDir).cache, file, uri, text, {}).objects[0]!.name, 'from-the-cache');
+  });
+
+  it('re-reads a file changed between two runs, even with the same size and mtime', async () => {
+    const dir = workspace();
+    const cacheDir = tmp('cache');
+    const file = path.join(dir, 'svc.yaml');
+    const when = new Date('2026-01-02T03:04:05Z'); // whole seconds: set exactly on every file system
+    fs.utimesSync(file, when, when);
+    const before = await cli(['check', dir, '--cache', cacheDir], dir);
+    assert.equal(before.stdout, '', 'the Service selects the Deployment');
+    const stat = fs.statSync(file);
+    const changed = fs.readFileSync(file, 'utf8').replace('app: web', 'app: wex'); // same length
+    assert.equal(changed.length, stat.size);
+    fs.writeFileSync(file, changed);
+    fs.utimesSync(file, when, when);
+    assert.equal(fs.statSync(file).mtimeMs, stat.mtimeMs);
+    const after = await cli(['check', dir, '--cache', cacheDir], dir);
+    const cold = await cli(['check', dir], dir);
+    assert.match(after.stdout, /service-selects-nothing/);
+    assert.equal(after.stdout, cold.stdout);
+  });
+
+  it('re-reads a file whose reading options changed (default namespace, Helm role)', () => {
+    const dir = workspace();
+    const cacheDir = tmp('cache');
+    readThrough(openStats(cacheDir).cache, dir);
+    const { cache } = openStats(cacheDir);
+    const file = path.join(dir, 'web.yaml');
+    const text = fs.readFileSync(file, 'utf8');
+    for (const options of [{ defaultNamespace: 'shop' }, { helmTemplate: true }]) {
+      assert.deepEqual(parseCached(cache, file, `file://${file}`, text, options), parseFile(`file://${file}`, text, options));
+    }
+    assert.equal(cache.stats.hits, 0);
+  });
+
+  it("ignores another version's cache and replaces it", () => {
+    const dir = workspace();
+    const cacheDir = tmp('cache');
+    readThrough(openStats(cacheDir, '0.0.1-old').cache, dir);
+    const { cache, notes } = openStats(cacheDir);
+    assert.equal(cache.size, 0, 'no entry of another version is loaded');
+    readThrough(cache, dir);
+    assert.deepEqual(cache.stats, { hits: 0, misses: 2, discarded: false });
+    assert.deepEqual(notes, []);
+    const header = JSON.parse(fs.readFileSync(path.join(cacheDir, CACHE_FILE), 'utf8').split('\n')[0]!) as { k8sNetmap: string };
+    assert.equal(header.k8sNetmap, cache.version);
+    assert.notEqual(header.k8sNetmap, '0.0.1-old');
+  });
+
+  it('discards a corrupt cache with a note and never trusts it', async () => {
+    const dir = workspace();
+    const cacheDir = tmp('cache');
+    await cli(['check', dir, '--cache', cacheDir], dir);
+    const cacheFile = path.join(cacheDir, CACHE_FILE);
+    // A lie that keeps the JSON valid: the Service's selector now says `app: wex`.
+    const tampered = fs.readFileSync(cacheFile, 'utf8').replace(/"value":"web"/g, '"value":"wex"');
+    assert.notEqual(tampered, fs.readFileSync(cacheFile, 'utf8'));
+    fs.writeFileSync(cacheFile, tampered);
+    const run = await cli(['check', dir, '--cache', cacheDir], dir);
+    assert.match(run.stderr, /cache .* discarded \(checksum mismatch\)/);
+    assert.equal(run.stdout, '', 'the files were read again, not the tampered models');
+    // Truncated and garbage caches too; the next run has a sound cache again.
+    for (const bad of [fs.readFileSync(cacheFile, 'utf8').slice(0, 100), '\u0000\u0001garbage']) {
+      fs.writeFileSync(cacheFile, bad);
+      const again = await cli(['check', dir, '--cache', cacheDir], dir);
+      assert.match(again.stderr, /discarded/);
+      assert.equal(again.stdout, '');
+      const { cache, notes } = openStats(cacheDir);
+      assert.deepEqual(notes, []);
+      assert.equal(cache.size, 2);
+    }
+  });
+
+  it('drops the entries of deleted files', () => {
+    const dir = workspace();
+    const cacheDir = tmp('cache');
+    readThrough(openStats(cacheDir).cache, dir);
+    fs.rmSync(path.join(dir, 'svc.yaml'));
+    const { cache } = openStats(cacheDir);
+    readThrough(cache, dir);
+    assert.equal(openStats(cacheDir).cache.size, 1);
+  });
+});
