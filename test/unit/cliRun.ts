@@ -8,7 +8,7 @@ export interface Run {
 }
 
 /** `stdin` undefined: reading standard input is an error of the test. */
-export async function runCli(argv: string[], cwd: string, stdin?: string): Promise<Run> {
+export async function runCli(argv: string[], cwd: string, stdin?: string | Buffer): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { main } from '../../server/src/cli/main';
+import { runCli } from './cliRun';
 import { Analysis } from '../../server/src/analysis/workspaceAnalysis';
 import { codeLenses } from '../../server/src/features/codeLens';
 import { createDiagnosticContext } from '../../server/src/features/context';
@@ -210,17 +210,7 @@ describe('issue 9: deep nesting', () => {
 });
 
 describe('issue 9: the smaller ones (CLI)', () => {
-  async function run(argv: string[], cwd: string, stdin?: string | Buffer): Promise<{ code: number; stderr: string; stdout: string }> {
-    let stdout = '';
-    let stderr = '';
-    const code = await main(argv, {
-      stdout: (s) => void (stdout += s),
-      stderr: (s) => void (stderr += s),
-      cwd,
-      readStdin: async () => stdin ?? '',
-    });
-    return { code, stdout, stderr };
-  }
+  const run = runCli;
   const manifest = y('apiVersion: v1', 'kind: Service', 'metadata:', '  name: web', 'spec:', '  selector: {app: web}');
 
   it('binary bytes on standard input are refused as binary (exit 2, said why), not read as empty', async () => {
