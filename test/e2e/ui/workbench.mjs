@@ -25,8 +25,17 @@ export class Workbench {
 
   async quickInput(key, text) {
     const widget = this.page.locator('.quick-input-widget');
-    await this.page.keyboard.press(key);
-    await widget.waitFor({ state: 'visible' });
+    // A key pressed while focus is still moving out of a webview (its iframe) can be swallowed:
+    // press again if the widget has not shown, rather than wait out the whole timeout.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press(key);
+      try {
+        await widget.waitFor({ state: 'visible', timeout: 8_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
     await this.page.keyboard.insertText(text);
     return widget;
   }

@@ -171,6 +171,10 @@ describe('k8s-netmap in code-server, through the UI', function () {
     const second = locate(textOf(t.file), t.second.at);
     // Back to the editor in the first group (opening the file again would cover the diagram beside it).
     await wb.page.keyboard.press('Control+1');
+    const editorFocused = wb.page.locator('.editor-group-container.active .monaco-editor.focused').first();
+    // The key can be swallowed while focus is inside the webview's iframe: then click into the text.
+    await editorFocused.waitFor({ timeout: 5_000 }).catch(() => wb.page.locator('.editor-group-container .monaco-editor .view-lines').first().click());
+    await editorFocused.waitFor({ timeout: 10_000 });
     await wb.gotoPosition(second.line, second.character);
     await focused(t.second.expect);
     await wb.shot('diagram-focus-follows-cursor');
