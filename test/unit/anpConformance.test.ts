@@ -2,7 +2,7 @@
 // (../shared/conformance/netpol-analyzer/anp): `k8s-netmap reach` with the case's options must
 // print expected/<case>.txt (compared line by line, blank lines and trailing blanks ignored).
 // A case whose options the CLI does not offer (an unknown option) is skipped with the reason
-// printed, and so are the `--exposure` cases: the exposure section does not go through the tiers yet.
+// printed.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -59,14 +59,6 @@ describe('netpol-analyzer conformance: AdminNetworkPolicy and BaselineAdminNetwo
   it('lists the 40 cases', () => assert.equal(cases.length, 40));
   for (const c of cases) {
     it(c.case, async (t) => {
-      if (c.options.exposure) {
-        // The exposure section does not pass through the ANP/BANP tiers yet (representatives taken
-        // from ANP/BANP peers, cluster-wide exposure decided tier by tier): not built.
-        const reason = 'needs the ANP/BANP tiers in reach --exposure (not built yet)';
-        console.log(`# skipped ${c.case}: ${reason}`);
-        t.skip(reason);
-        return;
-      }
       let stdout = '';
       let stderr = '';
       const code = await runReach([...flagsOf(c.options), c.input], {

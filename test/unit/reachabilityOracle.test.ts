@@ -342,6 +342,46 @@ function npAllows(
   );
 }
 
+/**
+ * A representative's own side of a connection with a pod: ANPs and the BANP whose subject selects
+ * the representative (as netpol-analyzer reads it: an empty selector stands for any, else the same
+ * meaning) decide as for a pod; NetworkPolicies never select one. Named ports toward the
+ * representative (its ingress) resolve on no pod.
+ */
+function repSideAllows(input: ReachabilityInput, rep: Rep, dir: 'Ingress' | 'Egress', other: { pod: Workload }, proto: Protocol, port: number): boolean {
+  const nsl = new Map(input.namespaceLabels!);
+  const key = dir === 'Ingress' ? 'ingress' : 'egress';
+  const dst: End = dir === 'Ingress' ? { rep } : other;
+  const valid = (input.adminPolicies ?? []).filter((p) => p.issues.length === 0);
+  const anps = valid
+    .filter((p) => p.kind === 'AdminNetworkPolicy')
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => a.p.priority!.value - b.p.priority!.value || a.p.name.localeCompare(b.p.name) || a.i - b.i)
+    .map((x) => x.p);
+  const ruleHits = (r: AdminRule): boolean => r.peers.some((x) => adminSelects(x, other, nsl)) && adminPortMatches(r, proto, port, dst);
+  anpLoop: for (const anp of anps) {
+    if (!adminSelects(anp.subject, { rep }, nsl)) continue;
+    for (const r of anp[key]) {
+      if (!ruleHits(r)) continue;
+      if (r.action === 'Allow') return true;
+      if (r.action === 'Deny') return false;
+      break anpLoop; // Pass: no NetworkPolicy selects a representative, so on to the BANP
+    }
+  }
+  const banp = valid.find((p) => p.kind === 'BaselineAdminNetworkPolicy');
+  if (banp && adminSelects(banp.subject, { rep }, nsl)) {
+    for (const r of banp[key]) if (ruleHits(r)) return r.action === 'Allow';
+  }
+  return true;
+}
+
+/** Whether an ANP or the BANP (evaluated) selects the pod and has rules in that direction. */
+function adminProtects(input: ReachabilityInput, w: Workload, dir: 'Ingress' | 'Egress'): boolean {
+  const nsl = new Map(input.namespaceLabels!);
+  const key = dir === 'Ingress' ? 'ingress' : 'egress';
+  return (input.adminPolicies ?? []).some((p) => p.issues.length === 0 && p[key].length > 0 && adminSelects(p.subject, { pod: w }, nsl));
+}
+
 // ------------------------------------------------------------------ the open world (SPEC §3)
 
 /** A representative peer: any pod matching `pod` (every pod when undefined) in any namespace matching `ns`. */
@@ -382,6 +422,19 @@ function representatives(input: ReachabilityInput): Rep[] {
     for (const r of rules) {
       if (r.peers === undefined || r.peers.some(wholeCluster)) continue;
       for (const x of r.peers) if (!x.ipBlock && (x.podSelector || x.namespaceSelector)) reps.push({ ns: x.namespaceSelector ?? nameSelector(p.namespace), pod: x.podSelector });
+    }
+  }
+  // ANP/BANP peers (of objects that are evaluated): `namespaces` stands for every pod there, `pods`
+  // for those pods; a peer that selects every pod is the entire cluster; `networks` names no pod.
+  const valid = (input.adminPolicies ?? []).filter((x) => x.issues.length === 0);
+  const banp = valid.find((x) => x.kind === 'BaselineAdminNetworkPolicy'); // a second one cannot exist in a cluster
+  for (const p of valid) {
+    if (p.kind === 'BaselineAdminNetworkPolicy' && p !== banp) continue;
+    for (const r of [...p.ingress, ...p.egress]) {
+      for (const x of r.peers) {
+        if (x.namespaces && !isEmpty(x.namespaces)) reps.push({ ns: x.namespaces });
+        else if (x.pods && !(isEmpty(x.pods.namespaceSelector) && isEmpty(x.pods.podSelector))) reps.push({ ns: x.pods.namespaceSelector, pod: x.pods.podSelector });
+      }
     }
   }
   // Dropped when a real pod matches it, and every rule that names it uses matchLabels only (both selectors non-empty).
@@ -446,8 +499,9 @@ function compare(input: ReachabilityInput, engine: ReachabilityEngine, seed: num
     }
   }
   // servicePortReachability (summarised per ingress row and port) against the rules: some pod
-  // (the target's own replicas included), a representative peer or any pod elsewhere in the cluster
-  // (no policy selects them: their egress is open) or an outside address may open that port on the target.
+  // (the target's own replicas included), a representative peer (its egress decided by the ANPs and
+  // BANP whose subject selects it, as in the exposure) or any pod elsewhere in the cluster (no
+  // policy is known to select them: their egress is open) or an outside address may open that port on the target.
   const sources: End[] = [
     ...input.workloads.map((pod) => ({ pod })),
     ...engine.externalPeers('ingress').map((p) => ({ addr: p.range![0] })),
@@ -467,6 +521,7 @@ function compare(input: ReachabilityInput, engine: ReachabilityEngine, seed: num
             sources.some(
               (src) =>
                 (!('pod' in src) || sideAllows(input, src.pod, 'Egress', { pod: t.workload }, proto, t.port!, { pod: t.workload })) &&
+                (!('rep' in src) || repSideAllows(input, src.rep, 'Egress', { pod: t.workload }, proto, t.port!)) &&
                 sideAllows(input, t.workload, 'Ingress', src, proto, t.port!, { pod: t.workload }),
             );
           assert.equal(t.reachable, expected, `seed ${seed}: service port ${proto}/${p} → ${t.workload.name}`);
@@ -476,13 +531,12 @@ function compare(input: ReachabilityInput, engine: ReachabilityEngine, seed: num
     }
   }
   // Exposure: per workload and direction, what each representative (and the entire cluster) is
-  // allowed, port by port, as the rules read; a representative without a line of its own gets
-  // what the entire cluster gets. Named ports toward representatives stay names (not compared).
+  // allowed, port by port, through the tiers (ANP, NetworkPolicy, BANP); a representative's
+  // connection is also what its own side allows (an ANP/BANP subject may select it); a
+  // representative without a line of its own gets what the entire cluster gets. Named ports toward
+  // representatives stay names (not compared).
   const world = engine.openWorld();
   const reps = representatives(input);
-  // The exposure section reads the NetworkPolicies only: ANP/BANP tiers are not part of it yet
-  // (reach --exposure with them is left undone), so it is checked against the rules without them.
-  const npOnly: ReachabilityInput = { ...input, adminPolicies: [] };
   const repText = (ns: LabelSelector, pod: LabelSelector | undefined): string => JSON.stringify([meaning(ns), pod ? meaning(pod) : []]);
   assert.deepEqual(
     world.representatives().map((r) => repText(toSel(r.ns), toSel(r.pod))).sort(),
@@ -496,15 +550,17 @@ function compare(input: ReachabilityInput, engine: ReachabilityEngine, seed: num
     for (const dir of ['Ingress', 'Egress'] as const) {
       const x = world.exposure(c, dir === 'Ingress' ? 'ingress' : 'egress');
       const isolated = input.networkPolicies.some((p) => p.namespace === w.namespace && p.policyTypes.includes(dir) && matches(p.podSelector, labelsOf(w)));
-      assert.equal(x.protected, isolated, `seed ${seed}: ${w.name} ${dir} protected`);
-      if (!isolated) continue;
+      const prot = isolated || adminProtects(input, w, dir);
+      assert.equal(x.protected, prot, `seed ${seed}: ${w.name} ${dir} protected`);
+      if (!prot) continue;
+      const otherDir = dir === 'Ingress' ? 'Egress' : 'Ingress';
       for (const rep of reps) {
         const line = x.representatives.find((l) => repText(toSel(l.rep!.ns), toSel(l.rep!.pod)) === repText(rep.ns, rep.pod));
         const got = line ? line.conns : x.entireCluster;
         for (const proto of PROTOS) {
           for (const port of SAMPLE_PORTS) {
             const dst: End = dir === 'Ingress' ? { pod: w } : { rep };
-            const expected = sideAllows(npOnly, w, dir, { rep }, proto, port, dst);
+            const expected = sideAllows(input, w, dir, { rep }, proto, port, dst) && repSideAllows(input, rep, otherDir, { pod: w }, proto, port);
             if (dir === 'Egress' && !expected && got.names.length) continue;
             assert.equal(got.has(proto, port), expected, `seed ${seed}: ${w.name} ${dir} rep ${JSON.stringify(meaning(rep.ns))}/${JSON.stringify(rep.pod && meaning(rep.pod))} ${proto}/${port}`);
           }
@@ -512,7 +568,7 @@ function compare(input: ReachabilityInput, engine: ReachabilityEngine, seed: num
       }
       for (const proto of PROTOS) {
         for (const port of SAMPLE_PORTS) {
-          const expected = sideAllows(npOnly, w, dir, { entire: true }, proto, port, dir === 'Ingress' ? { pod: w } : { entire: true });
+          const expected = sideAllows(input, w, dir, { entire: true }, proto, port, dir === 'Ingress' ? { pod: w } : { entire: true });
           assert.equal(x.entireCluster.has(proto, port), expected, `seed ${seed}: ${w.name} ${dir} entire cluster ${proto}/${port}`);
         }
       }

@@ -188,6 +188,8 @@ export class AdminTiers {
   /** By class id (ids are small integers, and an array is the fastest lookup on the hot path). */
   private readonly applying: Record<Direction, Array<Applying | undefined>> = { ingress: [], egress: [] };
   private readonly sharedMemos = new Map<string, Pick<Applying, 'anpMemo' | 'banpMemo'>>();
+  /** repSide answers by direction, representative and other class. */
+  private readonly repSideMemo = new Map<string, ConnSet>();
 
   private constructor(anps: AdminPolicy[], banp: AdminPolicy | undefined) {
     this.anps = anps;
@@ -280,6 +282,30 @@ export class AdminTiers {
   applies(dir: Direction, own: TierClass): boolean {
     const a = this.rulesFor(dir, own);
     return a.anp.length > 0 || a.banp.length > 0;
+  }
+
+  /**
+   * What a representative peer's own side of a connection allows (its egress toward `other` when
+   * `dir` is egress, its ingress from `other` when ingress): netpol-analyzer lets an ANP or BANP
+   * subject select a representative (an empty selector selects any, otherwise the selectors must
+   * mean the same), while NetworkPolicies never do. ALL when no subject selects it.
+   */
+  repSide(dir: Direction, rep: RepresentativePeer, other: TierClass): ConnSet {
+    const key = `${dir}|${repKey(rep)}|${other.id}`;
+    let c = this.repSideMemo.get(key);
+    if (c) return c;
+    const anp: CompiledAdminRule[] = [];
+    for (const { policy, rules } of this.compiled[dir]) if (selectionMatchesRep(policy.subject, rep)) anp.push(...rules);
+    const banp = this.banp && selectionMatchesRep(this.banp.subject, rep) ? this.banpRules[dir] : [];
+    if (anp.length === 0 && banp.length === 0) c = ConnSet.ALL;
+    else {
+      // Named ports resolve on the destination: `other` on egress, the representative (unknown: none) on ingress.
+      const own: TierClass = { id: -1, labels: {}, nsLabels: {}, ports: [], portsKey: '\u0000representative' };
+      const part = this.anpPart(dir, own, { cls: other }, anp);
+      c = part.open.isEmpty ? part.allowed : part.allowed.union(part.open.intersect(this.baseline(dir, own, { cls: other }, banp)));
+    }
+    this.repSideMemo.set(key, c);
+    return c;
   }
 
   /** Egress boundaries of the address ranges the rules' `networks` name (destinations are split there). */

@@ -1296,25 +1296,10 @@ export class ReachabilityEngine {
   private portReachableThroughTiers(d: PodClass, protocol: Protocol, port: number): boolean {
     const ing = this.row('ingress', d);
     for (const ext of this.externalPeers('ingress')) if (this.sideExt('ingress', d, ing, ext.range![0]).has(protocol, port)) return true;
-    // A pod elsewhere in the cluster: admitted by `namespaceSelector: {}` rules, and by ANP/BANP peers that select every pod.
-    let np: ConnSet | undefined;
-    if (ing.isolated) {
-      np = ConnSet.EMPTY;
-      for (const cp of this.selecting.ingress.get(d.id) ?? []) for (const r of cp.ingress ?? []) if (r.allPeers || r.entireCluster) np = np.union(resolvePorts(r.ports, d));
-    }
-    if (this.admin!.decide('ingress', d, { elsewhere: true }, np).has(protocol, port)) return true;
-    // Representative peers (pods the workspace may not define): what d's rules admit of each, through the tiers.
-    const world = this.openWorld();
-    for (const rep of world.representatives()) {
-      let repNp: ConnSet | undefined;
-      if (ing.isolated) {
-        repNp = ConnSet.EMPTY;
-        for (const cp of this.selecting.ingress.get(d.id) ?? []) {
-          for (const r of cp.ingress ?? []) if (world.repsOfRule(cp, r).includes(rep)) repNp = repNp.union(resolvePorts(r.ports, d));
-        }
-      }
-      if (this.admin!.decide('ingress', d, { rep }, repNp).has(protocol, port)) return true;
-    }
+    // Pods the workspace does not define (the entire cluster, representative peers), as the exposure
+    // reads them through the tiers: a representative an ANP/BANP subject selects has its own egress decided too.
+    const x = this.openWorld().exposure(d, 'ingress');
+    if (!x.protected || x.entireCluster.has(protocol, port) || x.representatives.some((l) => l.conns.has(protocol, port))) return true;
     // Host-network senders' egress is not reliably policed (SPEC §3): only d's ingress counts for them.
     for (const s of this.classById.values()) {
       const conns = s.workloads.some((w) => w.hostNetwork) ? this.side('ingress', d, s, ing, d) : this.classConn(s, d);
@@ -1412,6 +1397,7 @@ export class ReachabilityEngine {
         policies: this.policyOrder,
         classesByNamespace: this.classesByNs,
         deciders: (dir: Direction, id: number) => this.selecting[dir].get(id),
+        admin: this.admin,
       };
       const world = new OpenWorld(source, this.openWorldOf?.world);
       this.openWorldOf = { epoch: this.epoch, world };

@@ -15,10 +15,12 @@
 
 import { PROTOCOLS, type NetworkPolicy, type Protocol } from '../../model/types';
 import { ConnSet } from './connset';
+import type { AdminTiers, TierClass } from './adminPolicies';
 import type { CompiledPolicy, CompiledRule, ClassView } from './policies';
 import { resolvePorts } from './policies';
 import {
   NAMESPACE_NAME_LABEL,
+  adminRepresentatives,
   canonicalKey,
   policyOpenWorld,
   realPodMatches,
@@ -108,6 +110,8 @@ export interface OpenWorldSource {
   policies: readonly CompiledPolicy[];
   classesByNamespace: ReadonlyMap<string, readonly (ClassView & { controller: boolean })[]>;
   deciders(dir: Direction, classId: number): readonly CompiledPolicy[] | undefined;
+  /** The ANP/BANP tiers in force (a new object whenever those policies change). */
+  admin?: AdminTiers;
 }
 
 export class OpenWorld {
@@ -144,20 +148,25 @@ export class OpenWorld {
     const prev = this.previous;
     this.previous = undefined;
     this.policySeen = this.src.policies.map((cp) => [cp.policy, cp.policy.namespace]);
-    if (prev?.repList && prev.src.classVersion === this.src.classVersion && samePolicies(prev.policySeen, this.policySeen)) {
+    const sameAdmin = prev?.src.admin === this.src.admin;
+    if (prev?.repList && sameAdmin && prev.src.classVersion === this.src.classVersion && samePolicies(prev.policySeen, this.policySeen)) {
       this.adopt(prev);
       return prev.repList;
     }
     // The first occurrence names a representative; it is dropped for a real pod only when every
     // occurrence is made of matchLabels (so the answer does not depend on policy order).
     const all = new Map<string, { rep: RepresentativePeer; suppressible: boolean }>();
-    for (const cp of this.src.policies) {
-      for (const rep of policyOpenWorld(cp.policy).reps) {
+    const add = (reps: readonly RepresentativePeer[]): void => {
+      for (const rep of reps) {
         const had = all.get(rep.key);
         if (had) had.suppressible &&= suppressible(rep);
         else all.set(rep.key, { rep, suppressible: suppressible(rep) });
       }
-    }
+    };
+    for (const cp of this.src.policies) add(policyOpenWorld(cp.policy).reps);
+    // ANP and BANP rule peers stand for pods the workspace may not define too (netpol-analyzer takes them the same way).
+    const admin = this.src.admin;
+    if (admin) for (const p of admin.banp ? [...admin.anps, admin.banp] : admin.anps) add(adminRepresentatives(p));
     if (prev && prev.src.classVersion === this.src.classVersion) this.realPod = prev.realPod;
     const list: RepresentativePeer[] = [];
     for (const { rep, suppressible: maybe } of all.values()) {
@@ -244,7 +253,9 @@ export class OpenWorld {
     let e = this.exposures[dir].get(c.id);
     if (e) return e;
     const deciders = this.src.deciders(dir, c.id);
-    if (!deciders || deciders.length === 0) {
+    if (this.src.admin) {
+      e = this.tieredExposure(this.src.admin, c as ClassView & TierClass, dir, deciders ?? []);
+    } else if (!deciders || deciders.length === 0) {
       e = { protected: false, entireCluster: PortConns.ALL, representatives: [] };
     } else {
       let entire = PortConns.EMPTY;
@@ -272,6 +283,48 @@ export class OpenWorld {
     }
     this.exposures[dir].set(c.id, e);
     return e;
+  }
+
+  /**
+   * Exposure through the tiers (ANP by priority, NetworkPolicy, BANP, allow), as netpol-analyzer
+   * computes it: a class is protected in a direction when a NetworkPolicy, or an ANP/BANP with
+   * rules in that direction, selects it; the entire-cluster connection is what the tiers decide for
+   * a pod only the cluster-wide rules select (`namespaces: {}` and the like, `namespaceSelector: {}`
+   * in NetworkPolicies); a representative's connection is what the class's side decides for it,
+   * intersected with the representative's own side (an ANP/BANP subject may select it).
+   */
+  private tieredExposure(admin: AdminTiers, c: ClassView & TierClass, dir: Direction, deciders: readonly CompiledPolicy[]): ClassExposure {
+    const isolated = deciders.length > 0;
+    if (!isolated && !admin.applies(dir, c)) {
+      // Neither tier selects the class: open, whatever the representatives' own side says (netpol-analyzer prints nothing more).
+      return { protected: false, entireCluster: PortConns.ALL, representatives: [] };
+    }
+    let npEntire = PortConns.EMPTY;
+    const npPer = new Map<RepresentativePeer, PortConns>();
+    for (const cp of deciders) {
+      const ow = policyOpenWorld(cp.policy);
+      for (const r of cp[dir] ?? []) {
+        if (ow.entireCluster[dir][r.index]) npEntire = npEntire.union(clusterPorts(r, c, dir));
+        const reps = this.repsOfRule(cp, r);
+        if (reps.length === 0) continue;
+        const ports = dir === 'ingress' ? PortConns.of(resolvePorts(r.ports, c)) : namedKept(r);
+        for (const rep of reps) npPer.set(rep, (npPer.get(rep) ?? PortConns.EMPTY).union(ports));
+      }
+    }
+    // Where no ANP/BANP rule applies to the class, the NetworkPolicies' answer stands as it is (port names kept).
+    const adminApplies = admin.applies(dir, c);
+    const entire = adminApplies ? PortConns.of(admin.decide(dir, c, { elsewhere: true }, isolated ? npEntire.set : undefined)) : npEntire;
+    const otherDir: Direction = dir === 'ingress' ? 'egress' : 'ingress';
+    const lines: ExposureLine[] = [];
+    for (const rep of this.representatives()) {
+      const np = npPer.get(rep) ?? PortConns.EMPTY;
+      let conns = adminApplies ? PortConns.of(admin.decide(dir, c, { rep }, isolated ? np.set : undefined)) : isolated ? np : PortConns.ALL;
+      const theirs = admin.repSide(otherDir, rep, c);
+      if (!theirs.isAll) conns = PortConns.of(conns.set.intersect(theirs));
+      if (conns.equals(entire) || (entire.isEmpty && conns.isEmpty)) continue;
+      lines.push({ rep, conns });
+    }
+    return { protected: true, entireCluster: entire, representatives: lines };
   }
 }
 

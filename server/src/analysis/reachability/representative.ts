@@ -16,7 +16,7 @@
 //     `[all namespaces]/[pod with {…}]`.
 // Pure: selectors in, plain data out.
 
-import type { LabelSelector, NetworkPolicy, PolicyPeer, PolicyRule } from '../../model/types';
+import type { AdminPolicy, AdminSelection, LabelSelector, NetworkPolicy, PolicyPeer, PolicyRule } from '../../model/types';
 import { isEmptySelector, selectorMatches } from './selectors';
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -87,6 +87,43 @@ export function representativeOf(peer: PolicyPeer, policyNs: string): Representa
   if (peer.ipBlock || (!peer.podSelector && !peer.namespaceSelector)) return undefined;
   const ns: RepSelector = peer.namespaceSelector ? repSelector(peer.namespaceSelector) : { labels: { [NAMESPACE_NAME_LABEL]: policyNs }, expressions: [] };
   const pod: RepSelector = peer.podSelector ? repSelector(peer.podSelector) : { labels: {}, expressions: [] };
+  const nsKey = canonicalKey(ns);
+  const podKey = canonicalKey(pod);
+  return { key: `${nsKey}/${podKey}`, nsKey, podKey, ns, pod, name: `${namespaceText(ns)}/${podText(pod)}` };
+}
+
+/**
+ * The representatives of an AdminNetworkPolicy or BaselineAdminNetworkPolicy's rule peers, in rule
+ * order (ingress, then egress), cached per object. As netpol-analyzer takes them: `namespaces: {k=v}`
+ * stands for every pod of those namespaces, `pods` for the pods with those labels in those
+ * namespaces; a peer that selects every pod (`namespaces: {}`, or `pods` with both selectors
+ * empty) is the entire cluster, not a representative; `networks` and `nodes` name no pods.
+ */
+export function adminRepresentatives(p: AdminPolicy): readonly RepresentativePeer[] {
+  let reps = adminCache.get(p);
+  if (reps) return reps;
+  reps = [];
+  for (const rule of [...p.ingress, ...p.egress]) {
+    for (const peer of rule.peers) {
+      const rep = adminRepresentativeOf(peer);
+      if (rep) reps.push(rep);
+    }
+  }
+  adminCache.set(p, reps);
+  return reps;
+}
+
+const adminCache = new WeakMap<AdminPolicy, RepresentativePeer[]>();
+
+function adminRepresentativeOf(peer: AdminSelection): RepresentativePeer | undefined {
+  let ns: RepSelector;
+  let pod: RepSelector = { labels: {}, expressions: [] };
+  if (peer.namespaces) ns = repSelector(peer.namespaces);
+  else if (peer.pods) {
+    ns = repSelector(peer.pods.namespaceSelector);
+    pod = repSelector(peer.pods.podSelector);
+  } else return undefined;
+  if (isEmptyRep(ns) && isEmptyRep(pod)) return undefined; // the entire cluster
   const nsKey = canonicalKey(ns);
   const podKey = canonicalKey(pod);
   return { key: `${nsKey}/${podKey}`, nsKey, podKey, ns, pod, name: `${namespaceText(ns)}/${podText(pod)}` };
