@@ -308,6 +308,27 @@ export class AdminTiers {
     return c;
   }
 
+  /**
+   * The named ports that the ANP rules applying to `own` allow on egress toward a pod the
+   * workspace does not define (the entire cluster, a representative): no pod resolves them, so
+   * netpol-analyzer keeps them as names. A name counts when the first matching rule that names it
+   * (or that takes every port) allows it.
+   */
+  namedEgressToward(own: TierClass, other: { elsewhere: true } | { rep: RepresentativePeer }): string[] {
+    const out: string[] = [];
+    const decided = new Set<string>();
+    for (const r of this.rulesFor('egress', own).anp) {
+      if (!r.rule.peers.some((p) => ('rep' in other ? selectionMatchesRep(p, other.rep) : selectsEveryPod(p)))) continue;
+      if (r.rule.ports === undefined) break; // this rule decides every port, names included
+      for (const n of r.named) {
+        if (decided.has(n)) continue;
+        decided.add(n);
+        if (r.action === 'Allow') out.push(n);
+      }
+    }
+    return out;
+  }
+
   /** Egress boundaries of the address ranges the rules' `networks` name (destinations are split there). */
   egressBoundaries(): number[] {
     const out: number[] = [];

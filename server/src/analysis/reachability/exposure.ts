@@ -77,6 +77,9 @@ export class PortConns {
     if (this.set.isAll) return 'All Connections';
     if (this.isEmpty) return 'No Connections';
     const groups: string[] = [];
+    // Names with no protocol (an ANP `namedPort`) come first, as Go sorts the empty protocol.
+    const bare = this.names.filter((n) => n.startsWith(' ')).map((n) => n.slice(1));
+    if (bare.length) groups.push(` ${bare.join(',')}`);
     for (const p of PROTOCOLS) {
       const iv = this.set.ports(p);
       const items: string[] = [];
@@ -313,12 +316,15 @@ export class OpenWorld {
     }
     // Where no ANP/BANP rule applies to the class, the NetworkPolicies' answer stands as it is (port names kept).
     const adminApplies = admin.applies(dir, c);
-    const entire = adminApplies ? PortConns.of(admin.decide(dir, c, { elsewhere: true }, isolated ? npEntire.set : undefined)) : npEntire;
+    // ANP named ports toward pods no one resolves stay names, printed without a protocol (` http`) as netpol-analyzer does.
+    const named = (other: { elsewhere: true } | { rep: RepresentativePeer }): string[] =>
+      dir === 'egress' ? admin.namedEgressToward(c, other).map((n) => ` ${n}`) : [];
+    const entire = adminApplies ? PortConns.of(admin.decide(dir, c, { elsewhere: true }, isolated ? npEntire.set : undefined), named({ elsewhere: true })) : npEntire;
     const otherDir: Direction = dir === 'ingress' ? 'egress' : 'ingress';
     const lines: ExposureLine[] = [];
     for (const rep of this.representatives()) {
       const np = npPer.get(rep) ?? PortConns.EMPTY;
-      let conns = adminApplies ? PortConns.of(admin.decide(dir, c, { rep }, isolated ? np.set : undefined)) : isolated ? np : PortConns.ALL;
+      let conns = adminApplies ? PortConns.of(admin.decide(dir, c, { rep }, isolated ? np.set : undefined), named({ rep })) : isolated ? np : PortConns.ALL;
       const theirs = admin.repSide(otherDir, rep, c);
       if (!theirs.isAll) conns = PortConns.of(conns.set.intersect(theirs));
       if (conns.equals(entire) || (entire.isEmpty && conns.isEmpty)) continue;
