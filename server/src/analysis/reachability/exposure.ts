@@ -4,14 +4,20 @@
 //   - a class no policy selects for a direction is "not protected" there (open to everything);
 //   - the entire-cluster connection is the union of the rules that admit every namespace;
 //   - a representative gets a line when what it is allowed differs from the entire-cluster
-//     connection and is not empty.
+//     connection and is not empty (or, under an entire-cluster exposure, when it is empty).
+// With ANPs/BANP in force (tieredExposure) the same answers go through the tiers: an ANP/BANP
+// subject protects a class too, the entire cluster is what the tiers decide for a pod only
+// cluster-wide rules select, and a representative's connection is the class's tiered side
+// intersected with the representative's own (an ANP/BANP subject may select it; a NetworkPolicy never).
 // Named ports stay names where no pod resolves them: toward a representative on egress always
-// (`TCP http`), and in the entire-cluster ingress set when the destination pod has no such port.
+// (`TCP http`; an ANP's ` http` without protocol), and in the entire-cluster ingress set when the
+// destination pod has no such port.
 //
 // Costs: an OpenWorld lives for one engine epoch. Representatives are taken from each policy once
 // per policy content (cached on the policy object), deduplicated in policy order; redundant ones
 // are found with one namespace test per namespace and the classes of matching namespaces; a rule's
 // representatives are found by key lookups. Exposure is computed per class and direction on demand.
+// Past 400 lines: both readings (NetworkPolicies alone, and through the tiers) share the representatives and their rule lookups.
 
 import { PROTOCOLS, type NetworkPolicy, type Protocol } from '../../model/types';
 import { ConnSet } from './connset';

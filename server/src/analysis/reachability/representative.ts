@@ -14,6 +14,8 @@
 //     a real workspace pod matches it (the real pod already shows that connectivity);
 //   - printed `ns/[pod with {k=v}]`, `[namespace with {k=v,{Key:…,Operator:…,Values:[…],}}]/[all pods]`,
 //     `[all namespaces]/[pod with {…}]`.
+// ANP/BANP rule peers give representatives the same way (adminRepresentatives): `namespaces`
+// stands for every pod there, `pods` for those pods; a peer selecting every pod is the entire cluster.
 // Pure: selectors in, plain data out.
 
 import type { AdminPolicy, AdminSelection, LabelSelector, NetworkPolicy, PolicyPeer, PolicyRule } from '../../model/types';
