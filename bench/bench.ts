@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { Analysis } from '../server/src/analysis/workspaceAnalysis';
 import { runReachBench } from './reachBench';
 import { runAdminBench } from './benchAdmin';
+import { runNamespaceEditBench } from './nsEditBench';
 import { createDiagnosticContext } from '../server/src/features/context';
 import { diagnoseFile } from '../server/src/features/diagnostics';
 import { listManifestFiles } from '../server/src/host/files';
@@ -187,6 +188,12 @@ async function main(): Promise<void> {
     const admin = runAdminBench();
     for (const [k, v] of Object.entries(admin)) console.log(`${k}: ${+v.toFixed(2)}`);
     report.reachAdmin = admin;
+  }
+  if (!args.includes('--no-reach')) {
+    console.log('\n## reach: Namespace label edits (applyChange, CPU time), the same workspace with Namespace objects');
+    const nsEdits = { strict: runNamespaceEditBench('strict'), sparse: runNamespaceEditBench('sparse') };
+    for (const [iso, figures] of Object.entries(nsEdits)) for (const [k, v] of Object.entries(figures)) console.log(`${iso}.${k}: ${+v.toFixed(2)}`);
+    report.reachNamespaceEdits = nsEdits;
   }
   fs.mkdirSync(path.join(root, '.bench'), { recursive: true });
   fs.writeFileSync(path.join(root, '.bench', 'results.json'), JSON.stringify(report, null, 2) + '\n');

@@ -429,8 +429,9 @@ describe('reachability: naming and classes', () => {
     const engine = engineOf(yaml);
     const lines = formatText(toLines(engine.pairs())).split('\n');
     assert.ok(lines.includes('default/o[Pod] => default/q[Pod] : TCP 90'));
-    assert.equal(engine.labelGapWarnings().length, 1);
-    assert.match(engine.labelGapWarnings()[0], /label "app"/);
+    const gaps = engine.labelGapFindings();
+    assert.equal(gaps.length, 1);
+    assert.deepEqual([gaps[0].peer.name, gaps[0].label, gaps[0].policy.name], ['default/o[Pod]', 'app', 'p']);
   });
 
   it('lines are in byte order', () => {

@@ -3,7 +3,7 @@
 // workspaces. The oracle below is written for clarity, pod pair by pod pair and port by port.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ReachabilityEngine, formatText, toLines, type ReachabilityInput } from '../../server/src/analysis/reachability';
+import { ReachabilityEngine, formatText, selectorMatches, toLines, type ReachabilityInput } from '../../server/src/analysis/reachability';
 import { parseCidr } from '../../server/src/analysis/reachability/ip';
 import { ConnSet } from '../../server/src/analysis/reachability/connset';
 import { reachViewText } from '../../server/src/analysis/reachability/exposureText';
@@ -776,7 +776,7 @@ function answers(engine: ReachabilityEngine, input: ReachabilityInput): string {
       out.push(`backend ${owner.id} ${r.service?.id} ${r.servicePort?.name} ${r.reachable} ${r.targets.map((t) => `${wname(t.workload)}:${t.port}:${t.reachable}`)}`);
     }
   }
-  out.push(engine.labelGapWarnings().join('\n'));
+  out.push(engine.labelGapFindings().map((f) => `${f.peer.name} ${f.label} ${f.policy.id}`).join('\n'));
   out.push(reachViewText(engine, { exposure: true }));
   return out.join('\n');
 }
@@ -839,13 +839,51 @@ describe('applyChange against a fresh engine', () => {
     }
   });
 
+  it('Namespace label edits answer like a fresh engine and re-check only the policies whose namespaceSelectors match the old or new labels', () => {
+    // Reason: issue 11: a Namespace edit re-classes its workloads; a policy whose namespaceSelectors
+    // match neither label set only swaps class ids, and any mistake in that shortcut shows here
+    // as a difference from an engine built from scratch.
+    const labelsOfNs = (n: Namespace): Record<string, string> => ({ ...Object.fromEntries(n.labels.map((l) => [l.key, l.value])), 'kubernetes.io/metadata.name': n.name });
+    let spared = 0;
+    for (let seed = 1; seed <= 80; seed++) {
+      const g = gen(seed * 7919 + 3);
+      let objects: Obj[] = [
+        ...NAMESPACES.map((ns, i) => namespaceObject(g, ns, i)),
+        ...Array.from({ length: 4 + Math.floor(g.rnd() * 8) }, (_, i) => workload(g, i)),
+        ...Array.from({ length: 4 + Math.floor(g.rnd() * 8) }, (_, i) => netpol(g, 100 + i)),
+        ...Array.from({ length: Math.floor(g.rnd() * 3) }, (_, i) => randomService(g, i)),
+      ];
+      const engine = new ReachabilityEngine(inputOf(objects));
+      answers(engine, inputOf(objects)); // warm every cache before editing
+      for (let step = 0; step < 6; step++) {
+        const namespaces = objects.filter((o): o is Namespace => o.type === 'namespace');
+        const old = g.pick(namespaces);
+        const next = namespaceObject(g, old.name, 1000 + step);
+        objects = [...objects.filter((o) => o !== old), next];
+        const path = g.rnd();
+        if (path < 0.15) engine.update(inputOf(objects));
+        else if (path < 0.5) engine.applyChange({ objects: [old, next] });
+        else engine.applyChange({ removed: [old], added: [next] });
+        const input = inputOf(objects);
+        assert.equal(answers(engine, input), answers(new ReachabilityEngine(input), input), `seed ${seed} step ${step}`);
+        const policies = objects.filter((o): o is NetworkPolicy => o.type === 'networkpolicy');
+        const looking = policies.filter((p) =>
+          [...p.ingress, ...p.egress].some((r) => (r.peers ?? []).some((x) => x.namespaceSelector && [labelsOfNs(old), labelsOfNs(next)].some((l) => selectorMatches(x.namespaceSelector!, l)))),
+        );
+        assert.ok(engine.lastUpdate.policiesRechecked <= looking.length, `seed ${seed} step ${step}: ${engine.lastUpdate.policiesRechecked} re-checked, ${looking.length} look at the labels`);
+        if (looking.length < policies.length && engine.lastUpdate.classesAdded > 0) spared++;
+      }
+    }
+    assert.ok(spared > 20, `edits where some policies were spared a re-check: ${spared}`);
+  });
+
   it('an edit that keeps a Deployment in its class compiles nothing and adds no class', () => {
     const g = gen(7);
     const objects: Obj[] = [...Array.from({ length: 6 }, (_, i) => workload(g, i)), ...Array.from({ length: 4 }, (_, i) => netpol(g, i))];
     const engine = new ReachabilityEngine(inputOf(objects));
     const w = objects[0] as Workload;
     engine.applyChange({ removed: [w], added: [{ ...w }] });
-    assert.deepEqual(engine.lastUpdate, { policiesCompiled: 0, classesAdded: 0, classesRemoved: 0 });
+    assert.deepEqual(engine.lastUpdate, { policiesCompiled: 0, classesAdded: 0, classesRemoved: 0, policiesRechecked: 0 });
     const p = objects[6] as NetworkPolicy;
     engine.applyChange({ removed: [p], added: [{ ...p }] });
     assert.equal(engine.lastUpdate.policiesCompiled, 0, 'same content: the compiled form is reused');

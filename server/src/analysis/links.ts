@@ -15,8 +15,8 @@ import type {
   ServicePort,
   Workload,
 } from '../model/types';
-import { backendNamespace, findServicePort } from './reachability/routing';
-import { isEmptySelector, labelsOf, selectorMatches } from './reachability/selectors';
+import { backendNamespace, findServicePort } from './routing';
+import { isEmptySelector, labelsOf, selectorMatches } from './selectors';
 
 export interface BackendLink {
   /** Namespace the Service is looked up in; undefined when a cross-namespace route lacks a ReferenceGrant. */

@@ -5,7 +5,7 @@
 // are reported on stderr and skipped; the rest is analysed.
 
 import { explainAll, formatExplain } from '../analysis/explain';
-import { ReachabilityEngine, adminWarnings, formatJson, inputFromSource } from '../analysis/reachability';
+import { ReachabilityEngine, adminWarnings, formatJson, inputFromSource, type LabelGapFinding } from '../analysis/reachability';
 import { exposureText, focusKeeps, focusedPairs, parseFocusConn, reachViewText, unknownFocus, type ReachViewOptions } from '../analysis/reachability/exposureText';
 import { displayPath, noInputMessage } from '../host/files';
 import { CACHE_OPTION, loadInputs } from './load';
@@ -79,7 +79,7 @@ async function reach(args: CommandArgs, io: CommandIO): Promise<number> {
   }
 
   const engine = new ReachabilityEngine(inputFromSource(index));
-  for (const w of engine.labelGapWarnings()) io.note(`warning: ${w}\n`);
+  for (const f of engine.labelGapFindings()) io.note(`warning: ${labelGapText(f)}\n`);
   for (const w of adminWarnings(index.adminPolicies())) io.note(`warning: ${w}\n`);
   for (const file of index.parsedFiles()) {
     for (const p of file.problems) if (p.code === 'policy-kind-not-evaluated') io.note(`${displayPath(file.uri, io.cwd)}: note: ${p.message}\n`);
@@ -117,4 +117,9 @@ export function reportSyntaxErrors(file: ParsedFile, io: CliIO): void {
     const message = (p.message.split('\n')[0] ?? '').slice(0, 200);
     io.stderr(`${displayPath(file.uri, io.cwd)}:${pos.line + 1}:${pos.character + 1}: error yaml-syntax ${message} (document skipped)\n`);
   }
+}
+
+/** A label-gap finding as `reach` warns of it (after `warning: `). */
+export function labelGapText(f: LabelGapFinding): string {
+  return `${f.peer.name}: its pods differ in label "${f.label}", which NetworkPolicy ${f.policy.namespace}/${f.policy.name} selects on; the peer shows what any of its pods may do`;
 }

@@ -6,7 +6,7 @@
 //   changed workloads; effects further away (an egress rule that closes the only source of a
 //   Service elsewhere) are caught by the server's idle sweep.
 import { podLabelsOf } from '../analysis/links';
-import { isEmptySelector, selectorMatches } from '../analysis/reachability/selectors';
+import { isEmptySelector, selectorMatches } from '../analysis/selectors';
 import { nearlyMatches } from './diagnostics';
 import type { IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import type { K8sObject, NetworkPolicy, PolicyPeer, Workload } from '../model/types';

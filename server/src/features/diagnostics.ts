@@ -3,8 +3,8 @@
 // search; self-contained rules live in their own modules (statefulSetService, reachabilityFindings).
 import type { Links } from '../analysis/links';
 import { podLabelsOf, targetContainerPorts } from '../analysis/links';
-import { byTargetPort } from '../analysis/reachability/routing';
-import { isEmptySelector, isValidLabelKey, isValidLabelValue, SELECTOR_OPERATORS, selectorMatches } from '../analysis/reachability/selectors';
+import { byTargetPort } from '../analysis/routing';
+import { isEmptySelector, isValidLabelKey, isValidLabelValue, SELECTOR_OPERATORS, selectorMatches } from '../analysis/selectors';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { positionAt } from '../model/positions';
 import type {

@@ -2,7 +2,7 @@
 // Every string that came from a manifest goes through `code()` or `escapeMarkdown()`.
 import type { Allowed, DirectionReport } from '../analysis/reachability';
 import { podLabelsOf, targetContainerPorts } from '../analysis/links';
-import { isEmptySelector, selectorMatches } from '../analysis/reachability/selectors';
+import { isEmptySelector, selectorMatches } from '../analysis/selectors';
 import { positionAt } from '../model/positions';
 import type { Backend, Ingress, K8sObject, NetworkPolicy, PolicyPeer, Route, Service, ServicePort, Span, Workload } from '../model/types';
 import type { Analysis } from '../analysis/workspaceAnalysis';

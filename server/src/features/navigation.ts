@@ -1,7 +1,7 @@
 // Go to definition and find references across every link (SPEC §6).
 import { workloadsSelectedBy } from '../analysis/reachability/adminPolicies';
 import { targetContainerPorts } from '../analysis/links';
-import { selectorMatches } from '../analysis/reachability/selectors';
+import { selectorMatches } from '../analysis/selectors';
 import type { K8sObject, Span, Workload } from '../model/types';
 import type { Analysis } from '../analysis/workspaceAnalysis';
 import { targetAt } from './locate';

@@ -6,7 +6,7 @@ import { PortConns } from '../analysis/reachability/exposure';
 import { compilePorts } from '../analysis/reachability/policies';
 import { representativeOf, ruleAdmitsEntireCluster } from '../analysis/reachability/representative';
 import type { NetworkPolicy, PolicyPeer, PolicyRule } from '../model/types';
-import { isEmptySelector } from '../analysis/reachability/selectors';
+import { isEmptySelector } from '../analysis/selectors';
 import { representativeText } from './openWorld';
 import { code, escapeMarkdown } from './text';
 

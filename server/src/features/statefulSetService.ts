@@ -2,7 +2,7 @@
 // Service of its namespace that selects its pods, or the per-pod DNS names
 // (`<pod>.<serviceName>.<namespace>.svc`) do not exist.
 import { podLabelsOf } from '../analysis/links';
-import { isEmptySelector, selectorMatches } from '../analysis/reachability/selectors';
+import { isEmptySelector, selectorMatches } from '../analysis/selectors';
 import type { Workload } from '../model/types';
 import { relatedTo, selectorText, type DiagnosticContext, type FindingSink } from './diagnostics';
 import { quote } from './text';

@@ -21,7 +21,7 @@ import { ConnSet, MAX_PORT, MIN_PORT, type PortIntervals } from '../reachability
 import { containsIp, ipBlockIntervals, type IpIntervals } from '../reachability/ip';
 import { compareBytes } from '../reachability/peers';
 import { compilePorts, resolvePorts, type CompiledPorts } from '../reachability/policies';
-import { isEmptySelector, selectorMatches } from '../reachability/selectors';
+import { isEmptySelector, selectorMatches } from '../selectors';
 import type { Direction, PeerInfo, PodClass } from '../reachability';
 
 /** What decides a set of connections: `NetworkPolicy`, `Ingress`, `Route`, a tier's kind, or `default`. */

@@ -18,7 +18,7 @@ import { ConnSet } from './connset';
 import { parseCidr, type IpIntervals } from './ip';
 import type { PortDecl } from './peers';
 import { canonicalKey, repSelector, type RepresentativePeer } from './representative';
-import { isEmptySelector, labelsOf, selectorMatches } from './selectors';
+import { isEmptySelector, labelsOf, selectorMatches } from '../selectors';
 
 type Direction = 'ingress' | 'egress';
 

@@ -35,7 +35,7 @@ import {
   type RepSelector,
   type RepresentativePeer,
 } from './representative';
-import { isEmptySelector } from './selectors';
+import { isEmptySelector } from '../selectors';
 
 export type Direction = 'ingress' | 'egress';
 

@@ -40,11 +40,12 @@
 //                                  .ruleAdmitsOutside(policy, rule); engine.classesOfPeer(peer) gives the classes
 //   reachViewText(engine, {exposure, focus, focusPeers, focusDirection, focusConn})  (exposureText.ts)
 //                                  `reach` with netpol-analyzer's focus options and exposure section
-//   engine.labelGapWarnings()      pods of one owner whose differing labels a policy looks at
-//   engine.computeClassMatrix()    every class-to-class set, without output (benchmarks)
-//   engine.lastUpdate              what the last update recompiled (tests of incrementality)
+//   engine.labelGapFindings()      pods of one owner whose differing labels a policy looks at ({peer, label, policy};
+//                                  the CLI words them)
+//   engine.lastUpdate              what the last update recompiled and re-checked (tests of incrementality)
+//   rowAccess(engine)              rows and sides, for the benchmarks' whole matrix (bench/reachMatrix.ts)
 //   ConnSet: interned per-protocol port interval sets; toString() is the `reach` notation.
-//   selectorMatches / labelsOf (selectors.ts), serviceSelects / resolveTargetPort (routing.ts).
+//   selectorMatches / labelsOf (../selectors.ts), serviceSelects / resolveTargetPort (../routing.ts).
 //
 // Model and costs
 //   Workloads fall into classes by (namespace, pod labels, namespace labels, container ports):
@@ -83,7 +84,7 @@
 //   selects (before or after the edit).
 //
 // Conventions (SPEC §3–§4, netpol-analyzer's): peers are named by owner; pods of one owner with
-// different labels are one peer showing the union of what its pods may do (labelGapWarnings()
+// different labels are one peer showing the union of what its pods may do (labelGapFindings()
 // flags policies whose selectors see the difference); external addresses are IPv4 ranges split
 // per direction at the ends of each ipBlock's merged intervals (cidr minus all excepts); ipBlocks
 // match only outside addresses; the ingress controller is a pod with the configured identity that
@@ -97,6 +98,7 @@ export {
   type Allowed,
   type Direction,
   type DirectionReport,
+  type LabelGapFinding,
   type ObjectChange,
   type PairResult,
   type PeerInfo,
@@ -108,5 +110,5 @@ export {
 export { formatJson, formatText, toLines, type ReachLine } from './format';
 export { AdminTiers, adminWarnings, selectionMatches, workloadsSelectedBy, type AdminRuleRef, type TierDecision, type TierName } from './adminPolicies';
 export { peerNameOf } from './peers';
-export { resolveTargetPort, serviceSelects, findServicePort } from './routing';
-export { isValidLabelKey, isValidLabelValue, labelsOf, selectorMatches } from './selectors';
+export { resolveTargetPort, serviceSelects, findServicePort } from '../routing';
+export { isValidLabelKey, isValidLabelValue, labelsOf, selectorMatches } from '../selectors';

@@ -7,7 +7,7 @@ import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, Protocol } from
 import { ConnSet } from './connset';
 import { ipBlockIntervals, unionIp, type IpIntervals } from './ip';
 import type { PortDecl } from './peers';
-import { isEmptySelector, selectorFingerprint, selectorMatches } from './selectors';
+import { isEmptySelector, selectorFingerprint, selectorMatches } from '../selectors';
 
 /** What the compiler needs to know of a pod class. */
 export interface ClassView {
@@ -244,4 +244,38 @@ export function removeClasses(cp: CompiledPolicy, ids: readonly number[]): boole
   }
   if (changed) cp.generation++;
   return changed;
+}
+
+/** Whether a namespaceSelector of the policy's rules matches a relabelled namespace's old or new labels. */
+export function seesNamespaceLabels(cp: CompiledPolicy, relabelled: ReadonlyArray<{ before: Record<string, string>; after: Record<string, string> }>): boolean {
+  for (const rules of [cp.ingress, cp.egress]) {
+    for (const r of rules ?? []) {
+      if (r.allPeers) continue;
+      for (const peer of r.rule.peers ?? []) {
+        const sel = peer.namespaceSelector;
+        if (sel && relabelled.some((l) => selectorMatches(sel, l.before) || selectorMatches(sel, l.after))) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Replaces class ids in the policy's sets. Right for a class renamed with the same pods when no
+ * namespaceSelector of the policy looks at the namespace labels that changed.
+ */
+export function swapClasses(cp: CompiledPolicy, swaps: ReadonlyArray<[number, number]>): void {
+  let changed = false;
+  const swapIn = (set: Set<number>): void => {
+    if (set.size === 0) return;
+    for (const [old, next] of swaps) {
+      if (set.delete(old)) {
+        set.add(next);
+        changed = true;
+      }
+    }
+  };
+  swapIn(cp.selected);
+  for (const rules of [cp.ingress, cp.egress]) for (const r of rules ?? []) swapIn(r.classes);
+  if (changed) cp.generation++;
 }

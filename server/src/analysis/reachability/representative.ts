@@ -19,7 +19,7 @@
 // Pure: selectors in, plain data out.
 
 import type { AdminPolicy, AdminSelection, LabelSelector, NetworkPolicy, PolicyPeer, PolicyRule } from '../../model/types';
-import { isEmptySelector, selectorMatches } from './selectors';
+import { isEmptySelector, selectorMatches } from '../selectors';
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 

@@ -1,8 +1,8 @@
 // Ingress and Gateway API routes → Service → service port → targetPort → container port.
 // The ingress controller reaches a pod only on the TCP container ports that this chain ends in.
 
-import type { Backend, Ingress, ReferenceGrant, Route, Service, ServicePort } from '../../model/types';
-import type { PortDecl } from './peers';
+import type { Backend, Ingress, ReferenceGrant, Route, Service, ServicePort } from '../model/types';
+import type { PortDecl } from './reachability/peers';
 import { isEmptySelector, selectorMatches } from './selectors';
 
 export interface RoutableClass {

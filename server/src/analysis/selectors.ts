@@ -1,7 +1,7 @@
 // Kubernetes label selectors: matching, and the API server's validity rules for keys, values and
 // operators (so that callers can tell "selects nothing" from "would be rejected").
 
-import type { LabelEntry, LabelSelector, SelectorExpression } from '../../model/types';
+import type { LabelEntry, LabelSelector, SelectorExpression } from '../model/types';
 
 export function labelsOf(entries: LabelEntry[]): Record<string, string> {
   const out: Record<string, string> = {};

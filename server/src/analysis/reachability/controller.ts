@@ -1,0 +1,80 @@
+// The ingress controller: which TCP container ports Ingresses and routes lead it to, and whether
+// it may reach a pod there (routing, then the policies of both ends).
+
+import type { Backend, Ingress, Protocol, Route, Service, ServicePort, Workload } from '../../model/types';
+import { resolveBackend, type BackendTarget } from '../routing';
+import { classesIn } from './classes';
+import { ConnSet } from './connset';
+import { resolvePorts } from './policies';
+import { classConn, decidersOf, row, rowConn } from './rows';
+import { controllerClassOf, type EngineState, type PodClass } from './state';
+
+function routes(s: EngineState): Map<number, ConnSet> {
+  if (s.routedCache) return s.routedCache;
+  const routed = new Map<number, ConnSet>();
+  for (const { owner, backend } of backends(s)) {
+    const t = resolve(s, owner, backend);
+    if (!t.servicePort || t.servicePort.protocol !== 'TCP') continue;
+    for (const { classId, port } of t.targets) {
+      if (!port || port.protocol !== 'TCP') continue;
+      routed.set(classId, (routed.get(classId) ?? ConnSet.EMPTY).union(ConnSet.range('TCP', port.port, port.port)));
+    }
+  }
+  s.routedCache = routed;
+  return routed;
+}
+
+/** The TCP ports the controller is routed to on a class's pods. */
+export function routedTo(s: EngineState, d: PodClass): ConnSet {
+  return routes(s).get(d.id) ?? ConnSet.EMPTY;
+}
+
+function* backends(s: EngineState): Iterable<{ owner: Ingress | Route; backend: Backend }> {
+  for (const owner of [...s.ingressSet, ...s.routeSet]) {
+    for (const backend of owner.backends) yield { owner, backend };
+  }
+}
+
+function resolve(s: EngineState, owner: Ingress | Route, backend: Backend): BackendTarget {
+  const byKey = s.servicesByKey;
+  const services = { get: (key: string): Service | undefined => byKey.get(key)?.[0] };
+  return resolveBackend(owner, backend, services, (s.grantList ??= [...s.grantSet]), (ns) => classesIn(s, ns).filter((c) => !c.controller));
+}
+
+/**
+ * `classConn(controller, d).has(protocol, port)`, read from d's deciding rules rather than from
+ * its ingress row (which a class with ports of its own does not share).
+ */
+export function controllerReaches(s: EngineState, d: PodClass, protocol: Protocol, port: number): boolean {
+  if (d.controller || !routedTo(s, d).has(protocol, port)) return false;
+  const ctrl = controllerClassOf(s);
+  if (s.admin) return classConn(s, ctrl, d).has(protocol, port);
+  if (!rowConn(row(s, 'egress', ctrl), d, d).has(protocol, port)) return false;
+  const deciders = decidersOf(s, 'ingress', d.id);
+  if (deciders.length === 0) return true;
+  for (const cp of deciders) {
+    for (const r of cp.ingress ?? []) {
+      if ((r.allPeers || r.classes.has(ctrl.id)) && resolvePorts(r.ports, d).has(protocol, port)) return true;
+    }
+  }
+  return false;
+}
+
+export interface BackendReachability {
+  service?: Service;
+  servicePort?: ServicePort;
+  targets: Array<{ workload: Workload; port?: number; reachable: boolean }>;
+  reachable: boolean;
+}
+
+/** Where an Ingress or route backend ends, and whether the ingress controller may reach each pod there. */
+export function backendReachability(s: EngineState, owner: Ingress | Route, backend: Backend): BackendReachability {
+  const t = resolve(s, owner, backend);
+  const targets: BackendReachability['targets'] = [];
+  for (const { classId, port } of t.targets) {
+    const c = s.classById.get(classId)!;
+    const reachable = !!port && port.protocol === 'TCP' && controllerReaches(s, c, 'TCP', port.port);
+    for (const w of c.workloads) targets.push({ workload: w, port: port?.port, reachable });
+  }
+  return { service: t.service, servicePort: t.servicePort, targets, reachable: targets.some((x) => x.reachable) };
+}
