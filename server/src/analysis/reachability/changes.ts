@@ -6,7 +6,7 @@ import { DEFAULT_SETTINGS, type AdminPolicy, type AnalysisSettings, type Ingress
 import { AdminTiers } from './adminPolicies';
 import { classFor, controllerClassFor, deleteClass, insertClass, joinPeer, nsLabelSet, refreshPeers, sortPeersIn } from './classes';
 import { peerNameOf } from './peers';
-import { addClasses, compilePolicy, policyFingerprint, removeClasses, seesNamespaceLabels, swapClasses, type CompiledPolicy, type PeerMemo } from './policies';
+import { addClasses, compilePolicy, policyFingerprint, removeClasses, seesNamespaceLabels, swapClasses, type AddMemo, type CompiledPolicy, type PeerMemo } from './policies';
 import { appendTo, pushTo, removeItem, type EngineState, type PeerInfo, type PodClass, type ReachabilityInput, type UpdateStats } from './state';
 
 const RELEVANT: ReadonlySet<K8sObject['type']> = new Set(['workload', 'networkpolicy', 'adminpolicy', 'service', 'ingress', 'route', 'referencegrant', 'namespace']);
@@ -236,14 +236,14 @@ export function applyChangeTo(s: EngineState, change: Change): void {
   const newClasses: PodClass[] = [];
   const gone: PodClass[] = [];
   const renamed = new Map<PodClass, PodClass>(); // new class → old class
-  const relabelled: Array<{ before: Record<string, string>; after: Record<string, string> }> = [];
+  const relabelled: Array<{ namespace: string; before: Record<string, string>; after: Record<string, string> }> = [];
   for (const ns of nsTouched) {
     const before = s.nsLabelSets.get(ns);
     s.nsLabelSets.delete(ns);
     const after = nsLabelSet(s, ns);
     if (before && before.key === after.key) s.nsLabelSets.set(ns, before); // classes share the labels object
     if (!before || before.key === after.key) continue;
-    relabelled.push({ before: before.labels, after: after.labels });
+    relabelled.push({ namespace: ns, before: before.labels, after: after.labels });
     for (const c of [...(s.classesByNs.get(ns) ?? [])]) {
       if (c.controller || c.workloads.length === 0) continue;
       const created: PodClass[] = [];
@@ -310,18 +310,23 @@ export function applyChangeTo(s: EngineState, change: Change): void {
     const plainNew = newClasses.filter((c) => !renamed.has(c));
     const renamedNew = [...renamed.keys()];
     const swaps = [...renamed].map(([next, old]): [number, number] => [old.id, next.id]);
+    const swappedOut = swaps.map(([old]) => old);
+    // Outside a relabelled namespace, only a namespaceSelector can name its classes.
+    const relabelledNs = new Set(relabelled.map((r) => r.namespace));
+    const plainMemo: AddMemo = new Map();
+    const renamedMemo: AddMemo = new Map();
     for (const cp of s.compiledOf.values()) {
       removeClasses(cp, plainGoneIds);
       if (plainNew.length) {
-        addClasses(cp, plainNew);
+        addClasses(cp, plainNew, plainMemo);
         stats.policiesRechecked++;
       }
       if (swaps.length === 0) continue;
       if (seesNamespaceLabels(cp, relabelled)) {
-        removeClasses(cp, swaps.map(([old]) => old));
-        addClasses(cp, renamedNew);
+        removeClasses(cp, swappedOut);
+        addClasses(cp, renamedNew, renamedMemo);
         if (plainNew.length === 0) stats.policiesRechecked++;
-      } else swapClasses(cp, swaps);
+      } else if (relabelledNs.has(cp.policy.namespace)) swapClasses(cp, swaps);
     }
     for (const c of plainNew) {
       for (const cp of s.compiledOf.values()) {

@@ -187,12 +187,15 @@ export function resolvePorts(ports: CompiledPorts, dst: { ports: PortDecl[]; por
   return r;
 }
 
+/** Classes a namespaceSelector peer admits among one batch of new classes, by the peer's selectors (valid for that batch only). */
+export type AddMemo = Map<string, number[]>;
+
 /**
  * Adds new classes to the policy's sets (selected, and each rule's admitted classes), with one
  * namespaceSelector test per run of classes sharing namespace labels (the classes of one namespace
  * share that object). Returns whether anything changed.
  */
-export function addClasses(cp: CompiledPolicy, cs: readonly ClassView[]): boolean {
+export function addClasses(cp: CompiledPolicy, cs: readonly ClassView[], memo?: AddMemo): boolean {
   if (cs.length === 0) return false;
   const ns = cp.policy.namespace;
   let changed = false;
@@ -208,6 +211,15 @@ export function addClasses(cp: CompiledPolicy, cs: readonly ClassView[]): boolea
       if (r.allPeers) continue; // handled as "every peer" without listing classes
       for (const peer of r.rule.peers ?? []) {
         if (!peer.podSelector && !peer.namespaceSelector) continue;
+        // A namespaceSelector peer means the same in every policy: found once per batch of classes.
+        const key = memo && peer.namespaceSelector ? `${selectorFingerprint(peer.namespaceSelector)}|${peer.podSelector ? selectorFingerprint(peer.podSelector) : ''}` : undefined;
+        const known = key !== undefined ? memo!.get(key) : undefined;
+        if (known) {
+          for (const id of known) r.classes.add(id);
+          if (known.length) changed = true;
+          continue;
+        }
+        const found: number[] = [];
         let seen: Record<string, string> | undefined;
         let nsOk = false;
         for (const c of cs) {
@@ -218,11 +230,11 @@ export function addClasses(cp: CompiledPolicy, cs: readonly ClassView[]): boolea
             }
             if (!nsOk) continue;
           } else if (c.namespace !== ns) continue; // a podSelector alone looks in the policy's namespace
-          if (!peer.podSelector || selectorMatches(peer.podSelector, c.labels)) {
-            r.classes.add(c.id);
-            changed = true;
-          }
+          if (!peer.podSelector || selectorMatches(peer.podSelector, c.labels)) found.push(c.id);
         }
+        if (key !== undefined) memo!.set(key, found);
+        for (const id of found) r.classes.add(id);
+        if (found.length) changed = true;
       }
     }
   }
@@ -262,7 +274,8 @@ export function seesNamespaceLabels(cp: CompiledPolicy, relabelled: ReadonlyArra
 
 /**
  * Replaces class ids in the policy's sets. Right for a class renamed with the same pods when no
- * namespaceSelector of the policy looks at the namespace labels that changed.
+ * namespaceSelector of the policy looks at the namespace labels that changed (then only its own
+ * podSelector and podSelector-only peers can name the class, in the policy's own namespace).
  */
 export function swapClasses(cp: CompiledPolicy, swaps: ReadonlyArray<[number, number]>): void {
   let changed = false;
