@@ -340,6 +340,21 @@ describe('cli conventions (SPEC §8): one runner for every command', () => {
     assert.match(r.stderr, /internal error/);
   });
 
+  it('reach words each label-gap finding as one warning line, exactly', async () => {
+    // Reason: the engine returns the findings as data and the CLI words them; the wording is output
+    // users and scripts read, so it is pinned byte for byte.
+    const pod = (name: string, app: string) =>
+      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: default\n  labels:\n    app: ${app}\n  ownerReferences:\n    - apiVersion: apps/v1\n      kind: ReplicaSet\n      name: web-rs\n      uid: u1\nspec:\n  containers:\n    - name: c\n      image: i\n---\n`;
+    const policy =
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: only-one\n  namespace: default\nspec:\n  podSelector:\n    matchLabels:\n      app: one\n  policyTypes: [Ingress]\n';
+    const r = await run(['reach', '-'], ROOT, pod('web-1', 'one') + pod('web-2', 'two') + policy);
+    assert.equal(r.code, 0, r.stderr);
+    const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning: '));
+    assert.deepEqual(warnings, [
+      'warning: default/web-rs[ReplicaSet]: its pods differ in label "app", which NetworkPolicy default/only-one selects on; the peer shows what any of its pods may do',
+    ]);
+  });
+
   it('a second --focus adds its peer to the first', async () => {
     const input = deployment('a') + deployment('b') + deployment('c');
     const one = await run(['reach', '-', '--focus', 'default/a', '--focus-direction', 'ingress'], ROOT, input);

@@ -61,7 +61,9 @@
 //   applyChange(): a workload moves between classes by key (a new class is tested against every
 //   policy rule once, a vanished one is removed from them); a policy that leaves and joins with the
 //   same content keeps its compiled form, a new one is compiled; a Namespace whose labels change
-//   re-classes that namespace's workloads; peers are patched by name. Object order follows the
+//   re-classes that namespace's workloads, and only the policies whose namespaceSelectors match its
+//   old or new labels test the new classes (policies in that namespace swap class ids, the others
+//   are untouched); peers are patched by name. Object order follows the
 //   index's (a joining object goes last), so lists come out as a fresh engine's would.
 //   Open world: representatives are taken once per policy content (representative.ts), gathered per
 //   engine epoch on first use and carried over while the policies and classes stay the same; a
@@ -77,11 +79,13 @@
 //   tiers only (their caches depend on class facts alone); rows are untouched.
 //   Compiling: a namespaceSelector peer's classes are found once per update and shared (as copies)
 //   by every policy that repeats the peer (the same DNS rule in every namespace).
-//   update(): classes are diffed by key; a policy whose content is unchanged keeps its compiled
-//   form (patched for classes that appeared or vanished, O(changed classes × policies)); a
-//   changed policy is recompiled (O(classes)); rows are revalidated by the generations of the
-//   policies that decide them, so editing one policy rebuilds only the rows of the classes it
-//   selects (before or after the edit).
+//   update(): the change from the objects held (per kind, the input's longest prefix held
+//   unchanged stays; the rest leaves and joins in input order), applied by applyChange: one update
+//   path. A policy whose content is unchanged keeps its compiled form (patched for classes that
+//   appeared or vanished, O(changed classes × policies)); a changed policy is recompiled
+//   (O(classes)); rows are revalidated by the generations of the policies that decide them, so
+//   editing one policy rebuilds only the rows of the classes it selects (before or after the edit).
+//   A new engine is the empty one brought up to its input by the same path.
 //
 // Conventions (SPEC §3–§4, netpol-analyzer's): peers are named by owner; pods of one owner with
 // different labels are one peer showing the union of what its pods may do (labelGapFindings()
