@@ -29,8 +29,8 @@ export interface TreeSpec {
 
 export async function loadTrees(spec: TreeSpec, cwd: string): Promise<[LoadedTree, LoadedTree]> {
   if (spec.base === undefined) {
-    const [a, b] = spec.paths;
-    return [await loadFolder(a!, cwd, spec.settings), await loadFolder(b!, cwd, spec.settings)];
+    const [a = '.', b = '.'] = spec.paths; // the options require two paths without --base
+    return [await loadFolder(a, cwd, spec.settings), await loadFolder(b, cwd, spec.settings)];
   }
   const target = path.resolve(cwd, spec.paths[0] ?? '.');
   if (!fs.existsSync(target)) throw new TreeError(`${spec.paths[0]}: not found`);
