@@ -55,7 +55,7 @@ async function loadFolder(p: string, cwd: string, settings: Partial<AnalysisSett
 }
 
 /** The manifests of `rev` under `target`, indexed at the paths they have in the working tree. */
-export async function loadRevision(
+async function loadRevision(
   top: string,
   rev: string,
   target: string,

@@ -14,7 +14,7 @@ function short(s: string): string {
   return s.length > 100 ? `${s.slice(0, 99)}…` : s;
 }
 
-export function adminKindLabel(p: AdminPolicy): string {
+function adminKindLabel(p: AdminPolicy): string {
   return p.kind === 'AdminNetworkPolicy' ? `AdminNetworkPolicy ${quote(short(p.name))}` : `BaselineAdminNetworkPolicy ${quote(short(p.name))}`;
 }
 

@@ -23,7 +23,7 @@ function namespaceObjects(analysis: Analysis, names: string[]): SourceLocation[]
 }
 
 /** Locations in path order (file, then place): never in the order the files were read. */
-export function sortLocations(locs: SourceLocation[]): SourceLocation[] {
+function sortLocations(locs: SourceLocation[]): SourceLocation[] {
   return locs.sort((a, b) => (a.uri !== b.uri ? (a.uri < b.uri ? -1 : 1) : a.span.start - b.span.start || a.span.end - b.span.end));
 }
 

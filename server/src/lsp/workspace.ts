@@ -60,13 +60,13 @@ export interface ScanProgress {
 }
 
 /** Where the scan writes its notes (the client's log). */
-export interface ScanLog {
+interface ScanLog {
   info(message: string): void;
   warn(message: string): void;
 }
 
 /** What a finished scan found besides manifests. */
-export interface ScanResult {
+interface ScanResult {
   /** Folders that could not be listed, with the reason. */
   unreadableDirs: string[];
 }

@@ -16,17 +16,17 @@ export const WHOLE_INTERNET_RANGE = '0.0.0.0-255.255.255.255';
 export const ROUTING_NODE_KINDS: ReadonlySet<string> = new Set(['Ingress', 'HTTPRoute', 'GRPCRoute', 'Service', 'internet']);
 
 /** At least this many other workloads before "from every workload" becomes a mark. */
-export const EVERY_WORKLOAD_MIN = 4;
+const EVERY_WORKLOAD_MIN = 4;
 
 export function isWholeInternet(n: GraphNode | undefined): boolean {
   return n?.kind === 'ipBlock' && n.name === WHOLE_INTERNET_RANGE;
 }
 
-export function isEntireCluster(n: GraphNode | undefined): boolean {
+function isEntireCluster(n: GraphNode | undefined): boolean {
   return n?.kind === REPRESENTATIVE_NODE_KIND && n.entireCluster === true;
 }
 
-export function isWorkloadNode(n: GraphNode): boolean {
+function isWorkloadNode(n: GraphNode): boolean {
   return !ROUTING_NODE_KINDS.has(n.kind) && !EXTERNAL_NODE_KINDS.has(n.kind) && !n.missing;
 }
 
