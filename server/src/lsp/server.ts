@@ -11,7 +11,7 @@ import { StatusReporter } from './status';
 import { fsPathOf, Workspace } from './workspace';
 
 export class NetmapServer {
-  private readonly workspace = new Workspace();
+  private readonly workspace: Workspace;
   private readonly edits = new EditDebounce();
   private readonly status: StatusReporter;
   private readonly publisher: Publisher;
@@ -19,7 +19,11 @@ export class NetmapServer {
   private settingsGeneration = 0;
 
   constructor(private readonly connection: Connection) {
-    const ws = this.workspace;
+    const ws = (this.workspace = new Workspace({
+      info: (m) => connection.console.info(m),
+      warn: (m) => connection.console.warn(m),
+      error: (m) => connection.console.error(m),
+    }));
     this.status = new StatusReporter(connection, () => {
       let objects = 0;
       let unreadable = ws.notRead.size;
@@ -102,8 +106,7 @@ export class NetmapServer {
 
   private async scan(generation: number): Promise<void> {
     const { progress, done } = await this.status.scanStarted();
-    const log = { info: (m: string) => this.connection.console.info(m), warn: (m: string) => this.connection.console.warn(m) };
-    const result = await this.workspace.scan(generation, progress, log);
+    const result = await this.workspace.scan(generation, progress);
     if (!result) return; // a newer scan took over
     done();
     this.publisher.publishAll();

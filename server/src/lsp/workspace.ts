@@ -59,10 +59,11 @@ export interface ScanProgress {
   report(index: number, total: number): void;
 }
 
-/** Where the scan writes its notes (the client's log). */
-interface ScanLog {
+/** Where the workspace writes its notes (the client's log). */
+export interface ServerLog {
   info(message: string): void;
   warn(message: string): void;
+  error(message: string): void;
 }
 
 /** What a finished scan found besides manifests. */
@@ -78,15 +79,31 @@ export class Workspace {
   folders: string[] = [];
   /** The persisted index's folder (the extension's workspace storage), if the client gave one. */
   cacheDir: string | undefined;
-  index = new WorkspaceIndex();
-  analysis = new Analysis(this.index);
-  /** False while a scan runs: events wait for it (the scan reads open documents when it finishes). */
-  ready = false;
+  private currentIndex = new WorkspaceIndex();
+  private currentAnalysis = new Analysis(this.currentIndex);
+  private scanned = false;
   /** Files with a not-read note (too large, binary). */
   readonly notRead = new Map<string, Finding>();
   /** Hash of the text each file was last indexed from, to skip re-parsing identical text. */
   private readonly indexedHash = new Map<string, string>();
   private scanGeneration = 0;
+
+  constructor(private readonly log: ServerLog) {}
+
+  /** The index, replaced by each rebuild. */
+  get index(): WorkspaceIndex {
+    return this.currentIndex;
+  }
+
+  /** The analysis of the index, replaced with it. */
+  get analysis(): Analysis {
+    return this.currentAnalysis;
+  }
+
+  /** False while a scan runs: events wait for it (the scan reads open documents when it finishes). */
+  get ready(): boolean {
+    return this.scanned;
+  }
 
   /** Whether `uri` is a folder's k8s-netmap.yaml (read as settings, never as manifests). */
   isConfig(uri: string): boolean {
@@ -145,11 +162,11 @@ export class Workspace {
   /** Starts over with an empty index under the current settings; returns the generation to scan. */
   rebuild(): number {
     const settings = this.settings;
-    this.index = new WorkspaceIndex(settings.analysis(), (uri) => settings.forPath(fsPathOf(uri)).analysis.defaultNamespace);
-    this.analysis = new Analysis(this.index);
+    this.currentIndex = new WorkspaceIndex(settings.analysis(), (uri) => settings.forPath(fsPathOf(uri)).analysis.defaultNamespace);
+    this.currentAnalysis = new Analysis(this.currentIndex);
     this.indexedHash.clear();
     this.notRead.clear();
-    this.ready = false;
+    this.scanned = false;
     return ++this.scanGeneration;
   }
 
@@ -157,15 +174,15 @@ export class Workspace {
    * Reads every manifest of the folders, then the open documents, into the index. Undefined when
    * a newer rebuild superseded this one.
    */
-  async scan(generation: number, progress: ScanProgress | undefined, log: ScanLog): Promise<ScanResult | undefined> {
+  async scan(generation: number, progress: ScanProgress | undefined): Promise<ScanResult | undefined> {
     const files: string[] = [];
     const unreadableDirs: string[] = [];
     for (const folder of this.folders) {
       files.push(...listManifestFiles(folder, (abs) => this.isExcluded(abs), (dir, reason) => unreadableDirs.push(`${dir} (${reason})`)));
     }
-    for (const d of unreadableDirs) log.warn(`k8s-netmap: ${d}`);
+    for (const d of unreadableDirs) this.log.warn(`k8s-netmap: ${d}`);
     this.index.beginBulk();
-    const cache = this.cacheDir === undefined ? undefined : ParseCache.open(this.cacheDir, { note: (m) => log.info(m) });
+    const cache = this.cacheDir === undefined ? undefined : ParseCache.open(this.cacheDir, { note: (m) => this.log.info(m) });
     try {
       let bytesSinceYield = 0;
       for (const [i, file] of files.entries()) {
@@ -188,7 +205,7 @@ export class Workspace {
       if (generation === this.scanGeneration) this.index.endBulk();
     }
     if (generation !== this.scanGeneration) return undefined;
-    this.ready = true;
+    this.scanned = true;
     cache?.save();
     return { unreadableDirs };
   }
@@ -320,7 +337,7 @@ export class Workspace {
           : this.index.setFile(uri, text, helm);
     } catch (error) {
       // The reader never throws by design; if it does, keep the server and every other file alive.
-      console.error(`k8s-netmap: could not read ${uri}: ${String(error)}`);
+      this.log.error(`k8s-netmap: could not read ${uri}: ${String(error)}`);
       return;
     }
     update?.record(this.index, change);
