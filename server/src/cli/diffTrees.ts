@@ -29,7 +29,8 @@ export interface TreeSpec {
 
 export async function loadTrees(spec: TreeSpec, cwd: string): Promise<[LoadedTree, LoadedTree]> {
   if (spec.base === undefined) {
-    const [a = '.', b = '.'] = spec.paths; // the options require two paths without --base
+    const [a, b] = spec.paths;
+    if (a === undefined || b === undefined) throw new TreeError('diff needs two paths (or --base REV)'); // the options check it first
     return [await loadFolder(a, cwd, spec.settings), await loadFolder(b, cwd, spec.settings)];
   }
   const target = path.resolve(cwd, spec.paths[0] ?? '.');
