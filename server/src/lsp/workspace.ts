@@ -60,7 +60,7 @@ export interface ScanProgress {
 }
 
 /** Where the workspace writes its notes (the client's log). */
-export interface ServerLog {
+interface ServerLog {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
