@@ -75,7 +75,7 @@ export function toElk(view: VisibleGraph, measure: Measure, direction: Direction
   // make a row 40 wide. With many top-level namespaces (collapsed or open), partitions put them in
   // rows of `perRow` in alphabetical order, outside nodes first: a grid that fits a screen.
   const namespacesAtTop = [
-    ...view.nodes.filter((n) => n.collapsed).map((n) => ({ id: n.id, ns: n.collapsed!.namespace })),
+    ...view.nodes.flatMap((n) => (n.collapsed ? [{ id: n.id, ns: n.collapsed.namespace }] : [])),
     ...view.groups.map((g) => ({ id: g.id, ns: g.namespace })),
   ].sort((a, b) => (a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : 0));
   const partition = new Map<string, number>();
@@ -196,12 +196,11 @@ export function fromElk(result: ElkNode): Layout {
 }
 
 let elk: InstanceType<typeof ELK> | undefined;
-let workerUrl: string | undefined;
 
 function engine(): InstanceType<typeof ELK> {
   if (!elk) {
-    workerUrl = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
-    elk = new ELK({ workerUrl, workerFactory: (url?: string) => new Worker(url ?? workerUrl!) as never });
+    const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
+    elk = new ELK({ workerUrl: url, workerFactory: (given?: string) => new Worker(given ?? url) as never });
   }
   return elk;
 }
@@ -267,7 +266,8 @@ async function layoutIn(view: VisibleGraph, measure: Measure, direction: Directi
   if (old) return { layout: old, reused: true };
   const result = fromElk(await engine().layout(input));
   // The last few layouts only (one per direction, plus the one before a live edit).
-  if (cache.size >= 4) cache.delete(cache.keys().next().value!);
+  const oldest = cache.keys().next();
+  if (cache.size >= 4 && !oldest.done) cache.delete(oldest.value);
   cache.set(key, result);
   return { layout: result, reused: false };
 }

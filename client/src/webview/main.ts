@@ -16,6 +16,7 @@ import { draw, type Drawn } from './render';
 import { createScopeBar } from './scope';
 import { createToolbar } from './toolbar';
 import { createTooltips } from './tooltip';
+import { elementById } from './svg';
 import { collapseByDefaultFor, restoreState, toggleCollapsed, visibleGraph, type ViewState, type VisibleGraph } from './view';
 
 interface VsCodeApi {
@@ -37,8 +38,8 @@ let layoutSeq = 0;
 let renders = 0;
 
 const canvas = document.getElementById('canvas') as unknown as SVGSVGElement;
-const message = document.getElementById('message')!;
-const status = document.getElementById('status')!;
+const message = elementById('message');
+const status = elementById('status');
 
 // ------------------------------------------------------------------------------ state
 

@@ -4,6 +4,7 @@
 import type { Box, Layout } from './layout';
 import { MIN_TEXT_PX, SMALL_PX } from './measure';
 import type { Drawn } from './render';
+import { elementById } from './svg';
 import type { Transform, VisibleGraph } from './view';
 
 export interface PanZoomHost {
@@ -128,9 +129,9 @@ export function createPanZoom(host: PanZoomHost): PanZoom {
     const r = canvas.getBoundingClientRect();
     zoomAt(factor, r.width / 2, r.height / 2);
   }
-  document.getElementById('zoom-in')!.addEventListener('click', () => centerZoom(1.25));
-  document.getElementById('zoom-out')!.addEventListener('click', () => centerZoom(0.8));
-  document.getElementById('zoom-fit')!.addEventListener('click', () => fitToView());
+  elementById('zoom-in').addEventListener('click', () => centerZoom(1.25));
+  elementById('zoom-out').addEventListener('click', () => centerZoom(0.8));
+  elementById('zoom-fit').addEventListener('click', () => fitToView());
 
   return {
     get transform() {

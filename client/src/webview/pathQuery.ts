@@ -112,7 +112,10 @@ export function createPathQuery(host: PathHost): PathQuery {
     const laid = host.laid();
     const boxes = pathEdges()
       .flatMap((e) => [drawnId(e.from), drawnId(e.to)])
-      .flatMap((id) => (id && laid?.nodes.get(id) ? [laid.nodes.get(id)!] : []));
+      .flatMap((id) => {
+        const box = id ? laid?.nodes.get(id) : undefined;
+        return box ? [box] : [];
+      });
     if (boxes.length === 0) return undefined;
     const x = Math.min(...boxes.map((b) => b.x));
     const y = Math.min(...boxes.map((b) => b.y));

@@ -83,7 +83,8 @@ export function accessibleName(n: VisibleNode): string {
   const marks = markLines(n);
   const extra = marks.length > 0 ? `; ${marks.join('; ')}` : '';
   if (n.collapsed) return `Namespace ${n.collapsed.namespace}, collapsed, ${n.sublabel}${extra}. Press Enter to expand.`;
-  const g = n.node!;
+  const g = n.node;
+  if (!g) return `${n.label}, ${n.sublabel}${extra}`; // every node that is not a collapsed namespace has its graph node
   const where = g.namespace ? ` in namespace ${g.namespace}` : '';
   const open = g.uri ? '. Press Enter to open the YAML.' : '';
   return `${g.kind} ${n.label}${where}, ${n.sublabel}${extra}${open}`;

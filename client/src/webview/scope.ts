@@ -44,13 +44,14 @@ export function createScopeBar(host: ScopeHost): ScopeBar {
 
   /** The object of `uri` whose text holds `offset` (the innermost when several do). */
   function nodeAt(uri: string, offset: number): GraphNode | undefined {
-    let best: GraphNode | undefined;
+    let best: { node: GraphNode; size: number } | undefined;
     for (const n of host.graph()?.nodes ?? []) {
       if (n.uri !== uri || !n.objectSpan) continue;
       if (offset < n.objectSpan.start || offset > n.objectSpan.end) continue;
-      if (!best || n.objectSpan.end - n.objectSpan.start < best.objectSpan!.end - best.objectSpan!.start) best = n;
+      const size = n.objectSpan.end - n.objectSpan.start;
+      if (!best || size < best.size) best = { node: n, size };
     }
-    return best;
+    return best?.node;
   }
 
   function firstNodeOf(uri: string): GraphNode | undefined {

@@ -51,3 +51,10 @@ export function roundedPath(points: Array<{ x: number; y: number }>, radius = 6)
   const last = points[points.length - 1];
   return `${d}L${f(last.x)},${f(last.y)}`;
 }
+
+/** The page's element with `id`. The panel's HTML always has it: a missing one is a bug, said as such. */
+export function elementById(id: string): HTMLElement {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`k8s-netmap diagram: the page has no #${id}`);
+  return el;
+}

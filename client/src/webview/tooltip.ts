@@ -3,7 +3,7 @@
 
 import type { GraphNode } from '../../../server/src/model/graph';
 import { markLines } from './render';
-import { html } from './svg';
+import { elementById, html } from './svg';
 import type { VisibleGraph } from './view';
 
 export interface TooltipHost {
@@ -19,8 +19,8 @@ export interface Tooltips {
 
 export function createTooltips(host: TooltipHost): Tooltips {
   const canvas = host.canvas;
-  const stage = document.getElementById('stage')!;
-  const tooltip = document.getElementById('tooltip')!;
+  const stage = elementById('stage');
+  const tooltip = elementById('tooltip');
   function showTooltip(title: string, lines: string[], anchor: { x: number; y: number }): void {
     tooltip.replaceChildren();
     html('div', title, 'tooltip-title', tooltip);

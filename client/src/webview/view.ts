@@ -6,6 +6,7 @@ import { coalesce, parseRange, rangeToCidrs } from '../../../server/src/analysis
 import { focusGraph } from '../../../server/src/analysis/graph/focus';
 import type { EdgeChange, Graph, GraphEdge, GraphEdgeKind, GraphNode, NodeMarks } from '../../../server/src/model/graph';
 import { isCollapsed, type Scope, type ViewState } from './viewState';
+import { getOrCreate } from '../../../server/src/model/collections';
 
 export * from './viewState';
 
@@ -155,13 +156,12 @@ export function exposureOf(graph: Graph): Map<string, 'internet' | 'cluster'> {
   const kinds = new Map(graph.nodes.map((n) => [n.id, n.kind]));
   const next = new Map<string, string[]>();
   for (const e of graph.edges) {
-    if (e.kind === 'route' || e.kind === 'select') (next.get(e.from) ?? next.set(e.from, []).get(e.from)!).push(e.to);
+    if (e.kind === 'route' || e.kind === 'select') getOrCreate(next, e.from, () => []).push(e.to);
     if (e.kind === 'allow' && kinds.get(e.from) === 'ipBlock') out.set(e.to, 'internet');
   }
   const seen = new Set<string>();
   const queue = [...(next.get('internet') ?? [])];
-  while (queue.length > 0) {
-    const id = queue.shift()!;
+  for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
     if (seen.has(id)) continue;
     seen.add(id);
     out.set(id, 'internet');

@@ -35,12 +35,12 @@ export function formatDiffSarif(diff: ConnectivityDiff, before: DiffTree, after:
       const exposure = isExposureSource(r.entry);
       const causes = attributor.causes(r.entry);
       const what = r.diffType === 'added' ? `now allows ${r.ref2}` : `now allows ${r.ref2} (was ${r.ref1})`;
-      const cause = causes.length ? ` Caused by ${causes[0]!.object.kind} ${causes[0]!.object.namespace}/${causes[0]!.object.name} (${causes[0]!.change}).` : ' No single object change was found to cause it.';
+      const cause = causes.length ? ` Caused by ${causes[0].object.kind} ${causes[0].object.namespace}/${causes[0].object.name} (${causes[0].change}).` : ' No single object change was found to cause it.';
       return {
         ruleId: exposure ? RULE_EXPOSURE : RULE_ADDED,
         level: exposure ? 'warning' : 'note',
         message: { text: `${r.src} → ${r.dst} ${what}.${cause}` },
-        ...(causes.length ? { locations: [locate(causes[0]!)] } : {}),
+        ...(causes.length ? { locations: [locate(causes[0])] } : {}),
         ...(causes.length > 1 ? { relatedLocations: causes.slice(1).map((c, i) => ({ id: i, ...(locate(c) as object) })) } : {}),
         properties: { diffType: r.diffType, source: r.src, destination: r.dst, ref1: r.ref1, ref2: r.ref2 },
       };

@@ -30,7 +30,8 @@ export interface TreeSpec {
 export async function loadTrees(spec: TreeSpec, cwd: string): Promise<[LoadedTree, LoadedTree]> {
   if (spec.base === undefined) {
     const [a, b] = spec.paths;
-    return [await loadFolder(a!, cwd, spec.settings), await loadFolder(b!, cwd, spec.settings)];
+    if (a === undefined || b === undefined) throw new TreeError('diff needs two paths (or --base REV)'); // the options check it first
+    return [await loadFolder(a, cwd, spec.settings), await loadFolder(b, cwd, spec.settings)];
   }
   const target = path.resolve(cwd, spec.paths[0] ?? '.');
   if (!fs.existsSync(target)) throw new TreeError(`${spec.paths[0]}: not found`);
@@ -55,7 +56,7 @@ async function loadFolder(p: string, cwd: string, settings: Partial<AnalysisSett
 }
 
 /** The manifests of `rev` under `target`, indexed at the paths they have in the working tree. */
-export async function loadRevision(
+async function loadRevision(
   top: string,
   rev: string,
   target: string,

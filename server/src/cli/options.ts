@@ -82,7 +82,7 @@ function reportConfig(file: string, text: string, findings: Finding[], cwd: stri
   const lineStarts = computeLineStarts(text);
   const shown = path.relative(cwd, file) || file;
   for (const f of findings) {
-    const at = positionAt(lineStarts, f.span.start);
+    const at = positionAt(lineStarts, f.span.start, text);
     (f.severity === 'error' ? io.stderr : io.note)(`${shown}:${at.line + 1}:${at.character + 1}: ${f.severity} ${f.code} ${f.message}\n`);
   }
 }

@@ -50,7 +50,7 @@ export interface CommandSpec {
 }
 
 /** Options every command takes. */
-export const COMMON_OPTIONS: OptionTable = {
+const COMMON_OPTIONS: OptionTable = {
   help: { type: 'boolean', short: 'h', help: 'show this help and exit' },
   format: { type: 'string', short: 'o', value: 'FORMAT', help: 'output format' },
   'output-file': { type: 'string', value: 'FILE', help: 'write the results to FILE instead of standard output' },

@@ -14,7 +14,7 @@ function short(s: string): string {
   return s.length > 100 ? `${s.slice(0, 99)}…` : s;
 }
 
-export function adminKindLabel(p: AdminPolicy): string {
+function adminKindLabel(p: AdminPolicy): string {
   return p.kind === 'AdminNetworkPolicy' ? `AdminNetworkPolicy ${quote(short(p.name))}` : `BaselineAdminNetworkPolicy ${quote(short(p.name))}`;
 }
 
@@ -29,8 +29,8 @@ export function checkAdminPolicy(index: WorkspaceIndex, add: AddFinding, p: Admi
     let mine: Set<unknown> | undefined;
     for (const other of all) {
       if (other === p || other.kind !== 'AdminNetworkPolicy' || other.issues.length || other.priority?.value !== p.priority.value) continue;
-      mine ??= new Set(workloadsSelectedBy(p.subject, workloads, nsl).workloads);
-      const shared = workloadsSelectedBy(other.subject, workloads, nsl).workloads.filter((w) => mine!.has(w));
+      const own = (mine ??= new Set(workloadsSelectedBy(p.subject, workloads, nsl).workloads));
+      const shared = workloadsSelectedBy(other.subject, workloads, nsl).workloads.filter((w) => own.has(w));
       const overlap = shared.length
         ? `both select ${quote(short(`${shared[0].namespace}/${shared[0].name}`))}${shared.length > 1 ? ` and ${shared.length - 1} more` : ''}, where their order is undefined`
         : 'where their subjects overlap in a cluster, their order is undefined';
@@ -61,13 +61,14 @@ export function checkAdminPolicy(index: WorkspaceIndex, add: AddFinding, p: Admi
 }
 
 function checkSelection(index: WorkspaceIndex, add: AddFinding, sel: AdminSelection, what: string, consequence: string): void {
-  if (!sel.namespaces && !sel.pods) return; // networks, nodes, or invalid (reported above)
+  const namespaceSelector = sel.namespaces ?? sel.pods?.namespaceSelector;
+  if (!namespaceSelector) return; // networks, nodes, or invalid (reported above)
   const found = workloadsSelectedBy(sel, index.workloads(), index.namespaceLabels());
   if (found.workloads.length) return;
   if (found.namespaces.length === 0) {
     add(
       'adminnetworkpolicy-selects-nothing',
-      (sel.namespaces ?? sel.pods!.namespaceSelector).span,
+      namespaceSelector.span,
       `This ${what} matches no namespace defined in this workspace (it may match namespaces defined elsewhere in the cluster).`,
       [],
       'info',

@@ -39,7 +39,7 @@ export function adminPolicyHover(analysis: Analysis, link: Link, list: List, ap:
       ? 'Evaluated before NetworkPolicies, by priority (lower first); its first matching rule decides (Pass hands the connection to NetworkPolicies).'
       : 'Evaluated after NetworkPolicies, only for pods that no NetworkPolicy isolates in that direction.';
   const lines = [`**${code(adminTitle(ap))}**`, '', tier, ''];
-  if (ap.issues.length) lines.push(`**Not evaluated:** the API server would reject it (${code(ap.issues[0]!.message)}).`, '');
+  if (ap.issues.length) lines.push(`**Not evaluated:** the API server would reject it (${code(ap.issues[0].message)}).`, '');
   lines.push(`Subject: ${selectionText(ap.subject)}`, list(found.workloads.map((w) => link(w, `${w.kind} ${w.namespace}/${w.name}`)), 'no workload in this workspace'));
   const rules = [...ap.ingress.map((r) => `ingress ${ruleText(r)}`), ...ap.egress.map((r) => `egress ${ruleText(r)}`)];
   lines.push('', 'Rules, in order:', list(rules, 'none'));
@@ -77,7 +77,7 @@ export function adminTierLines(analysis: Analysis, link: Link, w: Workload, dir:
     for (const d of t?.[dir] ?? []) {
       if (!d.allowed) continue;
       const label =
-        d.tier === 'networkpolicy' ? 'NetworkPolicies' : d.tier === 'default' ? 'default (no policy decides)' : `${adminTitle(d.policy!)} rule ${d.rule!.name || `#${d.ruleIndex! + 1}`}`;
+        d.tier === 'networkpolicy' ? 'NetworkPolicies' : d.tier === 'default' || !d.policy ? 'default (no policy decides)' : `${adminTitle(d.policy)} rule ${d.rule?.name || `#${(d.ruleIndex ?? 0) + 1}`}`;
       if (!labels.includes(label)) labels.push(label);
     }
     return labels.length ? ` — allowed by ${labels.map(code).join(', ')}` : '';

@@ -33,10 +33,10 @@ const LINE_LEAD = /^(\s*)(-\s+)?/;
 const LINE_KEY = /^\s*(?:-\s+)?(?:"([^"]*)"|'([^']*)'|([^\s:#"'][^:#]*?))\s*:(?:\s|$)/;
 
 function shapeOf(line: string): LineShape {
-  const lead = LINE_LEAD.exec(line)!;
-  const ws = lead[1]!.length;
-  const dash = !!lead[2];
-  const keyCol = ws + (lead[2]?.length ?? 0);
+  const lead = LINE_LEAD.exec(line); // always matches, possibly empty
+  const ws = lead?.[1]?.length ?? 0;
+  const dash = !!lead?.[2];
+  const keyCol = ws + (lead?.[2]?.length ?? 0);
   const m = LINE_KEY.exec(line);
   const key = m ? (m[1] ?? m[2] ?? m[3]) : undefined;
   return key !== undefined ? { ws, keyCol, dash, key } : { ws, keyCol, dash };
@@ -82,9 +82,10 @@ function serviceItems(analysis: Analysis, namespace: string): Completion[] {
 
 function portItems(svc: Service | undefined, named: boolean): Completion[] {
   if (!svc) return [];
-  return svc.ports
-    .filter((p) => !named || p.name)
-    .map((p) => ({ label: named ? p.name! : String(p.port), kind: 'port' as const, detail: `${p.port}/${p.protocol}${p.name ? ` (${cutText(p.name)})` : ''} → ${cutText(String(p.targetPort))}` }));
+  return svc.ports.flatMap((p) => {
+    const label = named ? p.name : String(p.port);
+    return label ? [{ label, kind: 'port' as const, detail: `${p.port}/${p.protocol}${p.name ? ` (${cutText(p.name)})` : ''} → ${cutText(String(p.targetPort))}` }] : [];
+  });
 }
 
 /**
@@ -100,10 +101,10 @@ function siblingServiceName(text: string, offset: number, nameKey: string, depth
   // Climb `depthUp` parents.
   for (let up = 0; up < depthUp; up++) {
     let r = row - 1;
-    while (r >= 0 && (/^\s*(#|$)/.test(lines[r]!) || shapeOf(lines[r]!).keyCol >= indent)) r--;
+    while (r >= 0 && (/^\s*(#|$)/.test(lines[r]) || shapeOf(lines[r]).keyCol >= indent)) r--;
     if (r < 0) return undefined;
     row = r;
-    indent = shapeOf(lines[r]!).keyCol;
+    indent = shapeOf(lines[r]).keyCol;
   }
   const valueOf = (line: string): string | undefined => {
     const m = new RegExp(`^\\s*(?:-\\s+)?${nameKey}\\s*:\\s*["']?([^"'\\s#]+)`).exec(line);
@@ -112,7 +113,7 @@ function siblingServiceName(text: string, offset: number, nameKey: string, depth
   // Same mapping: lines at this key column, up and down, until one further left (or a new item).
   for (const step of [-1, 1]) {
     for (let r = row; r >= 0 && r < lines.length; r += step) {
-      const line = lines[r]!.replace(/\r$/, '');
+      const line = lines[r].replace(/\r$/, '');
       if (/^\s*(#|$)/.test(line)) continue;
       if (/^---/.test(line)) break;
       const shape = shapeOf(line);
@@ -156,7 +157,7 @@ export function complete(analysis: Analysis, uri: string, text: string, offset: 
     if (last(p) === 'backendRefs' && ctx.key === 'name') return serviceItems(analysis, namespace);
     if (last(p) === 'backendRefs' && ctx.key === 'port') return portItems(findService(siblingServiceName(text, offset, 'name', 0)), false);
     // Label values in selectors
-    if (isSelectorMap(p, kind)) return labelValues(analysis, namespace, ctx.key!, ofNamespaces(p, kind), clusterWide(kind));
+    if (ctx.key !== undefined && isSelectorMap(p, kind)) return labelValues(analysis, namespace, ctx.key, ofNamespaces(p, kind), clusterWide(kind));
     return [];
   }
   if (isSelectorMap(p, kind)) return labelKeys(analysis, namespace, ofNamespaces(p, kind), clusterWide(kind));

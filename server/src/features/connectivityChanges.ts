@@ -9,6 +9,7 @@
 import { diffConnectivity, diffRows, type ConnDiff, type ConnectivityDiff, type DiffPair, type DiffRow } from '../analysis/diff';
 import type { Cause, ChangeAttributor } from '../analysis/diff/attribution';
 import type { ConnSet, ReachabilityEngine } from '../analysis/reachability';
+import { getOrCreate } from '../model/collections';
 
 export interface ChangeEntry {
   row: DiffRow;
@@ -28,13 +29,8 @@ function groupKey(e: ConnDiff): string {
 
 export function changesByWorkload(diff: ConnectivityDiff, attributor: ChangeAttributor): WorkloadChanges[] {
   const groups = new Map<string, ChangeEntry[]>();
-  for (const row of diffRows(diff)) {
-    const key = groupKey(row.entry);
-    let list = groups.get(key);
-    if (!list) groups.set(key, (list = []));
-    list.push({ row, causes: attributor.causes(row.entry) });
-  }
-  return [...groups.keys()].sort().map((workload) => ({ workload, changes: groups.get(workload)! }));
+  for (const row of diffRows(diff)) getOrCreate(groups, groupKey(row.entry), () => []).push({ row, causes: attributor.causes(row.entry) });
+  return [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([workload, changes]) => ({ workload, changes }));
 }
 
 export interface EditEffect {
@@ -69,7 +65,7 @@ function pairsAround(engine: ReachabilityEngine, scope: EditScope): DiffPair[] {
 
 function portCount(c: ConnSet): number {
   let n = 0;
-  for (const iv of [c.sctp, c.tcp, c.udp]) for (let i = 0; i + 1 < iv.length; i += 2) n += iv[i + 1]! - iv[i]! + 1;
+  for (const iv of [c.sctp, c.tcp, c.udp]) for (let i = 0; i + 1 < iv.length; i += 2) n += iv[i + 1] - iv[i] + 1;
   return n;
 }
 

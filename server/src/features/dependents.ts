@@ -56,7 +56,7 @@ export function changedObjects(change: IndexChange): K8sObject[] {
   const prints = change.objects.map(fingerprint);
   for (const p of prints) counts.set(p, (counts.get(p) ?? 0) + 1);
   // An identical print seen an even number of times left and came back unchanged.
-  return change.objects.filter((_, i) => (counts.get(prints[i]!)! & 1) === 1);
+  return change.objects.filter((_, i) => ((counts.get(prints[i]) ?? 0) & 1) === 1);
 }
 
 export function dependentFiles(index: WorkspaceIndex, change: IndexChange): Set<string> {

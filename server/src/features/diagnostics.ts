@@ -326,11 +326,11 @@ function checkService(ctx: DiagnosticContext, sink: FindingSink, svc: Service): 
     const near = nearMisses(ctx, svc.namespace, svc.selector);
     const hint = near.length ? ` Closest: ${near.map((n) => describeWorkload(n.workload) + ' (' + n.differs + ')').join('; ')}.` : '';
     const fixes: Fix[] = near
-      .filter((n) => n.entry && n.value !== undefined)
+      .flatMap(({ entry, value, workload }) => (entry && value !== undefined ? [{ entry, value, workload }] : []))
       .slice(0, 2)
       .map((n) => ({
-        title: `Select ${cutText(n.entry!.key)}=${cutText(n.value ?? "")} (${describeWorkload(n.workload)})`,
-        edits: [{ uri: svc.uri, span: n.entry!.valueSpan, newText: yamlString(n.value!) }],
+        title: `Select ${cutText(n.entry.key)}=${cutText(n.value)} (${describeWorkload(n.workload)})`,
+        edits: [{ uri: svc.uri, span: n.entry.valueSpan, newText: yamlString(n.value) }],
       }));
     sink.add(
       'service-selects-nothing',
@@ -430,15 +430,15 @@ export function similar(a: string, b: string): boolean {
 function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
+    let diag = prev[0];
     prev[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
       diag = tmp;
     }
   }
-  return prev[b.length]!;
+  return prev[b.length];
 }
 
 // ---------- ingress and routes ----------
@@ -500,7 +500,7 @@ function checkBackend(ctx: DiagnosticContext, sink: FindingSink, owner: Ingress 
   }
   if (b.port !== undefined && !link.servicePort) {
     const available = link.service.ports.map((p) => (p.name ? `${p.port} (${p.name})` : `${p.port}`)).join(', ') || 'none';
-    const only = link.service.ports.length === 1 ? link.service.ports[0]! : undefined;
+    const only = link.service.ports.length === 1 ? link.service.ports[0] : undefined;
     const replacement = only && b.portSpan ? (typeof b.port === 'number' ? String(only.port) : only.name) : undefined;
     sink.add(
       'ingress-port-missing',

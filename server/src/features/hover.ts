@@ -60,13 +60,15 @@ function spanOfTarget(t: Target): Span {
     case 'container-port':
       return t.port.span;
     case 'statefulset-service':
-      return t.w.serviceName!.span;
+      return t.serviceName.span;
     case 'backend':
       return t.part === 'port' && t.backend.portSpan ? t.backend.portSpan : t.backend.serviceNameSpan;
     case 'policy':
       return t.part === 'podSelector' ? t.np.podSelector.span : t.np.nameSpan;
-    case 'policy-peer':
-      return t.part === 'podSelector' ? t.peer.podSelector!.span : t.part === 'namespaceSelector' ? t.peer.namespaceSelector!.span : t.part === 'ipBlock' ? t.peer.ipBlock!.span : t.peer.span;
+    case 'policy-peer': {
+      const part = t.part === 'podSelector' ? t.peer.podSelector : t.part === 'namespaceSelector' ? t.peer.namespaceSelector : t.part === 'ipBlock' ? t.peer.ipBlock : undefined;
+      return part?.span ?? t.peer.span;
+    }
     case 'admin-policy':
       return t.ap.nameSpan;
     case 'admin-selection':
@@ -97,7 +99,7 @@ function render(analysis: Analysis, t: Target): string | undefined {
       ].join('\n');
     }
     case 'statefulset-service': {
-      const name = t.w.serviceName!.value;
+      const name = t.serviceName.value;
       const svc = analysis.links.service(t.w.namespace, name);
       const n = t.w.replicas ?? 1;
       const pods = Array.from({ length: Math.min(n, 3) }, (_, i) => code(`${t.w.name}-${i}.${name}.${t.w.namespace}.svc.cluster.local`));
@@ -133,7 +135,7 @@ function portChain(sp: ServicePort, w: Workload): string {
   if (targets.length === 0) {
     return typeof sp.targetPort === 'number' ? `${head} → ${w.name}:${sp.targetPort}/${sp.protocol} (not declared)` : `${head}${mid} → ${w.name}: no such port`;
   }
-  const t = targets[0]!;
+  const t = targets[0];
   return `${head}${mid} → ${w.name}:${t.containerPort}/${t.protocol}`;
 }
 
@@ -182,8 +184,8 @@ function serviceReach(analysis: Analysis, svc: Service): string | undefined {
   const pods = analysis.links.servicePods(svc);
   if (pods.length === 0) return undefined;
   const engine = analysis.reachability();
-  const report = engine.reachabilityOf(pods[0]!).ingress;
-  const tiers = engine.adminPoliciesDeciding(pods[0]!, 'ingress');
+  const report = engine.reachabilityOf(pods[0]).ingress;
+  const tiers = engine.adminPoliciesDeciding(pods[0], 'ingress');
   if (!report.isolated && tiers.length === 0) return '**Who can reach it:** anyone — no NetworkPolicy isolates the selected pods.';
   const out: string[] = [];
   for (const sp of svc.ports) {
@@ -191,7 +193,7 @@ function serviceReach(analysis: Analysis, svc: Service): string | undefined {
     const port = r.targets.find((t) => t.port !== undefined)?.port;
     if (port === undefined) continue;
     const inside = report.allowed.filter((a) => a.conns.has(sp.protocol, port)).map((a) => code(a.peer.name));
-    const outside = outsideNames(outsideOf(analysis, pods[0]!, 'ingress'), { protocol: sp.protocol, port });
+    const outside = outsideNames(outsideOf(analysis, pods[0], 'ingress'), { protocol: sp.protocol, port });
     const sources = [...inside, ...outside];
     // The engine's verdict counts senders the workspace does not define; the names above list them where it can.
     const none = r.reachable ? '_no pod of this workspace, but pods elsewhere in the cluster may connect_' : '**nothing may connect**';

@@ -9,6 +9,7 @@ import type {
   ContainerPort,
   Ingress,
   K8sObject,
+  Located,
   NetworkPolicy,
   PolicyPeer,
   Route,
@@ -23,7 +24,7 @@ export type Target =
   | { kind: 'service-port'; svc: Service; port: ServicePort; part: 'port' | 'targetPort' | 'name' }
   | { kind: 'workload'; w: Workload; part: 'name' | 'labels' | 'selector' }
   | { kind: 'container-port'; w: Workload; port: ContainerPort }
-  | { kind: 'statefulset-service'; w: Workload }
+  | { kind: 'statefulset-service'; w: Workload; serviceName: Located<string> }
   | { kind: 'backend'; owner: Ingress | Route; backend: Backend; part: 'service' | 'port' }
   | { kind: 'policy'; np: NetworkPolicy; part: 'name' | 'podSelector' }
   | { kind: 'policy-peer'; np: NetworkPolicy; peer: PolicyPeer; direction: 'ingress' | 'egress'; part: 'podSelector' | 'namespaceSelector' | 'ipBlock' | 'peer' }
@@ -60,7 +61,7 @@ export function targetAt(index: WorkspaceIndex, uri: string, offset: number): Ta
       break;
     }
     case 'workload': {
-      if (within(obj.serviceName?.span, offset)) return { kind: 'statefulset-service', w: obj };
+      if (obj.serviceName && within(obj.serviceName.span, offset)) return { kind: 'statefulset-service', w: obj, serviceName: obj.serviceName };
       for (const c of obj.containers) for (const port of c.ports) if (within(port.span, offset)) return { kind: 'container-port', w: obj, port };
       if (within(obj.selector?.span, offset)) return { kind: 'workload', w: obj, part: 'selector' };
       if (within(obj.podLabelsSpan, offset) && obj.podLabels.length > 0) return { kind: 'workload', w: obj, part: 'labels' };

@@ -23,7 +23,7 @@ function namespaceObjects(analysis: Analysis, names: string[]): SourceLocation[]
 }
 
 /** Locations in path order (file, then place): never in the order the files were read. */
-export function sortLocations(locs: SourceLocation[]): SourceLocation[] {
+function sortLocations(locs: SourceLocation[]): SourceLocation[] {
   return locs.sort((a, b) => (a.uri !== b.uri ? (a.uri < b.uri ? -1 : 1) : a.span.start - b.span.start || a.span.end - b.span.end));
 }
 
@@ -48,7 +48,7 @@ function definitionOf(analysis: Analysis, uri: string, offset: number): SourceLo
     case 'service-port':
       return links.servicePods(t.svc).flatMap((w) => targetContainerPorts(t.port, w).map((p) => ({ uri: w.uri, span: p.span })));
     case 'statefulset-service': {
-      const svc = links.service(t.w.namespace, t.w.serviceName!.value);
+      const svc = links.service(t.w.namespace, t.serviceName.value);
       return svc ? [at(svc)] : [];
     }
     case 'workload':
@@ -87,7 +87,7 @@ export function references(analysis: Analysis, uri: string, offset: number, incl
       decl = t.svc;
       refs = [
         ...links.backendsTo(t.svc).map((r) => ({ uri: r.owner.uri, span: r.backend.serviceNameSpan })),
-        ...links.statefulSetsUsing(t.svc).map((w) => ({ uri: w.uri, span: w.serviceName!.span })),
+        ...links.statefulSetsUsing(t.svc).flatMap((w) => (w.serviceName ? [{ uri: w.uri, span: w.serviceName.span }] : [])),
       ];
       break;
     }
@@ -100,7 +100,7 @@ export function references(analysis: Analysis, uri: string, offset: number, incl
     case 'container-port': {
       decl = t.w;
       refs = [
-        ...links.servicesSelecting(t.w).map((s) => ({ uri: s.uri, span: s.selector!.span })),
+        ...links.servicesSelecting(t.w).flatMap((s) => (s.selector ? [{ uri: s.uri, span: s.selector.span }] : [])),
         ...links.policiesSelecting(t.w).map((p) => ({ uri: p.uri, span: p.podSelector.span })),
       ];
       if (t.kind === 'container-port') {
@@ -111,7 +111,7 @@ export function references(analysis: Analysis, uri: string, offset: number, incl
       break;
     }
     case 'statefulset-service': {
-      const svc = links.service(t.w.namespace, t.w.serviceName!.value);
+      const svc = links.service(t.w.namespace, t.serviceName.value);
       return svc ? references(analysis, svc.uri, svc.nameSpan.start, includeDeclaration) : [];
     }
     case 'policy':

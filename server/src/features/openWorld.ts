@@ -2,7 +2,7 @@
 // workload (representative peers, the entire cluster), as hover lines, a code-lens summary and a
 // yes/no per port for the diagnostics. Wording is ours; the facts come from the engine's exposure.
 import type { Analysis } from '../analysis/workspaceAnalysis';
-import type { ClassExposure, Direction } from '../analysis/reachability/exposure';
+import type { ClassExposure, Direction, PortConns } from '../analysis/reachability/exposure';
 import type { RepSelector, RepresentativePeer } from '../analysis/reachability/representative';
 import { NAMESPACE_NAME_LABEL } from '../analysis/reachability/representative';
 import type { Protocol, Workload } from '../model/types';
@@ -59,15 +59,19 @@ export function representativeShort(rep: RepresentativePeer): string {
   return ns ? `${pods} in ${ns}` : pods;
 }
 
+/** The representatives with a connection of their own. */
+function representativeLines(x: ClassExposure): Array<{ rep: RepresentativePeer; conns: PortConns }> {
+  return x.representatives.flatMap(({ rep, conns }) => (rep && !conns.isEmpty ? [{ rep, conns }] : []));
+}
+
 /** Markdown list items: `entire cluster : TCP 80`, then each representative with its ports (those allowing `port` only, when given). */
 export function outsideItems(x: ClassExposure | undefined, only?: { protocol: Protocol; port: number }): string[] {
   if (!x || !x.protected) return [];
   const out: string[] = [];
   const keep = (c: { has(p: Protocol, n: number): boolean }): boolean => !only || c.has(only.protocol, only.port);
   if (!x.entireCluster.isEmpty && keep(x.entireCluster)) out.push(`${code('entire cluster')}: ${code(x.entireCluster.toString())}`);
-  for (const l of x.representatives) {
-    if (l.conns.isEmpty || !keep(l.conns)) continue;
-    out.push(`${code(representativeText(l.rep!))}: ${code(l.conns.toString())} _(outside this workspace)_`);
+  for (const { rep, conns } of representativeLines(x)) {
+    if (keep(conns)) out.push(`${code(representativeText(rep))}: ${code(conns.toString())} _(outside this workspace)_`);
   }
   return out;
 }
@@ -78,15 +82,14 @@ export function outsideNames(x: ClassExposure | undefined, only?: { protocol: Pr
   const keep = (c: { has(p: Protocol, n: number): boolean }): boolean => !only || c.has(only.protocol, only.port);
   const out: string[] = [];
   if (!x.entireCluster.isEmpty && keep(x.entireCluster)) out.push(code('entire cluster'));
-  for (const l of x.representatives) if (!l.conns.isEmpty && keep(l.conns)) out.push(code(representativeText(l.rep!)));
+  for (const { rep, conns } of representativeLines(x)) if (keep(conns)) out.push(code(representativeText(rep)));
   return out;
 }
 
 /** `+ namespaces role=edge`, `+ entire cluster`, `+ pods app=x (+2 more)`; empty when nothing outside may connect. */
 export function outsideSummary(x: ClassExposure | undefined): string {
   if (!x || !x.protected) return '';
-  const reps = x.representatives.filter((l) => !l.conns.isEmpty);
-  const names = [...(x.entireCluster.isEmpty ? [] : ['entire cluster']), ...reps.map((l) => representativeShort(l.rep!))];
+  const names = [...(x.entireCluster.isEmpty ? [] : ['entire cluster']), ...representativeLines(x).map((l) => representativeShort(l.rep))];
   if (names.length === 0) return '';
-  return names[0]! + (names.length > 1 ? ` (+${names.length - 1} more)` : '');
+  return names[0] + (names.length > 1 ? ` (+${names.length - 1} more)` : '');
 }

@@ -49,7 +49,7 @@ function serviceFindings(analysis: Analysis, svc: Extract<K8sObject, { type: 'se
       span: sp.targetPortSpan ?? sp.portSpan,
       severity: 'warning',
       code: 'service-unreachable',
-      message: `NetworkPolicies let nothing reach port ${r.targets[0]!.port}/${sp.protocol} on the selected pods (${r.targets
+      message: `NetworkPolicies let nothing reach port ${r.targets[0].port}/${sp.protocol} on the selected pods (${r.targets
         .slice(0, 3)
         .map((t) => describeWorkload(t.workload))
         .join(', ')}): no pod (here or elsewhere in the cluster), address or ingress controller may connect to this Service's port ${sp.port}.`,
@@ -61,20 +61,20 @@ function serviceFindings(analysis: Analysis, svc: Extract<K8sObject, { type: 'se
 
 function backendFindings(analysis: Analysis, owner: Extract<K8sObject, { type: 'ingress' | 'route' }>): Finding[] {
   const out: Finding[] = [];
-  let engine: ReturnType<Analysis['reachability']> | undefined;
+  let engineOnce: ReturnType<Analysis['reachability']> | undefined; // built on the first backend behind a policy
   for (const b of owner.backends) {
     if (b.targetKind !== 'Service') continue;
     const link = analysis.links.resolveBackend(owner, b);
     if (!link.service || !link.servicePort || link.targets.length === 0) continue;
     if (![...analysis.index.objectsIn(link.service.namespace)].some((o) => o.type === 'networkpolicy')) continue;
-    engine ??= analysis.reachability();
+    const engine = (engineOnce ??= analysis.reachability());
     const r = engine.backendReachability(owner, b);
-    const resolved = r.targets.filter((t) => t.port !== undefined);
+    const resolved = r.targets.flatMap((t) => (t.port === undefined ? [] : [{ ...t, port: t.port }]));
     if (resolved.length === 0 || r.reachable || resolved.some((t) => onHostNetwork(t.workload))) continue;
     const known = analysis.ingressControllerKnown();
     // The controller lives outside the workspace: unless its identity is certain, pods outside that
     // the policies admit on that port may be the controller itself (SPEC §3, §5).
-    if (!known && resolved.some((t) => outsideReaches(outsideOf(analysis, t.workload, 'ingress'), 'TCP', t.port!))) continue;
+    if (!known && resolved.some((t) => outsideReaches(outsideOf(analysis, t.workload, 'ingress'), 'TCP', t.port))) continue;
     const ic = engine.ingressController;
     const guessed = analysis.ingressControllerInfo().source === 'guess';
     const who = known
@@ -93,7 +93,7 @@ function backendFindings(analysis: Analysis, owner: Extract<K8sObject, { type: '
         .join(', ')}: requests routed here fail.`,
       related: [
         { uri: link.service.uri, span: link.service.nameSpan, message: `Service ${link.service.namespace}/${link.service.name}` },
-        ...policyLinks(resolved.flatMap((t) => engine!.policiesDeciding(t.workload, 'ingress'))),
+        ...policyLinks(resolved.flatMap((t) => engine.policiesDeciding(t.workload, 'ingress'))),
       ],
     });
   }

@@ -141,7 +141,7 @@ export class UnsavedEditLens {
     const savedEngine = saved.reachability();
     const scope = editScope([liveEngine, savedEngine], uri, namespaces);
     const title = editEffectTitle(editEffect(savedEngine, liveEngine, scope));
-    return { range: toRange(live, uri, policies[0]!.kindSpan), command: { title, command: '' } };
+    return { range: toRange(live, uri, policies[0].kindSpan), command: { title, command: '' } };
   }
 
   /**

@@ -10,7 +10,7 @@ import { excludeMatcher, needsReindex, normalizeSettings, type Settings } from '
 import { computeLineStarts } from '../model/positions';
 import type { AnalysisSettings } from '../model/types';
 
-export interface FolderSettings {
+interface FolderSettings {
   /** The folder's path on disk. */
   path: string;
   settings: Settings;

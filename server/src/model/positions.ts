@@ -21,16 +21,31 @@ export function computeLineStarts(text: string): number[] {
   return starts;
 }
 
-/** 0-based position of an offset. A `\r` before `\n` belongs to the line it ends. */
-export function positionAt(lineStarts: readonly number[], offset: number): Position {
+/**
+ * 0-based position of an offset. With `text`, exactly TextDocument.positionAt: the offset is
+ * clamped to the text, and one inside a line break (between the `\r` and `\n` of a CRLF) stands
+ * before it. Without `text` only negative offsets are clamped, and such an offset keeps the `\r`
+ * on its line.
+ */
+export function positionAt(lineStarts: readonly number[], offset: number, text?: string): Position {
+  let at = Math.max(0, text === undefined ? offset : Math.min(offset, text.length));
   let low = 0;
   let high = lineStarts.length - 1;
   while (low < high) {
     const mid = (low + high + 1) >> 1;
-    if ((lineStarts[mid] ?? 0) <= offset) low = mid;
+    if ((lineStarts[mid] ?? 0) <= at) low = mid;
     else high = mid - 1;
   }
-  return { line: low, character: offset - (lineStarts[low] ?? 0) };
+  const start = lineStarts[low] ?? 0;
+  if (text !== undefined) at = beforeLineBreak(text, at, start);
+  return { line: low, character: at - start };
+}
+
+/** Steps back from `offset` over line-break characters, not past `lineStart`. */
+function beforeLineBreak(text: string, offset: number, lineStart: number): number {
+  let at = offset;
+  while (at > lineStart && (text.charCodeAt(at - 1) === LF || text.charCodeAt(at - 1) === CR)) at--;
+  return at;
 }
 
 /**
@@ -45,8 +60,7 @@ export function offsetAt(lineStarts: readonly number[], position: Position, text
   const start = lineStarts[position.line] ?? 0;
   const next = lineStarts[position.line + 1];
   const end = next ?? text?.length ?? Number.MAX_SAFE_INTEGER;
-  let offset = Math.min(start + Math.max(position.character, 0), end);
+  const offset = Math.min(start + Math.max(position.character, 0), end);
   if (text === undefined) return next === undefined ? offset : Math.min(offset, next - 1);
-  while (offset > start && (text.charCodeAt(offset - 1) === LF || text.charCodeAt(offset - 1) === CR)) offset--;
-  return offset;
+  return beforeLineBreak(text, offset, start);
 }

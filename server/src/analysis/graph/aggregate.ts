@@ -8,6 +8,7 @@
 
 import { EXTERNAL_NODE_KINDS, REPRESENTATIVE_NODE_KIND, type Graph, type GraphEdge, type GraphNode, type NodeMarks } from '../../model/graph';
 import { mergePorts } from './ports';
+import { getOrCreate } from '../../model/collections';
 
 export const WHOLE_INTERNET_RANGE = '0.0.0.0-255.255.255.255';
 
@@ -15,17 +16,17 @@ export const WHOLE_INTERNET_RANGE = '0.0.0.0-255.255.255.255';
 export const ROUTING_NODE_KINDS: ReadonlySet<string> = new Set(['Ingress', 'HTTPRoute', 'GRPCRoute', 'Service', 'internet']);
 
 /** At least this many other workloads before "from every workload" becomes a mark. */
-export const EVERY_WORKLOAD_MIN = 4;
+const EVERY_WORKLOAD_MIN = 4;
 
 export function isWholeInternet(n: GraphNode | undefined): boolean {
   return n?.kind === 'ipBlock' && n.name === WHOLE_INTERNET_RANGE;
 }
 
-export function isEntireCluster(n: GraphNode | undefined): boolean {
+function isEntireCluster(n: GraphNode | undefined): boolean {
   return n?.kind === REPRESENTATIVE_NODE_KIND && n.entireCluster === true;
 }
 
-export function isWorkloadNode(n: GraphNode): boolean {
+function isWorkloadNode(n: GraphNode): boolean {
   return !ROUTING_NODE_KINDS.has(n.kind) && !EXTERNAL_NODE_KINDS.has(n.kind) && !n.missing;
 }
 
@@ -34,7 +35,7 @@ type MarkKey = keyof NodeMarks;
 function addMark(node: GraphNode, key: MarkKey, dir: 'in' | 'out', ports: string): void {
   const marks = (node.marks ??= {});
   const m = (marks[key] ??= {});
-  m[dir] = m[dir] === undefined ? ports : mergePorts(m[dir]!, ports);
+  m[dir] = m[dir] === undefined ? ports : mergePorts(m[dir], ports);
 }
 
 /**
@@ -66,8 +67,8 @@ export function aggregateGraph(graph: Graph, everyWorkloadMin = EVERY_WORKLOAD_M
         continue;
       }
       if (isWorkloadNode(from) && isWorkloadNode(to)) {
-        (inFrom.get(e.to) ?? inFrom.set(e.to, new Map()).get(e.to)!).set(e.from, e);
-        (outTo.get(e.from) ?? outTo.set(e.from, new Map()).get(e.from)!).set(e.to, e);
+        getOrCreate(inFrom, e.to, () => new Map()).set(e.from, e);
+        getOrCreate(outTo, e.from, () => new Map()).set(e.to, e);
       }
     }
     kept.push(e);
@@ -77,19 +78,21 @@ export function aggregateGraph(graph: Graph, everyWorkloadMin = EVERY_WORKLOAD_M
   const folded = new Set<GraphEdge>();
   if (others >= everyWorkloadMin) {
     for (const [id, sources] of inFrom) {
-      if (sources.size < others) continue;
+      const node = nodes.get(id);
+      if (!node || sources.size < others) continue;
       for (const e of sources.values()) {
-        addMark(nodes.get(id)!, 'workloads', 'in', e.ports);
+        addMark(node, 'workloads', 'in', e.ports);
         folded.add(e);
       }
     }
     for (const [id, targets] of outTo) {
-      if (targets.size < others) continue;
+      const node = nodes.get(id);
+      if (!node || targets.size < others) continue;
       const edges = [...targets.values()].filter((e) => !folded.has(e));
       // Folded on the other side already: the mark there says it.
       if (edges.length === 0) continue;
       for (const e of targets.values()) {
-        addMark(nodes.get(id)!, 'workloads', 'out', e.ports);
+        addMark(node, 'workloads', 'out', e.ports);
         folded.add(e);
       }
     }

@@ -15,6 +15,7 @@ import {
 } from '../../model/graph';
 import type { Ingress, LabelSelector, Route, Service, ServicePort, Workload } from '../../model/types';
 import type { FlowPeer, GraphInput, PolicyView, PortRef } from './input';
+import { getOrCreate } from '../../model/collections';
 import { mergeExternalNodes } from './external';
 import { mergePorts, PortSet } from './ports';
 import { workloadIdentity } from '../reachability/peers';
@@ -86,10 +87,9 @@ export function buildGraph(input: GraphInput): Graph {
     if (detail) for (const line of detail) if (!(old.detail ?? []).includes(line)) (old.detail ??= []).push(line);
   };
 
-  const externalNode = (id: string, kind: string, name: string): string => {
-    if (!nodes.has(id)) nodes.set(id, { id, kind, name, namespace: '' });
-    return id;
-  };
+  /** The node of something outside the workspace, added on first use. */
+  const externalNodeOf = (id: string, kind: string, name: string): GraphNode => getOrCreate(nodes, id, () => ({ id, kind, name, namespace: '' }));
+  const externalNode = (id: string, kind: string, name: string): string => externalNodeOf(id, kind, name).id;
 
   const declaredPorts = new Map<Workload, PortSet>();
   // Workloads. A workload object wins over the pods it owns (sorted first), so that the node
@@ -139,7 +139,7 @@ export function buildGraph(input: GraphInput): Graph {
   const closed = (
     svc: Service,
     sps: readonly ServicePort[],
-    allowed: (w: Workload, p: PortRef) => boolean,
+    allowed: (view: PolicyView, w: Workload, p: PortRef) => boolean,
   ): { blocked: boolean; closedTo: string[] } => {
     if (!policy) return { blocked: false, closedTo: [] };
     let anyTarget = false;
@@ -150,7 +150,7 @@ export function buildGraph(input: GraphInput): Graph {
         for (const p of targetPortsOf(sp, w)) {
           anyTarget = true;
           // Policies may not isolate host-network pods (SPEC §3): never drawn as certainly closed.
-          if (w.hostNetwork || allowed(w, p)) anyOpen = true;
+          if (w.hostNetwork || allowed(policy, w, p)) anyOpen = true;
           else closedTo.push(`${workloadDisplay(w).name} ${p.port}/${p.protocol}`);
         }
       }
@@ -191,7 +191,7 @@ export function buildGraph(input: GraphInput): Graph {
     if (svc.serviceType === 'LoadBalancer' || svc.serviceType === 'NodePort') {
       const entry = new PortSet();
       for (const sp of svc.ports) entry.add(sp.protocol, svc.serviceType === 'NodePort' && sp.nodePort !== undefined ? sp.nodePort : sp.port);
-      const verdict = closed(svc, svc.ports, (w, p) => policy!.externalAllowed(w, p));
+      const verdict = closed(svc, svc.ports, (view, w, p) => view.externalAllowed(w, p));
       const lines = [`${svc.serviceType} Service`];
       if (verdict.blocked) lines.push(`NetworkPolicies close every target pod to outside addresses: ${verdict.closedTo.join('; ')}`);
       else if (verdict.closedTo.length > 0) lines.push(`closed to outside addresses: ${verdict.closedTo.join('; ')}`);
@@ -242,7 +242,7 @@ export function buildGraph(input: GraphInput): Graph {
       const sp = res.servicePort;
       const ports = sp ? new PortSet().add(sp.protocol, sp.port).toString() : '';
       const line = `${where} → ${b.serviceName}:${b.port ?? '?'}${sp ? '' : ' (no such Service port)'}`;
-      const verdict = sp ? closed(res.service, [sp], (w, p) => policy!.ingressControllerAllowed(w, p)) : { blocked: false, closedTo: [] };
+      const verdict = sp ? closed(res.service, [sp], (view, w, p) => view.ingressControllerAllowed(w, p)) : { blocked: false, closedTo: [] };
       const lines = [line];
       if (verdict.blocked) lines.push(`NetworkPolicies close every target pod to the ingress controller: ${verdict.closedTo.join('; ')}`);
       else if (verdict.closedTo.length > 0) lines.push(`closed to the ingress controller: ${verdict.closedTo.join('; ')}`);
@@ -266,9 +266,9 @@ export function buildGraph(input: GraphInput): Graph {
         case 'ingress-controller':
           return externalNode(INGRESS_CONTROLLER_NODE_ID, 'ingress-controller', 'ingress controller');
         case 'representative': {
-          const id = externalNode(representativeNodeId(peer.name), REPRESENTATIVE_NODE_KIND, peer.name);
-          if (peer.entireCluster) nodes.get(id)!.entireCluster = true;
-          return id;
+          const node = externalNodeOf(representativeNodeId(peer.name), REPRESENTATIVE_NODE_KIND, peer.name);
+          if (peer.entireCluster) node.entireCluster = true;
+          return node.id;
         }
       }
     };

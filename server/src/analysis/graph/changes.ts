@@ -20,7 +20,7 @@ export function withChanges(graph: Graph, changes: GraphChanges): Graph {
     if (!known.has(c.from) || !known.has(c.to)) continue;
     const at = c.change === 'removed' ? undefined : allow.get(`${c.from}\u0000${c.to}`);
     if (at !== undefined) {
-      const old = edges[at]!;
+      const old = edges[at];
       edges[at] = { ...old, change: c.change, detail: [...(c.detail ?? []), ...(old.detail ?? [])] };
     } else edges.push({ ...c, kind: 'allow' });
   }

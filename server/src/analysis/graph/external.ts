@@ -3,6 +3,7 @@
 // the same flows. The diagram merges ranges whose edges are identical into one node.
 
 import { ipBlockNodeId, type GraphEdge, type GraphNode } from '../../model/graph';
+import { getOrCreate } from '../../model/collections';
 
 function toNumber(ip: string): number | undefined {
   const parts = ip.split('.');
@@ -74,13 +75,13 @@ function describe(ranges: Array<[number, number]>): string[] {
 export function mergeExternalNodes(nodes: Map<string, GraphNode>, edges: Map<string, GraphEdge>): void {
   const signature = new Map<string, string[]>();
   for (const e of edges.values()) {
-    if (e.from.startsWith('ipBlock/')) (signature.get(e.from) ?? signature.set(e.from, []).get(e.from)!).push(`out\u0000${e.to}\u0000${e.kind}\u0000${e.ports}`);
-    if (e.to.startsWith('ipBlock/')) (signature.get(e.to) ?? signature.set(e.to, []).get(e.to)!).push(`in\u0000${e.from}\u0000${e.kind}\u0000${e.ports}`);
+    if (e.from.startsWith('ipBlock/')) getOrCreate(signature, e.from, () => []).push(`out\u0000${e.to}\u0000${e.kind}\u0000${e.ports}`);
+    if (e.to.startsWith('ipBlock/')) getOrCreate(signature, e.to, () => []).push(`in\u0000${e.from}\u0000${e.kind}\u0000${e.ports}`);
   }
   const groups = new Map<string, string[]>();
   for (const [id, sig] of signature) {
     const key = sig.sort().join('\u0001');
-    (groups.get(key) ?? groups.set(key, []).get(key)!).push(id);
+    getOrCreate(groups, key, () => []).push(id);
   }
   const rename = new Map<string, string>();
   for (const ids of groups.values()) {

@@ -9,6 +9,7 @@
 // - the edges between them that the walk followed, with their ports.
 
 import type { Graph, GraphEdge, GraphNode } from '../../model/graph';
+import { getOrCreate } from '../../model/collections';
 
 export const DEFAULT_FOCUS_DEPTH = 1;
 
@@ -47,8 +48,8 @@ export function focusGraph(graph: Graph, ids: readonly string[], depth = DEFAULT
   const inEdges = new Map<string, GraphEdge[]>();
   for (const e of graph.edges) {
     if (!nodes.has(e.from) || !nodes.has(e.to)) continue;
-    (outEdges.get(e.from) ?? outEdges.set(e.from, []).get(e.from)!).push(e);
-    (inEdges.get(e.to) ?? inEdges.set(e.to, []).get(e.to)!).push(e);
+    getOrCreate(outEdges, e.from, () => []).push(e);
+    getOrCreate(inEdges, e.to, () => []).push(e);
   }
   const keep = new Set<string>(start);
   const edges = new Set<GraphEdge>();
@@ -58,8 +59,7 @@ export function focusGraph(graph: Graph, ids: readonly string[], depth = DEFAULT
     const seen = new Set(from);
     const queue = [...from];
     const reached: string[] = [];
-    while (queue.length > 0) {
-      const id = queue.shift()!;
+    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
       for (const e of next(id)) {
         if (!CHAIN_KINDS.has(e.kind)) continue;
         edges.add(e);

@@ -53,7 +53,7 @@ export function graphInputOf(analysis: Analysis): GraphInput {
       const iso = peer.workloads.map(isolation);
       const self = flowPeer(peer);
       if (!self) continue;
-      const w = peer.workloads[0]!;
+      const w = peer.workloads[0];
       if (iso.some((i) => i.ingress)) {
         for (const a of engine.allowedFrom(peer)) {
           const src = flowPeer(a.peer);

@@ -4,6 +4,7 @@
 
 import { INTERNET_NODE_ID, type Graph, type GraphEdge, type GraphNode } from '../../model/graph';
 import { isWholeInternet } from './aggregate';
+import { getOrCreate } from '../../model/collections';
 
 export interface PathHop {
   edge: GraphEdge;
@@ -50,13 +51,12 @@ export function findPath(graph: Graph, from: string, to: string): PathResult {
   const starts = [from];
   if (from === INTERNET_NODE_ID) for (const n of graph.nodes) if (isWholeInternet(n)) starts.push(n.id);
   const out = new Map<string, GraphEdge[]>();
-  for (const e of graph.edges) (out.get(e.from) ?? out.set(e.from, []).get(e.from)!).push(e);
+  for (const e of graph.edges) getOrCreate(out, e.from, () => []).push(e);
 
   const search = (withBlocked: boolean): GraphEdge[] | undefined => {
     const via = new Map<string, GraphEdge | undefined>(starts.map((s) => [s, undefined]));
     const queue = [...starts];
-    while (queue.length > 0) {
-      const id = queue.shift()!;
+    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
       if (id === to) {
         const hops: GraphEdge[] = [];
         for (let e = via.get(id); e; e = via.get(e.from)) hops.unshift(e);
@@ -74,7 +74,8 @@ export function findPath(graph: Graph, from: string, to: string): PathResult {
 
   const result: PathResult = { from, to, hops: [] };
   if (!nodes.has(from) && from !== INTERNET_NODE_ID) return { ...result, blocked: { at: from, why: ['not in the graph'] } };
-  if (!nodes.has(to)) return { ...result, blocked: { at: to, why: ['not in the graph'] } };
+  const target = nodes.get(to);
+  if (!target) return { ...result, blocked: { at: to, why: ['not in the graph'] } };
   const allowed = search(false);
   if (allowed) return { ...result, hops: allowed.map((edge) => ({ edge, why: hopWhy(edge) })) };
 
@@ -85,7 +86,6 @@ export function findPath(graph: Graph, from: string, to: string): PathResult {
   }
   // Nothing leads there: say what isolates the target (its ingress line) and the source (egress).
   const why: string[] = [];
-  const target = nodes.get(to)!;
   const ingress = (target.detail ?? []).find((l) => l.startsWith('ingress:'));
   if (ingress) why.push(`${label(target)} ${ingress}`);
   const source = nodes.get(from);

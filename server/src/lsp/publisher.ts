@@ -1,0 +1,231 @@
+// Publishing diagnostics: the per-document edit debounce, two-phase publishing after an index
+// update (link diagnostics at once, NetworkPolicy verdicts on the next turn), the idle sweep of
+// every Service and route, the cache of verdicts between them, and only changed lists re-sent.
+import type { Connection } from 'vscode-languageserver/node';
+import type { Analysis } from '../analysis/workspaceAnalysis';
+import { createDiagnosticContext } from '../features/context';
+import { changedObjects, reachSensitiveFiles } from '../features/dependents';
+import { diagnoseFile, type ReachabilityChecks } from '../features/diagnostics';
+import { reachabilityChecks } from '../features/reachabilityFindings';
+import type { Finding } from '../features/rules';
+import type { K8sObject } from '../model/types';
+import { getOrCreate } from '../model/collections';
+import { GraphChangedNotification } from '../protocol';
+import { type LineSource, toDiagnostic } from './convert';
+import type { StatusReporter } from './status';
+import { fsPathOf, hashText, type IndexUpdate, type Workspace } from './workspace';
+
+/** Wait after the last keystroke before re-analysing a document (SPEC §9: at most 100 ms). */
+const EDIT_DEBOUNCE_MS = 30;
+/** Wait without edits before re-checking every Service and route against the NetworkPolicies. */
+const IDLE_SWEEP_MS = 1500;
+const SWEEP_CHUNK = 200;
+/** Wait after the last update before telling the diagram to ask for the graph again. */
+const GRAPH_CHANGED_MS = 150;
+
+/** Per-document debounce of edits: the last one wins, once typing pauses. */
+export class EditDebounce {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  /** Runs `apply` after a pause of edits of `uri` (a newer edit of it replaces this one). */
+  schedule(uri: string, apply: () => void): void {
+    const existing = this.timers.get(uri);
+    if (existing) clearTimeout(existing);
+    this.timers.set(
+      uri,
+      setTimeout(() => {
+        this.timers.delete(uri);
+        apply();
+      }, EDIT_DEBOUNCE_MS),
+    );
+  }
+
+  /** Whether an edit of `uri` waits to be applied. */
+  pending(uri: string): boolean {
+    return this.timers.has(uri);
+  }
+
+  /** Resolves once a pending edit of `uri` has been applied, or after a few debounce periods. */
+  async settled(uri: string): Promise<void> {
+    for (let i = 0; i < 10 && this.timers.has(uri); i++) await new Promise((r) => setTimeout(r, EDIT_DEBOUNCE_MS));
+  }
+}
+
+/**
+ * NetworkPolicy verdicts per file. Computing them brings the reachability engine up to date,
+ * which costs time proportional to the workspace; so right after an edit the link diagnostics
+ * are published with the verdicts last computed (`cached`), and fresh ones (`freshPass`) follow a
+ * moment later.
+ */
+class ReachFindings {
+  private readonly byFile = new Map<string, Map<string, Finding[]>>();
+
+  constructor(private readonly checks: ReachabilityChecks) {}
+
+  private static key(obj: K8sObject): string {
+    return `${obj.kind}/${obj.namespace}/${obj.name}`;
+  }
+
+  /** The verdicts last computed. */
+  readonly cached: ReachabilityChecks = {
+    findingsFor: (obj) => this.byFile.get(obj.uri)?.get(ReachFindings.key(obj)) ?? [],
+  };
+
+  /** Checks that compute verdicts afresh, each file's replacing what it had before this pass. */
+  freshPass(): ReachabilityChecks {
+    const fresh = new Set<string>();
+    return {
+      findingsFor: (obj) => {
+        if (!fresh.has(obj.uri)) {
+          this.byFile.delete(obj.uri); // computed before this pass: start the file over
+          fresh.add(obj.uri);
+        }
+        const found = this.checks.findingsFor(obj);
+        // Only files with verdicts keep a map: most Services are reachable.
+        if (found.length > 0) getOrCreate(this.byFile, obj.uri, () => new Map()).set(ReachFindings.key(obj), found);
+        return found;
+      },
+    };
+  }
+
+  /** Forgets a file's verdicts (its spans moved). */
+  forget(uri: string): void {
+    this.byFile.delete(uri);
+  }
+}
+
+export class Publisher {
+  private reach: ReachFindings;
+  /** Diagnostics last published per file (a hash of them, and their error count), to avoid re-sending unchanged lists. */
+  private readonly published = new Map<string, { hash: string; errors: number }>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweepGeneration = 0;
+  /** Set when a change may affect NetworkPolicy verdicts beyond the files re-checked right after it. */
+  private sweepNeeded = false;
+  private graphTimer: NodeJS.Timeout | undefined;
+  /** Line tables for diagnostics: the folders' config files, then the index. */
+  private readonly lines: LineSource;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly workspace: Workspace,
+    private readonly status: StatusReporter,
+  ) {
+    this.reach = new ReachFindings(reachabilityChecks(workspace.analysis));
+    this.lines = { file: (uri) => workspace.settings.configs.get(uri) ?? workspace.index.file(uri) };
+  }
+
+  /** Errors across the published diagnostics. */
+  errorCount(): number {
+    let errors = 0;
+    for (const p of this.published.values()) errors += p.errors;
+    return errors;
+  }
+
+  /** The workspace was rebuilt on `analysis`: verdicts computed on the previous one are dropped. */
+  useAnalysis(analysis: Analysis): void {
+    this.reach = new ReachFindings(reachabilityChecks(analysis));
+  }
+
+  /** Publishes every file's diagnostics with fresh verdicts; open documents' are sent even when unchanged. */
+  publishAll(): void {
+    const ws = this.workspace;
+    const uris = new Set<string>([...ws.index.fileUris(), ...ws.notRead.keys(), ...this.published.keys(), ...ws.settings.configs.keys()]);
+    this.publish(uris, new Set(ws.documents.keys()), this.reach.freshPass());
+  }
+
+  /**
+   * After an index update: first the link diagnostics of the files that depend on it (with the
+   * verdicts last computed), then, on the next turn, fresh NetworkPolicy verdicts where they may
+   * have changed; after a pause in typing, every Service and route is re-checked. `always` are
+   * sent even when unchanged (the edited document: clients wait for its version).
+   */
+  publishUpdate(update: IndexUpdate, always: ReadonlySet<string>): void {
+    const index = this.workspace.index;
+    for (const uri of update.reread) this.reach.forget(uri);
+    for (const uri of update.removed) {
+      this.reach.forget(uri);
+      this.connection.sendDiagnostics({ uri, diagnostics: [] });
+      this.published.delete(uri);
+    }
+    const dirty = new Set([...update.dirty].filter((u) => !update.removed.has(u)));
+    this.publish(dirty, always, this.reach.cached);
+    const sensitive = new Set<string>();
+    for (const change of update.changes) {
+      for (const uri of reachSensitiveFiles(index, change)) sensitive.add(uri);
+      for (const uri of change.uris) sensitive.add(uri);
+      // Only policy and namespace changes can reach past what reachSensitiveFiles follows.
+      if (changedObjects(change).some((o) => o.type === 'networkpolicy' || o.type === 'namespace')) this.sweepNeeded = true;
+    }
+    for (const uri of always) sensitive.add(uri);
+    for (const uri of update.removed) sensitive.delete(uri);
+    const generation = ++this.sweepGeneration;
+    // The edited documents first, then the rest in chunks, yielding so that a new keystroke or a
+    // hover is answered in between (a newer edit cancels what is left).
+    const first = [...sensitive].filter((u) => always.has(u));
+    const rest = [...sensitive].filter((u) => !always.has(u));
+    void this.recheckReachability([...first, ...rest], generation);
+    this.graphChanged();
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    this.sweepTimer = setTimeout(() => void this.idleSweep(generation), IDLE_SWEEP_MS);
+  }
+
+  /** Tells the diagram the graph changed, once updates pause. */
+  graphChanged(): void {
+    if (this.graphTimer) clearTimeout(this.graphTimer);
+    this.graphTimer = setTimeout(() => void this.connection.sendNotification(GraphChangedNotification), GRAPH_CHANGED_MS);
+  }
+
+  /** Re-checks files against the NetworkPolicies in chunks; false when a newer update cut it short. */
+  private async recheckReachability(uris: string[], generation: number): Promise<boolean> {
+    for (let i = 0; i < uris.length; i += SWEEP_CHUNK) {
+      await new Promise((r) => setImmediate(r));
+      if (generation !== this.sweepGeneration) return false;
+      this.publish(new Set(uris.slice(i, i + SWEEP_CHUNK)), new Set(), this.reach.freshPass());
+    }
+    return true;
+  }
+
+  /** Re-checks every file with Services or routes against the NetworkPolicies, in chunks; stops when an update comes. */
+  private async idleSweep(generation: number): Promise<void> {
+    if (generation !== this.sweepGeneration || !this.sweepNeeded) return;
+    const index = this.workspace.index;
+    const uris = new Set<string>();
+    for (const o of [...index.services(), ...index.ingresses(), ...index.routes()]) uris.add(o.uri);
+    if (await this.recheckReachability([...uris], generation)) this.sweepNeeded = false;
+  }
+
+  /** Publishes diagnostics of `uris` (and `always`, sent even when unchanged), with `reachability`'s verdicts. */
+  private publish(uris: ReadonlySet<string>, always: ReadonlySet<string>, reachability: ReachabilityChecks): void {
+    for (const uri of new Set([...always, ...uris])) {
+      const diagnostics = this.diagnose(uri, reachability).map((f) => toDiagnostic(this.lines, f));
+      const hash = diagnostics.length ? hashText(JSON.stringify(diagnostics)) : '';
+      if (!always.has(uri) && (this.published.get(uri)?.hash ?? '') === hash) continue;
+      if (diagnostics.length) this.published.set(uri, { hash, errors: diagnostics.filter((d) => d.severity === 1).length });
+      else this.published.delete(uri);
+      // The document version tells clients which edit these diagnostics answer.
+      const version = this.workspace.documents.get(uri)?.version;
+      this.connection.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics });
+    }
+    this.status.changed();
+  }
+
+  private diagnose(uri: string, reachability: ReachabilityChecks): Finding[] {
+    const ws = this.workspace;
+    const rules = ws.settings.forPath(fsPathOf(uri)).rules;
+    const config = ws.settings.configs.get(uri);
+    if (config) {
+      const severity = rules['config-invalid'];
+      if (severity === 'off') return [];
+      return severity ? config.findings.map((f) => ({ ...f, severity })) : config.findings;
+    }
+    const note = ws.notRead.get(uri);
+    if (note) return rules['file-not-read'] === 'off' ? [] : [note];
+    try {
+      return diagnoseFile(createDiagnosticContext(ws.analysis, rules, reachability), uri);
+    } catch (error) {
+      this.connection.console.error(`k8s-netmap: diagnostics of ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return [];
+    }
+  }
+}

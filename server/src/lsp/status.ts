@@ -1,0 +1,47 @@
+// What the server tells the editor about itself: the status notification behind the status item,
+// the scan's work-done progress, and one-off messages.
+import { type Connection, MessageType, ShowMessageNotification } from 'vscode-languageserver/node';
+import { type StatusParams, StatusNotification } from '../protocol';
+import type { ScanProgress } from './workspace';
+
+/** At most this often, the status is sent after publishing (counting walks every file). */
+const STATUS_INTERVAL_MS = 250;
+
+export class StatusReporter {
+  private timer: NodeJS.Timeout | undefined;
+
+  /** `counts` gives the status now, except whether a scan runs. */
+  constructor(
+    private readonly connection: Connection,
+    private readonly counts: () => Omit<StatusParams, 'indexing'>,
+  ) {}
+
+  /** The status is about to change: sent soon, at most a few times a second. */
+  changed(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.send(false);
+    }, STATUS_INTERVAL_MS);
+  }
+
+  /** A scan starts: the status says so at once, and progress is shown while it runs. */
+  async scanStarted(): Promise<{ progress: ScanProgress; done(): void }> {
+    const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
+    progress?.begin('k8s-netmap: indexing manifests', 0, undefined, false);
+    this.send(true);
+    return {
+      progress: { report: (index, total) => progress?.report(Math.round((index / total) * 100), `${index + 1}/${total} files`) },
+      done: () => progress?.done(),
+    };
+  }
+
+  /** Shows a message once in the editor (LSP's `window/showMessage`). */
+  notice(level: 'info' | 'warning', message: string): void {
+    void this.connection.sendNotification(ShowMessageNotification.type, { type: level === 'warning' ? MessageType.Warning : MessageType.Info, message });
+  }
+
+  private send(indexing: boolean): void {
+    void this.connection.sendNotification(StatusNotification, { indexing, ...this.counts() });
+  }
+}

@@ -1,0 +1,345 @@
+// The server's view of the workspace: its folders and settings, the open documents (which override
+// disk), the workspace scan, and indexing of documents and files as they open, change, close, or
+// change on disk. Every step returns an IndexUpdate saying what to re-diagnose and why; publishing
+// is publisher.ts's job.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FileChangeType, TextDocuments } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import { Analysis } from '../analysis/workspaceAnalysis';
+import { dependentFiles } from '../features/dependents';
+import type { Finding } from '../features/rules';
+import { DEFAULT_SETTINGS_IN_FORCE, normalizeSettings } from '../features/settings';
+import { ParseCache, parseCached } from '../host/cache';
+import { helmReadOptions, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile, tooLargeReason } from '../host/files';
+import { type IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
+import { type ConfigFileState, folderSettings, isConfigPath, WorkspaceSettings } from './folderSettings';
+
+/** Files indexed per event-loop turn during a scan, so requests are answered while it runs. */
+const SCAN_CHUNK = 100;
+/** The scan also yields to other requests after reading this many bytes, whatever the file count. */
+const SCAN_CHUNK_BYTES = 1_000_000;
+
+export function hashText(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
+}
+
+export function fsPathOf(uri: string): string | undefined {
+  try {
+    const u = URI.parse(uri);
+    return u.scheme === 'file' ? u.fsPath : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What one indexing step did: every removal and every edit lands here the same way. */
+export class IndexUpdate {
+  /** Files to re-diagnose (their dependents included). */
+  readonly dirty = new Set<string>();
+  /** The index changes behind them, for the NetworkPolicy follow-up. */
+  readonly changes: IndexChange[] = [];
+  /** Files whose text was indexed again: verdicts cached for them point at old spans. */
+  readonly reread = new Set<string>();
+  /** Files gone from the workspace: their diagnostics are cleared. */
+  readonly removed = new Set<string>();
+
+  /** Records an index change and the files that depend on it. */
+  record(index: WorkspaceIndex, change: IndexChange): void {
+    this.changes.push(change);
+    for (const d of dependentFiles(index, change)) this.dirty.add(d);
+  }
+}
+
+/** How a scan reports its progress (status.ts). */
+export interface ScanProgress {
+  /** The file at `index` (0-based) of `total` has been read. */
+  report(index: number, total: number): void;
+}
+
+/** Where the workspace writes its notes (the client's log). */
+interface ServerLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** What a finished scan found besides manifests. */
+interface ScanResult {
+  /** Folders that could not be listed, with the reason. */
+  unreadableDirs: string[];
+}
+
+export class Workspace {
+  readonly documents = new TextDocuments(TextDocument);
+  /** Each workspace folder's settings, for the files under it. */
+  settings = new WorkspaceSettings([], DEFAULT_SETTINGS_IN_FORCE);
+  folders: string[] = [];
+  /** The persisted index's folder (the extension's workspace storage), if the client gave one. */
+  cacheDir: string | undefined;
+  private currentIndex = new WorkspaceIndex();
+  private currentAnalysis = new Analysis(this.currentIndex);
+  private scanned = false;
+  /** Files with a not-read note (too large, binary). */
+  readonly notRead = new Map<string, Finding>();
+  /** Hash of the text each file was last indexed from, to skip re-parsing identical text. */
+  private readonly indexedHash = new Map<string, string>();
+  private scanGeneration = 0;
+
+  constructor(private readonly log: ServerLog) {}
+
+  /** The index, replaced by each rebuild. */
+  get index(): WorkspaceIndex {
+    return this.currentIndex;
+  }
+
+  /** The analysis of the index, replaced with it. */
+  get analysis(): Analysis {
+    return this.currentAnalysis;
+  }
+
+  /** False while a scan runs: events wait for it (the scan reads open documents when it finishes). */
+  get ready(): boolean {
+    return this.scanned;
+  }
+
+  /** Whether `uri` is a folder's k8s-netmap.yaml (read as settings, never as manifests). */
+  isConfig(uri: string): boolean {
+    const fsPath = fsPathOf(uri);
+    return fsPath !== undefined && isConfigPath(this.folders, fsPath);
+  }
+
+  /** Whether `k8sNetmap.exclude` or `files.exclude` excludes a path (globs are relative to its workspace folder). */
+  isExcluded(absPath: string): boolean {
+    return this.settings.isExcluded(absPath);
+  }
+
+  /** The one way files are read from disk: within the size limit of the file's folder. */
+  readDisk(fsPath: string): ReturnType<typeof readManifestFile> {
+    return readManifestFile(fsPath, this.settings.forPath(fsPath).maxFileSize);
+  }
+
+  /** The bytes a file was last indexed from, when that is what is on disk (no open document); else undefined. */
+  indexedDiskBytes(fsPath: string): Buffer | undefined {
+    const uri = URI.file(fsPath).toString();
+    if (this.documents.get(uri)) return undefined; // an open document may differ from disk
+    try {
+      const bytes = fs.readFileSync(fsPath);
+      return this.indexedHash.get(uri) === hashText(bytes.toString('utf8')) ? bytes : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The window's settings and each folder's (asked with the folder as `scopeUri`, in one request),
+   * each over the folder's k8s-netmap.yaml (its open text, else the disk). `ask` is undefined when
+   * the client cannot answer `workspace/configuration`.
+   */
+  async fetchSettings(ask: ((items: Array<{ section: string; scopeUri?: string }>) => Promise<unknown[]>) | undefined): Promise<WorkspaceSettings> {
+    const scopes: Array<string | undefined> = [undefined, ...this.folders.map((f) => URI.file(f).toString())];
+    let answers: unknown[] = [];
+    if (ask) {
+      const items = scopes.flatMap((scopeUri) => [
+        { section: 'k8sNetmap', ...(scopeUri ? { scopeUri } : {}) },
+        { section: 'files.exclude', ...(scopeUri ? { scopeUri } : {}) },
+      ]);
+      answers = await ask(items).catch(() => []);
+    }
+    const openText = (uri: string) => this.documents.get(uri)?.getText();
+    const configs = new Map<string, ConfigFileState>();
+    const folders = this.folders.map((folder, i) => {
+      const { settings, config } = folderSettings(folder, answers[2 * i + 2], answers[2 * i + 3], openText);
+      if (config) configs.set(config.uri, config);
+      return { path: folder, settings };
+    });
+    const window = ask ? normalizeSettings(answers[0], answers[1]) : DEFAULT_SETTINGS_IN_FORCE;
+    return new WorkspaceSettings(folders, window, configs);
+  }
+
+  /** Starts over with an empty index under the current settings; returns the generation to scan. */
+  rebuild(): number {
+    const settings = this.settings;
+    this.currentIndex = new WorkspaceIndex(settings.analysis(), (uri) => settings.forPath(fsPathOf(uri)).analysis.defaultNamespace);
+    this.currentAnalysis = new Analysis(this.currentIndex);
+    this.indexedHash.clear();
+    this.notRead.clear();
+    this.scanned = false;
+    return ++this.scanGeneration;
+  }
+
+  /**
+   * Reads every manifest of the folders, then the open documents, into the index. Undefined when
+   * a newer rebuild superseded this one.
+   */
+  async scan(generation: number, progress: ScanProgress | undefined): Promise<ScanResult | undefined> {
+    const files: string[] = [];
+    const unreadableDirs: string[] = [];
+    for (const folder of this.folders) {
+      files.push(...listManifestFiles(folder, (abs) => this.isExcluded(abs), (dir, reason) => unreadableDirs.push(`${dir} (${reason})`)));
+    }
+    for (const d of unreadableDirs) this.log.warn(`k8s-netmap: ${d}`);
+    this.index.beginBulk();
+    const cache = this.cacheDir === undefined ? undefined : ParseCache.open(this.cacheDir, { note: (m) => this.log.info(m) });
+    try {
+      let bytesSinceYield = 0;
+      for (const [i, file] of files.entries()) {
+        if (generation !== this.scanGeneration) return undefined;
+        const uri = URI.file(file).toString();
+        if (!this.documents.get(uri) && !isConfigPath(this.folders, file)) {
+          const read = this.readDisk(file);
+          if ('text' in read) bytesSinceYield += read.text.length;
+          this.indexOrNote(uri, read, undefined, cache);
+        }
+        if (i % SCAN_CHUNK === SCAN_CHUNK - 1 || bytesSinceYield >= SCAN_CHUNK_BYTES) {
+          bytesSinceYield = 0;
+          progress?.report(i, files.length);
+          await new Promise((r) => setImmediate(r));
+        }
+      }
+      // Open documents override disk, including unsaved ones outside the folders.
+      for (const doc of this.documents.all()) if (!this.isConfig(doc.uri)) this.indexDocument(doc, undefined);
+    } finally {
+      if (generation === this.scanGeneration) this.index.endBulk();
+    }
+    if (generation !== this.scanGeneration) return undefined;
+    this.scanned = true;
+    cache?.save();
+    return { unreadableDirs };
+  }
+
+  // ---------- events (after the scan) ----------
+
+  /** A document opened or its text changed: it overrides the file on disk. */
+  documentChanged(doc: TextDocument): IndexUpdate {
+    const update = new IndexUpdate();
+    this.indexDocument(doc, update);
+    return update;
+  }
+
+  /** A document closed: the editor's unsaved text no longer counts; what is on disk does, if anything. */
+  documentClosed(uri: string): IndexUpdate {
+    const update = new IndexUpdate();
+    const fsPath = fsPathOf(uri);
+    if (fsPath && fs.existsSync(fsPath) && this.isWatched(fsPath)) this.indexFromDisk(uri, fsPath, update);
+    else this.remove(uri, update);
+    return update;
+  }
+
+  /**
+   * A file or folder changed on disk (not a config file: the caller reloads settings for those).
+   * Undefined when the change is not the index's business (an open document, a file not read).
+   */
+  fileChanged(uri: string, fsPath: string, type: FileChangeType): IndexUpdate | undefined {
+    const update = new IndexUpdate();
+    if (type === FileChangeType.Deleted) {
+      // A deleted folder arrives as one event: drop every file below it too (open documents stay).
+      const prefix = uri.endsWith('/') ? uri : uri + '/';
+      for (const known of new Set([...this.index.fileUris(), ...this.notRead.keys()])) {
+        if ((known === uri || known.startsWith(prefix)) && !this.documents.get(known)) this.remove(known, update);
+      }
+    } else {
+      if (this.documents.get(uri) || !this.isWatched(fsPath)) return undefined;
+      this.indexFromDisk(uri, fsPath, update);
+    }
+    this.rereadChart(fsPath, update);
+    return update;
+  }
+
+  /** Whether a path is read as a manifest: a manifest extension, inside a folder, not excluded. */
+  private isWatched(fsPath: string): boolean {
+    return MANIFEST_EXTENSIONS.test(fsPath) && !this.isExcluded(fsPath) && this.settings.isInFolders(fsPath);
+  }
+
+  /**
+   * A Chart.yaml or a chart's templates/ came or went: the chart's files change role (SPEC §2), so
+   * its Chart.yaml and every indexed file under its templates/ are read again (unchanged ones are not).
+   */
+  private rereadChart(fsPath: string, update: IndexUpdate): void {
+    const parts = fsPath.split(/[\\/]/);
+    const at = path.basename(fsPath) === 'Chart.yaml' ? parts.length - 1 : parts.lastIndexOf('templates');
+    if (at <= 0) return;
+    const chartDir = parts.slice(0, at).join(path.sep) || path.sep;
+    const chartUri = URI.file(path.join(chartDir, 'Chart.yaml')).toString();
+    const prefix = URI.file(path.join(chartDir, 'templates')).toString() + '/';
+    for (const known of [...this.index.fileUris()]) {
+      if (known !== chartUri && !known.startsWith(prefix)) continue;
+      const open = this.documents.get(known);
+      const knownPath = fsPathOf(known);
+      if (open) this.indexDocument(open, update);
+      else if (knownPath) this.indexFromDisk(known, knownPath, update);
+    }
+  }
+
+  // ---------- indexing ----------
+
+  /** Takes a file out of the workspace, through the same dependents path as an edit. */
+  private remove(uri: string, update: IndexUpdate): void {
+    if (this.index.hasFile(uri)) update.record(this.index, this.index.removeFile(uri));
+    this.indexedHash.delete(uri);
+    this.notRead.delete(uri);
+    update.removed.add(uri);
+  }
+
+  /** Reads one file from disk into the index, or records why it was not read. */
+  private indexFromDisk(uri: string, fsPath: string, update: IndexUpdate): void {
+    this.indexOrNote(uri, this.readDisk(fsPath), update);
+  }
+
+  /**
+   * An open document, within the same `k8sNetmap.maxFileSize` as files on disk: a larger one gets
+   * the same note and is not read (its text in the editor is left as it is).
+   */
+  private indexDocument(doc: TextDocument, update: IndexUpdate | undefined): void {
+    const maxFileSize = this.settings.forPath(fsPathOf(doc.uri)).maxFileSize;
+    const length = doc.getText().length;
+    // UTF-16 length is a lower bound of the UTF-8 size, and cheap; measure bytes only near the limit.
+    const size = length > maxFileSize / 3 ? Buffer.byteLength(doc.getText(), 'utf8') : length;
+    this.indexOrNote(doc.uri, size > maxFileSize ? { skipped: tooLargeReason(size, maxFileSize) } : { text: doc.getText() }, update);
+  }
+
+  /**
+   * Indexes text, or records why a file or document was not read. `update` collects what changed;
+   * the scan passes none (it re-diagnoses everything when done, so dependents are not worked out).
+   */
+  private indexOrNote(uri: string, read: { text: string } | { skipped: string }, update: IndexUpdate | undefined, cache?: ParseCache): void {
+    update?.dirty.add(uri);
+    if ('skipped' in read) {
+      if (this.index.hasFile(uri)) {
+        const change = this.index.removeFile(uri);
+        update?.record(this.index, change);
+      }
+      this.indexedHash.delete(uri);
+      if (read.skipped.startsWith('not read: ENOENT')) this.notRead.delete(uri);
+      else this.notRead.set(uri, { uri, span: { start: 0, end: 0 }, severity: 'info', code: 'file-not-read', message: `k8s-netmap: ${read.skipped}.`, related: [] });
+      return;
+    }
+    this.notRead.delete(uri);
+    this.indexText(uri, read.text, update, cache);
+  }
+
+  /** Indexes text unless identical text is already indexed. */
+  private indexText(uri: string, text: string, update: IndexUpdate | undefined, cache: ParseCache | undefined): void {
+    const fsPath = fsPathOf(uri);
+    const helm = fsPath ? helmReadOptions(fsPath) : {};
+    // The Helm role is part of what was indexed: a Chart.yaml appearing changes it, not the text.
+    const hash = hashText(text) + JSON.stringify(helm);
+    if (this.indexedHash.get(uri) === hash && this.index.hasFile(uri)) return;
+    update?.reread.add(uri);
+    this.indexedHash.set(uri, hash);
+    let change;
+    try {
+      change =
+        cache && fsPath
+          ? this.index.setParsed(uri, parseCached(cache, fsPath, uri, text, { ...helm, defaultNamespace: this.index.settings.defaultNamespace }))
+          : this.index.setFile(uri, text, helm);
+    } catch (error) {
+      // The reader never throws by design; if it does, keep the server and every other file alive.
+      this.log.error(`k8s-netmap: could not read ${uri}: ${String(error)}`);
+      return;
+    }
+    update?.record(this.index, change);
+  }
+}
