@@ -56,6 +56,9 @@ describe('language server: AdminNetworkPolicy hovers', { timeout: 60000 }, () =>
     // Link labels are markdown-escaped (`\-`, `\(`).
     assert.match(text, /Cluster tiers \(ingress\), in order: \[AdminNetworkPolicy shop\\-guard \\\(priority 10\\\)\]/);
     assert.match(text, /\*\*Ingress:\*\* isolated by \[NetworkPolicy shop\/allow\\-all\\-in\]/);
-    assert.doesNotMatch(text, /`tools\/scraper\[Deployment\]`/);
+    // Not among the allowed sources; listed among the peers the tier denies, with the rule (issue 14).
+    const [allowedPart, deniedPart] = text.split('Denied by the cluster tiers (ingress):');
+    assert.doesNotMatch(allowedPart!, /`tools\/scraper\[Deployment\]`/);
+    assert.match(deniedPart ?? '', /`tools\/scraper\[Deployment\]`: `All Connections` denied by \[AdminNetworkPolicy shop\\-guard \\\(priority 10\\\), ingress rule deny\\-tools\\: Deny\]/);
   });
 });

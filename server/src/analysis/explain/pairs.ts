@@ -74,8 +74,13 @@ export class ExplainContext {
 
   /** The verdict of one direction through the tiers (ANPs, NetworkPolicies, BANP, default): `own` is the source for egress, the destination for ingress. */
   side(dir: 'ingress' | 'egress', own: Endpoint, other: Endpoint): Piece[] {
+    return tieredVerdict(this.engine.adminTiers, dir, own, other, this.networkPolicySide(dir, own, other));
+  }
+
+  /** The NetworkPolicies' verdict alone (as if no ANP or BANP existed), same arguments as `side`. */
+  networkPolicySide(dir: 'ingress' | 'egress', own: Endpoint, other: Endpoint): Piece[] {
     const policies = own.cls ? this.policiesByNs.get(own.cls.namespace) ?? [] : [];
-    return tieredVerdict(this.engine.adminTiers, dir, own, other, networkPolicyVerdict(policies, dir, own, other, this.reading));
+    return networkPolicyVerdict(policies, dir, own, other, this.reading);
   }
 
   /** Ingress objects and routes whose backends end in the peer's pods, with the TCP ports they route to there. */
