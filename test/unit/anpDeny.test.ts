@@ -52,6 +52,15 @@ describe('anp-deny: a cluster-wide ANP Deny wins over a namespace allow', () => 
     assert.match(h.markdown, /`TCP 8080` allowed by \[NetworkPolicy shop\/allow\\-web\\-in, ingress rule \\#1\]/);
   });
 
+  it('the engine tells what the NetworkPolicies alone allow from what the tiers allow', () => {
+    const engine = analysisOf(files()).reachability();
+    const scraper = engine.peer('tools/scraper[Deployment]')!;
+    const web = engine.peer('shop/web[Deployment]')!;
+    assert.equal(engine.networkPolicyConns(scraper, web).toString(), 'TCP 8080');
+    assert.equal(engine.conns(scraper, web).isEmpty, true);
+    assert.equal(engine.networkPolicyConns(web, scraper).toString(), 'All Connections');
+  });
+
   it('the diagram has a tier-denied edge from tools/scraper to shop/web naming the ANP', () => {
     const graph = buildGraph(graphInputOf(analysisOf(files())));
     const denied = graph.edges.filter((e) => e.kind === 'tier-denied');

@@ -1518,6 +1518,18 @@ export class ReachabilityEngine {
     }
     return out;
   }
+
+  /**
+   * What the NetworkPolicies alone allow between two workload peers, as if no ANP or BANP existed
+   * (the union over their pod classes). With `conns`, tells where a cluster tier overrides them.
+   */
+  networkPolicyConns(src: PeerInfo, dst: PeerInfo): ConnSet {
+    let r = ConnSet.EMPTY;
+    for (const s of this.srcClasses(src)) {
+      for (const d of this.peerClasses.get(dst) ?? []) r = r.union(this.rowConn(this.row('egress', s), d, d).intersect(this.rowConn(this.row('ingress', d), s, d)));
+    }
+    return r;
+  }
 }
 
 const NO_POLICIES: CompiledPolicy[] = [];
