@@ -294,7 +294,10 @@ describe('editor: ANP/BANP hover, lens and completion', () => {
     const { text, offset } = cursor(APPS.replace('name: b', 'name: |b'));
     const h = hover(analysisOf({ [URI]: text, 'file:///w/anp.yaml': guard }), URI, offset)!;
     assert.match(h.markdown, /\*\*Ingress:\*\* no NetworkPolicy isolates it; allowed sources:/);
-    assert.doesNotMatch(h.markdown, /`one\/a\[Deployment\]`/);
+    // Not among the allowed sources; listed among the peers the tier denies (issue 14).
+    const [allowedPart, deniedPart] = h.markdown.split('Denied by the cluster tiers (ingress):');
+    assert.doesNotMatch(allowedPart!, /`one\/a\[Deployment\]`/);
+    assert.match(deniedPart ?? '', /`one\/a\[Deployment\]`: `All Connections` denied by \[AdminNetworkPolicy guard/);
     assert.match(h.markdown, /Cluster tiers \(ingress\), in order: \[AdminNetworkPolicy guard/);
   });
 

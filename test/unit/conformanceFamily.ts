@@ -4,7 +4,10 @@
 // trailing blanks.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { explainAll } from '../../server/src/analysis/explain';
+import { ReachabilityEngine, inputFromSource } from '../../server/src/analysis/reachability';
 import { runReach } from '../../server/src/cli/reach';
+import { loadPaths } from '../../server/src/host/files';
 import { conformanceRoot, repoRoot } from './conformanceRoot';
 
 export { repoRoot };
@@ -62,4 +65,13 @@ export async function runCase(dir: string, c: FamilyCase): Promise<{ code: numbe
     readStdin: async () => '',
   });
   return { code, stdout, stderr };
+}
+
+/** For one case input (under `dir`): the allowed pairs of explain and of reach, each `src => dst : conns`, sorted. */
+export async function explainAndReachPairs(dir: string, input: string): Promise<{ explained: string[]; reached: string[] }> {
+  const { index } = await loadPaths([input], dir, {}, async () => '');
+  const engine = new ReachabilityEngine(inputFromSource(index));
+  const allowed = (pairs: Iterable<{ src: { name: string }; dst: { name: string }; conns: { toString(): string } }>): string[] =>
+    [...pairs].map((p) => `${p.src.name} => ${p.dst.name} : ${p.conns.toString()}`).filter((l) => !l.endsWith(' : ')).sort();
+  return { explained: allowed(explainAll(engine, index)), reached: allowed(engine.pairs()) };
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildGraph } from '../../server/src/analysis/graph/builder';
+import { buildGraph, MAX_TIER_DENIED_EDGES } from '../../server/src/analysis/graph/builder';
+import { findPath } from '../../server/src/analysis/graph/path';
 import type { Flow, PolicyView } from '../../server/src/analysis/graph/input';
 import { mergePorts, PortSet } from '../../server/src/analysis/graph/ports';
 import { rangeToCidrs } from '../../server/src/analysis/graph/external';
@@ -176,6 +177,25 @@ describe('graph builder', () => {
         'Deployment/default/client -allow-> Deployment/default/bare : TCP 53,UDP 53',
         'Deployment/default/client -allow-> Deployment/kube-system/coredns : TCP 53,UDP 53',
       ]);
+    });
+
+    it('draws what a cluster tier denies as tier-denied edges with their rules, at most MAX_TIER_DENIED_EDGES, never on a path', () => {
+      const web = workload('web', { namespace: 'shop', ports: [{ port: 8080 }] });
+      const scrapers = Array.from({ length: MAX_TIER_DENIED_EDGES + 5 }, (_, i) => workload(`scraper-${String(i).padStart(3, '0')}`, { namespace: 'tools' }));
+      const rule = 'denied by AdminNetworkPolicy guard (priority 5), ingress rule deny-tools: Deny';
+      const policy: PolicyView = {
+        isolation: () => ({ ingress: true, egress: false }),
+        flows: () => [],
+        tierDenied: () => scrapers.map((w) => ({ src: { type: 'workload', workload: w }, dst: { type: 'workload', workload: web }, ports: 'TCP 8080', detail: [rule] })),
+        ingressControllerAllowed: () => true,
+        externalAllowed: () => true,
+      };
+      const g = buildGraph(simpleInput({ workloads: [web, ...scrapers], policy }));
+      const denied = g.edges.filter((e) => e.kind === 'tier-denied');
+      assert.equal(denied.length, MAX_TIER_DENIED_EDGES);
+      assert.deepEqual(edgeList({ nodes: [], edges: denied.slice(0, 1) }), ['Deployment/tools/scraper-000 -tier-denied-> Deployment/shop/web : TCP 8080']);
+      assert.deepEqual(denied[0].detail, [rule]);
+      assert.deepEqual(findPath(g, 'Deployment/tools/scraper-000', 'Deployment/shop/web').hops, []);
     });
   });
 });

@@ -118,13 +118,16 @@ export function drawMark(parent: Element, icon: MarkIcon, cx: number, cy: number
   svg('path', { class: 'mark-arrow', d: dir === 'in' ? `M${cx - 3},${y - 2} L${cx},${y + 1} L${cx + 3},${y - 2}` : `M${cx - 3},${y + 1} L${cx},${y - 2} L${cx + 3},${y + 1}` }, g);
 }
 
-const ARROWS: Array<VisibleEdge['kind'] | NonNullable<VisibleEdge['change']>> = ['route', 'select', 'allow', 'blocked', 'added', 'removed', 'changed'];
+const ARROWS: Array<VisibleEdge['kind'] | NonNullable<VisibleEdge['change']>> = ['route', 'select', 'allow', 'blocked', 'tier-denied', 'added', 'removed', 'changed'];
 
 function defs(root: SVGSVGElement): void {
   const d = svg('defs', {}, root);
   for (const kind of ARROWS) {
     const m = svg('marker', { id: `arrow-${kind}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse', markerUnits: 'userSpaceOnUse' }, d);
-    if (kind === 'blocked') {
+    if (kind === 'tier-denied') {
+      // A bar across the arrow's end: the connection stops at a cluster-wide rule.
+      svg('path', { d: 'M8,0 L8,10 M0,5 L8,5', class: `marker marker-${kind}` }, m);
+    } else if (kind === 'blocked') {
       svg('path', { d: 'M2,1 L9,9 M9,1 L2,9', class: `marker marker-${kind}` }, m);
     } else {
       svg('path', { d: 'M0,0 L10,5 L0,10 z', class: `marker marker-${kind}` }, m);

@@ -64,8 +64,8 @@ export function createTooltips(host: TooltipHost): Tooltips {
     const e = host.view()?.edges.find((x) => x.id === id);
     if (!e) return undefined;
     const label = (nid: string): string => host.view()?.nodes.find((n) => n.id === nid)?.label ?? nid;
-    const verb = { route: 'routes to', select: 'selects', allow: 'may connect to', blocked: 'is blocked from' }[e.kind];
-    const lines = e.ports ? [`ports: ${e.ports}`, ...e.detail] : [...e.detail];
+    const verb = { route: 'routes to', select: 'selects', allow: 'may connect to', blocked: 'is blocked from', 'tier-denied': 'is denied by a cluster tier from reaching' }[e.kind];
+    const lines = e.ports ? [`${e.kind === 'tier-denied' ? 'denied ports' : 'ports'}: ${e.ports}`, ...e.detail] : [...e.detail];
     return { title: `${label(e.from)} ${verb} ${label(e.to)}`, lines };
   }
 

@@ -88,7 +88,7 @@ const ROUTING_KINDS = ROUTING_NODE_KINDS;
 const POLICY_KINDS = new Set(['ipBlock', 'ingress-controller', 'representative']);
 
 function layerOf(kind: GraphEdgeKind): 'routing' | 'policy' {
-  return kind === 'allow' ? 'policy' : 'routing';
+  return kind === 'allow' || kind === 'tier-denied' ? 'policy' : 'routing';
 }
 
 export function nodeLabel(n: GraphNode): string {

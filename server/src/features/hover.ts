@@ -10,7 +10,7 @@ import { adminPolicyHover, adminSelectionHover, adminTierLines, adminTitle } fro
 import { selectorText } from './diagnostics';
 import { HOST_NETWORK_NOTE, onHostNetwork } from './hostNetwork';
 import { targetAt, type Target } from './locate';
-import { decidingRules } from './explainHover';
+import { decidingRules, tierDenialLines } from './explainHover';
 import { code, escapeMarkdown, replicasText } from './text';
 import { outsideItems, outsideNames, outsideOf } from './openWorld';
 import { controllerLines, peerOutsideLines, policyOutsideLines } from './openWorldHover';
@@ -267,11 +267,17 @@ function workloadHover(analysis: Analysis, w: Workload): string {
   if (onHostNetwork(w)) lines.push('', HOST_NETWORK_NOTE);
   const link = (o: { uri: string; nameSpan: Span }, label: string): string => linkTo(analysis, o, label);
   const why = (dir: 'ingress' | 'egress'): ((x: Allowed) => string[]) | undefined => r.peer && decidingRules(analysis, w, r.peer, dir, link);
+  const denied = (dir: 'ingress' | 'egress'): string[] => {
+    const items = r.peer ? tierDenialLines(analysis, w, r.peer, dir, link, MAX_LIST) : [];
+    return items.length ? [`Denied by the cluster tiers (${dir}):`, ...items.map((i) => `- ${i}`)] : [];
+  };
   lines.push(
     '',
     ...directionText(analysis, 'Ingress', r.ingress, 'sources', outsideItems(outsideOf(analysis, w, 'ingress')), why('ingress'), adminTierLines(analysis, link, w, 'ingress')),
+    ...denied('ingress'),
     '',
     ...directionText(analysis, 'Egress', r.egress, 'destinations', outsideItems(outsideOf(analysis, w, 'egress')), why('egress'), adminTierLines(analysis, link, w, 'egress')),
+    ...denied('egress'),
   );
   return lines.join('\n');
 }

@@ -71,9 +71,11 @@ export interface GraphNode {
  * - `route`: traffic enters or is routed (internet → Ingress/route/LoadBalancer Service, Ingress/route → Service);
  * - `select`: a Service selects a workload's pods;
  * - `allow`: NetworkPolicies allow the flow;
- * - `blocked`: a route whose target pods NetworkPolicies close to the traffic that the route carries.
+ * - `blocked`: a route whose target pods NetworkPolicies close to the traffic that the route carries;
+ * - `tier-denied`: connections an AdminNetworkPolicy or BaselineAdminNetworkPolicy Deny rule denies
+ *   where the NetworkPolicies alone would allow them (the cluster tier wins); never a path.
  */
-export type GraphEdgeKind = 'route' | 'select' | 'allow' | 'blocked';
+export type GraphEdgeKind = 'route' | 'select' | 'allow' | 'blocked' | 'tier-denied';
 
 export interface GraphEdge {
   from: string;

@@ -38,6 +38,8 @@ export interface Fact {
   span?: Span;
   /** For a NetworkPolicy rule: its direction and number (1-based, as printed). */
   rule?: { direction: Direction; number: number };
+  /** For an AdminNetworkPolicy or BaselineAdminNetworkPolicy rule: its direction, name, place in the list, action and the ANP's priority. */
+  admin?: { direction: Direction; ruleName: string; ruleIndex: number; action: 'Allow' | 'Deny' | 'Pass'; priority?: number };
 }
 
 /** A set of connections with one verdict and the facts behind it. */

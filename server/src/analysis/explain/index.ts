@@ -5,9 +5,11 @@
 //   explainAll(engine, source, { only?, include?, exposure? })   every pair netpol-analyzer explains, sorted
 //   formatExplain(pairs)                                          the `--explain` text
 //   new ExplainContext(engine, source) + explainPair(ctx, src, dst)   one pair (hover)
-//   Fact: { kind, text, allows, object?, span?, rule? }: one deciding rule (or the system default);
-//   a tier (AdminNetworkPolicy, BaselineAdminNetworkPolicy) adds facts of its own kind, and
-//   layerOf() orders kinds when printed.
+//   Fact: { kind, text, allows, object?, span?, rule?, admin? }: one deciding rule (or the system
+//   default); a tier (AdminNetworkPolicy, BaselineAdminNetworkPolicy) adds facts of its own kind
+//   (tiers.ts, with `admin`: rule name, action, priority), and layerOf() orders kinds when printed.
+//   tierDenial(ctx, src, dst) / overriddenByTiers(ctx, limit)   what ANP/BANP Deny rules deny, and
+//   where that wins over the NetworkPolicies (denials.ts: hover, diagram)
 //
 // `source` is what the engine was built from (a WorkspaceIndex): its NetworkPolicies, Ingresses
 // and routes. Verdicts are read from the model per pair, not from the engine's rows, over the
@@ -16,3 +18,5 @@
 export { explainAll, explainPair, ExplainContext, type ExplainOptions, type ExplainSource, type PairExplanation, type PairPiece, type SideFacts } from './pairs';
 export { formatExplain, connsText } from './format';
 export { layerOf, type Fact, type FactKind } from './facts';
+export { tierDenial, overriddenByTiers, type TierDenial } from './denials';
+export { adminRuleFact } from './tiers';

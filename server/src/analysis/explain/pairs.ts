@@ -7,6 +7,7 @@ import type { Ingress, NetworkPolicy, Protocol, Route, Span, Workload } from '..
 import { ConnSet } from '../reachability/connset';
 import { compareBytes } from '../reachability/peers';
 import type { PeerInfo, PodClass, ReachabilityEngine } from '../reachability';
+import { tieredVerdict } from './tiers';
 import { combineAny, complement, networkPolicyVerdict, onlyDefault, sortFacts, type Endpoint, type Fact, type Piece, type PolicyReading } from './facts';
 
 /** The model objects an explanation reads besides the engine (a WorkspaceIndex offers them). */
@@ -71,8 +72,13 @@ export class ExplainContext {
     return { peer, cls: (w && classes.find((c) => c.workloads.includes(w))) || classes[0] };
   }
 
-  /** The NetworkPolicy verdict of one direction: `own` is the source for egress, the destination for ingress. */
+  /** The verdict of one direction through the tiers (ANPs, NetworkPolicies, BANP, default): `own` is the source for egress, the destination for ingress. */
   side(dir: 'ingress' | 'egress', own: Endpoint, other: Endpoint): Piece[] {
+    return tieredVerdict(this.engine.adminTiers, dir, own, other, this.networkPolicySide(dir, own, other));
+  }
+
+  /** The NetworkPolicies' verdict alone (as if no ANP or BANP existed), same arguments as `side`. */
+  networkPolicySide(dir: 'ingress' | 'egress', own: Endpoint, other: Endpoint): Piece[] {
     const policies = own.cls ? this.policiesByNs.get(own.cls.namespace) ?? [] : [];
     return networkPolicyVerdict(policies, dir, own, other, this.reading);
   }

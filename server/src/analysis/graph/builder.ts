@@ -20,6 +20,9 @@ import { mergeExternalNodes } from './external';
 import { mergePorts, PortSet } from './ports';
 import { workloadIdentity } from '../reachability/peers';
 
+/** At most this many `tier-denied` edges: they explain a guardrail, a full matrix of them would hide the graph. */
+export const MAX_TIER_DENIED_EDGES = 60;
+
 const KINDS_WITH_REPLICAS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
 
 /** How a workload is named in the graph: as in `reach` output (SPEC §4). */
@@ -301,6 +304,15 @@ export function buildGraph(input: GraphInput): Graph {
       const from = peerId(f.src);
       const to = peerId(f.dst);
       if (from && to) addEdge(from, to, 'allow', f.ports, decidedBy(f));
+    }
+    let denied = 0;
+    for (const f of policy.tierDenied?.() ?? []) {
+      if (denied >= MAX_TIER_DENIED_EDGES) break;
+      const from = peerId(f.src);
+      const to = peerId(f.dst);
+      if (!from || !to || f.ports === '') continue;
+      addEdge(from, to, 'tier-denied', f.ports, f.detail);
+      denied++;
     }
     mergeExternalNodes(nodes, edges);
   }

@@ -1,6 +1,8 @@
 // Adapts the workspace's analysis (index, links, reachability engine) to the graph builder's input.
 
 import type { Backend, Ingress, Route, Workload } from '../../model/types';
+import { ExplainContext, overriddenByTiers, type Fact } from '../explain';
+import { MAX_TIER_DENIED_EDGES } from './builder';
 import type { Analysis } from '../workspaceAnalysis';
 import type { PeerInfo } from '../reachability';
 import type { Flow, FlowPeer, GraphInput, PolicyView, PortRef } from './input';
@@ -93,6 +95,7 @@ export function graphInputOf(analysis: Analysis): GraphInput {
       return engine.externalPeers('ingress').some((ext) => engine.conns(ext, dst).has(p.protocol, p.port));
     },
   };
+  if (engine.adminTiers) policy.tierDenied = () => tierDenied(analysis);
   if (!analysis.ingressControllerKnown()) policy.controllerAssumed = true;
 
   return {
@@ -116,4 +119,28 @@ export function graphInputOf(analysis: Analysis): GraphInput {
     },
     policy,
   };
+}
+
+/** `AdminNetworkPolicy guard (priority 5), ingress rule deny-tools: Deny` (plain text: the webview escapes it). */
+function ruleText(f: Fact): string {
+  const o = f.object;
+  if (!o || !f.admin) return f.text;
+  const title = o.type === 'adminpolicy' && o.priority ? `${o.kind} ${o.name} (priority ${o.priority.value})` : `${o.kind} ${o.name}`;
+  return `${title}, ${f.admin.direction} rule ${f.admin.ruleName}: ${f.admin.action}`;
+}
+
+/** The pairs where a cluster tier wins over the NetworkPolicies, as flows with the deciding rules. */
+function* tierDenied(analysis: Analysis): Iterable<Flow & { detail: string[] }> {
+  const engine = analysis.reachability();
+  for (const d of overriddenByTiers(new ExplainContext(engine, analysis.index), MAX_TIER_DENIED_EDGES)) {
+    const src = d.src.workloads[0];
+    const dst = d.dst.workloads[0];
+    if (!src || !dst) continue;
+    yield {
+      src: { type: 'workload', workload: src },
+      dst: { type: 'workload', workload: dst },
+      ports: d.overridden.toString(),
+      detail: [...d.facts.map((f) => `denied by ${ruleText(f)}`), `NetworkPolicies alone would allow ${d.overridden.toString()}`],
+    };
+  }
 }

@@ -54,6 +54,11 @@ export interface PolicyView {
   externalAllowed(workload: Workload, port: PortRef): boolean;
   /** Names of the NetworkPolicies that decide a direction for the workload, for its hover. */
   policiesDeciding?(workload: Workload, direction: 'ingress' | 'egress'): string[];
+  /**
+   * Connections a cluster tier (ANP/BANP Deny rule) denies where the NetworkPolicies alone would
+   * allow them, with lines naming the deciding rules; drawn as `tier-denied` edges (capped).
+   */
+  tierDenied?(): Iterable<Flow & { detail: string[] }>;
   /** True when the ingress controller's identity is the default convention, not configured or found (SPEC §3). */
   controllerAssumed?: boolean;
 }

@@ -21,7 +21,7 @@ export interface PathResult {
   blocked?: { at: string; edge?: GraphEdge; why: string[] };
 }
 
-const VERB: Record<GraphEdge['kind'], string> = { route: 'routes to', select: 'selects', allow: 'may connect to', blocked: 'is blocked from' };
+const VERB: Record<GraphEdge['kind'], string> = { route: 'routes to', select: 'selects', allow: 'may connect to', blocked: 'is blocked from', 'tier-denied': 'is denied by a cluster tier from reaching' };
 
 export function describeHop(graph: Graph, e: GraphEdge): string {
   const name = (id: string): string => {
@@ -63,7 +63,7 @@ export function findPath(graph: Graph, from: string, to: string): PathResult {
         return hops;
       }
       for (const e of out.get(id) ?? []) {
-        if (e.kind === 'blocked' && !withBlocked) continue;
+        if ((e.kind === 'blocked' && !withBlocked) || e.kind === 'tier-denied') continue;
         if (via.has(e.to)) continue;
         via.set(e.to, e);
         queue.push(e.to);

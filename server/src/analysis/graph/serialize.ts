@@ -100,12 +100,13 @@ function mermaidClass(n: GraphNode): string {
   return 'workload';
 }
 
-const MERMAID_ARROW: Record<GraphEdge['kind'], string> = { route: '-->', select: '-->', allow: '-.->', blocked: '--x' };
+const MERMAID_ARROW: Record<GraphEdge['kind'], string> = { route: '-->', select: '-->', allow: '-.->', blocked: '--x', 'tier-denied': '-.-x' };
 const MERMAID_EDGE_STYLE: Record<GraphEdge['kind'], string> = {
   route: 'stroke:#1f77b4,stroke-width:2px',
   select: 'stroke:#7f7f7f',
   allow: 'stroke:#2ca02c',
   blocked: 'stroke:#d62728,stroke-width:2px,stroke-dasharray:6 4',
+  'tier-denied': 'stroke:#9467bd,stroke-width:2px,stroke-dasharray:2 3',
 };
 
 export function toMermaid(graph: Graph): string {
@@ -172,6 +173,7 @@ const DOT_EDGE_STYLE: Record<GraphEdge['kind'], string> = {
   select: 'color="#7f7f7f"',
   allow: 'color="#2ca02c", style=dashed',
   blocked: 'color="#d62728", style=dashed, penwidth=2, arrowhead=tee',
+  'tier-denied': 'color="#9467bd", style=dotted, penwidth=2, arrowhead=tee',
 };
 
 export function toDot(graph: Graph): string {

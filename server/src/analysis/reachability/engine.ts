@@ -226,6 +226,14 @@ export class ReachabilityEngine {
   servicePortReachability(svc: Service, sp: ServicePort): ServicePortReachability {
     return servicePortReachability(this.s, svc, sp);
   }
+
+  /**
+   * What the NetworkPolicies alone allow between two workload peers, as if no ANP or BANP existed
+   * (the union over their pod classes). With `conns`, tells where a cluster tier overrides them.
+   */
+  networkPolicyConns(src: PeerInfo, dst: PeerInfo): ConnSet {
+    return q.networkPolicyConns(this.s, src, dst);
+  }
 }
 
 /**

@@ -46,6 +46,18 @@ export function conns(s: EngineState, src: PeerInfo, dst: PeerInfo): ConnSet {
   return connsWith(s, src, classesOf(s, src), dst, classesOf(s, dst));
 }
 
+/**
+ * What the NetworkPolicies alone allow between two workload peers, as if no ANP or BANP existed
+ * (the union over their pod classes). Compared with `conns`, tells where a cluster tier overrides them.
+ */
+export function networkPolicyConns(s: EngineState, src: PeerInfo, dst: PeerInfo): ConnSet {
+  let r = ConnSet.EMPTY;
+  for (const a of classesOf(s, src)) {
+    for (const d of s.peerClasses.get(dst) ?? []) r = r.union(rowConn(row(s, 'egress', a), d, d).intersect(rowConn(row(s, 'ingress', d), a, d)));
+  }
+  return r;
+}
+
 /** Allowed sources of a peer whose pods are in these classes. */
 function allowedFromClasses(s: EngineState, d: PeerInfo, dCls: readonly PodClass[]): Allowed[] {
   const candidates = namedBy(s, 'ingress', dCls);
