@@ -455,7 +455,7 @@ export class NetmapServer {
   /** Indexes text unless identical text is already indexed. Returns the dependents to re-diagnose. */
   private indexText(uri: string, text: string, withDependents = true): Set<string> {
     const fsPath = fsPathOf(uri);
-    const helm = fsPath ? helmReadOptions(fsPath) : {};
+    const helm = { ...(fsPath ? helmReadOptions(fsPath) : {}), fast: !this.documents.get(uri) }; // open documents are read by `yaml`
     // The Helm role is part of what was indexed: a Chart.yaml appearing changes it, not the text.
     const hash = hashText(text) + JSON.stringify(helm);
     if (this.indexedHash.get(uri) === hash && this.index.hasFile(uri)) return new Set();
