@@ -9,7 +9,7 @@
 // file js-yaml rejects (syntax errors, duplicate keys). tests/unit/fastParse.test.ts checks that
 // both paths give deep-equal models on every file of the corpus, examples and fixtures.
 import { FAILSAFE_SCHEMA, loadAll, type State } from 'js-yaml';
-import { Document, isScalar, Pair, Scalar, YAMLMap, YAMLSeq, type Node, type ScalarTag } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq, type Node, type ScalarTag } from 'yaml';
 
 /** `K8S_NETMAP_COLD_READER=yaml` turns the cold reader off (for comparison, and as an escape hatch). */
 export function coldReaderEnabled(): boolean {
@@ -43,9 +43,59 @@ class Decline extends Error {}
 
 // Printable ASCII and line feeds only: tabs, CR, BOM and every non-ASCII character go to `yaml`.
 const UNSURE_CHARACTER = /[^\n\x20-\x7e]/;
-// Helm actions, directives, anchors/aliases/tags (conservatively: any `&`, `*` or `!` that starts a
-// token), merge keys, explicit keys and JSON files.
-const UNSURE_SYNTAX = /\{\{|^%|(?:^|[\s[{,:-])[&*!]|<<|^[ -]*\?(?:[ \n]|$)|^\s*[[{]/m;
+// Directives, explicit keys, and JSON files or flow collections that start a line.
+const DIRECTIVE_OR_EXPLICIT_KEY = /^%|^[ -]*\?(?:[ \n]|$)/m;
+const FLOW_LINE = /^ *[[{]/m;
+// Anchors, aliases and tags, conservatively: any `&`, `*` or `!` that may start a token.
+const PROPERTY_OR_ALIAS = /(?:^|[ \n[{,:-])[&*!]/;
+
+/** Helm actions, merge keys, and the rest above; the cheap tests first (most files have none of these characters). */
+function unsureSyntax(text: string): boolean {
+  if (text.includes('{{') || text.includes('<<')) return true;
+  if ((text.includes('&') || text.includes('*') || text.includes('!')) && PROPERTY_OR_ALIAS.test(text)) return true;
+  if ((text.includes('%') || text.includes('?')) && DIRECTIVE_OR_EXPLICIT_KEY.test(text)) return true;
+  return FLOW_LINE.test(text);
+}
+
+// `yaml`'s node classes set their identity (a symbol `isScalar` & co. read) on every instance with
+// Object.defineProperty, which costs more than the rest of the node. These carry it on their
+// prototype (which is the `yaml` class's, so its methods work); `yaml` keys its identities by
+// `Symbol.for` names so that copies of the library recognise each other's nodes. Checked once
+// below: should a version of `yaml` recognise them no longer, the cold reader declines every file.
+type Range = [number, number, number];
+const NODE_TYPE = Symbol.for('yaml.node.type');
+class ColdScalar {
+  constructor(
+    public value: unknown,
+    public source: string,
+    public type: Scalar.Type,
+    public range: Range,
+  ) {}
+}
+class ColdPair {
+  constructor(
+    public key: unknown,
+    public value: unknown,
+  ) {}
+}
+class ColdMap {
+  items: ColdPair[] = [];
+  range: Range = [0, 0, 0];
+}
+class ColdSeq {
+  items: unknown[] = [];
+  range: Range = [0, 0, 0];
+}
+function adopt(cold: { prototype: object }, base: { prototype: object }, identity: string): void {
+  Object.setPrototypeOf(cold.prototype, base.prototype);
+  Object.defineProperty(cold.prototype, NODE_TYPE, { value: Symbol.for(identity) });
+}
+adopt(ColdScalar, Scalar, 'yaml.scalar');
+adopt(ColdPair, Pair, 'yaml.pair');
+adopt(ColdMap, YAMLMap, 'yaml.map');
+adopt(ColdSeq, YAMLSeq, 'yaml.seq');
+const COLD_NODES_RECOGNISED =
+  isScalar(new ColdScalar(null, '', 'PLAIN', [0, 0, 0])) && isPair(new ColdPair(null, null)) && isMap(new ColdMap()) && isSeq(new ColdSeq());
 
 // The core schema's implicit tags, as `yaml` resolves plain scalars (compose-scalar.js: the first
 // default tag whose test matches).
@@ -55,17 +105,20 @@ function plainTags(): ScalarTag[] {
   return coreTags;
 }
 
-function plainScalar(source: string): Scalar {
+// Every test of the core schema (null, bool, int, float) needs one of these first characters, or
+// the empty string: any other plain scalar is a string without trying them.
+const MAY_NOT_BE_STRING = /^[~nNtTfF0-9+.-]/;
+
+function plainValue(source: string): unknown {
+  if (source !== '' && !MAY_NOT_BE_STRING.test(source)) return source;
   for (const tag of plainTags()) {
     if (!tag.test!.test(source)) continue;
     const res = tag.resolve(source, () => {
       throw new Decline();
     }, {});
-    const s = isScalar(res) ? (res as Scalar) : new Scalar(res);
-    if (tag.format) s.format = tag.format;
-    return s;
+    return isScalar(res) ? res.value : res;
   }
-  return new Scalar(source);
+  return source;
 }
 
 /** The first offset from `i` that is not a space, line feed or comment. */
@@ -114,24 +167,17 @@ function buildScalar(text: string, frame: Frame, result: unknown): Built {
   const type = SCALAR_TYPE[text.charCodeAt(start)] ?? 'PLAIN';
   const end = trimEnd(text, start, close);
   if ((type === 'QUOTE_SINGLE' || type === 'QUOTE_DOUBLE') && text.slice(start, end).includes('\n')) throw new Decline();
-  const s = type === 'PLAIN' ? plainScalar(result) : new Scalar(result);
-  s.source = result;
-  s.type = type;
   // Block scalars keep their last line feed in `yaml`'s range; spans trim it again (nodes.ts spanOf).
   const rangeEnd = type === 'BLOCK_LITERAL' || type === 'BLOCK_FOLDED' ? Math.min(end + 1, text.length) : end;
-  s.range = [start, rangeEnd, rangeEnd];
-  return { node: s, result, endWithComment: type === 'PLAIN' || type.startsWith('QUOTE') ? pastLineComment(text, end) : rangeEnd };
+  const s = new ColdScalar(type === 'PLAIN' ? plainValue(result) : result, result, type, [start, rangeEnd, rangeEnd]);
+  return { node: s as unknown as Node, result, endWithComment: type === 'PLAIN' || type.startsWith('QUOTE') ? pastLineComment(text, end) : rangeEnd };
 }
 
 /** `key:` with nothing after it on its line: `yaml` gives an empty plain scalar right after the colon. */
 function emptyValue(text: string, at: number): Node {
   const next = text.charCodeAt(at);
   if (text.charCodeAt(at - 1) !== 58 /* : */ || !(next === 10 || Number.isNaN(next))) throw new Decline();
-  const s = new Scalar(null);
-  s.source = '';
-  s.type = 'PLAIN';
-  s.range = [at, at, at];
-  return s;
+  return new ColdScalar(null, '', 'PLAIN', [at, at, at]) as unknown as Node;
 }
 
 /**
@@ -146,13 +192,13 @@ function entries(frame: Frame, expected: (n: number) => boolean): Built[] {
 function buildMap(text: string, frame: Frame, result: unknown): Built {
   const children = entries(frame, (n) => n % 2 === 0);
   if (children.length % 2 !== 0 || typeof result !== 'object' || result === null || Array.isArray(result)) throw new Decline();
-  const map = new YAMLMap();
+  const map = new ColdMap();
   for (let i = 0; i < children.length; i += 2) {
     const key = children[i]!.node;
     // Keys other than scalars (and `<<`, declined earlier) are read differently by the two parsers.
     if (!isScalar(key) || typeof key.value === 'object') throw new Decline();
     const value = children[i + 1]!;
-    map.items.push(new Pair(key, value.empty ? emptyValue(text, value.endWithComment) : value.node));
+    map.items.push(new ColdPair(key, value.empty ? emptyValue(text, value.endWithComment) : value.node));
   }
   return finishCollection(text, frame, map, children, result);
 }
@@ -160,23 +206,23 @@ function buildMap(text: string, frame: Frame, result: unknown): Built {
 function buildSeq(text: string, frame: Frame, result: unknown): Built {
   const items = Array.isArray(result) ? entries(frame, (n) => n === result.length) : [];
   if (!Array.isArray(result) || result.length !== items.length || items.some((c) => c.empty)) throw new Decline();
-  const seq = new YAMLSeq();
+  const seq = new ColdSeq();
   for (const c of items) seq.items.push(c.node);
   return finishCollection(text, frame, seq, items, result);
 }
 
-function finishCollection(text: string, frame: Frame, node: YAMLMap | YAMLSeq, children: Built[], result: unknown): Built {
+function finishCollection(text: string, frame: Frame, node: ColdMap | ColdSeq, children: Built[], result: unknown): Built {
   const start = skipToContent(text, frame.open);
   const flow = text.charCodeAt(start) === 123 /* { */ || text.charCodeAt(start) === 91; /* [ */
   const last = children[children.length - 1];
   if (!flow && !last) throw new Decline();
   if (flow) {
     node.range = [start, lastClose, lastClose];
-    return { node, result, endWithComment: pastLineComment(text, lastClose) };
+    return { node: node as unknown as Node, result, endWithComment: pastLineComment(text, lastClose) };
   }
   const end = last!.empty ? emptyValue(text, last!.endWithComment).range![1] : last!.endWithComment;
   node.range = [start, end, end];
-  return { node, result, endWithComment: end };
+  return { node: node as unknown as Node, result, endWithComment: end };
 }
 
 /** Where a line's content starts (past its indentation), and whether it is a list item (`- `). */
@@ -245,7 +291,7 @@ function collapse(frame: Frame, result: unknown): Built | undefined {
  * the file. The documents have no errors (a file with any goes to `yaml`) and no aliases.
  */
 export function fastDocuments(text: string): Array<{ contents: Node | null }> | undefined {
-  if (UNSURE_CHARACTER.test(text) || UNSURE_SYNTAX.test(text) || commentAtBlockEnd(text)) return undefined;
+  if (!COLD_NODES_RECOGNISED || UNSURE_CHARACTER.test(text) || unsureSyntax(text) || commentAtBlockEnd(text)) return undefined;
   const roots: Array<Node | null> = [];
   const stack: Frame[] = [];
   const listener = (event: 'open' | 'close', state: State): void => {
