@@ -45,7 +45,7 @@ class Decline extends Error {}
 const UNSURE_CHARACTER = /[^\n\x20-\x7e]/;
 // Directives, explicit keys, and JSON files or flow collections that start a line.
 const DIRECTIVE_OR_EXPLICIT_KEY = /^%|^[ -]*\?(?:[ \n]|$)/m;
-const FLOW_LINE = /^ *[[{]/m;
+const FLOW_LINE = /\n *[[{]/; // and on the first line (below): a `^` in multiline mode is slow to scan for
 // Anchors, aliases and tags, conservatively: any `&`, `*` or `!` that may start a token.
 const PROPERTY_OR_ALIAS = /(?:^|[ \n[{,:-])[&*!]/;
 
@@ -54,7 +54,7 @@ function unsureSyntax(text: string): boolean {
   if (text.includes('{{') || text.includes('<<')) return true;
   if ((text.includes('&') || text.includes('*') || text.includes('!')) && PROPERTY_OR_ALIAS.test(text)) return true;
   if ((text.includes('%') || text.includes('?')) && DIRECTIVE_OR_EXPLICIT_KEY.test(text)) return true;
-  return FLOW_LINE.test(text);
+  return FLOW_LINE.test(text) || /^ *[[{]/.test(text);
 }
 
 // `yaml`'s node classes set their identity (a symbol `isScalar` & co. read) on every instance with
@@ -251,7 +251,8 @@ function contentLine(text: string, lineStart: number, step: 1 | -1): number | un
   }
 }
 
-const COMMENT_LINE = /^ *#/gm;
+// Comment lines after the first (a comment on the first line has no content before it to end).
+const COMMENT_LINE = /\n *#/g;
 
 /**
  * Whether a whole-line comment sits where a block collection ends (the next content line is
@@ -263,10 +264,11 @@ function commentAtBlockEnd(text: string): boolean {
   COMMENT_LINE.lastIndex = 0;
   let checkedUpTo = -1;
   for (let m = COMMENT_LINE.exec(text); m; m = COMMENT_LINE.exec(text)) {
-    if (m.index <= checkedUpTo) continue;
-    const before = contentLine(text, m.index, -1);
+    const lineStart = m.index + 1;
+    if (lineStart <= checkedUpTo) continue;
+    const before = contentLine(text, lineStart, -1);
     if (before === undefined || text.startsWith('---', before) || text.startsWith('...', before)) continue;
-    const after = contentLine(text, m.index, 1);
+    const after = contentLine(text, lineStart, 1);
     if (after === undefined) return true;
     checkedUpTo = after;
     if (text.startsWith('---', after) || lineShape(text, before) !== lineShape(text, after)) return true;
@@ -293,14 +295,19 @@ function collapse(frame: Frame, result: unknown): Built | undefined {
 export function fastDocuments(text: string): Array<{ contents: Node | null }> | undefined {
   if (!COLD_NODES_RECOGNISED || UNSURE_CHARACTER.test(text) || unsureSyntax(text) || commentAtBlockEnd(text)) return undefined;
   const roots: Array<Node | null> = [];
-  const stack: Frame[] = [];
+  // Frames by depth, reused: a frame's children are read only at its close, before it is reused.
+  const frames: Frame[] = [];
+  let depth = 0;
   const listener = (event: 'open' | 'close', state: State): void => {
     const s = state as ListenerState;
     if (event === 'open') {
-      stack.push({ open: s.position, children: [] });
+      const f = (frames[depth] ??= { open: 0, children: [] });
+      f.open = s.position;
+      f.children.length = 0;
+      depth++;
       return;
     }
-    const frame = stack.pop()!;
+    const frame = frames[--depth]!;
     if (s.tag !== null && s.tag !== '?' && s.tag !== 'tag:yaml.org,2002:str' && s.tag !== 'tag:yaml.org,2002:map' && s.tag !== 'tag:yaml.org,2002:seq') throw new Decline();
     if (s.anchor !== null) throw new Decline();
     lastClose = s.position;
@@ -313,8 +320,7 @@ export function fastDocuments(text: string): Array<{ contents: Node | null }> | 
       else if (result === null && frame.children.length === 0) built = { node: null, result, endWithComment: frame.open, empty: true };
       else throw new Decline();
     }
-    const parent = stack[stack.length - 1];
-    if (parent) parent.children.push(built);
+    if (depth > 0) frames[depth - 1]!.children.push(built);
     else roots.push(built.node);
   };
   try {
