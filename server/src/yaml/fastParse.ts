@@ -4,9 +4,10 @@
 // parseFile.ts reads, so both paths share one reader of the model. It is conservative: whatever it
 // is not sure to reproduce exactly makes it decline (undefined), and the file goes to `yaml`:
 // any character outside printable ASCII and line feed (tabs, CR, BOM, non-ASCII), Helm `{{`,
-// directives, anchors, aliases, tags, merge keys, explicit keys, complex keys, empty nodes other
-// than `key:` at a line end, multi-line quoted scalars, empty documents before content, and any
-// file js-yaml rejects (syntax errors, duplicate keys). tests/unit/fastParse.test.ts checks that
+// directives, anchors, aliases, tags, merge keys, explicit keys, complex keys, flow collections
+// that start a line (JSON files), empty nodes other than `key:` at a line end, multi-line quoted
+// scalars, comment lines where a block collection ends, empty documents before content, and any
+// file js-yaml rejects (syntax errors, duplicate keys). test/unit/fastParse.test.ts checks that
 // both paths give deep-equal models on every file of the corpus, examples and fixtures.
 import { FAILSAFE_SCHEMA, loadAll, type State } from 'js-yaml';
 import { Document, isMap, isPair, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq, type Node, type ScalarTag } from 'yaml';

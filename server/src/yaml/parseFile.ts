@@ -1,5 +1,5 @@
-// Reads one file's text into model objects (SPEC §2). The only module, with nodes.ts and flowTabs.ts,
-// that knows `yaml`. Past 400 lines: one reader per kind, kept together so that every field path
+// Reads one file's text into model objects (SPEC §2). The only module, with nodes.ts, flowTabs.ts
+// and fastParse.ts (the cold reader, whose documents it reads alike), that knows `yaml`. Past 400 lines: one reader per kind, kept together so that every field path
 // of the model is read in one place.
 import { parseAllDocuments, type Document, type Node } from 'yaml';
 import { computeLineStarts } from '../model/positions';
