@@ -227,7 +227,8 @@ export async function loadPaths(
   // parsed as soon as it is read, so that no text outlives its parse.
   const models: Array<{ uri: string; file: string | undefined; helm: SetFileOptions; text: string; model: ParsedFile | Promise<ParsedFile> }> = [];
   const modelOf = (file: string | undefined, uri: string, text: string, helm: SetFileOptions): ParsedFile | Promise<ParsedFile> => {
-    const options = { ...helm, defaultNamespace };
+    // Nothing loaded here is open in an editor: the cold reader may read it (yaml/fastParse.ts).
+    const options = { ...helm, defaultNamespace, fast: true };
     const cached = cache && file !== undefined ? lookupCached(cache, file, uri, text, options) : undefined;
     if (cached?.hit) return cached.hit;
     if (makePool && models.length >= POOL_AFTER_FILES) {

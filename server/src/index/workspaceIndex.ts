@@ -26,6 +26,8 @@ export interface SetFileOptions {
   inHelmChart?: boolean;
   /** The `Chart.yaml` of a chart folder with `templates/`: it carries the chart's one note. */
   helmChart?: boolean;
+  /** A file not open in an editor: the cold reader may read it (yaml/fastParse.ts). */
+  fast?: boolean;
 }
 
 /** What an update touched, for deciding which other files need their diagnostics again. */

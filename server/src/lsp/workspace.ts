@@ -323,7 +323,8 @@ export class Workspace {
   /** Indexes text unless identical text is already indexed. */
   private indexText(uri: string, text: string, update: IndexUpdate | undefined, cache: ParseCache | undefined): void {
     const fsPath = fsPathOf(uri);
-    const helm = fsPath ? helmReadOptions(fsPath) : {};
+    // Files not open in an editor take the cold reader; open documents are read by `yaml` (exact edits, quick fixes).
+    const helm = { ...(fsPath ? helmReadOptions(fsPath) : {}), fast: !this.documents.get(uri) };
     // The Helm role is part of what was indexed: a Chart.yaml appearing changes it, not the text.
     const hash = hashText(text) + JSON.stringify(helm);
     if (this.indexedHash.get(uri) === hash && this.index.hasFile(uri)) return;

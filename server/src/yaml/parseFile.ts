@@ -1,5 +1,5 @@
-// Reads one file's text into model objects (SPEC §2). The only module, with nodes.ts and flowTabs.ts,
-// that knows `yaml`. Past 400 lines: one reader per kind, kept together so that every field path
+// Reads one file's text into model objects (SPEC §2). The only module, with nodes.ts, flowTabs.ts
+// and fastParse.ts (the cold reader, whose documents it reads alike), that knows `yaml`. Past 400 lines: one reader per kind, kept together so that every field path
 // of the model is read in one place.
 import { parseAllDocuments, type Document, type Node } from 'yaml';
 import { computeLineStarts } from '../model/positions';
@@ -44,9 +44,11 @@ import {
   spanOf,
   aliasBudgetExceeded,
   documentAliases,
+  type AliasTable,
   type NodeContext,
 } from './nodes';
 import { mapDocumentsBack, widenFlowTabs } from './flowTabs';
+import { coldReaderEnabled, fastDocuments } from './fastParse';
 
 export interface ParseOptions {
   /** A Helm template (under `templates/` of a chart, or a loose one): not read as manifests. */
@@ -56,6 +58,8 @@ export interface ParseOptions {
   /** The file is a chart's `Chart.yaml` (beside `templates/`): it carries the chart's one note (SPEC §2). */
   helmChart?: boolean;
   defaultNamespace?: string;
+  /** A file not open in an editor: read by the cold reader (fastParse.ts) unless it declines the file. */
+  fast?: boolean;
 }
 
 const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
@@ -74,6 +78,9 @@ function firstLineSpan(text: string): Span {
   if (end > 0 && text.charCodeAt(end - 1) === 13) end--;
   return { start: 0, end };
 }
+
+/** The alias table of a document without aliases (every document of the cold reader). */
+const NO_ALIASES: AliasTable = { targets: new Map(), expandedNodes: 0, expandedAliases: 0 };
 
 /** Shared by every file without suppression comments (most files), so that none holds a Map of its own. */
 const NO_SUPPRESSIONS: ReadonlyMap<number, string[]> = new Map();
@@ -110,16 +117,19 @@ export function parseFile(uri: string, rawText: string, options: ParseOptions = 
   }
   if (options.helmChart) result.problems.push(chartNote(text));
   let docs: Document.Parsed[];
+  // The cold reader's documents carry only `contents` (and no errors, no aliases), which is all
+  // that is read of them below once their alias table is the empty one.
+  const fast = options.fast && coldReaderEnabled() ? (fastDocuments(text) as Document.Parsed[] | undefined) : undefined;
   try {
-    docs = parseDocuments(text);
-    if (docs.some((d) => d.errors.length > 0)) docs = withFlowTabsWidened(text, docs);
+    docs = fast ?? parseDocuments(text);
+    if (!fast && docs.some((d) => d.errors.length > 0)) docs = withFlowTabsWidened(text, docs);
   } catch (error) {
     if (result.looksLikeKubernetes) {
       result.problems.push({ code: 'yaml-syntax', severity: 'error', message: `YAML could not be read: ${parserErrorText(String(error))}`, span: firstLineSpan(text) });
     }
     return result;
   }
-  const hasErrors = docs.some((d) => d.errors.length > 0);
+  const hasErrors = !fast && docs.some((d) => d.errors.length > 0);
   // In a file that is not ours to judge, only a Go template action counts: a broken GitHub
   // workflow with `${{ matrix.os }}` or an Ansible file with `{{ item }}` is ignored silently.
   if (hasErrors && (result.looksLikeKubernetes ? text.includes('{{') : GO_TEMPLATE_ACTION.test(text))) {
@@ -129,7 +139,7 @@ export function parseFile(uri: string, rawText: string, options: ParseOptions = 
   const isKustomization = KUSTOMIZATION_NAMES.has(basename(uri));
   const defaultNamespace = options.defaultNamespace ?? 'default';
   docs.forEach((doc, docIndex) => {
-    if (doc.errors.length > 0) {
+    if (!fast && doc.errors.length > 0) {
       if (result.looksLikeKubernetes) {
         for (const err of doc.errors) {
           const [start, end] = err.pos;
@@ -146,7 +156,7 @@ export function parseFile(uri: string, rawText: string, options: ParseOptions = 
     }
     const root = doc.contents;
     if (!isMap(root)) return;
-    const aliases = documentAliases(doc);
+    const aliases = fast ? NO_ALIASES : documentAliases(doc);
     if (aliasBudgetExceeded(aliases)) {
       if (result.looksLikeKubernetes) {
         result.problems.push({
