@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setup, SetupError } from './setup.mjs';
 import { define } from '../../scripts/define.mjs';
@@ -24,6 +24,8 @@ const REPO = resolve(E2E_DIR, '..', '..');
 const OUT = join(E2E_DIR, 'out');
 const RESULTS = join(REPO, 'test-results', 'e2e');
 const LAUNCHER = join(E2E_DIR, 'launcher.mjs');
+// Issue 14's acceptance fixture, shared with the language-server test (test/server/adminLsp.test.ts).
+const ANP_FIXTURE = join(REPO, 'test', 'fixtures', 'anp-deny');
 const rootRequire = createRequire(join(REPO, 'package.json'));
 
 const args = process.argv.slice(2);
@@ -72,12 +74,13 @@ function packageVsix() {
   say(`packaged in ${secs(t0)}`);
 }
 
-/** A temp folder with a copy of the examples (and, for `multiRoot`, a second folder and a .code-workspace). */
-function workspaceCopy({ multiRoot = false } = {}) {
-  if (!existsSync(examplesDir)) throw new Error(`no example workspace at ${examplesDir}`);
+/** A temp folder with a copy of `source` (default the examples; and, for `multiRoot`, a second folder
+ *  and a .code-workspace). The copy keeps the source's folder name: index.ts picks the tests by it. */
+function workspaceCopy({ source = examplesDir, multiRoot = false } = {}) {
+  if (!existsSync(source)) throw new Error(`no workspace to copy at ${source}`);
   const dir = mkdtempSync(join(tmpdir(), 'k8s-netmap-e2e-ws-'));
-  const ws = join(dir, 'examples');
-  cpSync(examplesDir, ws, { recursive: true });
+  const ws = join(dir, source === examplesDir ? 'examples' : basename(source));
+  cpSync(source, ws, { recursive: true });
   let target = ws;
   if (multiRoot) {
     cpSync(join(E2E_DIR, 'fixtures', 'second-folder'), join(dir, 'second-folder'), { recursive: true });
@@ -88,10 +91,10 @@ function workspaceCopy({ multiRoot = false } = {}) {
 }
 
 /** One runTests() of the suite on a folder or a .code-workspace; adds its counts to the tally. */
-async function runSuite(label, testsPath, { multiRoot }) {
+async function runSuite(label, testsPath, { source, multiRoot = false } = {}) {
   const { runTests } = rootRequire('@vscode/test-electron');
   const resultFile = join(mkdtempSync(join(tmpdir(), 'k8s-netmap-e2e-result-')), 'result.json');
-  const { target, profile, dispose } = workspaceCopy({ multiRoot });
+  const { target, profile, dispose } = workspaceCopy({ source, multiRoot });
   try {
     await runTests({
       vscodeExecutablePath: process.env.VSCODE_EXECUTABLE_PATH || LAUNCHER,
@@ -121,9 +124,11 @@ async function hostTier() {
   const testsPath = await buildSuite();
   const executable = process.env.VSCODE_EXECUTABLE_PATH || LAUNCHER;
   say(`extension-host tier: ${executable === LAUNCHER ? 'launcher.mjs (VS Code server in code-server + Chromium)' : executable}`);
-  await runSuite('extension host', testsPath, { multiRoot: false });
+  await runSuite('extension host', testsPath);
   say('extension-host tier, multi-root window');
   await runSuite('extension host (multi-root)', testsPath, { multiRoot: true });
+  say('extension-host tier, a window on test/fixtures/anp-deny (AdminNetworkPolicy tiers)');
+  await runSuite('extension host (anp-deny)', testsPath, { source: ANP_FIXTURE });
   say(`extension-host tier done in ${secs(t0)}`);
 }
 
