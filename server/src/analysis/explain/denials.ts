@@ -8,7 +8,8 @@ import { selectionMatches, type AdminTiers } from '../reachability/adminPolicies
 import { ConnSet } from '../reachability/connset';
 import type { PeerInfo, PodClass } from '../reachability';
 import { sortFacts, type Endpoint, type Fact, type Piece } from './facts';
-import { explainPair, type ExplainContext } from './pairs';
+import type { ExplainContext } from './pairs';
+import { tieredVerdict, tierPeerOf } from './tiers';
 
 export interface TierDenial {
   src: PeerInfo;
@@ -34,35 +35,67 @@ function denyRuleNames(tiers: AdminTiers, dir: 'ingress' | 'egress', own: readon
   return own.some((c) => tiers.policiesFor(dir, c).some((p) => p[dir].some((r) => r.action === 'Deny' && r.peers.some((sel) => other.some((o) => selectionMatches(sel, o))))));
 }
 
+/** Why a pair is left out at once: a peer to itself, the ingress controller, or no Deny rule naming the other end (workloads). */
+function surelyUndenied(ctx: ExplainContext, tiers: AdminTiers, src: PeerInfo, dst: PeerInfo): boolean {
+  if (src === dst || src.kind === 'ingress-controller' || dst.kind === 'ingress-controller') return true;
+  if (src.kind !== 'workload' || dst.kind !== 'workload') return false;
+  // Cheap first: without a Deny rule naming the other end, nothing is explained.
+  const sc = ctx.engine.classesOfPeer(src);
+  const dc = ctx.engine.classesOfPeer(dst);
+  return !denyRuleNames(tiers, 'egress', sc, dc) && !denyRuleNames(tiers, 'ingress', dc, sc);
+}
+
 /** What the cluster tiers deny from `src` to `dst` (`w`: the workload that stands for its peer); undefined when they deny nothing. */
 export function tierDenial(ctx: ExplainContext, src: PeerInfo, dst: PeerInfo, w?: Workload): TierDenial | undefined {
   const tiers = ctx.engine.adminTiers;
-  if (!tiers || src === dst || src.kind === 'ingress-controller' || dst.kind === 'ingress-controller') return undefined;
-  if (src.kind === 'workload' && dst.kind === 'workload') {
-    // Cheap first: without a Deny rule naming the other end, nothing is explained.
-    const sc = ctx.engine.classesOfPeer(src);
-    const dc = ctx.engine.classesOfPeer(dst);
-    if (!denyRuleNames(tiers, 'egress', sc, dc) && !denyRuleNames(tiers, 'ingress', dc, sc)) return undefined;
-  }
-  const e = explainPair(ctx, src, dst, w);
+  if (!tiers || surelyUndenied(ctx, tiers, src, dst)) return undefined;
+  const s = ctx.endpoint(src, w);
+  const d = ctx.endpoint(dst, w);
+  // Each side's NetworkPolicy verdict is read once: through the tiers, then alone.
+  const npEgress = ctx.networkPolicySide('egress', s, d);
+  const npIngress = ctx.networkPolicySide('ingress', d, s);
+  const egress = tieredVerdict(tiers, 'egress', s, d, npEgress);
+  const ingress = tieredVerdict(tiers, 'ingress', d, s, npIngress);
   let conns = ConnSet.EMPTY;
   const facts: Fact[] = [];
-  for (const p of e.pieces) {
-    if (p.allowed) continue;
-    const deny = [...(p.egress.allowed === false ? p.egress.facts : []), ...(p.ingress.allowed === false ? p.ingress.facts : [])].filter(isTierDeny);
-    if (deny.length === 0) continue;
-    conns = conns.union(p.conns);
-    facts.push(...deny);
+  // The pair's pieces as explainPair crosses them (egress outer), the denied ones only.
+  for (const e of egress) {
+    for (const i of ingress) {
+      if (e.allowed && i.allowed) continue;
+      const c = e.conns.intersect(i.conns);
+      if (c.isEmpty) continue;
+      const deny = [...(e.allowed ? [] : e.facts), ...(i.allowed ? [] : i.facts)].filter(isTierDeny);
+      if (deny.length === 0) continue;
+      conns = conns.union(c);
+      facts.push(...deny);
+    }
   }
   if (conns.isEmpty) return undefined;
-  return { src, dst, conns, overridden: conns.intersect(networkPoliciesAlone(ctx, src, dst, w)), facts: sortFacts(facts) };
+  const alone = allowedOf(npEgress).intersect(allowedOf(npIngress));
+  return { src, dst, conns, overridden: conns.intersect(alone), facts: sortFacts(facts) };
 }
 
-/** What the NetworkPolicies alone (no ANP, no BANP) allow from `src` to `dst`. */
-function networkPoliciesAlone(ctx: ExplainContext, src: PeerInfo, dst: PeerInfo, w?: Workload): ConnSet {
-  const s: Endpoint = ctx.endpoint(src, w);
-  const d: Endpoint = ctx.endpoint(dst, w);
-  return allowedOf(ctx.networkPolicySide('egress', s, d)).intersect(allowedOf(ctx.networkPolicySide('ingress', d, s)));
+/**
+ * Whether tierDenial(ctx, src, dst, w) is defined, without its facts: whether a tier decides a
+ * Deny on either side. Every side's pieces cover every connection, so a side's denied piece is
+ * always part of a denied piece of the pair. Much cheaper: no NetworkPolicy rule is read, only
+ * whether one isolates the pods (which decides whether the BaselineAdminNetworkPolicy applies).
+ */
+export function isTierDenied(ctx: ExplainContext, src: PeerInfo, dst: PeerInfo, w?: Workload): boolean {
+  const tiers = ctx.engine.adminTiers;
+  if (!tiers || surelyUndenied(ctx, tiers, src, dst)) return false;
+  const s = ctx.endpoint(src, w);
+  const d = ctx.endpoint(dst, w);
+  return sideDenied(ctx, tiers, 'egress', s, d) || sideDenied(ctx, tiers, 'ingress', d, s);
+}
+
+function sideDenied(ctx: ExplainContext, tiers: AdminTiers, dir: 'ingress' | 'egress', own: Endpoint, other: Endpoint): boolean {
+  const cls = own.cls;
+  const peer = tierPeerOf(other);
+  if (!cls || !peer || !tiers.applies(dir, cls)) return false;
+  // As tieredVerdict asks: the NetworkPolicies' allowed part only splits what they decide, never a Deny of a tier.
+  const decisions = tiers.explain(dir, cls, peer, ctx.isolates(dir, own) ? ConnSet.EMPTY : undefined);
+  return decisions.some((x) => !x.allowed && (x.tier === 'adminnetworkpolicy' || x.tier === 'baselineadminnetworkpolicy'));
 }
 
 /**
