@@ -3,7 +3,7 @@
 // the NetworkPolicies alone would have allowed (where the cluster tier wins over them). For the
 // workload hover and the diagram's `tier-denied` edges. Pure: explain context in, plain data out.
 
-import type { Workload } from '../../model/types';
+import type { AdminSelection, Workload } from '../../model/types';
 import { selectionMatches, type AdminTiers } from '../reachability/adminPolicies';
 import { ConnSet } from '../reachability/connset';
 import type { PeerInfo, PodClass } from '../reachability';
@@ -30,9 +30,92 @@ function allowedOf(pieces: readonly Piece[]): ConnSet {
 
 const isTierDeny = (f: Fact): boolean => f.admin?.action === 'Deny';
 
-/** Whether a Deny rule of an ANP/BANP applying to `own` in this direction names `other` (cheap, over-approximate: BANP rules count even where NetworkPolicies isolate). */
-function denyRuleNames(tiers: AdminTiers, dir: 'ingress' | 'egress', own: readonly PodClass[], other: readonly PodClass[]): boolean {
-  return own.some((c) => tiers.policiesFor(dir, c).some((p) => p[dir].some((r) => r.action === 'Deny' && r.peers.some((sel) => other.some((o) => selectionMatches(sel, o))))));
+/**
+ * The classes that Deny rules name, per class and direction: a tier denies a pair only where a
+ * Deny rule applying to one end names the other (an over-approximation: BANP rules count even
+ * where NetworkPolicies isolate). Each rule peer is tested against every class once, per explain
+ * context (one engine epoch); then a pair costs a few set lookups.
+ */
+class DenyNames {
+  private readonly bySelection = new Map<AdminSelection, Set<number>>();
+  private readonly byClass = { ingress: new Map<number, Set<number>>(), egress: new Map<number, Set<number>>() };
+  /** For partners, built on first use: the peers of each class, and the classes whose ingress Deny rules name each class. */
+  private peersByClass?: Map<number, PeerInfo[]>;
+  private namingIngress?: Map<number, number[]>;
+
+  constructor(
+    private readonly tiers: AdminTiers,
+    private readonly classes: readonly PodClass[],
+  ) {}
+
+  /** Ids of the classes that a Deny rule applying to `own` in this direction names. */
+  namedBy(dir: 'ingress' | 'egress', own: PodClass): Set<number> {
+    let out = this.byClass[dir].get(own.id);
+    if (out) return out;
+    out = new Set();
+    for (const p of this.tiers.policiesFor(dir, own)) {
+      for (const r of p[dir]) if (r.action === 'Deny') for (const sel of r.peers) for (const id of this.selected(sel)) out.add(id);
+    }
+    this.byClass[dir].set(own.id, out);
+    return out;
+  }
+
+  /** Whether a Deny rule applying to one end (egress of a source class, ingress of a destination class) names the other. */
+  between(src: readonly PodClass[], dst: readonly PodClass[]): boolean {
+    for (const a of src) {
+      const named = this.namedBy('egress', a);
+      if (named.size && dst.some((d) => named.has(d.id))) return true;
+    }
+    for (const d of dst) {
+      const named = this.namedBy('ingress', d);
+      if (named.size && src.some((a) => named.has(a.id))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The peers among `peers` that `between(src, their classes)` holds for, found from the class
+   * ids named (egress of `src`) and naming (ingress toward `src`) rather than by testing each pair.
+   */
+  partners(src: readonly PodClass[], peers: readonly PeerInfo[], classesOf: (p: PeerInfo) => readonly PodClass[]): Set<PeerInfo> {
+    if (!this.peersByClass) {
+      this.peersByClass = new Map();
+      this.namingIngress = new Map();
+      for (const p of peers) {
+        for (const c of classesOf(p)) {
+          const list = this.peersByClass.get(c.id);
+          if (list) list.push(p);
+          else this.peersByClass.set(c.id, [p]);
+        }
+      }
+      for (const d of this.classes) {
+        for (const id of this.namedBy('ingress', d)) {
+          const naming = this.namingIngress.get(id);
+          if (naming) naming.push(d.id);
+          else this.namingIngress.set(id, [d.id]);
+        }
+      }
+    }
+    const out = new Set<PeerInfo>();
+    for (const a of src) {
+      for (const id of [...this.namedBy('egress', a), ...(this.namingIngress?.get(a.id) ?? [])]) for (const p of this.peersByClass.get(id) ?? []) out.add(p);
+    }
+    return out;
+  }
+
+  private selected(sel: AdminSelection): Set<number> {
+    let ids = this.bySelection.get(sel);
+    if (!ids) this.bySelection.set(sel, (ids = new Set(this.classes.filter((c) => selectionMatches(sel, c)).map((c) => c.id))));
+    return ids;
+  }
+}
+
+const denyNames = new WeakMap<ExplainContext, DenyNames>();
+
+function denyNamesOf(ctx: ExplainContext, tiers: AdminTiers): DenyNames {
+  let d = denyNames.get(ctx);
+  if (!d) denyNames.set(ctx, (d = new DenyNames(tiers, ctx.engine.podClasses())));
+  return d;
 }
 
 /** Why a pair is left out at once: a peer to itself, the ingress controller, or no Deny rule naming the other end (workloads). */
@@ -40,9 +123,7 @@ function surelyUndenied(ctx: ExplainContext, tiers: AdminTiers, src: PeerInfo, d
   if (src === dst || src.kind === 'ingress-controller' || dst.kind === 'ingress-controller') return true;
   if (src.kind !== 'workload' || dst.kind !== 'workload') return false;
   // Cheap first: without a Deny rule naming the other end, nothing is explained.
-  const sc = ctx.engine.classesOfPeer(src);
-  const dc = ctx.engine.classesOfPeer(dst);
-  return !denyRuleNames(tiers, 'egress', sc, dc) && !denyRuleNames(tiers, 'ingress', dc, sc);
+  return !denyNamesOf(ctx, tiers).between(ctx.engine.classesOfPeer(src), ctx.engine.classesOfPeer(dst));
 }
 
 /** What the cluster tiers deny from `src` to `dst` (`w`: the workload that stands for its peer); undefined when they deny nothing. */
@@ -107,14 +188,14 @@ export function overriddenByTiers(ctx: ExplainContext, limit: number): TierDenia
   const tiers = ctx.engine.adminTiers;
   if (!tiers) return [];
   const workloads = ctx.engine.peers().filter((p) => p.kind === 'workload');
-  const applies = (p: PeerInfo, dir: 'ingress' | 'egress'): boolean => ctx.engine.classesOfPeer(p).some((c) => tiers.applies(dir, c));
-  const srcs = new Set(workloads.filter((p) => applies(p, 'egress')));
-  const dsts = new Set(workloads.filter((p) => applies(p, 'ingress')));
+  const names = denyNamesOf(ctx, tiers);
+  const order = new Map(workloads.map((p, i) => [p, i]));
   const out: TierDenial[] = [];
   for (const src of workloads) {
-    const srcRules = srcs.has(src);
-    for (const dst of workloads) {
-      if (src === dst || (!srcRules && !dsts.has(dst))) continue;
+    // Only the destinations a Deny rule pairs with the source: no pass over every pair.
+    const dsts = [...names.partners(ctx.engine.classesOfPeer(src), workloads, (p) => ctx.engine.classesOfPeer(p))].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+    for (const dst of dsts) {
+      if (src === dst) continue;
       // What the NetworkPolicies alone allow and the tiers do not is exactly what a tier Deny
       // overrides (a Pass or an Allow never takes away): most pairs stop at this cheap check.
       if (ctx.engine.networkPolicyConns(src, dst).minus(ctx.engine.conns(src, dst)).isEmpty) continue;
