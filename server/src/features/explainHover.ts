@@ -3,7 +3,7 @@
 // with the ANP Pass rules that handed it down; and the peers a cluster tier (ANP/BANP Deny rule)
 // denies, with the rule and whether it wins over what the NetworkPolicies alone allow (issue 14).
 // Every manifest string is cut and escaped.
-import { ExplainContext, explainPair, isTierDenied, tierDenial, type Fact } from '../analysis/explain';
+import { ExplainContext, explainPair, isTierDenied, tierDenial, tierDenialCandidates, type Fact } from '../analysis/explain';
 import type { Allowed, PeerInfo, ReachabilityEngine } from '../analysis/reachability';
 import type { ConnSet } from '../analysis/reachability/connset';
 import type { Analysis } from '../analysis/workspaceAnalysis';
@@ -95,8 +95,8 @@ export function tierDenialLines(analysis: Analysis, w: Workload, self: PeerInfo,
   const ctx = explainContextOf(analysis);
   const lines: string[] = [];
   let more = 0;
-  for (const other of engine.peers()) {
-    if (other.kind !== 'workload' || other === self) continue;
+  for (const other of tierDenialCandidates(ctx, self, dir)) {
+    if (other === self) continue;
     const [src, dst] = dir === 'ingress' ? [other, self] : [self, other];
     // Past the shown lines only the count is needed: the cheap test, no facts.
     if (lines.length >= max) {

@@ -6,7 +6,8 @@
 import type { AdminSelection, Workload } from '../../model/types';
 import { selectionMatches, type AdminTiers } from '../reachability/adminPolicies';
 import { ConnSet } from '../reachability/connset';
-import type { PeerInfo, PodClass } from '../reachability';
+import type { PeerInfo, PodClass, ReachabilityEngine } from '../reachability';
+import { pushTo } from '../reachability/state';
 import { sortFacts, type Endpoint, type Fact, type Piece } from './facts';
 import type { ExplainContext } from './pairs';
 import { tieredVerdict, tierPeerOf } from './tiers';
@@ -39,14 +40,17 @@ const isTierDeny = (f: Fact): boolean => f.admin?.action === 'Deny';
 class DenyNames {
   private readonly bySelection = new Map<AdminSelection, Set<number>>();
   private readonly byClass = { ingress: new Map<number, Set<number>>(), egress: new Map<number, Set<number>>() };
-  /** For partners, built on first use: the peers of each class, and the classes whose ingress Deny rules name each class. */
-  private peersByClass?: Map<number, PeerInfo[]>;
-  private namingIngress?: Map<number, number[]>;
+  /** For partners, built on first use: the workload peers (order, by class), and the classes naming each class. */
+  private peers?: { order: Map<PeerInfo, number>; byClass: Map<number, PeerInfo[]> };
+  private readonly namingOf: { ingress?: Map<number, number[]>; egress?: Map<number, number[]> } = {};
+  private readonly classes: readonly PodClass[];
 
   constructor(
     private readonly tiers: AdminTiers,
-    private readonly classes: readonly PodClass[],
-  ) {}
+    private readonly engine: ReachabilityEngine,
+  ) {
+    this.classes = engine.podClasses();
+  }
 
   /** Ids of the classes that a Deny rule applying to `own` in this direction names. */
   namedBy(dir: 'ingress' | 'egress', own: PodClass): Set<number> {
@@ -74,33 +78,44 @@ class DenyNames {
   }
 
   /**
-   * The peers among `peers` that `between(src, their classes)` holds for, found from the class
-   * ids named (egress of `src`) and naming (ingress toward `src`) rather than by testing each pair.
+   * The workload peers a Deny rule pairs with `own`'s classes, in peer order: as the source
+   * (`between(own, theirs)` holds) or as the destination (`between(theirs, own)`). Found from the
+   * class ids named and naming, rather than by testing each pair.
    */
-  partners(src: readonly PodClass[], peers: readonly PeerInfo[], classesOf: (p: PeerInfo) => readonly PodClass[]): Set<PeerInfo> {
-    if (!this.peersByClass) {
-      this.peersByClass = new Map();
-      this.namingIngress = new Map();
-      for (const p of peers) {
-        for (const c of classesOf(p)) {
-          const list = this.peersByClass.get(c.id);
-          if (list) list.push(p);
-          else this.peersByClass.set(c.id, [p]);
-        }
-      }
-      for (const d of this.classes) {
-        for (const id of this.namedBy('ingress', d)) {
-          const naming = this.namingIngress.get(id);
-          if (naming) naming.push(d.id);
-          else this.namingIngress.set(id, [d.id]);
-        }
-      }
+  partners(own: readonly PodClass[], as: 'source' | 'destination'): PeerInfo[] {
+    const w = this.workloads();
+    const [named, namingDir]: ['ingress' | 'egress', 'ingress' | 'egress'] = as === 'source' ? ['egress', 'ingress'] : ['ingress', 'egress'];
+    const found = new Set<PeerInfo>();
+    for (const c of own) {
+      for (const id of this.namedBy(named, c)) for (const p of w.byClass.get(id) ?? []) found.add(p);
+      for (const id of this.naming(namingDir).get(c.id) ?? []) for (const p of w.byClass.get(id) ?? []) found.add(p);
     }
-    const out = new Set<PeerInfo>();
-    for (const a of src) {
-      for (const id of [...this.namedBy('egress', a), ...(this.namingIngress?.get(a.id) ?? [])]) for (const p of this.peersByClass.get(id) ?? []) out.add(p);
+    return [...found].sort((x, y) => (w.order.get(x) ?? 0) - (w.order.get(y) ?? 0));
+  }
+
+  private workloads(): { order: Map<PeerInfo, number>; byClass: Map<number, PeerInfo[]> } {
+    if (!this.peers) {
+      const order = new Map<PeerInfo, number>();
+      const byClass = new Map<number, PeerInfo[]>();
+      for (const p of this.engine.peers()) {
+        if (p.kind !== 'workload') continue;
+        order.set(p, order.size);
+        for (const c of this.engine.classesOfPeer(p)) pushTo(byClass, c.id, p);
+      }
+      this.peers = { order, byClass };
     }
-    return out;
+    return this.peers;
+  }
+
+  /** For each class id, the classes whose Deny rules in this direction name it. */
+  private naming(dir: 'ingress' | 'egress'): Map<number, number[]> {
+    let m = this.namingOf[dir];
+    if (!m) {
+      m = new Map();
+      for (const c of this.classes) for (const id of this.namedBy(dir, c)) pushTo(m, id, c.id);
+      this.namingOf[dir] = m;
+    }
+    return m;
   }
 
   private selected(sel: AdminSelection): Set<number> {
@@ -114,7 +129,7 @@ const denyNames = new WeakMap<ExplainContext, DenyNames>();
 
 function denyNamesOf(ctx: ExplainContext, tiers: AdminTiers): DenyNames {
   let d = denyNames.get(ctx);
-  if (!d) denyNames.set(ctx, (d = new DenyNames(tiers, ctx.engine.podClasses())));
+  if (!d) denyNames.set(ctx, (d = new DenyNames(tiers, ctx.engine)));
   return d;
 }
 
@@ -124,6 +139,16 @@ function surelyUndenied(ctx: ExplainContext, tiers: AdminTiers, src: PeerInfo, d
   if (src.kind !== 'workload' || dst.kind !== 'workload') return false;
   // Cheap first: without a Deny rule naming the other end, nothing is explained.
   return !denyNamesOf(ctx, tiers).between(ctx.engine.classesOfPeer(src), ctx.engine.classesOfPeer(dst));
+}
+
+/**
+ * The workload peers that a tier may deny from (`ingress`) or to (`egress`) the peer `self`, in
+ * peer order: those a Deny rule pairs with it. tierDenial is undefined for every other peer.
+ */
+export function tierDenialCandidates(ctx: ExplainContext, self: PeerInfo, dir: 'ingress' | 'egress'): PeerInfo[] {
+  const tiers = ctx.engine.adminTiers;
+  if (!tiers) return [];
+  return denyNamesOf(ctx, tiers).partners(ctx.engine.classesOfPeer(self), dir === 'egress' ? 'source' : 'destination');
 }
 
 /** What the cluster tiers deny from `src` to `dst` (`w`: the workload that stands for its peer); undefined when they deny nothing. */
@@ -189,11 +214,10 @@ export function overriddenByTiers(ctx: ExplainContext, limit: number): TierDenia
   if (!tiers) return [];
   const workloads = ctx.engine.peers().filter((p) => p.kind === 'workload');
   const names = denyNamesOf(ctx, tiers);
-  const order = new Map(workloads.map((p, i) => [p, i]));
   const out: TierDenial[] = [];
   for (const src of workloads) {
     // Only the destinations a Deny rule pairs with the source: no pass over every pair.
-    const dsts = [...names.partners(ctx.engine.classesOfPeer(src), workloads, (p) => ctx.engine.classesOfPeer(p))].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+    const dsts = names.partners(ctx.engine.classesOfPeer(src), 'source');
     for (const dst of dsts) {
       if (src === dst) continue;
       // What the NetworkPolicies alone allow and the tiers do not is exactly what a tier Deny
