@@ -2,6 +2,8 @@
 // BaselineAdminNetworkPolicy Deny rule decides against, with those rules, and the part of it that
 // the NetworkPolicies alone would have allowed (where the cluster tier wins over them). For the
 // workload hover and the diagram's `tier-denied` edges. Pure: explain context in, plain data out.
+// Costs: only the peers a Deny rule pairs with a class are visited (DenyNames, once per explain
+// context); a hover explains its shown lines in full and only counts the rest (isTierDenied).
 
 import type { AdminSelection, Workload } from '../../model/types';
 import { selectionMatches, type AdminTiers } from '../reachability/adminPolicies';
