@@ -12,7 +12,8 @@ import { buildGraph } from '../../server/src/analysis/graph/builder';
 import { hover } from '../../server/src/features/hover';
 import { runCli } from './cliRun';
 import { repoRoot } from './conformanceRoot';
-import { analysisOf } from './helpers';
+import { ExplainContext, isTierDenied, tierDenial, tierDenialCandidates } from '../../server/src/analysis/explain';
+import { analysisOf, deployment, y } from './helpers';
 
 const root = repoRoot()!;
 const fixture = path.join(root, 'test/fixtures/anp-deny');
@@ -87,5 +88,64 @@ describe('anp-deny: a cluster-wide ANP Deny wins over a namespace allow', () => 
     assert.ok(line, h.markdown);
     assert.doesNotMatch(line, /<img|\]\(javascript/);
     assert.match(line, /&lt;img src\\=x onerror\\=alert\\\(1\\\)&gt;/);
+  });
+});
+
+describe('tier denials at scale: the cheap paths agree with the full explanation', () => {
+  // Fifteen workloads in tools, two in shop, and a BANP that denies ingress from tools to a
+  // namespace without NetworkPolicies (batch) beside the fixture's ANP.
+  const more = (): Record<string, string> => {
+    const all = files();
+    all['file:///anp-deny/tools.yaml'] = Array.from({ length: 15 }, (_, i) => deployment(`job-${String(i).padStart(2, '0')}`, { ns: 'tools' })).join('');
+    all['file:///anp-deny/batch.yaml'] = deployment('runner', { ns: 'batch' });
+    all['file:///anp-deny/banp.yaml'] = y(
+      'apiVersion: policy.networking.k8s.io/v1alpha1',
+      'kind: BaselineAdminNetworkPolicy',
+      'metadata: {name: default}',
+      'spec:',
+      '  subject: {namespaces: {matchLabels: {kubernetes.io/metadata.name: batch}}}',
+      '  egress:',
+      '    - {name: no-tools, action: Deny, to: [{namespaces: {matchLabels: {kubernetes.io/metadata.name: tools}}}]}',
+    );
+    return all;
+  };
+
+  it('isTierDenied and tierDenialCandidates agree with tierDenial on every pair', () => {
+    const analysis = analysisOf(more());
+    const engine = analysis.reachability();
+    const ctx = new ExplainContext(engine, analysis.index);
+    const workloads = engine.peers().filter((p) => p.kind === 'workload');
+    let denied = 0;
+    for (const src of workloads) {
+      for (const dst of workloads) {
+        if (src === dst) continue;
+        const full = tierDenial(ctx, src, dst) !== undefined;
+        denied += full ? 1 : 0;
+        assert.equal(isTierDenied(ctx, src, dst), full, `${src.name} => ${dst.name}`);
+        if (full) {
+          assert.ok(tierDenialCandidates(ctx, src, 'egress').includes(dst), `${dst.name} a candidate destination of ${src.name}`);
+          assert.ok(tierDenialCandidates(ctx, dst, 'ingress').includes(src), `${src.name} a candidate source of ${dst.name}`);
+        }
+      }
+    }
+    // The ANP keeps tools from everyone (16 sources × 3 others each side), the BANP batch from tools.
+    assert.ok(denied > 40, String(denied));
+  });
+
+  it('the hover lists twelve denied peers, then counts the rest', () => {
+    const all = more();
+    const analysis = analysisOf(all);
+    const uri = 'file:///anp-deny/apps.yaml';
+    const h = hover(analysis, uri, all[uri].indexOf('name: web') + 'name: '.length);
+    assert.ok(h);
+    const lines = h.markdown.split('\n');
+    const start = lines.indexOf('Denied by the cluster tiers (ingress):');
+    assert.ok(start >= 0, h.markdown);
+    const rest = lines.slice(start + 1);
+    const end = rest.findIndex((l) => !l.startsWith('- '));
+    const items = end === -1 ? rest : rest.slice(0, end);
+    assert.equal(items.length, 13, items.join('\n'));
+    assert.equal(items[12], '- … and 4 more');
+    assert.match(items[0], /^- `tools\/job-00\[Deployment\]`: `All Connections` denied by /);
   });
 });

@@ -414,6 +414,42 @@ describe('diagnostics: ingress-blocked', () => {
   });
 });
 
+describe('diagnostics: the cluster tiers alone (no NetworkPolicy in the namespace)', () => {
+  const backend = ['service:', '  name: web', '  port:', '    number: 80'];
+  const controller = { namespace: 'ingress-nginx', namespaceLabels: {}, podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
+  const guard = (from: string): string =>
+    y(
+      '---',
+      'apiVersion: policy.networking.k8s.io/v1alpha1',
+      'kind: AdminNetworkPolicy',
+      'metadata: {name: guard}',
+      'spec:',
+      '  priority: 5',
+      '  subject: {namespaces: {}}',
+      '  ingress:',
+      `    - {name: no-way-in, action: Deny, from: [${from}]}`,
+    );
+
+  it('ingress-blocked fires where an ANP Deny keeps the configured controller out, naming the ANP', () => {
+    const text = ingressV1('shop', backend);
+    const d = diag(text, { 'file:///w/web.yaml': WEB, 'file:///w/anp.yaml': guard('{namespaces: {matchLabels: {kubernetes.io/metadata.name: ingress-nginx}}}') }, { settings: { ingressController: controller, ingressControllerConfigured: true } });
+    assert.deepEqual(codes(d), ['ingress-blocked']);
+    assert.equal(d[0]!.severity, 'warning');
+    assert.match(d[0]!.finding.message, /^NetworkPolicies and the cluster tiers \(ANP\/BANP\) do not let the ingress controller/);
+    assert.ok(d[0]!.finding.related.some((r) => r.message === 'AdminNetworkPolicy guard decides ingress here'), JSON.stringify(d[0]!.finding.related));
+  });
+
+  it('ingress-blocked stays silent where the ANP denies other namespaces only', () => {
+    const d = diag(ingressV1('shop', backend), { 'file:///w/web.yaml': WEB, 'file:///w/anp.yaml': guard('{namespaces: {matchLabels: {kubernetes.io/metadata.name: tools}}}') }, { settings: { ingressController: controller, ingressControllerConfigured: true } });
+    assert.deepEqual(codes(d), []);
+  });
+
+  it('service-unreachable stays silent under an ANP that denies every pod: addresses still reach the port', () => {
+    // Reason: ANP/BANP ingress peers are pods and namespaces only; without a NetworkPolicy no address is kept out.
+    assert.deepEqual(codes(diag(WEB, { 'file:///w/anp.yaml': guard('{namespaces: {}}') })), []);
+  });
+});
+
 describe('diagnostics: statefulset-service-missing', () => {
   const sts = (serviceName: string) =>
     y(

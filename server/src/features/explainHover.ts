@@ -3,8 +3,8 @@
 // with the ANP Pass rules that handed it down; and the peers a cluster tier (ANP/BANP Deny rule)
 // denies, with the rule and whether it wins over what the NetworkPolicies alone allow (issue 14).
 // Every manifest string is cut and escaped.
-import { ExplainContext, explainPair, tierDenial, type Fact } from '../analysis/explain';
-import type { Allowed, PeerInfo } from '../analysis/reachability';
+import { ExplainContext, explainPair, isTierDenied, tierDenial, tierDenialCandidates, type Fact } from '../analysis/explain';
+import type { Allowed, PeerInfo, ReachabilityEngine } from '../analysis/reachability';
 import type { ConnSet } from '../analysis/reachability/connset';
 import type { Analysis } from '../analysis/workspaceAnalysis';
 import type { Span, Workload } from '../model/types';
@@ -36,17 +36,32 @@ function factLink(link: LinkMaker, f: Fact): string | undefined {
   return link({ uri: o.uri, nameSpan: f.span ?? o.nameSpan }, label);
 }
 
+const contexts = new WeakMap<Analysis, { engine: ReachabilityEngine; epoch: number; generation: number; ctx: ExplainContext }>();
+
+/**
+ * One explain context per analysis while neither the engine nor the index changes: building one
+ * reads every NetworkPolicy and route, and what it finds (routes per peer, isolation per class)
+ * stays true for every hover until the next change.
+ */
+function explainContextOf(analysis: Analysis): ExplainContext {
+  const engine = analysis.reachability();
+  const known = contexts.get(analysis);
+  if (known && known.engine === engine && known.epoch === engine.epoch && known.generation === analysis.index.generation) return known.ctx;
+  const ctx = new ExplainContext(engine, analysis.index);
+  contexts.set(analysis, { engine, epoch: engine.epoch, generation: analysis.index.generation, ctx });
+  return ctx;
+}
+
 /**
  * Explains a workload's allowed peers for the hover: a function giving, for one allowed entry, the
  * nested lines that name each deciding rule (both ends' rules; the system default is left out,
  * the direction's heading already says when nothing isolates it).
  */
 export function decidingRules(analysis: Analysis, w: Workload, self: PeerInfo, dir: 'ingress' | 'egress', link: LinkMaker): (a: Allowed) => string[] {
-  let ctx: ExplainContext | undefined;
   return (a) => {
     // Representative peers (pods defined elsewhere) have no pod class here to read rules against.
     if (a.peer.kind !== 'workload' && a.peer.kind !== 'external' && a.peer.kind !== 'ingress-controller') return [];
-    ctx ??= new ExplainContext(analysis.reachability(), analysis.index);
+    const ctx = explainContextOf(analysis);
     const e = dir === 'ingress' ? explainPair(ctx, a.peer, self, w) : explainPair(ctx, self, a.peer, w);
     const byFact = new Map<string, { fact: Fact; conns: ConnSet }>();
     for (const p of e.pieces) {
@@ -77,16 +92,22 @@ export function decidingRules(analysis: Analysis, w: Workload, self: PeerInfo, d
 export function tierDenialLines(analysis: Analysis, w: Workload, self: PeerInfo, dir: 'ingress' | 'egress', link: LinkMaker, max: number): string[] {
   const engine = analysis.reachability();
   if (!engine.adminTiers) return [];
-  const ctx = new ExplainContext(engine, analysis.index);
+  const ctx = explainContextOf(analysis);
   const lines: string[] = [];
-  for (const other of engine.peers()) {
-    if (other.kind !== 'workload' || other === self) continue;
-    const d = dir === 'ingress' ? tierDenial(ctx, other, self, w) : tierDenial(ctx, self, other, w);
+  let more = 0;
+  for (const other of tierDenialCandidates(ctx, self, dir)) {
+    if (other === self) continue;
+    const [src, dst] = dir === 'ingress' ? [other, self] : [self, other];
+    // Past the shown lines only the count is needed: the cheap test, no facts.
+    if (lines.length >= max) {
+      if (isTierDenied(ctx, src, dst, w)) more++;
+      continue;
+    }
+    const d = tierDenial(ctx, src, dst, w);
     if (!d) continue;
     const by = d.facts.map((f) => factLink(link, f)).filter((x): x is string => !!x);
     const wins = d.overridden.isEmpty ? '' : ` — wins over the NetworkPolicies, which alone would allow ${code(d.overridden.toString())}`;
     lines.push(`${code(other.name)}: ${code(d.conns.toString())} denied by ${by.join(', ')}${wins}`);
   }
-  if (lines.length > max) return [...lines.slice(0, max), `… and ${lines.length - max} more`];
-  return lines;
+  return more ? [...lines, `… and ${more} more`] : lines;
 }

@@ -1,6 +1,6 @@
 // service-unreachable and ingress-blocked (SPEC §5): what the NetworkPolicies mean for a Service's
 // target port and for the pods an Ingress or route sends traffic to.
-import type { K8sObject } from '../model/types';
+import type { AdminPolicy, K8sObject } from '../model/types';
 import type { Analysis } from '../analysis/workspaceAnalysis';
 import type { ReachabilityChecks } from './diagnostics';
 import type { Finding, RelatedLocation } from './rules';
@@ -21,6 +21,15 @@ function policyLinks(policies: Iterable<{ uri: string; nameSpan: { start: number
   return out;
 }
 
+/** The ANPs and the BANP with ingress rules for the pods (cluster-scoped: named without a namespace). */
+function adminLinks(policies: readonly AdminPolicy[]): RelatedLocation[] {
+  return [...new Set(policies)].slice(0, 8).map((p) => ({ uri: p.uri, span: p.nameSpan, message: `${p.kind} ${p.name} decides ingress here` }));
+}
+
+function hasNetworkPolicies(analysis: Analysis, namespace: string): boolean {
+  return [...analysis.index.objectsIn(namespace)].some((o) => o.type === 'networkpolicy');
+}
+
 export function reachabilityChecks(analysis: Analysis): ReachabilityChecks {
   return {
     findingsFor(obj: K8sObject): Finding[] {
@@ -34,8 +43,9 @@ export function reachabilityChecks(analysis: Analysis): ReachabilityChecks {
 function serviceFindings(analysis: Analysis, svc: Extract<K8sObject, { type: 'service' }>): Finding[] {
   if (!svc.selector || svc.ports.length === 0) return [];
   if (analysis.links.servicePods(svc).length === 0) return []; // service-selects-nothing says it already
-  // Nothing is isolated without policies in the namespace: skip the engine entirely.
-  if (![...analysis.index.objectsIn(svc.namespace)].some((o) => o.type === 'networkpolicy')) return [];
+  // Without NetworkPolicies in the namespace every address may connect (an ANP/BANP ingress rule
+  // names pods and namespaces only, never addresses): nothing to warn about, skip the engine.
+  if (!hasNetworkPolicies(analysis, svc.namespace)) return [];
   const engine = analysis.reachability();
   const out: Finding[] = [];
   for (const sp of svc.ports) {
@@ -66,7 +76,8 @@ function backendFindings(analysis: Analysis, owner: Extract<K8sObject, { type: '
     if (b.targetKind !== 'Service') continue;
     const link = analysis.links.resolveBackend(owner, b);
     if (!link.service || !link.servicePort || link.targets.length === 0) continue;
-    if (![...analysis.index.objectsIn(link.service.namespace)].some((o) => o.type === 'networkpolicy')) continue;
+    // The controller is a pod: an ANP/BANP Deny may keep it out where no NetworkPolicy isolates.
+    if (!hasNetworkPolicies(analysis, link.service.namespace) && analysis.index.adminPolicies().length === 0) continue;
     const engine = (engineOnce ??= analysis.reachability());
     const r = engine.backendReachability(owner, b);
     const resolved = r.targets.flatMap((t) => (t.port === undefined ? [] : [{ ...t, port: t.port }]));
@@ -76,6 +87,7 @@ function backendFindings(analysis: Analysis, owner: Extract<K8sObject, { type: '
     // the policies admit on that port may be the controller itself (SPEC §3, §5).
     if (!known && resolved.some((t) => outsideReaches(outsideOf(analysis, t.workload, 'ingress'), 'TCP', t.port))) continue;
     const ic = engine.ingressController;
+    const tiers = resolved.flatMap((t) => engine.adminPoliciesDeciding(t.workload, 'ingress'));
     const guessed = analysis.ingressControllerInfo().source === 'guess';
     const who = known
       ? `the ingress controller (namespace ${quote(ic.namespace)})`
@@ -87,12 +99,13 @@ function backendFindings(analysis: Analysis, owner: Extract<K8sObject, { type: '
       span: b.serviceNameSpan,
       severity: known ? 'warning' : 'info',
       code: 'ingress-blocked',
-      message: `NetworkPolicies do not let ${who} reach ${resolved
+      message: `${tiers.length ? 'NetworkPolicies and the cluster tiers (ANP/BANP)' : 'NetworkPolicies'} do not let ${who} reach ${resolved
         .slice(0, 3)
         .map((t) => `${describeWorkload(t.workload)} on port ${t.port}`)
         .join(', ')}: requests routed here fail.`,
       related: [
         { uri: link.service.uri, span: link.service.nameSpan, message: `Service ${link.service.namespace}/${link.service.name}` },
+        ...adminLinks(tiers),
         ...policyLinks(resolved.flatMap((t) => engine.policiesDeciding(t.workload, 'ingress'))),
       ],
     });

@@ -18,5 +18,5 @@
 export { explainAll, explainPair, ExplainContext, type ExplainOptions, type ExplainSource, type PairExplanation, type PairPiece, type SideFacts } from './pairs';
 export { formatExplain, connsText } from './format';
 export { layerOf, type Fact, type FactKind } from './facts';
-export { tierDenial, overriddenByTiers, type TierDenial } from './denials';
+export { isTierDenied, tierDenial, tierDenialCandidates, overriddenByTiers, type TierDenial } from './denials';
 export { adminRuleFact } from './tiers';

@@ -8,7 +8,7 @@ import { ConnSet } from '../reachability/connset';
 import { compareBytes } from '../reachability/peers';
 import type { PeerInfo, PodClass, ReachabilityEngine } from '../reachability';
 import { tieredVerdict } from './tiers';
-import { combineAny, complement, networkPolicyVerdict, onlyDefault, sortFacts, type Endpoint, type Fact, type Piece, type PolicyReading } from './facts';
+import { combineAny, complement, networkPolicyVerdict, onlyDefault, policySelects, sortFacts, type Endpoint, type Fact, type Piece, type PolicyReading } from './facts';
 
 /** The model objects an explanation reads besides the engine (a WorkspaceIndex offers them). */
 export interface ExplainSource {
@@ -52,6 +52,7 @@ export class ExplainContext {
   private readonly policiesByNs = new Map<string, NetworkPolicy[]>();
   private routeEntries?: Map<PeerInfo, Map<string, RouteEntry>>;
   private controllerClass?: PodClass;
+  private readonly isolation = new Map<string, boolean>();
 
   constructor(
     readonly engine: ReachabilityEngine,
@@ -81,6 +82,16 @@ export class ExplainContext {
   networkPolicySide(dir: 'ingress' | 'egress', own: Endpoint, other: Endpoint): Piece[] {
     const policies = own.cls ? this.policiesByNs.get(own.cls.namespace) ?? [] : [];
     return networkPolicyVerdict(policies, dir, own, other, this.reading);
+  }
+
+  /** Whether a NetworkPolicy selects `own`'s pods for this direction (its verdict is more than the system default). */
+  isolates(dir: 'ingress' | 'egress', own: Endpoint): boolean {
+    const cls = own.cls;
+    if (!cls) return false;
+    const key = `${dir}\u0000${cls.id}`;
+    let v = this.isolation.get(key);
+    if (v === undefined) this.isolation.set(key, (v = (this.policiesByNs.get(cls.namespace) ?? []).some((p) => policySelects(p, cls, dir))));
+    return v;
   }
 
   /** Ingress objects and routes whose backends end in the peer's pods, with the TCP ports they route to there. */

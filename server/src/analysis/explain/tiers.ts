@@ -31,7 +31,7 @@ export function adminRuleFact(policy: AdminPolicy, rule: AdminRule, ruleIndex: n
 }
 
 /** The other end as the tiers see it: a pod class, or an outside address. */
-function tierPeerOf(other: Endpoint): TierPeer | undefined {
+export function tierPeerOf(other: Endpoint): TierPeer | undefined {
   if (other.cls) return { cls: other.cls };
   if (other.peer.kind === 'external' && other.peer.range) return { addr: other.peer.range[0] };
   return undefined;

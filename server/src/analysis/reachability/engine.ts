@@ -78,6 +78,11 @@ export class ReachabilityEngine {
     return new ReachabilityEngine(inputFromSource(src));
   }
 
+  /** Counts the updates and changes applied: what was read from the engine holds until it moves (for callers' caches). */
+  get epoch(): number {
+    return this.s.epoch;
+  }
+
   /** Statistics of the last update, for benchmarks and tests of incrementality. */
   get lastUpdate(): UpdateStats {
     return this.s.lastUpdate;
