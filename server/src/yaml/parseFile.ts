@@ -256,7 +256,7 @@ function readKustomization(ctx: NodeContext, root: Node): Kustomization {
   for (const key of ['resources', 'bases', 'components']) {
     for (const item of asSeqItems(ctx, get(ctx, root, key))) {
       const s = scalarOf(ctx, item);
-      if (s && typeof s.value === 'string') resources.push(s.value);
+      if (s && typeof s.value === 'string') resources.push(scalarText(s));
     }
   }
   const namespace = getString(ctx, root, 'namespace');
@@ -482,7 +482,7 @@ function readWorkload(ctx: NodeContext, node: Node, spec: Node | undefined, kind
     containers: readContainers(ctx, podSpec),
     ...(scalarOf(ctx, get(ctx, podSpec, 'hostNetwork'))?.value === true ? { hostNetwork: true } : {}),
     ...(serviceNameNode && typeof serviceNameNode.value === 'string'
-      ? { serviceName: { value: serviceNameNode.value, span: spanOf(ctx, serviceNameNode)! } }
+      ? { serviceName: { value: scalarText(serviceNameNode), span: spanOf(ctx, serviceNameNode)! } }
       : {}),
     ownerReferences,
   };
@@ -592,7 +592,7 @@ function readIngress(
   for (const tls of asSeqItems(ctx, get(ctx, spec, 'tls'))) {
     for (const h of asSeqItems(ctx, get(ctx, tls, 'hosts'))) {
       const s = scalarOf(ctx, h);
-      if (s && typeof s.value === 'string') tlsHosts.push(s.value);
+      if (s && typeof s.value === 'string') tlsHosts.push(scalarText(s));
     }
   }
   const ingressClassName = getString(ctx, spec, 'ingressClassName');
@@ -603,7 +603,7 @@ function readRoute(ctx: NodeContext, spec: Node | undefined, base: Base, kind: '
   const hostnames: string[] = [];
   for (const h of asSeqItems(ctx, get(ctx, spec, 'hostnames'))) {
     const s = scalarOf(ctx, h);
-    if (s && typeof s.value === 'string') hostnames.push(s.value);
+    if (s && typeof s.value === 'string') hostnames.push(scalarText(s));
   }
   const backends: Backend[] = [];
   for (const rule of asSeqItems(ctx, get(ctx, spec, 'rules'))) {
@@ -620,7 +620,7 @@ function readRoute(ctx: NodeContext, spec: Node | undefined, base: Base, kind: '
         targetKind: group === '' || group === 'core' ? refKind : `${refKind}.${group}`,
         serviceName: getString(ctx, ref, 'name') ?? '',
         serviceNameSpan: spanOf(ctx, nameNode) ?? rSpan,
-        ...(nsNode && typeof nsNode.value === 'string' ? { explicitNamespace: { value: nsNode.value, span: spanOf(ctx, nsNode)! } } : {}),
+        ...(nsNode && typeof nsNode.value === 'string' ? { explicitNamespace: { value: scalarText(nsNode), span: spanOf(ctx, nsNode)! } } : {}),
         ...(port ? { port: port.value, portSpan: port.span } : {}),
         ...(hostnames[0] ? { host: hostnames[0] } : {}),
         ...(path ? { path } : {}),
