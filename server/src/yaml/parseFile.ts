@@ -272,12 +272,24 @@ function readObjectOrList(ctx: NodeContext, root: Node, uri: string, id: string,
     asSeqItems(ctx, get(ctx, root, 'items')).forEach((item, i) => {
       if (!isMap(item)) return;
       const obj = readObject(ctx, item, uri, `${id}.${i}`, defaultNamespace, apiVersion, itemKind);
-      if (obj) out.push(obj);
+      if (obj) out.push(sharedShape(obj));
     });
     return;
   }
   const obj = readObject(ctx, root, uri, id, defaultNamespace);
-  if (obj) out.push(obj);
+  if (obj) out.push(sharedShape(obj));
+}
+
+/**
+ * A copy made one property at a time. V8 gives each object literal with spreads here
+ * (`...(x ? { x } : {})`) a hidden class of its own, half a kilobyte apiece, which is a fifth of the
+ * model's memory and makes every read of a field megamorphic; copies made by assignment share
+ * their classes. Used on the objects a workspace has thousands of.
+ */
+function sharedShape<T extends object>(o: T): T {
+  const out = {} as T;
+  for (const k in o) out[k] = o[k];
+  return out;
 }
 
 function readObject(
@@ -428,7 +440,7 @@ function readContainers(ctx: NodeContext, podSpec: unknown): Container[] {
         const nameNode = get(ctx, p, 'name');
         const portName = getString(ctx, p, 'name');
         const pSpan = spanOf(ctx, p)!;
-        ports.push({
+        ports.push(sharedShape({
           ...(portName !== undefined ? { name: portName } : {}),
           ...(nameNode ? { nameSpan: spanOf(ctx, nameNode)! } : {}),
           containerPort: num ?? NaN,
@@ -436,15 +448,15 @@ function readContainers(ctx: NodeContext, podSpec: unknown): Container[] {
           protocol: readProtocol(ctx, p),
           ...invalidProtocol(ctx, p),
           span: pSpan,
-        });
+        }));
       }
       const nameNode = get(ctx, c, 'name');
-      out.push({
+      out.push(sharedShape({
         name: getString(ctx, c, 'name') ?? '',
         ...(nameNode ? { nameSpan: spanOf(ctx, nameNode)! } : {}),
         init,
         ports,
-      });
+      }));
     }
   }
   return out;
@@ -498,7 +510,7 @@ function readService(ctx: NodeContext, spec: Node | undefined, base: Base): K8sO
     const nameNode = get(ctx, p, 'name');
     const portName = getString(ctx, p, 'name');
     const nodePort = getNumber(ctx, p, 'nodePort');
-    ports.push({
+    ports.push(sharedShape({
       ...(portName !== undefined ? { name: portName } : {}),
       ...(nameNode ? { nameSpan: spanOf(ctx, nameNode)! } : {}),
       port,
@@ -510,7 +522,7 @@ function readService(ctx: NodeContext, spec: Node | undefined, base: Base): K8sO
       ...invalidProtocol(ctx, p),
       ...(nodePort !== undefined ? { nodePort } : {}),
       span: pSpan,
-    });
+    }));
   }
   const selector = readSelector(ctx, get(ctx, spec, 'selector'), true);
   const externalName = getString(ctx, spec, 'externalName');
@@ -671,19 +683,19 @@ function readPolicyRules(ctx: NodeContext, spec: Node | undefined, direction: 'i
       const podSelector = readSelector(ctx, get(ctx, peer, 'podSelector'), false);
       const namespaceSelector = readSelector(ctx, get(ctx, peer, 'namespaceSelector'), false);
       const ipBlock = readIpBlock(ctx, get(ctx, peer, 'ipBlock'));
-      return {
+      return sharedShape({
         ...(podSelector ? { podSelector } : {}),
         ...(namespaceSelector ? { namespaceSelector } : {}),
         ...(ipBlock ? { ipBlock } : {}),
         span: spanOf(ctx, peer)!,
-      };
+      });
     });
     const ports = readPolicyPorts(ctx, rule);
-    return {
+    return sharedShape({
       ...(peers.length > 0 ? { peers } : {}),
       ...(ports ? { ports } : {}),
       span: spanOf(ctx, rule)!,
-    };
+    });
   });
 }
 
