@@ -7,7 +7,9 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { RULES, ruleDocUrl } from '../../server/src/features/rules';
 import { readManifestFile, unreadableReason } from '../../server/src/host/files';
-import { codes, deployment, diagnose, ingressV1, netpol, range, rangeIn, service, URI, withCode, y } from './helpers';
+import { createDiagnosticContext } from '../../server/src/features/context';
+import { diagnoseFile } from '../../server/src/features/diagnostics';
+import { analysisOf, codes, deployment, diagnose, ingressV1, netpol, range, rangeIn, service, URI, withCode, y } from './helpers';
 
 const WEB = deployment('web') + service('web');
 
@@ -324,6 +326,20 @@ describe('diagnostics: networkpolicy-peer-selects-nothing', () => {
     const text = netpol('p', ['podSelector: {}', 'ingress:', '  - from:', '      - namespaceSelector: {matchLabels: {team: a}}', '        podSelector: {matchLabels: {app: web}}'], 'shop');
     const nsA = y('apiVersion: v1', 'kind: Namespace', 'metadata: {name: other, labels: {team: a}}');
     assert.deepEqual(codes(diag(text, { 'file:///w/ns.yaml': nsA, 'file:///w/d.yaml': deployment('web', { ns: 'other' }) })), []);
+  });
+
+  it('follows Namespace label edits in one analysis (namespace matches are remembered per namespace table)', () => {
+    const text = netpol('p', ['podSelector: {}', 'ingress:', '  - from:', '      - namespaceSelector: {matchLabels: {team: a}}'], 'shop');
+    const nsWith = (team: string) => y('apiVersion: v1', 'kind: Namespace', `metadata: {name: other, labels: {team: ${team}}}`);
+    const analysis = analysisOf({ [URI]: text, 'file:///w/ns.yaml': nsWith('b'), 'file:///w/d.yaml': deployment('web', { ns: 'other' }) });
+    const ctx = createDiagnosticContext(analysis);
+    const codesNow = () => diagnoseFile(ctx, URI).map((f) => f.code);
+    // Twice each, so that a second answer comes from what the first one remembered.
+    for (let i = 0; i < 2; i++) assert.deepEqual(codesNow(), ['networkpolicy-peer-selects-nothing']);
+    analysis.index.setFile('file:///w/ns.yaml', nsWith('a'));
+    for (let i = 0; i < 2; i++) assert.deepEqual(codesNow(), []);
+    analysis.index.setFile('file:///w/ns.yaml', nsWith('c'));
+    assert.deepEqual(codesNow(), ['networkpolicy-peer-selects-nothing']);
   });
 
   it('matches namespaces by kubernetes.io/metadata.name without a Namespace object', () => {

@@ -5,6 +5,8 @@ import { describe, it } from 'node:test';
 import { isHelmTemplatePath } from '../../server/src/host/files';
 import { kustomizeNamespaces, resolveRelative } from '../../server/src/index/kustomize';
 import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
+import { Links } from '../../server/src/analysis/links';
+import type { LabelSelector } from '../../server/src/model/types';
 import { deployment, service, y } from './helpers';
 
 const W = 'file:///w';
@@ -248,6 +250,33 @@ describe('index: label lookups and changes', () => {
     assert.deepEqual(labelNames(ix, 'default', 'tier', 'back'), ['web']);
     assert.equal(ix.workloads().length, 1);
     assert.equal(ix.lookup('Deployment', 'default', 'web').length, 1);
+  });
+
+  it('Links.anyWorkloadMatches answers as workloadsMatching does, by first label or by expressions only', () => {
+    const ix = new WorkspaceIndex();
+    ix.setFile(`${W}/d.yaml`, deployment('web', { labels: { app: 'web', tier: 'front' } }) + deployment('api', { ns: 'b', labels: { app: 'api' } }));
+    const links = new Links(ix);
+    const sel = (matchLabels: Record<string, string>, matchExpressions: LabelSelector['matchExpressions'] = []): LabelSelector => {
+      const span = { start: 0, end: 0 };
+      const entries = Object.entries(matchLabels).map(([key, value]) => ({ key, value, keySpan: span, valueSpan: span, valueKind: 'string' as const }));
+      return { matchLabels: entries, matchExpressions, span };
+    };
+    const exists = (key: string, operator: string) => [{ key, operator, values: [], keySpan: { start: 0, end: 0 }, operatorSpan: { start: 0, end: 0 }, valueSpans: [], span: { start: 0, end: 0 } }];
+    const cases: Array<[string, LabelSelector, boolean]> = [
+      ['default', sel({ app: 'web' }), true],
+      ['default', sel({ app: 'web', tier: 'back' }), false],
+      ['default', sel({ app: 'api' }), false],
+      ['b', sel({ app: 'api' }), true],
+      ['default', sel({}), true],
+      ['c', sel({}), false],
+      ['default', sel({}, exists('tier', 'Exists')), true],
+      ['b', sel({}, exists('tier', 'Exists')), false],
+      ['b', sel({}, exists('tier', 'DoesNotExist')), true],
+    ];
+    for (const [ns, selector, expected] of cases) {
+      assert.equal(links.anyWorkloadMatches(ns, selector), expected, `${ns} ${JSON.stringify(selector.matchLabels.map((l) => l.key))}`);
+      assert.equal(links.workloadsMatching(ns, selector).length > 0, expected);
+    }
   });
 
   it('removeFile drops its objects from every table', () => {

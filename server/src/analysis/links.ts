@@ -68,6 +68,17 @@ export class Links {
     return first ? out.sort(compareByPath) : out; // workloadsIn is in path order already
   }
 
+  /** Whether a selector matches any workload of a namespace (workloadsMatching without the list and its sort). */
+  anyWorkloadMatches(namespace: string, selector: LabelSelector): boolean {
+    const first = selector.matchLabels[0];
+    if (first) {
+      for (const w of this.index.workloadsWithLabel(namespace, first.key, first.value)) if (selectorMatches(selector, podLabelsOf(w))) return true;
+      return false;
+    }
+    for (const o of this.index.objectsIn(namespace)) if (o.type === 'workload' && selectorMatches(selector, podLabelsOf(o))) return true;
+    return false;
+  }
+
   /** Workloads whose pods a Service selects. No selector, or `selector: {}`, selects none by design. */
   servicePods(svc: Service): Workload[] {
     if (!svc.selector || isEmptySelector(svc.selector)) return [];

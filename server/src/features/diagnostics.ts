@@ -4,7 +4,7 @@
 import type { Links } from '../analysis/links';
 import { podLabelsOf, targetContainerPorts } from '../analysis/links';
 import { byTargetPort } from '../analysis/routing';
-import { isEmptySelector, isValidLabelKey, isValidLabelValue, SELECTOR_OPERATORS, selectorMatches } from '../analysis/selectors';
+import { isEmptySelector, isValidLabelKey, isValidLabelValue, SELECTOR_OPERATORS, selectorFingerprint, selectorMatches } from '../analysis/selectors';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { positionAt } from '../model/positions';
 import type {
@@ -541,7 +541,7 @@ function checkPeer(ctx: DiagnosticContext, sink: FindingSink, np: NetworkPolicy,
   let namespaces: string[];
   if (peer.namespaceSelector) {
     const sel = peer.namespaceSelector;
-    namespaces = [...ctx.index.namespaceLabels()].filter(([, labels]) => selectorMatches(sel, labels)).map(([ns]) => ns);
+    namespaces = namespacesMatching(ctx, sel);
     if (namespaces.length === 0) {
       sink.add(
         'networkpolicy-peer-selects-nothing',
@@ -555,9 +555,28 @@ function checkPeer(ctx: DiagnosticContext, sink: FindingSink, np: NetworkPolicy,
   } else namespaces = [np.namespace];
   const podSel = peer.podSelector;
   if (!podSel || isEmptySelector(podSel)) return;
-  if (namespaces.some((ns) => ctx.links.workloadsMatching(ns, podSel).length > 0)) return;
+  if (namespaces.some((ns) => ctx.links.anyWorkloadMatches(ns, podSel))) return;
   const where = peer.namespaceSelector ? `the selected namespaces (${namespaces.map(quote).join(', ')})` : `namespace ${quote(np.namespace)}`;
   sink.add('networkpolicy-peer-selects-nothing', podSel.span, `podSelector ${selectorText(podSel)} selects no workload in ${where}: this peer allows nothing.`);
+}
+
+// Namespaces a namespaceSelector matches, per namespace table (the index makes a new one whenever a
+// namespace or its labels change): a workspace's many policies repeat a few selectors, and every
+// peer otherwise tests every namespace.
+const namespaceMatches = new WeakMap<ReadonlyMap<string, Record<string, string>>, Map<string, string[]>>();
+
+function namespacesMatching(ctx: DiagnosticContext, sel: LabelSelector): string[] {
+  const table = ctx.index.namespaceLabels();
+  let bySelector = namespaceMatches.get(table);
+  if (!bySelector) namespaceMatches.set(table, (bySelector = new Map()));
+  const key = selectorFingerprint(sel);
+  let out = bySelector.get(key);
+  if (!out) {
+    out = [];
+    for (const [ns, labels] of table) if (selectorMatches(sel, labels)) out.push(ns);
+    bySelector.set(key, out);
+  }
+  return out;
 }
 
 function capitalize(s: string): string {

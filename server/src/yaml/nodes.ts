@@ -1,7 +1,12 @@
 // Thin helpers over the `yaml` library's node types. This folder is the only place that imports
 // `yaml`; everything outside it sees the model types.
-import { isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import * as yamlApi from 'yaml';
+import type { Alias, Document, Node, Pair, Scalar, YAMLMap } from 'yaml';
 import type { ScalarKind, Span } from '../model/types';
+
+// Bound once: the bundle reaches a CommonJS module's exports through a getter at every use, and
+// these tests run for every key of every map read.
+const { isAlias, isMap, isScalar, isSeq } = yamlApi;
 
 /** Per-document context: the document (for aliases) and the text (to trim block ranges). */
 export interface NodeContext {
@@ -150,7 +155,8 @@ function keyText(key: unknown): string | undefined {
 }
 
 function isMergeKey(key: unknown): boolean {
-  return isScalar(key) && key.value === '<<' && key.type === 'PLAIN';
+  // The value first: it rules out nearly every key at the cost of one property read.
+  return (key as { value?: unknown } | null | undefined)?.value === '<<' && isScalar(key) && key.type === 'PLAIN';
 }
 
 const mergedPairsCache = new WeakMap<YAMLMap<unknown, unknown>, Array<Pair<unknown, unknown>>>();

@@ -256,7 +256,7 @@ function readKustomization(ctx: NodeContext, root: Node): Kustomization {
   for (const key of ['resources', 'bases', 'components']) {
     for (const item of asSeqItems(ctx, get(ctx, root, key))) {
       const s = scalarOf(ctx, item);
-      if (s && typeof s.value === 'string') resources.push(s.value);
+      if (s && typeof s.value === 'string') resources.push(scalarText(s));
     }
   }
   const namespace = getString(ctx, root, 'namespace');
@@ -272,12 +272,24 @@ function readObjectOrList(ctx: NodeContext, root: Node, uri: string, id: string,
     asSeqItems(ctx, get(ctx, root, 'items')).forEach((item, i) => {
       if (!isMap(item)) return;
       const obj = readObject(ctx, item, uri, `${id}.${i}`, defaultNamespace, apiVersion, itemKind);
-      if (obj) out.push(obj);
+      if (obj) out.push(sharedShape(obj));
     });
     return;
   }
   const obj = readObject(ctx, root, uri, id, defaultNamespace);
-  if (obj) out.push(obj);
+  if (obj) out.push(sharedShape(obj));
+}
+
+/**
+ * A copy made one property at a time. V8 gives each object literal with spreads here
+ * (`...(x ? { x } : {})`) a hidden class of its own, half a kilobyte apiece, which is a fifth of the
+ * model's memory and makes every read of a field megamorphic; copies made by assignment share
+ * their classes. Used on the objects a workspace has thousands of.
+ */
+function sharedShape<T extends object>(o: T): T {
+  const out = {} as T;
+  for (const k in o) out[k] = o[k];
+  return out;
 }
 
 function readObject(
@@ -428,7 +440,7 @@ function readContainers(ctx: NodeContext, podSpec: unknown): Container[] {
         const nameNode = get(ctx, p, 'name');
         const portName = getString(ctx, p, 'name');
         const pSpan = spanOf(ctx, p)!;
-        ports.push({
+        ports.push(sharedShape({
           ...(portName !== undefined ? { name: portName } : {}),
           ...(nameNode ? { nameSpan: spanOf(ctx, nameNode)! } : {}),
           containerPort: num ?? NaN,
@@ -436,15 +448,15 @@ function readContainers(ctx: NodeContext, podSpec: unknown): Container[] {
           protocol: readProtocol(ctx, p),
           ...invalidProtocol(ctx, p),
           span: pSpan,
-        });
+        }));
       }
       const nameNode = get(ctx, c, 'name');
-      out.push({
+      out.push(sharedShape({
         name: getString(ctx, c, 'name') ?? '',
         ...(nameNode ? { nameSpan: spanOf(ctx, nameNode)! } : {}),
         init,
         ports,
-      });
+      }));
     }
   }
   return out;
@@ -482,7 +494,7 @@ function readWorkload(ctx: NodeContext, node: Node, spec: Node | undefined, kind
     containers: readContainers(ctx, podSpec),
     ...(scalarOf(ctx, get(ctx, podSpec, 'hostNetwork'))?.value === true ? { hostNetwork: true } : {}),
     ...(serviceNameNode && typeof serviceNameNode.value === 'string'
-      ? { serviceName: { value: serviceNameNode.value, span: spanOf(ctx, serviceNameNode)! } }
+      ? { serviceName: { value: scalarText(serviceNameNode), span: spanOf(ctx, serviceNameNode)! } }
       : {}),
     ownerReferences,
   };
@@ -498,7 +510,7 @@ function readService(ctx: NodeContext, spec: Node | undefined, base: Base): K8sO
     const nameNode = get(ctx, p, 'name');
     const portName = getString(ctx, p, 'name');
     const nodePort = getNumber(ctx, p, 'nodePort');
-    ports.push({
+    ports.push(sharedShape({
       ...(portName !== undefined ? { name: portName } : {}),
       ...(nameNode ? { nameSpan: spanOf(ctx, nameNode)! } : {}),
       port,
@@ -510,7 +522,7 @@ function readService(ctx: NodeContext, spec: Node | undefined, base: Base): K8sO
       ...invalidProtocol(ctx, p),
       ...(nodePort !== undefined ? { nodePort } : {}),
       span: pSpan,
-    });
+    }));
   }
   const selector = readSelector(ctx, get(ctx, spec, 'selector'), true);
   const externalName = getString(ctx, spec, 'externalName');
@@ -592,7 +604,7 @@ function readIngress(
   for (const tls of asSeqItems(ctx, get(ctx, spec, 'tls'))) {
     for (const h of asSeqItems(ctx, get(ctx, tls, 'hosts'))) {
       const s = scalarOf(ctx, h);
-      if (s && typeof s.value === 'string') tlsHosts.push(s.value);
+      if (s && typeof s.value === 'string') tlsHosts.push(scalarText(s));
     }
   }
   const ingressClassName = getString(ctx, spec, 'ingressClassName');
@@ -603,7 +615,7 @@ function readRoute(ctx: NodeContext, spec: Node | undefined, base: Base, kind: '
   const hostnames: string[] = [];
   for (const h of asSeqItems(ctx, get(ctx, spec, 'hostnames'))) {
     const s = scalarOf(ctx, h);
-    if (s && typeof s.value === 'string') hostnames.push(s.value);
+    if (s && typeof s.value === 'string') hostnames.push(scalarText(s));
   }
   const backends: Backend[] = [];
   for (const rule of asSeqItems(ctx, get(ctx, spec, 'rules'))) {
@@ -620,7 +632,7 @@ function readRoute(ctx: NodeContext, spec: Node | undefined, base: Base, kind: '
         targetKind: group === '' || group === 'core' ? refKind : `${refKind}.${group}`,
         serviceName: getString(ctx, ref, 'name') ?? '',
         serviceNameSpan: spanOf(ctx, nameNode) ?? rSpan,
-        ...(nsNode && typeof nsNode.value === 'string' ? { explicitNamespace: { value: nsNode.value, span: spanOf(ctx, nsNode)! } } : {}),
+        ...(nsNode && typeof nsNode.value === 'string' ? { explicitNamespace: { value: scalarText(nsNode), span: spanOf(ctx, nsNode)! } } : {}),
         ...(port ? { port: port.value, portSpan: port.span } : {}),
         ...(hostnames[0] ? { host: hostnames[0] } : {}),
         ...(path ? { path } : {}),
@@ -671,19 +683,19 @@ function readPolicyRules(ctx: NodeContext, spec: Node | undefined, direction: 'i
       const podSelector = readSelector(ctx, get(ctx, peer, 'podSelector'), false);
       const namespaceSelector = readSelector(ctx, get(ctx, peer, 'namespaceSelector'), false);
       const ipBlock = readIpBlock(ctx, get(ctx, peer, 'ipBlock'));
-      return {
+      return sharedShape({
         ...(podSelector ? { podSelector } : {}),
         ...(namespaceSelector ? { namespaceSelector } : {}),
         ...(ipBlock ? { ipBlock } : {}),
         span: spanOf(ctx, peer)!,
-      };
+      });
     });
     const ports = readPolicyPorts(ctx, rule);
-    return {
+    return sharedShape({
       ...(peers.length > 0 ? { peers } : {}),
       ...(ports ? { ports } : {}),
       span: spanOf(ctx, rule)!,
-    };
+    });
   });
 }
 
