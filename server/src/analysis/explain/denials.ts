@@ -4,7 +4,8 @@
 // workload hover and the diagram's `tier-denied` edges. Pure: explain context in, plain data out.
 
 import type { Workload } from '../../model/types';
-import { selectionMatches, type AdminTiers } from '../reachability/adminPolicies';
+import type { AdminTiers } from '../reachability/adminPolicies';
+import { selectionMatches } from '../reachability/adminRules';
 import { ConnSet } from '../reachability/connset';
 import type { PeerInfo, PodClass } from '../reachability';
 import { sortFacts, type Endpoint, type Fact, type Piece } from './facts';
