@@ -343,9 +343,9 @@ export class WorkspaceIndex {
       else {
         // Kept in path order: the first copy is the one in the analysis, whatever the read order.
         let at = list.length;
-        while (at > 0 && compareByPath(list[at - 1]!, obj) > 0) at--;
+        while (at > 0 && compareByPath(list[at - 1], obj) > 0) at--;
         list.splice(at, 0, obj);
-        if (at === 0 && obj.name !== '') this.deactivate(list[1]!, change);
+        if (at === 0 && obj.name !== '') this.deactivate(list[1], change);
         for (const copy of list) change.uris.add(copy.uri); // their object-duplicate notes name each other
       }
       if (this.isActive(obj)) this.activate(obj, change);
@@ -365,7 +365,7 @@ export class WorkspaceIndex {
         const i = list.indexOf(obj);
         if (i !== -1) list.splice(i, 1);
         if (list.length === 0) this.byName.delete(nameKey);
-        else if (i === 0 && obj.name !== '') this.activate(list[0]!, change);
+        else if (i === 0 && obj.name !== '') this.activate(list[0], change);
         for (const copy of list) change.uris.add(copy.uri);
       }
       change.namespaces.add(obj.namespace);

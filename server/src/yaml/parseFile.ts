@@ -41,6 +41,7 @@ import {
   scalarKind,
   scalarOf,
   scalarText,
+  nodeSpan,
   spanOf,
   aliasBudgetExceeded,
   documentAliases,
@@ -92,7 +93,7 @@ function parseSuppressions(text: string, lineStarts: number[]): ReadonlyMap<numb
   for (let m = DIRECTIVE.exec(text); m; m = DIRECTIVE.exec(text)) {
     // Binary search is overkill here: directives are rare.
     let line = 0;
-    while (line + 1 < lineStarts.length && lineStarts[line + 1]! <= m.index) line++;
+    while (line + 1 < lineStarts.length && lineStarts[line + 1] <= m.index) line++;
     const codes = m[1] ? m[1].split(',').map((c) => c.trim()) : [];
     out.set(line + 1, codes);
   }
@@ -292,7 +293,7 @@ function readObject(
   const apiVersion = getString(ctx, node, 'apiVersion') ?? listApiVersion;
   const kind = getString(ctx, node, 'kind') ?? listItemKind;
   if (!apiVersion || !kind) return undefined;
-  const span = spanOf(ctx, node)!;
+  const span = nodeSpan(ctx, node);
   const kindSpan = spanOf(ctx, get(ctx, node, 'kind')) ?? { start: span.start, end: span.start };
   const metadata = get(ctx, node, 'metadata');
   const nameNode = get(ctx, metadata, 'name');
@@ -356,7 +357,7 @@ function readObject(
 
 type Base = ObjectBase;
 
-export function readLabelMap(ctx: NodeContext, node: unknown): LabelEntry[] {
+function readLabelMap(ctx: NodeContext, node: unknown): LabelEntry[] {
   const map = asMap(ctx, node);
   if (!map) return [];
   const out: LabelEntry[] = [];
@@ -380,13 +381,13 @@ export function readLabelMap(ctx: NodeContext, node: unknown): LabelEntry[] {
 function readSelector(ctx: NodeContext, node: unknown, plainMap: boolean): LabelSelector | undefined {
   const map = asMap(ctx, node);
   if (!map) return undefined;
-  const span = spanOf(ctx, map)!;
+  const span = nodeSpan(ctx, map);
   if (plainMap) return { matchLabels: readLabelMap(ctx, map), matchExpressions: [], span };
   const expressions: SelectorExpression[] = [];
   for (const expr of asSeqItems(ctx, get(ctx, map, 'matchExpressions'))) {
     const keyNode = get(ctx, expr, 'key');
     const opNode = get(ctx, expr, 'operator');
-    const exprSpan = spanOf(ctx, expr)!;
+    const exprSpan = nodeSpan(ctx, expr);
     const valueNodes = asSeqItems(ctx, get(ctx, expr, 'values'));
     expressions.push({
       key: getString(ctx, expr, 'key') ?? '',
@@ -414,7 +415,7 @@ function invalidProtocol(ctx: NodeContext, node: unknown): { invalidProtocol: Lo
   const n = scalarOf(ctx, get(ctx, node, 'protocol'));
   if (!n || n.value === null) return {};
   const text = scalarText(n);
-  return text === 'TCP' || text === 'UDP' || text === 'SCTP' ? {} : { invalidProtocol: { value: text, span: spanOf(ctx, n)! } };
+  return text === 'TCP' || text === 'UDP' || text === 'SCTP' ? {} : { invalidProtocol: { value: text, span: nodeSpan(ctx, n) } };
 }
 
 function readContainers(ctx: NodeContext, podSpec: unknown): Container[] {
@@ -427,10 +428,10 @@ function readContainers(ctx: NodeContext, podSpec: unknown): Container[] {
         const num = getNumber(ctx, p, 'containerPort');
         const nameNode = get(ctx, p, 'name');
         const portName = getString(ctx, p, 'name');
-        const pSpan = spanOf(ctx, p)!;
+        const pSpan = nodeSpan(ctx, p);
         ports.push({
           ...(portName !== undefined ? { name: portName } : {}),
-          ...(nameNode ? { nameSpan: spanOf(ctx, nameNode)! } : {}),
+          ...(nameNode ? { nameSpan: nodeSpan(ctx, nameNode) } : {}),
           containerPort: num ?? NaN,
           portSpan: spanOf(ctx, portNode) ?? pSpan,
           protocol: readProtocol(ctx, p),
@@ -441,7 +442,7 @@ function readContainers(ctx: NodeContext, podSpec: unknown): Container[] {
       const nameNode = get(ctx, c, 'name');
       out.push({
         name: getString(ctx, c, 'name') ?? '',
-        ...(nameNode ? { nameSpan: spanOf(ctx, nameNode)! } : {}),
+        ...(nameNode ? { nameSpan: nodeSpan(ctx, nameNode) } : {}),
         init,
         ports,
       });
@@ -478,11 +479,11 @@ function readWorkload(ctx: NodeContext, node: Node, spec: Node | undefined, kind
     ...(replicas !== undefined ? { replicas } : {}),
     ...(selector ? { selector } : {}),
     podLabels: readLabelMap(ctx, labelsNode),
-    podLabelsSpan: spanOf(ctx, labelsNode ?? podMetadata ?? template ?? node)!,
+    podLabelsSpan: nodeSpan(ctx, labelsNode ?? podMetadata ?? template ?? node),
     containers: readContainers(ctx, podSpec),
     ...(scalarOf(ctx, get(ctx, podSpec, 'hostNetwork'))?.value === true ? { hostNetwork: true } : {}),
     ...(serviceNameNode && typeof serviceNameNode.value === 'string'
-      ? { serviceName: { value: serviceNameNode.value, span: spanOf(ctx, serviceNameNode)! } }
+      ? { serviceName: { value: serviceNameNode.value, span: nodeSpan(ctx, serviceNameNode) } }
       : {}),
     ownerReferences,
   };
@@ -491,7 +492,7 @@ function readWorkload(ctx: NodeContext, node: Node, spec: Node | undefined, kind
 function readService(ctx: NodeContext, spec: Node | undefined, base: Base): K8sObject {
   const ports: ServicePort[] = [];
   for (const p of asSeqItems(ctx, get(ctx, spec, 'ports'))) {
-    const pSpan = spanOf(ctx, p)!;
+    const pSpan = nodeSpan(ctx, p);
     const portNode = get(ctx, p, 'port');
     const port = getNumber(ctx, p, 'port') ?? NaN;
     const target = getIntOrString(ctx, p, 'targetPort');
@@ -500,7 +501,7 @@ function readService(ctx: NodeContext, spec: Node | undefined, base: Base): K8sO
     const nodePort = getNumber(ctx, p, 'nodePort');
     ports.push({
       ...(portName !== undefined ? { name: portName } : {}),
-      ...(nameNode ? { nameSpan: spanOf(ctx, nameNode)! } : {}),
+      ...(nameNode ? { nameSpan: nodeSpan(ctx, nameNode) } : {}),
       port,
       portSpan: spanOf(ctx, portNode) ?? pSpan,
       // The API server defaults a targetPort of 0 or "" to the port, as it does an absent one.
@@ -527,7 +528,7 @@ function readService(ctx: NodeContext, spec: Node | undefined, base: Base): K8sO
 
 function readBackend(ctx: NodeContext, backend: Node | undefined, extra: Partial<Backend>): Backend | undefined {
   if (!backend) return undefined;
-  const bSpan = spanOf(ctx, backend)!;
+  const bSpan = nodeSpan(ctx, backend);
   const service = get(ctx, backend, 'service');
   if (service) {
     // networking.k8s.io/v1
@@ -541,7 +542,7 @@ function readBackend(ctx: NodeContext, backend: Node | undefined, extra: Partial
       serviceName: getString(ctx, service, 'name') ?? '',
       serviceNameSpan: spanOf(ctx, nameNode) ?? bSpan,
       ...(portScalar
-        ? { port: typeof portScalar.value === 'number' ? portScalar.value : scalarText(portScalar), portSpan: spanOf(ctx, portScalar)! }
+        ? { port: typeof portScalar.value === 'number' ? portScalar.value : scalarText(portScalar), portSpan: nodeSpan(ctx, portScalar) }
         : {}),
       isDefault: false,
       span: bSpan,
@@ -615,12 +616,12 @@ function readRoute(ctx: NodeContext, spec: Node | undefined, base: Base, kind: '
       const port = getIntOrString(ctx, ref, 'port');
       const group = getString(ctx, ref, 'group') ?? '';
       const refKind = getString(ctx, ref, 'kind') ?? 'Service';
-      const rSpan = spanOf(ctx, ref)!;
+      const rSpan = nodeSpan(ctx, ref);
       backends.push({
         targetKind: group === '' || group === 'core' ? refKind : `${refKind}.${group}`,
         serviceName: getString(ctx, ref, 'name') ?? '',
         serviceNameSpan: spanOf(ctx, nameNode) ?? rSpan,
-        ...(nsNode && typeof nsNode.value === 'string' ? { explicitNamespace: { value: nsNode.value, span: spanOf(ctx, nsNode)! } } : {}),
+        ...(nsNode && typeof nsNode.value === 'string' ? { explicitNamespace: { value: nsNode.value, span: nodeSpan(ctx, nsNode) } } : {}),
         ...(port ? { port: port.value, portSpan: port.span } : {}),
         ...(hostnames[0] ? { host: hostnames[0] } : {}),
         ...(path ? { path } : {}),
@@ -648,7 +649,7 @@ function readPolicyPorts(ctx: NodeContext, rule: Node): PolicyPort[] | undefined
       protocol: readProtocol(ctx, p),
       ...(port ? { port: port.value, portSpan: port.span } : {}),
       ...(endPort !== undefined ? { endPort } : {}),
-      span: spanOf(ctx, p)!,
+      span: nodeSpan(ctx, p),
     };
   });
 }
@@ -660,7 +661,7 @@ function readIpBlock(ctx: NodeContext, node: Node | undefined): IpBlock | undefi
     const s = scalarOf(ctx, e);
     if (s) except.push(scalarText(s));
   }
-  return { cidr: getString(ctx, node, 'cidr') ?? '', except, span: spanOf(ctx, node)! };
+  return { cidr: getString(ctx, node, 'cidr') ?? '', except, span: nodeSpan(ctx, node) };
 }
 
 function readPolicyRules(ctx: NodeContext, spec: Node | undefined, direction: 'ingress' | 'egress'): PolicyRule[] {
@@ -675,14 +676,14 @@ function readPolicyRules(ctx: NodeContext, spec: Node | undefined, direction: 'i
         ...(podSelector ? { podSelector } : {}),
         ...(namespaceSelector ? { namespaceSelector } : {}),
         ...(ipBlock ? { ipBlock } : {}),
-        span: spanOf(ctx, peer)!,
+        span: nodeSpan(ctx, peer),
       };
     });
     const ports = readPolicyPorts(ctx, rule);
     return {
       ...(peers.length > 0 ? { peers } : {}),
       ...(ports ? { ports } : {}),
-      span: spanOf(ctx, rule)!,
+      span: nodeSpan(ctx, rule),
     };
   });
 }

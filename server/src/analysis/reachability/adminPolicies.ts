@@ -50,16 +50,17 @@ function repKey(rep: RepresentativePeer): number {
 
 export type TierName = 'adminnetworkpolicy' | 'networkpolicy' | 'baselineadminnetworkpolicy' | 'default';
 
-/** Which tier (and which policy and rule) decided some connections of one direction. */
-export interface TierDecision {
-  tier: TierName;
+/** Which tier (and, for the ANP and BANP tiers, which policy and rule) decided some connections of one direction. */
+export type TierDecision = TierDecisionBase &
+  (
+    | { tier: 'adminnetworkpolicy' | 'baselineadminnetworkpolicy'; policy: AdminPolicy; /** Index of the rule in the policy's `ingress`/`egress` list. */ ruleIndex: number; rule: AdminRule }
+    | { tier: 'networkpolicy' | 'default'; policy?: undefined; ruleIndex?: undefined; rule?: undefined }
+  );
+
+interface TierDecisionBase {
   /** Allowed or denied (a Pass is not a decision: the connections it passes are decided below). */
   allowed: boolean;
   conns: ConnSet;
-  policy?: AdminPolicy;
-  /** Index of the rule in the policy's `ingress`/`egress` list. */
-  ruleIndex?: number;
-  rule?: AdminRule;
   /** The ANP Pass rules that handed (part of) these connections down to this tier, with what each passed here. */
   passedBy?: AdminRuleRef[];
 }
