@@ -1,5 +1,7 @@
 // The workspace's objects, by file, namespace, kind, name and label. Pure: text comes in, no I/O.
 // Kept up to date file by file, so an edit costs the size of the edited file, not of the workspace.
+// Past 400 lines: every lookup table is updated in indexFile/unindexFile and read by its accessor;
+// kept in one class so that no table can be changed without the others.
 import type {
   AdminPolicy,
   AnalysisSettings,
