@@ -2,41 +2,8 @@
 // NetworkPolicies) and the label and selector readers they share; parseFile.ts reads the documents
 // and hands each object here by kind. Every field path of these kinds is read in this one place.
 import type { Node } from 'yaml';
-import type {
-  Backend,
-  Container,
-  ContainerPort,
-  IpBlock,
-  K8sObject,
-  LabelEntry,
-  LabelSelector,
-  Located,
-  ObjectBase,
-  NetworkPolicy,
-  PolicyPeer,
-  PolicyPort,
-  PolicyRule,
-  Protocol,
-  SelectorExpression,
-  ServicePort,
-  WorkloadKind,
-} from '../model/types';
-import {
-  asMap,
-  asSeqItems,
-  get,
-  getIntOrString,
-  getNumber,
-  getPath,
-  getString,
-  mapPairs,
-  scalarKind,
-  scalarOf,
-  scalarText,
-  nodeSpan,
-  spanOf,
-  type NodeContext,
-} from './nodes';
+import type { Backend, Container, ContainerPort, IpBlock, K8sObject, LabelEntry, LabelSelector, Located, ObjectBase, NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, Protocol, SelectorExpression, ServicePort, WorkloadKind } from '../model/types';
+import { asMap, asSeqItems, get, getIntOrString, getNumber, getPath, getString, mapPairs, scalarKind, scalarOf, scalarText, nodeSpan, spanOf, type NodeContext } from './nodes';
 
 type Base = ObjectBase;
 
