@@ -61,7 +61,7 @@ describe('AdminNetworkPolicy reader', () => {
     assert.deepEqual(r.actionSpan, spanIn(text, 'action: Allow', 'Allow'));
     assert.deepEqual(r.peers[0]!.pods?.podSelector.matchLabels.map((l) => `${l.key}=${l.value}`), ['app=a']);
     assert.deepEqual(
-      r.ports!.map((p) => [p.form, p.protocol, p.port ?? p.name, p.endPort]),
+      r.ports!.map((p) => [p.form, p.protocol, p.form === 'named' ? p.name : p.port, p.form === 'range' ? p.endPort : undefined]),
       [
         ['number', 'UDP', 53, undefined],
         ['named', 'TCP', 'http', undefined],

@@ -150,7 +150,7 @@ function adminRule(g: Gen, egress: boolean, baseline: boolean): AdminRule {
         const protocol = g.pick(PROTOS.concat('TCP'));
         if (form === 'named') return { form, protocol: 'TCP' as Protocol, name: g.pick(['http', 'dns', 'nope']), span: SP };
         const port = g.pick([53, 80, 443, 8080]);
-        return { form, protocol, port, ...(form === 'range' ? { endPort: port + g.pick([0, 1, 100]) } : {}), span: SP };
+        return form === 'range' ? { form, protocol, port, endPort: port + g.pick([0, 1, 100]), span: SP } : { form, protocol, port, span: SP };
       });
   return {
     name: `r${Math.floor(g.rnd() * 100)}`,
@@ -288,7 +288,7 @@ function adminPortMatches(r: AdminRule, proto: Protocol, port: number, dst: End)
   if (r.ports === undefined) return true;
   return r.ports.some((p) => {
     if (p.form === 'named') return 'pod' in dst && dst.pod.containers.some((c) => c.ports.some((cp) => cp.name === p.name && cp.protocol === proto && cp.containerPort === port));
-    return p.protocol === proto && port >= p.port! && port <= (p.endPort ?? p.port!);
+    return p.protocol === proto && port >= p.port && port <= (p.form === 'range' ? p.endPort : p.port);
   });
 }
 

@@ -85,7 +85,7 @@ function satisfying(sel: LabelSelector): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   for (const e of sel.matchLabels) out[e.key] = e.value;
   for (const x of sel.matchExpressions) {
-    if (x.operator === 'In' && x.values.length) out[x.key] ??= x.values[0]!;
+    if (x.operator === 'In' && x.values.length) out[x.key] ??= x.values[0];
     else if (x.operator === 'Exists') out[x.key] ??= 'true';
     else if (x.operator !== 'DoesNotExist' && x.operator !== 'NotIn') return undefined;
   }

@@ -18,7 +18,7 @@ import type {
 import { backendNamespace, findServicePort } from './routing';
 import { isEmptySelector, labelsOf, selectorMatches } from './selectors';
 
-export interface BackendLink {
+interface BackendLink {
   /** Namespace the Service is looked up in; undefined when a cross-namespace route lacks a ReferenceGrant. */
   namespace?: string;
   service?: Service;
@@ -27,7 +27,7 @@ export interface BackendLink {
   targets: Array<{ workload: Workload; ports: ContainerPort[] }>;
 }
 
-export interface BackendReference {
+interface BackendReference {
   owner: Ingress | Route;
   backend: Backend;
 }

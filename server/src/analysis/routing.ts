@@ -5,7 +5,7 @@ import type { Backend, Ingress, ReferenceGrant, Route, Service, ServicePort } fr
 import type { PortDecl } from './reachability/peers';
 import { isEmptySelector, selectorMatches } from './selectors';
 
-export interface RoutableClass {
+interface RoutableClass {
   id: number;
   namespace: string;
   labels: Record<string, string>;

@@ -25,7 +25,7 @@ export function selectorMatches(sel: LabelSelector, labels: Record<string, strin
   return true;
 }
 
-export function expressionMatches(x: SelectorExpression, labels: Record<string, string>): boolean {
+function expressionMatches(x: SelectorExpression, labels: Record<string, string>): boolean {
   const has = Object.prototype.hasOwnProperty.call(labels, x.key);
   switch (x.operator) {
     case 'In':

@@ -14,7 +14,7 @@ const CONTROLLER_LABEL_KEYS = ['app.kubernetes.io/name', 'app', 'k8s-app', 'app.
  * An ingress controller that the workspace itself defines: a workload whose pod labels name a
  * well-known controller. The first by namespace and name, so the choice is stable.
  */
-export function detectIngressController(index: WorkspaceIndex): { identity: IngressControllerIdentity; workload: Workload } | undefined {
+function detectIngressController(index: WorkspaceIndex): { identity: IngressControllerIdentity; workload: Workload } | undefined {
   const candidates = index
     .workloads()
     .filter((w) => w.podLabels.some((l) => CONTROLLER_LABEL_KEYS.includes(l.key) && CONTROLLER_NAMES.test(l.value)))

@@ -1,7 +1,7 @@
 // Diagnostics of AdminNetworkPolicies and BaselineAdminNetworkPolicies: what the API server would
 // reject (such an object is not evaluated), ANPs sharing a priority, a second BANP, and subjects
 // or peers that select no workload. Pure: findings out through `add`.
-import { workloadsSelectedBy } from '../analysis/reachability/adminPolicies';
+import { workloadsSelectedBy } from '../analysis/reachability/adminWorkspace';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type { AdminPolicy, AdminSelection, Severity, Span } from '../model/types';
 import type { RelatedLocation, RuleCode } from './rules';

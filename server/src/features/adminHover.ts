@@ -1,7 +1,7 @@
 // Hovers of AdminNetworkPolicies and BaselineAdminNetworkPolicies (what a subject or rule peer
 // selects, cluster-wide, and the policy's place among the tiers), and the tier lines of a
 // workload's reachability hover. Every string from a manifest goes through `code()`.
-import { workloadsSelectedBy } from '../analysis/reachability/adminPolicies';
+import { workloadsSelectedBy } from '../analysis/reachability/adminWorkspace';
 import type { PeerInfo } from '../analysis/reachability';
 import type { Analysis } from '../analysis/workspaceAnalysis';
 import type { AdminPolicy, AdminRule, AdminSelection, Workload } from '../model/types';

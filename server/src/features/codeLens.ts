@@ -2,7 +2,7 @@
 import type { DirectionReport } from '../analysis/reachability';
 import type { K8sObject, Span } from '../model/types';
 import type { Analysis } from '../analysis/workspaceAnalysis';
-import { workloadsSelectedBy } from '../analysis/reachability/adminPolicies';
+import { workloadsSelectedBy } from '../analysis/reachability/adminWorkspace';
 import { HOST_NETWORK_LENS, onHostNetwork } from './hostNetwork';
 import { definition, references, type SourceLocation } from './navigation';
 import { outsideOf, outsideSummary } from './openWorld';

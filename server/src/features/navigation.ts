@@ -1,5 +1,5 @@
 // Go to definition and find references across every link (SPEC §6).
-import { workloadsSelectedBy } from '../analysis/reachability/adminPolicies';
+import { workloadsSelectedBy } from '../analysis/reachability/adminWorkspace';
 import { targetContainerPorts } from '../analysis/links';
 import { selectorMatches } from '../analysis/selectors';
 import type { K8sObject, Span, Workload } from '../model/types';

@@ -19,7 +19,7 @@ import { parseFile, type ParseOptions } from '../yaml/parseFile';
 import { VERSION } from '../buildInfo';
 
 /** Bump when the shape of ParsedFile or what the reader puts in it changes. */
-export const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 1;
 export const CACHE_FILE = 'k8s-netmap-index.jsonl';
 
 interface EntryMeta {
@@ -39,7 +39,7 @@ interface Entry {
 }
 
 /** What a file looks like on disk now; a cache entry is used only when all three match. */
-export interface FileStamp {
+interface FileStamp {
   size: number;
   mtimeMs: number;
   hash: string;
@@ -49,7 +49,7 @@ export function contentHash(text: string): string {
   return createHash('sha1').update(text).digest('base64');
 }
 
-export interface ParseCacheOptions {
+interface ParseCacheOptions {
   /** The k8s-netmap version the cache belongs to (tests pass another to see it ignored). */
   version?: string;
   /** Where notes go (a corrupt cache, a cache that could not be written). */
@@ -179,15 +179,16 @@ export class ParseCache {
     let fd: number | undefined;
     try {
       fs.mkdirSync(this.dir, { recursive: true });
-      fd = fs.openSync(tmp, 'w');
-      fs.writeSync(fd, `${JSON.stringify({ k8sNetmap: this.version, format: CACHE_FORMAT })}\n`);
+      const out = fs.openSync(tmp, 'w');
+      fd = out;
+      fs.writeSync(out, `${JSON.stringify({ k8sNetmap: this.version, format: CACHE_FORMAT })}\n`);
       const sha1 = createHash('sha1');
       const chunk: Buffer[] = [];
       let chunkBytes = 0;
       const flush = (): void => {
         const bytes = Buffer.concat(chunk);
         sha1.update(bytes);
-        fs.writeSync(fd!, bytes);
+        fs.writeSync(out, bytes);
         chunk.length = 0;
         chunkBytes = 0;
       };

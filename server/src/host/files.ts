@@ -13,7 +13,7 @@ export const MANIFEST_EXTENSIONS = /\.(?:ya?ml|json)$/i;
 export const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git']);
 
 /** Name used for manifests read from standard input. */
-export const STDIN_URI = 'untitled:%3Cstdin%3E';
+const STDIN_URI = 'untitled:%3Cstdin%3E';
 
 export interface SkippedFile {
   uri: string;
@@ -71,7 +71,7 @@ export function helmReadOptions(fsPath: string, exists: (p: string) => boolean =
 }
 
 /** The chart folder (with `Chart.yaml`) whose `templates/` holds this file, at any depth. */
-export function helmChartDirOf(fsPath: string, exists: (p: string) => boolean = fs.existsSync): string | undefined {
+function helmChartDirOf(fsPath: string, exists: (p: string) => boolean = fs.existsSync): string | undefined {
   const parts = fsPath.split(/[\\/]/);
   for (let i = parts.length - 2; i > 0; i--) {
     if (parts[i] !== 'templates') continue;
@@ -106,7 +106,7 @@ function formatSize(n: number): string {
 }
 
 /** Bytes of a manifest (a file or standard input) as text, or why they are not read. */
-export function decodeManifest(bytes: Buffer, maxSize = DEFAULT_MAX_FILE_SIZE): { text: string } | { skipped: string } {
+function decodeManifest(bytes: Buffer, maxSize = DEFAULT_MAX_FILE_SIZE): { text: string } | { skipped: string } {
   const reason = unreadableReason(bytes.length, bytes, maxSize);
   return reason ? { skipped: reason } : { text: bytes.toString('utf8') };
 }
@@ -186,7 +186,7 @@ export function noInputMessage(result: Pick<LoadResult, 'fileCount' | 'foundCoun
 }
 
 /** Parses files off the main thread (host/parsePool.ts); the index only needs this much of it. */
-export interface AsyncParser {
+interface AsyncParser {
   parse(uri: string, text: string, options: ParseOptions): Promise<ParsedFile>;
   flush(): void;
 }
@@ -272,7 +272,7 @@ export async function loadPaths(
   const firstTemplate = new Map<string, { uri: string; text: string }>();
   index.bulk(() => {
     models.forEach(({ uri, file, helm, text }, i) => {
-      index.setParsed(uri, parsed[i]!);
+      index.setParsed(uri, parsed[i]);
       if (file === undefined) return;
       if (helm.helmChart) chartsRead.add(path.dirname(file));
       const chart = helm.inHelmChart ? helmChartDirOf(file) : undefined;

@@ -51,20 +51,20 @@ export async function gitToplevel(dir: string): Promise<string> {
 }
 
 /** The commit a revision names (`HEAD`, `origin/main`, a hash…); a GitError when it names none. */
-export async function resolveCommit(top: string, rev: string): Promise<string> {
+async function resolveCommit(top: string, rev: string): Promise<string> {
   if (rev === '' || rev.startsWith('-') || /[\0\n]/.test(rev)) throw new GitError(`'${rev.slice(0, 100)}' is not a revision`);
   const r = await runGit(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], top);
   if (r.code !== 0) throw new GitError(`unknown revision '${rev.slice(0, 100)}'`);
   return r.stdout.toString('utf8').trim();
 }
 
-export interface GitFile {
+interface GitFile {
   /** Where the file is (or would be) in the working tree. */
   absPath: string;
   text: string;
 }
 
-export interface GitTreeRead {
+interface GitTreeRead {
   files: GitFile[];
   skipped: Array<{ absPath: string; reason: string }>;
   /** Every path of the tree under the roots (manifests or not), absolute: for Chart.yaml checks. */
@@ -74,7 +74,7 @@ export interface GitTreeRead {
 }
 
 /** Git's object id of a blob with these bytes (SHA-1 repositories). */
-export function gitBlobId(bytes: Buffer): string {
+function gitBlobId(bytes: Buffer): string {
   return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
@@ -83,7 +83,7 @@ export function gitBlobId(bytes: Buffer): string {
  * `top`; a root that is a file selects that file). Skips `node_modules`/`.git` folders, symlinks,
  * submodules, files over `maxSize` and binary files, as the working-tree reader does.
  */
-export async function readGitTree(
+async function readGitTree(
   top: string,
   commit: string,
   roots: string[],
@@ -147,7 +147,7 @@ export async function readGitTree(
   return { files, skipped, allPaths, known: knownPaths };
 }
 
-export interface RevisionIndex {
+interface RevisionIndex {
   commit: string;
   index: WorkspaceIndex;
   fileCount: number;

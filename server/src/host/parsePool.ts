@@ -69,7 +69,7 @@ export class ParsePool {
   /** Sends the jobs queued so far (call after the last `parse` of a run). */
   flush(): void {
     if (this.batch.length === 0) return;
-    const w = this.workers[this.nextWorker++ % this.workers.length]!;
+    const w = this.workers[this.nextWorker++ % this.workers.length];
     w.postMessage(this.batch);
     this.batch = [];
     this.batchChars = 0;

@@ -5,7 +5,8 @@ import type { ParsedFile } from '../model/types';
 import { parseFile } from '../yaml/parseFile';
 import type { ParseJob, ParseResult } from './parsePool';
 
-parentPort?.on('message', (jobs: ParseJob[]) => {
+const port = parentPort; // null only outside a worker, where there is nothing to answer
+port?.on('message', (jobs: ParseJob[]) => {
   const results: ParseResult[] = jobs.map((j) => {
     let parsed: ParsedFile | undefined;
     try {
@@ -15,5 +16,5 @@ parentPort?.on('message', (jobs: ParseJob[]) => {
     }
     return { id: j.id, parsed };
   });
-  parentPort!.postMessage(results);
+  port.postMessage(results);
 });

@@ -1,5 +1,7 @@
 // The workspace's objects, by file, namespace, kind, name and label. Pure: text comes in, no I/O.
 // Kept up to date file by file, so an edit costs the size of the edited file, not of the workspace.
+// Past 400 lines: every lookup table is updated in indexFile/unindexFile and read by its accessor;
+// kept in one class so that no table can be changed without the others.
 import type {
   AdminPolicy,
   AnalysisSettings,
@@ -343,9 +345,9 @@ export class WorkspaceIndex {
       else {
         // Kept in path order: the first copy is the one in the analysis, whatever the read order.
         let at = list.length;
-        while (at > 0 && compareByPath(list[at - 1]!, obj) > 0) at--;
+        while (at > 0 && compareByPath(list[at - 1], obj) > 0) at--;
         list.splice(at, 0, obj);
-        if (at === 0 && obj.name !== '') this.deactivate(list[1]!, change);
+        if (at === 0 && obj.name !== '') this.deactivate(list[1], change);
         for (const copy of list) change.uris.add(copy.uri); // their object-duplicate notes name each other
       }
       if (this.isActive(obj)) this.activate(obj, change);
@@ -365,7 +367,7 @@ export class WorkspaceIndex {
         const i = list.indexOf(obj);
         if (i !== -1) list.splice(i, 1);
         if (list.length === 0) this.byName.delete(nameKey);
-        else if (i === 0 && obj.name !== '') this.activate(list[0]!, change);
+        else if (i === 0 && obj.name !== '') this.activate(list[0], change);
         for (const copy of list) change.uris.add(copy.uri);
       }
       change.namespaces.add(obj.namespace);

@@ -262,15 +262,11 @@ export interface AdminSelection {
   span: Span;
 }
 
-export interface AdminPort {
-  /** `portNumber` (one port), `namedPort` (a container port name) or `portRange`. */
-  form: 'number' | 'named' | 'range';
-  protocol: Protocol;
-  port?: number;
-  endPort?: number;
-  name?: string;
-  span: Span;
-}
+/** `portNumber` (one port), `namedPort` (a container port name) or `portRange`. */
+export type AdminPort =
+  | { form: 'number'; protocol: Protocol; port: number; span: Span }
+  | { form: 'named'; protocol: Protocol; name: string; span: Span }
+  | { form: 'range'; protocol: Protocol; port: number; endPort: number; span: Span };
 
 export interface AdminRule {
   name: string;

@@ -4,11 +4,11 @@
 import type { Node } from 'yaml';
 import type { AdminPolicy, AdminPort, AdminRule, AdminSelection, LabelSelector, ObjectBase, Protocol, Span } from '../model/types';
 import { isSeq } from 'yaml';
-import { asMap, asSeqItems, deref, get, getNumber, getString, mapPairs, scalarOf, scalarText, spanOf, type NodeContext } from './nodes';
+import { asMap, asSeqItems, deref, get, getNumber, getString, mapPairs, scalarOf, scalarText, nodeSpan, spanOf, type NodeContext } from './nodes';
 
 export const ADMIN_API_VERSION = 'policy.networking.k8s.io/v1alpha1';
-export const ANP_MIN_PRIORITY = 0;
-export const ANP_MAX_PRIORITY = 1000;
+const ANP_MIN_PRIORITY = 0;
+const ANP_MAX_PRIORITY = 1000;
 
 type SelectorReader = (ctx: NodeContext, node: unknown, plainMap: boolean) => LabelSelector | undefined;
 
@@ -54,7 +54,7 @@ function readRule(
   readSelector: SelectorReader,
   issues: AdminPolicy['issues'],
 ): AdminRule {
-  const span = spanOf(ctx, node)!;
+  const span = nodeSpan(ctx, node);
   const actionNode = get(ctx, node, 'action');
   const action = getString(ctx, node, 'action') ?? '';
   const actionSpan = spanOf(ctx, actionNode) ?? span;
@@ -91,7 +91,7 @@ function readSelection(
     if (at) issues.push({ message: `${what} must be a map setting one of ${fields.join(', ')}`, span: at });
     return undefined;
   }
-  const span = spanOf(ctx, map)!;
+  const span = nodeSpan(ctx, map);
   // A selector written as something else than a map (a list, a scalar) is refused by the schema.
   const notMap = (n: unknown, name: string): void => {
     if (n !== undefined && !asMap(ctx, n)) issues.push({ message: `${name} must be a label selector (a map)`, span: spanOf(ctx, n as Node) ?? span });
@@ -107,7 +107,7 @@ function readSelection(
   if (namespaces) out.namespaces = namespaces;
   const podsNode = get(ctx, map, 'pods');
   if (podsNode) {
-    const pspan = spanOf(ctx, podsNode)!;
+    const pspan = nodeSpan(ctx, podsNode);
     notMap(podsNode, 'pods');
     notMap(get(ctx, podsNode, 'namespaceSelector'), 'pods.namespaceSelector');
     notMap(get(ctx, podsNode, 'podSelector'), 'pods.podSelector');
@@ -122,7 +122,7 @@ function readSelection(
     out.networks = [];
     for (const n of asSeqItems(ctx, networksNode)) {
       const s = scalarOf(ctx, n);
-      const nspan = spanOf(ctx, n)!;
+      const nspan = nodeSpan(ctx, n);
       const value = s ? scalarText(s) : '';
       if (!isCidr(value)) issues.push({ message: `${JSON.stringify(value.slice(0, 60))} is not a CIDR`, span: nspan });
       out.networks.push({ value, span: nspan });
@@ -135,7 +135,7 @@ function readSelection(
 }
 
 function readPort(ctx: NodeContext, node: Node, issues: AdminPolicy['issues']): AdminPort | undefined {
-  const span = spanOf(ctx, node)!;
+  const span = nodeSpan(ctx, node);
   const num = get(ctx, node, 'portNumber');
   const named = getString(ctx, node, 'namedPort');
   const range = get(ctx, node, 'portRange');
@@ -178,7 +178,7 @@ function readPort(ctx: NodeContext, node: Node, issues: AdminPolicy['issues']): 
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
 /** An IPv4 or IPv6 CIDR as the API accepts it (IPv6 is read loosely: netpol-analyzer skips it). */
-export function isCidr(s: string): boolean {
+function isCidr(s: string): boolean {
   const m = IPV4_CIDR.exec(s);
   if (m) return m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
   const slash = s.indexOf('/');

@@ -100,9 +100,10 @@ const COLD_NODES_RECOGNISED =
 
 // The core schema's implicit tags, as `yaml` resolves plain scalars (compose-scalar.js: the first
 // default tag whose test matches).
-let coreTags: ScalarTag[] | undefined;
-function plainTags(): ScalarTag[] {
-  coreTags ??= new Document().schema.tags.filter((t): t is ScalarTag => t.default === true && 'test' in t && t.test instanceof RegExp);
+type PlainTag = ScalarTag & { test: RegExp };
+let coreTags: PlainTag[] | undefined;
+function plainTags(): PlainTag[] {
+  coreTags ??= new Document().schema.tags.filter((t): t is PlainTag => t.default === true && 'test' in t && t.test instanceof RegExp);
   return coreTags;
 }
 
@@ -113,7 +114,7 @@ const MAY_NOT_BE_STRING = /^[~nNtTfF0-9+.-]/;
 function plainValue(source: string): unknown {
   if (source !== '' && !MAY_NOT_BE_STRING.test(source)) return source;
   for (const tag of plainTags()) {
-    if (!tag.test!.test(source)) continue;
+    if (!tag.test.test(source)) continue;
     const res = tag.resolve(source, () => {
       throw new Decline();
     }, {});
@@ -176,9 +177,14 @@ function buildScalar(text: string, frame: Frame, result: unknown): Built {
 
 /** `key:` with nothing after it on its line: `yaml` gives an empty plain scalar right after the colon. */
 function emptyValue(text: string, at: number): Node {
+  declineUnlessEmptyValueAt(text, at);
+  return new ColdScalar(null, '', 'PLAIN', [at, at, at]) as unknown as Node;
+}
+
+/** An empty value stands only right after a key's `:` at the end of a line (or of the text). */
+function declineUnlessEmptyValueAt(text: string, at: number): void {
   const next = text.charCodeAt(at);
   if (text.charCodeAt(at - 1) !== 58 /* : */ || !(next === 10 || Number.isNaN(next))) throw new Decline();
-  return new ColdScalar(null, '', 'PLAIN', [at, at, at]) as unknown as Node;
 }
 
 /**
@@ -187,7 +193,7 @@ function emptyValue(text: string, at: number): Node {
  */
 function entries(frame: Frame, expected: (n: number) => boolean): Built[] {
   const c = frame.children;
-  return c.length > 0 && c[c.length - 1]!.empty && !expected(c.length) ? c.slice(0, -1) : c;
+  return c.length > 0 && c[c.length - 1].empty && !expected(c.length) ? c.slice(0, -1) : c;
 }
 
 function buildMap(text: string, frame: Frame, result: unknown): Built {
@@ -195,10 +201,10 @@ function buildMap(text: string, frame: Frame, result: unknown): Built {
   if (children.length % 2 !== 0 || typeof result !== 'object' || result === null || Array.isArray(result)) throw new Decline();
   const map = new ColdMap();
   for (let i = 0; i < children.length; i += 2) {
-    const key = children[i]!.node;
+    const key = children[i].node;
     // Keys other than scalars (and `<<`, declined earlier) are read differently by the two parsers.
     if (!isScalar(key) || typeof key.value === 'object') throw new Decline();
-    const value = children[i + 1]!;
+    const value = children[i + 1];
     map.items.push(new ColdPair(key, value.empty ? emptyValue(text, value.endWithComment) : value.node));
   }
   return finishCollection(text, frame, map, children, result);
@@ -215,13 +221,14 @@ function buildSeq(text: string, frame: Frame, result: unknown): Built {
 function finishCollection(text: string, frame: Frame, node: ColdMap | ColdSeq, children: Built[], result: unknown): Built {
   const start = skipToContent(text, frame.open);
   const flow = text.charCodeAt(start) === 123 /* { */ || text.charCodeAt(start) === 91; /* [ */
-  const last = children[children.length - 1];
-  if (!flow && !last) throw new Decline();
   if (flow) {
     node.range = [start, lastClose, lastClose];
     return { node: node as unknown as Node, result, endWithComment: pastLineComment(text, lastClose) };
   }
-  const end = last!.empty ? emptyValue(text, last!.endWithComment).range![1] : last!.endWithComment;
+  const last = children[children.length - 1] as Built | undefined;
+  if (!last) throw new Decline();
+  if (last.empty) declineUnlessEmptyValueAt(text, last.endWithComment);
+  const end = last.endWithComment;
   node.range = [start, end, end];
   return { node: node as unknown as Node, result, endWithComment: end };
 }
@@ -285,7 +292,7 @@ let lastClose = 0;
  * when no `:` follows, the outer node closes with the inner node's value. The inner node stands.
  */
 function collapse(frame: Frame, result: unknown): Built | undefined {
-  const only = frame.children.length === 1 ? frame.children[0]! : undefined;
+  const only = frame.children.length === 1 ? frame.children[0] : undefined;
   return only && only.result === result ? only : undefined;
 }
 
@@ -308,7 +315,7 @@ export function fastDocuments(text: string): Array<{ contents: Node | null }> | 
       depth++;
       return;
     }
-    const frame = frames[--depth]!;
+    const frame = frames[--depth];
     if (s.tag !== null && s.tag !== '?' && s.tag !== 'tag:yaml.org,2002:str' && s.tag !== 'tag:yaml.org,2002:map' && s.tag !== 'tag:yaml.org,2002:seq') throw new Decline();
     if (s.anchor !== null) throw new Decline();
     lastClose = s.position;
@@ -321,7 +328,7 @@ export function fastDocuments(text: string): Array<{ contents: Node | null }> | 
       else if (result === null && frame.children.length === 0) built = { node: null, result, endWithComment: frame.open, empty: true };
       else throw new Decline();
     }
-    if (depth > 0) frames[depth - 1]!.children.push(built);
+    if (depth > 0) frames[depth - 1].children.push(built);
     else roots.push(built.node);
   };
   try {

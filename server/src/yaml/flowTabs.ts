@@ -22,7 +22,7 @@ interface Edit {
   after: number;
 }
 
-export interface WidenedText {
+interface WidenedText {
   text: string;
   /** An offset of the widened text → the offset of the same character in the original text. */
   toOriginal(offset: number): number;
@@ -38,7 +38,7 @@ function firstBadLine(text: string): [number, number, number] | undefined {
     if (token === CST.FLOW_END) {
       if (afterNewline !== -1 && openers.length > 0) {
         const ws = text.slice(afterNewline, offset);
-        if (ws.includes('\t')) return [afterNewline, offset, Math.max(ws.length, openers[0]! + 1)];
+        if (ws.includes('\t')) return [afterNewline, offset, Math.max(ws.length, openers[0] + 1)];
       }
       openers.length = 0;
       continue;
@@ -118,7 +118,7 @@ export function mapDocumentsBack(docs: Document.Parsed[], toOriginal: (offset: n
   const seen = new Set<object>();
   const mapRange = (range: number[] | null | undefined): void => {
     if (!range) return;
-    for (let i = 0; i < range.length; i++) range[i] = toOriginal(range[i]!);
+    for (let i = 0; i < range.length; i++) range[i] = toOriginal(range[i]);
   };
   for (const doc of docs) {
     mapRange(doc.range);

@@ -66,8 +66,7 @@ export function documentAliases(doc: Document.Parsed): AliasTable {
   const anchors = new Map<string, Node>();
   const size = new Map<unknown, [nodes: number, aliases: number]>();
   const stack: Array<{ node: unknown; done: boolean }> = [{ node: doc.contents, done: false }];
-  while (stack.length > 0) {
-    const top = stack.pop()!;
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
     const node = top.node;
     if (node === null || node === undefined || typeof node !== 'object') continue;
     if (top.done) {
@@ -119,15 +118,26 @@ export function aliasBudgetExceeded(table: AliasTable): boolean {
 /** The span of a node's value, without the trailing line break and indentation that block nodes include. */
 export function spanOf(ctx: NodeContext, node: Node | undefined | null): Span | undefined {
   const range = node?.range;
-  if (!range) return undefined;
-  let end = range[1];
-  const text = ctx.text;
-  while (end > range[0]) {
+  return range ? trimmedSpan(ctx.text, range[0], range[1]) : undefined;
+}
+
+/**
+ * `spanOf` for a node that is there: the parsers give every node they read a range, so the empty
+ * span at 0 stands only for a node made in code (none reaches the readers).
+ */
+export function nodeSpan(ctx: NodeContext, node: Node): Span {
+  const range = node.range;
+  return range ? trimmedSpan(ctx.text, range[0], range[1]) : { start: 0, end: 0 };
+}
+
+function trimmedSpan(text: string, start: number, rangeEnd: number): Span {
+  let end = rangeEnd;
+  while (end > start) {
     const ch = text.charCodeAt(end - 1);
     if (ch === 10 || ch === 13 || ch === 32 || ch === 9) end--;
     else break;
   }
-  return { start: range[0], end };
+  return { start, end };
 }
 
 export function asMap(ctx: NodeContext, node: unknown): YAMLMap<unknown, unknown> | undefined {

@@ -9,7 +9,7 @@ export type PlainNode =
   | { kind: 'map'; entries: Array<{ key: string; keySpan: Span; value: PlainNode }>; span: Span }
   | { kind: 'seq'; items: PlainNode[]; span: Span };
 
-export interface PlainTree {
+interface PlainTree {
   /** The root; undefined for an empty file. */
   root: PlainNode | undefined;
   /** YAML errors, first one per place. */

@@ -115,11 +115,11 @@ function missing(peer: DiffPeer, side: DiffSide): boolean {
 function collect(pairs: Iterable<DiffPair>, first: boolean, named: Map<string, NamedSlot>, external: Map<string, ExternalSlot>): void {
   for (const p of pairs) {
     if (p.conns.isEmpty) continue;
-    const extSrc = p.src.kind === 'external' && p.src.range !== undefined;
-    const extDst = p.dst.kind === 'external' && p.dst.range !== undefined;
-    if (extSrc || extDst) {
+    const srcRange = p.src.kind === 'external' ? p.src.range : undefined;
+    const range = srcRange ?? (p.dst.kind === 'external' ? p.dst.range : undefined);
+    if (range !== undefined) {
+      const extSrc = srcRange !== undefined;
       const other = extSrc ? p.dst : p.src;
-      const range = (extSrc ? p.src.range : p.dst.range)!;
       const key = `${extSrc ? 's' : 'd'}\n${other.name}`;
       let slot = external.get(key);
       if (!slot) external.set(key, (slot = { externalIsSrc: extSrc, other: peerOnly(other), segs1: [], segs2: [] }));
@@ -176,8 +176,4 @@ export function* mergedRuns(
     run = [lo, hi, c1, c2];
   }
   if (run && (run[2] || run[3])) yield run;
-}
-
-export function isEmptyDiff(d: ConnectivityDiff): boolean {
-  return d.changed.length === 0 && d.added.length === 0 && d.removed.length === 0;
 }

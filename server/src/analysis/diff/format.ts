@@ -7,7 +7,7 @@
 
 import type { ConnDiff, ConnectivityDiff } from './connectivityDiff';
 
-export const NO_CONNECTIONS = 'No Connections';
+const NO_CONNECTIONS = 'No Connections';
 
 export interface DiffRefNames {
   ref1: string;
@@ -89,7 +89,7 @@ export function formatDiffJson(diff: ConnectivityDiff, refs: DiffRefNames = DEFA
 }
 
 /** A Markdown cell: pipes, backslashes, HTML-significant characters and line breaks neutralised. */
-export function mdCell(s: string): string {
+function mdCell(s: string): string {
   return s
     .slice(0, 200)
     .replace(/\\/g, '\\\\')

@@ -10,7 +10,6 @@ import type { DiffSide } from './connectivityDiff';
 
 export {
   diffConnectivity,
-  isEmptyDiff,
   mergedRuns,
   type ConnDiff,
   type ConnectivityDiff,
@@ -19,7 +18,7 @@ export {
   type DiffSide,
   type DiffType,
 } from './connectivityDiff';
-export { NO_CONNECTIONS, connString, diffRows, formatDiffJson, formatDiffMarkdown, formatDiffText, mdCell, workloadsDiffInfo, type DiffRefNames, type DiffRow } from './format';
+export { connString, diffRows, formatDiffJson, formatDiffMarkdown, formatDiffText, workloadsDiffInfo, type DiffRefNames, type DiffRow } from './format';
 
 /** One tree's side of a diff: its allowed pairs and its workload peers. */
 export function sideOf(engine: ReachabilityEngine): DiffSide {

@@ -35,7 +35,7 @@ const WORKLOAD_NAME = /^(.*)\/([^/[]+)\[([^\]]+)\]$/;
 export function workloadNodeOfPeer(name: string): { id: string; kind: string; namespace: string; name: string } | undefined {
   const m = WORKLOAD_NAME.exec(name);
   if (!m) return undefined;
-  return { id: objectNodeId(m[3]!, m[1]!, m[2]!), kind: m[3]!, namespace: m[1]!, name: m[2]! };
+  return { id: objectNodeId(m[3], m[1], m[2]), kind: m[3], namespace: m[1], name: m[2] };
 }
 
 export function changesOnGraph(diff: ConnectivityDiff, graph: Graph, options: OnGraphOptions = {}): GraphChanges {

@@ -6,7 +6,8 @@
 // context); a hover explains its shown lines in full and only counts the rest (isTierDenied).
 
 import type { AdminSelection, Workload } from '../../model/types';
-import { selectionMatches, type AdminTiers } from '../reachability/adminPolicies';
+import type { AdminTiers } from '../reachability/adminPolicies';
+import { selectionMatches } from '../reachability/adminRules';
 import { ConnSet } from '../reachability/connset';
 import type { PeerInfo, PodClass, ReachabilityEngine } from '../reachability';
 import { pushTo } from '../reachability/state';

@@ -173,7 +173,7 @@ export function policySelects(p: NetworkPolicy, cls: PodClass, dir: Direction): 
 }
 
 /** Whether a rule's `from`/`to` names the other end (a pod class, or an outside range). */
-export function ruleSelects(p: NetworkPolicy, r: PolicyRule, other: Endpoint): boolean {
+function ruleSelects(p: NetworkPolicy, r: PolicyRule, other: Endpoint): boolean {
   if (!r.peers) return true;
   for (const peer of r.peers) {
     if (peer.ipBlock) {
@@ -203,7 +203,7 @@ export interface PolicyReading {
  * One policy's verdict on every connection between `own` (the pod it selects) and `other`, for a
  * direction. Named ports resolve against the destination.
  */
-export function policyVerdict(p: NetworkPolicy, dir: Direction, own: Endpoint, other: Endpoint, reading: PolicyReading = {}): Piece[] {
+function policyVerdict(p: NetworkPolicy, dir: Direction, own: Endpoint, other: Endpoint, reading: PolicyReading = {}): Piece[] {
   const rules = dir === 'ingress' ? p.ingress : p.egress;
   const Dir = dir === 'ingress' ? 'Ingress' : 'Egress';
   const name = `NetworkPolicy '${p.namespace}/${p.name}'`;

@@ -2,6 +2,7 @@
 // policy under "Specific connections and their reasons", each with its allowed and denied
 // connections grouped by the facts behind them; then the pairs left to the system default.
 
+import { mustGet } from '../../model/collections';
 import { layerOf, SYSTEM_DEFAULT, type Fact } from './facts';
 import type { PairExplanation, PairPiece, SideFacts } from './pairs';
 import { compareBytes } from '../reachability/peers';
@@ -51,7 +52,7 @@ function sideText(s: SideFacts): string {
   }
   const kinds = [...byKind.keys()].sort((a, b) => layerOf(b) - layerOf(a) || compareBytes(a, b));
   for (const kind of kinds) {
-    const facts = byKind.get(kind)!.map((f) => f.text).sort(compareBytes);
+    const facts = mustGet(byKind, kind).map((f) => f.text).sort(compareBytes);
     out += facts.length === 1 ? `\n\t\t\t${facts[0]}` : `\n\t\t\t${kind} list:\n${facts.map((t) => `\t\t\t\t- ${t}\n`).join('')}`;
   }
   return out;
@@ -83,7 +84,7 @@ function classesText(pieces: PairPiece[], allowed: boolean): string {
 }
 
 /** One pair's block (without the separator line above it). */
-export function pairText(e: PairExplanation): string {
+function pairText(e: PairExplanation): string {
   return `Connections between ${e.src.name} => ${e.dst.name}:\n\n${classesText(e.pieces, true)}${classesText(e.pieces, false)}`;
 }
 

@@ -9,7 +9,7 @@ import type { PeerInfo } from '../reachability';
 import { ExplainContext, explainPair } from './pairs';
 
 /** One rule (or other object) that allows a hop: `NetworkPolicy shop/web-from-api: ingress rule #1 (TCP 80)`. */
-export interface HopRule {
+interface HopRule {
   text: string;
   uri?: string;
   /** The rule in `uri` (UTF-16 offsets), or the object's name. */

@@ -84,7 +84,7 @@ function decisionPieces(d: TierDecision, dir: Direction, np: Piece[], anpDecides
     switch (d.tier) {
       case 'adminnetworkpolicy':
       case 'baselineadminnetworkpolicy':
-        out.push({ conns, allowed: d.allowed, facts: sortFacts([...passed, adminRuleFact(d.policy!, d.rule!, d.ruleIndex!, dir)]) });
+        out.push({ conns, allowed: d.allowed, facts: sortFacts([...passed, adminRuleFact(d.policy, d.rule, d.ruleIndex, dir)]) });
         break;
       case 'networkpolicy':
         for (const p of np) {

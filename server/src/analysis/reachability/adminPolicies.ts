@@ -11,14 +11,14 @@
 // ANP and BANP rules are read as written: a pod they select is not isolated for other traffic.
 // Only objects the API server would accept are evaluated (see yaml/adminPolicies.ts); ANPs of equal
 // priority are evaluated by name (their order is undefined in a cluster; a diagnostic says so).
-// About 400 lines: the semantics, their memoised evaluation and the explanation of one decision
-// belong together (the explanation must follow the evaluation step by step).
-import type { AdminAction, AdminPolicy, AdminPort, AdminRule, AdminSelection, LabelSelector, Workload } from '../../model/types';
+// The rules are compiled in adminRules.ts; this file holds their memoised evaluation and the
+// explanation of one decision, which belong together (the explanation must follow the evaluation
+// step by step). What the editor and the CLI read outside the engine is in adminWorkspace.ts.
+import type { AdminPolicy, AdminRule } from '../../model/types';
 import { ConnSet } from './connset';
-import { parseCidr, type IpIntervals } from './ip';
 import type { PortDecl } from './peers';
-import { canonicalKey, repSelector, type RepresentativePeer } from './representative';
-import { isEmptySelector, labelsOf, selectorMatches } from '../selectors';
+import type { RepresentativePeer } from './representative';
+import { compileRule, containsAddr, isEvaluated, selectionMatches, selectionMatchesRep, selectsEveryPod, sortAdminPolicies, type CompiledAdminRule } from './adminRules';
 
 type Direction = 'ingress' | 'egress';
 
@@ -47,29 +47,20 @@ function repKey(rep: RepresentativePeer): number {
   return k;
 }
 
-/**
- * Whether a subject or peer selects a representative peer, read as netpol-analyzer reads it: an
- * empty selector stands for any, otherwise the selectors must mean the same.
- */
-export function selectionMatchesRep(sel: AdminSelection, rep: RepresentativePeer): boolean {
-  const nsOk = (s: LabelSelector): boolean => isEmptySelector(s) || canonicalKey(repSelector(s)) === rep.nsKey;
-  if (sel.namespaces) return nsOk(sel.namespaces);
-  if (sel.pods) return nsOk(sel.pods.namespaceSelector) && (isEmptySelector(sel.pods.podSelector) || canonicalKey(repSelector(sel.pods.podSelector)) === rep.podKey);
-  return false;
-}
 
 export type TierName = 'adminnetworkpolicy' | 'networkpolicy' | 'baselineadminnetworkpolicy' | 'default';
 
-/** Which tier (and which policy and rule) decided some connections of one direction. */
-export interface TierDecision {
-  tier: TierName;
+/** Which tier (and, for the ANP and BANP tiers, which policy and rule) decided some connections of one direction. */
+export type TierDecision = TierDecisionBase &
+  (
+    | { tier: 'adminnetworkpolicy' | 'baselineadminnetworkpolicy'; policy: AdminPolicy; /** Index of the rule in the policy's `ingress`/`egress` list. */ ruleIndex: number; rule: AdminRule }
+    | { tier: 'networkpolicy' | 'default'; policy?: undefined; ruleIndex?: undefined; rule?: undefined }
+  );
+
+interface TierDecisionBase {
   /** Allowed or denied (a Pass is not a decision: the connections it passes are decided below). */
   allowed: boolean;
   conns: ConnSet;
-  policy?: AdminPolicy;
-  /** Index of the rule in the policy's `ingress`/`egress` list. */
-  ruleIndex?: number;
-  rule?: AdminRule;
   /** The ANP Pass rules that handed (part of) these connections down to this tier, with what each passed here. */
   passedBy?: AdminRuleRef[];
 }
@@ -82,22 +73,6 @@ export interface AdminRuleRef {
   conns: ConnSet;
 }
 
-interface CompiledAdminRule {
-  uid: number;
-  policy: AdminPolicy;
-  rule: AdminRule;
-  index: number;
-  action: AdminAction;
-  /** Ports that do not depend on the destination pod. */
-  fixed: ConnSet;
-  named: string[];
-  ips: IpIntervals;
-  memo: Map<number, boolean>;
-  /** Named ports resolved per destination ports key. */
-  namedCache: Map<string, ConnSet>;
-  /** The classes its peers select among the engine's classes at `token` (for pruning). */
-  matched?: { token: number; ids: number[] };
-}
 
 /** What applies to one class in one direction; the memos are shared by classes with the same rules (and ports, for ingress). */
 interface Applying {
@@ -110,69 +85,6 @@ interface Applying {
   banpMemo: Map<number, ConnSet>;
 }
 
-let nextRuleUid = 0;
-
-/** Whether a subject or rule peer (`namespaces` / `pods`) selects pods of a class. */
-export function selectionMatches(sel: AdminSelection, c: { labels: Record<string, string>; nsLabels: Record<string, string> }): boolean {
-  if (sel.namespaces) return selectorMatches(sel.namespaces, c.nsLabels);
-  if (sel.pods) return selectorMatches(sel.pods.namespaceSelector, c.nsLabels) && selectorMatches(sel.pods.podSelector, c.labels);
-  return false;
-}
-
-/** Address intervals of the `networks` of an egress peer (IPv4; IPv6 is not analysed). */
-function networksOf(peers: AdminSelection[]): IpIntervals {
-  const pairs: Array<[number, number]> = [];
-  for (const p of peers) for (const n of p.networks ?? []) {
-    const c = parseCidr(n.value);
-    if (c) pairs.push(c);
-  }
-  pairs.sort((a, b) => a[0] - b[0]);
-  const out: number[] = [];
-  for (const [lo, hi] of pairs) {
-    const n = out.length;
-    if (n && lo <= out[n - 1] + 1) out[n - 1] = Math.max(out[n - 1], hi);
-    else out.push(lo, hi);
-  }
-  return out;
-}
-
-function compileRule(policy: AdminPolicy, rule: AdminRule, index: number): CompiledAdminRule {
-  let fixed = rule.ports === undefined ? ConnSet.ALL : ConnSet.EMPTY;
-  const named: string[] = [];
-  for (const p of rule.ports ?? []) {
-    if (p.form === 'named') named.push(p.name!);
-    else fixed = fixed.union(portConns(p));
-  }
-  return {
-    uid: nextRuleUid++,
-    policy,
-    rule,
-    index,
-    action: rule.action as AdminAction,
-    fixed,
-    named,
-    ips: networksOf(rule.peers),
-    memo: new Map(),
-    namedCache: new Map(),
-  };
-}
-
-function portConns(p: AdminPort): ConnSet {
-  return ConnSet.range(p.protocol, p.port!, p.endPort ?? p.port!);
-}
-
-/** Whether an object takes part in the evaluation: one the API server accepts (a BANP named `default` included). */
-export function isEvaluated(p: AdminPolicy): boolean {
-  return p.issues.length === 0;
-}
-
-/** ANPs in evaluation order: priority, then name, then position. */
-export function sortAdminPolicies(list: readonly AdminPolicy[]): AdminPolicy[] {
-  return list
-    .map((p, i) => ({ p, i }))
-    .sort((a, b) => a.p.priority!.value - b.p.priority!.value || (a.p.name < b.p.name ? -1 : a.p.name > b.p.name ? 1 : a.i - b.i))
-    .map((x) => x.p);
-}
 
 /**
  * The ANPs and the BANP of a workspace, compiled; answers per direction, per pod class and peer.
@@ -476,50 +388,3 @@ export class AdminTiers {
 }
 
 const NO_IDS: number[] = [];
-
-function selectsEveryPod(sel: AdminSelection): boolean {
-  const empty = (x: { matchLabels: unknown[]; matchExpressions: unknown[] }): boolean => x.matchLabels.length === 0 && x.matchExpressions.length === 0;
-  return sel.namespaces ? empty(sel.namespaces) : !!sel.pods && empty(sel.pods.namespaceSelector) && empty(sel.pods.podSelector);
-}
-
-function containsAddr(iv: IpIntervals, addr: number): boolean {
-  for (let i = 0; i < iv.length; i += 2) if (addr >= iv[i] && addr <= iv[i + 1]) return true;
-  return false;
-}
-
-
-/**
- * The workloads a subject or rule peer selects, cluster-wide (the workspace's part of it), and
- * whether its namespace part matches any namespace the workspace knows. For hovers, lenses and
- * diagnostics.
- */
-export function workloadsSelectedBy(
-  sel: AdminSelection,
-  workloads: readonly Workload[],
-  namespaceLabels: ReadonlyMap<string, Record<string, string>>,
-): { workloads: Workload[]; namespaces: string[] } {
-  const nsSel = sel.namespaces ?? sel.pods?.namespaceSelector;
-  if (!nsSel) return { workloads: [], namespaces: [] };
-  const namespaces = [...namespaceLabels].filter(([, l]) => selectorMatches(nsSel, l)).map(([ns]) => ns);
-  const inNs = new Set(namespaces);
-  const out: Workload[] = [];
-  for (const w of workloads) {
-    if (!inNs.has(w.namespace)) continue;
-    if (sel.pods && !selectorMatches(sel.pods.podSelector, labelsOf(w.podLabels))) continue;
-    out.push(w);
-  }
-  return { workloads: out, namespaces };
-}
-
-/** Warnings for `reach` (stderr): ANP/BANP objects left out as invalid, and ANPs evaluated by name for a shared priority. */
-export function adminWarnings(policies: readonly AdminPolicy[]): string[] {
-  const out: string[] = [];
-  const cut = (s: string): string => (s.length > 100 ? `${s.slice(0, 99)}…` : s);
-  for (const p of policies) if (p.issues.length) out.push(`${p.kind} '${cut(p.name)}' is not evaluated: ${p.issues[0]!.message}`);
-  const byPriority = new Map<number, string[]>();
-  for (const p of policies) if (p.kind === 'AdminNetworkPolicy' && isEvaluated(p)) byPriority.set(p.priority!.value, [...(byPriority.get(p.priority!.value) ?? []), cut(p.name)]);
-  for (const [prio, names] of byPriority) {
-    if (names.length > 1) out.push(`AdminNetworkPolicies ${names.map((n) => `'${n}'`).join(', ')} share priority ${prio}: evaluated by name (their order in a cluster is undefined)`);
-  }
-  return out;
-}

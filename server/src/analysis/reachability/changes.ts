@@ -2,6 +2,7 @@
 // proportional to the change, and a new snapshot read as the change from the objects held
 // (`diffInput`). A fresh engine is the empty one brought up to its input the same way.
 
+import { mustGet } from '../../model/collections';
 import { DEFAULT_SETTINGS, type AdminPolicy, type AnalysisSettings, type Ingress, type K8sObject, type NetworkPolicy, type ReferenceGrant, type Route } from '../../model/types';
 import { AdminTiers } from './adminPolicies';
 import { classFor, controllerClassFor, deleteClass, insertClass, joinPeer, nsLabelSet, refreshPeers, sortPeersIn } from './classes';
@@ -147,19 +148,19 @@ export function applyChangeTo(s: EngineState, change: Change): void {
     s.held.delete(o);
     switch (o.type) {
       case 'workload': {
-        const c = s.workloadClass.get(o)!;
+        const c = mustGet(s.workloadClass, o);
         removeItem(c.workloads, o);
         touchedClasses.add(c);
         s.workloadClass.delete(o);
         s.workloadSeq.delete(o);
-        const peer = s.workloadPeer.get(o)!;
+        const peer = mustGet(s.workloadPeer, o);
         removeItem(peer.workloads, o);
         touchedPeers.add(peer);
         s.workloadPeer.delete(o);
         break;
       }
       case 'networkpolicy': {
-        const cp = s.compiledOf.get(o)!;
+        const cp = mustGet(s.compiledOf, o);
         s.compiledOf.delete(o);
         // Rows hold the selecting lists: replace them, never change them in place.
         for (const id of cp.selected) {
@@ -173,9 +174,9 @@ export function applyChangeTo(s: EngineState, change: Change): void {
         break;
       }
       case 'service': {
-        const key = s.serviceKey.get(o)!;
+        const key = mustGet(s.serviceKey, o);
         s.serviceKey.delete(o);
-        const list = s.servicesByKey.get(key)!;
+        const list = mustGet(s.servicesByKey, key);
         removeItem(list, o);
         if (list.length === 0) s.servicesByKey.delete(key);
         routingChanged = true;
@@ -252,11 +253,11 @@ export function applyChangeTo(s: EngineState, change: Change): void {
         target = classFor(s, w, after, created);
         target.workloads.push(w);
         s.workloadClass.set(w, target);
-        touchedPeers.add(s.workloadPeer.get(w)!);
+        touchedPeers.add(mustGet(s.workloadPeer, w));
       }
       if (created.length === 1 && target === created[0]) renamed.set(target, c);
       newClasses.push(...created);
-      touchedClasses.add(target!);
+      if (target) touchedClasses.add(target); // always set: the class has workloads
       c.workloads = [];
       touchedClasses.add(c);
     }

@@ -2,6 +2,7 @@
 // namespace labels, container ports); peers group a workload owner's pods by name. The one place
 // that creates a class (classFor, and the controller's) and the one that creates a peer (joinPeer).
 
+import { mustGet } from '../../model/collections';
 import type { Workload } from '../../model/types';
 import { labelsOf } from '../selectors';
 import { compareBytes, labelsKeyOf, peerNameOf, portDeclsOf, portsKeyOf, type PortDecl } from './peers';
@@ -93,7 +94,7 @@ export function classesIn(s: EngineState, ns: string): PodClass[] {
 }
 
 function firstSeq(s: EngineState, c: PodClass): number {
-  return c.workloads.length ? s.workloadSeq.get(c.workloads[0])! : Infinity;
+  return c.workloads.length ? mustGet(s.workloadSeq, c.workloads[0]) : Infinity;
 }
 
 /** Every class in input order (by first pod; the controller last). */
@@ -142,7 +143,7 @@ export function refreshPeers(s: EngineState, peers: Iterable<PeerInfo>): void {
     }
     const classes: PodClass[] = [];
     for (const w of peer.workloads) {
-      const c = s.workloadClass.get(w)!;
+      const c = mustGet(s.workloadClass, w);
       if (!classes.includes(c)) {
         classes.push(c);
         pushTo(s.peersOfClass, c.id, peer);

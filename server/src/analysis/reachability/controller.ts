@@ -1,6 +1,7 @@
 // The ingress controller: which TCP container ports Ingresses and routes lead it to, and whether
 // it may reach a pod there (routing, then the policies of both ends).
 
+import { mustGet } from '../../model/collections';
 import type { Backend, Ingress, Protocol, Route, Service, ServicePort, Workload } from '../../model/types';
 import { resolveBackend, type BackendTarget } from '../routing';
 import { classesIn } from './classes';
@@ -72,7 +73,7 @@ export function backendReachability(s: EngineState, owner: Ingress | Route, back
   const t = resolve(s, owner, backend);
   const targets: BackendReachability['targets'] = [];
   for (const { classId, port } of t.targets) {
-    const c = s.classById.get(classId)!;
+    const c = mustGet(s.classById, classId);
     const reachable = !!port && port.protocol === 'TCP' && controllerReaches(s, c, 'TCP', port.port);
     for (const w of c.workloads) targets.push({ workload: w, port: port?.port, reachable });
   }

@@ -4,6 +4,7 @@
 // routing), verdicts.ts (Service and backend verdicts, open world), queries.ts and pairs.ts
 // (peers, connections, explanations), labelGaps.ts.
 
+import { mustGet } from '../../model/collections';
 import type { AdminPolicy, AnalysisSettings, Backend, Ingress, Namespace, NetworkPolicy, ReferenceGrant, Route, Service, ServicePort, Workload } from '../../model/types';
 import type { AdminTiers, TierDecision } from './adminPolicies';
 import { podClassesInOrder } from './classes';
@@ -245,7 +246,7 @@ export class ReachabilityEngine {
  * A narrow look at an engine's rows and sides, for the benchmarks' whole-matrix work
  * (bench/reachMatrix.ts); not part of the product's API.
  */
-export interface RowAccess {
+interface RowAccess {
   classes(): PodClass[];
   classById(id: number): PodClass | undefined;
   row(dir: Direction, c: PodClass): { isolated: boolean; everyPeer: readonly unknown[]; byClass: ReadonlyMap<number, ConnSet> };
@@ -258,7 +259,7 @@ export interface RowAccess {
 }
 
 export function rowAccess(engine: ReachabilityEngine): RowAccess {
-  const s = states.get(engine)!;
+  const s = mustGet(states, engine);
   return {
     classes: () => [...s.classById.values()],
     classById: (id) => s.classById.get(id),

@@ -97,9 +97,8 @@ export class PortConns {
   }
 }
 
-export interface ExposureLine {
-  /** Undefined: the entire cluster. */
-  rep?: RepresentativePeer;
+interface ExposureLine {
+  rep: RepresentativePeer;
   conns: PortConns;
 }
 
@@ -113,7 +112,7 @@ export interface ClassExposure {
 }
 
 /** What the open world needs of the engine. */
-export interface OpenWorldSource {
+interface OpenWorldSource {
   /** Changes whenever the set of pod classes changes (new ids are never reused). */
   classVersion: string;
   policies: readonly CompiledPolicy[];
@@ -184,7 +183,7 @@ export class OpenWorld {
     }
     list.sort((a, b) => cmp(a.name, b.name));
     const old = prev?.repList;
-    if (old && old.length === list.length && old.every((r, i) => r.key === list[i]!.key)) {
+    if (old && old.length === list.length && old.every((r, i) => r.key === list[i].key)) {
       // The same representatives: keep last epoch's objects and what rules were found to admit.
       this.adopt(prev);
       return old;
@@ -235,7 +234,7 @@ export class OpenWorld {
         const nsAny = !!peer.namespaceSelector && isEmptySelector(peer.namespaceSelector);
         const nsKey = peer.namespaceSelector ? keyOf(peer.namespaceSelector) : canonicalKey(policyNsSelector(cp.policy));
         const podAny = !peer.podSelector || isEmptySelector(peer.podSelector);
-        const podKey = podAny ? '' : keyOf(peer.podSelector!);
+        const podKey = !peer.podSelector || podAny ? '' : keyOf(peer.podSelector);
         if (nsAny && podAny) for (const rep of all) set.add(rep);
         else if (nsAny) for (const rep of this.byPod.get(podKey) ?? []) set.add(rep);
         else if (podAny) for (const rep of this.byNs.get(nsKey) ?? []) set.add(rep);
@@ -287,7 +286,7 @@ export class OpenWorld {
         if (conns.equals(entire) || (entire.isEmpty && conns.isEmpty)) continue;
         lines.push({ rep, conns });
       }
-      lines.sort((a, b) => cmp(a.rep!.name, b.rep!.name));
+      lines.sort((a, b) => cmp(a.rep.name, b.rep.name));
       e = { protected: true, entireCluster: entire, representatives: lines };
     }
     this.exposures[dir].set(c.id, e);
@@ -388,7 +387,7 @@ function policyNsSelector(p: NetworkPolicy): RepSelector {
 /** The same policy objects in the same order (their content then decides the same representatives). */
 function samePolicies(a: ReadonlyArray<[NetworkPolicy, string]>, b: ReadonlyArray<[NetworkPolicy, string]>): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i]![0] !== b[i]![0] || a[i]![1] !== b[i]![1]) return false;
+  for (let i = 0; i < a.length; i++) if (a[i][0] !== b[i][0] || a[i][1] !== b[i][1]) return false;
   return true;
 }
 

@@ -8,6 +8,7 @@
 //     no policy protects. Ignored when both --focus and --focus-peer are given (as netpol-analyzer does).
 // Pure: the engine in, text out.
 
+import { getOrCreate } from '../../model/collections';
 import type { Protocol } from '../../model/types';
 import { ConnSet } from './connset';
 import type { PairResult, PeerInfo, ReachabilityEngine } from './engine';
@@ -23,7 +24,7 @@ export interface ReachViewOptions {
   focusConn?: string;
 }
 
-export interface FocusConn {
+interface FocusConn {
   protocol: Protocol;
   port: number;
   conns: ConnSet;
@@ -34,16 +35,16 @@ export interface FocusConn {
 export function parseFocusConn(text: string): FocusConn {
   const parts = text.split('-');
   if (parts.length !== 2) throw new Error(`--focus-conn takes PROTOCOL-PORT such as tcp-8080, got '${text}'`);
-  const protocol = parts[0]!.toUpperCase();
+  const protocol = parts[0].toUpperCase();
   if (protocol !== 'TCP' && protocol !== 'UDP' && protocol !== 'SCTP') throw new Error(`--focus-conn protocol must be tcp, udp or sctp, got '${parts[0]}'`);
-  const port = /^\d+$/.test(parts[1]!) ? Number(parts[1]) : NaN;
+  const port = /^\d+$/.test(parts[1]) ? Number(parts[1]) : NaN;
   if (!(port >= 1 && port <= 65535)) throw new Error(`--focus-conn port must be 1-65535, got '${parts[1]}'`);
   const conns = ConnSet.range(protocol, port, port);
   return { protocol, port, conns, text: conns.toString() };
 }
 
 /** Whether a peer is named by one of the focus entries: as printed, `ns/name`, or bare `name`. */
-export function peerInFocus(p: PeerInfo, list: readonly string[] | undefined): boolean {
+function peerInFocus(p: PeerInfo, list: readonly string[] | undefined): boolean {
   if (!list || list.length === 0) return true;
   const { ns, name } = nameParts(p);
   return list.some((f) => f === p.name || f === name || f === `${ns}/${name}`);
@@ -95,7 +96,7 @@ function viewOf(engine: ReachabilityEngine, o: ReachViewOptions): { fc?: FocusCo
   let pairs = focusedPairs(engine.pairs(), o);
   if (fc) pairs = pairs.filter((p) => p.conns.has(fc.protocol, fc.port));
   const texts = new Map<ConnSet, string>(); // few distinct sets, many pairs
-  const connText = (c: ConnSet): string => texts.get(c) ?? (texts.set(c, c.toString()), texts.get(c)!);
+  const connText = (c: ConnSet): string => getOrCreate(texts, c, () => c.toString());
   const lines: Line[] = pairs.map((p) => ({ src: p.src.name, dst: p.dst.name, conn: fc ? fc.text : connText(p.conns) }));
   return { fc, exposure, pairs, lines };
 }
@@ -147,20 +148,20 @@ function exposureSection(engine: ReachabilityEngine, pairs: PairResult[], lines:
         prot = true;
         entire = entire.union(x.entireCluster);
         for (const l of x.representatives) {
-          const had = per.get(l.rep!.key);
-          per.set(l.rep!.key, { name: l.rep!.name, conns: had ? had.conns.union(l.conns) : l.conns });
+          const had = per.get(l.rep.key);
+          per.set(l.rep.key, { name: l.rep.name, conns: had ? had.conns.union(l.conns) : l.conns });
         }
       }
       if (!prot && engine.classesOfPeer(peer).length > 0) {
         entry(peer, dir, false).lines.push(line(peer.name, 'entire-cluster', dir, 'All Connections'));
         continue;
       }
-      const general = focus ? (contains(entire, fc!) ? focus : PortConns.EMPTY) : entire;
+      const general = fc && focus ? (contains(entire, fc) ? focus : PortConns.EMPTY) : entire;
       if (!general.isEmpty) entry(peer, dir, true).lines.push(line(peer.name, 'entire-cluster', dir, general.toString()));
       for (const { name, conns } of per.values()) {
         let c = conns;
-        if (focus) {
-          if (!contains(conns, fc!)) continue;
+        if (fc && focus) {
+          if (!contains(conns, fc)) continue;
           c = focus;
         }
         if (c.equals(general) || (general.isEmpty && c.isEmpty)) continue;
@@ -171,7 +172,7 @@ function exposureSection(engine: ReachabilityEngine, pairs: PairResult[], lines:
   // Connections with outside addresses appear again under the exposed peers, in both directions
   // (a peer with an entry in one direction only still lists its addresses in the other).
   pairs.forEach((p, i) => {
-    const l = lines[i]!;
+    const l = lines[i];
     const toward = p.src.kind === 'external' ? exposed.get(p.dst) : undefined;
     if (toward) (toward.ingress ??= { protected: true, lines: [] }).lines.push(l);
     const from = p.dst.kind === 'external' ? exposed.get(p.src) : undefined;

@@ -112,7 +112,9 @@ export {
   type ReachabilitySource,
 } from './engine';
 export { formatJson, formatText, toLines, type ReachLine } from './format';
-export { AdminTiers, adminWarnings, selectionMatches, workloadsSelectedBy, type AdminRuleRef, type TierDecision, type TierName } from './adminPolicies';
+export { AdminTiers, type AdminRuleRef, type TierDecision, type TierName } from './adminPolicies';
+export { selectionMatches } from './adminRules';
+export { adminWarnings, workloadsSelectedBy } from './adminWorkspace';
 export { peerNameOf } from './peers';
 export { resolveTargetPort, serviceSelects, findServicePort } from '../routing';
 export { isValidLabelKey, isValidLabelValue, labelsOf, selectorMatches } from '../selectors';

@@ -6,14 +6,12 @@
 
 import type { IpBlock } from '../../model/types';
 
-export const IPV4_MAX = 0xffffffff;
+const IPV4_MAX = 0xffffffff;
 
 /** Flat list [lo0, hi0, lo1, hi1, …] of closed address intervals. */
 export type IpIntervals = readonly number[];
 
-export const ALL_IPV4: IpIntervals = [0, IPV4_MAX];
-
-export function parseIPv4(text: string): number | undefined {
+function parseIPv4(text: string): number | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text.trim());
   if (!m) return undefined;
   let n = 0;
@@ -37,7 +35,7 @@ export function parseCidr(text: string): [number, number] | undefined {
   return [first, first + size - 1];
 }
 
-export function formatIPv4(n: number): string {
+function formatIPv4(n: number): string {
   return `${Math.floor(n / 16777216) % 256}.${Math.floor(n / 65536) % 256}.${Math.floor(n / 256) % 256}.${n % 256}`;
 }
 

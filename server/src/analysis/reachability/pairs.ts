@@ -1,6 +1,7 @@
 // Every allowed ordered pair of peers, in `reach` order, visiting only the candidates that
 // isolated rows leave.
 
+import { mustGet } from '../../model/collections';
 import { ConnSet } from './connset';
 import { compareBytes } from './peers';
 import { conns } from './queries';
@@ -58,7 +59,7 @@ export function* pairs(s: EngineState): Iterable<PairResult> {
       for (const id of openDsts) addClass(id);
       for (const c of from.cls) for (const id of admittedBy.get(c.id) ?? []) addClass(id);
     }
-    return [...found].sort((a, b) => rank.get(a)! - rank.get(b)!);
+    return [...found].sort((a, b) => mustGet(rank, a) - mustGet(rank, b));
   };
   for (const src of srcs) {
     if (src.kind !== 'workload') {
@@ -68,14 +69,14 @@ export function* pairs(s: EngineState): Iterable<PairResult> {
       }
       continue;
     }
-    const from = rowsOf.get(src)!;
+    const from = mustGet(rowsOf, src);
     for (const dst of candidates(from)) {
       if (dst === src) continue;
       let found = ConnSet.EMPTY;
       if (dst.kind === 'external') {
-        for (let a = 0; a < from.cls.length; a++) found = found.union(sideExt(s, 'egress', from.cls[a], from.eg[a], dst.range![0]));
+        for (let a = 0; a < from.cls.length; a++) found = found.union(sideExt(s, 'egress', from.cls[a], from.eg[a], dst.range[0]));
       } else {
-        const to = rowsOf.get(dst)!;
+        const to = mustGet(rowsOf, dst);
         for (let a = 0; a < from.cls.length; a++) {
           for (let b = 0; b < to.cls.length; b++) {
             let c = side(s, 'ingress', to.cls[b], from.cls[a], to.ing[b], to.cls[b]);

@@ -90,7 +90,7 @@ let nextUid = 0;
 export type PeerMemo = Map<string, ReadonlySet<number>>;
 
 /** The classes to compile against, grouped by namespace. */
-export type ClassesByNamespace = ReadonlyMap<string, readonly ClassView[]>;
+type ClassesByNamespace = ReadonlyMap<string, readonly ClassView[]>;
 
 /**
  * Compiles a policy against every class. Costs the classes of the policy's namespace plus, per
@@ -113,13 +113,13 @@ export function compilePolicy(p: NetworkPolicy, byNamespace: ClassesByNamespace,
     for (const peer of r.rule.peers ?? []) {
       if (!peer.podSelector && !peer.namespaceSelector) continue;
       if (!peer.namespaceSelector) {
-        for (const c of local) if (selectorMatches(peer.podSelector!, c.labels)) r.classes.add(c.id);
+        if (peer.podSelector) for (const c of local) if (selectorMatches(peer.podSelector, c.labels)) r.classes.add(c.id);
         continue;
       }
       // A peer with a namespaceSelector means the same wherever its policy lives: many namespaces
       // carry the same policy (a DNS egress rule, say), so its classes are found once per class set.
       const key = memo && `${selectorFingerprint(peer.namespaceSelector)}|${peer.podSelector ? selectorFingerprint(peer.podSelector) : ''}`;
-      const known = key !== undefined ? memo!.get(key) : undefined;
+      const known = key !== undefined ? memo?.get(key) : undefined;
       if (known) {
         for (const id of known) r.classes.add(id);
         continue;
@@ -140,7 +140,7 @@ export function compilePolicy(p: NetworkPolicy, byNamespace: ClassesByNamespace,
           if (!peer.podSelector || selectorMatches(peer.podSelector, c.labels)) found.add(c.id);
         }
       }
-      if (key !== undefined) memo!.set(key, found);
+      if (key !== undefined) memo?.set(key, found);
       for (const id of found) r.classes.add(id);
     }
   }
@@ -213,7 +213,7 @@ export function addClasses(cp: CompiledPolicy, cs: readonly ClassView[], memo?: 
         if (!peer.podSelector && !peer.namespaceSelector) continue;
         // A namespaceSelector peer means the same in every policy: found once per batch of classes.
         const key = memo && peer.namespaceSelector ? `${selectorFingerprint(peer.namespaceSelector)}|${peer.podSelector ? selectorFingerprint(peer.podSelector) : ''}` : undefined;
-        const known = key !== undefined ? memo!.get(key) : undefined;
+        const known = key !== undefined ? memo?.get(key) : undefined;
         if (known) {
           for (const id of known) r.classes.add(id);
           if (known.length) changed = true;
@@ -232,7 +232,7 @@ export function addClasses(cp: CompiledPolicy, cs: readonly ClassView[], memo?: 
           } else if (c.namespace !== ns) continue; // a podSelector alone looks in the policy's namespace
           if (!peer.podSelector || selectorMatches(peer.podSelector, c.labels)) found.push(c.id);
         }
-        if (key !== undefined) memo!.set(key, found);
+        if (key !== undefined) memo?.set(key, found);
         for (const id of found) r.classes.add(id);
         if (found.length) changed = true;
       }

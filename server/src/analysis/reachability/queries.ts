@@ -22,7 +22,7 @@ export function peerOf(s: EngineState, w: Workload): PeerInfo | undefined {
 }
 
 /** The pod classes behind a peer (the controller's class for the controller, none for an address). */
-export function classesOf(s: EngineState, p: PeerInfo): PodClass[] {
+function classesOf(s: EngineState, p: PeerInfo): PodClass[] {
   return p.kind === 'ingress-controller' ? [controllerClassOf(s)] : s.peerClasses.get(p) ?? [];
 }
 
@@ -32,9 +32,9 @@ function connsWith(s: EngineState, src: PeerInfo, srcCls: readonly PodClass[], d
   if (src.kind === 'external' && dst.kind === 'external') return ConnSet.EMPTY;
   let r = ConnSet.EMPTY;
   if (src.kind === 'external') {
-    for (const d of dstCls) r = r.union(sideExt(s, 'ingress', d, row(s, 'ingress', d), src.range![0]));
+    for (const d of dstCls) r = r.union(sideExt(s, 'ingress', d, row(s, 'ingress', d), src.range[0]));
   } else if (dst.kind === 'external') {
-    for (const a of srcCls) r = r.union(sideExt(s, 'egress', a, row(s, 'egress', a), dst.range![0]));
+    for (const a of srcCls) r = r.union(sideExt(s, 'egress', a, row(s, 'egress', a), dst.range[0]));
   } else {
     for (const a of srcCls) for (const d of dstCls) r = r.union(classConn(s, a, d));
   }
@@ -138,7 +138,7 @@ function explainSide(s: EngineState, dir: Direction, own: PodClass[], other: Pee
       for (const r of list) {
         let granted = ConnSet.EMPTY;
         if (other.kind === 'external') {
-          if (containsIp(r.ips, other.range![0])) granted = resolvePorts(r.ports, dir === 'ingress' ? c : undefined);
+          if (containsIp(r.ips, other.range[0])) granted = resolvePorts(r.ports, dir === 'ingress' ? c : undefined);
         } else {
           for (const o of otherClasses) {
             if (!r.allPeers && !r.classes.has(o.id)) continue;
@@ -196,12 +196,12 @@ export function tierDecisions(s: EngineState, src: PeerInfo, dst: PeerInfo): { i
   const srcClasses = src.kind === 'external' ? [] : classesOf(s, src);
   for (const d of dstClasses) {
     const r = row(s, 'ingress', d);
-    if (src.kind === 'external') ingress.push(...admin.explain('ingress', d, { addr: src.range![0] }, r.isolated ? rowExt(r, src.range![0]) : undefined));
+    if (src.kind === 'external') ingress.push(...admin.explain('ingress', d, { addr: src.range[0] }, r.isolated ? rowExt(r, src.range[0]) : undefined));
     for (const a of srcClasses) ingress.push(...admin.explain('ingress', d, { cls: a }, r.isolated ? rowConn(r, a, d) : undefined));
   }
   for (const a of srcClasses) {
     const r = row(s, 'egress', a);
-    if (dst.kind === 'external') egress.push(...admin.explain('egress', a, { addr: dst.range![0] }, r.isolated ? rowExt(r, dst.range![0]) : undefined));
+    if (dst.kind === 'external') egress.push(...admin.explain('egress', a, { addr: dst.range[0] }, r.isolated ? rowExt(r, dst.range[0]) : undefined));
     for (const d of dstClasses) egress.push(...admin.explain('egress', a, { cls: d }, r.isolated ? rowConn(r, d, d) : undefined));
   }
   return { ingress, egress };

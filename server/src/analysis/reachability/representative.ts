@@ -42,7 +42,7 @@ export interface RepresentativePeer {
 }
 
 /** What a policy contributes to the open world, computed once per policy content. */
-export interface PolicyOpenWorld {
+interface PolicyOpenWorld {
   reps: RepresentativePeer[];
   /** Per direction, per rule index: whether the rule admits the entire cluster. */
   entireCluster: { ingress: boolean[]; egress: boolean[] };
@@ -164,22 +164,6 @@ function isEmptyRep(sel: RepSelector): boolean {
   return Object.keys(sel.labels).length === 0 && sel.expressions.length === 0;
 }
 
-/** Whether a rule peer (of a policy in `policyNs`) admits the representative. */
-export function peerMatchesRepresentative(peer: PolicyPeer, policyNs: string, rep: RepresentativePeer): boolean {
-  if (peer.ipBlock || (!peer.podSelector && !peer.namespaceSelector)) return false;
-  if (peer.namespaceSelector) {
-    if (!isEmptySelector(peer.namespaceSelector) && canonicalKey(repSelector(peer.namespaceSelector)) !== rep.nsKey) return false;
-  } else if (rep.nsKey !== canonicalKey({ labels: { [NAMESPACE_NAME_LABEL]: policyNs }, expressions: [] })) return false;
-  if (peer.podSelector && !isEmptySelector(peer.podSelector)) return canonicalKey(repSelector(peer.podSelector)) === rep.podKey;
-  return true;
-}
-
-/** Whether a rule admits the representative: no `from`/`to`, or one of its peers matches it. */
-export function ruleMatchesRepresentative(rule: PolicyRule, policyNs: string, rep: RepresentativePeer): boolean {
-  if (rule.peers === undefined) return true;
-  return rule.peers.some((peer) => peerMatchesRepresentative(peer, policyNs, rep));
-}
-
 /**
  * Whether a real pod may make the representative redundant (netpol-analyzer's rule): both
  * selectors non-empty and made of matchLabels only.
@@ -198,7 +182,7 @@ export function repNamespaceMatches(rep: RepresentativePeer, nsLabels: Record<st
   return selectorMatches(asSelector(rep.ns), nsLabels);
 }
 
-export function repPodMatches(rep: RepresentativePeer, labels: Record<string, string>): boolean {
+function repPodMatches(rep: RepresentativePeer, labels: Record<string, string>): boolean {
   return selectorMatches(asSelector(rep.pod), labels);
 }
 

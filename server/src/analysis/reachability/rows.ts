@@ -7,7 +7,7 @@ import { routedTo } from './controller';
 import { containsIp, formatRange, ipBlockBoundaries, splitAddressSpace } from './ip';
 import type { PortDecl } from './peers';
 import { resolvePorts, type CompiledPolicy } from './policies';
-import { policyOrder, type Direction, type EngineState, type PeerInfo, type PodClass, type Row } from './state';
+import { policyOrder, type Direction, type EngineState, type ExternalPeer, type PodClass, type Row } from './state';
 
 const NO_POLICIES: CompiledPolicy[] = [];
 const NO_IDS: number[] = [];
@@ -138,7 +138,7 @@ export function classConn(s: EngineState, a: PodClass, d: PodClass): ConnSet {
 }
 
 /** Disjoint external ranges: sources split at ingress ipBlocks, destinations at egress ipBlocks. */
-export function externalPeers(s: EngineState, dir: Direction): PeerInfo[] {
+export function externalPeers(s: EngineState, dir: Direction): ExternalPeer[] {
   const cached = s.partitionCache[dir];
   if (cached) return cached;
   const bounds: number[] = [];
@@ -149,7 +149,7 @@ export function externalPeers(s: EngineState, dir: Direction): PeerInfo[] {
   }
   if (dir === 'egress' && s.admin) bounds.push(...s.admin.egressBoundaries());
   const peers = splitAddressSpace(bounds).map(
-    ([lo, hi]): PeerInfo => ({ kind: 'external', name: `${formatRange(lo, hi)}[External]`, workloads: [], range: [lo, hi] }),
+    ([lo, hi]): ExternalPeer => ({ kind: 'external', name: `${formatRange(lo, hi)}[External]`, workloads: [], range: [lo, hi] }),
   );
   s.partitionCache[dir] = peers;
   return peers;

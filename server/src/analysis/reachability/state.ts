@@ -30,15 +30,21 @@ export interface ReachabilityInput {
 
 export type Direction = 'ingress' | 'egress';
 
-export interface PeerInfo {
-  kind: 'workload' | 'external' | 'ingress-controller';
+export type PeerInfo = PeerBase &
+  (
+    | { kind: 'workload' | 'ingress-controller'; range?: undefined }
+    /** `range`: the first and last address as 32-bit numbers. */
+    | { kind: 'external'; range: [number, number] }
+  );
+
+export type ExternalPeer = Extract<PeerInfo, { kind: 'external' }>;
+
+interface PeerBase {
   /** As printed: `ns/name[Kind]`, `a.b.c.d-e.f.g.h[External]`, `{ingress-controller}`. */
   name: string;
   namespace?: string;
   /** The manifests behind a workload peer (several for the replicas of one owner). */
   workloads: Workload[];
-  /** External range, first and last address as 32-bit numbers. */
-  range?: [number, number];
 }
 
 export interface Allowed {
@@ -184,7 +190,7 @@ export class EngineState {
   epoch = 0;
   routedCache?: Map<number, ConnSet>;
   /** Cleared when policies or classes change. */
-  partitionCache: Partial<Record<Direction, PeerInfo[]>> = {};
+  partitionCache: Partial<Record<Direction, ExternalPeer[]>> = {};
   senders = new Map<CompiledRule, Senders>();
   openWorldOf?: { epoch: number; world: OpenWorld };
 
@@ -198,7 +204,8 @@ export function policyOrder(s: EngineState): CompiledPolicy[] {
 
 /** The ingress controller's class (set by the first update). */
 export function controllerClassOf(s: EngineState): PodClass {
-  return s.controllerClass!;
+  if (!s.controllerClass) throw new Error('k8s-netmap: internal error: the reachability engine was read before its first update');
+  return s.controllerClass;
 }
 
 export function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {

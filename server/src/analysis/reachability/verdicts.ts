@@ -61,7 +61,7 @@ function portReachable(s: EngineState, d: PodClass, protocol: Protocol, port: nu
 /** portReachable with ANP/BANP tiers: any class (the controller included) or outside address, one by one. */
 function portReachableThroughTiers(s: EngineState, d: PodClass, protocol: Protocol, port: number): boolean {
   const ing = row(s, 'ingress', d);
-  for (const ext of externalPeers(s, 'ingress')) if (sideExt(s, 'ingress', d, ing, ext.range![0]).has(protocol, port)) return true;
+  for (const ext of externalPeers(s, 'ingress')) if (sideExt(s, 'ingress', d, ing, ext.range[0]).has(protocol, port)) return true;
   // Pods the workspace does not define (the entire cluster, representative peers), as the exposure
   // reads them through the tiers: a representative an ANP/BANP subject selects has its own egress decided too.
   const x = openWorld(s).exposure(d, 'ingress');
