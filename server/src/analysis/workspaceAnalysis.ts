@@ -2,6 +2,7 @@
 // The engine is brought up to date lazily, on the first question after an edit.
 import { guessIngressController, type ControllerGuess } from './controllerGuess';
 import { Links } from './links';
+import { ExplainContext } from './explain';
 import { inputFromSource, ReachabilityEngine } from './reachability';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type { AnalysisSettings, IngressControllerIdentity, K8sObject, Workload } from '../model/types';
@@ -33,6 +34,7 @@ function looksLikeController(o: K8sObject): boolean {
 export class Analysis {
   readonly links: Links;
   private engine: ReachabilityEngine | undefined;
+  private explained: { engine: ReachabilityEngine; epoch: number; generation: number; ctx: ExplainContext } | undefined;
   /** Objects that left or joined since the engine last saw the index, in order. */
   private pending: K8sObject[] = [];
   /** True when the engine must start over (a bulk load, or no engine yet). */
@@ -103,6 +105,20 @@ export class Analysis {
       this.engine.applyChange({ objects }, this.effectiveSettings());
     }
     return this.engine;
+  }
+
+  /**
+   * The explain context of the current engine and index, kept while neither changes: building one
+   * reads every NetworkPolicy and route, and what it learns (routes per peer, isolation per class,
+   * the classes each Deny rule names) holds for every hover, path query and diagram until then.
+   */
+  explainContext(): ExplainContext {
+    const engine = this.reachability();
+    const known = this.explained;
+    if (known && known.engine === engine && known.epoch === engine.epoch && known.generation === this.index.generation) return known.ctx;
+    const ctx = new ExplainContext(engine, this.index);
+    this.explained = { engine, epoch: engine.epoch, generation: this.index.generation, ctx };
+    return ctx;
   }
 
   /**

@@ -3,8 +3,8 @@
 // with the ANP Pass rules that handed it down; and the peers a cluster tier (ANP/BANP Deny rule)
 // denies, with the rule and whether it wins over what the NetworkPolicies alone allow (issue 14).
 // Every manifest string is cut and escaped.
-import { ExplainContext, explainPair, isTierDenied, tierDenial, tierDenialCandidates, type Fact } from '../analysis/explain';
-import type { Allowed, PeerInfo, ReachabilityEngine } from '../analysis/reachability';
+import { explainPair, isTierDenied, tierDenial, tierDenialCandidates, type Fact } from '../analysis/explain';
+import type { Allowed, PeerInfo } from '../analysis/reachability';
 import type { ConnSet } from '../analysis/reachability/connset';
 import type { Analysis } from '../analysis/workspaceAnalysis';
 import type { Span, Workload } from '../model/types';
@@ -36,22 +36,6 @@ function factLink(link: LinkMaker, f: Fact): string | undefined {
   return link({ uri: o.uri, nameSpan: f.span ?? o.nameSpan }, label);
 }
 
-const contexts = new WeakMap<Analysis, { engine: ReachabilityEngine; epoch: number; generation: number; ctx: ExplainContext }>();
-
-/**
- * One explain context per analysis while neither the engine nor the index changes: building one
- * reads every NetworkPolicy and route, and what it finds (routes per peer, isolation per class)
- * stays true for every hover until the next change.
- */
-function explainContextOf(analysis: Analysis): ExplainContext {
-  const engine = analysis.reachability();
-  const known = contexts.get(analysis);
-  if (known && known.engine === engine && known.epoch === engine.epoch && known.generation === analysis.index.generation) return known.ctx;
-  const ctx = new ExplainContext(engine, analysis.index);
-  contexts.set(analysis, { engine, epoch: engine.epoch, generation: analysis.index.generation, ctx });
-  return ctx;
-}
-
 /**
  * Explains a workload's allowed peers for the hover: a function giving, for one allowed entry, the
  * nested lines that name each deciding rule (both ends' rules; the system default is left out,
@@ -61,7 +45,7 @@ export function decidingRules(analysis: Analysis, w: Workload, self: PeerInfo, d
   return (a) => {
     // Representative peers (pods defined elsewhere) have no pod class here to read rules against.
     if (a.peer.kind !== 'workload' && a.peer.kind !== 'external' && a.peer.kind !== 'ingress-controller') return [];
-    const ctx = explainContextOf(analysis);
+    const ctx = analysis.explainContext();
     const e = dir === 'ingress' ? explainPair(ctx, a.peer, self, w) : explainPair(ctx, self, a.peer, w);
     const byFact = new Map<string, { fact: Fact; conns: ConnSet }>();
     for (const p of e.pieces) {
@@ -92,7 +76,7 @@ export function decidingRules(analysis: Analysis, w: Workload, self: PeerInfo, d
 export function tierDenialLines(analysis: Analysis, w: Workload, self: PeerInfo, dir: 'ingress' | 'egress', link: LinkMaker, max: number): string[] {
   const engine = analysis.reachability();
   if (!engine.adminTiers) return [];
-  const ctx = explainContextOf(analysis);
+  const ctx = analysis.explainContext();
   const lines: string[] = [];
   let more = 0;
   for (const other of tierDenialCandidates(ctx, self, dir)) {

@@ -1,7 +1,6 @@
 // The path query's per-hop rules (PATH_RULES_REQUEST): the explain facts of each hop, for the
 // diagram to name and reveal. The logic is analysis/explain/hop.ts.
 
-import { ExplainContext } from '../analysis/explain';
 import { hopRules, peerOfNode } from '../analysis/explain/hop';
 import type { Analysis } from '../analysis/workspaceAnalysis';
 import type { PathRulesParams, PathRulesResult } from '../protocol';
@@ -11,7 +10,7 @@ const MAX_HOPS = 32;
 
 export function pathRules(analysis: Analysis, params: PathRulesParams | undefined): PathRulesResult {
   const hops = Array.isArray(params?.hops) ? params.hops.slice(0, MAX_HOPS) : [];
-  const ctx = new ExplainContext(analysis.reachability(), analysis.index);
+  const ctx = analysis.explainContext();
   const workloads = analysis.index.workloads();
   return {
     hops: hops.map((h) => {

@@ -1,7 +1,7 @@
 // Adapts the workspace's analysis (index, links, reachability engine) to the graph builder's input.
 
 import type { Backend, Ingress, Route, Workload } from '../../model/types';
-import { ExplainContext, overriddenByTiers, type Fact } from '../explain';
+import { overriddenByTiers, type Fact } from '../explain';
 import { MAX_TIER_DENIED_EDGES } from './builder';
 import type { Analysis } from '../workspaceAnalysis';
 import type { PeerInfo } from '../reachability';
@@ -131,8 +131,7 @@ function ruleText(f: Fact): string {
 
 /** The pairs where a cluster tier wins over the NetworkPolicies, as flows with the deciding rules. */
 function* tierDenied(analysis: Analysis): Iterable<Flow & { detail: string[] }> {
-  const engine = analysis.reachability();
-  for (const d of overriddenByTiers(new ExplainContext(engine, analysis.index), MAX_TIER_DENIED_EDGES)) {
+  for (const d of overriddenByTiers(analysis.explainContext(), MAX_TIER_DENIED_EDGES)) {
     const src = d.src.workloads[0];
     const dst = d.dst.workloads[0];
     if (!src || !dst) continue;
