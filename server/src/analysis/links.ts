@@ -54,28 +54,30 @@ export function targetContainerPorts(sp: ServicePort, w: Workload): ContainerPor
   return out;
 }
 
+/** The workloads of a namespace in path order, lazily: a caller may stop at the first. */
+function* workloadsOf(index: WorkspaceIndex, namespace: string): Iterable<Workload> {
+  for (const o of index.objectsIn(namespace)) if (o.type === 'workload') yield o;
+}
+
 export class Links {
   constructor(private readonly index: WorkspaceIndex) {}
 
+  /** The workloads of a namespace worth testing against a selector: those with its first matchLabels pair, else all. */
+  private candidates(namespace: string, selector: LabelSelector): Iterable<Workload> {
+    const first = selector.matchLabels[0];
+    return first ? this.index.workloadsWithLabel(namespace, first.key, first.value) : workloadsOf(this.index, namespace);
+  }
+
   /** Workloads of a namespace that a selector matches; an empty selector matches them all. */
   workloadsMatching(namespace: string, selector: LabelSelector): Workload[] {
-    let candidates: Iterable<Workload>;
-    const first = selector.matchLabels[0];
-    if (first) candidates = this.index.workloadsWithLabel(namespace, first.key, first.value);
-    else candidates = this.index.workloadsIn(namespace);
     const out: Workload[] = [];
-    for (const w of candidates) if (selectorMatches(selector, podLabelsOf(w))) out.push(w);
-    return first ? out.sort(compareByPath) : out; // workloadsIn is in path order already
+    for (const w of this.candidates(namespace, selector)) if (selectorMatches(selector, podLabelsOf(w))) out.push(w);
+    return selector.matchLabels.length > 0 ? out.sort(compareByPath) : out; // workloadsIn is in path order already
   }
 
   /** Whether a selector matches any workload of a namespace (workloadsMatching without the list and its sort). */
   anyWorkloadMatches(namespace: string, selector: LabelSelector): boolean {
-    const first = selector.matchLabels[0];
-    if (first) {
-      for (const w of this.index.workloadsWithLabel(namespace, first.key, first.value)) if (selectorMatches(selector, podLabelsOf(w))) return true;
-      return false;
-    }
-    for (const o of this.index.objectsIn(namespace)) if (o.type === 'workload' && selectorMatches(selector, podLabelsOf(o))) return true;
+    for (const w of this.candidates(namespace, selector)) if (selectorMatches(selector, podLabelsOf(w))) return true;
     return false;
   }
 

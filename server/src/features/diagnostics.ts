@@ -6,6 +6,7 @@ import { podLabelsOf, targetContainerPorts } from '../analysis/links';
 import { byTargetPort } from '../analysis/routing';
 import { isEmptySelector, isValidLabelKey, isValidLabelValue, SELECTOR_OPERATORS, selectorFingerprint, selectorMatches } from '../analysis/selectors';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
+import { getOrCreate } from '../model/collections';
 import { positionAt } from '../model/positions';
 import type {
   Backend,
@@ -567,16 +568,8 @@ const namespaceMatches = new WeakMap<ReadonlyMap<string, Record<string, string>>
 
 function namespacesMatching(ctx: DiagnosticContext, sel: LabelSelector): string[] {
   const table = ctx.index.namespaceLabels();
-  let bySelector = namespaceMatches.get(table);
-  if (!bySelector) namespaceMatches.set(table, (bySelector = new Map()));
-  const key = selectorFingerprint(sel);
-  let out = bySelector.get(key);
-  if (!out) {
-    out = [];
-    for (const [ns, labels] of table) if (selectorMatches(sel, labels)) out.push(ns);
-    bySelector.set(key, out);
-  }
-  return out;
+  const bySelector = getOrCreate(namespaceMatches, table, () => new Map<string, string[]>());
+  return getOrCreate(bySelector, selectorFingerprint(sel), () => [...table].filter(([, labels]) => selectorMatches(sel, labels)).map(([ns]) => ns));
 }
 
 function capitalize(s: string): string {

@@ -1,7 +1,7 @@
 // Small typed helpers over Map, in place of `get(key)!` after a `set`.
 
 /** The value of `key`, made by `make` and stored first when the map has none. */
-export function getOrCreate<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+export function getOrCreate<K, V>(map: { get(key: K): V | undefined; set(key: K, value: V): unknown }, key: K, make: () => V): V {
   const existing = map.get(key);
   if (existing !== undefined) return existing;
   const made = make();
