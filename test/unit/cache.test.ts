@@ -2,11 +2,13 @@
 // findings; a changed file (even with the same size and mtime), another version's cache, a corrupt
 // cache and entries of deleted files are never trusted.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { CACHE_FILE, contentHash, ParseCache, parseCached, readKeyOf } from '../../server/src/host/cache';
+import { RESULTS_FILE } from '../../server/src/host/resultCache';
 import { parseFile } from '../../server/src/yaml/parseFile';
 import { runCli } from './cliRun';
 import { deployment, service } from './helpers';
@@ -140,12 +142,17 @@ describe('persisted index (--cache)', () => {
     const tampered = fs.readFileSync(cacheFile, 'utf8').replace(/"value":"web"/g, '"value":"wex"');
     assert.notEqual(tampered, fs.readFileSync(cacheFile, 'utf8'));
     fs.writeFileSync(cacheFile, tampered);
+    // The run's findings are persisted too (resultCache.ts) and would answer it without reading the
+    // index: without them, the index is read.
+    const results = path.join(cacheDir, RESULTS_FILE);
+    fs.rmSync(results);
     const run = await cli(['check', dir, '--cache', cacheDir], dir);
     assert.match(run.stderr, /cache .* discarded \(checksum mismatch\)/);
     assert.equal(run.stdout, '', 'the files were read again, not the tampered models');
     // Truncated and garbage caches too; the next run has a sound cache again.
     for (const bad of [fs.readFileSync(cacheFile, 'utf8').slice(0, 100), '\u0000\u0001garbage']) {
       fs.writeFileSync(cacheFile, bad);
+      fs.rmSync(results);
       const again = await cli(['check', dir, '--cache', cacheDir], dir);
       assert.match(again.stderr, /discarded/);
       assert.equal(again.stdout, '');
@@ -163,5 +170,162 @@ describe('persisted index (--cache)', () => {
     const { cache } = openStats(cacheDir);
     readThrough(cache, dir);
     assert.equal(openStats(cacheDir).cache.size, 1);
+  });
+});
+
+/** Rewrites the persisted findings through `edit`, with a checksum that holds (a lie the file cannot tell). */
+function rewriteResults(cacheDir: string, edit: (findings: Array<{ message: string }>) => void, header: Record<string, unknown> = {}): void {
+  const file = path.join(cacheDir, RESULTS_FILE);
+  const [head, body] = fs.readFileSync(file, 'utf8').split('\n') as [string, string];
+  const findings = JSON.parse(body) as Array<{ message: string }>;
+  edit(findings);
+  const newBody = JSON.stringify(findings);
+  const newHead = { ...(JSON.parse(head) as object), ...header, sha1: createHash('sha1').update(newBody).digest('hex') };
+  fs.writeFileSync(file, `${JSON.stringify(newHead)}\n${newBody}\n`);
+}
+
+const PINNED = new Date('2026-01-02T03:04:05Z'); // whole seconds: set exactly on every file system
+
+/** Sets every file of `dir` to the same mtime, so that a rewrite of the same size leaves only the content hash to tell. */
+function pinTimes(dir: string): void {
+  for (const name of fs.readdirSync(dir)) fs.utimesSync(path.join(dir, name), PINNED, PINNED);
+}
+
+/** Writes `text` over `file` (pinned) keeping its size and mtime: only the content hash tells. */
+function rewriteSameStamp(file: string, text: string): void {
+  const before = fs.statSync(file);
+  assert.equal(before.mtimeMs, PINNED.getTime());
+  assert.equal(Buffer.byteLength(text), before.size, 'same size');
+  fs.writeFileSync(file, text);
+  fs.utimesSync(file, PINNED, PINNED);
+  assert.equal(fs.statSync(file).mtimeMs, before.mtimeMs);
+}
+
+const NETWORK_POLICY = (app: string, nsLabel: string) =>
+  [
+    'apiVersion: networking.k8s.io/v1',
+    'kind: NetworkPolicy',
+    'metadata:',
+    '  name: from-team',
+    'spec:',
+    '  podSelector:',
+    '    matchLabels:',
+    `      app: ${app}`,
+    '  ingress:',
+    '    - from:',
+    '        - namespaceSelector:',
+    '            matchLabels:',
+    `              team: ${nsLabel}`,
+    '          podSelector:',
+    '            matchLabels:',
+    '              app: client',
+    '',
+  ].join('\n');
+const NAMESPACE = (team: string) => ['apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: other', '  labels:', `    team: ${team}`, ''].join('\n');
+
+describe('persisted findings (check --cache)', () => {
+  it('answers an unchanged run from the persisted findings, without indexing', async () => {
+    const dir = workspace();
+    fs.writeFileSync(path.join(dir, 'svc.yaml'), service('web', { selector: { app: 'nope' } }));
+    const cacheDir = tmp('cache');
+    const cold = await cli(['check', dir, '--cache', cacheDir], dir);
+    assert.match(cold.stdout, /service-selects-nothing/);
+    rewriteResults(cacheDir, (findings) => findings.forEach((f) => (f.message = 'from the persisted findings')));
+    const warm = await cli(['check', dir, '--cache', cacheDir], dir);
+    assert.match(warm.stdout, /service-selects-nothing from the persisted findings/);
+    assert.equal(warm.code, cold.code);
+    // The index file is not even read: a corrupt one goes unnoticed while the findings answer.
+    fs.writeFileSync(path.join(cacheDir, CACHE_FILE), 'garbage');
+    assert.equal((await cli(['check', dir, '--cache', cacheDir], dir)).stderr, '');
+  });
+
+  it('prints the persisted findings in every format, from another folder, as a cold run does', async () => {
+    const dir = workspace();
+    fs.writeFileSync(path.join(dir, 'svc.yaml'), service('web', { selector: { app: 'nope' } }));
+    const cacheDir = tmp('cache');
+    await cli(['check', dir, '--cache', cacheDir], dir);
+    for (const [format, cwd] of [['text', dir], ['json', ROOT], ['sarif', os.tmpdir()]] as const) {
+      const warm = await cli(['check', dir, '-o', format, '--cache', cacheDir, '--fail-on', 'warning'], cwd);
+      const cold = await cli(['check', dir, '-o', format, '--fail-on', 'warning'], cwd);
+      assert.equal(warm.stdout, cold.stdout, format);
+      assert.equal(warm.code, 1);
+    }
+  });
+
+  for (const [what, setUp, change] of [
+    [
+      'a NetworkPolicy',
+      (dir: string) => fs.writeFileSync(path.join(dir, 'np.yaml'), NETWORK_POLICY('web', 'a')),
+      (dir: string) => rewriteSameStamp(path.join(dir, 'np.yaml'), NETWORK_POLICY('wex', 'a')),
+    ],
+    [
+      'a Namespace',
+      (dir: string) => {
+        fs.writeFileSync(path.join(dir, 'np.yaml'), NETWORK_POLICY('web', 'a'));
+        fs.writeFileSync(path.join(dir, 'client.yaml'), deployment('client', { ns: 'other' }));
+        fs.writeFileSync(path.join(dir, 'ns.yaml'), NAMESPACE('a'));
+      },
+      (dir: string) => rewriteSameStamp(path.join(dir, 'ns.yaml'), NAMESPACE('b')),
+    ],
+    [
+      'the config file',
+      (dir: string) => fs.writeFileSync(path.join(dir, 'k8s-netmap.yaml'), 'rules:\n  service-selects-nothing: warning\n'),
+      (dir: string) => fs.writeFileSync(path.join(dir, 'k8s-netmap.yaml'), 'rules:\n  service-selects-nothing: error\n'),
+    ],
+    ['a file added', () => undefined, (dir: string) => fs.writeFileSync(path.join(dir, 'more.yaml'), service('more'))],
+    ['a file removed', () => undefined, (dir: string) => fs.rmSync(path.join(dir, 'svc.yaml'))],
+  ] as const) {
+    it(`computes the findings again after a change: ${what}`, async () => {
+      const dir = workspace();
+      fs.writeFileSync(path.join(dir, 'svc.yaml'), service('web', { selector: { app: 'nope' } }));
+      setUp(dir);
+      pinTimes(dir);
+      const cacheDir = tmp('cache');
+      const before = await cli(['check', dir, '--cache', cacheDir], dir);
+      assert.equal((await cli(['check', dir, '--cache', cacheDir], dir)).stdout, before.stdout);
+      change(dir);
+      const warm = await cli(['check', dir, '--cache', cacheDir], dir);
+      const cold = await cli(['check', dir], dir);
+      assert.notEqual(cold.stdout, before.stdout, 'the change changes the findings');
+      assert.equal(warm.stdout, cold.stdout);
+      assert.equal(warm.code, cold.code);
+    });
+  }
+
+  it('computes the findings again for other settings (--rule, --default-namespace)', async () => {
+    const dir = workspace();
+    fs.writeFileSync(path.join(dir, 'svc.yaml'), service('web', { selector: { app: 'nope' } }));
+    const cacheDir = tmp('cache');
+    await cli(['check', dir, '--cache', cacheDir], dir);
+    for (const flags of [['--rule', 'service-selects-nothing=error'], ['--default-namespace', 'shop']]) {
+      const warm = await cli(['check', dir, '--cache', cacheDir, ...flags], dir);
+      assert.equal(warm.stdout, (await cli(['check', dir, ...flags], dir)).stdout, flags.join(' '));
+    }
+  });
+
+  it("ignores another version's findings, and discards corrupt ones with a note", async () => {
+    const dir = workspace();
+    fs.writeFileSync(path.join(dir, 'svc.yaml'), service('web', { selector: { app: 'nope' } }));
+    const cacheDir = tmp('cache');
+    const cold = await cli(['check', dir, '--cache', cacheDir], dir);
+    rewriteResults(cacheDir, (findings) => findings.forEach((f) => (f.message = 'lie')), { k8sNetmap: '0.0.1-old' });
+    const other = await cli(['check', dir, '--cache', cacheDir], dir);
+    assert.equal(other.stdout, cold.stdout);
+    assert.equal(other.stderr, '');
+    const file = path.join(cacheDir, RESULTS_FILE);
+    assert.match(fs.readFileSync(file, 'utf8'), /"severity":"warning"/);
+    for (const bad of [fs.readFileSync(file, 'utf8').replace('"severity":"warning"', '"severity":"error"'), 'garbage\n', '']) {
+      fs.writeFileSync(file, bad);
+      const run = await cli(['check', dir, '--cache', cacheDir], dir);
+      assert.equal(run.stdout, cold.stdout);
+      if (bad !== '') assert.match(run.stderr, /discarded \((checksum mismatch|unreadable header)\)/);
+    }
+  });
+
+  it('never answers standard input from the persisted findings', async () => {
+    const cacheDir = tmp('cache');
+    const first = await runCli(['check', '-', '--cache', cacheDir], os.tmpdir(), service('web'));
+    assert.match(first.stdout, /service-selects-nothing/);
+    assert.equal((await runCli(['check', '-', '--cache', cacheDir], os.tmpdir(), deployment('web') + service('web'))).stdout, '');
   });
 });

@@ -2,10 +2,12 @@
 import { Analysis } from '../analysis/workspaceAnalysis';
 import { createDiagnosticContext } from '../features/context';
 import { diagnoseFile } from '../features/diagnostics';
-import type { Finding } from '../features/rules';
+import type { Finding, RuleSeverities } from '../features/rules';
 import { RULES, RULES_BY_CODE, ruleDocUrl } from '../features/rules';
 import { displayPath, noInputMessage } from '../host/files';
-import { CACHE_OPTION, loadInputs } from './load';
+import { CACHE_OPTION, InputLoad } from './load';
+import { type LocatedFinding, type LocatedRange, resultKey } from '../host/resultCache';
+import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { positionAt } from '../model/positions';
 import type { Severity, Span } from '../model/types';
 import { stringValue, UsageError } from './options';
@@ -37,56 +39,71 @@ export const CHECK: CommandSpec = {
 async function check(args: CommandArgs, io: CommandIO): Promise<number> {
   const failOn = FAIL_ON[stringValue(args.values, 'fail-on') ?? 'error'];
   if (!failOn) throw new UsageError('--fail-on must be error, warning or info');
-  const loaded = await loadInputs(args.paths, io, args.settings, args.read, stringValue(args.values, 'cache'));
-  const { index, skipped, fileCount } = loaded;
+  const load = await InputLoad.read(args.paths, io, args.settings, args.read, stringValue(args.values, 'cache'));
+  const { skipped, foundCount, inputs } = load.inputs;
   for (const s of skipped) io.note(`${displayPath(s.uri, io.cwd)}: ${s.reason}\n`);
-  if (fileCount === 0) {
-    io.stderr(`k8s-netmap: ${noInputMessage(loaded)}\n`);
+  if (inputs.length === 0) {
+    await load.close();
+    io.stderr(`k8s-netmap: ${noInputMessage({ fileCount: 0, foundCount })}\n`);
     return 2;
   }
-  const ctx = createDiagnosticContext(new Analysis(index), args.rules);
-  const findings: Finding[] = [];
-  const uris = [...index.fileUris()].sort();
-  for (const uri of uris) findings.push(...diagnoseFile(ctx, uri));
-  const locate = (uri: string, span: Span): Located => {
-    const lineStarts = index.file(uri)?.lineStarts ?? [0];
-    return { file: displayPath(uri, io.cwd), start: positionAt(lineStarts, span.start), end: positionAt(lineStarts, span.end) };
-  };
-  findings.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.span.start - b.span.start || a.code.localeCompare(b.code)));
-  if (args.format === 'text') io.stdout(formatText(findings, locate));
-  else if (args.format === 'json') io.stdout(JSON.stringify(formatJson(findings, locate), null, 2) + '\n');
-  else io.stdout(JSON.stringify(formatSarif(findings, locate), null, 2) + '\n');
+  // Everything the findings depend on besides the inputs' stamps (output options do not count).
+  const key = load.results && !load.inputs.readStdin ? resultKey(['check', args.settings, args.rules, args.read.maxFileSize ?? null, skipped], load.inputs.stamps) : undefined;
+  let findings = key === undefined ? undefined : load.results?.get(key);
+  if (findings) await load.close();
+  else {
+    findings = locatedFindings((await load.index()).index, args.rules);
+    if (key !== undefined && !load.inputs.changedWhileRead) load.results?.put(key, findings);
+  }
+  const file = (uri: string): string => displayPath(uri, io.cwd);
+  if (args.format === 'text') io.stdout(formatText(findings, file));
+  else if (args.format === 'json') io.stdout(JSON.stringify(formatJson(findings, file), null, 2) + '\n');
+  else io.stdout(JSON.stringify(formatSarif(findings, file), null, 2) + '\n');
   return findings.some((f) => failOn.includes(f.severity)) ? 1 : 0;
 }
 
-function formatText(findings: Finding[], locate: (uri: string, span: Span) => Located): string {
-  const lines = findings.map((f) => {
-    const l = locate(f.uri, f.span);
-    return `${l.file}:${l.start.line + 1}:${l.start.character + 1}: ${f.severity} ${f.code} ${f.message}\n`;
-  });
+/** Every file's findings, in the order printed, with their positions resolved. */
+function locatedFindings(index: WorkspaceIndex, rules: RuleSeverities): LocatedFinding[] {
+  const ctx = createDiagnosticContext(new Analysis(index), rules);
+  const findings: Finding[] = [];
+  for (const uri of [...index.fileUris()].sort()) findings.push(...diagnoseFile(ctx, uri));
+  findings.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.span.start - b.span.start || a.code.localeCompare(b.code)));
+  const locate = (uri: string, span: Span): LocatedRange => {
+    const lineStarts = index.file(uri)?.lineStarts ?? [0];
+    return { uri, start: positionAt(lineStarts, span.start), end: positionAt(lineStarts, span.end) };
+  };
+  return findings.map((f) => ({
+    ...locate(f.uri, f.span),
+    severity: f.severity,
+    code: f.code,
+    message: f.message,
+    related: f.related.map((r) => ({ ...locate(r.uri, r.span), message: r.message })),
+  }));
+}
+
+function located(l: LocatedRange, file: (uri: string) => string): Located {
+  return { file: file(l.uri), start: l.start, end: l.end };
+}
+
+function formatText(findings: readonly LocatedFinding[], file: (uri: string) => string): string {
+  const lines = findings.map((f) => `${file(f.uri)}:${f.start.line + 1}:${f.start.character + 1}: ${f.severity} ${f.code} ${f.message}\n`);
   const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
   if (findings.length > 0) lines.push(`\n${count('error')} errors, ${count('warning')} warnings, ${count('info') + count('hint')} notes\n`);
   return lines.join('');
 }
 
-function formatJson(findings: Finding[], locate: (uri: string, span: Span) => Located): unknown[] {
-  return findings.map((f) => {
-    const l = locate(f.uri, f.span);
-    return {
-      file: l.file,
-      range: { start: l.start, end: l.end },
-      severity: f.severity,
-      code: f.code,
-      message: f.message,
-      related: f.related.map((r) => {
-        const rl = locate(r.uri, r.span);
-        return { file: rl.file, range: { start: rl.start, end: rl.end }, message: r.message };
-      }),
-    };
-  });
+function formatJson(findings: readonly LocatedFinding[], file: (uri: string) => string): unknown[] {
+  return findings.map((f) => ({
+    file: file(f.uri),
+    range: { start: f.start, end: f.end },
+    severity: f.severity,
+    code: f.code,
+    message: f.message,
+    related: f.related.map((r) => ({ file: file(r.uri), range: { start: r.start, end: r.end }, message: r.message })),
+  }));
 }
 
-function formatSarif(findings: Finding[], locate: (uri: string, span: Span) => Located): unknown {
+function formatSarif(findings: readonly LocatedFinding[], file: (uri: string) => string): unknown {
   return sarifLog(
     RULES.map((r) => ({
       id: r.code,
@@ -99,8 +116,8 @@ function formatSarif(findings: Finding[], locate: (uri: string, span: Span) => L
           ...(RULES_BY_CODE.has(f.code) ? { ruleIndex: RULES.findIndex((r) => r.code === f.code) } : {}),
           level: SARIF_LEVEL[f.severity],
           message: { text: f.message },
-          locations: [sarifLocation(locate(f.uri, f.span))],
-          ...(f.related.length ? { relatedLocations: f.related.map((r, i) => ({ id: i, ...(sarifLocation(locate(r.uri, r.span), r.message) as object) })) } : {}),
+          locations: [sarifLocation(located(f, file))],
+          ...(f.related.length ? { relatedLocations: f.related.map((r, i) => ({ id: i, ...(sarifLocation(located(r, file), r.message) as object) })) } : {}),
     })),
   );
 }

@@ -74,11 +74,20 @@ export class ParseCache {
     this.note = options.note ?? (() => undefined);
   }
 
-  /** Opens the cache in `dir` (created on save if absent). Never throws. */
+  /**
+   * Opens the cache in `dir` (created on save if absent). Never throws. The file is read at the
+   * first question asked of it: a run answered from its results (resultCache.ts) never reads it.
+   */
   static open(dir: string, options: ParseCacheOptions = {}): ParseCache {
-    const cache = new ParseCache(dir, options);
-    cache.read();
-    return cache;
+    return new ParseCache(dir, options);
+  }
+
+  private loaded = false;
+
+  private load(): void {
+    if (this.loaded) return;
+    this.loaded = true;
+    this.read();
   }
 
   get file(): string {
@@ -86,6 +95,7 @@ export class ParseCache {
   }
 
   get size(): number {
+    this.load();
     return this.entries.size;
   }
 
@@ -129,31 +139,39 @@ export class ParseCache {
     }
   }
 
-  /** The cached model of a file read with `readKey`, if the file is unchanged; else undefined. */
-  get(absPath: string, readKey: string, stamp: FileStamp): ParsedFile | undefined {
+  /**
+   * The cached model of a file read with `readKey`, if the file is unchanged; else undefined. The
+   * model is decoded when asked for (`CachedModel.decode`), so a run that needs none decodes none.
+   */
+  get(absPath: string, readKey: string, stamp: FileStamp, reparse: () => ParsedFile): CachedModel | undefined {
+    this.load();
     const key = keyOf(absPath, readKey);
     const e = this.entries.get(key);
     if (!e || e.meta.size !== stamp.size || e.meta.mtime !== stamp.mtimeMs || e.meta.hash !== stamp.hash) {
       this.stats.misses++;
       return undefined;
     }
-    let parsed: ParsedFile;
+    this.used.add(key);
+    this.stats.hits++;
+    return new CachedModel(() => this.decode(key, e) ?? reparse());
+  }
+
+  private decode(key: string, e: Entry): ParsedFile | undefined {
     try {
-      parsed = fromJson(typeof e.json === 'string' ? e.json : e.json.toString('utf8'));
+      return fromJson(typeof e.json === 'string' ? e.json : e.json.toString('utf8'));
     } catch {
       // The checksum held, so we wrote this; still never trust it.
       this.entries.delete(key);
       this.dirty = true;
+      this.stats.hits--;
       this.stats.misses++;
       return undefined;
     }
-    this.used.add(key);
-    this.stats.hits++;
-    return parsed;
   }
 
   /** Records a freshly parsed model (call it before the index touches the objects). */
   put(absPath: string, readKey: string, stamp: FileStamp, parsed: ParsedFile): void {
+    this.load();
     const key = keyOf(absPath, readKey);
     const meta: EntryMeta = { p: absPath, o: readKey, size: stamp.size, mtime: stamp.mtimeMs, hash: stamp.hash };
     this.entries.set(key, { meta, json: toJson(parsed) });
@@ -167,6 +185,7 @@ export class ParseCache {
    * paths), and dropped otherwise. Never throws: a cache that cannot be written is a note.
    */
   save(): void {
+    if (!this.loaded) return; // never asked: nothing to write
     for (const [key, e] of this.entries) {
       if (this.used.has(key)) continue;
       if (!fs.existsSync(e.meta.p)) {
@@ -239,9 +258,32 @@ function fromJson(json: string): ParsedFile {
   return { ...o, suppressions: new Map(o.suppressions) };
 }
 
+/** A model found in the cache, decoded on demand (parsed again should its entry not decode). */
+export class CachedModel {
+  constructor(readonly decode: () => ParsedFile) {}
+}
+
+/** What identifies one read of a file in the cache: how it was read and its size, mtime and content hash. */
+export interface InputStamp extends FileStamp {
+  path: string;
+  readKey: string;
+}
+
+/** The stamp of a file read from disk at `absPath` (its text already read); undefined when it cannot be stat'ed. */
+export function stampOf(absPath: string, uri: string, text: string, options: ParseOptions): InputStamp | undefined {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(absPath);
+  } catch {
+    return undefined;
+  }
+  return { path: absPath, readKey: readKeyOf(uri, options), size: stat.size, mtimeMs: stat.mtimeMs, hash: contentHash(text) };
+}
+
 /**
  * The cached model of a file read from disk at `absPath` (its text already read), if its size, mtime
- * and content hash are those recorded; else `store` records the model once it is parsed.
+ * and content hash are those recorded; else `store` records the model once it is parsed. `stamp` is
+ * undefined when the file could not be stat'ed (then nothing is cached).
  */
 export function lookupCached(
   cache: ParseCache,
@@ -249,22 +291,18 @@ export function lookupCached(
   uri: string,
   text: string,
   options: ParseOptions,
-): { hit: ParsedFile | undefined; store: (parsed: ParsedFile) => void } {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(absPath);
-  } catch {
-    return { hit: undefined, store: () => undefined };
-  }
-  const readKey = readKeyOf(uri, options);
-  const stamp: FileStamp = { size: stat.size, mtimeMs: stat.mtimeMs, hash: contentHash(text) };
-  return { hit: cache.get(absPath, readKey, stamp), store: (parsed) => cache.put(absPath, readKey, stamp, parsed) };
+): { hit: CachedModel | undefined; store: (parsed: ParsedFile) => void; stamp: InputStamp | undefined } {
+  const stamp = stampOf(absPath, uri, text, options);
+  if (stamp === undefined) return { hit: undefined, store: () => undefined, stamp };
+  // Should a cached entry not decode, the file is parsed from the text on disk now.
+  const reparse = (): ParsedFile => parseFile(uri, fs.readFileSync(absPath, 'utf8'), options);
+  return { hit: cache.get(absPath, stamp.readKey, stamp, reparse), store: (parsed) => cache.put(absPath, stamp.readKey, stamp, parsed), stamp };
 }
 
 /** The model of a file read from disk: from the cache when unchanged, else parsed (and recorded). */
 export function parseCached(cache: ParseCache, absPath: string, uri: string, text: string, options: ParseOptions): ParsedFile {
   const { hit, store } = lookupCached(cache, absPath, uri, text, options);
-  if (hit) return hit;
+  if (hit) return hit.decode();
   const parsed = parseFile(uri, text, options);
   store(parsed);
   return parsed;

@@ -5,9 +5,9 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { type SetFileOptions, WorkspaceIndex } from '../index/workspaceIndex';
 import { DEFAULT_MAX_FILE_SIZE } from '../model/settings';
-import type { AnalysisSettings, ParsedFile } from '../model/types';
+import { type AnalysisSettings, DEFAULT_SETTINGS, type ParsedFile } from '../model/types';
 import { parseFile, type ParseOptions } from '../yaml/parseFile';
-import { lookupCached, type ParseCache } from './cache';
+import { type InputStamp, type ParseCache, stampOf } from './cache';
 
 export const MANIFEST_EXTENSIONS = /\.(?:ya?ml|json)$/i;
 export const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git']);
@@ -206,37 +206,97 @@ export interface LoadOptions {
 
 export const POOL_AFTER_FILES = 1000;
 
+/** One input read by `readInputs`: its model (parsed, parsing, or waiting in the cache) and how it was read. */
+interface ReadInput {
+  uri: string;
+  file: string | undefined;
+  helm: SetFileOptions;
+  /** The text of a chart's template (it may carry the chart's one note); '' otherwise. */
+  text: string;
+  /** A function when the model waits on the cache (`readInputs` with a cache). */
+  model: ParsedFile | Promise<ParsedFile> | (() => ParsedFile | Promise<ParsedFile>);
+}
+
+/** What `readInputs` read: every input in order, with the persisted index's stamps when a cache is used. */
+export interface ReadInputs {
+  inputs: ReadInput[];
+  skipped: SkippedFile[];
+  foundCount: number;
+  /** Whether standard input was among the inputs (its text has no stamp). */
+  readStdin: boolean;
+  /** Each file's cache stamp (read key, size, mtime, content hash) in input order, undefined for a file that could not be stat'ed; empty without a cache. */
+  stamps: Array<InputStamp | undefined>;
+  settings: Partial<AnalysisSettings>;
+  /** Set when a file changed between its stamp and its indexing: the stamps do not describe the index. */
+  changedWhileRead: boolean;
+  /** Sends the parse jobs queued so far to the workers. */
+  flush: () => void;
+}
+
 /** Loads files and folders (and `-` for standard input) into a new index. */
 export async function loadPaths(
   paths: string[],
   cwd: string,
   settings: Partial<AnalysisSettings> = {},
   readStdin?: () => Promise<string | Buffer>,
-  { isExcluded, maxFileSize, cache, pool: poolOption }: LoadOptions = {},
+  options: LoadOptions = {},
 ): Promise<LoadResult> {
+  return indexInputs(await readInputs(paths, cwd, settings, readStdin, options));
+}
+
+/**
+ * Finds and reads the inputs, parsing each file as it is read unless the cache holds its model
+ * (decoded only when indexed: a caller with the run's results cached never decodes them).
+ */
+export async function readInputs(
+  paths: string[],
+  cwd: string,
+  settings: Partial<AnalysisSettings> = {},
+  readStdin?: () => Promise<string | Buffer>,
+  { isExcluded, maxFileSize, cache, pool: poolOption }: LoadOptions = {},
+): Promise<ReadInputs> {
   let pool = typeof poolOption === 'function' ? undefined : poolOption;
   let makePool = typeof poolOption === 'function' ? poolOption : undefined;
-  const index = new WorkspaceIndex(settings);
   const skipped: SkippedFile[] = [];
+  const stamps: Array<InputStamp | undefined> = [];
   let foundCount = 0;
   const stdinInput = paths.includes('-') && readStdin ? await readStdin() : undefined;
   // Standard input is refused as binary or UTF-16 as a file is.
   const stdin = stdinInput === undefined ? undefined : decodeManifest(Buffer.isBuffer(stdinInput) ? stdinInput : Buffer.from(stdinInput, 'utf8'), Infinity);
-  const defaultNamespace = index.settings.defaultNamespace;
+  const defaultNamespace = { ...DEFAULT_SETTINGS, ...settings }.defaultNamespace; // as the index reads it
   // Every file's model in order (a promise while a worker parses it); without a pool each file is
   // parsed as soon as it is read, so that no text outlives its parse.
-  const models: Array<{ uri: string; file: string | undefined; helm: SetFileOptions; text: string; model: ParsedFile | Promise<ParsedFile> }> = [];
-  const modelOf = (file: string | undefined, uri: string, text: string, helm: SetFileOptions): ParsedFile | Promise<ParsedFile> => {
-    // Nothing loaded here is open in an editor: the cold reader may read it (yaml/fastParse.ts).
-    const options = { ...helm, defaultNamespace, fast: true };
-    const cached = cache && file !== undefined ? lookupCached(cache, file, uri, text, options) : undefined;
-    if (cached?.hit) return cached.hit;
-    if (makePool && models.length >= POOL_AFTER_FILES) {
+  const models: ReadInput[] = [];
+  const result: ReadInputs = { inputs: models, skipped, foundCount: 0, readStdin: stdin !== undefined, stamps, settings, changedWhileRead: false, flush: () => pool?.flush() };
+  let parses = 0;
+  const parse = (uri: string, text: string, options: ParseOptions): ParsedFile | Promise<ParsedFile> => {
+    if (makePool && parses++ >= POOL_AFTER_FILES) {
       pool = makePool(); // once, at the first file to parse past the threshold
       makePool = undefined;
     }
-    const store = (parsed: ParsedFile): ParsedFile => (cached?.store(parsed), parsed);
-    return pool ? pool.parse(uri, text, options).then(store) : store(parseFile(uri, text, options));
+    return pool ? pool.parse(uri, text, options) : parseFile(uri, text, options);
+  };
+  const modelOf = (file: string | undefined, uri: string, text: string, helm: SetFileOptions): ReadInput['model'] => {
+    // Nothing loaded here is open in an editor: the cold reader may read it (yaml/fastParse.ts).
+    const options = { ...helm, defaultNamespace, fast: true };
+    if (!cache || file === undefined) return parse(uri, text, options);
+    // With a cache a file is only stamped now, and its text let go: its model is taken from the
+    // cache (or the file read again and parsed) when indexed, so that a caller answered from its
+    // persisted results (resultCache.ts) neither decodes nor parses anything.
+    const stamp = stampOf(file, uri, text, options);
+    stamps.push(stamp);
+    return () => {
+      const hit = stamp && cache.get(file, stamp.readKey, stamp, () => parseFile(uri, fs.readFileSync(file, 'utf8'), options));
+      if (hit) return hit.decode();
+      const again = readManifestFile(file, maxFileSize);
+      const now = 'text' in again ? again.text : '';
+      const fresh = stampOf(file, uri, now, options);
+      // Changed since stamped: the run's stamps do not describe what was indexed.
+      if (fresh?.hash !== stamp?.hash) result.changedWhileRead = true;
+      const store = (parsed: ParsedFile): ParsedFile => (fresh && cache.put(file, fresh.readKey, fresh, parsed), parsed);
+      const model = parse(uri, now, options);
+      return model instanceof Promise ? model.then(store) : store(model);
+    };
   };
   for (const p of paths) {
     if (p === '-') {
@@ -265,7 +325,16 @@ export async function loadPaths(
     }
   }
   pool?.flush();
-  const parsed = await Promise.all(models.map((m) => m.model));
+  result.foundCount = foundCount;
+  return result;
+}
+
+/** Builds the index of what `readInputs` read (waiting for the parse workers, decoding cached models). */
+export async function indexInputs({ inputs: models, skipped, foundCount, settings, flush }: ReadInputs): Promise<LoadResult> {
+  const index = new WorkspaceIndex(settings);
+  const pending = models.map((m) => (typeof m.model === 'function' ? m.model() : m.model));
+  flush();
+  const parsed = await Promise.all(pending);
   // Charts whose templates were read without their Chart.yaml (paths naming templates only): the
   // chart's one note goes on its first template instead.
   const chartsRead = new Set<string>();

@@ -1,0 +1,144 @@
+// The persisted results of a run (`check --cache DIR`): the findings of the last run, already
+// located (line and UTF-16 column), under a key made of everything they depend on — the version,
+// the command's settings, and every input's path, read key (Helm role, default namespace), size,
+// mtime and content hash (host/cache.ts's stamps). A run whose key is the one recorded prints these
+// findings without parsing, indexing or analysing anything; any other key is a miss.
+//
+// One file in DIR, `k8s-netmap-results.json`:
+//   line 1: {"k8sNetmap": VERSION, "format": RESULTS_FORMAT, "key": <hex>, "sha1": <hex of line 2>}
+//   line 2: the findings as JSON
+// A file of another version or format is ignored (replaced on the next save). A file whose checksum
+// does not match, or that cannot be read as above, is corrupt: discarded with a note, never trusted.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { VERSION } from '../buildInfo';
+import type { Position } from '../model/positions';
+import type { Severity } from '../model/types';
+import type { InputStamp } from './cache';
+
+/** Bump when the shape of LocatedFinding or what a key covers changes. */
+const RESULTS_FORMAT = 1;
+export const RESULTS_FILE = 'k8s-netmap-results.json';
+
+export interface LocatedRange {
+  uri: string;
+  start: Position;
+  end: Position;
+}
+
+/** A finding as the CLI prints it: positions resolved, so that printing needs no index. */
+export interface LocatedFinding extends LocatedRange {
+  severity: Severity;
+  code: string;
+  message: string;
+  related: Array<LocatedRange & { message: string }>;
+}
+
+interface ResultCacheOptions {
+  /** The k8s-netmap version the results belong to (tests pass another to see them ignored). */
+  version?: string;
+  /** Where notes go (a corrupt file, a file that could not be written). */
+  note?: (message: string) => void;
+}
+
+/**
+ * The key of a run's results: the command and its settings (any JSON), and every input's stamp in
+ * order. Undefined when an input has no stamp (standard input, a file that could not be stat'ed):
+ * such a run is never answered from the cache.
+ */
+export function resultKey(command: unknown, stamps: ReadonlyArray<InputStamp | undefined>, version = VERSION): string | undefined {
+  const hash = createHash('sha1').update(JSON.stringify([version, RESULTS_FORMAT, command]));
+  for (const s of stamps) {
+    if (s === undefined) return undefined;
+    hash.update(`\n${JSON.stringify([s.path, s.readKey, s.size, s.mtimeMs, s.hash])}`);
+  }
+  return hash.digest('hex');
+}
+
+export class ResultCache {
+  readonly version: string;
+  private readonly note: (message: string) => void;
+
+  constructor(
+    readonly dir: string,
+    options: ResultCacheOptions = {},
+  ) {
+    this.version = options.version ?? VERSION;
+    this.note = options.note ?? (() => undefined);
+  }
+
+  get file(): string {
+    return path.join(this.dir, RESULTS_FILE);
+  }
+
+  /** The findings recorded under `key`, or undefined (no file, another key or version, or corrupt: with a note). */
+  get(key: string): LocatedFinding[] | undefined {
+    let raw: string;
+    try {
+      raw = fs.readFileSync(this.file, 'utf8');
+    } catch {
+      return undefined; // none yet
+    }
+    const discard = (why: string): undefined => {
+      fs.rmSync(this.file, { force: true });
+      this.note(`k8s-netmap: cache ${this.file} discarded (${why}); findings are computed again`);
+      return undefined;
+    };
+    const eol = raw.indexOf('\n');
+    const header = parseJson(eol === -1 ? raw : raw.slice(0, eol)) as { k8sNetmap?: unknown; format?: unknown; key?: unknown; sha1?: unknown } | undefined;
+    if (typeof header !== 'object' || header === null) return discard('unreadable header');
+    if (header.k8sNetmap !== this.version || header.format !== RESULTS_FORMAT) return undefined; // another version's: replaced on save
+    if (typeof header.sha1 !== 'string' || typeof header.key !== 'string') return discard('no checksum');
+    const body = raw.slice(eol + 1, raw.endsWith('\n') ? raw.length - 1 : raw.length);
+    if (eol === -1 || createHash('sha1').update(body).digest('hex') !== header.sha1) return discard('checksum mismatch');
+    if (header.key !== key) return undefined;
+    const findings = parseJson(body);
+    if (!Array.isArray(findings) || !findings.every(isLocatedFinding)) return discard('unreadable findings');
+    return findings;
+  }
+
+  /** Records the findings of a run under `key` (atomically). Never throws: a file that cannot be written is a note. */
+  put(key: string, findings: readonly LocatedFinding[]): void {
+    const body = JSON.stringify(findings);
+    const header = JSON.stringify({ k8sNetmap: this.version, format: RESULTS_FORMAT, key, sha1: createHash('sha1').update(body).digest('hex') });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+      fs.writeFileSync(tmp, `${header}\n${body}\n`);
+      fs.renameSync(tmp, this.file);
+    } catch (error) {
+      fs.rmSync(tmp, { force: true });
+      this.note(`k8s-netmap: cache not written to ${this.dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isPosition(p: unknown): p is Position {
+  return typeof p === 'object' && p !== null && typeof (p as Position).line === 'number' && typeof (p as Position).character === 'number';
+}
+
+function isRange(r: unknown): r is LocatedRange {
+  const o = r as LocatedRange;
+  return typeof o === 'object' && o !== null && typeof o.uri === 'string' && isPosition(o.start) && isPosition(o.end);
+}
+
+function isLocatedFinding(f: unknown): f is LocatedFinding {
+  const o = f as LocatedFinding;
+  return (
+    isRange(o) &&
+    typeof o.severity === 'string' &&
+    typeof o.code === 'string' &&
+    typeof o.message === 'string' &&
+    Array.isArray(o.related) &&
+    o.related.every((r) => isRange(r) && typeof r.message === 'string')
+  );
+}
