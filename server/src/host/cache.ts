@@ -39,14 +39,15 @@ interface Entry {
 }
 
 /** What a file looks like on disk now; a cache entry is used only when all three match. */
-interface FileStamp {
+export interface FileStamp {
   size: number;
   mtimeMs: number;
   hash: string;
 }
 
-export function contentHash(text: string): string {
-  return createHash('sha1').update(text).digest('base64');
+/** SHA-1 of the file's UTF-8 bytes (a text is hashed as its UTF-8 encoding: the same digest). */
+export function contentHash(content: string | Buffer): string {
+  return createHash('sha1').update(content).digest('base64');
 }
 
 interface ParseCacheOptions {
@@ -202,20 +203,32 @@ export class ParseCache {
       fd = out;
       fs.writeSync(out, `${JSON.stringify({ k8sNetmap: this.version, format: CACHE_FORMAT })}\n`);
       const sha1 = createHash('sha1');
-      const chunk: Buffer[] = [];
+      const chunk: Array<string | Buffer> = [];
       let chunkBytes = 0;
       const flush = (): void => {
-        const bytes = Buffer.concat(chunk);
+        // Runs of strings (entries written in this run) are encoded in one go; bytes of entries
+        // read from the old file go as they are.
+        const buffers: Buffer[] = [];
+        let strings: string[] = [];
+        for (const part of chunk) {
+          if (typeof part === 'string') strings.push(part);
+          else {
+            if (strings.length > 0) buffers.push(Buffer.from(strings.join('')));
+            strings = [];
+            buffers.push(part, NEWLINE);
+          }
+        }
+        if (strings.length > 0) buffers.push(Buffer.from(strings.join('')));
+        const bytes = buffers.length === 1 ? buffers[0] : Buffer.concat(buffers);
         sha1.update(bytes);
         fs.writeSync(out, bytes);
         chunk.length = 0;
         chunkBytes = 0;
       };
       for (const e of this.entries.values()) {
-        for (const part of [Buffer.from(`${JSON.stringify(e.meta)}\t`), typeof e.json === 'string' ? Buffer.from(e.json) : e.json, NEWLINE]) {
-          chunk.push(part);
-          chunkBytes += part.length;
-        }
+        if (typeof e.json === 'string') chunk.push(`${JSON.stringify(e.meta)}\t${e.json}\n`);
+        else chunk.push(`${JSON.stringify(e.meta)}\t`, e.json);
+        chunkBytes += e.json.length;
         if (chunkBytes >= CHUNK_BYTES) flush();
       }
       flush();
@@ -270,7 +283,7 @@ export interface InputStamp extends FileStamp {
 }
 
 /** The stamp of a file read from disk at `absPath` (its text already read); undefined when it cannot be stat'ed. */
-export function stampOf(absPath: string, uri: string, text: string, options: ParseOptions): InputStamp | undefined {
+function stampOf(absPath: string, uri: string, text: string, options: ParseOptions): InputStamp | undefined {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(absPath);

@@ -7,7 +7,7 @@ import { type SetFileOptions, WorkspaceIndex } from '../index/workspaceIndex';
 import { DEFAULT_MAX_FILE_SIZE } from '../model/settings';
 import { type AnalysisSettings, DEFAULT_SETTINGS, type ParsedFile } from '../model/types';
 import { parseFile, type ParseOptions } from '../yaml/parseFile';
-import { type InputStamp, type ParseCache, stampOf } from './cache';
+import { contentHash, type FileStamp, type InputStamp, type ParseCache, readKeyOf } from './cache';
 
 export const MANIFEST_EXTENSIONS = /\.(?:ya?ml|json)$/i;
 export const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git']);
@@ -124,14 +124,19 @@ export function listManifestFiles(
   // Real paths of the folders walked: a symlink back to an ancestor would otherwise list every
   // file under it again at each level, until the path grows too long (ELOOP).
   const seenDirs = new Set<string>();
-  const walk = (p: string, isRoot: boolean): void => {
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(p);
-    } catch {
-      return; // deleted while we looked: nothing to read
+  // `known`: the entry's type from its folder's listing, which spares a stat per file; links and
+  // other types are stat'ed (links followed), as is the root.
+  const walk = (p: string, isRoot: boolean, known?: 'file' | 'dir'): void => {
+    let type = known;
+    if (type === undefined) {
+      try {
+        const stat = fs.statSync(p);
+        type = stat.isDirectory() ? 'dir' : stat.isFile() ? 'file' : undefined;
+      } catch {
+        return; // deleted while we looked: nothing to read
+      }
     }
-    if (stat.isDirectory()) {
+    if (type === 'dir') {
       if (!isRoot && (ALWAYS_SKIPPED_DIRS.has(path.basename(p)) || isExcluded(p))) return;
       let real: string;
       try {
@@ -141,16 +146,16 @@ export function listManifestFiles(
       }
       if (seenDirs.has(real)) return;
       seenDirs.add(real);
-      let entries: string[];
+      let entries: fs.Dirent[];
       try {
-        entries = fs.readdirSync(p).sort();
+        entries = fs.readdirSync(p, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code !== 'ENOENT') unreadable(p, `folder not read: ${code ?? String(error)}`); // ENOENT: deleted while we looked
         return;
       }
-      for (const e of entries) walk(path.join(p, e), false);
-    } else if (stat.isFile() && (isRoot || (MANIFEST_EXTENSIONS.test(p) && !isExcluded(p)))) {
+      for (const e of entries) walk(path.join(p, e.name), false, e.isDirectory() ? 'dir' : e.isFile() ? 'file' : undefined);
+    } else if (type === 'file' && (isRoot || (MANIFEST_EXTENSIONS.test(p) && !isExcluded(p)))) {
       out.push(p);
     }
   };
@@ -167,6 +172,26 @@ export function readManifestFile(absPath: string, maxSize = DEFAULT_MAX_FILE_SIZ
     return decodeManifest(fs.readFileSync(absPath), maxSize);
   } catch (error) {
     return { skipped: `not read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
+  }
+}
+
+/**
+ * Reads a file as `readManifestFile` does, with its stamp for the persisted index (size and mtime
+ * from the open file, hash of the bytes read), from one open. Never throws.
+ */
+export function readStampedManifest(absPath: string, maxSize = DEFAULT_MAX_FILE_SIZE): { text: string; stamp: FileStamp } | { skipped: string } {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(absPath, 'r');
+    const { size, mtimeMs } = fs.fstatSync(fd);
+    if (size > maxSize) return { skipped: tooLargeReason(size, maxSize) };
+    const bytes = fs.readFileSync(fd);
+    const reason = unreadableReason(bytes.length, bytes, maxSize);
+    return reason ? { skipped: reason } : { text: bytes.toString('utf8'), stamp: { size, mtimeMs, hash: contentHash(bytes) } };
+  } catch (error) {
+    return { skipped: `not read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 
@@ -276,24 +301,24 @@ export async function readInputs(
     }
     return pool ? pool.parse(uri, text, options) : parseFile(uri, text, options);
   };
-  const modelOf = (file: string | undefined, uri: string, text: string, helm: SetFileOptions): ReadInput['model'] => {
+  const modelOf = (file: string | undefined, uri: string, text: string, helm: SetFileOptions, fileStamp?: FileStamp): ReadInput['model'] => {
     // Nothing loaded here is open in an editor: the cold reader may read it (yaml/fastParse.ts).
     const options = { ...helm, defaultNamespace, fast: true };
     if (!cache || file === undefined) return parse(uri, text, options);
     // With a cache a file is only stamped now, and its text let go: its model is taken from the
     // cache (or the file read again and parsed) when indexed, so that a caller answered from its
     // persisted results (resultCache.ts) neither decodes nor parses anything.
-    const stamp = stampOf(file, uri, text, options);
+    const readKey = readKeyOf(uri, options);
+    const stamp: InputStamp | undefined = fileStamp && { path: file, readKey, ...fileStamp };
     stamps.push(stamp);
     return () => {
-      const hit = stamp && cache.get(file, stamp.readKey, stamp, () => parseFile(uri, fs.readFileSync(file, 'utf8'), options));
+      const hit = stamp && cache.get(file, readKey, stamp, () => parseFile(uri, fs.readFileSync(file, 'utf8'), options));
       if (hit) return hit.decode();
-      const again = readManifestFile(file, maxFileSize);
+      const again = readStampedManifest(file, maxFileSize);
       const now = 'text' in again ? again.text : '';
-      const fresh = stampOf(file, uri, now, options);
       // Changed since stamped: the run's stamps do not describe what was indexed.
-      if (fresh?.hash !== stamp?.hash) result.changedWhileRead = true;
-      const store = (parsed: ParsedFile): ParsedFile => (fresh && cache.put(file, fresh.readKey, fresh, parsed), parsed);
+      if (!('stamp' in again) || again.stamp.hash !== stamp?.hash) result.changedWhileRead = true;
+      const store = (parsed: ParsedFile): ParsedFile => ('stamp' in again && cache.put(file, readKey, again.stamp, parsed), parsed);
       const model = parse(uri, now, options);
       return model instanceof Promise ? model.then(store) : store(model);
     };
@@ -314,14 +339,14 @@ export async function readInputs(
     for (const file of listManifestFiles(abs, isExcluded, (dir, reason) => skipped.push({ uri: URI.file(dir).toString(), reason }))) {
       foundCount++;
       const uri = URI.file(file).toString();
-      const read = readManifestFile(file, maxFileSize);
+      const read: { text: string; stamp?: FileStamp } | { skipped: string } = cache ? readStampedManifest(file, maxFileSize) : readManifestFile(file, maxFileSize);
       if ('skipped' in read) {
         skipped.push({ uri, reason: read.skipped });
         continue;
       }
       const helm = helmReadOptions(file);
       // A chart's template keeps its text: it may carry the chart's one note (below).
-      models.push({ uri, file, helm, text: helm.inHelmChart ? read.text : '', model: modelOf(file, uri, read.text, helm) });
+      models.push({ uri, file, helm, text: helm.inHelmChart ? read.text : '', model: modelOf(file, uri, read.text, helm, read.stamp) });
     }
   }
   pool?.flush();

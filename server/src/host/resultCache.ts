@@ -48,12 +48,12 @@ interface ResultCacheOptions {
  * such a run is never answered from the cache.
  */
 export function resultKey(command: unknown, stamps: ReadonlyArray<InputStamp | undefined>, version = VERSION): string | undefined {
-  const hash = createHash('sha1').update(JSON.stringify([version, RESULTS_FORMAT, command]));
+  const lines = [JSON.stringify([version, RESULTS_FORMAT, command])];
   for (const s of stamps) {
     if (s === undefined) return undefined;
-    hash.update(`\n${JSON.stringify([s.path, s.readKey, s.size, s.mtimeMs, s.hash])}`);
+    lines.push(JSON.stringify([s.path, s.readKey, s.size, s.mtimeMs, s.hash]));
   }
-  return hash.digest('hex');
+  return createHash('sha1').update(lines.join('\n')).digest('hex');
 }
 
 export class ResultCache {
