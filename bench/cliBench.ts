@@ -2,7 +2,8 @@
 // from process.cpuUsage at exit; wall time is printed too but is noise on a shared machine), with
 // the parser floors on the same files in the same run:
 //   js-yaml 4 loadAll without positions (the floor), `yaml` parseAllDocuments + LineCounter,
-//   check cold, check --cache on an empty cache (cold + writing it), check --cache warm (nothing
+//   check cold, check --cache on an empty cache (cold + writing it; on one thread too, to compare
+//   with the cold run on one thread), check --cache warm (nothing
 //   changed: findings compared with the cold run's), check --cache after one file changed, and
 //   check cold as shipped, with parse workers past 1,000 files (host/parsePool.ts: CPU against wall).
 import { spawnSync } from 'node:child_process';
@@ -67,13 +68,16 @@ export interface CliFigures {
 }
 
 /** Every figure of one workspace, best of `rounds` rounds (CPU seconds; ratios to the js-yaml floor). */
-export function runCliBench(dir: string, cli: string, bench: string, rounds: number, log: (s: string) => void): CliFigures {
+export function runCliBench(given: string, cli: string, bench: string, rounds: number, log: (s: string) => void): CliFigures {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-netmap-bench-'));
   fs.writeFileSync(path.join(work, 'hook.js'), HOOK);
   const best: Record<string, Usage> = {};
   const keep = (name: string, u: Usage): void => {
     if (!best[name] || u.cpuS < best[name]!.cpuS) best[name] = u;
   };
+  // Every run reads a copy: the one-changed run edits a file, and the workspace given may be shared.
+  const dir = path.join(work, 'workspace');
+  fs.cpSync(given, dir, { recursive: true });
   const edited = listManifestFiles(dir).find((f) => /svc|service/.test(path.basename(f))) ?? listManifestFiles(dir)[0]!;
   const original = fs.readFileSync(edited, 'utf8');
   let identical = true;
@@ -88,6 +92,8 @@ export function runCliBench(dir: string, cli: string, bench: string, rounds: num
       const pooled = runChild([cli, 'check', dir], work);
       keep('check cold (default: parse workers)', pooled);
       identical &&= pooled.stdout === cold.stdout;
+      // The cost of writing the cache, apart from the parse workers': an empty cache on one thread.
+      keep('check --cache, empty, one thread', runChild([cli, 'check', dir, '--cache', `${cacheDir}-one-thread`], work, { K8S_NETMAP_PARSE_WORKERS: '0' }));
       keep('check --cache, empty cache', runChild([cli, 'check', dir, '--cache', cacheDir], work));
       const warm = runChild([cli, 'check', dir, '--cache', cacheDir], work);
       keep('check --cache warm', warm);
