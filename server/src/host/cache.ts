@@ -295,26 +295,31 @@ function stampOf(absPath: string, uri: string, text: string, options: ParseOptio
 
 /**
  * The cached model of a file read from disk at `absPath` (its text already read), if its size, mtime
- * and content hash are those recorded; else `store` records the model once it is parsed. `stamp` is
- * undefined when the file could not be stat'ed (then nothing is cached).
+ * and content hash are those recorded (`fileStamp` when taken as the file was read); else `store`
+ * records the model once it is parsed. `stamp` is undefined when the file could not be stat'ed
+ * (then nothing is cached).
  */
-export function lookupCached(
+function lookupCached(
   cache: ParseCache,
   absPath: string,
   uri: string,
   text: string,
   options: ParseOptions,
+  fileStamp?: FileStamp,
 ): { hit: CachedModel | undefined; store: (parsed: ParsedFile) => void; stamp: InputStamp | undefined } {
-  const stamp = stampOf(absPath, uri, text, options);
+  const stamp = fileStamp ? { path: absPath, readKey: readKeyOf(uri, options), ...fileStamp } : stampOf(absPath, uri, text, options);
   if (stamp === undefined) return { hit: undefined, store: () => undefined, stamp };
   // Should a cached entry not decode, the file is parsed from the text on disk now.
   const reparse = (): ParsedFile => parseFile(uri, fs.readFileSync(absPath, 'utf8'), options);
   return { hit: cache.get(absPath, stamp.readKey, stamp, reparse), store: (parsed) => cache.put(absPath, stamp.readKey, stamp, parsed), stamp };
 }
 
-/** The model of a file read from disk: from the cache when unchanged, else parsed (and recorded). */
-export function parseCached(cache: ParseCache, absPath: string, uri: string, text: string, options: ParseOptions): ParsedFile {
-  const { hit, store } = lookupCached(cache, absPath, uri, text, options);
+/**
+ * The model of a file read from disk: from the cache when unchanged, else parsed (and recorded).
+ * `fileStamp`: the file's stamp when taken as it was read (`readStampedManifest`), else it is taken now.
+ */
+export function parseCached(cache: ParseCache, absPath: string, uri: string, text: string, options: ParseOptions, fileStamp?: FileStamp): ParsedFile {
+  const { hit, store } = lookupCached(cache, absPath, uri, text, options, fileStamp);
   if (hit) return hit.decode();
   const parsed = parseFile(uri, text, options);
   store(parsed);

@@ -12,8 +12,8 @@ import { Analysis } from '../analysis/workspaceAnalysis';
 import { dependentFiles } from '../features/dependents';
 import type { Finding } from '../features/rules';
 import { DEFAULT_SETTINGS_IN_FORCE, normalizeSettings } from '../features/settings';
-import { ParseCache, parseCached } from '../host/cache';
-import { helmReadOptions, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile, tooLargeReason } from '../host/files';
+import { type FileStamp, ParseCache, parseCached } from '../host/cache';
+import { helmReadOptions, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile, readStampedManifest, tooLargeReason } from '../host/files';
 import { type IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import { type ConfigFileState, folderSettings, isConfigPath, WorkspaceSettings } from './folderSettings';
 
@@ -189,7 +189,8 @@ export class Workspace {
         if (generation !== this.scanGeneration) return undefined;
         const uri = URI.file(file).toString();
         if (!this.documents.get(uri) && !isConfigPath(this.folders, file)) {
-          const read = this.readDisk(file);
+          // With a persisted index, the file's stamp is taken as it is read (one open, its bytes hashed).
+          const read = cache ? readStampedManifest(file, this.settings.forPath(file).maxFileSize) : this.readDisk(file);
           if ('text' in read) bytesSinceYield += read.text.length;
           this.indexOrNote(uri, read, undefined, cache);
         }
@@ -304,7 +305,7 @@ export class Workspace {
    * Indexes text, or records why a file or document was not read. `update` collects what changed;
    * the scan passes none (it re-diagnoses everything when done, so dependents are not worked out).
    */
-  private indexOrNote(uri: string, read: { text: string } | { skipped: string }, update: IndexUpdate | undefined, cache?: ParseCache): void {
+  private indexOrNote(uri: string, read: { text: string; stamp?: FileStamp } | { skipped: string }, update: IndexUpdate | undefined, cache?: ParseCache): void {
     update?.dirty.add(uri);
     if ('skipped' in read) {
       if (this.index.hasFile(uri)) {
@@ -317,11 +318,11 @@ export class Workspace {
       return;
     }
     this.notRead.delete(uri);
-    this.indexText(uri, read.text, update, cache);
+    this.indexText(uri, read.text, update, cache, read.stamp);
   }
 
   /** Indexes text unless identical text is already indexed. */
-  private indexText(uri: string, text: string, update: IndexUpdate | undefined, cache: ParseCache | undefined): void {
+  private indexText(uri: string, text: string, update: IndexUpdate | undefined, cache: ParseCache | undefined, stamp?: FileStamp): void {
     const fsPath = fsPathOf(uri);
     // Files not open in an editor take the cold reader; open documents are read by `yaml` (exact edits, quick fixes).
     const helm = { ...(fsPath ? helmReadOptions(fsPath) : {}), fast: !this.documents.get(uri) };
@@ -334,7 +335,7 @@ export class Workspace {
     try {
       change =
         cache && fsPath
-          ? this.index.setParsed(uri, parseCached(cache, fsPath, uri, text, { ...helm, defaultNamespace: this.index.settings.defaultNamespace }))
+          ? this.index.setParsed(uri, parseCached(cache, fsPath, uri, text, { ...helm, defaultNamespace: this.index.settings.defaultNamespace }, stamp))
           : this.index.setFile(uri, text, helm);
     } catch (error) {
       // The reader never throws by design; if it does, keep the server and every other file alive.
