@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { CACHE_FILE, contentHash, ParseCache, parseCached, readKeyOf } from '../../server/src/host/cache';
+import { listManifestFiles } from '../../server/src/host/files';
 import { RESULTS_FILE } from '../../server/src/host/resultCache';
 import { parseFile } from '../../server/src/yaml/parseFile';
 import { runCli } from './cliRun';
@@ -177,9 +178,9 @@ describe('persisted index (--cache)', () => {
 function rewriteResults(cacheDir: string, edit: (findings: Array<{ message: string }>) => void, header: Record<string, unknown> = {}): void {
   const file = path.join(cacheDir, RESULTS_FILE);
   const [head, body] = fs.readFileSync(file, 'utf8').split('\n') as [string, string];
-  const findings = JSON.parse(body) as Array<{ message: string }>;
-  edit(findings);
-  const newBody = JSON.stringify(findings);
+  const run = JSON.parse(body) as { findings: Array<{ message: string }> };
+  edit(run.findings);
+  const newBody = JSON.stringify(run);
   const newHead = { ...(JSON.parse(head) as object), ...header, sha1: createHash('sha1').update(newBody).digest('hex') };
   fs.writeFileSync(file, `${JSON.stringify(newHead)}\n${newBody}\n`);
 }
@@ -327,5 +328,78 @@ describe('persisted findings (check --cache)', () => {
     const first = await runCli(['check', '-', '--cache', cacheDir], os.tmpdir(), service('web'));
     assert.match(first.stdout, /service-selects-nothing/);
     assert.equal((await runCli(['check', '-', '--cache', cacheDir], os.tmpdir(), deployment('web') + service('web'))).stdout, '');
+  });
+});
+
+/** Copies `from` into a new temporary folder (the tests edit files). */
+function copyOf(from: string): string {
+  const dir = tmp('copy');
+  fs.cpSync(from, dir, { recursive: true });
+  return dir;
+}
+
+/** Text edits that move text only, or may not (inside a block scalar the comment becomes content): each must give a cold run's findings. */
+const TEXT_MOVES: Array<[string, (text: string) => string]> = [
+  ['a comment after the first line', (t) => t.replace('\n', '\n# moved\n')],
+  ['a comment at the end', (t) => `${t}${t.endsWith('\n') ? '' : '\n'}# moved\n`],
+  ['blank lines in the middle', (t) => {
+    const lines = t.split('\n');
+    lines.splice(Math.floor(lines.length / 2), 0, '', '   # moved', '');
+    return lines.join('\n');
+  }],
+];
+
+describe('persisted findings after a change that only moved text', () => {
+  const sets: Array<[string, string, number]> = [
+    ['examples', EXAMPLES, Infinity],
+    ['corpus: network policy recipes', path.join(CORPUS, 'kubernetes-network-policy-recipes'), 12],
+    ['corpus: sock-shop', path.join(CORPUS, 'sock-shop'), 12],
+  ];
+  for (const [name, source, most] of sets) {
+    it(`gives a cold run's findings after each file of ${name} is edited`, async (t) => {
+      if (!fs.existsSync(source)) return t.skip(`${source} is not here`);
+      const dir = copyOf(source);
+      const cacheDir = tmp('cache');
+      const files = listManifestFiles(dir).slice(0, most);
+      await cli(['check', dir, '-o', 'json', '--cache', cacheDir], dir);
+      for (const file of files) {
+        const original = fs.readFileSync(file, 'utf8');
+        for (const [edit, change] of TEXT_MOVES) {
+          fs.writeFileSync(file, change(original));
+          const warm = await cli(['check', dir, '-o', 'json', '--cache', cacheDir], dir);
+          const cold = await cli(['check', dir, '-o', 'json'], dir);
+          assert.equal(warm.stdout, cold.stdout, `${path.relative(dir, file)}: ${edit}`);
+        }
+        fs.writeFileSync(file, original);
+      }
+    });
+  }
+
+  it("moves the recorded findings (the other files' are not computed again); a change beyond positions analyses again", async () => {
+    const dir = workspace();
+    fs.writeFileSync(path.join(dir, 'lonely.yaml'), service('lonely'));
+    const cacheDir = tmp('cache');
+    await cli(['check', dir, '--cache', cacheDir], dir);
+    // A lie about lonely.yaml's finding: a run that moves findings keeps it, one that analyses does not.
+    rewriteResults(cacheDir, (findings) => findings.forEach((f) => (f.message = `${f.message} (recorded)`)));
+    const svc = path.join(dir, 'svc.yaml');
+    const text = fs.readFileSync(svc, 'utf8');
+    fs.writeFileSync(svc, `# moved\n${text.replace('\n', '\n\n# moved\n')}`);
+    const moved = await cli(['check', dir, '--cache', cacheDir], dir);
+    assert.match(moved.stdout, /lonely\.yaml:\d+:\d+: warning service-selects-nothing .*\(recorded\)/);
+    assert.equal(moved.stdout.replace(/ \(recorded\)/g, ''), (await cli(['check', dir], dir)).stdout);
+    // Positions of svc.yaml's own findings move too: a port that no workload has.
+    fs.writeFileSync(svc, service('web', { ports: ['- port: 80', '  targetPort: nope'] }));
+    await cli(['check', dir, '--cache', cacheDir], dir);
+    rewriteResults(cacheDir, (findings) => findings.forEach((f) => (f.message = `${f.message} (recorded)`)));
+    fs.writeFileSync(svc, `# one\n# two\n${fs.readFileSync(svc, 'utf8')}`);
+    const shifted = await cli(['check', dir, '--cache', cacheDir], dir);
+    assert.match(shifted.stdout, /svc\.yaml:\d+:\d+: \w+ service-target-port-unresolved .*\(recorded\)/);
+    assert.equal(shifted.stdout.replace(/ \(recorded\)/g, ''), (await cli(['check', dir], dir)).stdout);
+    // The selector changed: everything is analysed again, the lie is gone.
+    fs.writeFileSync(svc, service('web', { selector: { app: 'wex' } }));
+    const analysed = await cli(['check', dir, '--cache', cacheDir], dir);
+    assert.doesNotMatch(analysed.stdout, /recorded/);
+    assert.equal(analysed.stdout, (await cli(['check', dir], dir)).stdout);
   });
 });

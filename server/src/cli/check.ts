@@ -48,12 +48,12 @@ async function check(args: CommandArgs, io: CommandIO): Promise<number> {
     return 2;
   }
   // Everything the findings depend on besides the inputs' stamps (output options do not count).
-  const key = load.results && !load.inputs.readStdin ? resultKey(['check', args.settings, args.rules, args.read.maxFileSize ?? null, skipped], load.inputs.stamps) : undefined;
-  let findings = key === undefined ? undefined : load.results?.get(key);
+  const run = load.results && !load.inputs.readStdin ? resultKey(['check', args.settings, args.rules, args.read.maxFileSize ?? null, skipped], load.inputs.stamps) : undefined;
+  let findings = run && (load.results?.get(run.key) ?? (await load.movedFindings(run)));
   if (findings) await load.close();
   else {
     findings = locatedFindings((await load.index()).index, args.rules);
-    if (key !== undefined && !load.inputs.changedWhileRead) load.results?.put(key, findings);
+    if (run && !load.inputs.changedWhileRead) load.results?.put(run, findings);
   }
   const file = (uri: string): string => displayPath(uri, io.cwd);
   if (args.format === 'text') io.stdout(formatText(findings, file));

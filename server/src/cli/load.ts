@@ -5,8 +5,9 @@ import * as path from 'node:path';
 import { ParseCache } from '../host/cache';
 import { indexInputs, type LoadOptions, type LoadResult, readInputs, type ReadInputs } from '../host/files';
 import { ParsePool } from '../host/parsePool';
-import { ResultCache } from '../host/resultCache';
-import type { AnalysisSettings } from '../model/types';
+import { moveFindings } from '../host/movedFindings';
+import { type LocatedFinding, ResultCache, type RunKey } from '../host/resultCache';
+import type { AnalysisSettings, ParsedFile } from '../model/types';
 import type { CliIO } from './options';
 import type { OptionTable } from './runner';
 
@@ -59,6 +60,47 @@ export class InputLoad {
     } finally {
       await this.close();
     }
+  }
+
+  /**
+   * When one input changed since the last run recorded in the cache, and only moved text
+   * (host/movedFindings.ts), that run's findings with their positions moved, recorded as this run's;
+   * else undefined (the caller indexes and analyses as usual).
+   */
+  async movedFindings(run: RunKey): Promise<LocatedFinding[] | undefined> {
+    const last = this.results?.previous();
+    if (!last || !this.cache || this.inputs.readStdin || last.command !== run.command || last.stamps.length !== run.stamps.length) return undefined;
+    let changed: number | undefined;
+    for (const [i, [file, readKey, ...stamp]] of run.stamps.entries()) {
+      const [lastFile, lastReadKey, ...lastStamp] = last.stamps[i];
+      if (file !== lastFile || readKey !== lastReadKey) return undefined;
+      if (stamp.some((v, j) => v !== lastStamp[j])) {
+        if (changed !== undefined) return undefined;
+        changed = i;
+      }
+    }
+    if (changed === undefined) return undefined;
+    // Without standard input, stamps and inputs are in the same order.
+    const input = this.inputs.inputs[changed];
+    const [file, readKey, size, mtimeMs, hash] = last.stamps[changed];
+    if (typeof input.model !== 'function' || input.file !== file) return undefined;
+    // The model of the last run first: reading this run's replaces it in the cache.
+    let before: ParsedFile | undefined;
+    try {
+      before = this.cache.get(file, readKey, { size, mtimeMs, hash }, () => {
+        throw new Error('no recorded model');
+      })?.decode();
+    } catch {
+      return undefined;
+    }
+    const after = await input.model();
+    if (!before || this.inputs.changedWhileRead) return undefined;
+    const moved = moveFindings(last.findings, input.uri, before, after);
+    if (moved) {
+      this.cache.save();
+      this.results?.put(run, moved);
+    }
+    return moved;
   }
 
   /** Stops the parse workers, if any were started (a command that does not index calls this). */

@@ -6,7 +6,7 @@
 //
 // One file in DIR, `k8s-netmap-results.json`:
 //   line 1: {"k8sNetmap": VERSION, "format": RESULTS_FORMAT, "key": <hex>, "sha1": <hex of line 2>}
-//   line 2: the findings as JSON
+//   line 2: {"command": <hex of the command part of the key>, "stamps": [[path, readKey, size, mtime, hash], …], "findings": […]}
 // A file of another version or format is ignored (replaced on the next save). A file whose checksum
 // does not match, or that cannot be read as above, is corrupt: discarded with a note, never trusted.
 import { createHash } from 'node:crypto';
@@ -47,13 +47,34 @@ interface ResultCacheOptions {
  * order. Undefined when an input has no stamp (standard input, a file that could not be stat'ed):
  * such a run is never answered from the cache.
  */
-export function resultKey(command: unknown, stamps: ReadonlyArray<InputStamp | undefined>, version = VERSION): string | undefined {
-  const lines = [JSON.stringify([version, RESULTS_FORMAT, command])];
+export function resultKey(command: unknown, stamps: ReadonlyArray<InputStamp | undefined>, version = VERSION): RunKey | undefined {
+  const commandKey = createHash('sha1').update(JSON.stringify([version, RESULTS_FORMAT, command])).digest('hex');
+  const lines = [commandKey];
+  const recorded: RecordedStamp[] = [];
   for (const s of stamps) {
     if (s === undefined) return undefined;
-    lines.push(JSON.stringify([s.path, s.readKey, s.size, s.mtimeMs, s.hash]));
+    const r: RecordedStamp = [s.path, s.readKey, s.size, s.mtimeMs, s.hash];
+    recorded.push(r);
+    lines.push(JSON.stringify(r));
   }
-  return createHash('sha1').update(lines.join('\n')).digest('hex');
+  return { key: createHash('sha1').update(lines.join('\n')).digest('hex'), command: commandKey, stamps: recorded };
+}
+
+/** An input's stamp as recorded: path, read key, size, mtime, content hash. */
+export type RecordedStamp = [string, string, number, number, string];
+
+/** A run's key, with its parts: the command's (settings, version) and every input's stamp. */
+export interface RunKey {
+  key: string;
+  command: string;
+  stamps: RecordedStamp[];
+}
+
+/** What the last run recorded. */
+export interface RecordedRun {
+  command: string;
+  stamps: RecordedStamp[];
+  findings: LocatedFinding[];
 }
 
 export class ResultCache {
@@ -74,6 +95,15 @@ export class ResultCache {
 
   /** The findings recorded under `key`, or undefined (no file, another key or version, or corrupt: with a note). */
   get(key: string): LocatedFinding[] | undefined {
+    return this.read(key)?.findings;
+  }
+
+  /** What the last run recorded, whatever its key (same version and format; corrupt: with a note). */
+  previous(): RecordedRun | undefined {
+    return this.read(undefined);
+  }
+
+  private read(key: string | undefined): RecordedRun | undefined {
     let raw: string;
     try {
       raw = fs.readFileSync(this.file, 'utf8');
@@ -92,16 +122,17 @@ export class ResultCache {
     if (typeof header.sha1 !== 'string' || typeof header.key !== 'string') return discard('no checksum');
     const body = raw.slice(eol + 1, raw.endsWith('\n') ? raw.length - 1 : raw.length);
     if (eol === -1 || createHash('sha1').update(body).digest('hex') !== header.sha1) return discard('checksum mismatch');
-    if (header.key !== key) return undefined;
-    const findings = parseJson(body);
-    if (!Array.isArray(findings) || !findings.every(isLocatedFinding)) return discard('unreadable findings');
-    return findings;
+    if (key !== undefined && header.key !== key) return undefined;
+    const run = parseJson(body) as Partial<RecordedRun> | undefined;
+    if (typeof run !== 'object' || run === null || typeof run.command !== 'string' || !Array.isArray(run.stamps) || !run.stamps.every(isRecordedStamp)) return discard('unreadable findings');
+    if (!Array.isArray(run.findings) || !run.findings.every(isLocatedFinding)) return discard('unreadable findings');
+    return run as RecordedRun;
   }
 
-  /** Records the findings of a run under `key` (atomically). Never throws: a file that cannot be written is a note. */
-  put(key: string, findings: readonly LocatedFinding[]): void {
-    const body = JSON.stringify(findings);
-    const header = JSON.stringify({ k8sNetmap: this.version, format: RESULTS_FORMAT, key, sha1: createHash('sha1').update(body).digest('hex') });
+  /** Records the findings of a run under its key (atomically). Never throws: a file that cannot be written is a note. */
+  put(run: RunKey, findings: LocatedFinding[]): void {
+    const body = JSON.stringify({ command: run.command, stamps: run.stamps, findings } satisfies RecordedRun);
+    const header = JSON.stringify({ k8sNetmap: this.version, format: RESULTS_FORMAT, key: run.key, sha1: createHash('sha1').update(body).digest('hex') });
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       fs.mkdirSync(this.dir, { recursive: true });
@@ -120,6 +151,10 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+function isRecordedStamp(s: unknown): s is RecordedStamp {
+  return Array.isArray(s) && s.length === 5 && typeof s[0] === 'string' && typeof s[1] === 'string' && typeof s[2] === 'number' && typeof s[3] === 'number' && typeof s[4] === 'string';
 }
 
 function isPosition(p: unknown): p is Position {
