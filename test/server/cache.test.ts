@@ -67,3 +67,40 @@ describe('language server: persisted index in workspace storage', { timeout: 600
     assert.match(again.log, /discarded \(checksum mismatch\)/);
   });
 });
+
+describe('language server: persisted index, stale entries', { timeout: 60000 }, () => {
+  const setUp = (): { root: string; storage: string; svc: string; web: string } => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-netmap-srvcache-'));
+    const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-netmap-storage-'));
+    const svc = path.join(root, 'svc.yaml');
+    const web = path.join(root, 'web.yaml');
+    fs.writeFileSync(svc, SERVICE);
+    fs.writeFileSync(web, DEPLOYMENT);
+    return { root, storage, svc, web };
+  };
+
+  it('reads a file changed between two runs again, even with the same size and mtime', async () => {
+    const { root, storage, svc, web } = setUp();
+    const when = new Date('2026-01-02T03:04:05Z'); // whole seconds: set exactly on every file system
+    fs.utimesSync(web, when, when);
+    assert.deepEqual((await diagnosticsOf(root, storage, svc)).diags, ['service-selects-nothing']);
+    // `app: web` padded to the length of `app: other` (a plain scalar's trailing spaces are not part of it).
+    const changed = deployment('web  ');
+    assert.equal(changed.length, DEPLOYMENT.length);
+    fs.writeFileSync(web, changed);
+    fs.utimesSync(web, when, when);
+    assert.deepEqual((await diagnosticsOf(root, storage, svc)).diags, ['service-target-port-unresolved'], 'the Service now selects the pods');
+  });
+
+  it("ignores another version's cache and replaces it", async () => {
+    const { root, storage, svc, web } = setUp();
+    const old = ParseCache.open(storage, { version: '0.0.1-old' });
+    const stat = fs.statSync(web);
+    const uri = uriOf(web);
+    old.put(web, readKeyOf(uri, { defaultNamespace: 'default' }), { size: stat.size, mtimeMs: stat.mtimeMs, hash: contentHash(DEPLOYMENT) }, parseFile(uri, deployment('web'), {}));
+    old.save();
+    assert.deepEqual((await diagnosticsOf(root, storage, svc)).diags, ['service-selects-nothing'], 'the entry of another version is not used');
+    const header = JSON.parse(fs.readFileSync(path.join(storage, CACHE_FILE), 'utf8').split('\n')[0]!) as { k8sNetmap: string };
+    assert.notEqual(header.k8sNetmap, '0.0.1-old');
+  });
+});
