@@ -8,6 +8,7 @@ import { displayPath, noInputMessage } from '../host/files';
 import { CACHE_OPTION, InputLoad } from './load';
 import { type LocatedFinding, type LocatedRange, resultKey } from '../host/resultCache';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
+import { getOrCreate } from '../model/collections';
 import { positionAt } from '../model/positions';
 import type { Severity, Span } from '../model/types';
 import { stringValue, UsageError } from './options';
@@ -55,7 +56,8 @@ async function check(args: CommandArgs, io: CommandIO): Promise<number> {
     findings = locatedFindings((await load.index()).index, args.rules);
     if (run && !load.inputs.changedWhileRead) load.results?.put(run, findings);
   }
-  const file = (uri: string): string => displayPath(uri, io.cwd);
+  const paths = new Map<string, string>(); // a file has many findings
+  const file = (uri: string): string => getOrCreate(paths, uri, () => displayPath(uri, io.cwd));
   if (args.format === 'text') io.stdout(formatText(findings, file));
   else if (args.format === 'json') io.stdout(JSON.stringify(formatJson(findings, file), null, 2) + '\n');
   else io.stdout(JSON.stringify(formatSarif(findings, file), null, 2) + '\n');

@@ -140,7 +140,7 @@ export function listManifestFiles(
       if (!isRoot && (ALWAYS_SKIPPED_DIRS.has(path.basename(p)) || isExcluded(p))) return;
       let real: string;
       try {
-        real = fs.realpathSync(p);
+        real = fs.realpathSync.native(p); // one system call, where the JavaScript one lstats every component
       } catch {
         return;
       }
@@ -180,14 +180,29 @@ export function readManifestFile(absPath: string, maxSize = DEFAULT_MAX_FILE_SIZ
  * from the open file, hash of the bytes read), from one open. Never throws.
  */
 export function readStampedManifest(absPath: string, maxSize = DEFAULT_MAX_FILE_SIZE): { text: string; stamp: FileStamp } | { skipped: string } {
+  const read = readStampedBytes(absPath, maxSize);
+  return 'bytes' in read ? { text: read.bytes.toString('utf8'), stamp: read.stamp } : read;
+}
+
+/** `readStampedManifest` without decoding the text (a run answered from the cache needs none). */
+function readStampedBytes(absPath: string, maxSize: number): { bytes: Buffer; stamp: FileStamp } | { skipped: string } {
   let fd: number | undefined;
   try {
     fd = fs.openSync(absPath, 'r');
     const { size, mtimeMs } = fs.fstatSync(fd);
     if (size > maxSize) return { skipped: tooLargeReason(size, maxSize) };
-    const bytes = fs.readFileSync(fd);
+    // The size just taken bounds the read (a file growing meanwhile is read to that size; its
+    // stamp then differs on the next run).
+    const buffer = Buffer.allocUnsafe(size);
+    let length = 0;
+    while (length < size) {
+      const n = fs.readSync(fd, buffer, length, size - length, length);
+      if (n === 0) break;
+      length += n;
+    }
+    const bytes = buffer.subarray(0, length);
     const reason = unreadableReason(bytes.length, bytes, maxSize);
-    return reason ? { skipped: reason } : { text: bytes.toString('utf8'), stamp: { size, mtimeMs, hash: contentHash(bytes) } };
+    return reason ? { skipped: reason } : { bytes, stamp: { size, mtimeMs, hash: contentHash(bytes) } };
   } catch (error) {
     return { skipped: `not read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
   } finally {
@@ -339,14 +354,16 @@ export async function readInputs(
     for (const file of listManifestFiles(abs, isExcluded, (dir, reason) => skipped.push({ uri: URI.file(dir).toString(), reason }))) {
       foundCount++;
       const uri = URI.file(file).toString();
-      const read: { text: string; stamp?: FileStamp } | { skipped: string } = cache ? readStampedManifest(file, maxFileSize) : readManifestFile(file, maxFileSize);
+      // With a cache the text is decoded only where it is used now (a chart's template).
+      const read = cache ? readStampedBytes(file, maxFileSize ?? DEFAULT_MAX_FILE_SIZE) : readManifestFile(file, maxFileSize);
       if ('skipped' in read) {
         skipped.push({ uri, reason: read.skipped });
         continue;
       }
       const helm = helmReadOptions(file);
+      const text = 'text' in read ? read.text : helm.inHelmChart ? read.bytes.toString('utf8') : '';
       // A chart's template keeps its text: it may carry the chart's one note (below).
-      models.push({ uri, file, helm, text: helm.inHelmChart ? read.text : '', model: modelOf(file, uri, read.text, helm, read.stamp) });
+      models.push({ uri, file, helm, text: helm.inHelmChart ? text : '', model: modelOf(file, uri, text, helm, 'stamp' in read ? read.stamp : undefined) });
     }
   }
   pool?.flush();
