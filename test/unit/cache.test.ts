@@ -1,6 +1,7 @@
 // The persisted index (`--cache DIR`, SPEC §8): unchanged files come from the cache with identical
 // findings; a changed file (even with the same size and mtime), another version's cache, a corrupt
-// cache and entries of deleted files are never trusted.
+// cache and entries of deleted files are never trusted. The persisted findings (resultCache.ts,
+// movedFindings.ts) are tested here too, beside the index they are kept with (about 400 lines).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';

@@ -1,5 +1,6 @@
 // The host's file system (Node only): finding and reading manifest files, for the CLI and the
-// language server. Outside the pure core, which never touches the disk.
+// language server. Outside the pure core, which never touches the disk. About 400 lines: listing,
+// reading (plain or stamped for the persisted index) and loading share their limits and notes.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
