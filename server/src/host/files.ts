@@ -124,6 +124,28 @@ export function listManifestFiles(
   // Real paths of the folders walked: a symlink back to an ancestor would otherwise list every
   // file under it again at each level, until the path grows too long (ELOOP).
   const seenDirs = new Set<string>();
+  const walkDir = (p: string, real: string): void => {
+    if (seenDirs.has(real)) return;
+    seenDirs.add(real);
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(p, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') unreadable(p, `folder not read: ${code ?? String(error)}`); // ENOENT: deleted while we looked
+      return;
+    }
+    for (const e of entries) {
+      const child = path.join(p, e.name);
+      // The entry's type from the listing saves a stat per file; a folder's real path is its
+      // parent's plus its name. Symlinks (and file systems that give no type) are looked up.
+      if (e.isDirectory()) {
+        if (!ALWAYS_SKIPPED_DIRS.has(e.name) && !isExcluded(child)) walkDir(child, path.join(real, e.name));
+      } else if (e.isFile()) {
+        if (MANIFEST_EXTENSIONS.test(child) && !isExcluded(child)) out.push(child);
+      } else walk(child, false);
+    }
+  };
   const walk = (p: string, isRoot: boolean): void => {
     let stat: fs.Stats;
     try {
@@ -139,17 +161,7 @@ export function listManifestFiles(
       } catch {
         return;
       }
-      if (seenDirs.has(real)) return;
-      seenDirs.add(real);
-      let entries: string[];
-      try {
-        entries = fs.readdirSync(p).sort();
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code !== 'ENOENT') unreadable(p, `folder not read: ${code ?? String(error)}`); // ENOENT: deleted while we looked
-        return;
-      }
-      for (const e of entries) walk(path.join(p, e), false);
+      walkDir(p, real);
     } else if (stat.isFile() && (isRoot || (MANIFEST_EXTENSIONS.test(p) && !isExcluded(p)))) {
       out.push(p);
     }
@@ -160,13 +172,17 @@ export function listManifestFiles(
 
 /** Reads a file for indexing, or says why not. Never throws. */
 export function readManifestFile(absPath: string, maxSize = DEFAULT_MAX_FILE_SIZE): { text: string } | { skipped: string } {
+  let fd: number | undefined;
   try {
-    // The size from stat first, so that a huge file is never read; then one read of the bytes.
-    const size = fs.statSync(absPath).size;
+    // The size from the open file first, so that a huge file is never read; then one read of the bytes.
+    fd = fs.openSync(absPath, 'r');
+    const size = fs.fstatSync(fd).size;
     if (size > maxSize) return { skipped: tooLargeReason(size, maxSize) };
-    return decodeManifest(fs.readFileSync(absPath), maxSize);
+    return decodeManifest(fs.readFileSync(fd), maxSize);
   } catch (error) {
     return { skipped: `not read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 

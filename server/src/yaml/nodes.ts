@@ -177,9 +177,10 @@ const mergedPairsCache = new WeakMap<YAMLMap<unknown, unknown>, Array<Pair<unkno
  * sources win over later ones. Computed once per map node, so merges of merges stay linear.
  */
 export function mapPairs(ctx: NodeContext, map: YAMLMap<unknown, unknown>, visiting: Set<unknown> = new Set()): Array<Pair<unknown, unknown>> {
+  // Maps without merge keys (nearly all) first: a scan of their keys costs less than the cache lookup.
+  if (!hasMergeKey(map)) return map.items;
   const cached = mergedPairsCache.get(map);
   if (cached) return cached;
-  if (!map.items.some((p) => isMergeKey(p.key))) return map.items;
   if (visiting.has(map)) return []; // a map that merges itself
   visiting.add(map);
   const out = map.items.filter((p) => !isMergeKey(p.key));
@@ -203,10 +204,28 @@ export function mapPairs(ctx: NodeContext, map: YAMLMap<unknown, unknown>, visit
   return out;
 }
 
-/** The pair of a map with the given string key. */
+function hasMergeKey(map: YAMLMap<unknown, unknown>): boolean {
+  for (const p of map.items) if (isMergeKey(p.key)) return true;
+  return false;
+}
+
+/**
+ * The pair of a map with the given string key. One pass over the map's own pairs, which win over
+ * merged ones (a map's own keys are unique: both parsers reject duplicates); the merged pairs are
+ * looked at only when the map has a merge key and no pair of its own.
+ */
 function pairOf(ctx: NodeContext, map: unknown, key: string): Pair<unknown, unknown> | undefined {
   const m = asMap(ctx, map);
   if (!m) return undefined;
+  let merges = false;
+  for (const pair of m.items) {
+    const k = pair.key as { value?: unknown } | null;
+    const v = k?.value;
+    // The common case, a string key, with one comparison; keyText's reading of other scalars after.
+    if (v === key ? isScalar(k) : typeof v !== 'string' && keyText(k) === key) return pair;
+    if (v === '<<' && isMergeKey(k)) merges = true;
+  }
+  if (!merges) return undefined;
   for (const pair of mapPairs(ctx, m)) if (keyText(pair.key) === key) return pair;
   return undefined;
 }
