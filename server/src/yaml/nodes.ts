@@ -249,15 +249,31 @@ export function scalarOf(ctx: NodeContext, node: unknown): Scalar | undefined {
   return isScalar(n) ? n : undefined;
 }
 
-/** The scalar's value as a string, as the user wrote it when it is not a string (`1.0` stays `1.0`). */
+// The strings the model keeps (label keys and values, names, namespaces, kinds) repeat across a
+// workspace: a tenth of them are distinct. One shared copy of each, up to a bound on the table (it
+// lives as long as the process: the editor's edits make new strings all the time).
+const INTERN_MAX_LENGTH = 253;
+const INTERN_MAX_ENTRIES = 100_000;
+const interned = new Map<string, string>();
+
 /**
- * A copy of a string that holds no reference to the file text it was cut from. V8 keeps a
+ * A string equal to `text` that holds no reference to the file text it was cut from (V8 keeps a
  * substring of 13 or more characters as a slice of its parent, so a name kept in the model would
- * otherwise keep its whole file in memory.
+ * otherwise keep its whole file in memory), shared with every equal string kept before it.
  */
 function detach(text: string): string {
-  return text.length < 13 ? text : (' ' + text).slice(1);
+  if (text.length > INTERN_MAX_LENGTH) return (' ' + text).slice(1);
+  let kept = interned.get(text);
+  if (kept === undefined) {
+    if (interned.size >= INTERN_MAX_ENTRIES) interned.clear();
+    // A join builds a new flat string; a slice of 13 or more characters would point into the file text.
+    kept = text.length < 13 ? text : Array.from(text).join('');
+    interned.set(kept, kept);
+  }
+  return kept;
 }
+
+/** The scalar's value as a string, as the user wrote it when it is not a string (`1.0` stays `1.0`). */
 
 export function scalarText(s: Scalar): string {
   const v = s.value;
