@@ -7,7 +7,7 @@ import type { LabelSelector, NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, 
 import { ConnSet } from './connset';
 import { ipBlockIntervals, unionIp, type IpIntervals } from './ip';
 import type { PortDecl } from './peers';
-import { isEmptySelector, selectorFingerprint, selectorMatches } from '../selectors';
+import { isEmptySelector, LabelIndex, selectorFingerprint, selectorMatches } from '../selectors';
 
 /** What the compiler needs to know of a pod class. */
 export interface ClassView {
@@ -91,6 +91,8 @@ let nextUid = 0;
 export class PeerMemo {
   readonly peers = new Map<string, ReadonlySet<number>>();
   readonly namespaces = new Map<string, readonly ClassView[]>();
+  /** Every class (in namespace order) by its namespace labels, made at the first namespaceSelector. */
+  byNamespaceLabels?: LabelIndex<ClassView>;
 }
 
 /** The classes to compile against, grouped by namespace. */
@@ -143,20 +145,9 @@ export function compilePolicy(p: NetworkPolicy, byNamespace: ClassesByNamespace,
 function classesInNamespaces(sel: LabelSelector, fingerprint: string, byNamespace: ClassesByNamespace, memo: PeerMemo): readonly ClassView[] {
   let out = memo.namespaces.get(fingerprint);
   if (out) return out;
-  const list: ClassView[] = [];
-  for (const classes of byNamespace.values()) {
-    // The classes of a namespace share their labels object (the controller's may differ).
-    let seen: Record<string, string> | undefined;
-    let matches = false;
-    for (const c of classes) {
-      if (c.nsLabels !== seen) {
-        seen = c.nsLabels;
-        matches = selectorMatches(sel, c.nsLabels);
-      }
-      if (matches) list.push(c);
-    }
-  }
-  memo.namespaces.set(fingerprint, (out = list));
+  memo.byNamespaceLabels ??= new LabelIndex([...byNamespace.values()].flat(), (c) => c.nsLabels);
+  out = memo.byNamespaceLabels.candidates(sel).filter((c) => selectorMatches(sel, c.nsLabels));
+  memo.namespaces.set(fingerprint, out);
   return out;
 }
 
