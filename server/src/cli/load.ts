@@ -20,10 +20,11 @@ export async function loadInputs(
   cacheDir: string | undefined,
 ): Promise<LoadResult> {
   const cache = cacheDir === undefined ? undefined : ParseCache.open(path.resolve(io.cwd, cacheDir), { note: (m) => io.stderr(`${m}\n`) });
-  // Past POOL_AFTER_FILES files, the rest are parsed in a worker per core (K8S_NETMAP_PARSE_WORKERS=N
-  // sets the number, 0 parses on this thread). At L it cost less CPU and memory than parsing here:
-  // smaller heaps collect faster (figures in bench/cliBench.ts's output).
-  const workers = process.env.K8S_NETMAP_PARSE_WORKERS === undefined ? undefined : Number(process.env.K8S_NETMAP_PARSE_WORKERS);
+  // Parsed on this thread unless K8S_NETMAP_PARSE_WORKERS=N asks for N workers (past POOL_AFTER_FILES
+  // files). Measured at M and L (bench/cliBench.ts, 2 shared cores): the workers cost 10–45 % more
+  // CPU and more peak memory than one thread, and gave no shorter wall time there; on an idle machine
+  // with many cores they may shorten the wall time, hence the opt-in.
+  const workers = Number(process.env.K8S_NETMAP_PARSE_WORKERS ?? 0);
   let pool: ParsePool | undefined;
   const makePool = (): ParsePool | undefined => (workers === 0 ? undefined : (pool = ParsePool.create(workers)));
   try {
