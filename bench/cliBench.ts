@@ -5,7 +5,7 @@
 //   check cold, check --cache on an empty cache (cold + writing it; on one thread too, to compare
 //   with the cold run on one thread), check --cache warm (nothing
 //   changed: findings compared with the cold run's), check --cache after one file changed, and
-//   check cold as shipped, with parse workers past 1,000 files (host/parsePool.ts: CPU against wall).
+//   check cold with parse workers past 1,000 files (opt-in, a worker per core; host/parsePool.ts: CPU against wall).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -89,8 +89,8 @@ export function runCliBench(given: string, cli: string, bench: string, rounds: n
       keep('yaml parseAllDocuments+LineCounter', runChild([bench, '--floor=yaml', dir], work));
       const cold = runChild([cli, 'check', dir], work, { K8S_NETMAP_PARSE_WORKERS: '0' });
       keep('check cold, parsing on one thread', cold);
-      const pooled = runChild([cli, 'check', dir], work);
-      keep('check cold (default: parse workers)', pooled);
+      const pooled = runChild([cli, 'check', dir], work, { K8S_NETMAP_PARSE_WORKERS: String(os.availableParallelism()) });
+      keep('check cold, parse workers (opt-in)', pooled);
       identical &&= pooled.stdout === cold.stdout;
       // The cost of writing the cache, apart from the parse workers': an empty cache on one thread.
       keep('check --cache, empty, one thread', runChild([cli, 'check', dir, '--cache', `${cacheDir}-one-thread`], work, { K8S_NETMAP_PARSE_WORKERS: '0' }));

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { ConnSet, ReachabilityEngine, formatText, selectorMatches, toLines } from '../../server/src/analysis/reachability';
+import { LabelIndex } from '../../server/src/analysis/selectors';
 import { runReach } from '../../server/src/cli/reach';
 import { WorkspaceIndex } from '../../server/src/index/workspaceIndex';
 import type { AnalysisSettings, LabelSelector, Workload } from '../../server/src/model/types';
@@ -464,6 +465,28 @@ describe('reachability: building blocks', () => {
     assert.ok(selectorMatches(sel({}, [['zone', 'DoesNotExist', []]]), labels));
     assert.ok(!selectorMatches(sel({}, [['app', 'Bogus', []]]), labels)); // invalid operators select nothing
     assert.ok(!selectorMatches(sel({}, [['app', 'In', []]]), labels)); // In needs values
+  });
+
+  it('a label index gives, in order, every item a selector may match and no item it cannot', () => {
+    // Reason: namespaceSelector peers are looked up through it (policies, representatives, diagnostics).
+    const items: Array<{ name: string; labels: Record<string, string> }> = [
+      { name: 'a', labels: { team: 'x', env: 'prod' } },
+      { name: 'b', labels: { team: 'y' } },
+      { name: 'c', labels: { team: 'x' } },
+    ];
+    const index = new LabelIndex(items, (i) => i.labels);
+    const names = (s: LabelSelector): string[] => index.candidates(s).map((i) => i.name);
+    assert.deepEqual(names(sel({ team: 'x' })), ['a', 'c']);
+    assert.deepEqual(names(sel({ team: 'z' })), []);
+    assert.deepEqual(names(sel({ env: 'prod', team: 'y' })), ['a']); // by the first pair; selectorMatches decides the rest
+    assert.deepEqual(names(sel({})), ['a', 'b', 'c']);
+    assert.deepEqual(names(sel({}, [['team', 'In', ['x']]])), ['a', 'b', 'c']); // expressions only: every item
+    for (const s of [sel({ team: 'x' }), sel({ env: 'prod' }), sel({}, [['team', 'NotIn', ['x']]])]) {
+      assert.deepEqual(
+        index.candidates(s).filter((i) => selectorMatches(s, i.labels)),
+        items.filter((i) => selectorMatches(s, i.labels)),
+      );
+    }
   });
 
   it('connection sets are interval sets with the reach notation', () => {

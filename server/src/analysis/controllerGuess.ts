@@ -30,6 +30,8 @@ interface Candidate {
   identity: IngressControllerIdentity;
   text: string;
   policies: string[];
+  /** The same names as a set: thousands of policies may admit one controller namespace. */
+  named: Set<string>;
 }
 
 /** The guess, or undefined when nothing in the workspace hints at a controller. */
@@ -73,9 +75,12 @@ function collect(np: NetworkPolicy, out: Map<string, Candidate>): void {
       const text = Object.keys(podLabels).length ? `pods with ${words(podLabels)} in ${nsWords}` : nsWords;
       const key = JSON.stringify([name, nsLabels, podLabels]);
       let c = out.get(key);
-      if (!c) out.set(key, (c = { identity: { namespace: name, namespaceLabels: nsLabels, podLabels }, text, policies: [] }));
-      const id = `${np.namespace}/${np.name}`;
-      if (!c.policies.includes(cut(id))) c.policies.push(cut(id));
+      if (!c) out.set(key, (c = { identity: { namespace: name, namespaceLabels: nsLabels, podLabels }, text, policies: [], named: new Set() }));
+      const id = cut(`${np.namespace}/${np.name}`);
+      if (!c.named.has(id)) {
+        c.named.add(id);
+        c.policies.push(id);
+      }
     }
   }
 }

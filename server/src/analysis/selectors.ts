@@ -41,6 +41,36 @@ function expressionMatches(x: SelectorExpression, labels: Record<string, string>
   }
 }
 
+/**
+ * Items with label sets (namespaces, pod classes), indexed by `key=value` pair: a selector with
+ * matchLabels can only match a label set holding its first pair, so a workspace's many selectors
+ * naming one namespace each test that namespace, not all of them. Candidates keep the items' order.
+ */
+export class LabelIndex<T> {
+  private readonly byPair = new Map<string, T[]>();
+
+  constructor(
+    private readonly items: readonly T[],
+    labelsOf: (item: T) => Record<string, string>,
+  ) {
+    for (const item of items) {
+      const labels = labelsOf(item);
+      for (const key of Object.keys(labels)) {
+        const pair = `${key}=${labels[key]}`;
+        const list = this.byPair.get(pair);
+        if (list) list.push(item);
+        else this.byPair.set(pair, [item]);
+      }
+    }
+  }
+
+  /** The items the selector may match (test each with selectorMatches). */
+  candidates(sel: LabelSelector): readonly T[] {
+    const first = sel.matchLabels[0];
+    return first ? (this.byPair.get(`${first.key}=${first.value}`) ?? []) : this.items;
+  }
+}
+
 export function isEmptySelector(sel: LabelSelector): boolean {
   return sel.matchLabels.length === 0 && sel.matchExpressions.length === 0;
 }

@@ -36,10 +36,10 @@ export class InputLoad {
     const note = (m: string): void => io.stderr(`${m}\n`);
     const dir = cacheDir === undefined ? undefined : path.resolve(io.cwd, cacheDir);
     const cache = dir === undefined ? undefined : ParseCache.open(dir, { note });
-    // Past POOL_AFTER_FILES files, the rest are parsed in a worker per core (K8S_NETMAP_PARSE_WORKERS=N
-    // sets the number, 0 parses on this thread). At L it cost less CPU and memory than parsing here:
-    // smaller heaps collect faster (figures in bench/cliBench.ts's output).
-    const workers = process.env.K8S_NETMAP_PARSE_WORKERS === undefined ? undefined : Number(process.env.K8S_NETMAP_PARSE_WORKERS);
+    // Parsed on this thread unless K8S_NETMAP_PARSE_WORKERS=N asks for N workers (past POOL_AFTER_FILES
+    // files). Measured at M and L (bench/cliBench.ts, 2 shared cores): the workers cost 10–45 % more CPU and
+    // more peak memory than one thread and gave no shorter wall time there, hence opt-in.
+    const workers = Number(process.env.K8S_NETMAP_PARSE_WORKERS ?? 0);
     let pool: ParsePool | undefined;
     const makePool = (): ParsePool | undefined => (workers === 0 ? undefined : (pool = ParsePool.create(workers)));
     try {

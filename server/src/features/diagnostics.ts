@@ -4,7 +4,7 @@
 import type { Links } from '../analysis/links';
 import { podLabelsOf, targetContainerPorts } from '../analysis/links';
 import { byTargetPort } from '../analysis/routing';
-import { isEmptySelector, isValidLabelKey, isValidLabelValue, SELECTOR_OPERATORS, selectorFingerprint, selectorMatches } from '../analysis/selectors';
+import { isEmptySelector, isValidLabelKey, isValidLabelValue, LabelIndex, SELECTOR_OPERATORS, selectorFingerprint, selectorMatches } from '../analysis/selectors';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { getOrCreate } from '../model/collections';
 import { positionAt } from '../model/positions';
@@ -564,12 +564,12 @@ function checkPeer(ctx: DiagnosticContext, sink: FindingSink, np: NetworkPolicy,
 // Namespaces a namespaceSelector matches, per namespace table (the index makes a new one whenever a
 // namespace or its labels change): a workspace's many policies repeat a few selectors, and every
 // peer otherwise tests every namespace.
-const namespaceMatches = new WeakMap<ReadonlyMap<string, Record<string, string>>, Map<string, string[]>>();
+const namespaceMatches = new WeakMap<ReadonlyMap<string, Record<string, string>>, { bySelector: Map<string, string[]>; byLabel: LabelIndex<[string, Record<string, string>]> }>();
 
 function namespacesMatching(ctx: DiagnosticContext, sel: LabelSelector): string[] {
   const table = ctx.index.namespaceLabels();
-  const bySelector = getOrCreate(namespaceMatches, table, () => new Map<string, string[]>());
-  return getOrCreate(bySelector, selectorFingerprint(sel), () => [...table].filter(([, labels]) => selectorMatches(sel, labels)).map(([ns]) => ns));
+  const memo = getOrCreate(namespaceMatches, table, () => ({ bySelector: new Map<string, string[]>(), byLabel: new LabelIndex([...table], ([, labels]) => labels) }));
+  return getOrCreate(memo.bySelector, selectorFingerprint(sel), () => memo.byLabel.candidates(sel).filter(([, labels]) => selectorMatches(sel, labels)).map(([ns]) => ns));
 }
 
 function capitalize(s: string): string {

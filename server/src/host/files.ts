@@ -166,13 +166,17 @@ export function listManifestFiles(
 
 /** Reads a file for indexing, or says why not. Never throws. */
 export function readManifestFile(absPath: string, maxSize = DEFAULT_MAX_FILE_SIZE): { text: string } | { skipped: string } {
+  let fd: number | undefined;
   try {
-    // The size from stat first, so that a huge file is never read; then one read of the bytes.
-    const size = fs.statSync(absPath).size;
+    // The size from the open file first, so that a huge file is never read; then one read of the bytes.
+    fd = fs.openSync(absPath, 'r');
+    const size = fs.fstatSync(fd).size;
     if (size > maxSize) return { skipped: tooLargeReason(size, maxSize) };
-    return decodeManifest(fs.readFileSync(absPath), maxSize);
+    return decodeManifest(fs.readFileSync(fd), maxSize);
   } catch (error) {
     return { skipped: `not read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 

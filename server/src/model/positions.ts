@@ -10,6 +10,17 @@ const CR = 13;
 
 /** Where each line starts. Lines end at `\n`, `\r\n` or a lone `\r`, as editors (TextDocument) count them. */
 export function computeLineStarts(text: string): number[] {
+  // Made at its size (counted first): an index keeps every file's line starts, and an array grown
+  // by pushes carries up to half as much again of unused room.
+  if (!text.includes('\r')) {
+    let count = 1;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', nl + 1)) count++;
+    const starts = new Array<number>(count);
+    starts[0] = 0;
+    let k = 1;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', nl + 1)) starts[k++] = nl + 1;
+    return starts;
+  }
   const starts = [0];
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);

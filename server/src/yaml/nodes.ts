@@ -177,9 +177,10 @@ const mergedPairsCache = new WeakMap<YAMLMap<unknown, unknown>, Array<Pair<unkno
  * sources win over later ones. Computed once per map node, so merges of merges stay linear.
  */
 export function mapPairs(ctx: NodeContext, map: YAMLMap<unknown, unknown>, visiting: Set<unknown> = new Set()): Array<Pair<unknown, unknown>> {
+  // Maps without merge keys (nearly all) first: a scan of their keys costs less than the cache lookup.
+  if (!hasMergeKey(map)) return map.items;
   const cached = mergedPairsCache.get(map);
   if (cached) return cached;
-  if (!map.items.some((p) => isMergeKey(p.key))) return map.items;
   if (visiting.has(map)) return []; // a map that merges itself
   visiting.add(map);
   const out = map.items.filter((p) => !isMergeKey(p.key));
@@ -203,10 +204,28 @@ export function mapPairs(ctx: NodeContext, map: YAMLMap<unknown, unknown>, visit
   return out;
 }
 
-/** The pair of a map with the given string key. */
+function hasMergeKey(map: YAMLMap<unknown, unknown>): boolean {
+  for (const p of map.items) if (isMergeKey(p.key)) return true;
+  return false;
+}
+
+/**
+ * The pair of a map with the given string key. One pass over the map's own pairs, which win over
+ * merged ones (a map's own keys are unique: both parsers reject duplicates); the merged pairs are
+ * looked at only when the map has a merge key and no pair of its own.
+ */
 function pairOf(ctx: NodeContext, map: unknown, key: string): Pair<unknown, unknown> | undefined {
   const m = asMap(ctx, map);
   if (!m) return undefined;
+  let merges = false;
+  for (const pair of m.items) {
+    const k = pair.key as { value?: unknown } | null;
+    const v = k?.value;
+    // The common case, a string key, with one comparison; keyText's reading of other scalars after.
+    if (v === key ? isScalar(k) : typeof v !== 'string' && keyText(k) === key) return pair;
+    if (v === '<<' && isMergeKey(k)) merges = true;
+  }
+  if (!merges) return undefined;
   for (const pair of mapPairs(ctx, m)) if (keyText(pair.key) === key) return pair;
   return undefined;
 }
@@ -230,15 +249,31 @@ export function scalarOf(ctx: NodeContext, node: unknown): Scalar | undefined {
   return isScalar(n) ? n : undefined;
 }
 
-/** The scalar's value as a string, as the user wrote it when it is not a string (`1.0` stays `1.0`). */
+// The strings the model keeps (label keys and values, names, namespaces, kinds) repeat across a
+// workspace: a tenth of them are distinct. One shared copy of each, up to a bound on the table (it
+// lives as long as the process: the editor's edits make new strings all the time).
+const INTERN_MAX_LENGTH = 253;
+const INTERN_MAX_ENTRIES = 100_000;
+const interned = new Map<string, string>();
+
 /**
- * A copy of a string that holds no reference to the file text it was cut from. V8 keeps a
+ * A string equal to `text` that holds no reference to the file text it was cut from (V8 keeps a
  * substring of 13 or more characters as a slice of its parent, so a name kept in the model would
- * otherwise keep its whole file in memory.
+ * otherwise keep its whole file in memory), shared with every equal string kept before it.
  */
 function detach(text: string): string {
-  return text.length < 13 ? text : (' ' + text).slice(1);
+  if (text.length > INTERN_MAX_LENGTH) return (' ' + text).slice(1);
+  let kept = interned.get(text);
+  if (kept === undefined) {
+    if (interned.size >= INTERN_MAX_ENTRIES) interned.clear();
+    // A join builds a new flat string; a slice of 13 or more characters would point into the file text.
+    kept = text.length < 13 ? text : Array.from(text).join('');
+    interned.set(kept, kept);
+  }
+  return kept;
 }
+
+/** The scalar's value as a string, as the user wrote it when it is not a string (`1.0` stays `1.0`). */
 
 export function scalarText(s: Scalar): string {
   const v = s.value;

@@ -7,7 +7,7 @@ import { DEFAULT_SETTINGS, type AdminPolicy, type AnalysisSettings, type Ingress
 import { AdminTiers } from './adminPolicies';
 import { classFor, controllerClassFor, deleteClass, insertClass, joinPeer, nsLabelSet, refreshPeers, sortPeersIn } from './classes';
 import { peerNameOf } from './peers';
-import { addClasses, compilePolicy, policyFingerprint, removeClasses, seesNamespaceLabels, swapClasses, type AddMemo, type CompiledPolicy, type PeerMemo } from './policies';
+import { addClasses, compilePolicy, PeerMemo, policyFingerprint, removeClasses, seesNamespaceLabels, swapClasses, type AddMemo, type CompiledPolicy } from './policies';
 import { appendTo, pushTo, removeItem, type EngineState, type PeerInfo, type PodClass, type ReachabilityInput, type UpdateStats } from './state';
 
 const RELEVANT: ReadonlySet<K8sObject['type']> = new Set(['workload', 'networkpolicy', 'adminpolicy', 'service', 'ingress', 'route', 'referencegrant', 'namespace']);
@@ -339,7 +339,7 @@ export function applyChangeTo(s: EngineState, change: Change): void {
   }
 
   // 6. Policies join last (in order): a removed one with the same content is reused.
-  const memo: PeerMemo = new Map();
+  const memo = new PeerMemo();
   for (const o of inn) {
     if (o.type !== 'networkpolicy') continue;
     s.held.add(o);

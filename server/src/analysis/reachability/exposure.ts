@@ -31,11 +31,12 @@ import {
   policyOpenWorld,
   realPodMatches,
   repNamespaceMatches,
+  repNamespaceSelector,
   suppressible,
   type RepSelector,
   type RepresentativePeer,
 } from './representative';
-import { isEmptySelector } from '../selectors';
+import { isEmptySelector, LabelIndex } from '../selectors';
 
 export type Direction = 'ingress' | 'egress';
 
@@ -131,6 +132,8 @@ export class OpenWorld {
   private ruleReps = new WeakMap<CompiledRule, RepresentativePeer[]>();
   /** Whether a real pod stands for a representative, by key; shared while the classes stay the same. */
   private realPod = new Map<string, boolean>();
+  /** The namespaces' classes by the namespace's labels (those of its first class that is not the controller). */
+  private namespaces?: LabelIndex<{ first: ClassView; classes: readonly (ClassView & { controller: boolean })[] }>;
   private exposures: Record<Direction, Map<number, ClassExposure>> = { ingress: new Map(), egress: new Map() };
 
   /**
@@ -213,9 +216,15 @@ export class OpenWorld {
   }
 
   private findRealPod(rep: RepresentativePeer): boolean {
-    for (const classes of this.src.classesByNamespace.values()) {
-      const first = classes.find((c) => !c.controller);
-      if (!first || !repNamespaceMatches(rep, first.nsLabels)) continue;
+    this.namespaces ??= new LabelIndex(
+      [...this.src.classesByNamespace.values()].flatMap((classes) => {
+        const first = classes.find((c) => !c.controller);
+        return first ? [{ first, classes }] : [];
+      }),
+      (ns) => ns.first.nsLabels,
+    );
+    for (const { first, classes } of this.namespaces.candidates(repNamespaceSelector(rep))) {
+      if (!repNamespaceMatches(rep, first.nsLabels)) continue;
       for (const c of classes) if (!c.controller && realPodMatches(rep, c.labels, c.nsLabels)) return true;
     }
     return false;

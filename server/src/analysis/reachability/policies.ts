@@ -3,11 +3,11 @@
 // the policy's content; the engine recompiles only policies whose content changed, and patches
 // the class sets of the others when classes come and go.
 
-import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, Protocol } from '../../model/types';
+import type { LabelSelector, NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, Protocol } from '../../model/types';
 import { ConnSet } from './connset';
 import { ipBlockIntervals, unionIp, type IpIntervals } from './ip';
 import type { PortDecl } from './peers';
-import { isEmptySelector, selectorFingerprint, selectorMatches } from '../selectors';
+import { isEmptySelector, LabelIndex, selectorFingerprint, selectorMatches } from '../selectors';
 
 /** What the compiler needs to know of a pod class. */
 export interface ClassView {
@@ -84,19 +84,26 @@ function peerFp(peer: PolicyPeer): unknown {
 let nextUid = 0;
 
 /**
- * Classes selected by namespaceSelector peers, by the peer's selectors; valid while the classes
- * do not change (one update). The sets are never handed out: rules get copies.
+ * What one update's compilations share, valid while the classes do not change: the classes a
+ * namespaceSelector peer selects (by the peer's selectors), and the classes whose namespace labels
+ * a namespaceSelector matches (by its own). The sets are never handed out: rules get copies.
  */
-export type PeerMemo = Map<string, ReadonlySet<number>>;
+export class PeerMemo {
+  readonly peers = new Map<string, ReadonlySet<number>>();
+  readonly namespaces = new Map<string, readonly ClassView[]>();
+  /** Every class (in namespace order) by its namespace labels, made at the first namespaceSelector. */
+  byNamespaceLabels?: LabelIndex<ClassView>;
+}
 
 /** The classes to compile against, grouped by namespace. */
 type ClassesByNamespace = ReadonlyMap<string, readonly ClassView[]>;
 
 /**
  * Compiles a policy against every class. Costs the classes of the policy's namespace plus, per
- * namespaceSelector peer, one selector test per namespace and the classes of the matching ones.
+ * namespaceSelector peer not met before in the update, one selector test per namespace label set
+ * (the first time a namespaceSelector is met) and the classes of the matching namespaces.
  */
-export function compilePolicy(p: NetworkPolicy, byNamespace: ClassesByNamespace, memo?: PeerMemo): CompiledPolicy {
+export function compilePolicy(p: NetworkPolicy, byNamespace: ClassesByNamespace, memo = new PeerMemo()): CompiledPolicy {
   const compiled: CompiledPolicy = {
     uid: nextUid++,
     policy: p,
@@ -118,33 +125,30 @@ export function compilePolicy(p: NetworkPolicy, byNamespace: ClassesByNamespace,
       }
       // A peer with a namespaceSelector means the same wherever its policy lives: many namespaces
       // carry the same policy (a DNS egress rule, say), so its classes are found once per class set.
-      const key = memo && `${selectorFingerprint(peer.namespaceSelector)}|${peer.podSelector ? selectorFingerprint(peer.podSelector) : ''}`;
-      const known = key !== undefined ? memo?.get(key) : undefined;
-      if (known) {
-        for (const id of known) r.classes.add(id);
-        continue;
+      const nsKey = selectorFingerprint(peer.namespaceSelector);
+      const key = `${nsKey}|${peer.podSelector ? selectorFingerprint(peer.podSelector) : ''}`;
+      let found = memo.peers.get(key);
+      if (!found) {
+        const inNamespaces = classesInNamespaces(peer.namespaceSelector, nsKey, byNamespace, memo);
+        const podSelector = peer.podSelector;
+        const ids = new Set<number>();
+        for (const c of inNamespaces) if (!podSelector || selectorMatches(podSelector, c.labels)) ids.add(c.id);
+        memo.peers.set(key, (found = ids));
       }
-      const found = new Set<number>();
-      const nsMatch = new Map<Record<string, string>, boolean>(); // classes of a namespace share their labels object
-      for (const list of byNamespace.values()) {
-        for (const c of list) {
-          let m = nsMatch.get(c.nsLabels);
-          if (m === undefined) {
-            m = selectorMatches(peer.namespaceSelector, c.nsLabels);
-            nsMatch.set(c.nsLabels, m);
-          }
-          if (!m) {
-            if (list.every((x) => x.nsLabels === c.nsLabels)) break; // the whole namespace is out
-            continue;
-          }
-          if (!peer.podSelector || selectorMatches(peer.podSelector, c.labels)) found.add(c.id);
-        }
-      }
-      if (key !== undefined) memo?.set(key, found);
       for (const id of found) r.classes.add(id);
     }
   }
   return compiled;
+}
+
+/** The classes, in namespace order, whose namespace labels a namespaceSelector matches (memoised by its fingerprint). */
+function classesInNamespaces(sel: LabelSelector, fingerprint: string, byNamespace: ClassesByNamespace, memo: PeerMemo): readonly ClassView[] {
+  let out = memo.namespaces.get(fingerprint);
+  if (out) return out;
+  memo.byNamespaceLabels ??= new LabelIndex([...byNamespace.values()].flat(), (c) => c.nsLabels);
+  out = memo.byNamespaceLabels.candidates(sel).filter((c) => selectorMatches(sel, c.nsLabels));
+  memo.namespaces.set(fingerprint, out);
+  return out;
 }
 
 function compileRule(rule: PolicyRule, index: number): CompiledRule {
