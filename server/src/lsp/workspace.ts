@@ -230,10 +230,10 @@ export class Workspace {
 
   // ---------- events (after the scan) ----------
 
-  /** A document opened or its text changed: it overrides the file on disk. */
-  documentChanged(doc: TextDocument): IndexUpdate {
+  /** Documents opened or their text changed: they override the files on disk. */
+  documentsChanged(docs: Iterable<TextDocument>): IndexUpdate {
     const update = new IndexUpdate();
-    this.indexDocument(doc, update);
+    for (const doc of docs) this.indexDocument(doc, update);
     return update;
   }
 
