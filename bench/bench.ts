@@ -1,7 +1,8 @@
 // `npm run bench`: speed and memory figures on generated workspaces (printed, never asserted).
 //   cold index vs the bare `yaml` parse of the same files in the same run (the ratio matters),
 //   diagnostics of every file, in-process edit work, and through the real server over stdio:
-//   cold index, edit → diagnostics latency, hover latency, peak memory; then the reachability engine.
+//   cold index, edit → diagnostics latency, hover latency, peak memory; every file opened at once
+//   (beside yaml-language-server's syntax-only pass with `--yls=PATH`); then the reachability engine.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,7 +19,7 @@ import { dependentFiles, reachSensitiveFiles } from '../server/src/features/depe
 import { bareParseAll } from './bareParse';
 import { runCliBench, runFloor } from './cliBench';
 import { generateWorkspace } from './generate';
-import { driveServer } from './lspDriver';
+import { driveOpenAll, driveServer, type OpenAllFigures } from './lspDriver';
 
 const root = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
@@ -75,6 +76,31 @@ async function serverWarmSection(dir: string): Promise<void> {
   }
 }
 
+/**
+ * The server with every YAML file of `dir` opened at once (the driver waits for each file's first
+ * diagnostics), and, with `--yls=PATH` (yaml-language-server's bin/yaml-language-server, installed
+ * outside the project), yaml-language-server's syntax-only pass over the same files, same driver.
+ */
+async function openAllSection(dir: string): Promise<Record<string, OpenAllFigures>> {
+  const files = listManifestFiles(dir).filter((f) => /\.ya?ml$/.test(f));
+  const yls = args.find((a) => a.startsWith('--yls='))?.slice('--yls='.length);
+  console.log(`every file opened in the server (${files.length} files), CPU seconds until the last file's first diagnostics:`);
+  const line = (name: string, r: OpenAllFigures): void =>
+    console.log(`  ${name.padEnd(22)} CPU ${r.cpuS.toFixed(2).padStart(7)} s   wall ${(r.diagnoseAllMs / 1e3).toFixed(1).padStart(6)} s   peak RSS ${r.peakRssMB.toFixed(0).padStart(5)} MB`);
+  const ours = await driveOpenAll(path.join(root, 'dist', 'server.js'), dir, files);
+  line('k8s-netmap', ours);
+  if (!yls) {
+    console.log('  yaml-language-server: not compared (give --yls=PATH/TO/yaml-language-server/bin/yaml-language-server)');
+    return { ours };
+  }
+  const theirs = await driveOpenAll(path.resolve(yls), dir, files);
+  line('yaml-language-server', theirs);
+  console.log(
+    `  yaml-language-server / k8s-netmap: CPU ×${(theirs.cpuS / ours.cpuS).toFixed(2)}, wall ×${(theirs.diagnoseAllMs / ours.diagnoseAllMs).toFixed(2)} (noise on a shared machine), peak RSS ×${(theirs.peakRssMB / ours.peakRssMB).toFixed(2)}`,
+  );
+  return { ours, yls: theirs };
+}
+
 async function main(): Promise<void> {
   const floor = args.find((a) => a.startsWith('--floor='));
   if (floor) return runFloor(floor.slice('--floor='.length), args[args.length - 1]!);
@@ -84,6 +110,7 @@ async function main(): Promise<void> {
     const dir = path.resolve(cliDir.slice('--cli-dir='.length));
     if (!args.includes('--no-cli')) cliSection(dir);
     await serverWarmSection(dir);
+    await openAllSection(dir);
     return;
   }
   const report: Record<string, unknown> = {};
@@ -155,6 +182,7 @@ async function main(): Promise<void> {
       `server over stdio: cold index ${ms(lsp.coldIndexMs)}; edit → diagnostics median ${ms(quantile(lsp.editMs, 0.5))}, p95 ${ms(quantile(lsp.editMs, 0.95))} ` +
         `(includes the 30 ms debounce); hover median ${ms(quantile(lsp.hoverMs, 0.5))}, p95 ${ms(quantile(lsp.hoverMs, 0.95))}; peak RSS ${lsp.peakRssMB.toFixed(0)} MB`,
     );
+    const openAll = await openAllSection(dir);
     report[size] = {
       objects: gen.objects,
       files: gen.files,
@@ -174,6 +202,7 @@ async function main(): Promise<void> {
       hoverMedianMs: +quantile(lsp.hoverMs, 0.5).toFixed(2),
       hoverP95Ms: +quantile(lsp.hoverMs, 0.95).toFixed(2),
       serverPeakRssMB: Math.round(lsp.peakRssMB),
+      openAll,
       cli,
     };
   }

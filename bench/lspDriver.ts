@@ -125,3 +125,52 @@ export async function driveServer(serverJs: string, folder: string, editFile: st
   child.kill('SIGKILL');
   return { coldIndexMs, coldIndexCpuS, editMs, hoverMs, peakRssMB };
 }
+
+/** What opening every file of a folder cost a language server (ours or another, e.g. yaml-language-server). */
+export interface OpenAllFigures {
+  files: number;
+  /** First didOpen → every file's first publishDiagnostics. */
+  diagnoseAllMs: number;
+  /** The server's CPU seconds until then, start-up included (Linux /proc; NaN elsewhere). */
+  cpuS: number;
+  peakRssMB: number;
+}
+
+/** Settings for yaml-language-server (section `yaml`): syntax only, no schemas fetched. Other sections get null. */
+const YAML_SYNTAX_ONLY = { validate: true, hover: true, completion: true, format: { enable: false }, schemaStore: { enable: false }, kubernetesCRDStore: { enable: false }, schemas: {} };
+
+/**
+ * Opens every file of `files` in the stdio server `serverJs` (run with Node) at once, as an editor
+ * restoring a session or a tool opening a workspace would, and waits for each file's first diagnostics.
+ */
+export async function driveOpenAll(serverJs: string, folder: string, files: string[], timeoutMs = 30 * 60_000): Promise<OpenAllFigures> {
+  const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const waiting = new Map<string, () => void>();
+  const diagnosed = new Set<string>();
+  conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string }) => {
+    diagnosed.add(p.uri);
+    waiting.get(p.uri)?.();
+    waiting.delete(p.uri);
+  });
+  conn.onRequest('workspace/configuration', (p: { items: Array<{ section?: string }> }) => p.items.map((i) => (i.section === 'yaml' ? YAML_SYNTAX_ONLY : null)));
+  conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.onRequest('client/registerCapability', () => null);
+  conn.listen();
+  const uri = pathToFileURL(folder).href;
+  try {
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: uri, workspaceFolders: [{ uri, name: 'bench' }], capabilities: { workspace: { configuration: true } } });
+    await conn.sendNotification('initialized', {});
+    const docs = files.map((f) => ({ uri: pathToFileURL(f).href, text: fs.readFileSync(f, 'utf8') }));
+    const all = Promise.all(docs.map((d) => new Promise<void>((r) => (diagnosed.has(d.uri) ? r() : waiting.set(d.uri, r)))));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${serverJs}: ${waiting.size} files without diagnostics after ${timeoutMs / 1000} s`)), timeoutMs)));
+    const t0 = performance.now();
+    for (const d of docs) void conn.sendNotification('textDocument/didOpen', { textDocument: { uri: d.uri, languageId: 'yaml', version: 1, text: d.text } });
+    await Promise.race([all, timeout]).finally(() => clearTimeout(timer));
+    return { files: docs.length, diagnoseAllMs: performance.now() - t0, cpuS: cpuSeconds(child.pid), peakRssMB: peakRss(child.pid) };
+  } finally {
+    conn.dispose();
+    child.kill('SIGKILL');
+  }
+}

@@ -28,7 +28,7 @@ export interface SetFileOptions {
   inHelmChart?: boolean;
   /** The `Chart.yaml` of a chart folder with `templates/`: it carries the chart's one note. */
   helmChart?: boolean;
-  /** A file not open in an editor: the cold reader may read it (yaml/fastParse.ts). */
+  /** The cold reader may read it (yaml/fastParse.ts); the model is the same either way. */
   fast?: boolean;
 }
 

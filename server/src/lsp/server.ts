@@ -10,6 +10,12 @@ import { RequestHandlers } from './requests';
 import { StatusReporter } from './status';
 import { fsPathOf, Workspace } from './workspace';
 
+/**
+ * How long opened documents wait to be indexed together: a client opening a whole workspace sends
+ * thousands of didOpens, which would otherwise be published (and re-checked) one by one.
+ */
+const OPEN_BATCH_MS = 10;
+
 export class NetmapServer {
   private readonly workspace: Workspace;
   private readonly edits = new EditDebounce();
@@ -17,6 +23,8 @@ export class NetmapServer {
   private readonly publisher: Publisher;
   private canConfigure = false;
   private settingsGeneration = 0;
+  /** Documents opened and not yet indexed (onOpen). */
+  private readonly opened = new Set<string>();
 
   constructor(private readonly connection: Connection) {
     const ws = (this.workspace = new Workspace({
@@ -129,7 +137,19 @@ export class NetmapServer {
   private onOpen(doc: TextDocument): void {
     if (!this.workspace.ready) return; // the scan indexes open documents when it finishes
     if (this.workspace.isConfig(doc.uri)) return void this.reloadSettings();
-    this.publisher.publishUpdate(this.workspace.documentChanged(doc), new Set([doc.uri]));
+    // A client may open thousands of documents at once: they are indexed and published together.
+    if (this.opened.size === 0) setTimeout(() => this.indexOpened(), OPEN_BATCH_MS);
+    this.opened.add(doc.uri);
+  }
+
+  /** Indexes the documents opened since the last batch, in one update. */
+  private indexOpened(): void {
+    const uris = [...this.opened];
+    this.opened.clear();
+    if (!this.workspace.ready) return; // a rebuild started: its scan reads open documents
+    // A document closed since has been handled by its close event.
+    const docs = uris.map((uri) => this.workspace.documents.get(uri)).filter((d): d is TextDocument => d !== undefined);
+    if (docs.length > 0) this.publisher.publishUpdate(this.workspace.documentsChanged(docs), new Set(docs.map((d) => d.uri)));
   }
 
   private onChange(doc: TextDocument): void {
@@ -138,7 +158,7 @@ export class NetmapServer {
       const current = this.workspace.documents.get(doc.uri);
       if (!current || current.version !== version || !this.workspace.ready) return; // a newer change is pending
       if (this.workspace.isConfig(doc.uri)) return void this.reloadSettings();
-      this.publisher.publishUpdate(this.workspace.documentChanged(current), new Set([doc.uri]));
+      this.publisher.publishUpdate(this.workspace.documentsChanged([current]), new Set([doc.uri]));
     });
   }
 

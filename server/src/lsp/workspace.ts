@@ -183,16 +183,26 @@ export class Workspace {
     for (const d of unreadableDirs) this.log.warn(`k8s-netmap: ${d}`);
     this.index.beginBulk();
     const cache = this.cacheDir === undefined ? undefined : ParseCache.open(this.cacheDir, { note: (m) => this.log.info(m) });
+    // Each open document indexed below, at its version then, so that the pass at the end skips it.
+    const indexedOpen = new Map<string, { doc: TextDocument; version: number }>();
     try {
       let bytesSinceYield = 0;
       for (const [i, file] of files.entries()) {
         if (generation !== this.scanGeneration) return undefined;
         const uri = URI.file(file).toString();
-        if (!this.documents.get(uri) && !isConfigPath(this.folders, file)) {
-          // With a persisted index, the file's stamp is taken as it is read (one open, its bytes hashed).
-          const read = cache ? readStampedManifest(file, this.settings.forPath(file).maxFileSize) : this.readDisk(file);
-          if ('text' in read) bytesSinceYield += read.text.length;
-          this.indexOrNote(uri, read, undefined, cache);
+        if (!isConfigPath(this.folders, file)) {
+          // An open document overrides the disk; a client that opens the whole workspace opens most files before the scan reaches them.
+          const doc = this.documents.get(uri);
+          if (doc) {
+            indexedOpen.set(uri, { doc, version: doc.version });
+            bytesSinceYield += doc.getText().length;
+            this.indexDocument(doc, undefined);
+          } else {
+            // With a persisted index, the file's stamp is taken as it is read (one open, its bytes hashed).
+            const read = cache ? readStampedManifest(file, this.settings.forPath(file).maxFileSize) : this.readDisk(file);
+            if ('text' in read) bytesSinceYield += read.text.length;
+            this.indexOrNote(uri, read, undefined, cache);
+          }
         }
         if (i % SCAN_CHUNK === SCAN_CHUNK - 1 || bytesSinceYield >= SCAN_CHUNK_BYTES) {
           bytesSinceYield = 0;
@@ -200,8 +210,16 @@ export class Workspace {
           await new Promise((r) => setImmediate(r));
         }
       }
-      // Open documents override disk, including unsaved ones outside the folders.
-      for (const doc of this.documents.all()) if (!this.isConfig(doc.uri)) this.indexDocument(doc, undefined);
+      // Documents opened or changed since the loop read them, and unsaved ones outside the folders
+      // (no yield: a document opened in between would be missed); closed ones count from disk again.
+      for (const doc of this.documents.all()) {
+        const seen = indexedOpen.get(doc.uri);
+        if ((seen?.doc !== doc || seen.version !== doc.version) && !this.isConfig(doc.uri)) this.indexDocument(doc, undefined);
+      }
+      for (const uri of indexedOpen.keys()) {
+        const fsPath = fsPathOf(uri);
+        if (!this.documents.get(uri) && fsPath) this.indexOrNote(uri, this.readDisk(fsPath), undefined, cache);
+      }
     } finally {
       if (generation === this.scanGeneration) this.index.endBulk();
     }
@@ -213,10 +231,10 @@ export class Workspace {
 
   // ---------- events (after the scan) ----------
 
-  /** A document opened or its text changed: it overrides the file on disk. */
-  documentChanged(doc: TextDocument): IndexUpdate {
+  /** Documents opened or their text changed: they override the files on disk. */
+  documentsChanged(docs: Iterable<TextDocument>): IndexUpdate {
     const update = new IndexUpdate();
-    this.indexDocument(doc, update);
+    for (const doc of docs) this.indexDocument(doc, update);
     return update;
   }
 
@@ -324,10 +342,14 @@ export class Workspace {
   /** Indexes text unless identical text is already indexed. */
   private indexText(uri: string, text: string, update: IndexUpdate | undefined, cache: ParseCache | undefined, stamp?: FileStamp): void {
     const fsPath = fsPathOf(uri);
-    // Files not open in an editor take the cold reader; open documents are read by `yaml` (exact edits, quick fixes).
-    const helm = { ...(fsPath ? helmReadOptions(fsPath) : {}), fast: !this.documents.get(uri) };
-    // The Helm role is part of what was indexed: a Chart.yaml appearing changes it, not the text.
-    const hash = hashText(text) + JSON.stringify(helm);
+    const role = fsPath ? helmReadOptions(fsPath) : {};
+    // Open documents take the cold reader too: it gives `yaml`'s model wherever it accepts a file
+    // (test/unit/fastParse.test.ts), hands the rest to `yaml`, and nothing reads `yaml`'s documents
+    // after the model is built (quick fixes and completion work on the model and the text).
+    const helm = { ...role, fast: true };
+    // The Helm role is part of what was indexed (a Chart.yaml appearing changes it, not the text);
+    // where the text came from is not, so a file opened with the text read from disk is not parsed again.
+    const hash = hashText(text) + JSON.stringify(role);
     if (this.indexedHash.get(uri) === hash && this.index.hasFile(uri)) return;
     update?.reread.add(uri);
     this.indexedHash.set(uri, hash);

@@ -1,4 +1,4 @@
-// The cold reader: files that are not open in an editor are read with js-yaml 4 (a few times faster
+// The cold reader: files and open documents alike are read with js-yaml 4 (a few times faster
 // than `yaml`), whose `listener` events give every node's offsets. From them it builds the same
 // `yaml` nodes (Scalar, YAMLMap, YAMLSeq, Pair, with the ranges `yaml` would give) that
 // parseFile.ts reads, so both paths share one reader of the model. It is conservative: whatever it

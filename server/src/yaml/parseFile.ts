@@ -41,7 +41,7 @@ export interface ParseOptions {
   /** The file is a chart's `Chart.yaml` (beside `templates/`): it carries the chart's one note (SPEC §2). */
   helmChart?: boolean;
   defaultNamespace?: string;
-  /** A file not open in an editor: read by the cold reader (fastParse.ts) unless it declines the file. */
+  /** Read by the cold reader (fastParse.ts) unless it declines the file; the model is the same either way. */
   fast?: boolean;
 }
 

@@ -1,0 +1,115 @@
+// Open documents in the server's workspace (lsp/workspace.ts): they are read by the cold reader
+// like files on disk (falling back to `yaml` where it declines), so a document opened with the text
+// already indexed from disk is not parsed again, and its model is the one `yaml` would give.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import type { TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { Workspace } from '../../server/src/lsp/workspace';
+import { parseFile } from '../../server/src/yaml/parseFile';
+import { uriOf } from './lspClient';
+
+const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n';
+// Anchors and aliases: the cold reader declines them and `yaml` reads the file.
+const ALIASED = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  namespace: shop\n  labels: &labels\n    app: api\nspec:\n  selector: *labels\n  ports:\n    - port: 8080\n';
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** The editor side of TextDocuments: didOpen and didClose, as the connection would deliver them. */
+function editor(documents: TextDocuments<TextDocument>): { open(uri: string, text: string): TextDocument; close(uri: string): void } {
+  const handlers: { open?: (e: unknown) => void; close?: (e: unknown) => void } = {};
+  const none = () => ({ dispose: () => undefined });
+  const connection = {
+    onDidOpenTextDocument: (h: (e: unknown) => void) => ((handlers.open = h), none()),
+    onDidChangeTextDocument: none,
+    onDidCloseTextDocument: (h: (e: unknown) => void) => ((handlers.close = h), none()),
+    onWillSaveTextDocument: none,
+    onWillSaveTextDocumentWaitUntil: none,
+    onDidSaveTextDocument: none,
+  };
+  documents.listen(connection as unknown as Parameters<typeof documents.listen>[0]);
+  return {
+    open(uri, text) {
+      handlers.open?.({ textDocument: { uri, languageId: 'yaml', version: 1, text } });
+      return documents.get(uri)!;
+    },
+    close(uri) {
+      handlers.close?.({ textDocument: { uri } });
+    },
+  };
+}
+
+/** The first object's Service selector, as key/value pairs. */
+function selectorOf(ws: Workspace, uri: string): Array<[string, string]> | undefined {
+  const service = ws.index.file(uri)?.objects[0];
+  return service?.type === 'service' ? service.selector?.matchLabels.map((l) => [l.key, l.value]) : undefined;
+}
+
+async function scannedWorkspace(files: Record<string, string>): Promise<{ ws: Workspace; dir: string; edit: ReturnType<typeof editor> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-netmap-open-'));
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  const ws = new Workspace(quiet);
+  ws.folders = [dir];
+  ws.settings = await ws.fetchSettings(undefined);
+  const edit = editor(ws.documents);
+  return { ws, dir, edit };
+}
+
+describe('open documents', () => {
+  it('a document opened with the text indexed from disk is not parsed again', async () => {
+    const { ws, dir, edit } = await scannedWorkspace({ 'web.yaml': SERVICE, 'api.yaml': ALIASED });
+    try {
+      await ws.scan(ws.rebuild(), undefined);
+      for (const name of ['web.yaml', 'api.yaml']) {
+        const uri = uriOf(path.join(dir, name));
+        const fromDisk = ws.index.file(uri);
+        assert.ok(fromDisk);
+        const update = ws.documentsChanged([edit.open(uri, fs.readFileSync(path.join(dir, name), 'utf8'))]);
+        assert.equal(ws.index.file(uri), fromDisk, `${name}: the model read from disk is kept`);
+        assert.equal(update.reread.size, 0);
+        assert.deepEqual(update.changes, []);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("an opened document's model is the one `yaml` gives, where the cold reader reads it and where it declines", async () => {
+    const { ws, dir, edit } = await scannedWorkspace({ 'web.yaml': SERVICE, 'api.yaml': ALIASED });
+    try {
+      await ws.scan(ws.rebuild(), undefined);
+      const edits: Array<[string, string]> = [
+        ['web.yaml', SERVICE.replace('app: web', 'app: web-edited')],
+        ['api.yaml', ALIASED.replace('app: api', 'app: api-edited')],
+      ];
+      for (const [name, text] of edits) {
+        const uri = uriOf(path.join(dir, name));
+        const update = ws.documentsChanged([edit.open(uri, text)]);
+        assert.ok(update.reread.has(uri));
+        assert.deepEqual(ws.index.file(uri), parseFile(uri, text), name);
+        assert.deepEqual(selectorOf(ws, uri), [['app', `${name.slice(0, 3)}-edited`]]);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a document closed while the scan runs counts from disk, not with its unsaved text', async () => {
+    // Enough files for the scan to yield (it does every 100) after reading the open document.
+    const files: Record<string, string> = { 'a-web.yaml': SERVICE };
+    for (let i = 0; i < 150; i++) files[`b-${String(i).padStart(3, '0')}.yaml`] = SERVICE.replace('name: web', `name: web-${i}`);
+    const { ws, dir, edit } = await scannedWorkspace(files);
+    try {
+      const uri = uriOf(path.join(dir, 'a-web.yaml'));
+      edit.open(uri, SERVICE.replace('app: web', 'app: unsaved'));
+      const scan = ws.scan(ws.rebuild(), undefined);
+      edit.close(uri); // the scan has read the open document and yielded
+      assert.ok(await scan);
+      assert.deepEqual(selectorOf(ws, uri), [['app', 'web']]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
