@@ -89,20 +89,20 @@ function namespaceSelectorPairs(files: Array<{ text: string }>): Set<string> {
   return pairs;
 }
 
-/** Resolves once the server has used no CPU for QUIET_MS and at least `minMs` have passed since `since`. */
+/**
+ * Resolves once the server has used under a tenth of a core over the last QUIET_MS (a sampling
+ * profiler's own ticks stay below that) and at least `minMs` have passed since `since`.
+ */
 async function quiet(server: ServerSession, since: number, minMs: number): Promise<void> {
-  let last = cpuSeconds(server.pid);
-  let stableSince = performance.now();
+  const samples: Array<{ at: number; cpu: number }> = [];
   for (;;) {
     await sleep(50);
-    const cpu = cpuSeconds(server.pid);
     const now = performance.now();
-    if (cpu !== last || Number.isNaN(cpu)) {
-      last = cpu;
-      stableSince = now;
-      if (Number.isNaN(cpu)) await sleep(QUIET_MS);
-    }
-    if (now - since >= minMs && (Number.isNaN(cpu) || now - stableSince >= QUIET_MS)) return;
+    samples.push({ at: now, cpu: cpuSeconds(server.pid) });
+    while (samples.length > 1 && now - samples[1]!.at >= QUIET_MS) samples.shift();
+    const first = samples[0]!;
+    const idle = now - first.at >= QUIET_MS && (Number.isNaN(first.cpu) || (samples.at(-1)!.cpu - first.cpu) * 1000 < QUIET_MS / 10);
+    if (now - since >= minMs && idle) return;
     if (now - since > 120_000) return;
   }
 }
