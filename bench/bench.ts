@@ -20,6 +20,7 @@ import { bareParseAll } from './bareParse';
 import { runCliBench, runFloor } from './cliBench';
 import { generateWorkspace } from './generate';
 import { driveOpenAll, driveServer, type OpenAllFigures } from './lspDriver';
+import { lspEditMain, runLspEditBench } from './lspEditBench';
 
 const root = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
@@ -102,6 +103,8 @@ async function openAllSection(dir: string): Promise<Record<string, OpenAllFigure
 }
 
 async function main(): Promise<void> {
+  // `--lsp-edit=DIR`: only editing through the server, on a workspace made elsewhere (bench/lspEditBench.ts).
+  if (args.some((a) => a.startsWith('--lsp-edit='))) return lspEditMain(root, args);
   const floor = args.find((a) => a.startsWith('--floor='));
   if (floor) return runFloor(floor.slice('--floor='.length), args[args.length - 1]!);
   // `--cli-dir=DIR`: only the CLI figures, on a workspace made elsewhere (e.g. ../shared/bench/gen.mjs).
@@ -183,6 +186,8 @@ async function main(): Promise<void> {
         `(includes the 30 ms debounce); hover median ${ms(quantile(lsp.hoverMs, 0.5))}, p95 ${ms(quantile(lsp.hoverMs, 0.95))}; peak RSS ${lsp.peakRssMB.toFixed(0)} MB`,
     );
     const openAll = await openAllSection(dir);
+    console.log('editing through the server (wall ms; the machine may be shared):');
+    const editing = await runLspEditBench(path.join(root, 'dist', 'server.js'), dir, { editsPerKind: 6, hovers: 210 }, (l) => console.log(`  ${l}`));
     report[size] = {
       objects: gen.objects,
       files: gen.files,
@@ -203,6 +208,7 @@ async function main(): Promise<void> {
       hoverP95Ms: +quantile(lsp.hoverMs, 0.95).toFixed(2),
       serverPeakRssMB: Math.round(lsp.peakRssMB),
       openAll,
+      editing: { hover: Object.fromEntries(Object.entries(editing.hover).map(([k, xs]) => [k, { p50: quantile(xs, 0.5), p99: quantile(xs, 0.99) }])), editKinds: editing.editKinds },
       cli,
     };
   }

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { createMessageConnection, type MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { StatusNotification } from '../server/src/protocol';
 
 const debug = (s: string): void => {
@@ -19,7 +19,7 @@ export interface LspFigures {
   peakRssMB: number;
 }
 
-function cpuSeconds(pid: number | undefined): number {
+export function cpuSeconds(pid: number | undefined): number {
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
@@ -33,9 +33,11 @@ export interface DriveOptions {
   storagePath?: string;
   /** Stop after the cold index (and the persisted index written, if any). */
   indexOnly?: boolean;
+  /** Node options for the server process (e.g. --cpu-prof). */
+  nodeArgs?: string[];
 }
 
-function peakRss(pid: number | undefined): number {
+export function peakRss(pid: number | undefined): number {
   try {
     return Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
   } catch {
@@ -43,34 +45,59 @@ function peakRss(pid: number | undefined): number {
   }
 }
 
-export async function driveServer(serverJs: string, folder: string, editFile: string, edits: number, hovers: number, opts: DriveOptions = {}): Promise<LspFigures> {
-  const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+/** A publishDiagnostics notification as the driver sees it. */
+export interface Published {
+  uri: string;
+  version?: number;
+  diagnostics: unknown[];
+}
+
+/** One server over stdio, initialized on a folder; `indexed` resolves when its cold index is done. */
+export interface ServerSession {
+  conn: MessageConnection;
+  pid: number | undefined;
+  /** performance.now() when `initialize` was sent. */
+  startedAt: number;
+  indexed: Promise<void>;
+  /** Resolves when `uri`'s diagnostics for `version` are published. */
+  diagnosed(uri: string, version: number): Promise<void>;
+  /** Called with every publishDiagnostics, and the performance.now() it arrived. */
+  onPublish(listener: (p: Published, at: number) => void): void;
+  close(): Promise<void>;
+}
+
+/** Spawns the bundled server, initializes it on `folder` and returns without waiting for its index. */
+export async function startServer(serverJs: string, folder: string, opts: DriveOptions = {}): Promise<ServerSession> {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-  let indexed: () => void = () => undefined;
-  const indexedPromise = new Promise<void>((r) => (indexed = r));
+  let markIndexed: () => void = () => undefined;
+  const indexed = new Promise<void>((r) => (markIndexed = r));
   let sawIndexing = false;
   conn.onNotification(StatusNotification, (s) => {
     debug(`status ${JSON.stringify(s)}`);
     if (s.indexing) sawIndexing = true;
-    else if (sawIndexing) indexed();
+    else if (sawIndexing) markIndexed();
   });
   // Waiters by uri, for the diagnostics that answer one document version.
   const waiting = new Map<string, { version: number; resolve: () => void }>();
-  conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number }) => {
+  const listeners: Array<(p: Published, at: number) => void> = [];
+  conn.onNotification('textDocument/publishDiagnostics', (p: Published) => {
+    const at = performance.now();
     debug(`diag ${p.uri} v${p.version}`);
+    for (const l of listeners) l(p, at);
     const w = waiting.get(p.uri);
     if (w && p.version === w.version) {
       waiting.delete(p.uri);
       w.resolve();
     }
   });
-  conn.onNotification("window/logMessage", (p: { message: string }) => debug(`log ${p.message.slice(0, 400)}`));
-  conn.onRequest("workspace/configuration", (p: { items: unknown[] }) => p.items.map(() => null));
+  conn.onNotification('window/logMessage', (p: { message: string }) => debug(`log ${p.message.slice(0, 400)}`));
+  conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
   conn.onRequest('window/workDoneProgress/create', () => null);
   conn.onRequest('client/registerCapability', () => null);
   conn.listen();
   const uri = pathToFileURL(folder).href;
-  const t0 = performance.now();
+  const startedAt = performance.now();
   await conn.sendRequest('initialize', {
     processId: process.pid,
     rootUri: uri,
@@ -79,21 +106,41 @@ export async function driveServer(serverJs: string, folder: string, editFile: st
     initializationOptions: opts.storagePath ? { storagePath: opts.storagePath } : undefined,
   });
   await conn.sendNotification('initialized', {});
-  await indexedPromise;
-  const coldIndexMs = performance.now() - t0;
-  const coldIndexCpuS = cpuSeconds(child.pid);
+  return {
+    conn,
+    pid: child.pid,
+    startedAt,
+    indexed,
+    diagnosed: (docUri, version) => new Promise((resolve) => waiting.set(docUri, { version, resolve })),
+    onPublish: (l) => void listeners.push(l),
+    close: async () => {
+      const exited = new Promise((r) => child.once('exit', r));
+      await Promise.race([conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
+      await conn.sendNotification('exit').catch(() => undefined);
+      // A server started with --cpu-prof writes its profile as it exits: give it a moment.
+      await Promise.race([exited, new Promise((r) => setTimeout(r, opts.nodeArgs?.length ? 20_000 : 2000))]);
+      conn.dispose();
+      child.kill('SIGKILL');
+    },
+  };
+}
+
+export async function driveServer(serverJs: string, folder: string, editFile: string, edits: number, hovers: number, opts: DriveOptions = {}): Promise<LspFigures> {
+  const server = await startServer(serverJs, folder, opts);
+  const { conn } = server;
+  await server.indexed;
+  const coldIndexMs = performance.now() - server.startedAt;
+  const coldIndexCpuS = cpuSeconds(server.pid);
   if (opts.indexOnly) {
     // The persisted index is written just after the first diagnostics.
     for (let i = 0; i < 600 && opts.storagePath && !fs.readdirSync(opts.storagePath).some((f) => f.endsWith('.jsonl')); i++) await new Promise((r) => setTimeout(r, 100));
-    conn.dispose();
-    child.kill('SIGKILL');
+    await server.close();
     return { coldIndexMs, coldIndexCpuS, editMs: [], hoverMs: [], peakRssMB: NaN };
   }
 
   const editUri = pathToFileURL(editFile).href;
   const text = fs.readFileSync(editFile, 'utf8');
-  const diagnosed = (version: number): Promise<void> => new Promise((resolve) => waiting.set(editUri, { version, resolve }));
-  let next = diagnosed(1);
+  let next = server.diagnosed(editUri, 1);
   await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: editUri, languageId: 'yaml', version: 1, text } });
   await next;
   debug('opened');
@@ -111,18 +158,15 @@ export async function driveServer(serverJs: string, folder: string, editFile: st
   for (let e = 0; e < edits; e++) {
     // Alternately break and restore the Service's selector: its diagnostics change every time.
     const edited = e % 2 === 0 ? text.replace(/(\n {4}app: )(\S+)/, '$1$2-edited') : text;
-    next = diagnosed(2 + e);
+    next = server.diagnosed(editUri, 2 + e);
     const s = performance.now();
     await conn.sendNotification('textDocument/didChange', { textDocument: { uri: editUri, version: 2 + e }, contentChanges: [{ text: edited }] });
     await next;
     editMs.push(performance.now() - s);
     debug(`edit ${e}`);
   }
-  const peakRssMB = peakRss(child.pid);
-  await Promise.race([conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
-  await conn.sendNotification('exit').catch(() => undefined);
-  conn.dispose();
-  child.kill('SIGKILL');
+  const peakRssMB = peakRss(server.pid);
+  await server.close();
   return { coldIndexMs, coldIndexCpuS, editMs, hoverMs, peakRssMB };
 }
 

@@ -52,6 +52,38 @@ describe('dependent files', () => {
   });
 });
 
+describe('dependent files of a Namespace label edit', () => {
+  const ns = (name: string, labels: Record<string, string>) => y('apiVersion: v1', 'kind: Namespace', 'metadata:', `  name: ${name}`, '  labels:', ...Object.entries(labels).map(([k, v]) => `    ${k}: ${v}`));
+  /** A policy in `namespace` admitting pods of the namespaces labelled team=`team`. */
+  const fromTeam = (name: string, namespace: string, team: string) =>
+    netpol(name, ['podSelector: {}', 'ingress:', '  - from:', '      - namespaceSelector:', '          matchLabels:', `            team: ${team}`], namespace);
+  const files = {
+    [U('ns-a')]: ns('a', { team: 'red' }),
+    [U('web-a')]: deployment('web', { ns: 'a' }),
+    [U('from-red')]: fromTeam('from-red', 'b', 'red'),
+    [U('from-blue')]: fromTeam('from-blue', 'c', 'blue'),
+    [U('from-green')]: fromTeam('from-green', 'd', 'green'),
+    [U('svc-a')]: service('web', { ns: 'a' }),
+    [U('svc-b')]: service('api', { ns: 'b' }),
+    [U('svc-c')]: service('api', { ns: 'c' }),
+    [U('svc-d')]: service('api', { ns: 'd' }),
+  };
+
+  it('re-checks the policies whose namespaceSelector matches the old or the new labels, and no other', () => {
+    const index = indexOf(files);
+    const change = index.setFile(U('ns-a'), ns('a', { team: 'blue' }));
+    assert.deepEqual([...dependentFiles(index, change)].sort(), [U('from-blue'), U('from-red'), U('ns-a')].sort());
+  });
+
+  it("reachability: re-checks the Services of those policies' namespaces (their sources changed), and of the namespace itself", () => {
+    const index = indexOf(files);
+    const change = index.setFile(U('ns-a'), ns('a', { team: 'blue' }));
+    const sensitive = reachSensitiveFiles(index, change);
+    assert.ok(sensitive.has(U('svc-a')) && sensitive.has(U('svc-b')) && sensitive.has(U('svc-c')));
+    assert.ok(!sensitive.has(U('svc-d')));
+  });
+});
+
 describe('nearlyMatches (the near misses of service-selects-nothing)', () => {
   /** A podSelector as the reader makes it, with `expression` as one matchExpressions entry. */
   const sel = (labels: Record<string, string>, expression?: string) => {

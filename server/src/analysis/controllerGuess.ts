@@ -30,17 +30,31 @@ interface Candidate {
   identity: IngressControllerIdentity;
   text: string;
   policies: string[];
-  /** The same names as a set: thousands of policies may admit one controller namespace. */
-  named: Set<string>;
 }
 
 /** The guess, or undefined when nothing in the workspace hints at a controller. */
 export function guessIngressController(index: WorkspaceIndex): ControllerGuess | undefined {
   const classes = [...new Set(index.ingresses().flatMap((i) => (i.ingressClassName ? [i.ingressClassName] : [])))].sort();
   const classText = classes.length ? `Ingress class ${classes.map((c) => `'${cut(c)}'`).join(', ')}` : undefined;
-  const candidates = new Map<string, Candidate>();
-  const policies = [...index.networkPolicies()].sort((a, b) => cmp(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
-  for (const np of policies) collect(np, candidates);
+  const candidates = new Map<string, Candidate & { seen: Set<string> }>();
+  // Only policies that admit a controller-like namespace take part; they are few, and what each
+  // admits is kept per policy object (an edit re-reads one file, and the guess runs after each).
+  const policies: Array<{ id: string; admits: Admitted[] }> = [];
+  for (const np of index.networkPolicies()) {
+    const admits = admittedOf(np);
+    if (admits.length > 0) policies.push({ id: `${np.namespace}/${np.name}`, admits });
+  }
+  policies.sort((a, b) => cmp(a.id, b.id));
+  for (const { id, admits } of policies) {
+    for (const a of admits) {
+      let c = candidates.get(a.key);
+      if (!c) candidates.set(a.key, (c = { identity: a.identity, text: a.text, policies: [], seen: new Set() }));
+      if (!c.seen.has(id)) {
+        c.seen.add(id);
+        c.policies.push(cut(id));
+      }
+    }
+  }
   let list = [...candidates.values()];
   // An ingressClassName that names a known controller picks among the candidates.
   const classKnown = KNOWN.find((k) => classes.some((c) => k.re.test(c.toLowerCase())));
@@ -58,8 +72,22 @@ export function guessIngressController(index: WorkspaceIndex): ControllerGuess |
   return undefined;
 }
 
-function collect(np: NetworkPolicy, out: Map<string, Candidate>): void {
-  if (!np.policyTypes.includes('Ingress')) return;
+/** One controller-like peer a policy admits on ingress. */
+interface Admitted {
+  key: string;
+  identity: IngressControllerIdentity;
+  text: string;
+}
+
+const admittedCache = new WeakMap<NetworkPolicy, Admitted[]>();
+
+/** The controller-like peers a policy admits on ingress, in rule order (cached per policy object: its content does not change). */
+function admittedOf(np: NetworkPolicy): Admitted[] {
+  let out = admittedCache.get(np);
+  if (out) return out;
+  out = [];
+  admittedCache.set(np, out);
+  if (!np.policyTypes.includes('Ingress')) return out;
   for (const rule of np.ingress) {
     for (const peer of rule.peers ?? []) {
       const ns = peer.namespaceSelector;
@@ -73,16 +101,10 @@ function collect(np: NetworkPolicy, out: Map<string, Candidate>): void {
       if (podLabels === undefined) continue;
       const nsWords = Object.keys(nsLabels).length === 1 && nsLabels['kubernetes.io/metadata.name'] ? `namespace '${cut(name)}'` : `namespaces with ${words(nsLabels)}`;
       const text = Object.keys(podLabels).length ? `pods with ${words(podLabels)} in ${nsWords}` : nsWords;
-      const key = JSON.stringify([name, nsLabels, podLabels]);
-      let c = out.get(key);
-      if (!c) out.set(key, (c = { identity: { namespace: name, namespaceLabels: nsLabels, podLabels }, text, policies: [], named: new Set() }));
-      const id = cut(`${np.namespace}/${np.name}`);
-      if (!c.named.has(id)) {
-        c.named.add(id);
-        c.policies.push(id);
-      }
+      out.push({ key: JSON.stringify([name, nsLabels, podLabels]), identity: { namespace: name, namespaceLabels: nsLabels, podLabels }, text });
     }
   }
+  return out;
 }
 
 /** Pod labels that satisfy a selector made of labels and `In`/`Exists` expressions; undefined for others. */

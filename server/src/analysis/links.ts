@@ -134,7 +134,10 @@ export class Links {
   /** Ingress and route backends that name this Service. */
   backendsTo(svc: Service): BackendReference[] {
     const out: BackendReference[] = [];
-    for (const owner of [...this.index.ingresses(), ...this.index.routes()]) {
+    // Ingresses name Services of their own namespace only: the namespace's objects, not every Ingress
+    // (hovers and lenses ask this per Service). Path order, as ingresses() gives them.
+    const ingresses = this.index.objectsIn(svc.namespace).filter((o): o is Ingress => o.type === 'ingress');
+    for (const owner of [...ingresses, ...this.index.routes()]) {
       for (const backend of owner.backends) {
         if (backend.targetKind !== 'Service' || backend.legacyInV1 || backend.serviceName !== svc.name) continue;
         const ns = owner.type === 'route' ? (backend.explicitNamespace?.value ?? owner.namespace) : owner.namespace;

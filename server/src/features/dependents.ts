@@ -59,6 +59,38 @@ export function changedObjects(change: IndexChange): K8sObject[] {
   return change.objects.filter((_, i) => ((counts.get(prints[i]) ?? 0) & 1) === 1);
 }
 
+/**
+ * Label sets, before and after a change, of the namespaces whose labels or existence it may have
+ * changed: a namespaceSelector selects other namespaces after it only if it matches one of them.
+ * Undefined when the change does not say (objects are not kept in a bulk run): every selector may.
+ */
+function changedNamespaceLabels(index: WorkspaceIndex, change: IndexChange, changed: K8sObject[]): Array<Record<string, string>> | undefined {
+  if (change.objects.length === 0) return undefined;
+  const names = new Set(change.namespaces);
+  const sets: Array<Record<string, string>> = [];
+  for (const o of changed) {
+    if (o.type !== 'namespace') continue;
+    names.add(o.name);
+    const labels: Record<string, string> = {};
+    for (const l of o.labels) labels[l.key] = l.value;
+    sets.push({ ...labels, 'kubernetes.io/metadata.name': o.name });
+  }
+  const now = index.namespaceLabels();
+  for (const ns of names) {
+    // A namespace without its Namespace object (before it was added or after it was removed).
+    sets.push({ 'kubernetes.io/metadata.name': ns });
+    const labels = now.get(ns);
+    if (labels) sets.push(labels);
+  }
+  return sets;
+}
+
+/** Whether a namespaceSelector peer may select other namespaces after the change (`sets` from changedNamespaceLabels). */
+function namespaceSelectionMayChange(p: PolicyPeer, sets: Array<Record<string, string>> | undefined): boolean {
+  const selector = p.namespaceSelector;
+  return !!selector && (!sets || sets.some((labels) => selectorMatches(selector, labels)));
+}
+
 export function dependentFiles(index: WorkspaceIndex, change: IndexChange): Set<string> {
   const out = new Set(change.uris);
   const add = (o: K8sObject) => out.add(o.uri);
@@ -66,7 +98,8 @@ export function dependentFiles(index: WorkspaceIndex, change: IndexChange): Set<
   const workloads: Workload[] = [];
   let namespacesChanged = change.namespacesChanged;
   let adminChanged = false;
-  for (const o of changedObjects(change)) {
+  const changed = changedObjects(change);
+  for (const o of changed) {
     if (o.type === 'adminpolicy') adminChanged = true;
     if (o.type === 'workload') workloads.push(o);
     else if (o.type === 'service') serviceNames.add(`${o.namespace}/${o.name}`);
@@ -93,12 +126,15 @@ export function dependentFiles(index: WorkspaceIndex, change: IndexChange): Set<
     }
   }
   // Other namespaces: policies whose namespaceSelector peers may select the workloads, and, when
-  // namespaces or their labels changed, every policy that selects namespaces.
+  // namespaces or their labels changed, every policy whose namespaceSelector matches their old or
+  // new labels.
   if (workloads.length > 0 || namespacesChanged) {
+    const nsSets = namespacesChanged ? changedNamespaceLabels(index, change, changed) : [];
     for (const np of index.networkPolicies()) {
-      const peers = peersOf(np).filter((p) => p.namespaceSelector && (namespacesChanged || judgedPeer(p)));
+      const peers = peersOf(np).filter((p) => p.namespaceSelector);
       if (peers.length === 0) continue;
-      if (namespacesChanged || workloads.some((w) => peers.some((p) => peerMayMatch(index, np, p, w)))) add(np);
+      if (namespacesChanged && peers.some((p) => namespaceSelectionMayChange(p, nsSets))) add(np);
+      else if (workloads.some((w) => peers.some((p) => judgedPeer(p) && peerMayMatch(index, np, p, w)))) add(np);
     }
   }
   // ANP/BANP findings are cluster-wide (what subjects select, shared priorities, a second BANP):
@@ -110,10 +146,11 @@ export function dependentFiles(index: WorkspaceIndex, change: IndexChange): Set<
 export function reachSensitiveFiles(index: WorkspaceIndex, change: IndexChange): Set<string> {
   const namespaces = new Set<string>();
   const workloads: Workload[] = [];
-  for (const o of changedObjects(change)) {
-    // A cluster-wide tier may change any verdict.
-    if (o.type === 'adminpolicy') for (const ns of index.namespaceNames()) namespaces.add(ns);
-    namespaces.add(o.namespace);
+  const changed = changedObjects(change);
+  for (const o of changed) {
+    // A cluster-wide tier may change any verdict; so may a namespace's labels when admin policies select by them.
+    if (o.type === 'adminpolicy' || (o.type === 'namespace' && index.adminPolicies().length > 0)) for (const ns of index.namespaceNames()) namespaces.add(ns);
+    namespaces.add(o.type === 'namespace' ? o.name : o.namespace);
     if (o.type === 'workload') workloads.push(o);
     if (o.type === 'networkpolicy') {
       // An egress rule toward other namespaces changes what reaches them.
@@ -124,6 +161,12 @@ export function reachSensitiveFiles(index: WorkspaceIndex, change: IndexChange):
         }
       }
     }
+  }
+  // A namespace's labels changed: policies whose namespaceSelector matched it before or after admit
+  // other sources into their namespaces now.
+  if (changed.some((o) => o.type === 'namespace')) {
+    const nsSets = changedNamespaceLabels(index, change, changed);
+    for (const np of index.networkPolicies()) if (!namespaces.has(np.namespace) && peersOf(np).some((p) => namespaceSelectionMayChange(p, nsSets))) namespaces.add(np.namespace);
   }
   if (workloads.length > 0) {
     for (const np of index.networkPolicies()) {

@@ -19,7 +19,8 @@ import { fsPathOf, hashText, type IndexUpdate, type Workspace } from './workspac
 const EDIT_DEBOUNCE_MS = 30;
 /** Wait without edits before re-checking every Service and route against the NetworkPolicies. */
 const IDLE_SWEEP_MS = 1500;
-const SWEEP_CHUNK = 200;
+/** Diagnose files for at most this long before yielding, so keystrokes and hovers are answered in between. */
+const SLICE_MS = 15;
 /** Wait after the last update before telling the diagram to ask for the graph again. */
 const GRAPH_CHANGED_MS = 150;
 
@@ -127,11 +128,32 @@ export class Publisher {
     this.reach = new ReachFindings(reachabilityChecks(analysis));
   }
 
-  /** Publishes every file's diagnostics with fresh verdicts; open documents' are sent even when unchanged. */
-  publishAll(): void {
+  /**
+   * Publishes every file's diagnostics with fresh verdicts, open documents first (theirs are sent
+   * even when unchanged), in slices that let requests and edits be answered in between. False
+   * when the workspace was rebuilt meanwhile (the rest is left to the new scan).
+   */
+  async publishAll(): Promise<boolean> {
     const ws = this.workspace;
-    const uris = new Set<string>([...ws.index.fileUris(), ...ws.notRead.keys(), ...this.published.keys(), ...ws.settings.configs.keys()]);
-    this.publish(uris, new Set(ws.documents.keys()), this.reach.freshPass());
+    const index = ws.index;
+    const open = new Set(ws.documents.keys());
+    const uris = new Set<string>([...open, ...index.fileUris(), ...ws.notRead.keys(), ...this.published.keys(), ...ws.settings.configs.keys()]);
+    const reach = this.reach.freshPass();
+    return this.inSlices([...uris], () => ws.index !== index, (uri) => this.publish(new Set([uri]), open.has(uri) ? new Set([uri]) : new Set(), reach));
+  }
+
+  /** Runs `each` over `items`, yielding every SLICE_MS; false when `stop` said so first. */
+  private async inSlices(items: readonly string[], stop: () => boolean, each: (item: string) => void): Promise<boolean> {
+    let sliceStart = performance.now();
+    for (const item of items) {
+      if (performance.now() - sliceStart >= SLICE_MS) {
+        await new Promise((r) => setImmediate(r));
+        sliceStart = performance.now();
+      }
+      if (stop()) return false;
+      each(item);
+    }
+    return true;
   }
 
   /**
@@ -176,14 +198,12 @@ export class Publisher {
     this.graphTimer = setTimeout(() => void this.connection.sendNotification(GraphChangedNotification), GRAPH_CHANGED_MS);
   }
 
-  /** Re-checks files against the NetworkPolicies in chunks; false when a newer update cut it short. */
+  /** Re-checks files against the NetworkPolicies in slices; false when a newer update cut it short. */
   private async recheckReachability(uris: string[], generation: number): Promise<boolean> {
-    for (let i = 0; i < uris.length; i += SWEEP_CHUNK) {
-      await new Promise((r) => setImmediate(r));
-      if (generation !== this.sweepGeneration) return false;
-      this.publish(new Set(uris.slice(i, i + SWEEP_CHUNK)), new Set(), this.reach.freshPass());
-    }
-    return true;
+    // Yield first: the link diagnostics just published go out before the verdicts are worked out.
+    await new Promise((r) => setImmediate(r));
+    const reach = this.reach.freshPass();
+    return this.inSlices(uris, () => generation !== this.sweepGeneration, (uri) => this.publish(new Set([uri]), new Set(), reach));
   }
 
   /** Re-checks every file with Services or routes against the NetworkPolicies, in chunks; stops when an update comes. */

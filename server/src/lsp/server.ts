@@ -101,7 +101,7 @@ export class NetmapServer {
     const prev = this.workspace.settings;
     this.workspace.settings = next;
     if (workspaceNeedsReindex(prev, next)) this.rebuildIndex();
-    else if (this.workspace.ready) this.publisher.publishAll();
+    else if (this.workspace.ready) void this.publisher.publishAll();
   }
 
   private rebuildIndex(): void {
@@ -117,7 +117,8 @@ export class NetmapServer {
     const result = await this.workspace.scan(generation, progress);
     if (!result) return; // a newer scan took over
     done();
-    this.publisher.publishAll();
+    if (!(await this.publisher.publishAll())) return; // a newer scan took over
+    this.status.indexed();
     const notRead = this.workspace.notRead.size;
     if (notRead > 0) {
       this.status.notice(

@@ -9,6 +9,8 @@ const STATUS_INTERVAL_MS = 250;
 
 export class StatusReporter {
   private timer: NodeJS.Timeout | undefined;
+  /** From the start of a scan until its diagnostics are all published. */
+  private indexing = false;
 
   /** `counts` gives the status now, except whether a scan runs. */
   constructor(
@@ -21,7 +23,7 @@ export class StatusReporter {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.send(false);
+      this.send(this.indexing);
     }, STATUS_INTERVAL_MS);
   }
 
@@ -29,11 +31,18 @@ export class StatusReporter {
   async scanStarted(): Promise<{ progress: ScanProgress; done(): void }> {
     const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
     progress?.begin('k8s-netmap: indexing manifests', 0, undefined, false);
+    this.indexing = true;
     this.send(true);
     return {
       progress: { report: (index, total) => progress?.report(Math.round((index / total) * 100), `${index + 1}/${total} files`) },
       done: () => progress?.done(),
     };
+  }
+
+  /** The scan's diagnostics are all published: the status says so at once. */
+  indexed(): void {
+    this.indexing = false;
+    this.send(false);
   }
 
   /** Shows a message once in the editor (LSP's `window/showMessage`). */

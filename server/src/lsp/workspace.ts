@@ -21,6 +21,8 @@ import { type ConfigFileState, folderSettings, isConfigPath, WorkspaceSettings }
 const SCAN_CHUNK = 100;
 /** The scan also yields to other requests after reading this many bytes, whatever the file count. */
 const SCAN_CHUNK_BYTES = 1_000_000;
+/** …and after this long, on a slow or busy machine. */
+const SCAN_SLICE_MS = 20;
 
 export function hashText(text: string): string {
   return createHash('sha1').update(text).digest('base64');
@@ -187,6 +189,7 @@ export class Workspace {
     const indexedOpen = new Map<string, { doc: TextDocument; version: number }>();
     try {
       let bytesSinceYield = 0;
+      let sliceStart = performance.now();
       for (const [i, file] of files.entries()) {
         if (generation !== this.scanGeneration) return undefined;
         const uri = URI.file(file).toString();
@@ -204,10 +207,11 @@ export class Workspace {
             this.indexOrNote(uri, read, undefined, cache);
           }
         }
-        if (i % SCAN_CHUNK === SCAN_CHUNK - 1 || bytesSinceYield >= SCAN_CHUNK_BYTES) {
+        if (i % SCAN_CHUNK === SCAN_CHUNK - 1 || bytesSinceYield >= SCAN_CHUNK_BYTES || performance.now() - sliceStart >= SCAN_SLICE_MS) {
           bytesSinceYield = 0;
           progress?.report(i, files.length);
           await new Promise((r) => setImmediate(r));
+          sliceStart = performance.now();
         }
       }
       // Documents opened or changed since the loop read them, and unsaved ones outside the folders

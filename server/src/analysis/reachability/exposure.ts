@@ -23,20 +23,18 @@ import { PROTOCOLS, type NetworkPolicy, type Protocol } from '../../model/types'
 import { ConnSet } from './connset';
 import type { AdminTiers, TierClass } from './adminPolicies';
 import type { CompiledPolicy, CompiledRule, ClassView } from './policies';
+import { RealPods } from './realPods';
 import { resolvePorts } from './policies';
 import {
   NAMESPACE_NAME_LABEL,
   adminRepresentatives,
   canonicalKey,
   policyOpenWorld,
-  realPodMatches,
-  repNamespaceMatches,
-  repNamespaceSelector,
   suppressible,
   type RepSelector,
   type RepresentativePeer,
 } from './representative';
-import { isEmptySelector, LabelIndex } from '../selectors';
+import { isEmptySelector } from '../selectors';
 
 export type Direction = 'ingress' | 'egress';
 
@@ -130,10 +128,10 @@ export class OpenWorld {
   private byPod = new Map<string, RepresentativePeer[]>();
   /** Shared with the next epoch's OpenWorld while the representatives stay the same. */
   private ruleReps = new WeakMap<CompiledRule, RepresentativePeer[]>();
-  /** Whether a real pod stands for a representative, by key; shared while the classes stay the same. */
-  private realPod = new Map<string, boolean>();
-  /** The namespaces' classes by the namespace's labels (those of its first class that is not the controller). */
-  private namespaces?: LabelIndex<{ first: ClassView; classes: readonly (ClassView & { controller: boolean })[] }>;
+  /** Whether a real pod stands for a representative; carried from epoch to epoch (realPods.ts). */
+  private realPods = new RealPods();
+  /** Every policy's representatives before real pods are weighed, by key; kept while the policies are the same. */
+  private candidates?: Map<string, { rep: RepresentativePeer; suppressible: boolean }>;
   private exposures: Record<Direction, Map<number, ClassExposure>> = { ingress: new Map(), egress: new Map() };
 
   /**
@@ -164,24 +162,13 @@ export class OpenWorld {
       this.adopt(prev);
       return prev.repList;
     }
-    // The first occurrence names a representative; it is dropped for a real pod only when every
-    // occurrence is made of matchLabels (so the answer does not depend on policy order).
-    const all = new Map<string, { rep: RepresentativePeer; suppressible: boolean }>();
-    const add = (reps: readonly RepresentativePeer[]): void => {
-      for (const rep of reps) {
-        const had = all.get(rep.key);
-        if (had) had.suppressible &&= suppressible(rep);
-        else all.set(rep.key, { rep, suppressible: suppressible(rep) });
-      }
-    };
-    for (const cp of this.src.policies) add(policyOpenWorld(cp.policy).reps);
-    // ANP and BANP rule peers stand for pods the workspace may not define too (netpol-analyzer takes them the same way).
-    const admin = this.src.admin;
-    if (admin) for (const p of admin.banp ? [...admin.anps, admin.banp] : admin.anps) add(adminRepresentatives(p));
-    if (prev && prev.src.classVersion === this.src.classVersion) this.realPod = prev.realPod;
+    const all = prev?.candidates && sameAdmin && samePolicies(prev.policySeen, this.policySeen) ? prev.candidates : this.candidatesOf();
+    this.candidates = all;
+    if (prev) this.realPods = prev.realPods;
+    this.realPods.sync(this.src.classVersion, this.src.classesByNamespace);
     const list: RepresentativePeer[] = [];
     for (const { rep, suppressible: maybe } of all.values()) {
-      if (maybe && this.realPodFor(rep)) continue;
+      if (maybe && this.realPods.has(rep, this.src.classesByNamespace)) continue;
       list.push(rep);
     }
     list.sort((a, b) => cmp(a.name, b.name));
@@ -200,34 +187,35 @@ export class OpenWorld {
     return list;
   }
 
+  /**
+   * Every policy's representatives, by key. The first occurrence names a representative; it is
+   * dropped for a real pod only when every occurrence is made of matchLabels (so the answer does
+   * not depend on policy order).
+   */
+  private candidatesOf(): Map<string, { rep: RepresentativePeer; suppressible: boolean }> {
+    const all = new Map<string, { rep: RepresentativePeer; suppressible: boolean }>();
+    const add = (reps: readonly RepresentativePeer[]): void => {
+      for (const rep of reps) {
+        const had = all.get(rep.key);
+        if (had) had.suppressible &&= suppressible(rep);
+        else all.set(rep.key, { rep, suppressible: suppressible(rep) });
+      }
+    };
+    for (const cp of this.src.policies) add(policyOpenWorld(cp.policy).reps);
+    // ANP and BANP rule peers stand for pods the workspace may not define too (netpol-analyzer takes them the same way).
+    const admin = this.src.admin;
+    if (admin) for (const p of admin.banp ? [...admin.anps, admin.banp] : admin.anps) add(adminRepresentatives(p));
+    return all;
+  }
+
   private adopt(prev: OpenWorld): void {
     this.repList = prev.repList;
     this.byKey = prev.byKey;
     this.byNs = prev.byNs;
     this.byPod = prev.byPod;
     this.ruleReps = prev.ruleReps;
-    this.realPod = prev.realPod;
-  }
-
-  private realPodFor(rep: RepresentativePeer): boolean {
-    let known = this.realPod.get(rep.key);
-    if (known === undefined) this.realPod.set(rep.key, (known = this.findRealPod(rep)));
-    return known;
-  }
-
-  private findRealPod(rep: RepresentativePeer): boolean {
-    this.namespaces ??= new LabelIndex(
-      [...this.src.classesByNamespace.values()].flatMap((classes) => {
-        const first = classes.find((c) => !c.controller);
-        return first ? [{ first, classes }] : [];
-      }),
-      (ns) => ns.first.nsLabels,
-    );
-    for (const { first, classes } of this.namespaces.candidates(repNamespaceSelector(rep))) {
-      if (!repNamespaceMatches(rep, first.nsLabels)) continue;
-      for (const c of classes) if (!c.controller && realPodMatches(rep, c.labels, c.nsLabels)) return true;
-    }
-    return false;
+    this.realPods = prev.realPods;
+    this.candidates = prev.candidates;
   }
 
   /** The representatives a rule of a policy admits (all of them for a rule without `from`/`to`). */
