@@ -138,14 +138,28 @@ export class Workbench {
   async filterProblems(relative) {
     await this.openProblems();
     const input = this.page.locator('.markers-panel, .part.panel').locator('input[aria-label="Filter Problems"]').first();
-    await input.fill(relative ? `**/${relative}` : '');
+    const filter = relative ? `**/${relative}` : '';
     const path = relative ? join(this.workspace, relative) : '';
     // Before the language server has published anything the list is empty, filtered or not: callers
-    // wait for content with waitProblems().
-    await this.page.waitForFunction((want) => {
+    // wait for content with waitProblems(). On a loaded machine the panel may re-render while the
+    // filter is typed and drop it, so the filter is typed again once before giving up.
+    const shown = (want) => {
       const files = [...document.querySelectorAll('.markers-panel .monaco-list-row[aria-level="1"] .monaco-icon-label')].map((e) => e.getAttribute('aria-label'));
       return want ? files.every((f) => f === want) : !document.querySelector('.part.panel .viewpane-filter-badge:not(.hidden)');
-    }, path, { timeout: 10_000 });
+    };
+    for (let attempt = 1; ; attempt++) {
+      await input.fill(filter);
+      try {
+        await this.page.waitForFunction(shown, path, { timeout: 15_000 });
+        return;
+      } catch (err) {
+        if (attempt === 2) {
+          const value = await input.inputValue().catch(() => '?');
+          const files = await this.page.evaluate(() => [...document.querySelectorAll('.markers-panel .monaco-list-row[aria-level="1"] .monaco-icon-label')].map((e) => e.getAttribute('aria-label')));
+          throw new Error(`the Problems filter ${JSON.stringify(value)} (typed ${JSON.stringify(filter)}) still lists ${JSON.stringify(files)}: ${err.message}`);
+        }
+      }
+    }
   }
 
   /** The total number of problems (the N of the filter's "Showing n of N", or of the Problems tab badge). */
