@@ -23,20 +23,29 @@ interface ListenerState extends State {
   anchor: string | null;
 }
 
-/** A node being read: its open offset, then its children in order (key, value, key, value… for maps). */
-interface Frame {
-  open: number;
-  children: Built[];
-}
+/**
+ * The nodes read whose parent is still open, in document order, as parallel arrays: a node's
+ * children are the entries from where its open event left the top to the top at its close. No
+ * object per node besides the node itself.
+ */
+class OpenChildren {
+  nodes: Array<Node | null> = [];
+  /** js-yaml's value of each node, to recognise the same node reported twice (see the listener). */
+  results: unknown[] = [];
+  /** Where `yaml` ends each node with what follows it on its line (a comment): a parent map or list ends there. */
+  ends: number[] = [];
+  /** Nothing was read (node null): an empty value, an empty document, or js-yaml's try at one more entry. */
+  empty: boolean[] = [];
+  top = 0;
 
-interface Built {
-  node: Node | null;
-  /** js-yaml's value of the node, to recognise the same node reported twice (see `collapse`). */
-  result: unknown;
-  /** Where `yaml` ends the node with what follows it on its line (a comment): a parent map or list ends there. */
-  endWithComment: number;
-  /** Nothing was read (node is null): an empty value, an empty document, or js-yaml's try at one more entry. */
-  empty?: boolean;
+  /** Sets the entry at `at` and drops those above it (the children it was built from). */
+  put(at: number, node: Node | null, result: unknown, end: number, empty: boolean): void {
+    this.nodes[at] = node;
+    this.results[at] = result;
+    this.ends[at] = end;
+    this.empty[at] = empty;
+    this.top = at + 1;
+  }
 }
 
 /** The parser gave up on something this reader does not reproduce; caught in `fastDocuments`. */
@@ -44,18 +53,47 @@ class Decline extends Error {}
 
 // Printable ASCII and line feeds only: tabs, CR, BOM and every non-ASCII character go to `yaml`.
 const UNSURE_CHARACTER = /[^\n\x20-\x7e]/;
-// Directives, explicit keys, and JSON files or flow collections that start a line.
-const DIRECTIVE_OR_EXPLICIT_KEY = /^%|^[ -]*\?(?:[ \n]|$)/m;
-const FLOW_LINE = /\n *[[{]/; // and on the first line (below): a `^` in multiline mode is slow to scan for
 // Anchors, aliases and tags, conservatively: any `&`, `*` or `!` that may start a token.
 const PROPERTY_OR_ALIAS = /(?:^|[ \n[{,:-])[&*!]/;
+
+/**
+ * Whether only spaces (and list dashes, with `dashes`) stand between the start of `at`'s line and
+ * `at`: the character starts the line's content. With `notFirstLine`, never on the text's first line.
+ */
+function leadsLine(text: string, at: number, dashes: boolean, notFirstLine = false): boolean {
+  let i = at - 1;
+  for (;;) {
+    const ch = text.charCodeAt(i);
+    if (ch === 32 || (dashes && ch === 45)) i--;
+    else return Number.isNaN(ch) ? !notFirstLine : ch === 10;
+  }
+}
+
+/** Whether some `ch` in the text passes `test`; one indexOf per occurrence (these characters are rare). */
+function someOccurrence(text: string, ch: string, test: (at: number) => boolean): boolean {
+  for (let at = text.indexOf(ch); at !== -1; at = text.indexOf(ch, at + 1)) if (test(at)) return true;
+  return false;
+}
+
+/** Directives (`%` at a line start) and explicit keys (`?` after a line's indentation and dashes, then a space or line end). */
+function directiveOrExplicitKey(text: string): boolean {
+  if (someOccurrence(text, '%', (at) => at === 0 || text.charCodeAt(at - 1) === 10)) return true;
+  return someOccurrence(text, '?', (at) => {
+    const next = text.charCodeAt(at + 1);
+    return (next === 32 || next === 10 || Number.isNaN(next)) && leadsLine(text, at, true);
+  });
+}
+
+/** JSON files and flow collections that start a line. */
+function flowStartsLine(text: string): boolean {
+  return someOccurrence(text, '[', (at) => leadsLine(text, at, false)) || someOccurrence(text, '{', (at) => leadsLine(text, at, false));
+}
 
 /** Helm actions, merge keys, and the rest above; the cheap tests first (most files have none of these characters). */
 function unsureSyntax(text: string): boolean {
   if (text.includes('{{') || text.includes('<<')) return true;
   if ((text.includes('&') || text.includes('*') || text.includes('!')) && PROPERTY_OR_ALIAS.test(text)) return true;
-  if ((text.includes('%') || text.includes('?')) && DIRECTIVE_OR_EXPLICIT_KEY.test(text)) return true;
-  return FLOW_LINE.test(text) || /^ *[[{]/.test(text);
+  return directiveOrExplicitKey(text) || flowStartsLine(text);
 }
 
 // `yaml`'s node classes set their identity (a symbol `isScalar` & co. read) on every instance with
@@ -63,9 +101,11 @@ function unsureSyntax(text: string): boolean {
 // prototype (which is the `yaml` class's, so its methods work); `yaml` keys its identities by
 // `Symbol.for` names so that copies of the library recognise each other's nodes. Checked once
 // below: should a version of `yaml` recognise them no longer, the cold reader declines every file.
+// nodes.ts reads them directly (`instanceof`), past the identity tests and the alias lookups: a
+// cold map's keys are scalars, none a merge key, and no cold node is an alias or null.
 type Range = [number, number, number];
 const NODE_TYPE = Symbol.for('yaml.node.type');
-class ColdScalar {
+export class ColdScalar {
   constructor(
     public value: unknown,
     public source: string,
@@ -73,19 +113,23 @@ class ColdScalar {
     public range: Range,
   ) {}
 }
-class ColdPair {
+export class ColdPair {
   constructor(
     public key: unknown,
     public value: unknown,
   ) {}
 }
-class ColdMap {
-  items: ColdPair[] = [];
-  range: Range = [0, 0, 0];
+export class ColdMap {
+  constructor(
+    public items: ColdPair[],
+    public range: Range,
+  ) {}
 }
-class ColdSeq {
-  items: unknown[] = [];
-  range: Range = [0, 0, 0];
+export class ColdSeq {
+  constructor(
+    public items: unknown[],
+    public range: Range,
+  ) {}
 }
 function adopt(cold: { prototype: object }, base: { prototype: object }, identity: string): void {
   Object.setPrototypeOf(cold.prototype, base.prototype);
@@ -96,7 +140,7 @@ adopt(ColdPair, Pair, 'yaml.pair');
 adopt(ColdMap, YAMLMap, 'yaml.map');
 adopt(ColdSeq, YAMLSeq, 'yaml.seq');
 const COLD_NODES_RECOGNISED =
-  isScalar(new ColdScalar(null, '', 'PLAIN', [0, 0, 0])) && isPair(new ColdPair(null, null)) && isMap(new ColdMap()) && isSeq(new ColdSeq());
+  isScalar(new ColdScalar(null, '', 'PLAIN', [0, 0, 0])) && isPair(new ColdPair(null, null)) && isMap(new ColdMap([], [0, 0, 0])) && isSeq(new ColdSeq([], [0, 0, 0]));
 
 // The core schema's implicit tags, as `yaml` resolves plain scalars (compose-scalar.js: the first
 // default tag whose test matches).
@@ -107,20 +151,39 @@ function plainTags(): PlainTag[] {
   return coreTags;
 }
 
-// Every test of the core schema (null, bool, int, float) needs one of these first characters, or
-// the empty string: any other plain scalar is a string without trying them.
-const MAY_NOT_BE_STRING = /^[~nNtTfF0-9+.-]/;
+/**
+ * Every test of the core schema (null, bool, int, float) needs one of `~nNtTfF0-9+.-` first, or the
+ * empty string (NaN here): any other plain scalar is a string without trying them.
+ */
+function mayNotBeString(first: number): boolean {
+  return (first >= 48 && first <= 57) || first === 126 || first === 110 || first === 78 || first === 116 || first === 84 || first === 102 || first === 70 || first === 43 || first === 46 || first === 45 || Number.isNaN(first);
+}
+
+// The values of plain scalars that may not be strings, by source (a workspace repeats them: ports,
+// replicas, names such as `frontend`): each is resolved once, not tried against every tag again.
+// The values are primitives. Only sources under 13 characters are kept: V8 copies those, where a
+// longer one is a slice that would keep its whole file text alive. Bounded: the editor reads new
+// text all the time.
+const PLAIN_VALUES_MAX = 50_000;
+const plainValues = new Map<string, unknown>();
 
 function plainValue(source: string): unknown {
-  if (source !== '' && !MAY_NOT_BE_STRING.test(source)) return source;
+  if (!mayNotBeString(source.charCodeAt(0))) return source;
+  if (plainValues.has(source)) return plainValues.get(source);
+  let value: unknown = source;
   for (const tag of plainTags()) {
     if (!tag.test.test(source)) continue;
     const res = tag.resolve(source, () => {
       throw new Decline();
     }, {});
-    return isScalar(res) ? res.value : res;
+    value = isScalar(res) ? res.value : res;
+    break;
   }
-  return source;
+  if (source.length < 13) {
+    if (plainValues.size >= PLAIN_VALUES_MAX) plainValues.clear();
+    plainValues.set(source, value);
+  }
+  return value;
 }
 
 /** The first offset from `i` that is not a space, line feed or comment. */
@@ -155,24 +218,25 @@ function pastLineComment(text: string, end: number): number {
   return nl === -1 ? text.length : nl;
 }
 
-const SCALAR_TYPE: Record<number, Scalar.Type> = {
-  39: 'QUOTE_SINGLE',
-  34: 'QUOTE_DOUBLE',
-  124: 'BLOCK_LITERAL',
-  62: 'BLOCK_FOLDED',
-};
+function scalarType(first: number): Scalar.Type {
+  return first === 39 ? 'QUOTE_SINGLE' : first === 34 ? 'QUOTE_DOUBLE' : first === 124 ? 'BLOCK_LITERAL' : first === 62 ? 'BLOCK_FOLDED' : 'PLAIN';
+}
 
-function buildScalar(text: string, frame: Frame, result: unknown): Built {
+/** Puts at `at` the scalar whose open event was at `open`. */
+function putScalar(text: string, open: number, result: unknown, c: OpenChildren, at: number): void {
   if (typeof result !== 'string') throw new Decline();
-  const start = skipToContent(text, frame.open);
-  const close = lastClose;
-  const type = SCALAR_TYPE[text.charCodeAt(start)] ?? 'PLAIN';
-  const end = trimEnd(text, start, close);
-  if ((type === 'QUOTE_SINGLE' || type === 'QUOTE_DOUBLE') && text.slice(start, end).includes('\n')) throw new Decline();
+  const start = skipToContent(text, open);
+  const type = scalarType(text.charCodeAt(start));
+  const end = trimEnd(text, start, lastClose);
+  const quoted = type === 'QUOTE_SINGLE' || type === 'QUOTE_DOUBLE';
+  if (quoted) {
+    const nl = text.indexOf('\n', start);
+    if (nl !== -1 && nl < end) throw new Decline();
+  }
   // Block scalars keep their last line feed in `yaml`'s range; spans trim it again (nodes.ts spanOf).
   const rangeEnd = type === 'BLOCK_LITERAL' || type === 'BLOCK_FOLDED' ? Math.min(end + 1, text.length) : end;
   const s = new ColdScalar(type === 'PLAIN' ? plainValue(result) : result, result, type, [start, rangeEnd, rangeEnd]);
-  return { node: s as unknown as Node, result, endWithComment: type === 'PLAIN' || type.startsWith('QUOTE') ? pastLineComment(text, end) : rangeEnd };
+  c.put(at, s as unknown as Node, result, type === 'PLAIN' || quoted ? pastLineComment(text, end) : rangeEnd, false);
 }
 
 /** `key:` with nothing after it on its line: `yaml` gives an empty plain scalar right after the colon. */
@@ -187,50 +251,51 @@ function declineUnlessEmptyValueAt(text: string, at: number): void {
   if (text.charCodeAt(at - 1) !== 58 /* : */ || !(next === 10 || Number.isNaN(next))) throw new Decline();
 }
 
-/**
- * The children of a collection without js-yaml's last try at one more entry, which reports an
- * empty node (e.g. before a `---` line).
- */
-function entries(frame: Frame, expected: (n: number) => boolean): Built[] {
-  const c = frame.children;
-  return c.length > 0 && c[c.length - 1].empty && !expected(c.length) ? c.slice(0, -1) : c;
-}
+// js-yaml's last try at one more entry of a collection reports an empty node (e.g. before a `---`
+// line): the readers below leave it out unless the count of entries says it is one.
 
-function buildMap(text: string, frame: Frame, result: unknown): Built {
-  const children = entries(frame, (n) => n % 2 === 0);
-  if (children.length % 2 !== 0 || typeof result !== 'object' || result === null || Array.isArray(result)) throw new Decline();
-  const map = new ColdMap();
-  for (let i = 0; i < children.length; i += 2) {
-    const key = children[i].node;
+function putMap(text: string, open: number, result: unknown, c: OpenChildren, base: number): void {
+  let count = c.top - base;
+  if (count % 2 !== 0 && c.empty[c.top - 1]) count--;
+  if (count % 2 !== 0 || typeof result !== 'object' || result === null || Array.isArray(result)) throw new Decline();
+  const items: ColdPair[] = [];
+  for (let i = base; i < base + count; i += 2) {
+    const key = c.nodes[i];
     // Keys other than scalars (and `<<`, declined earlier) are read differently by the two parsers.
-    if (!isScalar(key) || typeof key.value === 'object') throw new Decline();
-    const value = children[i + 1];
-    map.items.push(new ColdPair(key, value.empty ? emptyValue(text, value.endWithComment) : value.node));
+    if (!(key instanceof ColdScalar) || typeof key.value === 'object') throw new Decline();
+    items.push(new ColdPair(key, c.empty[i + 1] ? emptyValue(text, c.ends[i + 1]) : c.nodes[i + 1]));
   }
-  return finishCollection(text, frame, map, children, result);
+  putCollection(text, open, result, c, base, count, items, false);
 }
 
-function buildSeq(text: string, frame: Frame, result: unknown): Built {
-  const items = Array.isArray(result) ? entries(frame, (n) => n === result.length) : [];
-  if (!Array.isArray(result) || result.length !== items.length || items.some((c) => c.empty)) throw new Decline();
-  const seq = new ColdSeq();
-  for (const c of items) seq.items.push(c.node);
-  return finishCollection(text, frame, seq, items, result);
+function putSeq(text: string, open: number, result: unknown, c: OpenChildren, base: number): void {
+  if (!Array.isArray(result)) throw new Decline();
+  let count = c.top - base;
+  if (count > 0 && c.empty[c.top - 1] && count !== result.length) count--;
+  if (result.length !== count) throw new Decline();
+  const items: unknown[] = [];
+  for (let i = base; i < base + count; i++) {
+    if (c.empty[i]) throw new Decline();
+    items.push(c.nodes[i]);
+  }
+  putCollection(text, open, result, c, base, count, items, true);
 }
 
-function finishCollection(text: string, frame: Frame, node: ColdMap | ColdSeq, children: Built[], result: unknown): Built {
-  const start = skipToContent(text, frame.open);
-  const flow = text.charCodeAt(start) === 123 /* { */ || text.charCodeAt(start) === 91; /* [ */
-  if (flow) {
-    node.range = [start, lastClose, lastClose];
-    return { node: node as unknown as Node, result, endWithComment: pastLineComment(text, lastClose) };
+/** Puts at `base` the collection made of `count` children from there, with the range `yaml` gives it. */
+function putCollection(text: string, open: number, result: unknown, c: OpenChildren, base: number, count: number, items: unknown[], seq: boolean): void {
+  const start = skipToContent(text, open);
+  const first = text.charCodeAt(start);
+  const flow = first === 123 /* { */ || first === 91; /* [ */
+  let end = lastClose;
+  if (!flow) {
+    if (count === 0) throw new Decline();
+    const last = base + count - 1;
+    if (c.empty[last]) declineUnlessEmptyValueAt(text, c.ends[last]);
+    end = c.ends[last];
   }
-  const last = children[children.length - 1] as Built | undefined;
-  if (!last) throw new Decline();
-  if (last.empty) declineUnlessEmptyValueAt(text, last.endWithComment);
-  const end = last.endWithComment;
-  node.range = [start, end, end];
-  return { node: node as unknown as Node, result, endWithComment: end };
+  const range: Range = [start, end, end];
+  const node = seq ? new ColdSeq(items, range) : new ColdMap(items as ColdPair[], range);
+  c.put(base, node as unknown as Node, result, flow ? pastLineComment(text, end) : end, false);
 }
 
 /** Where a line's content starts (past its indentation), and whether it is a list item (`- `). */
@@ -259,20 +324,18 @@ function contentLine(text: string, lineStart: number, step: 1 | -1): number | un
   }
 }
 
-// Comment lines after the first (a comment on the first line has no content before it to end).
-const COMMENT_LINE = /\n *#/g;
-
 /**
  * Whether a whole-line comment sits where a block collection ends (the next content line is
  * indented differently from the one before it, or none follows). `yaml` then places the comment
  * lines in one collection or another by their indentation, which decides where the enclosing
- * collections end; such files are left to it. Comments between siblings change no span.
+ * collections end; such files are left to it. Comments between siblings change no span. A
+ * comment on the first line has no content before it to end.
  */
 function commentAtBlockEnd(text: string): boolean {
-  COMMENT_LINE.lastIndex = 0;
   let checkedUpTo = -1;
-  for (let m = COMMENT_LINE.exec(text); m; m = COMMENT_LINE.exec(text)) {
-    const lineStart = m.index + 1;
+  for (let at = text.indexOf('#'); at !== -1; at = text.indexOf('#', at + 1)) {
+    if (!leadsLine(text, at, false, true)) continue;
+    const lineStart = text.lastIndexOf('\n', at) + 1;
     if (lineStart <= checkedUpTo) continue;
     const before = contentLine(text, lineStart, -1);
     if (before === undefined || text.startsWith('---', before) || text.startsWith('...', before)) continue;
@@ -288,48 +351,45 @@ function commentAtBlockEnd(text: string): boolean {
 let lastClose = 0;
 
 /**
- * js-yaml reports some nodes twice, nested: a block value is first tried as a mapping key, and
- * when no `:` follows, the outer node closes with the inner node's value. The inner node stands.
- */
-function collapse(frame: Frame, result: unknown): Built | undefined {
-  const only = frame.children.length === 1 ? frame.children[0] : undefined;
-  return only && only.result === result ? only : undefined;
-}
-
-/**
  * The documents of `text` as `yaml` would compose them, or undefined when this reader declines
  * the file. The documents have no errors (a file with any goes to `yaml`) and no aliases.
  */
 export function fastDocuments(text: string): Array<{ contents: Node | null }> | undefined {
   if (!COLD_NODES_RECOGNISED || UNSURE_CHARACTER.test(text) || unsureSyntax(text) || commentAtBlockEnd(text)) return undefined;
   const roots: Array<Node | null> = [];
-  // Frames by depth, reused: a frame's children are read only at its close, before it is reused.
-  const frames: Frame[] = [];
+  const children = new OpenChildren();
+  // By depth: each open node's open offset, and where its children start in `children`.
+  const opens: number[] = [];
+  const bases: number[] = [];
   let depth = 0;
   const listener = (event: 'open' | 'close', state: State): void => {
     const s = state as ListenerState;
     if (event === 'open') {
-      const f = (frames[depth] ??= { open: 0, children: [] });
-      f.open = s.position;
-      f.children.length = 0;
+      opens[depth] = s.position;
+      bases[depth] = children.top;
       depth++;
       return;
     }
-    const frame = frames[--depth];
+    depth--;
     if (s.tag !== null && s.tag !== '?' && s.tag !== 'tag:yaml.org,2002:str' && s.tag !== 'tag:yaml.org,2002:map' && s.tag !== 'tag:yaml.org,2002:seq') throw new Decline();
     if (s.anchor !== null) throw new Decline();
     lastClose = s.position;
     const result: unknown = s.result;
-    let built = collapse(frame, result);
-    if (!built) {
-      if (s.kind === 'scalar') built = buildScalar(text, frame, result);
-      else if (s.kind === 'mapping') built = buildMap(text, frame, result);
-      else if (s.kind === 'sequence') built = buildSeq(text, frame, result);
-      else if (result === null && frame.children.length === 0) built = { node: null, result, endWithComment: frame.open, empty: true };
+    const base = bases[depth];
+    // js-yaml reports some nodes twice, nested: a block value is first tried as a mapping key, and
+    // when no `:` follows, the outer node closes with the inner node's value. The inner node stands.
+    if (children.top - base !== 1 || children.results[base] !== result) {
+      const open = opens[depth];
+      if (s.kind === 'scalar') putScalar(text, open, result, children, base);
+      else if (s.kind === 'mapping') putMap(text, open, result, children, base);
+      else if (s.kind === 'sequence') putSeq(text, open, result, children, base);
+      else if (result === null && children.top === base) children.put(base, null, result, open, true);
       else throw new Decline();
     }
-    if (depth > 0) frames[depth - 1].children.push(built);
-    else roots.push(built.node);
+    if (depth === 0) {
+      roots.push(children.nodes[0]);
+      children.top = 0;
+    }
   };
   try {
     loadAll(text, undefined, { schema: FAILSAFE_SCHEMA, listener });
