@@ -80,11 +80,20 @@ export function selectorKeys(sel: LabelSelector): string[] {
   return [...sel.matchLabels.map((e) => e.key), ...sel.matchExpressions.map((x) => x.key)];
 }
 
+// Model selectors are never changed once read: each one's fingerprint is made once (a policy's
+// is asked for by its own fingerprint, its compilation, and the open world's keys).
+const fingerprints = new WeakMap<LabelSelector, string>();
+
 /** A canonical text of a selector's meaning (order-independent), for caching by content. */
 export function selectorFingerprint(sel: LabelSelector): string {
-  const ml = sel.matchLabels.map((e) => `${e.key}=${e.value}`).sort();
-  const mx = sel.matchExpressions.map((x) => `${x.key} ${x.operator} ${[...x.values].sort().join(',')}`).sort();
-  return JSON.stringify([ml, mx]);
+  let fp = fingerprints.get(sel);
+  if (fp === undefined) {
+    const ml = sel.matchLabels.map((e) => `${e.key}=${e.value}`).sort();
+    const mx = sel.matchExpressions.map((x) => `${x.key} ${x.operator} ${[...x.values].sort().join(',')}`).sort();
+    fp = JSON.stringify([ml, mx]);
+    fingerprints.set(sel, fp);
+  }
+  return fp;
 }
 
 const NAME_RE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;

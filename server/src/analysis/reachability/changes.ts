@@ -343,7 +343,8 @@ export function applyChangeTo(s: EngineState, change: Change): void {
   for (const o of inn) {
     if (o.type !== 'networkpolicy') continue;
     s.held.add(o);
-    const reused = pool.get(fingerprintOf(o))?.shift();
+    const fingerprint = fingerprintOf(o);
+    const reused = pool.get(fingerprint)?.shift();
     let cp: CompiledPolicy;
     if (reused) {
       cp = reused;
@@ -352,7 +353,7 @@ export function applyChangeTo(s: EngineState, change: Change): void {
       addClasses(cp, newClasses);
       cp.generation++; // its place among the deciding policies may have changed
     } else {
-      cp = compilePolicy(o, s.classesByNs, memo);
+      cp = compilePolicy(o, s.classesByNs, memo, fingerprint);
       stats.policiesCompiled++;
     }
     s.compiledOf.set(o, cp);

@@ -102,12 +102,13 @@ type ClassesByNamespace = ReadonlyMap<string, readonly ClassView[]>;
  * Compiles a policy against every class. Costs the classes of the policy's namespace plus, per
  * namespaceSelector peer not met before in the update, one selector test per namespace label set
  * (the first time a namespaceSelector is met) and the classes of the matching namespaces.
+ * `fingerprint`: the policy's, when the caller has it already.
  */
-export function compilePolicy(p: NetworkPolicy, byNamespace: ClassesByNamespace, memo = new PeerMemo()): CompiledPolicy {
+export function compilePolicy(p: NetworkPolicy, byNamespace: ClassesByNamespace, memo = new PeerMemo(), fingerprint = policyFingerprint(p)): CompiledPolicy {
   const compiled: CompiledPolicy = {
     uid: nextUid++,
     policy: p,
-    fingerprint: policyFingerprint(p),
+    fingerprint,
     generation: 0,
     selected: new Set(),
     ingress: p.policyTypes.includes('Ingress') ? p.ingress.map((r, i) => compileRule(r, i)) : undefined,
