@@ -105,13 +105,19 @@ function unsureSyntax(text: string): boolean {
 // cold map's keys are scalars, none a merge key, and no cold node is an alias or null.
 type Range = [number, number, number];
 const NODE_TYPE = Symbol.for('yaml.node.type');
+/** A scalar holds its offsets as two numbers (half of all nodes are scalars: an array each is a third of their memory); `range` is made when asked. */
 export class ColdScalar {
   constructor(
     public value: unknown,
     public source: string,
     public type: Scalar.Type,
-    public range: Range,
+    public start: number,
+    public end: number,
   ) {}
+
+  get range(): Range {
+    return [this.start, this.end, this.end];
+  }
 }
 export class ColdPair {
   constructor(
@@ -140,7 +146,7 @@ adopt(ColdPair, Pair, 'yaml.pair');
 adopt(ColdMap, YAMLMap, 'yaml.map');
 adopt(ColdSeq, YAMLSeq, 'yaml.seq');
 const COLD_NODES_RECOGNISED =
-  isScalar(new ColdScalar(null, '', 'PLAIN', [0, 0, 0])) && isPair(new ColdPair(null, null)) && isMap(new ColdMap([], [0, 0, 0])) && isSeq(new ColdSeq([], [0, 0, 0]));
+  isScalar(new ColdScalar(null, '', 'PLAIN', 0, 0)) && isPair(new ColdPair(null, null)) && isMap(new ColdMap([], [0, 0, 0])) && isSeq(new ColdSeq([], [0, 0, 0]));
 
 // The core schema's implicit tags, as `yaml` resolves plain scalars (compose-scalar.js: the first
 // default tag whose test matches).
@@ -235,14 +241,14 @@ function putScalar(text: string, open: number, result: unknown, c: OpenChildren,
   }
   // Block scalars keep their last line feed in `yaml`'s range; spans trim it again (nodes.ts spanOf).
   const rangeEnd = type === 'BLOCK_LITERAL' || type === 'BLOCK_FOLDED' ? Math.min(end + 1, text.length) : end;
-  const s = new ColdScalar(type === 'PLAIN' ? plainValue(result) : result, result, type, [start, rangeEnd, rangeEnd]);
+  const s = new ColdScalar(type === 'PLAIN' ? plainValue(result) : result, result, type, start, rangeEnd);
   c.put(at, s as unknown as Node, result, type === 'PLAIN' || quoted ? pastLineComment(text, end) : rangeEnd, false);
 }
 
 /** `key:` with nothing after it on its line: `yaml` gives an empty plain scalar right after the colon. */
 function emptyValue(text: string, at: number): Node {
   declineUnlessEmptyValueAt(text, at);
-  return new ColdScalar(null, '', 'PLAIN', [at, at, at]) as unknown as Node;
+  return new ColdScalar(null, '', 'PLAIN', at, at) as unknown as Node;
 }
 
 /** An empty value stands only right after a key's `:` at the end of a line (or of the text). */

@@ -3,6 +3,7 @@
 import * as yamlApi from 'yaml';
 import type { Alias, Document, Node, Pair, Scalar, YAMLMap } from 'yaml';
 import type { ScalarKind, Span } from '../model/types';
+import { ColdMap, ColdScalar, ColdSeq, type ColdPair } from './fastParse';
 
 // Bound once: the bundle reaches a CommonJS module's exports through a getter at every use, and
 // these tests run for every key of every map read.
@@ -117,6 +118,7 @@ export function aliasBudgetExceeded(table: AliasTable): boolean {
 
 /** The span of a node's value, without the trailing line break and indentation that block nodes include. */
 export function spanOf(ctx: NodeContext, node: Node | undefined | null): Span | undefined {
+  if (node instanceof ColdScalar) return trimmedSpan(ctx.text, node.start, node.end);
   const range = node?.range;
   return range ? trimmedSpan(ctx.text, range[0], range[1]) : undefined;
 }
@@ -126,6 +128,7 @@ export function spanOf(ctx: NodeContext, node: Node | undefined | null): Span | 
  * span at 0 stands only for a node made in code (none reaches the readers).
  */
 export function nodeSpan(ctx: NodeContext, node: Node): Span {
+  if (node instanceof ColdScalar) return trimmedSpan(ctx.text, node.start, node.end);
   const range = node.range;
   return range ? trimmedSpan(ctx.text, range[0], range[1]) : { start: 0, end: 0 };
 }
@@ -141,11 +144,14 @@ function trimmedSpan(text: string, start: number, rangeEnd: number): Span {
 }
 
 export function asMap(ctx: NodeContext, node: unknown): YAMLMap<unknown, unknown> | undefined {
+  if (node instanceof ColdMap) return node as unknown as YAMLMap<unknown, unknown>;
   const n = deref(ctx, node);
   return isMap(n) ? n : undefined;
 }
 
+/** The items of a list, aliases followed (read-only: a cold list's own array). */
 export function asSeqItems(ctx: NodeContext, node: unknown): Node[] {
+  if (node instanceof ColdSeq) return node.items as Node[];
   const n = deref(ctx, node);
   if (!isSeq(n)) return [];
   const out: Node[] = [];
@@ -178,7 +184,7 @@ const mergedPairsCache = new WeakMap<YAMLMap<unknown, unknown>, Array<Pair<unkno
  */
 export function mapPairs(ctx: NodeContext, map: YAMLMap<unknown, unknown>, visiting: Set<unknown> = new Set()): Array<Pair<unknown, unknown>> {
   // Maps without merge keys (nearly all) first: a scan of their keys costs less than the cache lookup.
-  if (!hasMergeKey(map)) return map.items;
+  if (map instanceof ColdMap || !hasMergeKey(map)) return map.items;
   const cached = mergedPairsCache.get(map);
   if (cached) return cached;
   if (visiting.has(map)) return []; // a map that merges itself
@@ -215,6 +221,7 @@ function hasMergeKey(map: YAMLMap<unknown, unknown>): boolean {
  * looked at only when the map has a merge key and no pair of its own.
  */
 function pairOf(ctx: NodeContext, map: unknown, key: string): Pair<unknown, unknown> | undefined {
+  if (map instanceof ColdMap) return coldPairOf(map, key) as Pair<unknown, unknown> | undefined;
   const m = asMap(ctx, map);
   if (!m) return undefined;
   let merges = false;
@@ -230,7 +237,17 @@ function pairOf(ctx: NodeContext, map: unknown, key: string): Pair<unknown, unkn
   return undefined;
 }
 
+/** pairOf for a cold map, whose keys are all scalars and none a merge key. */
+function coldPairOf(map: ColdMap, key: string): ColdPair | undefined {
+  for (const pair of map.items) {
+    const v = (pair.key as ColdScalar).value;
+    if (v === key || (typeof v !== 'string' && keyText(pair.key) === key)) return pair;
+  }
+  return undefined;
+}
+
 export function get(ctx: NodeContext, map: unknown, key: string): Node | undefined {
+  if (map instanceof ColdMap) return coldPairOf(map, key)?.value as Node | undefined;
   return deref(ctx, pairOf(ctx, map, key)?.value);
 }
 
@@ -245,6 +262,7 @@ export function getPath(ctx: NodeContext, map: unknown, ...keys: string[]): Node
 }
 
 export function scalarOf(ctx: NodeContext, node: unknown): Scalar | undefined {
+  if (node instanceof ColdScalar) return node as unknown as Scalar;
   const n = deref(ctx, node);
   return isScalar(n) ? n : undefined;
 }
