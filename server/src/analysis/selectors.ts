@@ -99,8 +99,28 @@ export function selectorFingerprint(sel: LabelSelector): string {
 const NAME_RE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
 const DNS_SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+// A workspace repeats its label keys and values (a tenth are distinct): each is checked once.
+// Bounded, as the editor sees new text all the time.
+const VALIDITY_MAX = 50_000;
+const validKeys = new Map<string, boolean>();
+const validValues = new Map<string, boolean>();
+
+function remembered(memo: Map<string, boolean>, text: string, check: (text: string) => boolean): boolean {
+  let valid = memo.get(text);
+  if (valid === undefined) {
+    valid = check(text);
+    if (memo.size >= VALIDITY_MAX) memo.clear();
+    memo.set(text, valid);
+  }
+  return valid;
+}
+
 /** `[prefix/]name`: prefix a DNS subdomain of at most 253 characters, name at most 63 alphanumerics, `-`, `_`, `.`. */
 export function isValidLabelKey(key: string): boolean {
+  return remembered(validKeys, key, labelKeyValid);
+}
+
+function labelKeyValid(key: string): boolean {
   const slash = key.indexOf('/');
   const name = slash >= 0 ? key.slice(slash + 1) : key;
   if (slash >= 0) {
@@ -112,7 +132,11 @@ export function isValidLabelKey(key: string): boolean {
 
 /** Empty, or at most 63 alphanumerics, `-`, `_`, `.`, beginning and ending with an alphanumeric. */
 export function isValidLabelValue(value: string): boolean {
-  return value === '' || (value.length <= 63 && NAME_RE.test(value));
+  return value === '' || (value.length <= 63 && remembered(validValues, value, isName));
+}
+
+function isName(text: string): boolean {
+  return NAME_RE.test(text);
 }
 
 export const SELECTOR_OPERATORS: ReadonlySet<string> = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
