@@ -158,25 +158,29 @@ function plainTags(): PlainTag[] {
 }
 
 /**
- * Every test of the core schema (null, bool, int, float) needs one of `~nNtTfF0-9+.-` first, or the
- * empty string (NaN here): any other plain scalar is a string without trying them.
+ * Every test of the core schema (null, bool, int, float) needs one of `~0-9+.-` first, or one of
+ * `nNtTfF` in a text of at most five characters (`null`, `true`, `False`…), or the empty string:
+ * any other plain scalar is a string without trying them.
  */
-function mayNotBeString(first: number): boolean {
-  return (first >= 48 && first <= 57) || first === 126 || first === 110 || first === 78 || first === 116 || first === 84 || first === 102 || first === 70 || first === 43 || first === 46 || first === 45 || Number.isNaN(first);
+function mayNotBeString(source: string): boolean {
+  const first = source.charCodeAt(0);
+  if ((first >= 48 && first <= 57) || first === 126 || first === 43 || first === 46 || first === 45 || Number.isNaN(first)) return true;
+  return source.length <= 5 && (first === 110 || first === 78 || first === 116 || first === 84 || first === 102 || first === 70);
 }
 
 // The values of plain scalars that may not be strings, by source (a workspace repeats them: ports,
-// replicas, names such as `frontend`): each is resolved once, not tried against every tag again.
-// The values are primitives. Only sources under 13 characters are kept: V8 copies those, where a
+// replicas, `true`): each is resolved once, not tried against every tag again.
+// The values are primitives, never undefined. Only sources under 13 characters are kept: V8 copies those, where a
 // longer one is a slice that would keep its whole file text alive. Bounded: the editor reads new
 // text all the time.
 const PLAIN_VALUES_MAX = 50_000;
 const plainValues = new Map<string, unknown>();
 
 function plainValue(source: string): unknown {
-  if (!mayNotBeString(source.charCodeAt(0))) return source;
-  if (plainValues.has(source)) return plainValues.get(source);
-  let value: unknown = source;
+  if (!mayNotBeString(source)) return source;
+  let value = plainValues.get(source);
+  if (value !== undefined) return value;
+  value = source;
   for (const tag of plainTags()) {
     if (!tag.test.test(source)) continue;
     const res = tag.resolve(source, () => {

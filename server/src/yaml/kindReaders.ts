@@ -3,7 +3,7 @@
 // and hands each object here by kind. Every field path of these kinds is read in this one place.
 import type { Node } from 'yaml';
 import type { Backend, Container, ContainerPort, IpBlock, K8sObject, LabelEntry, LabelSelector, Located, ObjectBase, NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, Protocol, SelectorExpression, ServicePort, WorkloadKind } from '../model/types';
-import { asMap, asSeqItems, get, getIntOrString, getNumber, getPath, getString, mapPairs, scalarKind, scalarOf, scalarText, nodeSpan, spanOf, type NodeContext } from './nodes';
+import { asMap, asSeqItems, get, getIntOrString, getNumber, getPath, getString, mapPairs, numberOf, scalarKind, scalarOf, scalarText, nodeSpan, spanOf, stringOf, type NodeContext } from './nodes';
 
 type Base = ObjectBase;
 
@@ -60,12 +60,15 @@ function readProtocol(ctx: NodeContext, node: unknown): Protocol {
   return p === 'UDP' || p === 'SCTP' ? p : 'TCP';
 }
 
-/** A written `protocol` the API server rejects (anything but TCP, UDP, SCTP, case included), for port-invalid. */
-function invalidProtocol(ctx: NodeContext, node: unknown): { invalidProtocol: Located<string> } | Record<string, never> {
+/**
+ * Sets a port's `protocol` (readProtocol) and, for a written protocol the API server rejects
+ * (anything but TCP, UDP, SCTP, case included), its `invalidProtocol` for port-invalid.
+ */
+function setPortProtocol(ctx: NodeContext, port: { protocol: Protocol; invalidProtocol?: Located<string> }, node: unknown): void {
   const n = scalarOf(ctx, get(ctx, node, 'protocol'));
-  if (!n || n.value === null) return {};
-  const text = scalarText(n);
-  return text === 'TCP' || text === 'UDP' || text === 'SCTP' ? {} : { invalidProtocol: { value: text, span: nodeSpan(ctx, n) } };
+  const written = n && n.value !== null ? scalarText(n) : undefined;
+  port.protocol = written === 'UDP' || written === 'SCTP' ? written : 'TCP';
+  if (n && written !== undefined && written !== 'TCP' && written !== 'UDP' && written !== 'SCTP') port.invalidProtocol = { value: written, span: nodeSpan(ctx, n) };
 }
 
 function readContainers(ctx: NodeContext, podSpec: unknown): Container[] {
@@ -75,19 +78,18 @@ function readContainers(ctx: NodeContext, podSpec: unknown): Container[] {
       const ports: ContainerPort[] = [];
       for (const p of asSeqItems(ctx, get(ctx, c, 'ports'))) {
         const portNode = get(ctx, p, 'containerPort');
-        const num = getNumber(ctx, p, 'containerPort');
         const nameNode = get(ctx, p, 'name');
-        const portName = getString(ctx, p, 'name');
+        const portName = stringOf(ctx, nameNode);
         const pSpan = nodeSpan(ctx, p);
-        ports.push(sharedShape({
-          ...(portName !== undefined ? { name: portName } : {}),
-          ...(nameNode ? { nameSpan: nodeSpan(ctx, nameNode) } : {}),
-          containerPort: num ?? NaN,
-          portSpan: spanOf(ctx, portNode) ?? pSpan,
-          protocol: readProtocol(ctx, p),
-          ...invalidProtocol(ctx, p),
-          span: pSpan,
-        }));
+        // Made one field at a time, in one order: the ports share their hidden classes (see sharedShape).
+        const port = {} as ContainerPort;
+        if (portName !== undefined) port.name = portName;
+        if (nameNode) port.nameSpan = nodeSpan(ctx, nameNode);
+        port.containerPort = numberOf(ctx, portNode) ?? NaN;
+        port.portSpan = spanOf(ctx, portNode) ?? pSpan;
+        setPortProtocol(ctx, port, p);
+        port.span = pSpan;
+        ports.push(port);
       }
       const nameNode = get(ctx, c, 'name');
       out.push(sharedShape({
@@ -144,24 +146,24 @@ export function readService(ctx: NodeContext, spec: Node | undefined, base: Base
   for (const p of asSeqItems(ctx, get(ctx, spec, 'ports'))) {
     const pSpan = nodeSpan(ctx, p);
     const portNode = get(ctx, p, 'port');
-    const port = getNumber(ctx, p, 'port') ?? NaN;
+    const port = numberOf(ctx, portNode) ?? NaN;
     const target = getIntOrString(ctx, p, 'targetPort');
     const nameNode = get(ctx, p, 'name');
-    const portName = getString(ctx, p, 'name');
+    const portName = stringOf(ctx, nameNode);
     const nodePort = getNumber(ctx, p, 'nodePort');
-    ports.push(sharedShape({
-      ...(portName !== undefined ? { name: portName } : {}),
-      ...(nameNode ? { nameSpan: nodeSpan(ctx, nameNode) } : {}),
-      port,
-      portSpan: spanOf(ctx, portNode) ?? pSpan,
-      // The API server defaults a targetPort of 0 or "" to the port, as it does an absent one.
-      targetPort: target && target.value !== 0 && target.value !== '' ? target.value : port,
-      ...(target ? { targetPortSpan: target.span } : {}),
-      protocol: readProtocol(ctx, p),
-      ...invalidProtocol(ctx, p),
-      ...(nodePort !== undefined ? { nodePort } : {}),
-      span: pSpan,
-    }));
+    // Made one field at a time, in one order: the ports share their hidden classes (see sharedShape).
+    const sp = {} as ServicePort;
+    if (portName !== undefined) sp.name = portName;
+    if (nameNode) sp.nameSpan = nodeSpan(ctx, nameNode);
+    sp.port = port;
+    sp.portSpan = spanOf(ctx, portNode) ?? pSpan;
+    // The API server defaults a targetPort of 0 or "" to the port, as it does an absent one.
+    sp.targetPort = target && target.value !== 0 && target.value !== '' ? target.value : port;
+    if (target) sp.targetPortSpan = target.span;
+    setPortProtocol(ctx, sp, p);
+    if (nodePort !== undefined) sp.nodePort = nodePort;
+    sp.span = pSpan;
+    ports.push(sp);
   }
   const selector = readSelector(ctx, get(ctx, spec, 'selector'), true);
   const externalName = getString(ctx, spec, 'externalName');

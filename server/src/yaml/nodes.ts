@@ -301,13 +301,23 @@ export function scalarText(s: Scalar): string {
 }
 
 export function getString(ctx: NodeContext, map: unknown, key: string): string | undefined {
-  const s = scalarOf(ctx, get(ctx, map, key));
+  return stringOf(ctx, get(ctx, map, key));
+}
+
+/** getString of a node already looked up. */
+export function stringOf(ctx: NodeContext, node: unknown): string | undefined {
+  const s = scalarOf(ctx, node);
   if (!s) return undefined;
   return typeof s.value === 'string' ? detach(s.value) : s.value === null || s.value === undefined ? undefined : scalarText(s);
 }
 
 export function getNumber(ctx: NodeContext, map: unknown, key: string): number | undefined {
-  const s = scalarOf(ctx, get(ctx, map, key));
+  return numberOf(ctx, get(ctx, map, key));
+}
+
+/** getNumber of a node already looked up. */
+export function numberOf(ctx: NodeContext, node: unknown): number | undefined {
+  const s = scalarOf(ctx, node);
   return s && typeof s.value === 'number' ? s.value : undefined;
 }
 

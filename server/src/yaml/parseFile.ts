@@ -24,6 +24,7 @@ import {
   scalarText,
   nodeSpan,
   spanOf,
+  stringOf,
   aliasBudgetExceeded,
   documentAliases,
   type AliasTable,
@@ -273,13 +274,14 @@ function readObject(
   listItemKind?: string,
 ): K8sObject | undefined {
   const apiVersion = getString(ctx, node, 'apiVersion') ?? listApiVersion;
-  const kind = getString(ctx, node, 'kind') ?? listItemKind;
+  const kindNode = get(ctx, node, 'kind');
+  const kind = stringOf(ctx, kindNode) ?? listItemKind;
   if (!apiVersion || !kind) return undefined;
   const span = nodeSpan(ctx, node);
-  const kindSpan = spanOf(ctx, get(ctx, node, 'kind')) ?? { start: span.start, end: span.start };
+  const kindSpan = spanOf(ctx, kindNode) ?? { start: span.start, end: span.start };
   const metadata = get(ctx, node, 'metadata');
   const nameNode = get(ctx, metadata, 'name');
-  const name = getString(ctx, metadata, 'name') ?? getString(ctx, metadata, 'generateName') ?? '';
+  const name = stringOf(ctx, nameNode) ?? getString(ctx, metadata, 'generateName') ?? '';
   const declaredNamespace = getString(ctx, metadata, 'namespace');
   const base = {
     id: `${uri}#${id}`,
