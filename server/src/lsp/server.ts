@@ -5,6 +5,8 @@ import { type Connection, DidChangeConfigurationNotification, type FileChangeTyp
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { VERSION } from '../buildInfo';
 import { isConfigPath, type WorkspaceSettings, workspaceNeedsReindex } from './folderSettings';
+import type { RecordedRun, RecordedStamp } from '../host/resultCache';
+import { type FileDiagnostics, PersistedDiagnostics } from './persistedDiagnostics';
 import { EditDebounce, Publisher } from './publisher';
 import { RequestHandlers } from './requests';
 import { StatusReporter } from './status';
@@ -67,6 +69,8 @@ export class NetmapServer {
     this.workspace.folders = folders.map(fsPathOf).filter((p): p is string => !!p);
     const storage = (params.initializationOptions as { storagePath?: unknown } | undefined)?.storagePath;
     this.workspace.cacheDir = typeof storage === 'string' && storage !== '' ? storage : undefined;
+    // Until the scan knows whether recorded diagnostics are published (startWarm), requests wait.
+    if (this.workspace.cacheDir !== undefined) this.workspace.holdRequests();
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
@@ -105,6 +109,7 @@ export class NetmapServer {
   }
 
   private rebuildIndex(): void {
+    if (this.workspace.cacheDir !== undefined) this.workspace.holdRequests();
     const generation = this.workspace.rebuild();
     this.publisher.useAnalysis(this.workspace.analysis);
     void this.scan(generation).catch((error: unknown) => {
@@ -114,10 +119,21 @@ export class NetmapServer {
 
   private async scan(generation: number): Promise<void> {
     const { progress, done } = await this.status.scanStarted();
-    const result = await this.workspace.scan(generation, progress);
+    const listed = this.workspace.listFiles();
+    const persisted = this.workspace.cacheDir === undefined ? undefined : new PersistedDiagnostics(this.workspace.cacheDir, { note: (m) => this.connection.console.info(m) });
+    const warm = persisted && (await this.startWarm(generation, listed.files, persisted));
+    // Without recorded diagnostics requests are answered during the scan, from the files read so far.
+    if (!warm) this.workspace.releaseRequests();
+    const result = await this.workspace.scan(generation, progress, listed);
     if (!result) return; // a newer scan took over
     done();
-    if (!(await this.publisher.publishAll())) return; // a newer scan took over
+    const updates = this.workspace.updates;
+    const record: FileDiagnostics = [];
+    if (!(await this.publisher.publishAll(record))) return; // a newer scan took over
+    this.workspace.releaseRequests();
+    // Recorded unless an event changed the index while they were worked out, or they are the record.
+    const key = result.diagnosticsKey;
+    if (persisted && key && this.workspace.updates === updates && !(warm && warm.command === key.command && sameStamps(warm.stamps, key.stamps))) persisted.put(key, record);
     this.status.indexed();
     const notRead = this.workspace.notRead.size;
     if (notRead > 0) {
@@ -131,6 +147,19 @@ export class NetmapServer {
       this.status.notice('warning', `k8s-netmap could not list ${dirs.length === 1 ? 'a folder' : `${dirs.length} folders`}: ${dirs.slice(0, 3).join(', ')}${dirs.length > 3 ? ', …' : ''}. Manifests in it are not analysed.`);
     }
     this.publisher.graphChanged();
+  }
+
+  /**
+   * When the persisted diagnostics were recorded over the workspace as it stands now (same version,
+   * settings, files and stamps; no open document's text differing from its file), publishes them at
+   * once; requests are held until the scan's own analysis is published. Returns what was published from.
+   */
+  private async startWarm(generation: number, files: readonly string[], persisted: PersistedDiagnostics): Promise<RecordedRun<FileDiagnostics> | undefined> {
+    const recorded = persisted.previous();
+    if (!recorded || !(await this.workspace.standsAsRecorded(generation, files, recorded))) return undefined;
+    // The analysis starts once they are all written out: until the client has them, it would slow their delivery.
+    await this.publisher.publishRecorded(recorded.findings);
+    return recorded;
   }
 
   // ---------- document and file events ----------
@@ -180,4 +209,8 @@ export class NetmapServer {
     const update = this.workspace.fileChanged(uri, fsPath, type);
     if (update) this.publisher.publishUpdate(update, new Set());
   }
+}
+
+function sameStamps(a: readonly RecordedStamp[], b: readonly RecordedStamp[]): boolean {
+  return a.length === b.length && a.every((s, i) => s.every((part, j) => part === b[i]![j]));
 }
