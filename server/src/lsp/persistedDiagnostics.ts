@@ -11,6 +11,8 @@ import { isRange, RecordedResults, resultKey, type RunKey } from '../host/result
 import type { WorkspaceSettings } from './folderSettings';
 
 export const DIAGNOSTICS_FILE = 'k8s-netmap-diagnostics.json';
+/** How the key reads a file not read for its size or content: by its note. */
+export const NOT_READ = 'not read: ';
 
 /** Every file's non-empty diagnostics list, as published (open documents' included). */
 export type FileDiagnostics = Array<[uri: string, diagnostics: Diagnostic[]]>;
@@ -37,7 +39,7 @@ export class PersistedDiagnostics extends RecordedResults<FileDiagnostics> {
  */
 export function keyStampOf(file: string, uri: string, read: { text: string; stamp?: FileStamp } | { bytes: Buffer; stamp: FileStamp } | { skipped: string; stamp?: FileStamp }): InputStamp | undefined {
   if (!read.stamp) return undefined;
-  const readKey = 'skipped' in read ? `not read: ${read.skipped}` : readKeyOf(uri, helmReadOptions(file));
+  const readKey = 'skipped' in read ? `${NOT_READ}${read.skipped}` : readKeyOf(uri, helmReadOptions(file));
   return { path: file, readKey, ...read.stamp };
 }
 

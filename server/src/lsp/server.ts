@@ -5,6 +5,7 @@ import { type Connection, DidChangeConfigurationNotification, type FileChangeTyp
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { VERSION } from '../buildInfo';
 import { isConfigPath, type WorkspaceSettings, workspaceNeedsReindex } from './folderSettings';
+import type { InputStamp } from '../host/cache';
 import type { RecordedRun, RecordedStamp } from '../host/resultCache';
 import { type FileDiagnostics, PersistedDiagnostics } from './persistedDiagnostics';
 import { EditDebounce, Publisher } from './publisher';
@@ -124,7 +125,7 @@ export class NetmapServer {
     const warm = persisted && (await this.startWarm(generation, listed.files, persisted));
     // Without recorded diagnostics requests are answered during the scan, from the files read so far.
     if (!warm) this.workspace.releaseRequests();
-    const result = await this.workspace.scan(generation, progress, listed);
+    const result = await this.workspace.scan(generation, progress, listed, warm?.stamps);
     if (!result) return; // a newer scan took over
     done();
     const updates = this.workspace.updates;
@@ -133,7 +134,7 @@ export class NetmapServer {
     this.workspace.releaseRequests();
     // Recorded unless an event changed the index while they were worked out, or they are the record.
     const key = result.diagnosticsKey;
-    if (persisted && key && this.workspace.updates === updates && !(warm && warm.command === key.command && sameStamps(warm.stamps, key.stamps))) persisted.put(key, record);
+    if (persisted && key && this.workspace.updates === updates && !(warm && warm.recorded.command === key.command && sameStamps(warm.recorded.stamps, key.stamps))) persisted.put(key, record);
     this.status.indexed();
     const notRead = this.workspace.notRead.size;
     if (notRead > 0) {
@@ -152,14 +153,20 @@ export class NetmapServer {
   /**
    * When the persisted diagnostics were recorded over the workspace as it stands now (same version,
    * settings, files and stamps; no open document's text differing from its file), publishes them at
-   * once; requests are held until the scan's own analysis is published. Returns what was published from.
+   * once; requests are held until the scan's own analysis is published. Returns what was published
+   * from, and the files' stamps (the scan takes their models from the persisted index without reading them again).
    */
-  private async startWarm(generation: number, files: readonly string[], persisted: PersistedDiagnostics): Promise<RecordedRun<FileDiagnostics> | undefined> {
+  private async startWarm(
+    generation: number,
+    files: readonly string[],
+    persisted: PersistedDiagnostics,
+  ): Promise<{ recorded: RecordedRun<FileDiagnostics>; stamps: ReadonlyMap<string, InputStamp> } | undefined> {
     const recorded = persisted.previous();
-    if (!recorded || !(await this.workspace.standsAsRecorded(generation, files, recorded))) return undefined;
+    const stamps = recorded && (await this.workspace.standsAsRecorded(generation, files, recorded));
+    if (!recorded || !stamps) return undefined;
     // The analysis starts once they are all written out: until the client has them, it would slow their delivery.
     await this.publisher.publishRecorded(recorded.findings);
-    return recorded;
+    return { recorded, stamps };
   }
 
   // ---------- document and file events ----------

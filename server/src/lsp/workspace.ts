@@ -12,12 +12,13 @@ import { Analysis } from '../analysis/workspaceAnalysis';
 import { dependentFiles } from '../features/dependents';
 import type { Finding } from '../features/rules';
 import { DEFAULT_SETTINGS_IN_FORCE, normalizeSettings } from '../features/settings';
-import { type FileStamp, type InputStamp, ParseCache, parseCached } from '../host/cache';
+import { type FileStamp, type InputStamp, ParseCache, parseCached, readKeyOf } from '../host/cache';
+import { parseFile } from '../yaml/parseFile';
 import type { RecordedRun, RecordedStamp, RunKey } from '../host/resultCache';
 import { helmReadOptions, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile, readStampedManifest, tooLargeReason } from '../host/files';
 import { type IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import { type ConfigFileState, folderSettings, isConfigPath, WorkspaceSettings } from './folderSettings';
-import { diagnosticsKey, keyStampOf, stampOfListed } from './persistedDiagnostics';
+import { diagnosticsKey, keyStampOf, NOT_READ, stampOfListed } from './persistedDiagnostics';
 
 /** Files indexed per event-loop turn during a scan, so requests are answered while it runs. */
 const SCAN_CHUNK = 100;
@@ -228,27 +229,28 @@ export class Workspace {
 
   /**
    * Whether the files stand now as `recorded` says (each stamped: read and hashed, not parsed; the
-   * first difference ends it), yielding as the scan does; false when superseded, or when the
-   * diagnostics may not be taken from a record (an open document's text is not its file's).
+   * first difference ends it), yielding as the scan does: their stamps by URI if so; undefined when
+   * superseded, or when the diagnostics may not be taken from a record (an open document's text is
+   * not its file's).
    */
-  async standsAsRecorded(generation: number, files: readonly string[], recorded: RecordedRun<unknown>): Promise<boolean> {
-    const stamps = new Map<string, InputStamp | undefined>();
+  async standsAsRecorded(generation: number, files: readonly string[], recorded: RecordedRun<unknown>): Promise<ReadonlyMap<string, InputStamp> | undefined> {
+    const stamps = new Map<string, InputStamp>();
     let sliceStart = performance.now();
     for (const file of files) {
-      if (generation !== this.scanGeneration) return false;
+      if (generation !== this.scanGeneration) return undefined;
       if (isConfigPath(this.folders, file)) continue;
       const uri = URI.file(file).toString();
       const stamp = stampOfListed(file, uri, this.settings.forPath(file).maxFileSize);
       const was = recorded.stamps[stamps.size];
-      if (!stamp || !was || !sameStamp(stamp, was)) return false;
+      if (!stamp || !was || !sameStamp(stamp, was)) return undefined;
       stamps.set(uri, stamp);
       if (performance.now() - sliceStart >= SCAN_SLICE_MS) {
         await new Promise((r) => setImmediate(r));
         sliceStart = performance.now();
       }
     }
-    if (generation !== this.scanGeneration || stamps.size !== recorded.stamps.length) return false;
-    return this.keyOf(stamps)?.command === recorded.command;
+    if (generation !== this.scanGeneration || stamps.size !== recorded.stamps.length) return undefined;
+    return this.keyOf(stamps)?.command === recorded.command ? stamps : undefined;
   }
 
   /**
@@ -267,9 +269,10 @@ export class Workspace {
 
   /**
    * Reads every manifest of the folders (`listed`), then the open documents, into the index.
-   * Undefined when a newer rebuild superseded this one.
+   * Undefined when a newer rebuild superseded this one. A file `stamped` just before (the warm
+   * start) is taken from the persisted index without reading it again.
    */
-  async scan(generation: number, progress: ScanProgress | undefined, listed: ListedFiles = this.listFiles()): Promise<ScanResult | undefined> {
+  async scan(generation: number, progress: ScanProgress | undefined, listed: ListedFiles = this.listFiles(), stamped?: ReadonlyMap<string, InputStamp>): Promise<ScanResult | undefined> {
     const { files, unreadableDirs } = listed;
     this.index.beginBulk();
     const cache = this.cacheDir === undefined ? undefined : ParseCache.open(this.cacheDir, { note: (m) => this.log.info(m) });
@@ -291,6 +294,8 @@ export class Workspace {
             indexedOpen.set(uri, { doc, version: doc.version });
             bytesSinceYield += doc.getText().length;
             this.indexDocument(doc, undefined);
+          } else if (cache && this.indexFromStamp(uri, file, stamped?.get(uri), cache)) {
+            stamps.set(uri, stamped?.get(uri));
           } else {
             // With a persisted index, the file's stamp is taken as it is read (one open, its bytes hashed).
             const read = cache ? readStampedManifest(file, this.settings.forPath(file).maxFileSize) : this.readDisk(file);
@@ -441,6 +446,36 @@ export class Workspace {
     this.indexText(uri, read.text, update, cache, read.stamp);
   }
 
+  /**
+   * Indexes a file by its model in the persisted index, its stamp taken just before (no second read);
+   * false when there is no stamp, or the file was not read for its size or content, or the persisted
+   * index holds no model with that stamp (then the file is read).
+   */
+  private indexFromStamp(uri: string, fsPath: string, stamp: InputStamp | undefined, cache: ParseCache): boolean {
+    if (!stamp || stamp.readKey.startsWith(NOT_READ)) return false;
+    const role = helmReadOptions(fsPath);
+    const options = { ...role, fast: true, defaultNamespace: this.index.settings.defaultNamespace };
+    // Should the entry not decode, the file is parsed from the text on disk now.
+    const hit = cache.get(fsPath, readKeyOf(uri, options), stamp, () => parseFile(uri, fs.readFileSync(fsPath, 'utf8'), options));
+    if (!hit) return false;
+    this.notRead.delete(uri);
+    // The stamp's hash is the text's (hashText of the same UTF-8), as indexText records it.
+    this.indexedHash.set(uri, stamp.hash + JSON.stringify(role));
+    this.guardedIndexing(uri, () => this.index.setParsed(uri, hit.decode()));
+    return true;
+  }
+
+  /** Indexes a file through `set`; a reader that throws is logged, and the server and every other file go on. */
+  private guardedIndexing(uri: string, set: () => IndexChange): IndexChange | undefined {
+    try {
+      return set();
+    } catch (error) {
+      // The reader never throws by design; if it does, keep the server and every other file alive.
+      this.log.error(`k8s-netmap: could not read ${uri}: ${String(error)}`);
+      return undefined;
+    }
+  }
+
   /** Indexes text unless identical text is already indexed. */
   private indexText(uri: string, text: string, update: IndexUpdate | undefined, cache: ParseCache | undefined, stamp?: FileStamp): void {
     const fsPath = fsPathOf(uri);
@@ -455,17 +490,11 @@ export class Workspace {
     if (this.indexedHash.get(uri) === hash && this.index.hasFile(uri)) return;
     update?.reread.add(uri);
     this.indexedHash.set(uri, hash);
-    let change;
-    try {
-      change =
-        cache && fsPath
-          ? this.index.setParsed(uri, parseCached(cache, fsPath, uri, text, { ...helm, defaultNamespace: this.index.settings.defaultNamespace }, stamp))
-          : this.index.setFile(uri, text, helm);
-    } catch (error) {
-      // The reader never throws by design; if it does, keep the server and every other file alive.
-      this.log.error(`k8s-netmap: could not read ${uri}: ${String(error)}`);
-      return;
-    }
-    update?.record(this.index, change);
+    const change = this.guardedIndexing(uri, () =>
+      cache && fsPath
+        ? this.index.setParsed(uri, parseCached(cache, fsPath, uri, text, { ...helm, defaultNamespace: this.index.settings.defaultNamespace }, stamp))
+        : this.index.setFile(uri, text, helm),
+    );
+    if (change) update?.record(this.index, change);
   }
 }
