@@ -56,7 +56,7 @@ export interface ResultsKind<T> {
  * such a run is never answered from the cache.
  */
 export function resultKey(command: unknown, stamps: ReadonlyArray<InputStamp | undefined>, version = VERSION): RunKey | undefined {
-  const commandKey = createHash('sha1').update(JSON.stringify([version, RESULTS_FORMAT, command])).digest('hex');
+  const commandKey = commandKeyOf(command, version);
   const lines = [commandKey];
   const recorded: RecordedStamp[] = [];
   for (const s of stamps) {
@@ -66,6 +66,11 @@ export function resultKey(command: unknown, stamps: ReadonlyArray<InputStamp | u
     lines.push(JSON.stringify(r));
   }
   return { key: createHash('sha1').update(lines.join('\n')).digest('hex'), command: commandKey, stamps: recorded };
+}
+
+/** The command part of a run's key (`RecordedRun.command`): the command, its settings, the version and format. */
+export function commandKeyOf(command: unknown, version = VERSION): string {
+  return createHash('sha1').update(JSON.stringify([version, RESULTS_FORMAT, command])).digest('hex');
 }
 
 /** An input's stamp as recorded: path, read key, size, mtime, content hash. */

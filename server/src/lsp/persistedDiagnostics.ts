@@ -7,7 +7,7 @@
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { type FileStamp, type InputStamp, readKeyOf } from '../host/cache';
 import { helmReadOptions, readStampedBytes } from '../host/files';
-import { isRange, RecordedResults, resultKey, type RunKey } from '../host/resultCache';
+import { commandKeyOf, isRange, RecordedResults, type RecordedStamp, resultKey, type RunKey } from '../host/resultCache';
 import type { WorkspaceSettings } from './folderSettings';
 
 export const DIAGNOSTICS_FILE = 'k8s-netmap-diagnostics.json';
@@ -48,7 +48,21 @@ export function stampOfListed(file: string, uri: string, maxFileSize: number): I
   return keyStampOf(file, uri, readStampedBytes(file, maxFileSize));
 }
 
+/** Whether a file's stamp is the one recorded (path, read key, size, mtime, content hash). */
+export function sameStamp(s: InputStamp, [file, readKey, size, mtimeMs, hash]: RecordedStamp): boolean {
+  return s.path === file && s.readKey === readKey && s.size === size && s.mtimeMs === mtimeMs && s.hash === hash;
+}
+
+/** What of the key `settings` make: the command part (RecordedRun.command). */
+export function settingsKey(settings: WorkspaceSettings): string {
+  return commandKeyOf(commandOf(settings));
+}
+
 /** The key of the diagnostics of `settings` over the listed files' `stamps` (undefined: not to be recorded). */
 export function diagnosticsKey(settings: WorkspaceSettings, stamps: ReadonlyArray<InputStamp | undefined>): RunKey | undefined {
-  return resultKey(['server', settings.folders, settings.window, [...settings.configs.values()]], stamps);
+  return resultKey(commandOf(settings), stamps);
+}
+
+function commandOf(settings: WorkspaceSettings): unknown {
+  return ['server', settings.folders, settings.window, [...settings.configs.values()]];
 }

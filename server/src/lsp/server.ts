@@ -6,8 +6,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { VERSION } from '../buildInfo';
 import { isConfigPath, type WorkspaceSettings, workspaceNeedsReindex } from './folderSettings';
 import type { InputStamp } from '../host/cache';
-import type { RecordedRun, RecordedStamp } from '../host/resultCache';
-import { type FileDiagnostics, PersistedDiagnostics } from './persistedDiagnostics';
+import type { RecordedRun } from '../host/resultCache';
+import { diagnosticsKey, type FileDiagnostics, PersistedDiagnostics, sameStamp, settingsKey } from './persistedDiagnostics';
 import { EditDebounce, Publisher } from './publisher';
 import { RequestHandlers } from './requests';
 import { StatusReporter } from './status';
@@ -129,12 +129,16 @@ export class NetmapServer {
     if (!result) return; // a newer scan took over
     done();
     const updates = this.workspace.updates;
+    const settings = this.workspace.settings;
     const record: FileDiagnostics = [];
     if (!(await this.publisher.publishAll(record))) return; // a newer scan took over
     this.workspace.releaseRequests();
-    // Recorded unless an event changed the index while they were worked out, or they are the record.
-    const key = result.diagnosticsKey;
-    if (persisted && key && this.workspace.updates === updates && !(warm && warm.recorded.command === key.command && sameStamps(warm.recorded.stamps, key.stamps))) persisted.put(key, record);
+    // Recorded unless an event or new settings changed them while they were worked out, or they are the record.
+    const stamps = result.stamps;
+    const unchanged = this.workspace.updates === updates && this.workspace.settings === settings;
+    const asRecorded = warm && settingsKey(settings) === warm.recorded.command && sameStamps(warm.stamps, stamps);
+    const key = persisted && stamps && unchanged && !asRecorded ? diagnosticsKey(settings, [...stamps.values()]) : undefined;
+    if (key) persisted?.put(key, record);
     this.status.indexed();
     const notRead = this.workspace.notRead.size;
     if (notRead > 0) {
@@ -218,6 +222,12 @@ export class NetmapServer {
   }
 }
 
-function sameStamps(a: readonly RecordedStamp[], b: readonly RecordedStamp[]): boolean {
-  return a.length === b.length && a.every((s, i) => s.every((part, j) => part === b[i]![j]));
+/** Whether the scan's stamps are those the warm start took (the scan takes those it reads anew). */
+function sameStamps(a: ReadonlyMap<string, InputStamp>, b: ReadonlyMap<string, InputStamp | undefined> | undefined): boolean {
+  if (!b || a.size !== b.size) return false;
+  for (const [uri, s] of a) {
+    const t = b.get(uri);
+    if (t !== s && !(t && sameStamp(t, [s.path, s.readKey, s.size, s.mtimeMs, s.hash]))) return false;
+  }
+  return true;
 }

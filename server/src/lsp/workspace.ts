@@ -14,11 +14,11 @@ import type { Finding } from '../features/rules';
 import { DEFAULT_SETTINGS_IN_FORCE, normalizeSettings } from '../features/settings';
 import { type FileStamp, type InputStamp, ParseCache, parseCached, readKeyOf } from '../host/cache';
 import { parseFile } from '../yaml/parseFile';
-import type { RecordedRun, RecordedStamp, RunKey } from '../host/resultCache';
+import type { RecordedRun } from '../host/resultCache';
 import { helmReadOptions, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile, readStampedManifest, tooLargeReason } from '../host/files';
 import { type IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import { type ConfigFileState, folderSettings, isConfigPath, WorkspaceSettings } from './folderSettings';
-import { diagnosticsKey, keyStampOf, NOT_READ, stampOfListed } from './persistedDiagnostics';
+import { keyStampOf, NOT_READ, sameStamp, settingsKey, stampOfListed } from './persistedDiagnostics';
 
 /** Files indexed per event-loop turn during a scan, so requests are answered while it runs. */
 const SCAN_CHUNK = 100;
@@ -29,11 +29,6 @@ const SCAN_SLICE_MS = 20;
 
 export function hashText(text: string): string {
   return createHash('sha1').update(text).digest('base64');
-}
-
-/** Whether a file's stamp is the one recorded (path, read key, size, mtime, content hash). */
-function sameStamp(s: InputStamp, [file, readKey, size, mtimeMs, hash]: RecordedStamp): boolean {
-  return s.path === file && s.readKey === readKey && s.size === size && s.mtimeMs === mtimeMs && s.hash === hash;
 }
 
 export function fsPathOf(uri: string): string | undefined {
@@ -87,8 +82,8 @@ export interface ListedFiles {
 interface ScanResult {
   /** Folders that could not be listed, with the reason. */
   unreadableDirs: string[];
-  /** The key the diagnostics of this index are recorded under (persistedDiagnostics.ts), if they may be. */
-  diagnosticsKey: RunKey | undefined;
+  /** With a persisted index, each listed file's stamp by URI, unless the diagnostics may not be recorded (an open document differs from disk). */
+  stamps: ReadonlyMap<string, InputStamp | undefined> | undefined;
 }
 
 export class Workspace {
@@ -250,21 +245,20 @@ export class Workspace {
       }
     }
     if (generation !== this.scanGeneration || stamps.size !== recorded.stamps.length) return undefined;
-    return this.keyOf(stamps)?.command === recorded.command ? stamps : undefined;
+    return this.openDocumentsOnDisk(stamps) && settingsKey(this.settings) === recorded.command ? stamps : undefined;
   }
 
   /**
-   * The key of diagnostics over files with these stamps (by URI, in listing order), unless an open
-   * document's text is not its file's on disk (or it has no file listed): its diagnostics, and its
-   * dependents', are then the editor's text's, never recorded.
+   * Whether every open document's text is its file's on disk, as stamped (by URI). If not (or it has
+   * no file listed), its diagnostics, and its dependents', are the editor's text's: never recorded.
    */
-  private keyOf(stamps: ReadonlyMap<string, InputStamp | undefined>): RunKey | undefined {
+  private openDocumentsOnDisk(stamps: ReadonlyMap<string, InputStamp | undefined>): boolean {
     for (const doc of this.documents.all()) {
       if (this.isConfig(doc.uri)) continue;
       const stamp = stamps.get(doc.uri);
-      if (!stamp || stamp.hash !== hashText(doc.getText())) return undefined;
+      if (!stamp || stamp.hash !== hashText(doc.getText())) return false;
     }
-    return diagnosticsKey(this.settings, [...stamps.values()]);
+    return true;
   }
 
   /**
@@ -330,7 +324,7 @@ export class Workspace {
     if (generation !== this.scanGeneration) return undefined;
     this.scanned = true;
     cache?.save();
-    return { unreadableDirs, diagnosticsKey: cache && this.keyOf(stamps) };
+    return { unreadableDirs, stamps: cache && this.openDocumentsOnDisk(stamps) ? stamps : undefined };
   }
 
   // ---------- events (after the scan) ----------
