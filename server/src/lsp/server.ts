@@ -6,7 +6,6 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { VERSION } from '../buildInfo';
 import { isConfigPath, type WorkspaceSettings, workspaceNeedsReindex } from './folderSettings';
 import type { InputStamp } from '../host/cache';
-import type { RecordedRun } from '../host/resultCache';
 import { diagnosticsKey, type FileDiagnostics, PersistedDiagnostics, sameStamp, settingsKey } from './persistedDiagnostics';
 import { EditDebounce, Publisher } from './publisher';
 import { RequestHandlers } from './requests';
@@ -115,6 +114,7 @@ export class NetmapServer {
     this.publisher.useAnalysis(this.workspace.analysis);
     void this.scan(generation).catch((error: unknown) => {
       this.connection.console.error(`k8s-netmap: workspace scan failed: ${String(error)}`);
+      this.workspace.releaseRequests(); // answered from what was read rather than never
     });
   }
 
@@ -136,7 +136,7 @@ export class NetmapServer {
     // Recorded unless an event or new settings changed them while they were worked out, or they are the record.
     const stamps = result.stamps;
     const unchanged = this.workspace.updates === updates && this.workspace.settings === settings;
-    const asRecorded = warm && settingsKey(settings) === warm.recorded.command && sameStamps(warm.stamps, stamps);
+    const asRecorded = warm && settingsKey(settings) === warm.command && sameStamps(warm.stamps, stamps);
     const key = persisted && stamps && unchanged && !asRecorded ? diagnosticsKey(settings, [...stamps.values()]) : undefined;
     if (key) persisted?.put(key, record);
     this.status.indexed();
@@ -157,20 +157,17 @@ export class NetmapServer {
   /**
    * When the persisted diagnostics were recorded over the workspace as it stands now (same version,
    * settings, files and stamps; no open document's text differing from its file), publishes them at
-   * once; requests are held until the scan's own analysis is published. Returns what was published
-   * from, and the files' stamps (the scan takes their models from the persisted index without reading them again).
+   * once; requests are held until the scan's own analysis is published. Returns the record's command
+   * key and the files' stamps (the scan takes their models from the persisted index without reading
+   * them again); the diagnostics themselves are let go once sent.
    */
-  private async startWarm(
-    generation: number,
-    files: readonly string[],
-    persisted: PersistedDiagnostics,
-  ): Promise<{ recorded: RecordedRun<FileDiagnostics>; stamps: ReadonlyMap<string, InputStamp> } | undefined> {
+  private async startWarm(generation: number, files: readonly string[], persisted: PersistedDiagnostics): Promise<{ command: string; stamps: ReadonlyMap<string, InputStamp> } | undefined> {
     const recorded = persisted.previous();
     const stamps = recorded && (await this.workspace.standsAsRecorded(generation, files, recorded));
     if (!recorded || !stamps) return undefined;
     // The analysis starts once they are all written out: until the client has them, it would slow their delivery.
     await this.publisher.publishRecorded(recorded.findings);
-    return { recorded, stamps };
+    return { command: recorded.command, stamps };
   }
 
   // ---------- document and file events ----------
