@@ -11,9 +11,17 @@ const debug = (s: string): void => {
 };
 
 export interface LspFigures {
+  /** initialize → the status no longer says indexing: every file indexed, analysed and its diagnostics published. */
   coldIndexMs: number;
   /** The server's CPU seconds until its cold index was done (Linux /proc; NaN elsewhere). */
   coldIndexCpuS: number;
+  /**
+   * initialize → the last diagnostics published before that (a warm start publishes its recorded
+   * diagnostics first, and its analysis, done after, publishes nothing when they are still true).
+   */
+  diagnosedMs: number;
+  /** The server's CPU seconds until then. */
+  diagnosedCpuS: number;
   editMs: number[];
   hoverMs: number[];
   peakRssMB: number;
@@ -63,6 +71,8 @@ export interface ServerSession {
   diagnosed(uri: string, version: number): Promise<void>;
   /** Called with every publishDiagnostics, and the performance.now() it arrived. */
   onPublish(listener: (p: Published, at: number) => void): void;
+  /** When the last publishDiagnostics before the cold index was done arrived (performance.now()), and the server's CPU seconds then. */
+  lastPublishBeforeIndexed(): { at: number; cpuS: number };
   close(): Promise<void>;
 }
 
@@ -73,16 +83,22 @@ export async function startServer(serverJs: string, folder: string, opts: DriveO
   let markIndexed: () => void = () => undefined;
   const indexed = new Promise<void>((r) => (markIndexed = r));
   let sawIndexing = false;
+  let indexedYet = false;
+  let lastPublish = { at: NaN, cpuS: NaN };
   conn.onNotification(StatusNotification, (s) => {
     debug(`status ${JSON.stringify(s)}`);
     if (s.indexing) sawIndexing = true;
-    else if (sawIndexing) markIndexed();
+    else if (sawIndexing) {
+      indexedYet = true;
+      markIndexed();
+    }
   });
   // Waiters by uri, for the diagnostics that answer one document version.
   const waiting = new Map<string, { version: number; resolve: () => void }>();
   const listeners: Array<(p: Published, at: number) => void> = [];
   conn.onNotification('textDocument/publishDiagnostics', (p: Published) => {
     const at = performance.now();
+    if (!indexedYet) lastPublish = { at, cpuS: cpuSeconds(child.pid) };
     debug(`diag ${p.uri} v${p.version}`);
     for (const l of listeners) l(p, at);
     const w = waiting.get(p.uri);
@@ -113,6 +129,7 @@ export async function startServer(serverJs: string, folder: string, opts: DriveO
     indexed,
     diagnosed: (docUri, version) => new Promise((resolve) => waiting.set(docUri, { version, resolve })),
     onPublish: (l) => void listeners.push(l),
+    lastPublishBeforeIndexed: () => lastPublish,
     close: async () => {
       const exited = new Promise((r) => child.once('exit', r));
       await Promise.race([conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
@@ -131,11 +148,13 @@ export async function driveServer(serverJs: string, folder: string, editFile: st
   await server.indexed;
   const coldIndexMs = performance.now() - server.startedAt;
   const coldIndexCpuS = cpuSeconds(server.pid);
+  const lastPublish = server.lastPublishBeforeIndexed();
+  const diagnosed = { diagnosedMs: lastPublish.at - server.startedAt, diagnosedCpuS: lastPublish.cpuS };
   if (opts.indexOnly) {
     // The persisted index is written just after the first diagnostics.
     for (let i = 0; i < 600 && opts.storagePath && !fs.readdirSync(opts.storagePath).some((f) => f.endsWith('.jsonl')); i++) await new Promise((r) => setTimeout(r, 100));
     await server.close();
-    return { coldIndexMs, coldIndexCpuS, editMs: [], hoverMs: [], peakRssMB: NaN };
+    return { coldIndexMs, coldIndexCpuS, ...diagnosed, editMs: [], hoverMs: [], peakRssMB: NaN };
   }
 
   const editUri = pathToFileURL(editFile).href;
@@ -167,7 +186,7 @@ export async function driveServer(serverJs: string, folder: string, editFile: st
   }
   const peakRssMB = peakRss(server.pid);
   await server.close();
-  return { coldIndexMs, coldIndexCpuS, editMs, hoverMs, peakRssMB };
+  return { coldIndexMs, coldIndexCpuS, ...diagnosed, editMs, hoverMs, peakRssMB };
 }
 
 /** What opening every file of a folder cost a language server (ours or another, e.g. yaml-language-server). */

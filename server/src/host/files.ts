@@ -184,18 +184,22 @@ export function readManifestFile(absPath: string, maxSize = DEFAULT_MAX_FILE_SIZ
  * Reads a file as `readManifestFile` does, with its stamp for the persisted index (size and mtime
  * from the open file, hash of the bytes read), from one open. Never throws.
  */
-export function readStampedManifest(absPath: string, maxSize = DEFAULT_MAX_FILE_SIZE): { text: string; stamp: FileStamp } | { skipped: string } {
+export function readStampedManifest(absPath: string, maxSize = DEFAULT_MAX_FILE_SIZE): { text: string; stamp: FileStamp } | { skipped: string; stamp?: FileStamp } {
   const read = readStampedBytes(absPath, maxSize);
   return 'bytes' in read ? { text: read.bytes.toString('utf8'), stamp: read.stamp } : read;
 }
 
-/** `readStampedManifest` without decoding the text (a run answered from the cache needs none). */
-function readStampedBytes(absPath: string, maxSize: number): { bytes: Buffer; stamp: FileStamp } | { skipped: string } {
+/**
+ * `readStampedManifest` without decoding the text (a run answered from the cache needs none). A
+ * file not read for its size or content has a stamp too (a too-large one's hash is empty: its size
+ * alone decides its note); one that could not be opened has none.
+ */
+export function readStampedBytes(absPath: string, maxSize: number): { bytes: Buffer; stamp: FileStamp } | { skipped: string; stamp?: FileStamp } {
   let fd: number | undefined;
   try {
     fd = fs.openSync(absPath, 'r');
     const { size, mtimeMs } = fs.fstatSync(fd);
-    if (size > maxSize) return { skipped: tooLargeReason(size, maxSize) };
+    if (size > maxSize) return { skipped: tooLargeReason(size, maxSize), stamp: { size, mtimeMs, hash: '' } };
     // The size just taken bounds the read (a file growing meanwhile is read to that size; its
     // stamp then differs on the next run).
     const buffer = Buffer.allocUnsafe(size);
@@ -207,7 +211,8 @@ function readStampedBytes(absPath: string, maxSize: number): { bytes: Buffer; st
     }
     const bytes = buffer.subarray(0, length);
     const reason = unreadableReason(bytes.length, bytes, maxSize);
-    return reason ? { skipped: reason } : { bytes, stamp: { size, mtimeMs, hash: contentHash(bytes) } };
+    const stamp = { size, mtimeMs, hash: contentHash(bytes) };
+    return reason ? { skipped: reason, stamp } : { bytes, stamp };
   } catch (error) {
     return { skipped: `not read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
   } finally {
@@ -337,8 +342,8 @@ export async function readInputs(
       const again = readStampedManifest(file, maxFileSize);
       const now = 'text' in again ? again.text : '';
       // Changed since stamped: the run's stamps do not describe what was indexed.
-      if (!('stamp' in again) || again.stamp.hash !== stamp?.hash) result.changedWhileRead = true;
-      const store = (parsed: ParsedFile): ParsedFile => ('stamp' in again && cache.put(file, readKey, again.stamp, parsed), parsed);
+      if (!('text' in again) || again.stamp.hash !== stamp?.hash) result.changedWhileRead = true;
+      const store = (parsed: ParsedFile): ParsedFile => ('text' in again && cache.put(file, readKey, again.stamp, parsed), parsed);
       const model = parse(uri, now, options);
       return model instanceof Promise ? model.then(store) : store(model);
     };

@@ -2,9 +2,11 @@
 // located (line and UTF-16 column), under a key made of everything they depend on — the version,
 // the command's settings, and every input's path, read key (Helm role, default namespace), size,
 // mtime and content hash (host/cache.ts's stamps). A run whose key is the one recorded prints these
-// findings without parsing, indexing or analysing anything; any other key is a miss.
+// findings without parsing, indexing or analysing anything; any other key is a miss. The language
+// server keeps its published diagnostics the same way (`RecordedResults` with its own file and
+// payload check: lsp/persistedDiagnostics.ts).
 //
-// One file in DIR, `k8s-netmap-results.json`:
+// One file in DIR, `k8s-netmap-results.json` for `check`:
 //   line 1: {"k8sNetmap": VERSION, "format": RESULTS_FORMAT, "key": <hex>, "sha1": <hex of line 2>}
 //   line 2: {"command": <hex of the command part of the key>, "stamps": [[path, readKey, size, mtime, hash], …], "findings": […]}
 // A file of another version or format is ignored (replaced on the next save). A file whose checksum
@@ -17,7 +19,7 @@ import type { Position } from '../model/positions';
 import type { Severity } from '../model/types';
 import type { InputStamp } from './cache';
 
-/** Bump when the shape of LocatedFinding or what a key covers changes. */
+/** Bump when the shape of LocatedFinding, of the server's recorded diagnostics, or what a key covers changes. */
 const RESULTS_FORMAT = 1;
 export const RESULTS_FILE = 'k8s-netmap-results.json';
 
@@ -42,13 +44,19 @@ interface ResultCacheOptions {
   note?: (message: string) => void;
 }
 
+/** What a kind of recorded results is: its file name in DIR, and the check of a payload read back. */
+export interface ResultsKind<T> {
+  fileName: string;
+  isPayload: (payload: unknown) => payload is T;
+}
+
 /**
  * The key of a run's results: the command and its settings (any JSON), and every input's stamp in
  * order. Undefined when an input has no stamp (standard input, a file that could not be stat'ed):
  * such a run is never answered from the cache.
  */
 export function resultKey(command: unknown, stamps: ReadonlyArray<InputStamp | undefined>, version = VERSION): RunKey | undefined {
-  const commandKey = createHash('sha1').update(JSON.stringify([version, RESULTS_FORMAT, command])).digest('hex');
+  const commandKey = commandKeyOf(command, version);
   const lines = [commandKey];
   const recorded: RecordedStamp[] = [];
   for (const s of stamps) {
@@ -58,6 +66,11 @@ export function resultKey(command: unknown, stamps: ReadonlyArray<InputStamp | u
     lines.push(JSON.stringify(r));
   }
   return { key: createHash('sha1').update(lines.join('\n')).digest('hex'), command: commandKey, stamps: recorded };
+}
+
+/** The command part of a run's key (`RecordedRun.command`): the command, its settings, the version and format. */
+export function commandKeyOf(command: unknown, version = VERSION): string {
+  return createHash('sha1').update(JSON.stringify([version, RESULTS_FORMAT, command])).digest('hex');
 }
 
 /** An input's stamp as recorded: path, read key, size, mtime, content hash. */
@@ -70,19 +83,21 @@ export interface RunKey {
   stamps: RecordedStamp[];
 }
 
-/** What the last run recorded. */
-export interface RecordedRun {
+/** What the last run recorded (`findings`: the payload, whatever kind of results it is). */
+export interface RecordedRun<T = LocatedFinding[]> {
   command: string;
   stamps: RecordedStamp[];
-  findings: LocatedFinding[];
+  findings: T;
 }
 
-export class ResultCache {
+/** One file of results of a kind, recorded under a run's key. */
+export class RecordedResults<T> {
   readonly version: string;
   private readonly note: (message: string) => void;
 
   constructor(
     readonly dir: string,
+    private readonly kind: ResultsKind<T>,
     options: ResultCacheOptions = {},
   ) {
     this.version = options.version ?? VERSION;
@@ -90,20 +105,20 @@ export class ResultCache {
   }
 
   get file(): string {
-    return path.join(this.dir, RESULTS_FILE);
+    return path.join(this.dir, this.kind.fileName);
   }
 
-  /** The findings recorded under `key`, or undefined (no file, another key or version, or corrupt: with a note). */
-  get(key: string): LocatedFinding[] | undefined {
+  /** The results recorded under `key`, or undefined (no file, another key or version, or corrupt: with a note). */
+  get(key: string): T | undefined {
     return this.read(key)?.findings;
   }
 
   /** What the last run recorded, whatever its key (same version and format; corrupt: with a note). */
-  previous(): RecordedRun | undefined {
+  previous(): RecordedRun<T> | undefined {
     return this.read(undefined);
   }
 
-  private read(key: string | undefined): RecordedRun | undefined {
+  private read(key: string | undefined): RecordedRun<T> | undefined {
     let raw: string;
     try {
       raw = fs.readFileSync(this.file, 'utf8');
@@ -123,15 +138,15 @@ export class ResultCache {
     const body = raw.slice(eol + 1, raw.endsWith('\n') ? raw.length - 1 : raw.length);
     if (eol === -1 || createHash('sha1').update(body).digest('hex') !== header.sha1) return discard('checksum mismatch');
     if (key !== undefined && header.key !== key) return undefined;
-    const run = parseJson(body) as Partial<RecordedRun> | undefined;
+    const run = parseJson(body) as Partial<RecordedRun<unknown>> | undefined;
     if (typeof run !== 'object' || run === null || typeof run.command !== 'string' || !Array.isArray(run.stamps) || !run.stamps.every(isRecordedStamp)) return discard('unreadable findings');
-    if (!Array.isArray(run.findings) || !run.findings.every(isLocatedFinding)) return discard('unreadable findings');
-    return run as RecordedRun;
+    if (!this.kind.isPayload(run.findings)) return discard('unreadable findings');
+    return run as RecordedRun<T>;
   }
 
-  /** Records the findings of a run under its key (atomically). Never throws: a file that cannot be written is a note. */
-  put(run: RunKey, findings: LocatedFinding[]): void {
-    const body = JSON.stringify({ command: run.command, stamps: run.stamps, findings } satisfies RecordedRun);
+  /** Records the results of a run under its key (atomically). Never throws: a file that cannot be written is a note. */
+  put(run: RunKey, findings: T): void {
+    const body = JSON.stringify({ command: run.command, stamps: run.stamps, findings } satisfies RecordedRun<T>);
     const header = JSON.stringify({ k8sNetmap: this.version, format: RESULTS_FORMAT, key: run.key, sha1: createHash('sha1').update(body).digest('hex') });
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
@@ -142,6 +157,13 @@ export class ResultCache {
       fs.rmSync(tmp, { force: true });
       this.note(`k8s-netmap: cache not written to ${this.dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
+  }
+}
+
+/** `check`'s findings, located. */
+export class ResultCache extends RecordedResults<LocatedFinding[]> {
+  constructor(dir: string, options: ResultCacheOptions = {}) {
+    super(dir, { fileName: RESULTS_FILE, isPayload: (p): p is LocatedFinding[] => Array.isArray(p) && p.every(isLocatedFinding) }, options);
   }
 }
 
@@ -161,7 +183,7 @@ function isPosition(p: unknown): p is Position {
   return typeof p === 'object' && p !== null && typeof (p as Position).line === 'number' && typeof (p as Position).character === 'number';
 }
 
-function isRange(r: unknown): r is LocatedRange {
+export function isRange(r: unknown): r is LocatedRange {
   const o = r as LocatedRange;
   return typeof o === 'object' && o !== null && typeof o.uri === 'string' && isPosition(o.start) && isPosition(o.end);
 }

@@ -1,7 +1,7 @@
 // Publishing diagnostics: the per-document edit debounce, two-phase publishing after an index
 // update (link diagnostics at once, NetworkPolicy verdicts on the next turn), the idle sweep of
 // every Service and route, the cache of verdicts between them, and only changed lists re-sent.
-import type { Connection } from 'vscode-languageserver/node';
+import type { Connection, Diagnostic } from 'vscode-languageserver/node';
 import type { Analysis } from '../analysis/workspaceAnalysis';
 import { createDiagnosticContext } from '../features/context';
 import { changedObjects, reachSensitiveFiles } from '../features/dependents';
@@ -12,6 +12,7 @@ import type { K8sObject } from '../model/types';
 import { getOrCreate } from '../model/collections';
 import { GraphChangedNotification } from '../protocol';
 import { type LineSource, toDiagnostic } from './convert';
+import type { FileDiagnostics } from './persistedDiagnostics';
 import type { StatusReporter } from './status';
 import { fsPathOf, hashText, type IndexUpdate, type Workspace } from './workspace';
 
@@ -131,15 +132,32 @@ export class Publisher {
   /**
    * Publishes every file's diagnostics with fresh verdicts, open documents first (theirs are sent
    * even when unchanged), in slices that let requests and edits be answered in between. False
-   * when the workspace was rebuilt meanwhile (the rest is left to the new scan).
+   * when the workspace was rebuilt meanwhile (the rest is left to the new scan). `record` collects
+   * every non-empty list, sent or not (persistedDiagnostics.ts).
    */
-  async publishAll(): Promise<boolean> {
+  async publishAll(record?: FileDiagnostics): Promise<boolean> {
     const ws = this.workspace;
     const index = ws.index;
     const open = new Set(ws.documents.keys());
     const uris = new Set<string>([...open, ...index.fileUris(), ...ws.notRead.keys(), ...this.published.keys(), ...ws.settings.configs.keys()]);
     const reach = this.reach.freshPass();
-    return this.inSlices([...uris], () => ws.index !== index, (uri) => this.publish(new Set([uri]), open.has(uri) ? new Set([uri]) : new Set(), reach));
+    return this.inSlices([...uris], () => ws.index !== index, (uri) => this.publish(new Set([uri]), open.has(uri) ? new Set([uri]) : new Set(), reach, record));
+  }
+
+  /**
+   * Publishes diagnostics recorded by an earlier run whose key is this workspace's now, open
+   * documents first (theirs are sent even when empty, with their version); they count as published,
+   * so that the fresh pass that follows (publishAll) sends only what differs.
+   */
+  async publishRecorded(recorded: FileDiagnostics): Promise<void> {
+    const open = new Set(this.workspace.documents.keys());
+    const byUri = new Map(recorded);
+    const sent: Array<Promise<void>> = [];
+    for (const uri of open) sent.push(this.send(uri, byUri.get(uri) ?? []));
+    for (const [uri, diagnostics] of byUri) if (!open.has(uri)) sent.push(this.send(uri, diagnostics));
+    this.status.changed();
+    // Resolves once every list is written to the connection (a client slow to read holds it back).
+    await Promise.all(sent).catch(() => undefined);
   }
 
   /** Runs `each` over `items`, yielding every SLICE_MS; false when `stop` said so first. */
@@ -215,19 +233,28 @@ export class Publisher {
     if (await this.recheckReachability([...uris], generation)) this.sweepNeeded = false;
   }
 
-  /** Publishes diagnostics of `uris` (and `always`, sent even when unchanged), with `reachability`'s verdicts. */
-  private publish(uris: ReadonlySet<string>, always: ReadonlySet<string>, reachability: ReachabilityChecks): void {
+  /**
+   * Publishes diagnostics of `uris` (and `always`, sent even when unchanged), with `reachability`'s
+   * verdicts; `record` collects the non-empty lists.
+   */
+  private publish(uris: ReadonlySet<string>, always: ReadonlySet<string>, reachability: ReachabilityChecks, record?: FileDiagnostics): void {
     for (const uri of new Set([...always, ...uris])) {
       const diagnostics = this.diagnose(uri, reachability).map((f) => toDiagnostic(this.lines, f));
+      if (record && diagnostics.length) record.push([uri, diagnostics]);
       const hash = diagnostics.length ? hashText(JSON.stringify(diagnostics)) : '';
       if (!always.has(uri) && (this.published.get(uri)?.hash ?? '') === hash) continue;
-      if (diagnostics.length) this.published.set(uri, { hash, errors: diagnostics.filter((d) => d.severity === 1).length });
-      else this.published.delete(uri);
-      // The document version tells clients which edit these diagnostics answer.
-      const version = this.workspace.documents.get(uri)?.version;
-      this.connection.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics });
+      void this.send(uri, diagnostics, hash);
     }
     this.status.changed();
+  }
+
+  /** Sends a file's diagnostics and remembers them as published (`hash`: of their JSON, '' when none); resolves once written. */
+  private send(uri: string, diagnostics: Diagnostic[], hash = diagnostics.length ? hashText(JSON.stringify(diagnostics)) : ''): Promise<void> {
+    if (diagnostics.length) this.published.set(uri, { hash, errors: diagnostics.filter((d) => d.severity === 1).length });
+    else this.published.delete(uri);
+    // The document version tells clients which edit these diagnostics answer.
+    const version = this.workspace.documents.get(uri)?.version;
+    return this.connection.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics });
   }
 
   private diagnose(uri: string, reachability: ReachabilityChecks): Finding[] {

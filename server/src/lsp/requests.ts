@@ -45,18 +45,18 @@ export class RequestHandlers {
   listen(): void {
     const c = this.connection;
     const ws = this.workspace;
-    c.onHover((p) => this.guard(() => {
+    c.onHover((p) => this.answer(() => {
       const at = this.at(p);
       if (!at) return null;
       const h = hover(ws.analysis, at.uri, at.offset);
       return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: toRange(ws.index, at.uri, h.span) } : null;
     }, null));
-    c.onDefinition((p) => this.guard(() => {
+    c.onDefinition((p) => this.answer(() => {
       const at = this.at(p);
       if (!at) return [];
       return definition(ws.analysis, at.uri, at.offset).map((l) => toLocation(ws.index, l.uri, l.span));
     }, []));
-    c.onReferences((p) => this.guard(() => {
+    c.onReferences((p) => this.answer(() => {
       const at = this.at(p);
       if (!at) return [];
       return references(ws.analysis, at.uri, at.offset, !!p.context?.includeDeclaration).map((l) => toLocation(ws.index, l.uri, l.span));
@@ -65,10 +65,10 @@ export class RequestHandlers {
       const uri: unknown = p?.textDocument?.uri;
       if (typeof uri !== 'string') return [];
       await this.edits.settled(uri); // lenses describe the text as typed, not as last indexed
-      return this.guard(() => this.lenses(uri), []);
+      return this.answer(() => this.lenses(uri), []);
     });
-    c.onCompletion((p) => this.guard(() => (this.at(p) ? this.completions(p.textDocument.uri, p.position) : []), []));
-    c.onCodeAction((p) => this.guard(() => {
+    c.onCompletion((p) => this.answer(() => (this.at(p) ? this.completions(p.textDocument.uri, p.position) : []), []));
+    c.onCodeAction((p) => this.answer(() => {
       const out: CodeAction[] = [];
       const diagnostics: unknown = p?.context?.diagnostics;
       for (const d of Array.isArray(diagnostics) ? (diagnostics as Parameters<typeof quickFixes>[1][]) : []) {
@@ -81,20 +81,29 @@ export class RequestHandlers {
       }
       return out;
     }, []));
-    c.onRequest(GraphRequest, () => this.guard(() => graphOf(ws.analysis), { nodes: [], edges: [] }));
+    c.onRequest(GraphRequest, () => this.answer(() => graphOf(ws.analysis), { nodes: [], edges: [] }));
     c.onRequest(ConnectivityChangesRequest, (p) =>
-      connectivityChanges(this.changesHost, p?.ref || 'HEAD').catch((error: unknown) => {
+      ws.analysed().then(() => connectivityChanges(this.changesHost, p?.ref || 'HEAD').catch((error: unknown) => {
         this.connection.console.error(errorText(error));
         return { ref: p?.ref || 'HEAD', error: 'internal error (see the k8s-netmap output)', counts: { added: 0, removed: 0, changed: 0 }, groups: [] };
-      }),
+      })),
     );
     c.onRequest(GraphChangesRequest, (p: ConnectivityChangesParams | undefined) =>
-      graphChanges(this.changesHost, graphOf(ws.analysis), p?.ref || 'HEAD').catch((error: unknown) => {
+      ws.analysed().then(() => graphChanges(this.changesHost, graphOf(ws.analysis), p?.ref || 'HEAD').catch((error: unknown) => {
         this.connection.console.error(errorText(error));
         return { ref: p?.ref || 'HEAD', error: 'internal error (see the k8s-netmap output)', edges: [], nodes: [] };
-      }),
+      })),
     );
-    c.onRequest(PathRulesRequest, (p: PathRulesParams | undefined) => this.guard(() => pathRules(ws.analysis, p), { hops: [] }));
+    c.onRequest(PathRulesRequest, (p: PathRulesParams | undefined) => this.answer(() => pathRules(ws.analysis, p), { hops: [] }));
+  }
+
+  /**
+   * `guard` once the workspace may be read: after a warm start (recorded diagnostics published
+   * before the index was read) a request waits for the analysis rather than answer from part of it.
+   */
+  private async answer<T>(run: () => T, fallback: T): Promise<T> {
+    await this.workspace.analysed();
+    return this.guard(run, fallback);
   }
 
   /** Runs a request handler; a bug in a feature answers `fallback` instead of killing the server. */

@@ -5,6 +5,8 @@ import { type Connection, DidChangeConfigurationNotification, type FileChangeTyp
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { VERSION } from '../buildInfo';
 import { isConfigPath, type WorkspaceSettings, workspaceNeedsReindex } from './folderSettings';
+import type { InputStamp } from '../host/cache';
+import { diagnosticsKey, type FileDiagnostics, PersistedDiagnostics, sameStamp, settingsKey } from './persistedDiagnostics';
 import { EditDebounce, Publisher } from './publisher';
 import { RequestHandlers } from './requests';
 import { StatusReporter } from './status';
@@ -67,6 +69,8 @@ export class NetmapServer {
     this.workspace.folders = folders.map(fsPathOf).filter((p): p is string => !!p);
     const storage = (params.initializationOptions as { storagePath?: unknown } | undefined)?.storagePath;
     this.workspace.cacheDir = typeof storage === 'string' && storage !== '' ? storage : undefined;
+    // Until the scan knows whether recorded diagnostics are published (startWarm), requests wait.
+    if (this.workspace.cacheDir !== undefined) this.workspace.holdRequests();
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
@@ -105,19 +109,36 @@ export class NetmapServer {
   }
 
   private rebuildIndex(): void {
+    if (this.workspace.cacheDir !== undefined) this.workspace.holdRequests();
     const generation = this.workspace.rebuild();
     this.publisher.useAnalysis(this.workspace.analysis);
     void this.scan(generation).catch((error: unknown) => {
       this.connection.console.error(`k8s-netmap: workspace scan failed: ${String(error)}`);
+      this.workspace.releaseRequests(); // answered from what was read rather than never
     });
   }
 
   private async scan(generation: number): Promise<void> {
     const { progress, done } = await this.status.scanStarted();
-    const result = await this.workspace.scan(generation, progress);
+    const listed = this.workspace.listFiles();
+    const persisted = this.workspace.cacheDir === undefined ? undefined : new PersistedDiagnostics(this.workspace.cacheDir, { note: (m) => this.connection.console.info(m) });
+    const warm = persisted && (await this.startWarm(generation, listed.files, persisted));
+    // Without recorded diagnostics requests are answered during the scan, from the files read so far.
+    if (!warm) this.workspace.releaseRequests();
+    const result = await this.workspace.scan(generation, progress, listed, warm?.stamps);
     if (!result) return; // a newer scan took over
     done();
-    if (!(await this.publisher.publishAll())) return; // a newer scan took over
+    const updates = this.workspace.updates;
+    const settings = this.workspace.settings;
+    const record: FileDiagnostics = [];
+    if (!(await this.publisher.publishAll(record))) return; // a newer scan took over
+    this.workspace.releaseRequests();
+    // Recorded unless an event or new settings changed them while they were worked out, or they are the record.
+    const stamps = result.stamps;
+    const unchanged = this.workspace.updates === updates && this.workspace.settings === settings;
+    const asRecorded = warm && settingsKey(settings) === warm.command && sameStamps(warm.stamps, stamps);
+    const key = persisted && stamps && unchanged && !asRecorded ? diagnosticsKey(settings, [...stamps.values()]) : undefined;
+    if (key) persisted?.put(key, record);
     this.status.indexed();
     const notRead = this.workspace.notRead.size;
     if (notRead > 0) {
@@ -131,6 +152,22 @@ export class NetmapServer {
       this.status.notice('warning', `k8s-netmap could not list ${dirs.length === 1 ? 'a folder' : `${dirs.length} folders`}: ${dirs.slice(0, 3).join(', ')}${dirs.length > 3 ? ', …' : ''}. Manifests in it are not analysed.`);
     }
     this.publisher.graphChanged();
+  }
+
+  /**
+   * When the persisted diagnostics were recorded over the workspace as it stands now (same version,
+   * settings, files and stamps; no open document's text differing from its file), publishes them at
+   * once; requests are held until the scan's own analysis is published. Returns the record's command
+   * key and the files' stamps (the scan takes their models from the persisted index without reading
+   * them again); the diagnostics themselves are let go once sent.
+   */
+  private async startWarm(generation: number, files: readonly string[], persisted: PersistedDiagnostics): Promise<{ command: string; stamps: ReadonlyMap<string, InputStamp> } | undefined> {
+    const recorded = persisted.previous();
+    const stamps = recorded && (await this.workspace.standsAsRecorded(generation, files, recorded));
+    if (!recorded || !stamps) return undefined;
+    // The analysis starts once they are all written out: until the client has them, it would slow their delivery.
+    await this.publisher.publishRecorded(recorded.findings);
+    return { command: recorded.command, stamps };
   }
 
   // ---------- document and file events ----------
@@ -180,4 +217,14 @@ export class NetmapServer {
     const update = this.workspace.fileChanged(uri, fsPath, type);
     if (update) this.publisher.publishUpdate(update, new Set());
   }
+}
+
+/** Whether the scan's stamps are those the warm start took (the scan takes those it reads anew). */
+function sameStamps(a: ReadonlyMap<string, InputStamp>, b: ReadonlyMap<string, InputStamp | undefined> | undefined): boolean {
+  if (!b || a.size !== b.size) return false;
+  for (const [uri, s] of a) {
+    const t = b.get(uri);
+    if (t !== s && !(t && sameStamp(t, [s.path, s.readKey, s.size, s.mtimeMs, s.hash]))) return false;
+  }
+  return true;
 }

@@ -12,10 +12,13 @@ import { Analysis } from '../analysis/workspaceAnalysis';
 import { dependentFiles } from '../features/dependents';
 import type { Finding } from '../features/rules';
 import { DEFAULT_SETTINGS_IN_FORCE, normalizeSettings } from '../features/settings';
-import { type FileStamp, ParseCache, parseCached } from '../host/cache';
+import { type FileStamp, type InputStamp, ParseCache, parseCached, readKeyOf } from '../host/cache';
+import { parseFile } from '../yaml/parseFile';
+import type { RecordedRun } from '../host/resultCache';
 import { helmReadOptions, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile, readStampedManifest, tooLargeReason } from '../host/files';
 import { type IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import { type ConfigFileState, folderSettings, isConfigPath, WorkspaceSettings } from './folderSettings';
+import { keyStampOf, NOT_READ, sameStamp, settingsKey, stampOfListed } from './persistedDiagnostics';
 
 /** Files indexed per event-loop turn during a scan, so requests are answered while it runs. */
 const SCAN_CHUNK = 100;
@@ -68,10 +71,19 @@ interface ServerLog {
   error(message: string): void;
 }
 
+/** The manifest files of the folders, listed once for a scan (and the warm start before it). */
+export interface ListedFiles {
+  files: string[];
+  /** Folders that could not be listed, with the reason. */
+  unreadableDirs: string[];
+}
+
 /** What a finished scan found besides manifests. */
 interface ScanResult {
   /** Folders that could not be listed, with the reason. */
   unreadableDirs: string[];
+  /** With a persisted index, each listed file's stamp by URI, unless the diagnostics may not be recorded (an open document differs from disk). */
+  stamps: ReadonlyMap<string, InputStamp | undefined> | undefined;
 }
 
 export class Workspace {
@@ -89,6 +101,8 @@ export class Workspace {
   /** Hash of the text each file was last indexed from, to skip re-parsing identical text. */
   private readonly indexedHash = new Map<string, string>();
   private scanGeneration = 0;
+  /** Counts the index updates made after a scan (events): diagnostics published meanwhile are not recorded. */
+  updates = 0;
 
   constructor(private readonly log: ServerLog) {}
 
@@ -100,6 +114,31 @@ export class Workspace {
   /** The analysis of the index, replaced with it. */
   get analysis(): Analysis {
     return this.currentAnalysis;
+  }
+
+  /**
+   * Set from a start with a persisted index until it is known that no recorded diagnostics are
+   * published, or else until the scan's own are: the index is partial and requests wait (`analysed`).
+   */
+  private analysing: { done: Promise<void>; release: () => void } | undefined;
+
+  /** Resolves once requests may read the index and its analysis (at once, but after a warm start). */
+  analysed(): Promise<void> {
+    return this.analysing?.done ?? Promise.resolve();
+  }
+
+  /** Requests wait from now until `releaseRequests` (recorded diagnostics may be published before the index holds them). */
+  holdRequests(): void {
+    if (this.analysing) return;
+    let release: () => void = () => undefined;
+    const done = new Promise<void>((r) => (release = r));
+    this.analysing = { done, release };
+  }
+
+  /** The scan's diagnostics are published: waiting requests are answered. */
+  releaseRequests(): void {
+    this.analysing?.release();
+    this.analysing = undefined;
   }
 
   /** False while a scan runs: events wait for it (the scan reads open documents when it finishes). */
@@ -172,21 +211,69 @@ export class Workspace {
     return ++this.scanGeneration;
   }
 
-  /**
-   * Reads every manifest of the folders, then the open documents, into the index. Undefined when
-   * a newer rebuild superseded this one.
-   */
-  async scan(generation: number, progress: ScanProgress | undefined): Promise<ScanResult | undefined> {
+  /** Lists the manifest files of the folders (folders that cannot be listed are logged). */
+  listFiles(): ListedFiles {
     const files: string[] = [];
     const unreadableDirs: string[] = [];
     for (const folder of this.folders) {
       files.push(...listManifestFiles(folder, (abs) => this.isExcluded(abs), (dir, reason) => unreadableDirs.push(`${dir} (${reason})`)));
     }
     for (const d of unreadableDirs) this.log.warn(`k8s-netmap: ${d}`);
+    return { files, unreadableDirs };
+  }
+
+  /**
+   * Whether the files stand now as `recorded` says (each stamped: read and hashed, not parsed; the
+   * first difference ends it), yielding as the scan does: their stamps by URI if so; undefined when
+   * superseded, or when the diagnostics may not be taken from a record (an open document's text is
+   * not its file's).
+   */
+  async standsAsRecorded(generation: number, files: readonly string[], recorded: RecordedRun<unknown>): Promise<ReadonlyMap<string, InputStamp> | undefined> {
+    const stamps = new Map<string, InputStamp>();
+    let sliceStart = performance.now();
+    for (const file of files) {
+      if (generation !== this.scanGeneration) return undefined;
+      if (isConfigPath(this.folders, file)) continue;
+      const uri = URI.file(file).toString();
+      const stamp = stampOfListed(file, uri, this.settings.forPath(file).maxFileSize);
+      const was = recorded.stamps[stamps.size];
+      if (!stamp || !was || !sameStamp(stamp, was)) return undefined;
+      stamps.set(uri, stamp);
+      if (performance.now() - sliceStart >= SCAN_SLICE_MS) {
+        await new Promise((r) => setImmediate(r));
+        sliceStart = performance.now();
+      }
+    }
+    if (generation !== this.scanGeneration || stamps.size !== recorded.stamps.length) return undefined;
+    return this.openDocumentsOnDisk(stamps) && settingsKey(this.settings) === recorded.command ? stamps : undefined;
+  }
+
+  /**
+   * Whether every open document's text is its file's on disk, as stamped (by URI). If not (or it has
+   * no file listed), its diagnostics, and its dependents', are the editor's text's: never recorded.
+   */
+  private openDocumentsOnDisk(stamps: ReadonlyMap<string, InputStamp | undefined>): boolean {
+    for (const doc of this.documents.all()) {
+      if (this.isConfig(doc.uri)) continue;
+      const stamp = stamps.get(doc.uri);
+      if (!stamp || stamp.hash !== hashText(doc.getText())) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Reads every manifest of the folders (`listed`), then the open documents, into the index.
+   * Undefined when a newer rebuild superseded this one. A file `stamped` just before (the warm
+   * start) is taken from the persisted index without reading it again.
+   */
+  async scan(generation: number, progress: ScanProgress | undefined, listed: ListedFiles = this.listFiles(), stamped?: ReadonlyMap<string, InputStamp>): Promise<ScanResult | undefined> {
+    const { files, unreadableDirs } = listed;
     this.index.beginBulk();
     const cache = this.cacheDir === undefined ? undefined : ParseCache.open(this.cacheDir, { note: (m) => this.log.info(m) });
     // Each open document indexed below, at its version then, so that the pass at the end skips it.
     const indexedOpen = new Map<string, { doc: TextDocument; version: number }>();
+    // With a persisted index, each file's stamp as its key records it (persistedDiagnostics.ts).
+    const stamps = new Map<string, InputStamp | undefined>();
     try {
       let bytesSinceYield = 0;
       let sliceStart = performance.now();
@@ -197,12 +284,16 @@ export class Workspace {
           // An open document overrides the disk; a client that opens the whole workspace opens most files before the scan reaches them.
           const doc = this.documents.get(uri);
           if (doc) {
+            if (cache) stamps.set(uri, stampOfListed(file, uri, this.settings.forPath(file).maxFileSize));
             indexedOpen.set(uri, { doc, version: doc.version });
             bytesSinceYield += doc.getText().length;
             this.indexDocument(doc, undefined);
+          } else if (cache && this.indexFromStamp(uri, file, stamped?.get(uri), cache)) {
+            stamps.set(uri, stamped?.get(uri));
           } else {
             // With a persisted index, the file's stamp is taken as it is read (one open, its bytes hashed).
             const read = cache ? readStampedManifest(file, this.settings.forPath(file).maxFileSize) : this.readDisk(file);
+            if (cache) stamps.set(uri, keyStampOf(file, uri, read));
             if ('text' in read) bytesSinceYield += read.text.length;
             this.indexOrNote(uri, read, undefined, cache);
           }
@@ -222,7 +313,10 @@ export class Workspace {
       }
       for (const uri of indexedOpen.keys()) {
         const fsPath = fsPathOf(uri);
-        if (!this.documents.get(uri) && fsPath) this.indexOrNote(uri, this.readDisk(fsPath), undefined, cache);
+        if (this.documents.get(uri) || !fsPath) continue;
+        const read = cache ? readStampedManifest(fsPath, this.settings.forPath(fsPath).maxFileSize) : this.readDisk(fsPath);
+        if (cache) stamps.set(uri, keyStampOf(fsPath, uri, read));
+        this.indexOrNote(uri, read, undefined, cache);
       }
     } finally {
       if (generation === this.scanGeneration) this.index.endBulk();
@@ -230,13 +324,14 @@ export class Workspace {
     if (generation !== this.scanGeneration) return undefined;
     this.scanned = true;
     cache?.save();
-    return { unreadableDirs };
+    return { unreadableDirs, stamps: cache && this.openDocumentsOnDisk(stamps) ? stamps : undefined };
   }
 
   // ---------- events (after the scan) ----------
 
   /** Documents opened or their text changed: they override the files on disk. */
   documentsChanged(docs: Iterable<TextDocument>): IndexUpdate {
+    this.updates++;
     const update = new IndexUpdate();
     for (const doc of docs) this.indexDocument(doc, update);
     return update;
@@ -244,6 +339,7 @@ export class Workspace {
 
   /** A document closed: the editor's unsaved text no longer counts; what is on disk does, if anything. */
   documentClosed(uri: string): IndexUpdate {
+    this.updates++;
     const update = new IndexUpdate();
     const fsPath = fsPathOf(uri);
     if (fsPath && fs.existsSync(fsPath) && this.isWatched(fsPath)) this.indexFromDisk(uri, fsPath, update);
@@ -256,6 +352,7 @@ export class Workspace {
    * Undefined when the change is not the index's business (an open document, a file not read).
    */
   fileChanged(uri: string, fsPath: string, type: FileChangeType): IndexUpdate | undefined {
+    this.updates++;
     const update = new IndexUpdate();
     if (type === FileChangeType.Deleted) {
       // A deleted folder arrives as one event: drop every file below it too (open documents stay).
@@ -343,6 +440,36 @@ export class Workspace {
     this.indexText(uri, read.text, update, cache, read.stamp);
   }
 
+  /**
+   * Indexes a file by its model in the persisted index, its stamp taken just before (no second read);
+   * false when there is no stamp, or the file was not read for its size or content, or the persisted
+   * index holds no model with that stamp (then the file is read).
+   */
+  private indexFromStamp(uri: string, fsPath: string, stamp: InputStamp | undefined, cache: ParseCache): boolean {
+    if (!stamp || stamp.readKey.startsWith(NOT_READ)) return false;
+    const role = helmReadOptions(fsPath);
+    const options = { ...role, fast: true, defaultNamespace: this.index.settings.defaultNamespace };
+    // Should the entry not decode, the file is parsed from the text on disk now.
+    const hit = cache.get(fsPath, readKeyOf(uri, options), stamp, () => parseFile(uri, fs.readFileSync(fsPath, 'utf8'), options));
+    if (!hit) return false;
+    this.notRead.delete(uri);
+    // The stamp's hash is the text's (hashText of the same UTF-8), as indexText records it.
+    this.indexedHash.set(uri, stamp.hash + JSON.stringify(role));
+    this.guardedIndexing(uri, () => this.index.setParsed(uri, hit.decode()));
+    return true;
+  }
+
+  /** Indexes a file through `set`; a reader that throws is logged, and the server and every other file go on. */
+  private guardedIndexing(uri: string, set: () => IndexChange): IndexChange | undefined {
+    try {
+      return set();
+    } catch (error) {
+      // The reader never throws by design; if it does, keep the server and every other file alive.
+      this.log.error(`k8s-netmap: could not read ${uri}: ${String(error)}`);
+      return undefined;
+    }
+  }
+
   /** Indexes text unless identical text is already indexed. */
   private indexText(uri: string, text: string, update: IndexUpdate | undefined, cache: ParseCache | undefined, stamp?: FileStamp): void {
     const fsPath = fsPathOf(uri);
@@ -357,17 +484,11 @@ export class Workspace {
     if (this.indexedHash.get(uri) === hash && this.index.hasFile(uri)) return;
     update?.reread.add(uri);
     this.indexedHash.set(uri, hash);
-    let change;
-    try {
-      change =
-        cache && fsPath
-          ? this.index.setParsed(uri, parseCached(cache, fsPath, uri, text, { ...helm, defaultNamespace: this.index.settings.defaultNamespace }, stamp))
-          : this.index.setFile(uri, text, helm);
-    } catch (error) {
-      // The reader never throws by design; if it does, keep the server and every other file alive.
-      this.log.error(`k8s-netmap: could not read ${uri}: ${String(error)}`);
-      return;
-    }
-    update?.record(this.index, change);
+    const change = this.guardedIndexing(uri, () =>
+      cache && fsPath
+        ? this.index.setParsed(uri, parseCached(cache, fsPath, uri, text, { ...helm, defaultNamespace: this.index.settings.defaultNamespace }, stamp))
+        : this.index.setFile(uri, text, helm),
+    );
+    if (change) update?.record(this.index, change);
   }
 }

@@ -1,0 +1,68 @@
+// The server's published diagnostics, persisted beside its index in the workspace storage (SPEC §8)
+// so that a start with nothing changed publishes them at once: recorded (host/resultCache.ts's
+// file format) under a key made of the version, the effective settings of every folder (rules,
+// exclusions, size limits, the k8s-netmap.yaml findings) and every listed file's stamp (path, Helm
+// role, size, mtime, content hash). Any other key, another version's file, or a corrupt one (with a
+// note) is a miss: the server then works as without it.
+import type { Diagnostic } from 'vscode-languageserver/node';
+import { type FileStamp, type InputStamp, readKeyOf } from '../host/cache';
+import { helmReadOptions, readStampedBytes } from '../host/files';
+import { commandKeyOf, isRange, RecordedResults, type RecordedStamp, resultKey, type RunKey } from '../host/resultCache';
+import type { WorkspaceSettings } from './folderSettings';
+
+export const DIAGNOSTICS_FILE = 'k8s-netmap-diagnostics.json';
+/** How the key reads a file not read for its size or content: by its note. */
+export const NOT_READ = 'not read: ';
+
+/** Every file's non-empty diagnostics list, as published (open documents' included). */
+export type FileDiagnostics = Array<[uri: string, diagnostics: Diagnostic[]]>;
+
+function isDiagnostic(d: unknown): d is Diagnostic {
+  const o = d as Diagnostic;
+  return typeof o === 'object' && o !== null && typeof o.message === 'string' && isRange({ uri: '', ...o.range });
+}
+
+function isFileDiagnostics(p: unknown): p is FileDiagnostics {
+  return Array.isArray(p) && p.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && Array.isArray(e[1]) && e[1].every(isDiagnostic));
+}
+
+export class PersistedDiagnostics extends RecordedResults<FileDiagnostics> {
+  constructor(dir: string, options: { version?: string; note?: (message: string) => void } = {}) {
+    super(dir, { fileName: DIAGNOSTICS_FILE, isPayload: isFileDiagnostics }, options);
+  }
+}
+
+/**
+ * A listed file's stamp, as the key records it, from its read: a file not read for its size or
+ * content is keyed by its note (its stamp still taken); undefined when it could not be opened (its
+ * diagnostics are then never recorded nor taken from the record).
+ */
+export function keyStampOf(file: string, uri: string, read: { text: string; stamp?: FileStamp } | { bytes: Buffer; stamp: FileStamp } | { skipped: string; stamp?: FileStamp }): InputStamp | undefined {
+  if (!read.stamp) return undefined;
+  const readKey = 'skipped' in read ? `${NOT_READ}${read.skipped}` : readKeyOf(uri, helmReadOptions(file));
+  return { path: file, readKey, ...read.stamp };
+}
+
+/** `keyStampOf` a file read now (its bytes hashed, not decoded). */
+export function stampOfListed(file: string, uri: string, maxFileSize: number): InputStamp | undefined {
+  return keyStampOf(file, uri, readStampedBytes(file, maxFileSize));
+}
+
+/** Whether a file's stamp is the one recorded (path, read key, size, mtime, content hash). */
+export function sameStamp(s: InputStamp, [file, readKey, size, mtimeMs, hash]: RecordedStamp): boolean {
+  return s.path === file && s.readKey === readKey && s.size === size && s.mtimeMs === mtimeMs && s.hash === hash;
+}
+
+/** What of the key `settings` make: the command part (RecordedRun.command). */
+export function settingsKey(settings: WorkspaceSettings): string {
+  return commandKeyOf(commandOf(settings));
+}
+
+/** The key of the diagnostics of `settings` over the listed files' `stamps` (undefined: not to be recorded). */
+export function diagnosticsKey(settings: WorkspaceSettings, stamps: ReadonlyArray<InputStamp | undefined>): RunKey | undefined {
+  return resultKey(commandOf(settings), stamps);
+}
+
+function commandOf(settings: WorkspaceSettings): unknown {
+  return ['server', settings.folders, settings.window, [...settings.configs.values()]];
+}

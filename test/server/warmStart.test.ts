@@ -1,0 +1,162 @@
+// The server's warm start (SPEC §8): the diagnostics it published are recorded beside its persisted
+// index, under the version, the settings and every file's stamp; a start over the same workspace
+// publishes them at once, before reading the index, then publishes again only what its own analysis
+// finds different. Here the record is made to lie (a marker diagnostic, under the record's own key):
+// where the lie is published the record was trusted, and the analysis must take it back after.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { DIAGNOSTICS_FILE, type FileDiagnostics, PersistedDiagnostics } from '../../server/src/lsp/persistedDiagnostics';
+import { type Diagnostic, TestClient, uriOf } from './lspClient';
+
+const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n      targetPort: http\n';
+const deployment = (app: string) =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: ${app}\n  template:\n    metadata:\n      labels:\n        app: ${app}\n    spec:\n      containers:\n        - name: web\n          image: nginx\n          ports:\n            - name: http\n              containerPort: 8080\n`;
+const LIE = 'recorded, never computed';
+
+interface Run {
+  /** Every publishDiagnostics until the status stopped saying indexing, in order. */
+  published: Array<{ uri: string; diagnostics: Diagnostic[] }>;
+  /** The last list of each file. */
+  final: Map<string, Diagnostic[]>;
+  log: string;
+  hover: string | undefined;
+}
+
+/**
+ * Starts a server on `root` with `storage`, waits until it is analysed and idle. `hoverAt` is asked
+ * as soon as the server is initialized (before its index is read), or once it is idle (`late`);
+ * `open` documents are opened as soon as it is initialized.
+ */
+async function start(
+  root: string,
+  storage: string,
+  opts: { settings?: unknown; hoverAt?: { file: string; needle: string; late?: boolean }; open?: Array<{ file: string; text: string }> } = {},
+): Promise<Run> {
+  const client = new TestClient(root, opts.settings ?? null);
+  const published: Run['published'] = [];
+  let log = '';
+  client.conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Diagnostic[] }) => void published.push(p));
+  client.conn.onNotification('window/logMessage', (p: { message: string }) => void (log += `${p.message}\n`));
+  let indexed: () => void = () => undefined;
+  const done = new Promise<void>((r) => (indexed = r));
+  let sawIndexing = false;
+  client.conn.onNotification('k8sNetmap/status', (s: { indexing: boolean }) => {
+    if (s.indexing) sawIndexing = true;
+    else if (sawIndexing) indexed();
+  });
+  try {
+    await client.initialize({ storagePath: storage });
+    for (const d of opts.open ?? []) {
+      void client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(d.file), languageId: 'yaml', version: 1, text: d.text } });
+    }
+    const at = opts.hoverAt;
+    const hoverNow = () => at && client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: uriOf(at.file) }, position: TestClient.positionOf(at.file, at.needle) });
+    let hover = at?.late ? undefined : hoverNow();
+    await done;
+    if (at?.late) hover = hoverNow();
+    const final = new Map<string, Diagnostic[]>();
+    for (const p of published) final.set(p.uri, p.diagnostics);
+    return { published, final, log, hover: (await hover)?.contents.value };
+  } finally {
+    await client.dispose();
+  }
+}
+
+function setUp(): { root: string; storage: string; svc: string; web: string } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-netmap-warm-'));
+  const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-netmap-storage-'));
+  const svc = path.join(root, 'svc.yaml');
+  const web = path.join(root, 'web.yaml');
+  fs.writeFileSync(svc, SERVICE);
+  // The pods are `app: other`: the Service selects nothing (one diagnostic on svc.yaml).
+  fs.writeFileSync(web, deployment('other'));
+  return { root, storage, svc, web };
+}
+
+/** Rewrites the record under its own key with a marker diagnostic added to `file`'s list. */
+function plantLie(storage: string, file: string, version?: string): void {
+  const record = new PersistedDiagnostics(storage).previous();
+  assert.ok(record, 'the first start recorded its diagnostics');
+  const uri = uriOf(file);
+  const lie = { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, severity: 1 as const, message: LIE, source: 'k8s-netmap' };
+  const lists: FileDiagnostics = record.findings.some(([u]) => u === uri) ? record.findings.map(([u, d]) => [u, u === uri ? [...d, lie] : d]) : [...record.findings, [uri, [lie]]];
+  new PersistedDiagnostics(storage, version === undefined ? {} : { version }).put({ key: 'planted', command: record.command, stamps: record.stamps }, lists);
+}
+
+const lied = (run: Run): boolean => run.published.some((p) => p.diagnostics.some((d) => d.message === LIE));
+const finalOf = (run: Run): string => JSON.stringify([...run.final].sort(([a], [b]) => (a < b ? -1 : 1)));
+
+describe('language server: warm start from the recorded diagnostics', { timeout: 60000 }, () => {
+  it('publishes the recorded diagnostics first, then only what its own analysis finds different', async () => {
+    const { root, storage, svc } = setUp();
+    const cold = await start(root, storage);
+    assert.deepEqual(cold.final.get(uriOf(svc))?.map((d) => d.code), ['service-selects-nothing']);
+    assert.ok(fs.existsSync(path.join(storage, DIAGNOSTICS_FILE)), 'the diagnostics are recorded');
+
+    const warm = await start(root, storage);
+    assert.equal(finalOf(warm), finalOf(cold), 'the same diagnostics');
+    assert.equal(warm.published.length, cold.published.length, 'each list sent once: the analysis found nothing different');
+
+    plantLie(storage, svc);
+    const trusted = await start(root, storage);
+    assert.ok(lied(trusted), 'the record is published when its key is the workspace’s');
+    assert.equal(finalOf(trusted), finalOf(cold), 'and what the analysis finds different is published again');
+  });
+
+  it('takes the normal path when a file changed, the settings changed, or an open document differs from its file', async () => {
+    const { root, storage, svc, web } = setUp();
+    const cold = await start(root, storage);
+
+    plantLie(storage, svc);
+    fs.writeFileSync(web, deployment('web'));
+    const changed = await start(root, storage);
+    assert.ok(!lied(changed), 'a changed file: the record is not used');
+    assert.deepEqual(changed.final.get(uriOf(svc)) ?? [], [], 'the Service selects the pods now');
+
+    plantLie(storage, svc);
+    const settings = await start(root, storage, { settings: { rules: { 'service-selects-nothing': 'off' } } });
+    assert.ok(!lied(settings), 'other settings: the record is not used');
+
+    fs.writeFileSync(web, deployment('other'));
+    await start(root, storage);
+    plantLie(storage, svc);
+    const unsaved = await start(root, storage, { open: [{ file: web, text: deployment('web') }] });
+    assert.ok(!lied(unsaved), 'an open document whose text is not on disk: the record is not used');
+    assert.deepEqual(unsaved.final.get(uriOf(svc)) ?? [], []);
+    assert.equal(finalOf(await start(root, storage)), finalOf(cold));
+  });
+
+  it('discards a corrupt record with a note, and ignores another version’s', async () => {
+    const { root, storage, svc } = setUp();
+    const cold = await start(root, storage);
+    const file = path.join(storage, DIAGNOSTICS_FILE);
+
+    plantLie(storage, svc);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(LIE, LIE.toUpperCase()));
+    const corrupt = await start(root, storage);
+    assert.ok(!corrupt.published.some((p) => p.diagnostics.some((d) => d.message === LIE.toUpperCase())), 'a corrupt record is never trusted');
+    assert.match(corrupt.log, /k8s-netmap-diagnostics\.json discarded \(checksum mismatch\)/);
+    assert.equal(finalOf(corrupt), finalOf(cold));
+
+    plantLie(storage, svc, '0.0.1-old');
+    const other = await start(root, storage);
+    assert.ok(!lied(other), 'another version’s record is not used');
+    assert.notEqual(JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[0]!).k8sNetmap, '0.0.1-old', 'and it is replaced');
+  });
+
+  it('answers a hover asked before the index is read as a cold start does once indexed', async () => {
+    const { root, storage, svc } = setUp();
+    const hoverAt = { file: svc, needle: 'app: web' };
+    const cold = await start(root, storage, { hoverAt: { ...hoverAt, late: true } });
+    const asCold = cold.hover;
+    assert.ok(asCold?.includes('web'), 'a hover');
+    plantLie(storage, svc);
+    const warm = await start(root, storage, { hoverAt });
+    assert.ok(lied(warm), 'a warm start');
+    assert.equal(warm.hover, asCold);
+    assert.equal(finalOf(warm), finalOf(cold));
+  });
+});
