@@ -235,7 +235,7 @@ export class Workspace {
       if (generation !== this.scanGeneration) return undefined;
       if (isConfigPath(this.folders, file)) continue;
       const uri = URI.file(file).toString();
-      const stamp = stampOfListed(file, uri, this.settings.forPath(file).maxFileSize);
+      const stamp = stampOfListed(file, this.settings.forPath(file).maxFileSize);
       const was = recorded.stamps[stamps.size];
       if (!stamp || !was || !sameStamp(stamp, was)) return undefined;
       stamps.set(uri, stamp);
@@ -284,7 +284,7 @@ export class Workspace {
           // An open document overrides the disk; a client that opens the whole workspace opens most files before the scan reaches them.
           const doc = this.documents.get(uri);
           if (doc) {
-            if (cache) stamps.set(uri, stampOfListed(file, uri, this.settings.forPath(file).maxFileSize));
+            if (cache) stamps.set(uri, stampOfListed(file, this.settings.forPath(file).maxFileSize));
             indexedOpen.set(uri, { doc, version: doc.version });
             bytesSinceYield += doc.getText().length;
             this.indexDocument(doc, undefined);
@@ -293,7 +293,7 @@ export class Workspace {
           } else {
             // With a persisted index, the file's stamp is taken as it is read (one open, its bytes hashed).
             const read = cache ? readStampedManifest(file, this.settings.forPath(file).maxFileSize) : this.readDisk(file);
-            if (cache) stamps.set(uri, keyStampOf(file, uri, read));
+            if (cache) stamps.set(uri, keyStampOf(file, read));
             if ('text' in read) bytesSinceYield += read.text.length;
             this.indexOrNote(uri, read, undefined, cache);
           }
@@ -315,7 +315,7 @@ export class Workspace {
         const fsPath = fsPathOf(uri);
         if (this.documents.get(uri) || !fsPath) continue;
         const read = cache ? readStampedManifest(fsPath, this.settings.forPath(fsPath).maxFileSize) : this.readDisk(fsPath);
-        if (cache) stamps.set(uri, keyStampOf(fsPath, uri, read));
+        if (cache) stamps.set(uri, keyStampOf(fsPath, read));
         this.indexOrNote(uri, read, undefined, cache);
       }
     } finally {
