@@ -118,27 +118,28 @@ export class Workspace {
 
   /**
    * Set from a start with a persisted index until it is known that no recorded diagnostics are
-   * published, or else until the scan's own are: the index is partial and requests wait (`analysed`).
+   * published, or else until the scan has read every file: the index is partial and requests wait
+   * (`indexComplete`); the analysis they read is then worked out from the whole index.
    */
-  private analysing: { done: Promise<void>; release: () => void } | undefined;
+  private holding: { done: Promise<void>; release: () => void } | undefined;
 
-  /** Resolves once requests may read the index and its analysis (at once, but after a warm start). */
-  analysed(): Promise<void> {
-    return this.analysing?.done ?? Promise.resolve();
+  /** Resolves once requests may read the index (at once, but after a warm start until the scan has read every file). */
+  indexComplete(): Promise<void> {
+    return this.holding?.done ?? Promise.resolve();
   }
 
   /** Requests wait from now until `releaseRequests` (recorded diagnostics may be published before the index holds them). */
   holdRequests(): void {
-    if (this.analysing) return;
+    if (this.holding) return;
     let release: () => void = () => undefined;
     const done = new Promise<void>((r) => (release = r));
-    this.analysing = { done, release };
+    this.holding = { done, release };
   }
 
-  /** The scan's diagnostics are published: waiting requests are answered. */
+  /** The scan has read every file (or failed): waiting requests are answered. */
   releaseRequests(): void {
-    this.analysing?.release();
-    this.analysing = undefined;
+    this.holding?.release();
+    this.holding = undefined;
   }
 
   /** False while a scan runs: events wait for it (the scan reads open documents when it finishes). */
