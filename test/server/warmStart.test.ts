@@ -106,6 +106,18 @@ describe('language server: warm start from the recorded diagnostics', { timeout:
     assert.equal(finalOf(trusted), finalOf(cold), 'and what the analysis finds different is published again');
   });
 
+  it('starts warm with files not read (binary), keyed by their note and stamp', async () => {
+    const { root, storage, svc } = setUp();
+    const binary = path.join(root, 'blob.yaml');
+    fs.writeFileSync(binary, Buffer.from([0x6b, 0x69, 0x6e, 0x64, 0x00, 0x01]));
+    const cold = await start(root, storage);
+    assert.deepEqual(cold.final.get(uriOf(binary))?.map((d) => d.code), ['file-not-read']);
+    plantLie(storage, svc);
+    const warm = await start(root, storage);
+    assert.ok(lied(warm), 'the record is used');
+    assert.equal(finalOf(warm), finalOf(cold));
+  });
+
   it('takes the normal path when a file changed, the settings changed, or an open document differs from its file', async () => {
     const { root, storage, svc, web } = setUp();
     const cold = await start(root, storage);

@@ -5,7 +5,7 @@
 // role, size, mtime, content hash). Any other key, another version's file, or a corrupt one (with a
 // note) is a miss: the server then works as without it.
 import type { Diagnostic } from 'vscode-languageserver/node';
-import { type FileStamp, type InputStamp, readKeyOf } from '../host/cache';
+import type { FileStamp, InputStamp } from '../host/cache';
 import { helmReadOptions, readStampedBytes } from '../host/files';
 import { commandKeyOf, isRange, RecordedResults, type RecordedStamp, resultKey, type RunKey } from '../host/resultCache';
 import type { WorkspaceSettings } from './folderSettings';
@@ -37,15 +37,16 @@ export class PersistedDiagnostics extends RecordedResults<FileDiagnostics> {
  * content is keyed by its note (its stamp still taken); undefined when it could not be opened (its
  * diagnostics are then never recorded nor taken from the record).
  */
-export function keyStampOf(file: string, uri: string, read: { text: string; stamp?: FileStamp } | { bytes: Buffer; stamp: FileStamp } | { skipped: string; stamp?: FileStamp }): InputStamp | undefined {
+export function keyStampOf(file: string, read: { text: string; stamp?: FileStamp } | { bytes: Buffer; stamp: FileStamp } | { skipped: string; stamp?: FileStamp }): InputStamp | undefined {
   if (!read.stamp) return undefined;
-  const readKey = 'skipped' in read ? `${NOT_READ}${read.skipped}` : readKeyOf(uri, helmReadOptions(file));
+  // The path is the stamp's own: how the file reads is its Helm role.
+  const readKey = 'skipped' in read ? `${NOT_READ}${read.skipped}` : JSON.stringify(helmReadOptions(file));
   return { path: file, readKey, ...read.stamp };
 }
 
 /** `keyStampOf` a file read now (its bytes hashed, not decoded). */
-export function stampOfListed(file: string, uri: string, maxFileSize: number): InputStamp | undefined {
-  return keyStampOf(file, uri, readStampedBytes(file, maxFileSize));
+export function stampOfListed(file: string, maxFileSize: number): InputStamp | undefined {
+  return keyStampOf(file, readStampedBytes(file, maxFileSize));
 }
 
 /** Whether a file's stamp is the one recorded (path, read key, size, mtime, content hash). */

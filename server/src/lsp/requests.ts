@@ -83,13 +83,13 @@ export class RequestHandlers {
     }, []));
     c.onRequest(GraphRequest, () => this.answer(() => graphOf(ws.analysis), { nodes: [], edges: [] }));
     c.onRequest(ConnectivityChangesRequest, (p) =>
-      ws.analysed().then(() => connectivityChanges(this.changesHost, p?.ref || 'HEAD').catch((error: unknown) => {
+      ws.indexComplete().then(() => connectivityChanges(this.changesHost, p?.ref || 'HEAD').catch((error: unknown) => {
         this.connection.console.error(errorText(error));
         return { ref: p?.ref || 'HEAD', error: 'internal error (see the k8s-netmap output)', counts: { added: 0, removed: 0, changed: 0 }, groups: [] };
       })),
     );
     c.onRequest(GraphChangesRequest, (p: ConnectivityChangesParams | undefined) =>
-      ws.analysed().then(() => graphChanges(this.changesHost, graphOf(ws.analysis), p?.ref || 'HEAD').catch((error: unknown) => {
+      ws.indexComplete().then(() => graphChanges(this.changesHost, graphOf(ws.analysis), p?.ref || 'HEAD').catch((error: unknown) => {
         this.connection.console.error(errorText(error));
         return { ref: p?.ref || 'HEAD', error: 'internal error (see the k8s-netmap output)', edges: [], nodes: [] };
       })),
@@ -99,10 +99,10 @@ export class RequestHandlers {
 
   /**
    * `guard` once the workspace may be read: after a warm start (recorded diagnostics published
-   * before the index was read) a request waits for the analysis rather than answer from part of it.
+   * before the index was read) a request waits for the whole index rather than answer from part of it.
    */
   private async answer<T>(run: () => T, fallback: T): Promise<T> {
-    await this.workspace.analysed();
+    await this.workspace.indexComplete();
     return this.guard(run, fallback);
   }
 

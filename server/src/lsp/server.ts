@@ -128,11 +128,12 @@ export class NetmapServer {
     const result = await this.workspace.scan(generation, progress, listed, warm?.stamps);
     if (!result) return; // a newer scan took over
     done();
+    // The index is whole: requests are answered from it (as during a cold start's publishing).
+    this.workspace.releaseRequests();
     const updates = this.workspace.updates;
     const settings = this.workspace.settings;
     const record: FileDiagnostics = [];
     if (!(await this.publisher.publishAll(record))) return; // a newer scan took over
-    this.workspace.releaseRequests();
     // Recorded unless an event or new settings changed them while they were worked out, or they are the record.
     const stamps = result.stamps;
     const unchanged = this.workspace.updates === updates && this.workspace.settings === settings;
@@ -157,7 +158,7 @@ export class NetmapServer {
   /**
    * When the persisted diagnostics were recorded over the workspace as it stands now (same version,
    * settings, files and stamps; no open document's text differing from its file), publishes them at
-   * once; requests are held until the scan's own analysis is published. Returns the record's command
+   * once; requests are held until the scan has read every file. Returns the record's command
    * key and the files' stamps (the scan takes their models from the persisted index without reading
    * them again); the diagnostics themselves are let go once sent.
    */

@@ -1,7 +1,8 @@
 // The server's view of the workspace: its folders and settings, the open documents (which override
 // disk), the workspace scan, and indexing of documents and files as they open, change, close, or
 // change on disk. Every step returns an IndexUpdate saying what to re-diagnose and why; publishing
-// is publisher.ts's job.
+// is publisher.ts's job. About 500 lines: the scan, the warm start's check of every file against
+// the recorded stamps, and the events share one bookkeeping (indexed hashes, notes, generations).
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -118,27 +119,28 @@ export class Workspace {
 
   /**
    * Set from a start with a persisted index until it is known that no recorded diagnostics are
-   * published, or else until the scan's own are: the index is partial and requests wait (`analysed`).
+   * published, or else until the scan has read every file: the index is partial and requests wait
+   * (`indexComplete`); the analysis they read is then worked out from the whole index.
    */
-  private analysing: { done: Promise<void>; release: () => void } | undefined;
+  private holding: { done: Promise<void>; release: () => void } | undefined;
 
-  /** Resolves once requests may read the index and its analysis (at once, but after a warm start). */
-  analysed(): Promise<void> {
-    return this.analysing?.done ?? Promise.resolve();
+  /** Resolves once requests may read the index (at once, but after a warm start until the scan has read every file). */
+  indexComplete(): Promise<void> {
+    return this.holding?.done ?? Promise.resolve();
   }
 
   /** Requests wait from now until `releaseRequests` (recorded diagnostics may be published before the index holds them). */
   holdRequests(): void {
-    if (this.analysing) return;
+    if (this.holding) return;
     let release: () => void = () => undefined;
     const done = new Promise<void>((r) => (release = r));
-    this.analysing = { done, release };
+    this.holding = { done, release };
   }
 
-  /** The scan's diagnostics are published: waiting requests are answered. */
+  /** The scan has read every file (or failed): waiting requests are answered. */
   releaseRequests(): void {
-    this.analysing?.release();
-    this.analysing = undefined;
+    this.holding?.release();
+    this.holding = undefined;
   }
 
   /** False while a scan runs: events wait for it (the scan reads open documents when it finishes). */
@@ -235,7 +237,7 @@ export class Workspace {
       if (generation !== this.scanGeneration) return undefined;
       if (isConfigPath(this.folders, file)) continue;
       const uri = URI.file(file).toString();
-      const stamp = stampOfListed(file, uri, this.settings.forPath(file).maxFileSize);
+      const stamp = stampOfListed(file, this.settings.forPath(file).maxFileSize);
       const was = recorded.stamps[stamps.size];
       if (!stamp || !was || !sameStamp(stamp, was)) return undefined;
       stamps.set(uri, stamp);
@@ -284,7 +286,7 @@ export class Workspace {
           // An open document overrides the disk; a client that opens the whole workspace opens most files before the scan reaches them.
           const doc = this.documents.get(uri);
           if (doc) {
-            if (cache) stamps.set(uri, stampOfListed(file, uri, this.settings.forPath(file).maxFileSize));
+            if (cache) stamps.set(uri, stampOfListed(file, this.settings.forPath(file).maxFileSize));
             indexedOpen.set(uri, { doc, version: doc.version });
             bytesSinceYield += doc.getText().length;
             this.indexDocument(doc, undefined);
@@ -293,7 +295,7 @@ export class Workspace {
           } else {
             // With a persisted index, the file's stamp is taken as it is read (one open, its bytes hashed).
             const read = cache ? readStampedManifest(file, this.settings.forPath(file).maxFileSize) : this.readDisk(file);
-            if (cache) stamps.set(uri, keyStampOf(file, uri, read));
+            if (cache) stamps.set(uri, keyStampOf(file, read));
             if ('text' in read) bytesSinceYield += read.text.length;
             this.indexOrNote(uri, read, undefined, cache);
           }
@@ -315,7 +317,7 @@ export class Workspace {
         const fsPath = fsPathOf(uri);
         if (this.documents.get(uri) || !fsPath) continue;
         const read = cache ? readStampedManifest(fsPath, this.settings.forPath(fsPath).maxFileSize) : this.readDisk(fsPath);
-        if (cache) stamps.set(uri, keyStampOf(fsPath, uri, read));
+        if (cache) stamps.set(uri, keyStampOf(fsPath, read));
         this.indexOrNote(uri, read, undefined, cache);
       }
     } finally {
