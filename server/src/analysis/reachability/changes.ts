@@ -7,7 +7,7 @@ import { DEFAULT_SETTINGS, type AdminPolicy, type AnalysisSettings, type Ingress
 import { AdminTiers } from './adminPolicies';
 import { classFor, controllerClassFor, deleteClass, insertClass, joinPeer, nsLabelSet, refreshPeers, sortPeersIn } from './classes';
 import { peerNameOf } from './peers';
-import { addClasses, compilePolicy, PeerMemo, policyFingerprint, removeClasses, seesNamespaceLabels, swapClasses, type AddMemo, type CompiledPolicy } from './policies';
+import { addClasses, compiledFingerprint, compilePolicy, PeerMemo, policyFingerprint, removeClasses, seesNamespaceLabels, swapClasses, type AddMemo, type CompiledPolicy } from './policies';
 import { appendTo, pushTo, removeItem, type EngineState, type PeerInfo, type PodClass, type ReachabilityInput, type UpdateStats } from './state';
 
 const RELEVANT: ReadonlySet<K8sObject['type']> = new Set(['workload', 'networkpolicy', 'adminpolicy', 'service', 'ingress', 'route', 'referencegrant', 'namespace']);
@@ -115,8 +115,10 @@ function refiled(s: EngineState, o: K8sObject): boolean {
   switch (o.type) {
     case 'workload':
       return s.workloadClass.get(o)?.namespace !== o.namespace || s.workloadPeer.get(o)?.name !== peerNameOf(o);
-    case 'networkpolicy':
-      return s.compiledOf.get(o)?.fingerprint !== fingerprintOf(o);
+    case 'networkpolicy': {
+      const cp = s.compiledOf.get(o);
+      return cp === undefined || compiledFingerprint(cp) !== fingerprintOf(o);
+    }
     case 'service':
       return s.serviceKey.get(o) !== `${o.namespace}/${o.name}`;
     default:
@@ -169,7 +171,7 @@ export function applyChangeTo(s: EngineState, change: Change): void {
             if (list?.includes(cp)) s.selecting[dir].set(id, list.filter((x) => x !== cp));
           }
         }
-        pushTo(pool, cp.fingerprint, cp);
+        pushTo(pool, compiledFingerprint(cp), cp);
         policiesChanged = true;
         break;
       }
@@ -343,8 +345,8 @@ export function applyChangeTo(s: EngineState, change: Change): void {
   for (const o of inn) {
     if (o.type !== 'networkpolicy') continue;
     s.held.add(o);
-    const fingerprint = fingerprintOf(o);
-    const reused = pool.get(fingerprint)?.shift();
+    // Only a removal in this change makes a compiled policy to reuse (a cold build has none).
+    const reused = pool.size > 0 ? pool.get(fingerprintOf(o))?.shift() : undefined;
     let cp: CompiledPolicy;
     if (reused) {
       cp = reused;
@@ -353,7 +355,7 @@ export function applyChangeTo(s: EngineState, change: Change): void {
       addClasses(cp, newClasses);
       cp.generation++; // its place among the deciding policies may have changed
     } else {
-      cp = compilePolicy(o, s.classesByNs, memo, fingerprint);
+      cp = compilePolicy(o, s.classesByNs, memo);
       stats.policiesCompiled++;
     }
     s.compiledOf.set(o, cp);

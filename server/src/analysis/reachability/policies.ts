@@ -49,7 +49,10 @@ export interface CompiledPolicy {
   /** Unique per compilation, for keys. */
   uid: number;
   policy: NetworkPolicy;
-  fingerprint: string;
+  /** The policy's namespace when compiled (the index may re-file the object under another). */
+  namespace: string;
+  /** The policy's content when compiled, made when first asked (`compiledFingerprint`): a cold build never asks. */
+  fingerprint?: string;
   /** Bumped whenever a class set below changes, so rows built from it know they are stale. */
   generation: number;
   selected: Set<number>;
@@ -58,19 +61,28 @@ export interface CompiledPolicy {
   egress?: CompiledRule[];
 }
 
-/** Content of a policy that decides its meaning (spans left out): equal texts mean equal policies. */
-export function policyFingerprint(p: NetworkPolicy): string {
+/**
+ * Content of a policy that decides its meaning (spans left out): equal texts mean equal policies.
+ * `namespace`: the one it had (the rest of a model object never changes).
+ */
+export function policyFingerprint(p: NetworkPolicy, namespace = p.namespace): string {
   const rule = (r: PolicyRule): unknown => [
     r.peers === undefined ? null : r.peers.map(peerFp),
     r.ports === undefined ? null : r.ports.map((x) => [x.protocol, x.port ?? null, x.endPort ?? null]),
   ];
   return JSON.stringify([
-    p.namespace,
+    namespace,
     selectorFingerprint(p.podSelector),
     [...p.policyTypes].sort(),
     p.ingress.map(rule),
     p.egress.map(rule),
   ]);
+}
+
+/** The fingerprint of a compiled policy's content as it was compiled. */
+export function compiledFingerprint(cp: CompiledPolicy): string {
+  cp.fingerprint ??= policyFingerprint(cp.policy, cp.namespace);
+  return cp.fingerprint;
 }
 
 function peerFp(peer: PolicyPeer): unknown {
@@ -102,13 +114,12 @@ type ClassesByNamespace = ReadonlyMap<string, readonly ClassView[]>;
  * Compiles a policy against every class. Costs the classes of the policy's namespace plus, per
  * namespaceSelector peer not met before in the update, one selector test per namespace label set
  * (the first time a namespaceSelector is met) and the classes of the matching namespaces.
- * `fingerprint`: the policy's, when the caller has it already.
  */
-export function compilePolicy(p: NetworkPolicy, byNamespace: ClassesByNamespace, memo = new PeerMemo(), fingerprint = policyFingerprint(p)): CompiledPolicy {
+export function compilePolicy(p: NetworkPolicy, byNamespace: ClassesByNamespace, memo = new PeerMemo()): CompiledPolicy {
   const compiled: CompiledPolicy = {
     uid: nextUid++,
     policy: p,
-    fingerprint,
+    namespace: p.namespace,
     generation: 0,
     selected: new Set(),
     ingress: p.policyTypes.includes('Ingress') ? p.ingress.map((r, i) => compileRule(r, i)) : undefined,
