@@ -5,6 +5,7 @@
 // speak with certainty (ingress-blocked stays an info).
 import type { IngressControllerIdentity, LabelSelector, NetworkPolicy } from '../model/types';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
+import { compareByPath } from '../model/identity';
 
 export interface ControllerGuess {
   identity: IngressControllerIdentity;
@@ -39,12 +40,14 @@ export function guessIngressController(index: WorkspaceIndex): ControllerGuess |
   const candidates = new Map<string, Candidate & { seen: Set<string> }>();
   // Only policies that admit a controller-like namespace take part; they are few, and what each
   // admits is kept per policy object (an edit re-reads one file, and the guess runs after each).
-  const policies: Array<{ id: string; admits: Admitted[] }> = [];
-  for (const np of index.networkPolicies()) {
+  // They are put in the index's order by name (path order among policies of one name), without the
+  // index sorting all of its policies after each policy edit.
+  const policies: Array<{ id: string; np: NetworkPolicy; admits: Admitted[] }> = [];
+  for (const np of index.networkPoliciesUnordered()) {
     const admits = admittedOf(np);
-    if (admits.length > 0) policies.push({ id: `${np.namespace}/${np.name}`, admits });
+    if (admits.length > 0) policies.push({ id: `${np.namespace}/${np.name}`, np, admits });
   }
-  policies.sort((a, b) => cmp(a.id, b.id));
+  policies.sort((a, b) => cmp(a.id, b.id) || compareByPath(a.np, b.np));
   for (const { id, admits } of policies) {
     for (const a of admits) {
       let c = candidates.get(a.key);

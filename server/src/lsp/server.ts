@@ -4,6 +4,7 @@
 import { type Connection, DidChangeConfigurationNotification, type FileChangeType, type InitializeParams, type InitializeResult, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { VERSION } from '../buildInfo';
+import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { isConfigPath, type WorkspaceSettings, workspaceNeedsReindex } from './folderSettings';
 import { EditDebounce, Publisher } from './publisher';
 import { RequestHandlers } from './requests';
@@ -32,14 +33,21 @@ export class NetmapServer {
       warn: (m) => connection.console.warn(m),
       error: (m) => connection.console.error(m),
     }));
+    // Counting walks every file: done again only when the index changed (the status is mostly sent
+    // after verdicts were published, with the index as it was).
+    let counted: { index: WorkspaceIndex; generation: number; objects: number; unreadableFiles: number } | undefined;
     this.status = new StatusReporter(connection, () => {
-      let objects = 0;
-      let unreadable = ws.notRead.size;
-      for (const f of ws.index.parsedFiles()) {
-        objects += f.objects.length;
-        if (f.problems.some((p) => p.code === 'yaml-syntax')) unreadable++;
+      const index = ws.index;
+      if (counted?.index !== index || counted.generation !== index.generation) {
+        let objects = 0;
+        let unreadableFiles = 0;
+        for (const f of index.parsedFiles()) {
+          objects += f.objects.length;
+          if (f.problems.some((p) => p.code === 'yaml-syntax')) unreadableFiles++;
+        }
+        counted = { index, generation: index.generation, objects, unreadableFiles };
       }
-      return { files: ws.index.fileCount, objects, errors: this.publisher.errorCount(), unreadable };
+      return { files: index.fileCount, objects: counted.objects, errors: this.publisher.errorCount(), unreadable: ws.notRead.size + counted.unreadableFiles };
     });
     this.publisher = new Publisher(connection, ws, this.status);
   }
