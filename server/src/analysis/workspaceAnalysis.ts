@@ -122,6 +122,16 @@ export class Analysis {
   }
 
   /**
+   * Builds ahead what the first explanation after a change would (the explain context and the
+   * outside address ranges), so that a server can do it while nobody waits for an answer.
+   */
+  prepareExplanations(): void {
+    const engine = this.explainContext().engine;
+    engine.externalPeers('ingress');
+    engine.externalPeers('egress');
+  }
+
+  /**
    * True when ingress-controller verdicts can be trusted: the identity is configured, or the
    * workspace defines the controller (SPEC §3: the default identity is only a convention).
    */

@@ -127,6 +127,11 @@ export class NetmapServer {
     done();
     if (!(await this.publisher.publishAll())) return; // a newer scan took over
     this.status.indexed();
+    // The first workload hover would build what explanations share: done now, after what is queued.
+    const analysis = this.workspace.analysis;
+    setImmediate(() => {
+      if (analysis === this.workspace.analysis) analysis.prepareExplanations();
+    });
     const notRead = this.workspace.notRead.size;
     if (notRead > 0) {
       this.status.notice(
