@@ -877,6 +877,38 @@ describe('applyChange against a fresh engine', () => {
     assert.ok(spared > 20, `edits where some policies were spared a re-check: ${spared}`);
   });
 
+  it('workload edits under fixed Ingresses and Services: the controller routes kept per namespace answer like a fresh engine', () => {
+    // Reason: issue 11: when only classes come and go, the controller's routes are worked out again
+    // for their namespaces only; a class whose routes were not would show here as a backend or a
+    // controller connection that differs from an engine built from scratch.
+    let differing = 0;
+    for (let seed = 1; seed <= 60; seed++) {
+      const g = gen(seed * 104729 + 11);
+      let objects: Obj[] = [
+        ...Array.from({ length: 4 }, (_, i) => randomService(g, i)),
+        ...Array.from({ length: 6 }, (_, i) => randomIngress(g, i)),
+        ...Array.from({ length: 3 + Math.floor(g.rnd() * 5) }, (_, i) => workload(g, i)),
+        ...Array.from({ length: Math.floor(g.rnd() * 4) }, (_, i) => netpol(g, 100 + i)),
+      ];
+      const engine = new ReachabilityEngine(inputOf(objects));
+      let before = answers(engine, inputOf(objects)); // warm every cache (the routes among them) before editing
+      for (let step = 0; step < 6; step++) {
+        const workloads = objects.filter((o): o is Workload => o.type === 'workload');
+        const old = g.pick(workloads);
+        const next = g.chance(0.8) ? edited(g, old, 200 + step) : undefined;
+        objects = [...objects.filter((o) => o !== old), ...(next ? [next] : [])];
+        if (g.chance(0.5)) engine.applyChange({ removed: [old], added: next ? [next] : [] });
+        else engine.applyChange({ objects: next ? [old, next] : [old] });
+        const input = inputOf(objects);
+        const now = answers(engine, input);
+        assert.equal(now, answers(new ReachabilityEngine(input), input), `seed ${seed} step ${step}`);
+        if (now !== before) differing++;
+        before = now;
+      }
+    }
+    assert.ok(differing > 100, `edits that changed some answer: ${differing}`);
+  });
+
   it('an edit that keeps a Deployment in its class compiles nothing and adds no class', () => {
     const g = gen(7);
     const objects: Obj[] = [...Array.from({ length: 6 }, (_, i) => workload(g, i)), ...Array.from({ length: 4 }, (_, i) => netpol(g, i))];

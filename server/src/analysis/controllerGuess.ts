@@ -5,6 +5,7 @@
 // speak with certainty (ingress-blocked stays an info).
 import type { IngressControllerIdentity, LabelSelector, NetworkPolicy } from '../model/types';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
+import { compareByPath } from '../model/identity';
 
 export interface ControllerGuess {
   identity: IngressControllerIdentity;
@@ -32,20 +33,53 @@ interface Candidate {
   policies: string[];
 }
 
-/** The guess, or undefined when nothing in the workspace hints at a controller. */
-export function guessIngressController(index: WorkspaceIndex): ControllerGuess | undefined {
+/**
+ * The policies the guess reads (those admitting a controller-like peer on ingress), kept up to date
+ * from the index's changes: a policy edit then costs the guess those policies, not every policy.
+ */
+export class ControllerHints {
+  /** Undefined until first read, and after a bulk load (whose objects are not recorded). */
+  private admitting: Set<NetworkPolicy> | undefined;
+
+  constructor(private readonly index: WorkspaceIndex) {
+    index.onDidChange((change, bulk) => {
+      if (bulk || !this.admitting) {
+        this.admitting = undefined;
+        return;
+      }
+      // Each object of a change flips: it leaves when held, and joins otherwise.
+      for (const o of change.objects) {
+        if (o.type !== 'networkpolicy') continue;
+        if (!this.admitting.delete(o) && admittedOf(o).length > 0) this.admitting.add(o);
+      }
+    });
+  }
+
+  policies(): Iterable<NetworkPolicy> {
+    if (!this.admitting) {
+      this.admitting = new Set();
+      for (const np of this.index.networkPoliciesUnordered()) if (admittedOf(np).length > 0) this.admitting.add(np);
+    }
+    return this.admitting;
+  }
+}
+
+/** The guess, or undefined when nothing in the workspace hints at a controller. `policies`: those to read (all of the index's by default). */
+export function guessIngressController(index: WorkspaceIndex, policies: Iterable<NetworkPolicy> = index.networkPoliciesUnordered()): ControllerGuess | undefined {
   const classes = [...new Set(index.ingresses().flatMap((i) => (i.ingressClassName ? [i.ingressClassName] : [])))].sort();
   const classText = classes.length ? `Ingress class ${classes.map((c) => `'${cut(c)}'`).join(', ')}` : undefined;
   const candidates = new Map<string, Candidate & { seen: Set<string> }>();
   // Only policies that admit a controller-like namespace take part; they are few, and what each
   // admits is kept per policy object (an edit re-reads one file, and the guess runs after each).
-  const policies: Array<{ id: string; admits: Admitted[] }> = [];
-  for (const np of index.networkPolicies()) {
+  // They are put in the index's order by name (path order among policies of one name), without the
+  // index sorting all of its policies after each policy edit.
+  const admitting: Array<{ id: string; np: NetworkPolicy; admits: Admitted[] }> = [];
+  for (const np of policies) {
     const admits = admittedOf(np);
-    if (admits.length > 0) policies.push({ id: `${np.namespace}/${np.name}`, admits });
+    if (admits.length > 0) admitting.push({ id: `${np.namespace}/${np.name}`, np, admits });
   }
-  policies.sort((a, b) => cmp(a.id, b.id));
-  for (const { id, admits } of policies) {
+  admitting.sort((a, b) => cmp(a.id, b.id) || compareByPath(a.np, b.np));
+  for (const { id, admits } of admitting) {
     for (const a of admits) {
       let c = candidates.get(a.key);
       if (!c) candidates.set(a.key, (c = { identity: a.identity, text: a.text, policies: [], seen: new Set() }));

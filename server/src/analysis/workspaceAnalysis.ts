@@ -1,6 +1,6 @@
 // One workspace's analysis: the index, its links and the reachability engine, kept in step.
 // The engine is brought up to date lazily, on the first question after an edit.
-import { guessIngressController, type ControllerGuess } from './controllerGuess';
+import { ControllerHints, guessIngressController, type ControllerGuess } from './controllerGuess';
 import { Links } from './links';
 import { ExplainContext } from './explain';
 import { inputFromSource, ReachabilityEngine } from './reachability';
@@ -43,9 +43,11 @@ export class Analysis {
   private detectionStale = true;
   private guess: ControllerGuess | undefined;
   private guessStale = true;
+  private readonly hints: ControllerHints;
 
   constructor(readonly index: WorkspaceIndex) {
     this.links = new Links(index);
+    this.hints = new ControllerHints(index);
     index.onDidChange((change, bulk) => {
       if (bulk) {
         this.needsFull = true;
@@ -75,7 +77,7 @@ export class Analysis {
     }
     if (this.detected) return { ...s, ingressController: this.detected.identity };
     if (this.guessStale) {
-      this.guess = guessIngressController(this.index);
+      this.guess = guessIngressController(this.index, this.hints.policies());
       this.guessStale = false;
     }
     return this.guess ? { ...s, ingressController: this.guess.identity } : s;
@@ -119,6 +121,16 @@ export class Analysis {
     const ctx = new ExplainContext(engine, this.index);
     this.explained = { engine, epoch: engine.epoch, generation: this.index.generation, ctx };
     return ctx;
+  }
+
+  /**
+   * Builds ahead what the first explanation after a change would (the explain context and the
+   * outside address ranges), so that a server can do it while nobody waits for an answer.
+   */
+  prepareExplanations(): void {
+    const engine = this.explainContext().engine;
+    engine.externalPeers('ingress');
+    engine.externalPeers('egress');
   }
 
   /**

@@ -9,7 +9,8 @@ import { podLabelsOf } from '../analysis/links';
 import { isEmptySelector, selectorMatches } from '../analysis/selectors';
 import { nearlyMatches } from './diagnostics';
 import type { IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
-import type { K8sObject, NetworkPolicy, PolicyPeer, Workload } from '../model/types';
+import type { K8sObject, LabelSelector, NetworkPolicy, PolicyPeer, Workload } from '../model/types';
+import { NamespacePeerTable } from './namespacePeers';
 
 function peersOf(np: NetworkPolicy): PolicyPeer[] {
   const out: PolicyPeer[] = [];
@@ -18,12 +19,15 @@ function peersOf(np: NetworkPolicy): PolicyPeer[] {
   return out;
 }
 
+function namespaceLabelsOf(index: WorkspaceIndex, ns: string): Record<string, string> {
+  return index.namespaceLabels().get(ns) ?? { 'kubernetes.io/metadata.name': ns };
+}
+
 /** Whether a peer may select this workload (namespace and pod labels). */
 function peerMayMatch(index: WorkspaceIndex, np: NetworkPolicy, peer: PolicyPeer, w: Workload): boolean {
   if (peer.ipBlock) return false;
   if (peer.namespaceSelector) {
-    const nsLabels = index.namespaceLabels().get(w.namespace) ?? { 'kubernetes.io/metadata.name': w.namespace };
-    if (!selectorMatches(peer.namespaceSelector, nsLabels)) return false;
+    if (!selectorMatches(peer.namespaceSelector, namespaceLabelsOf(index, w.namespace))) return false;
   } else if (np.namespace !== w.namespace) return false;
   return !peer.podSelector || selectorMatches(peer.podSelector, podLabelsOf(w));
 }
@@ -85,10 +89,35 @@ function changedNamespaceLabels(index: WorkspaceIndex, change: IndexChange, chan
   return sets;
 }
 
-/** Whether a namespaceSelector peer may select other namespaces after the change (`sets` from changedNamespaceLabels). */
-function namespaceSelectionMayChange(p: PolicyPeer, sets: Array<Record<string, string>> | undefined): boolean {
-  const selector = p.namespaceSelector;
-  return !!selector && (!sets || sets.some((labels) => selectorMatches(selector, labels)));
+/** Whether a namespaceSelector may select other namespaces after the change (`sets` from changedNamespaceLabels). */
+function namespaceSelectionMayChange(selector: LabelSelector, sets: Array<Record<string, string>> | undefined): boolean {
+  return !sets || sets.some((labels) => selectorMatches(selector, labels));
+}
+
+/**
+ * Calls `found` with each policy that has a namespaceSelector peer which may select other
+ * namespaces after the change (when `relabelled`), or which may select one of `workloads` (among
+ * the peers `counts` accepts). One selector test per distinct namespaceSelector decides for the
+ * policies sharing it.
+ */
+function forPoliciesSeeing(
+  index: WorkspaceIndex,
+  change: IndexChange,
+  changed: K8sObject[],
+  relabelled: boolean,
+  workloads: readonly Workload[],
+  counts: (p: PolicyPeer) => boolean,
+  found: (np: NetworkPolicy) => void,
+): void {
+  const nsSets = relabelled ? changedNamespaceLabels(index, change, changed) : [];
+  for (const { selector, peers } of NamespacePeerTable.of(index).all()) {
+    const selectionMayChange = relabelled && namespaceSelectionMayChange(selector, nsSets);
+    const selected = workloads.filter((w) => selectorMatches(selector, namespaceLabelsOf(index, w.namespace)));
+    if (!selectionMayChange && selected.length === 0) continue;
+    for (const [np, list] of peers) {
+      if (selectionMayChange || list.some((p) => counts(p) && selected.some((w) => peerMayMatch(index, np, p, w)))) found(np);
+    }
+  }
 }
 
 export function dependentFiles(index: WorkspaceIndex, change: IndexChange): Set<string> {
@@ -128,15 +157,7 @@ export function dependentFiles(index: WorkspaceIndex, change: IndexChange): Set<
   // Other namespaces: policies whose namespaceSelector peers may select the workloads, and, when
   // namespaces or their labels changed, every policy whose namespaceSelector matches their old or
   // new labels.
-  if (workloads.length > 0 || namespacesChanged) {
-    const nsSets = namespacesChanged ? changedNamespaceLabels(index, change, changed) : [];
-    for (const np of index.networkPolicies()) {
-      const peers = peersOf(np).filter((p) => p.namespaceSelector);
-      if (peers.length === 0) continue;
-      if (namespacesChanged && peers.some((p) => namespaceSelectionMayChange(p, nsSets))) add(np);
-      else if (workloads.some((w) => peers.some((p) => judgedPeer(p) && peerMayMatch(index, np, p, w)))) add(np);
-    }
-  }
+  if (workloads.length > 0 || namespacesChanged) forPoliciesSeeing(index, change, changed, namespacesChanged, workloads, judgedPeer, add);
   // ANP/BANP findings are cluster-wide (what subjects select, shared priorities, a second BANP):
   // few objects, re-checked on any change of workloads, namespaces or admin policies.
   if (workloads.length > 0 || namespacesChanged || adminChanged) for (const ap of index.adminPolicies()) add(ap);
@@ -164,16 +185,8 @@ export function reachSensitiveFiles(index: WorkspaceIndex, change: IndexChange):
   }
   // A namespace's labels changed: policies whose namespaceSelector matched it before or after admit
   // other sources into their namespaces now.
-  if (changed.some((o) => o.type === 'namespace')) {
-    const nsSets = changedNamespaceLabels(index, change, changed);
-    for (const np of index.networkPolicies()) if (!namespaces.has(np.namespace) && peersOf(np).some((p) => namespaceSelectionMayChange(p, nsSets))) namespaces.add(np.namespace);
-  }
-  if (workloads.length > 0) {
-    for (const np of index.networkPolicies()) {
-      if (namespaces.has(np.namespace)) continue;
-      if (workloads.some((w) => peersOf(np).some((p) => p.namespaceSelector && peerMayMatch(index, np, p, w)))) namespaces.add(np.namespace);
-    }
-  }
+  const relabelled = changed.some((o) => o.type === 'namespace');
+  if (relabelled || workloads.length > 0) forPoliciesSeeing(index, change, changed, relabelled, workloads, () => true, (np) => namespaces.add(np.namespace));
   const out = new Set<string>();
   for (const ns of namespaces) {
     for (const o of index.objectsIn(ns)) if (o.type === 'service' || o.type === 'ingress' || o.type === 'route') out.add(o.uri);

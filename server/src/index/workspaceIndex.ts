@@ -233,6 +233,10 @@ export class WorkspaceIndex {
   networkPolicies(): NetworkPolicy[] {
     return this.ofType<NetworkPolicy>('networkpolicy');
   }
+  /** The NetworkPolicies in no set order, without the sorted copy that each change of one drops: for callers that order what they keep. */
+  networkPoliciesUnordered(): Iterable<NetworkPolicy> {
+    return (this.objectsByType.get('networkpolicy') ?? []) as Iterable<NetworkPolicy>;
+  }
   /** AdminNetworkPolicies and BaselineAdminNetworkPolicies (cluster-scoped), in file order. */
   adminPolicies(): AdminPolicy[] {
     return this.ofType<AdminPolicy>('adminpolicy');

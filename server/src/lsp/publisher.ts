@@ -204,7 +204,10 @@ export class Publisher {
     // hover is answered in between (a newer edit cancels what is left).
     const first = [...sensitive].filter((u) => always.has(u));
     const rest = [...sensitive].filter((u) => !always.has(u));
-    void this.recheckReachability([...first, ...rest], generation);
+    void this.recheckReachability([...first, ...rest], generation).then((done) => {
+      // The next hover's explanations are prepared once the verdicts are out, unless an edit came.
+      if (done) setImmediate(() => generation === this.sweepGeneration && this.workspace.analysis.prepareExplanations());
+    });
     this.graphChanged();
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
     this.sweepTimer = setTimeout(() => void this.idleSweep(generation), IDLE_SWEEP_MS);

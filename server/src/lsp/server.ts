@@ -4,6 +4,7 @@
 import { type Connection, DidChangeConfigurationNotification, type FileChangeType, type InitializeParams, type InitializeResult, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { VERSION } from '../buildInfo';
+import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { isConfigPath, type WorkspaceSettings, workspaceNeedsReindex } from './folderSettings';
 import type { InputStamp } from '../host/cache';
 import { diagnosticsKey, type FileDiagnostics, PersistedDiagnostics, sameStamp, settingsKey } from './persistedDiagnostics';
@@ -34,14 +35,21 @@ export class NetmapServer {
       warn: (m) => connection.console.warn(m),
       error: (m) => connection.console.error(m),
     }));
+    // Counting walks every file: done again only when the index changed (the status is mostly sent
+    // after verdicts were published, with the index as it was).
+    let counted: { index: WorkspaceIndex; generation: number; objects: number; unreadableFiles: number } | undefined;
     this.status = new StatusReporter(connection, () => {
-      let objects = 0;
-      let unreadable = ws.notRead.size;
-      for (const f of ws.index.parsedFiles()) {
-        objects += f.objects.length;
-        if (f.problems.some((p) => p.code === 'yaml-syntax')) unreadable++;
+      const index = ws.index;
+      if (counted?.index !== index || counted.generation !== index.generation) {
+        let objects = 0;
+        let unreadableFiles = 0;
+        for (const f of index.parsedFiles()) {
+          objects += f.objects.length;
+          if (f.problems.some((p) => p.code === 'yaml-syntax')) unreadableFiles++;
+        }
+        counted = { index, generation: index.generation, objects, unreadableFiles };
       }
-      return { files: ws.index.fileCount, objects, errors: this.publisher.errorCount(), unreadable };
+      return { files: index.fileCount, objects: counted.objects, errors: this.publisher.errorCount(), unreadable: ws.notRead.size + counted.unreadableFiles };
     });
     this.publisher = new Publisher(connection, ws, this.status);
   }
@@ -141,6 +149,11 @@ export class NetmapServer {
     const key = persisted && stamps && unchanged && !asRecorded ? diagnosticsKey(settings, [...stamps.values()]) : undefined;
     if (key) persisted?.put(key, record);
     this.status.indexed();
+    // The first workload hover would build what explanations share: done now, after what is queued.
+    const analysis = this.workspace.analysis;
+    setImmediate(() => {
+      if (analysis === this.workspace.analysis) analysis.prepareExplanations();
+    });
     const notRead = this.workspace.notRead.size;
     if (notRead > 0) {
       this.status.notice(

@@ -3,7 +3,7 @@
 // The peers are the engine's (workloads, outside ranges split per direction, the ingress
 // controller), so the pairs are those `reach` prints.
 
-import type { Ingress, NetworkPolicy, Protocol, Route, Span, Workload } from '../../model/types';
+import type { Backend, Ingress, NetworkPolicy, Protocol, Route, Span, Workload } from '../../model/types';
 import { ConnSet } from '../reachability/connset';
 import { compareBytes } from '../reachability/peers';
 import type { PeerInfo, PodClass, ReachabilityEngine } from '../reachability';
@@ -50,7 +50,10 @@ interface RouteEntry {
 /** Per-workspace state for a run of explanations: policies by namespace, routes by destination. */
 export class ExplainContext {
   private readonly policiesByNs = new Map<string, NetworkPolicy[]>();
-  private routeEntries?: Map<PeerInfo, Map<string, RouteEntry>>;
+  /** Per namespace, the route entries of its peers (made on the first question about one of them). */
+  private readonly routeEntries = new Map<string, Map<PeerInfo, Map<string, RouteEntry>>>();
+  /** Every backend, by the namespace of the Service it may name. */
+  private backendsByNs?: Map<string, Array<{ owner: Ingress | Route; backend: Backend }>>;
   private controllerClass?: PodClass;
   private readonly isolation = new Map<string, boolean>();
 
@@ -68,7 +71,7 @@ export class ExplainContext {
 
   /** A peer with the pod class that stands for it: the one of `w` when given (a hover's workload), else the first. */
   endpoint(peer: PeerInfo, w?: Workload): Endpoint {
-    if (peer.kind === 'ingress-controller') return { peer, cls: (this.controllerClass ??= this.engine.podClasses().find((c) => c.controller)) };
+    if (peer.kind === 'ingress-controller') return { peer, cls: (this.controllerClass ??= this.engine.ingressControllerClass) };
     const classes = this.engine.classesOfPeer(peer);
     return { peer, cls: (w && classes.find((c) => c.workloads.includes(w))) || classes[0] };
   }
@@ -96,28 +99,46 @@ export class ExplainContext {
 
   /** Ingress objects and routes whose backends end in the peer's pods, with the TCP ports they route to there. */
   routesTo(peer: PeerInfo): RouteEntry[] {
-    if (!this.routeEntries) {
-      this.routeEntries = new Map();
+    // A backend ends in pods of its Service's namespace: only the backends that may name a Service
+    // of the peer's namespace are resolved, the first time a peer of that namespace is asked about.
+    if (peer.kind !== 'workload' || peer.namespace === undefined) return [];
+    let entries = this.routeEntries.get(peer.namespace);
+    if (!entries) this.routeEntries.set(peer.namespace, (entries = this.routeEntriesInto(peer.namespace)));
+    return [...(entries.get(peer)?.values() ?? [])];
+  }
+
+  private routeEntriesInto(namespace: string): Map<PeerInfo, Map<string, RouteEntry>> {
+    if (!this.backendsByNs) {
+      // In the source's order (Ingresses, then routes; each backend in order), which is the entries' order.
+      this.backendsByNs = new Map();
       for (const owner of [...this.source.ingresses(), ...this.source.routes()]) {
         for (const b of owner.backends) {
-          const r = this.engine.backendReachability(owner, b);
-          if (!r.service) continue;
-          const tcp = r.servicePort?.protocol === 'TCP';
-          for (const t of r.targets) {
-            const p = this.engine.peerOf(t.workload);
-            if (!p) continue;
-            let byKey = this.routeEntries.get(p);
-            if (!byKey) this.routeEntries.set(p, (byKey = new Map()));
-            const kind: Fact['kind'] = owner.type === 'ingress' ? 'Ingress' : owner.kind;
-            const key = `${kind}\u0000${owner.namespace}/${owner.name}\u0000${b.serviceName}`;
-            let e = byKey.get(key);
-            if (!e) byKey.set(key, (e = { fact: { kind, owner, service: b.serviceName, span: b.serviceNameSpan }, ports: ConnSet.EMPTY }));
-            if (tcp && t.port !== undefined) e.ports = e.ports.union(ConnSet.range('TCP', t.port, t.port));
-          }
+          // An Ingress names Services of its own namespace; a route may name another one (granted or not).
+          const ns = owner.type === 'route' ? (b.explicitNamespace?.value ?? owner.namespace) : owner.namespace;
+          let list = this.backendsByNs.get(ns);
+          if (!list) this.backendsByNs.set(ns, (list = []));
+          list.push({ owner, backend: b });
         }
       }
     }
-    return [...(this.routeEntries.get(peer)?.values() ?? [])];
+    const entries = new Map<PeerInfo, Map<string, RouteEntry>>();
+    for (const { owner, backend: b } of this.backendsByNs.get(namespace) ?? []) {
+      const r = this.engine.backendReachability(owner, b);
+      if (!r.service) continue;
+      const tcp = r.servicePort?.protocol === 'TCP';
+      for (const t of r.targets) {
+        const p = this.engine.peerOf(t.workload);
+        if (!p) continue;
+        let byKey = entries.get(p);
+        if (!byKey) entries.set(p, (byKey = new Map()));
+        const kind: Fact['kind'] = owner.type === 'ingress' ? 'Ingress' : owner.kind;
+        const key = `${kind}\u0000${owner.namespace}/${owner.name}\u0000${b.serviceName}`;
+        let e = byKey.get(key);
+        if (!e) byKey.set(key, (e = { fact: { kind, owner, service: b.serviceName, span: b.serviceNameSpan }, ports: ConnSet.EMPTY }));
+        if (tcp && t.port !== undefined) e.ports = e.ports.union(ConnSet.range('TCP', t.port, t.port));
+      }
+    }
+    return entries;
   }
 }
 

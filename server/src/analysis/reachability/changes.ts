@@ -6,6 +6,7 @@ import { mustGet } from '../../model/collections';
 import { DEFAULT_SETTINGS, type AdminPolicy, type AnalysisSettings, type Ingress, type K8sObject, type NetworkPolicy, type ReferenceGrant, type Route } from '../../model/types';
 import { AdminTiers } from './adminPolicies';
 import { classFor, controllerClassFor, deleteClass, insertClass, joinPeer, nsLabelSet, refreshPeers, sortPeersIn } from './classes';
+import { routesChanged } from './controller';
 import { peerNameOf } from './peers';
 import { addClasses, compiledFingerprint, compilePolicy, PeerMemo, policyFingerprint, removeClasses, seesNamespaceLabels, swapClasses, type AddMemo, type CompiledPolicy } from './policies';
 import { appendTo, pushTo, removeItem, type EngineState, type PeerInfo, type PodClass, type ReachabilityInput, type UpdateStats } from './state';
@@ -164,6 +165,7 @@ export function applyChangeTo(s: EngineState, change: Change): void {
       case 'networkpolicy': {
         const cp = mustGet(s.compiledOf, o);
         s.compiledOf.delete(o);
+        s.policyIndex.delete(cp);
         // Rows hold the selecting lists: replace them, never change them in place.
         for (const id of cp.selected) {
           for (const dir of ['ingress', 'egress'] as const) {
@@ -318,7 +320,9 @@ export function applyChangeTo(s: EngineState, change: Change): void {
     const relabelledNs = new Set(relabelled.map((r) => r.namespace));
     const plainMemo: AddMemo = new Map();
     const renamedMemo: AddMemo = new Map();
-    for (const cp of s.compiledOf.values()) {
+    // Only policies of the classes' namespaces, or whose namespaceSelectors match their labels, can name them.
+    const seeing = s.policyIndex.seeing([...gone, ...newClasses], relabelled.flatMap((r) => [r.before, r.after]));
+    for (const cp of seeing) {
       removeClasses(cp, plainGoneIds);
       if (plainNew.length) {
         addClasses(cp, plainNew, plainMemo);
@@ -332,7 +336,8 @@ export function applyChangeTo(s: EngineState, change: Change): void {
       } else if (relabelledNs.has(cp.policy.namespace)) swapClasses(cp, swaps);
     }
     for (const c of plainNew) {
-      for (const cp of s.compiledOf.values()) {
+      // A policy selects classes of its own namespace only.
+      for (const cp of s.policyIndex.inNamespace(c.namespace)) {
         if (!cp.selected.has(c.id)) continue;
         if (cp.ingress) appendTo(s.selecting.ingress, c.id, cp);
         if (cp.egress) appendTo(s.selecting.egress, c.id, cp);
@@ -340,8 +345,10 @@ export function applyChangeTo(s: EngineState, change: Change): void {
     }
   }
 
-  // 6. Policies join last (in order): a removed one with the same content is reused.
-  const memo = new PeerMemo();
+  // 6. Policies join last (in order): a removed one with the same content is reused. What
+  // namespaceSelector peers select holds while the classes do not change (a policy edit).
+  if (gone.length || newClasses.length) s.peerMemo = undefined;
+  const memo = (s.peerMemo ??= new PeerMemo());
   for (const o of inn) {
     if (o.type !== 'networkpolicy') continue;
     s.held.add(o);
@@ -359,6 +366,7 @@ export function applyChangeTo(s: EngineState, change: Change): void {
       stats.policiesCompiled++;
     }
     s.compiledOf.set(o, cp);
+    s.policyIndex.add(cp);
     for (const id of cp.selected) {
       if (cp.ingress) appendTo(s.selecting.ingress, id, cp);
       if (cp.egress) appendTo(s.selecting.egress, id, cp);
@@ -374,8 +382,8 @@ export function applyChangeTo(s: EngineState, change: Change): void {
   if (setAdmin(s, adminNext)) policiesChanged = true;
   s.sharedRows = new Map();
   s.senders = new Map();
-  if (routingChanged || gone.length || newClasses.length) s.routedCache = undefined;
-  if (policiesChanged || gone.length || newClasses.length) s.partitionCache = {};
+  routesChanged(s, routingChanged, gone, newClasses);
+  if (policiesChanged) s.partitionCache = {}; // the ipBlocks split the outside, whatever the classes
   s.lastUpdate = stats;
 }
 

@@ -8,21 +8,53 @@ import { classesIn } from './classes';
 import { ConnSet } from './connset';
 import { resolvePorts } from './policies';
 import { classConn, decidersOf, row, rowConn } from './rows';
-import { controllerClassOf, type EngineState, type PodClass } from './state';
+import { controllerClassOf, pushTo, StaleRoutes, type EngineState, type PodClass, type RoutedCache } from './state';
 
+/**
+ * Where Ingresses and routes send the controller, per class. A backend ends in classes of the
+ * namespace of its Service, so when only classes change (a workload edit) the namespaces whose
+ * classes came or went are worked out again (`staleRoutes`), from the backends that end there;
+ * a routing change (an Ingress, route, Service or grant) starts over.
+ */
 function routes(s: EngineState): Map<number, ConnSet> {
-  if (s.routedCache) return s.routedCache;
-  const routed = new Map<number, ConnSet>();
+  const cache = (s.routedCache ??= routesFromScratch(s));
+  if (s.staleRoutes.size === 0) return cache.routed;
+  for (const id of s.staleRoutes.goneClasses) cache.routed.delete(id);
+  for (const ns of s.staleRoutes.namespaces) {
+    for (const c of classesIn(s, ns)) cache.routed.delete(c.id);
+    for (const { owner, backend } of cache.backendsByNs.get(ns) ?? []) addRoutes(cache.routed, resolve(s, owner, backend));
+  }
+  s.staleRoutes = new StaleRoutes();
+  return cache.routed;
+}
+
+/** After an update: a routing change starts the routes over; classes that came or went make their namespaces' stale. */
+export function routesChanged(s: EngineState, routingChanged: boolean, gone: readonly PodClass[], added: readonly PodClass[]): void {
+  if (routingChanged) s.routedCache = undefined;
+  else {
+    for (const c of [...gone, ...added]) s.staleRoutes.namespaces.add(c.namespace);
+    for (const c of gone) s.staleRoutes.goneClasses.push(c.id);
+  }
+}
+
+function routesFromScratch(s: EngineState): RoutedCache {
+  s.staleRoutes = new StaleRoutes();
+  const cache: RoutedCache = { routed: new Map(), backendsByNs: new Map() };
   for (const { owner, backend } of backends(s)) {
     const t = resolve(s, owner, backend);
-    if (!t.servicePort || t.servicePort.protocol !== 'TCP') continue;
-    for (const { classId, port } of t.targets) {
-      if (!port || port.protocol !== 'TCP') continue;
-      routed.set(classId, (routed.get(classId) ?? ConnSet.EMPTY).union(ConnSet.range('TCP', port.port, port.port)));
-    }
+    if (!t.service) continue; // it resolves to nothing until routing changes, whatever the classes
+    pushTo(cache.backendsByNs, mustGet(s.serviceKey, t.service).split('/')[0]!, { owner, backend });
+    addRoutes(cache.routed, t);
   }
-  s.routedCache = routed;
-  return routed;
+  return cache;
+}
+
+function addRoutes(routed: Map<number, ConnSet>, t: BackendTarget): void {
+  if (!t.servicePort || t.servicePort.protocol !== 'TCP') return;
+  for (const { classId, port } of t.targets) {
+    if (!port || port.protocol !== 'TCP') continue;
+    routed.set(classId, (routed.get(classId) ?? ConnSet.EMPTY).union(ConnSet.range('TCP', port.port, port.port)));
+  }
 }
 
 /** The TCP ports the controller is routed to on a class's pods. */

@@ -17,6 +17,7 @@ import { pairs } from './pairs';
 import * as q from './queries';
 import { adminMayAllow, classConn, externalPeers, row, side, sideExt } from './rows';
 import {
+  controllerClassOf,
   EngineState,
   policyOrder,
   type Allowed,
@@ -143,6 +144,11 @@ export class ReachabilityEngine {
   /** The ingress controller's identity in use (settings or default). */
   get ingressController(): AnalysisSettings['ingressController'] {
     return this.s.settings.ingressController;
+  }
+
+  /** The ingress controller's pod class. */
+  get ingressControllerClass(): PodClass {
+    return controllerClassOf(this.s);
   }
 
   /** Every pod class (the controller's included), in input order. */

@@ -23,6 +23,7 @@ import { PROTOCOLS, type NetworkPolicy, type Protocol } from '../../model/types'
 import { ConnSet } from './connset';
 import type { AdminTiers, TierClass } from './adminPolicies';
 import type { CompiledPolicy, CompiledRule, ClassView } from './policies';
+import { PolicyRepresentatives } from './policyReps';
 import { RealPods } from './realPods';
 import { resolvePorts } from './policies';
 import {
@@ -132,6 +133,8 @@ export class OpenWorld {
   private realPods = new RealPods();
   /** Every policy's representatives before real pods are weighed, by key; kept while the policies are the same. */
   private candidates?: Map<string, { rep: RepresentativePeer; suppressible: boolean }>;
+  /** The policies' representatives by key, kept across epochs (carried to the next world). */
+  private policyReps?: PolicyRepresentatives;
   private exposures: Record<Direction, Map<number, ClassExposure>> = { ingress: new Map(), egress: new Map() };
 
   /**
@@ -162,6 +165,7 @@ export class OpenWorld {
       this.adopt(prev);
       return prev.repList;
     }
+    this.policyReps = prev?.policyReps;
     const all = prev?.candidates && sameAdmin && samePolicies(prev.policySeen, this.policySeen) ? prev.candidates : this.candidatesOf();
     this.candidates = all;
     if (prev) this.realPods = prev.realPods;
@@ -193,7 +197,11 @@ export class OpenWorld {
    * not depend on policy order).
    */
   private candidatesOf(): Map<string, { rep: RepresentativePeer; suppressible: boolean }> {
-    const all = new Map<string, { rep: RepresentativePeer; suppressible: boolean }>();
+    // The policies' occurrences are kept from epoch to epoch (policyReps.ts): a policy edit costs that policy.
+    const kept = (this.policyReps ??= new PolicyRepresentatives()).candidates(this.src.policies);
+    const admin = this.src.admin;
+    if (!admin) return kept as Map<string, { rep: RepresentativePeer; suppressible: boolean }>; // read only from here on
+    const all = new Map([...kept].map(([key, c]) => [key, { ...c }]));
     const add = (reps: readonly RepresentativePeer[]): void => {
       for (const rep of reps) {
         const had = all.get(rep.key);
@@ -201,10 +209,8 @@ export class OpenWorld {
         else all.set(rep.key, { rep, suppressible: suppressible(rep) });
       }
     };
-    for (const cp of this.src.policies) add(policyOpenWorld(cp.policy).reps);
     // ANP and BANP rule peers stand for pods the workspace may not define too (netpol-analyzer takes them the same way).
-    const admin = this.src.admin;
-    if (admin) for (const p of admin.banp ? [...admin.anps, admin.banp] : admin.anps) add(adminRepresentatives(p));
+    for (const p of admin.banp ? [...admin.anps, admin.banp] : admin.anps) add(adminRepresentatives(p));
     return all;
   }
 
@@ -216,6 +222,7 @@ export class OpenWorld {
     this.ruleReps = prev.ruleReps;
     this.realPods = prev.realPods;
     this.candidates = prev.candidates;
+    this.policyReps = prev.policyReps;
   }
 
   /** The representatives a rule of a policy admits (all of them for a rule without `from`/`to`). */

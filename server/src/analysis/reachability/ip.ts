@@ -93,18 +93,24 @@ export function containsIp(iv: IpIntervals, addr: number): boolean {
   return false;
 }
 
+const boundaryCache = new WeakMap<IpBlock, number[]>();
+
 /**
  * Boundaries (first addresses of a new range) that a block introduces: the ends of its merged
  * address intervals (CIDR minus every except, SPEC §4). Adjacent excepts make one hole and an
  * except inside another adds nothing, so they split nothing.
  */
-export function ipBlockBoundaries(block: IpBlock): number[] {
+export function ipBlockBoundaries(block: IpBlock): readonly number[] {
+  // Kept per (immutable) model block: the external ranges are split again after every policy edit.
+  let out = boundaryCache.get(block);
+  if (out) return out;
   const iv = ipBlockIntervals(block);
-  const out: number[] = [];
+  out = [];
   for (let i = 0; i < iv.length; i += 2) {
     out.push(iv[i]);
     if (iv[i + 1] < IPV4_MAX) out.push(iv[i + 1] + 1);
   }
+  boundaryCache.set(block, out);
   return out;
 }
 

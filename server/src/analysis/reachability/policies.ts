@@ -95,8 +95,24 @@ function peerFp(peer: PolicyPeer): unknown {
 
 let nextUid = 0;
 
+/** Fingerprints of model selectors (immutable objects), kept: updates ask for the same ones again and again. */
+const contentKeys = new WeakMap<LabelSelector, string>();
+
+/** A selector's fingerprint, computed once per selector object. */
+export function selectorContentKey(sel: LabelSelector): string {
+  let key = contentKeys.get(sel);
+  if (key === undefined) contentKeys.set(sel, (key = selectorFingerprint(sel)));
+  return key;
+}
+
+/** A namespaceSelector peer's key: its selectors' content, which is what it admits wherever its policy lives. */
+function nsPeerKey(namespaceSelector: LabelSelector, podSelector: LabelSelector | undefined): string {
+  return `${selectorContentKey(namespaceSelector)}|${podSelector ? selectorContentKey(podSelector) : ''}`;
+}
+
 /**
- * What one update's compilations share, valid while the classes do not change: the classes a
+ * What compilations share, valid while the classes do not change (kept across updates that change
+ * only policies, dropped by one that adds or removes a class): the classes a
  * namespaceSelector peer selects (by the peer's selectors), and the classes whose namespace labels
  * a namespaceSelector matches (by its own). The sets are never handed out: rules get copies.
  */
@@ -137,8 +153,8 @@ export function compilePolicy(p: NetworkPolicy, byNamespace: ClassesByNamespace,
       }
       // A peer with a namespaceSelector means the same wherever its policy lives: many namespaces
       // carry the same policy (a DNS egress rule, say), so its classes are found once per class set.
-      const nsKey = selectorFingerprint(peer.namespaceSelector);
-      const key = `${nsKey}|${peer.podSelector ? selectorFingerprint(peer.podSelector) : ''}`;
+      const nsKey = selectorContentKey(peer.namespaceSelector);
+      const key = nsPeerKey(peer.namespaceSelector, peer.podSelector);
       let found = memo.peers.get(key);
       if (!found) {
         const inNamespaces = classesInNamespaces(peer.namespaceSelector, nsKey, byNamespace, memo);
@@ -228,7 +244,7 @@ export function addClasses(cp: CompiledPolicy, cs: readonly ClassView[], memo?: 
       for (const peer of r.rule.peers ?? []) {
         if (!peer.podSelector && !peer.namespaceSelector) continue;
         // A namespaceSelector peer means the same in every policy: found once per batch of classes.
-        const key = memo && peer.namespaceSelector ? `${selectorFingerprint(peer.namespaceSelector)}|${peer.podSelector ? selectorFingerprint(peer.podSelector) : ''}` : undefined;
+        const key = memo && peer.namespaceSelector ? nsPeerKey(peer.namespaceSelector, peer.podSelector) : undefined;
         const known = key !== undefined ? memo?.get(key) : undefined;
         if (known) {
           for (const id of known) r.classes.add(id);

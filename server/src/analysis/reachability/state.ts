@@ -2,12 +2,13 @@
 // controller, verdicts, queries) read and write, and the public types they share. Only
 // changes.ts changes what the state describes; the other modules fill caches.
 
-import { DEFAULT_SETTINGS, type AdminPolicy, type AnalysisSettings, type Ingress, type K8sObject, type Namespace, type NetworkPolicy, type ReferenceGrant, type Route, type Service, type Workload } from '../../model/types';
+import { DEFAULT_SETTINGS, type AdminPolicy, type Backend, type AnalysisSettings, type Ingress, type K8sObject, type Namespace, type NetworkPolicy, type ReferenceGrant, type Route, type Service, type Workload } from '../../model/types';
 import type { AdminTiers } from './adminPolicies';
 import type { ConnSet } from './connset';
 import type { OpenWorld } from './exposure';
 import type { IpIntervals } from './ip';
-import type { ClassView, CompiledPolicy, CompiledPorts, CompiledRule } from './policies';
+import type { ClassView, CompiledPolicy, CompiledPorts, CompiledRule, PeerMemo } from './policies';
+import { PolicyIndex } from './policyIndex';
 
 export interface ReachabilityInput {
   workloads: readonly Workload[];
@@ -126,6 +127,21 @@ export interface Senders {
   policies: Set<CompiledPolicy>;
 }
 
+/** The controller's routes per class, and the backends by the namespace they end in (controller.ts). */
+export interface RoutedCache {
+  routed: Map<number, ConnSet>;
+  backendsByNs: Map<string, Array<{ owner: Ingress | Route; backend: Backend }>>;
+}
+
+/** Classes that came or went since routes were worked out: their namespaces' routes are stale. */
+export class StaleRoutes {
+  readonly namespaces = new Set<string>();
+  readonly goneClasses: number[] = [];
+  get size(): number {
+    return this.namespaces.size;
+  }
+}
+
 export type NsLabelSet = { labels: Record<string, string>; key: string };
 
 export const CONTROLLER_NAME = '{ingress-controller}';
@@ -147,6 +163,10 @@ export class EngineState {
   /** Compiled policies in input order. */
   compiledOf = new Map<NetworkPolicy, CompiledPolicy>();
   policyList?: CompiledPolicy[];
+  /** What namespaceSelector peers select among the classes, kept until the classes change (policies.ts). */
+  peerMemo?: PeerMemo;
+  /** The compiled policies by namespace and by namespaceSelector: those that may name a class. */
+  readonly policyIndex = new PolicyIndex();
   /** Per class, the policies selecting it, in policy order (lists are replaced, never changed in place: rows hold them). */
   selecting: Record<Direction, Map<number, CompiledPolicy[]>> = { ingress: new Map(), egress: new Map() };
   rows: Record<Direction, Map<number, Row>> = { ingress: new Map(), egress: new Map() };
@@ -188,8 +208,11 @@ export class EngineState {
 
   // Caches, valid for one epoch (one update) unless said otherwise.
   epoch = 0;
-  routedCache?: Map<number, ConnSet>;
-  /** Cleared when policies or classes change. */
+  /** Where the controller is routed, kept across updates that change only classes (see staleRoutes). */
+  routedCache?: RoutedCache;
+  /** What to work out again in routedCache before it is read. */
+  staleRoutes = new StaleRoutes();
+  /** Cleared when policies change (classes play no part). */
   partitionCache: Partial<Record<Direction, ExternalPeer[]>> = {};
   senders = new Map<CompiledRule, Senders>();
   openWorldOf?: { epoch: number; world: OpenWorld };

@@ -1,0 +1,79 @@
+// Which compiled policies may name a pod class: a class is only ever added to the sets of the
+// policies of its own namespace (their podSelector and podSelector-only peers) and of those with a
+// namespaceSelector peer matching its namespace labels (policies.ts addClasses, compilePolicy). An
+// update that adds or removes classes visits those policies, not every policy of the workspace.
+
+import type { LabelSelector } from '../../model/types';
+import { selectorMatches } from '../selectors';
+import { selectorContentKey, type ClassView, type CompiledPolicy } from './policies';
+
+export class PolicyIndex {
+  /** Policies by the namespace they were compiled in, in the order they joined (the engine's policy order). */
+  private readonly byNamespace = new Map<string, Set<CompiledPolicy>>();
+  /** Policies with a namespaceSelector peer, by that selector's content. */
+  private readonly bySelector = new Map<string, { selector: LabelSelector; policies: Set<CompiledPolicy> }>();
+  /** Where each policy was filed (the policy object may be re-filed in place before the engine hears of it). */
+  private readonly filed = new Map<CompiledPolicy, { namespace: string; selectors: string[] }>();
+
+  add(cp: CompiledPolicy): void {
+    const namespace = cp.policy.namespace;
+    const selectors: string[] = [];
+    let inNs = this.byNamespace.get(namespace);
+    if (!inNs) this.byNamespace.set(namespace, (inNs = new Set()));
+    inNs.add(cp);
+    for (const rule of [...(cp.ingress ?? []), ...(cp.egress ?? [])]) {
+      for (const peer of rule.rule.peers ?? []) {
+        if (!peer.namespaceSelector) continue;
+        const key = selectorContentKey(peer.namespaceSelector);
+        let entry = this.bySelector.get(key);
+        if (!entry) this.bySelector.set(key, (entry = { selector: peer.namespaceSelector, policies: new Set() }));
+        entry.policies.add(cp);
+        selectors.push(key);
+      }
+    }
+    this.filed.set(cp, { namespace, selectors });
+  }
+
+  delete(cp: CompiledPolicy): void {
+    const filed = this.filed.get(cp);
+    if (!filed) return;
+    this.filed.delete(cp);
+    const inNs = this.byNamespace.get(filed.namespace);
+    inNs?.delete(cp);
+    if (inNs?.size === 0) this.byNamespace.delete(filed.namespace);
+    for (const key of filed.selectors) {
+      const entry = this.bySelector.get(key);
+      entry?.policies.delete(cp);
+      if (entry?.policies.size === 0) this.bySelector.delete(key);
+    }
+  }
+
+  /** The policies of a namespace, in policy order. */
+  inNamespace(namespace: string): Iterable<CompiledPolicy> {
+    return this.byNamespace.get(namespace) ?? [];
+  }
+
+  /**
+   * Every policy whose sets may hold one of `classes` or come to hold it: those of their
+   * namespaces, and those with a namespaceSelector matching their namespace labels or one of
+   * `labelSets` (a relabelled namespace's old and new labels).
+   */
+  seeing(classes: readonly ClassView[], labelSets: ReadonlyArray<Record<string, string>> = []): Set<CompiledPolicy> {
+    const out = new Set<CompiledPolicy>();
+    const namespaces = new Set<string>();
+    const sets = new Set<Record<string, string>>(labelSets);
+    for (const c of classes) {
+      namespaces.add(c.namespace);
+      sets.add(c.nsLabels);
+    }
+    for (const ns of namespaces) for (const cp of this.inNamespace(ns)) out.add(cp);
+    for (const { selector, policies } of this.bySelector.values()) {
+      for (const labels of sets) {
+        if (!selectorMatches(selector, labels)) continue;
+        for (const cp of policies) out.add(cp);
+        break;
+      }
+    }
+    return out;
+  }
+}
