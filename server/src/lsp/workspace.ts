@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FileChangeType, TextDocuments } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { Analysis } from '../analysis/workspaceAnalysis';
 import { dependentFiles } from '../features/dependents';
@@ -16,6 +15,7 @@ import { type FileStamp, ParseCache, parseCached } from '../host/cache';
 import { helmReadOptions, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile, readStampedManifest, tooLargeReason } from '../host/files';
 import { type IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import { type ConfigFileState, folderSettings, isConfigPath, WorkspaceSettings } from './folderSettings';
+import { OPEN_DOCUMENTS, type OpenDocument } from './openDocuments';
 
 /** Files indexed per event-loop turn during a scan, so requests are answered while it runs. */
 const SCAN_CHUNK = 100;
@@ -75,7 +75,7 @@ interface ScanResult {
 }
 
 export class Workspace {
-  readonly documents = new TextDocuments(TextDocument);
+  readonly documents = new TextDocuments(OPEN_DOCUMENTS);
   /** Each workspace folder's settings, for the files under it. */
   settings = new WorkspaceSettings([], DEFAULT_SETTINGS_IN_FORCE);
   folders: string[] = [];
@@ -186,7 +186,7 @@ export class Workspace {
     this.index.beginBulk();
     const cache = this.cacheDir === undefined ? undefined : ParseCache.open(this.cacheDir, { note: (m) => this.log.info(m) });
     // Each open document indexed below, at its version then, so that the pass at the end skips it.
-    const indexedOpen = new Map<string, { doc: TextDocument; version: number }>();
+    const indexedOpen = new Map<string, { doc: OpenDocument; version: number }>();
     try {
       let bytesSinceYield = 0;
       let sliceStart = performance.now();
@@ -236,7 +236,7 @@ export class Workspace {
   // ---------- events (after the scan) ----------
 
   /** Documents opened or their text changed: they override the files on disk. */
-  documentsChanged(docs: Iterable<TextDocument>): IndexUpdate {
+  documentsChanged(docs: Iterable<OpenDocument>): IndexUpdate {
     const update = new IndexUpdate();
     for (const doc of docs) this.indexDocument(doc, update);
     return update;
@@ -315,12 +315,14 @@ export class Workspace {
    * An open document, within the same `k8sNetmap.maxFileSize` as files on disk: a larger one gets
    * the same note and is not read (its text in the editor is left as it is).
    */
-  private indexDocument(doc: TextDocument, update: IndexUpdate | undefined): void {
+  private indexDocument(doc: OpenDocument, update: IndexUpdate | undefined): void {
     const maxFileSize = this.settings.forPath(fsPathOf(doc.uri)).maxFileSize;
-    const length = doc.getText().length;
+    const text = doc.getText();
     // UTF-16 length is a lower bound of the UTF-8 size, and cheap; measure bytes only near the limit.
-    const size = length > maxFileSize / 3 ? Buffer.byteLength(doc.getText(), 'utf8') : length;
-    this.indexOrNote(doc.uri, size > maxFileSize ? { skipped: tooLargeReason(size, maxFileSize) } : { text: doc.getText() }, update);
+    const size = text.length > maxFileSize / 3 ? Buffer.byteLength(text, 'utf8') : text.length;
+    this.indexOrNote(doc.uri, size > maxFileSize ? { skipped: tooLargeReason(size, maxFileSize) } : { text }, update);
+    // Indexed: the model holds what the server reads of it, so the text is kept deflated until it is edited.
+    doc.pack();
   }
 
   /**
