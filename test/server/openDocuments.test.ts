@@ -145,6 +145,21 @@ describe('open documents', () => {
     }
   });
 
+  it('documents indexed together are deflated together, and each reads as its own text', async () => {
+    const texts = ['web', 'api', 'db'].map((name) => SERVICE.replace(/web/g, name) + `# ${name} ✓\n`);
+    const { ws, dir, edit } = await scannedWorkspace({ 'web.yaml': texts[0]!, 'api.yaml': texts[1]!, 'db.yaml': texts[2]! });
+    try {
+      await ws.scan(ws.rebuild(), undefined);
+      const docs = ['web', 'api', 'db'].map((name, i) => edit.open(uriOf(path.join(dir, `${name}.yaml`)), texts[i]!));
+      ws.documentsChanged(docs);
+      assert.ok(docs.every((d) => d.isPacked));
+      // Read in another order than packed, each twice (the last one read is kept inflated).
+      for (const i of [2, 0, 1, 1, 2, 0]) assert.equal(docs[i]!.getText(), texts[i]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a document with a lone surrogate is kept as text (UTF-8 would not give it back)', async () => {
     const text = SERVICE + '# \ud800 alone\n'.repeat(40);
     const { ws, dir, edit } = await scannedWorkspace({ 'web.yaml': SERVICE });

@@ -15,7 +15,7 @@ import { type FileStamp, ParseCache, parseCached } from '../host/cache';
 import { helmReadOptions, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile, readStampedManifest, tooLargeReason } from '../host/files';
 import { type IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import { type ConfigFileState, folderSettings, isConfigPath, WorkspaceSettings } from './folderSettings';
-import { OPEN_DOCUMENTS, type OpenDocument } from './openDocuments';
+import { OPEN_DOCUMENTS, type OpenDocument, packDocuments } from './openDocuments';
 
 /** Files indexed per event-loop turn during a scan, so requests are answered while it runs. */
 const SCAN_CHUNK = 100;
@@ -89,6 +89,8 @@ export class Workspace {
   /** Hash of the text each file was last indexed from, to skip re-parsing identical text. */
   private readonly indexedHash = new Map<string, string>();
   private scanGeneration = 0;
+  /** Documents indexed and not yet deflated (packIndexed). */
+  private toPack: OpenDocument[] = [];
 
   constructor(private readonly log: ServerLog) {}
 
@@ -209,6 +211,7 @@ export class Workspace {
         }
         if (i % SCAN_CHUNK === SCAN_CHUNK - 1 || bytesSinceYield >= SCAN_CHUNK_BYTES || performance.now() - sliceStart >= SCAN_SLICE_MS) {
           bytesSinceYield = 0;
+          this.packIndexed();
           progress?.report(i, files.length);
           await new Promise((r) => setImmediate(r));
           sliceStart = performance.now();
@@ -224,6 +227,7 @@ export class Workspace {
         const fsPath = fsPathOf(uri);
         if (!this.documents.get(uri) && fsPath) this.indexOrNote(uri, this.readDisk(fsPath), undefined, cache);
       }
+      this.packIndexed();
     } finally {
       if (generation === this.scanGeneration) this.index.endBulk();
     }
@@ -239,6 +243,7 @@ export class Workspace {
   documentsChanged(docs: Iterable<OpenDocument>): IndexUpdate {
     const update = new IndexUpdate();
     for (const doc of docs) this.indexDocument(doc, update);
+    this.packIndexed();
     return update;
   }
 
@@ -268,6 +273,7 @@ export class Workspace {
       this.indexFromDisk(uri, fsPath, update);
     }
     this.rereadChart(fsPath, update);
+    this.packIndexed();
     return update;
   }
 
@@ -321,8 +327,14 @@ export class Workspace {
     // UTF-16 length is a lower bound of the UTF-8 size, and cheap; measure bytes only near the limit.
     const size = text.length > maxFileSize / 3 ? Buffer.byteLength(text, 'utf8') : text.length;
     this.indexOrNote(doc.uri, size > maxFileSize ? { skipped: tooLargeReason(size, maxFileSize) } : { text }, update);
-    // Indexed: the model holds what the server reads of it, so the text is kept deflated until it is edited.
-    doc.pack();
+    // Indexed: the model holds what the server reads of it, so the text is kept deflated until it is edited (packIndexed).
+    this.toPack.push(doc);
+  }
+
+  /** Keeps the documents indexed since the last call deflated (openDocuments.ts), those still open. */
+  private packIndexed(): void {
+    packDocuments(this.toPack.filter((doc) => this.documents.get(doc.uri) === doc));
+    this.toPack = [];
   }
 
   /**
