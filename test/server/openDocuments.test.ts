@@ -7,7 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { TextDocuments } from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { OPEN_DOCUMENTS, type OpenDocument } from '../../server/src/lsp/openDocuments';
 import { Workspace } from '../../server/src/lsp/workspace';
 import { parseFile } from '../../server/src/yaml/parseFile';
 import { uriOf } from './lspClient';
@@ -18,7 +19,7 @@ const ALIASED = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  namesp
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** The editor side of TextDocuments: didOpen and didClose, as the connection would deliver them. */
-function editor(documents: TextDocuments<TextDocument>): { open(uri: string, text: string): TextDocument; close(uri: string): void } {
+function editor(documents: TextDocuments<OpenDocument>): { open(uri: string, text: string): OpenDocument; close(uri: string): void } {
   const handlers: { open?: (e: unknown) => void; close?: (e: unknown) => void } = {};
   const none = () => ({ dispose: () => undefined });
   const connection = {
@@ -108,6 +109,66 @@ describe('open documents', () => {
       edit.close(uri); // the scan has read the open document and yielded
       assert.ok(await scan);
       assert.deepEqual(selectorOf(ws, uri), [['app', 'web']]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // lsp/openDocuments.ts: the server keeps an indexed, unedited document's text deflated.
+  it('an indexed document is kept deflated, reads as the editor has it, and is kept as text once edited', async () => {
+    const text = Array.from({ length: 6 }, (_, i) => SERVICE.replace('name: web', `name: web-${i}`)).join('---\n') + '# é ✓ 𝄞\r\n';
+    const { ws, dir, edit } = await scannedWorkspace({ 'web.yaml': text });
+    try {
+      await ws.scan(ws.rebuild(), undefined);
+      const uri = uriOf(path.join(dir, 'web.yaml'));
+      const doc = edit.open(uri, text);
+      ws.documentsChanged([doc]);
+      assert.ok(doc.isPacked, 'kept deflated once indexed');
+      const plain = TextDocument.create(uri, 'yaml', 1, text);
+      assert.equal(doc.getText(), text);
+      assert.equal(doc.lineCount, plain.lineCount);
+      for (const offset of [0, 17, 200, text.length - 3, text.length + 5]) assert.deepEqual(doc.positionAt(offset), plain.positionAt(offset));
+      const range = { start: { line: 2, character: 2 }, end: { line: 4, character: 0 } };
+      assert.equal(doc.getText(range), plain.getText(range));
+      assert.equal(doc.offsetAt(range.end), plain.offsetAt(range.end));
+      const change = { range: { start: { line: 4, character: 13 }, end: { line: 4, character: 17 } }, text: 'shop-edited' };
+      OPEN_DOCUMENTS.update(doc, [change], 2);
+      TextDocument.update(plain, [change], 2);
+      assert.equal(doc.getText(), plain.getText());
+      assert.equal(doc.version, 2);
+      ws.documentsChanged([doc]);
+      assert.ok(!doc.isPacked, 'an edited document is kept as text');
+      assert.deepEqual(selectorOf(ws, uri), [['app', 'web']]);
+      assert.equal(ws.index.file(uri)?.objects[0]?.namespace, 'shop-edited');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('documents indexed together are deflated together, and each reads as its own text', async () => {
+    const texts = ['web', 'api', 'db'].map((name) => SERVICE.replace(/web/g, name) + `# ${name} ✓\n`);
+    const { ws, dir, edit } = await scannedWorkspace({ 'web.yaml': texts[0]!, 'api.yaml': texts[1]!, 'db.yaml': texts[2]! });
+    try {
+      await ws.scan(ws.rebuild(), undefined);
+      const docs = ['web', 'api', 'db'].map((name, i) => edit.open(uriOf(path.join(dir, `${name}.yaml`)), texts[i]!));
+      ws.documentsChanged(docs);
+      assert.ok(docs.every((d) => d.isPacked));
+      // Read in another order than packed, each twice (the last one read is kept inflated).
+      for (const i of [2, 0, 1, 1, 2, 0]) assert.equal(docs[i]!.getText(), texts[i]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a document with a lone surrogate is kept as text (UTF-8 would not give it back)', async () => {
+    const text = SERVICE + '# \ud800 alone\n'.repeat(40);
+    const { ws, dir, edit } = await scannedWorkspace({ 'web.yaml': SERVICE });
+    try {
+      await ws.scan(ws.rebuild(), undefined);
+      const doc = edit.open(uriOf(path.join(dir, 'web.yaml')), text);
+      ws.documentsChanged([doc]);
+      assert.ok(!doc.isPacked);
+      assert.equal(doc.getText(), text);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

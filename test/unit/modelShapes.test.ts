@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { parseFile } from '../../server/src/yaml/parseFile';
 import type { K8sObject, NetworkPolicy, Service, Workload } from '../../server/src/model/types';
 import { deployment, netpol, service } from './helpers';
@@ -54,6 +55,54 @@ describe('model objects share their hidden classes', () => {
         const [a, b] = lastAlike(group);
         assert.ok(haveSameMap(a, b), `not one hidden class: ${Object.keys(a).join(',')}`);
       }
+    });
+  }
+});
+
+// The reader's arrays are kept at their length (model/fitArrays.ts): an array grown by push keeps
+// room for 17 elements or more, for good. Measured as heap: what parseFile returns must hold no more
+// than the same models with every array copied at its length by `map` (the control).
+v8.setFlagsFromString('--expose-gc');
+const collect = vm.runInNewContext('gc') as () => void;
+
+/** Heap held by what `make` returns, after full collections. */
+function heapHeldBy(make: () => unknown): { held: unknown; bytes: number } {
+  collect();
+  collect();
+  const before = process.memoryUsage().heapUsed;
+  const held = make();
+  collect();
+  collect();
+  return { held, bytes: process.memoryUsage().heapUsed - before };
+}
+
+/** Replaces every non-empty array under `value` by a copy made by `map` (at its length); counts them. */
+function copyArraysAtLength(value: unknown, count: { arrays: number }): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return value;
+    count.arrays++;
+    return value.map((v: unknown) => copyArraysAtLength(v, count));
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const record = value as Record<string, unknown>;
+  for (const key in record) record[key] = copyArraysAtLength(record[key], count);
+  return value;
+}
+
+describe('model arrays at their length', () => {
+  for (const fast of [true, false]) {
+    it(`parseFile holds no more heap than its models with arrays copied at their length (${fast ? 'cold reader' : 'yaml'})`, () => {
+      const text = variedWorkspace();
+      const copies = 60;
+      const parsed = heapHeldBy(() => Array.from({ length: copies }, (_, i) => parseFile(`file:///w/f${i}.yaml`, text, { fast })));
+      const count = { arrays: 0 };
+      const control = heapHeldBy(() => Array.from({ length: copies }, (_, i) => copyArraysAtLength(parseFile(`file:///w/g${i}.yaml`, text, { fast }), count)));
+      assert.ok(count.arrays > 10_000, `only ${count.arrays} arrays`);
+      // An array grown by push has room for 17 elements (8 bytes each) where most hold one to three:
+      // about 80 bytes more per array here; fitted, the two differ by about 10 (line starts, noise).
+      assert.ok(parsed.bytes < control.bytes + 24 * count.arrays, `parseFile ${parsed.bytes} B, control ${control.bytes} B, ${count.arrays} arrays`);
+      assert.ok(parsed.held && control.held);
     });
   }
 });

@@ -1,6 +1,9 @@
 // Entry point of the language server (`node dist/server.js --stdio`, or over IPC from the client).
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { limitHeapGrowth } from '../host/heapGrowth';
 import { NetmapServer } from './server';
+
+limitHeapGrowth();
 
 const connection = createConnection(ProposedFeatures.all);
 // Anything written to stdout would corrupt the stdio protocol: route console output to the client's log.

@@ -2,12 +2,12 @@
 // message. The workspace (workspace.ts) indexes; the publisher (publisher.ts) diagnoses and
 // publishes what an index update touched; status.ts reports; requests.ts answers requests.
 import { type Connection, DidChangeConfigurationNotification, type FileChangeType, type InitializeParams, type InitializeResult, TextDocumentSyncKind } from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { VERSION } from '../buildInfo';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { isConfigPath, type WorkspaceSettings, workspaceNeedsReindex } from './folderSettings';
 import type { InputStamp } from '../host/cache';
 import { diagnosticsKey, type FileDiagnostics, PersistedDiagnostics, sameStamp, settingsKey } from './persistedDiagnostics';
+import type { OpenDocument } from './openDocuments';
 import { EditDebounce, Publisher } from './publisher';
 import { RequestHandlers } from './requests';
 import { StatusReporter } from './status';
@@ -186,7 +186,7 @@ export class NetmapServer {
 
   // ---------- document and file events ----------
 
-  private onOpen(doc: TextDocument): void {
+  private onOpen(doc: OpenDocument): void {
     if (!this.workspace.ready) return; // the scan indexes open documents when it finishes
     if (this.workspace.isConfig(doc.uri)) return void this.reloadSettings();
     // A client may open thousands of documents at once: they are indexed and published together.
@@ -200,11 +200,11 @@ export class NetmapServer {
     this.opened.clear();
     if (!this.workspace.ready) return; // a rebuild started: its scan reads open documents
     // A document closed since has been handled by its close event.
-    const docs = uris.map((uri) => this.workspace.documents.get(uri)).filter((d): d is TextDocument => d !== undefined);
+    const docs = uris.map((uri) => this.workspace.documents.get(uri)).filter((d): d is OpenDocument => d !== undefined);
     if (docs.length > 0) this.publisher.publishUpdate(this.workspace.documentsChanged(docs), new Set(docs.map((d) => d.uri)));
   }
 
-  private onChange(doc: TextDocument): void {
+  private onChange(doc: OpenDocument): void {
     const version = doc.version;
     this.edits.schedule(doc.uri, () => {
       const current = this.workspace.documents.get(doc.uri);

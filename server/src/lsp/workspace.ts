@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FileChangeType, TextDocuments } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { Analysis } from '../analysis/workspaceAnalysis';
 import { dependentFiles } from '../features/dependents';
@@ -20,6 +19,7 @@ import { helmReadOptions, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFi
 import { type IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import { type ConfigFileState, folderSettings, isConfigPath, WorkspaceSettings } from './folderSettings';
 import { keyStampOf, NOT_READ, sameStamp, settingsKey, stampOfListed } from './persistedDiagnostics';
+import { OPEN_DOCUMENTS, type OpenDocument, packDocuments } from './openDocuments';
 
 /** Files indexed per event-loop turn during a scan, so requests are answered while it runs. */
 const SCAN_CHUNK = 100;
@@ -88,7 +88,7 @@ interface ScanResult {
 }
 
 export class Workspace {
-  readonly documents = new TextDocuments(TextDocument);
+  readonly documents = new TextDocuments(OPEN_DOCUMENTS);
   /** Each workspace folder's settings, for the files under it. */
   settings = new WorkspaceSettings([], DEFAULT_SETTINGS_IN_FORCE);
   folders: string[] = [];
@@ -104,6 +104,8 @@ export class Workspace {
   private scanGeneration = 0;
   /** Counts the index updates made after a scan (events): diagnostics published meanwhile are not recorded. */
   updates = 0;
+  /** Documents indexed and not yet deflated (packIndexed). */
+  private toPack: OpenDocument[] = [];
 
   constructor(private readonly log: ServerLog) {}
 
@@ -273,7 +275,7 @@ export class Workspace {
     this.index.beginBulk();
     const cache = this.cacheDir === undefined ? undefined : ParseCache.open(this.cacheDir, { note: (m) => this.log.info(m) });
     // Each open document indexed below, at its version then, so that the pass at the end skips it.
-    const indexedOpen = new Map<string, { doc: TextDocument; version: number }>();
+    const indexedOpen = new Map<string, { doc: OpenDocument; version: number }>();
     // With a persisted index, each file's stamp as its key records it (persistedDiagnostics.ts).
     const stamps = new Map<string, InputStamp | undefined>();
     try {
@@ -302,6 +304,7 @@ export class Workspace {
         }
         if (i % SCAN_CHUNK === SCAN_CHUNK - 1 || bytesSinceYield >= SCAN_CHUNK_BYTES || performance.now() - sliceStart >= SCAN_SLICE_MS) {
           bytesSinceYield = 0;
+          this.packIndexed();
           progress?.report(i, files.length);
           await new Promise((r) => setImmediate(r));
           sliceStart = performance.now();
@@ -320,6 +323,7 @@ export class Workspace {
         if (cache) stamps.set(uri, keyStampOf(fsPath, read));
         this.indexOrNote(uri, read, undefined, cache);
       }
+      this.packIndexed();
     } finally {
       if (generation === this.scanGeneration) this.index.endBulk();
     }
@@ -332,10 +336,11 @@ export class Workspace {
   // ---------- events (after the scan) ----------
 
   /** Documents opened or their text changed: they override the files on disk. */
-  documentsChanged(docs: Iterable<TextDocument>): IndexUpdate {
+  documentsChanged(docs: Iterable<OpenDocument>): IndexUpdate {
     this.updates++;
     const update = new IndexUpdate();
     for (const doc of docs) this.indexDocument(doc, update);
+    this.packIndexed();
     return update;
   }
 
@@ -367,6 +372,7 @@ export class Workspace {
       this.indexFromDisk(uri, fsPath, update);
     }
     this.rereadChart(fsPath, update);
+    this.packIndexed();
     return update;
   }
 
@@ -414,12 +420,20 @@ export class Workspace {
    * An open document, within the same `k8sNetmap.maxFileSize` as files on disk: a larger one gets
    * the same note and is not read (its text in the editor is left as it is).
    */
-  private indexDocument(doc: TextDocument, update: IndexUpdate | undefined): void {
+  private indexDocument(doc: OpenDocument, update: IndexUpdate | undefined): void {
     const maxFileSize = this.settings.forPath(fsPathOf(doc.uri)).maxFileSize;
-    const length = doc.getText().length;
+    const text = doc.getText();
     // UTF-16 length is a lower bound of the UTF-8 size, and cheap; measure bytes only near the limit.
-    const size = length > maxFileSize / 3 ? Buffer.byteLength(doc.getText(), 'utf8') : length;
-    this.indexOrNote(doc.uri, size > maxFileSize ? { skipped: tooLargeReason(size, maxFileSize) } : { text: doc.getText() }, update);
+    const size = text.length > maxFileSize / 3 ? Buffer.byteLength(text, 'utf8') : text.length;
+    this.indexOrNote(doc.uri, size > maxFileSize ? { skipped: tooLargeReason(size, maxFileSize) } : { text }, update);
+    // Indexed: the model holds what the server reads of it, so the text is kept deflated until it is edited (packIndexed).
+    this.toPack.push(doc);
+  }
+
+  /** Keeps the documents indexed since the last call deflated (openDocuments.ts), those still open. */
+  private packIndexed(): void {
+    packDocuments(this.toPack.filter((doc) => this.documents.get(doc.uri) === doc));
+    this.toPack = [];
   }
 
   /**

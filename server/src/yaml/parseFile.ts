@@ -4,6 +4,7 @@
 // module, with those, nodes.ts, flowTabs.ts and fastParse.ts (the cold reader, whose documents it
 // reads alike), that knows `yaml`.
 import { parseAllDocuments, type Document, type Node } from 'yaml';
+import { fitArrays } from '../model/fitArrays';
 import { computeLineStarts } from '../model/positions';
 import type {
   FileProblem,
@@ -171,7 +172,7 @@ export function parseFile(uri: string, rawText: string, options: ParseOptions = 
   });
   const unevaluated = notEvaluatedNote(result.objects);
   if (unevaluated) result.problems.push(unevaluated);
-  return result;
+  return fitArrays(result);
 }
 
 /** The parser's words, except where they are the JavaScript engine's: a stack overflow means too deep. */
