@@ -1,6 +1,8 @@
 // The one update path: a change of the workspace (objects that left and joined) applied in time
 // proportional to the change, and a new snapshot read as the change from the objects held
 // (`diffInput`). A fresh engine is the empty one brought up to its input the same way.
+// Just past 400 lines: every kind of change (classes, policies, routes, tiers) is applied here so
+// that what one keeps across epochs is dropped in the same place as the others.
 
 import { mustGet } from '../../model/collections';
 import { DEFAULT_SETTINGS, type AdminPolicy, type AnalysisSettings, type Ingress, type K8sObject, type NetworkPolicy, type ReferenceGrant, type Route } from '../../model/types';
