@@ -16,8 +16,11 @@ import { Document, isMap, isPair, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSe
 
 /** `K8S_NETMAP_COLD_READER=yaml` turns the cold reader off (for comparison, and as an escape hatch). */
 export function coldReaderEnabled(): boolean {
-  return process.env.K8S_NETMAP_COLD_READER !== 'yaml';
+  // Read once per process: `process.env` is a slow accessor, and this is asked for every file.
+  coldReaderSwitch ??= process.env.K8S_NETMAP_COLD_READER !== 'yaml';
+  return coldReaderSwitch;
 }
+let coldReaderSwitch: boolean | undefined;
 
 /** What js-yaml's state holds at its events besides its typings. */
 interface ListenerState extends State {

@@ -2,7 +2,7 @@
 // NetworkPolicies) and the label and selector readers they share; parseFile.ts reads the documents
 // and hands each object here by kind. Every field path of these kinds is read in this one place.
 import type { Node } from 'yaml';
-import type { Backend, Container, ContainerPort, IpBlock, K8sObject, LabelEntry, LabelSelector, Located, ObjectBase, NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, Protocol, SelectorExpression, ServicePort, WorkloadKind } from '../model/types';
+import type { Backend, Container, ContainerPort, IpBlock, K8sObject, LabelEntry, LabelSelector, Located, ObjectBase, NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, Protocol, SelectorExpression, Service, ServicePort, Workload, WorkloadKind } from '../model/types';
 import { asMap, asSeqItems, get, getIntOrString, getNumber, getPath, getString, mapPairs, numberOf, scalarKind, scalarOf, scalarText, nodeSpan, spanOf, stringOf, type NodeContext } from './nodes';
 
 type Base = ObjectBase;
@@ -124,21 +124,18 @@ export function readWorkload(ctx: NodeContext, node: Node, spec: Node | undefine
     const ownerKind = getString(ctx, o, 'kind');
     return { ...(ownerKind ? { kind: ownerKind } : {}), name: getString(ctx, o, 'name') ?? '' };
   });
-  return {
-    ...base,
-    kind,
-    type: 'workload',
-    ...(replicas !== undefined ? { replicas } : {}),
-    ...(selector ? { selector } : {}),
-    podLabels: readLabelMap(ctx, labelsNode),
-    podLabelsSpan: nodeSpan(ctx, labelsNode ?? podMetadata ?? template ?? node),
-    containers: readContainers(ctx, podSpec),
-    ...(scalarOf(ctx, get(ctx, podSpec, 'hostNetwork'))?.value === true ? { hostNetwork: true } : {}),
-    ...(serviceNameNode && typeof serviceNameNode.value === 'string'
-      ? { serviceName: { value: scalarText(serviceNameNode), span: nodeSpan(ctx, serviceNameNode) } }
-      : {}),
-    ownerReferences,
-  };
+  // Completed in place, one field at a time (see readObject).
+  const workload = base as Workload;
+  workload.type = 'workload';
+  if (replicas !== undefined) workload.replicas = replicas;
+  if (selector) workload.selector = selector;
+  workload.podLabels = readLabelMap(ctx, labelsNode);
+  workload.podLabelsSpan = nodeSpan(ctx, labelsNode ?? podMetadata ?? template ?? node);
+  workload.containers = readContainers(ctx, podSpec);
+  if (scalarOf(ctx, get(ctx, podSpec, 'hostNetwork'))?.value === true) workload.hostNetwork = true;
+  if (serviceNameNode && typeof serviceNameNode.value === 'string') workload.serviceName = { value: scalarText(serviceNameNode), span: nodeSpan(ctx, serviceNameNode) };
+  workload.ownerReferences = ownerReferences;
+  return workload;
 }
 
 export function readService(ctx: NodeContext, spec: Node | undefined, base: Base): K8sObject {
@@ -167,15 +164,15 @@ export function readService(ctx: NodeContext, spec: Node | undefined, base: Base
   }
   const selector = readSelector(ctx, get(ctx, spec, 'selector'), true);
   const externalName = getString(ctx, spec, 'externalName');
-  return {
-    ...base,
-    type: 'service',
-    serviceType: getString(ctx, spec, 'type') ?? 'ClusterIP',
-    headless: getString(ctx, spec, 'clusterIP') === 'None',
-    ...(externalName ? { externalName } : {}),
-    ...(selector ? { selector } : {}),
-    ports,
-  };
+  // Completed in place, one field at a time (see readObject).
+  const service = base as Service;
+  service.type = 'service';
+  service.serviceType = getString(ctx, spec, 'type') ?? 'ClusterIP';
+  service.headless = getString(ctx, spec, 'clusterIP') === 'None';
+  if (externalName) service.externalName = externalName;
+  if (selector) service.selector = selector;
+  service.ports = ports;
+  return service;
 }
 
 function readBackend(ctx: NodeContext, backend: Node | undefined, extra: Partial<Backend>): Backend | undefined {
@@ -288,7 +285,7 @@ export function readRoute(ctx: NodeContext, spec: Node | undefined, base: Base, 
     if (getString(ctx, ref, 'kind') !== 'Service' || (group !== '' && group !== 'core')) continue;
     parentServices.push({ name: getString(ctx, ref, 'name') ?? '', namespace: getString(ctx, ref, 'namespace') ?? base.namespace });
   }
-  return { ...base, kind, type: 'route', hostnames, parentServices, backends };
+  return Object.assign(base, { kind, type: 'route' as const, hostnames, parentServices, backends });
 }
 
 function readPolicyPorts(ctx: NodeContext, rule: Node): PolicyPort[] | undefined {
@@ -355,7 +352,14 @@ export function readNetworkPolicy(ctx: NodeContext, spec: Node | undefined, base
   // The API server's defaulting, when policyTypes is absent or empty (`policyTypes: []` included):
   // Ingress always, Egress only when egress rules exist.
   const policyTypes: Array<'Ingress' | 'Egress'> = written.length > 0 ? written : egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
-  return { ...base, type: 'networkpolicy', podSelector, policyTypes, ingress, egress };
+  // Completed in place, one field at a time (see readObject).
+  const policy = base as NetworkPolicy;
+  policy.type = 'networkpolicy';
+  policy.podSelector = podSelector;
+  policy.policyTypes = policyTypes;
+  policy.ingress = ingress;
+  policy.egress = egress;
+  return policy;
 }
 
 /**
