@@ -81,7 +81,7 @@ function readContainers(ctx: NodeContext, podSpec: unknown): Container[] {
         const nameNode = get(ctx, p, 'name');
         const portName = stringOf(ctx, nameNode);
         const pSpan = nodeSpan(ctx, p);
-        // Made one field at a time, in one order: the ports share their hidden classes (see sharedShape).
+        // Made one field at a time, in one order: the ports share their hidden classes (see readObject in parseFile.ts).
         const port = {} as ContainerPort;
         if (portName !== undefined) port.name = portName;
         if (nameNode) port.nameSpan = nodeSpan(ctx, nameNode);
@@ -92,12 +92,12 @@ function readContainers(ctx: NodeContext, podSpec: unknown): Container[] {
         ports.push(port);
       }
       const nameNode = get(ctx, c, 'name');
-      out.push(sharedShape({
-        name: getString(ctx, c, 'name') ?? '',
-        ...(nameNode ? { nameSpan: nodeSpan(ctx, nameNode) } : {}),
-        init,
-        ports,
-      }));
+      const container = {} as Container;
+      container.name = getString(ctx, c, 'name') ?? '';
+      if (nameNode) container.nameSpan = nodeSpan(ctx, nameNode);
+      container.init = init;
+      container.ports = ports;
+      out.push(container);
     }
   }
   return out;
@@ -148,7 +148,7 @@ export function readService(ctx: NodeContext, spec: Node | undefined, base: Base
     const nameNode = get(ctx, p, 'name');
     const portName = stringOf(ctx, nameNode);
     const nodePort = getNumber(ctx, p, 'nodePort');
-    // Made one field at a time, in one order: the ports share their hidden classes (see sharedShape).
+    // Made one field at a time, in one order: the ports share their hidden classes (see readObject in parseFile.ts).
     const sp = {} as ServicePort;
     if (portName !== undefined) sp.name = portName;
     if (nameNode) sp.nameSpan = nodeSpan(ctx, nameNode);
@@ -321,19 +321,19 @@ function readPolicyRules(ctx: NodeContext, spec: Node | undefined, direction: 'i
       const podSelector = readSelector(ctx, get(ctx, peer, 'podSelector'), false);
       const namespaceSelector = readSelector(ctx, get(ctx, peer, 'namespaceSelector'), false);
       const ipBlock = readIpBlock(ctx, get(ctx, peer, 'ipBlock'));
-      return sharedShape({
-        ...(podSelector ? { podSelector } : {}),
-        ...(namespaceSelector ? { namespaceSelector } : {}),
-        ...(ipBlock ? { ipBlock } : {}),
-        span: nodeSpan(ctx, peer),
-      });
+      const policyPeer = {} as PolicyPeer;
+      if (podSelector) policyPeer.podSelector = podSelector;
+      if (namespaceSelector) policyPeer.namespaceSelector = namespaceSelector;
+      if (ipBlock) policyPeer.ipBlock = ipBlock;
+      policyPeer.span = nodeSpan(ctx, peer);
+      return policyPeer;
     });
     const ports = readPolicyPorts(ctx, rule);
-    return sharedShape({
-      ...(peers.length > 0 ? { peers } : {}),
-      ...(ports ? { ports } : {}),
-      span: nodeSpan(ctx, rule),
-    });
+    const policyRule = {} as PolicyRule;
+    if (peers.length > 0) policyRule.peers = peers;
+    if (ports) policyRule.ports = ports;
+    policyRule.span = nodeSpan(ctx, rule);
+    return policyRule;
   });
 }
 
@@ -360,16 +360,4 @@ export function readNetworkPolicy(ctx: NodeContext, spec: Node | undefined, base
   policy.ingress = ingress;
   policy.egress = egress;
   return policy;
-}
-
-/**
- * A copy made one property at a time. V8 gives each object literal with spreads here
- * (`...(x ? { x } : {})`) a hidden class of its own, half a kilobyte apiece, which is a fifth of the
- * model's memory and makes every read of a field megamorphic; copies made by assignment share
- * their classes. Used on the objects a workspace has thousands of.
- */
-export function sharedShape<T extends object>(o: T): T {
-  const out = {} as T;
-  for (const key in o) out[key] = o[key];
-  return out;
 }
