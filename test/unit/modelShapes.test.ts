@@ -1,4 +1,4 @@
-// The reader's model objects share V8 hidden classes (yaml/parseFile.ts `sharedShape`): objects of
+// The reader's model objects share V8 hidden classes (yaml/parseFile.ts `readObject`): objects of
 // the same kind and keys must not each carry a class of their own, which cost a fifth of the
 // model's memory at 50k objects. Checked with V8's own %HaveSameMap, enabled for this file only.
 import assert from 'node:assert/strict';

@@ -43,7 +43,7 @@ export function readAdminPolicy(
     if (node && !isSeq(deref(ctx, node))) issues.push({ message: `spec.${dir} must be a list of rules`, span: spanOf(ctx, node) ?? where });
     return asSeqItems(ctx, node).map((r) => readRule(ctx, r, dir, baseline, readSelector, issues));
   };
-  return { ...base, type: 'adminpolicy', kind, ...(priority ? { priority } : {}), subject, ingress: rules('ingress'), egress: rules('egress'), issues };
+  return Object.assign(base, { type: 'adminpolicy' as const, kind, ...(priority ? { priority } : {}), subject, ingress: rules('ingress'), egress: rules('egress'), issues });
 }
 
 function readRule(

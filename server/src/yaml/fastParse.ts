@@ -15,9 +15,17 @@ import { FAILSAFE_SCHEMA, loadAll, type State } from 'js-yaml';
 import { Document, isMap, isPair, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq, type Node, type ScalarTag } from 'yaml';
 
 /** `K8S_NETMAP_COLD_READER=yaml` turns the cold reader off (for comparison, and as an escape hatch). */
-export function coldReaderEnabled(): boolean {
-  return process.env.K8S_NETMAP_COLD_READER !== 'yaml';
+export function coldReaderWanted(env: NodeJS.ProcessEnv): boolean {
+  return env.K8S_NETMAP_COLD_READER !== 'yaml';
 }
+
+/** Whether this process reads files that are not open with the cold reader. */
+export function coldReaderEnabled(): boolean {
+  // Read once per process: `process.env` is a slow accessor, and this is asked for every file.
+  coldReaderSwitch ??= coldReaderWanted(process.env);
+  return coldReaderSwitch;
+}
+let coldReaderSwitch: boolean | undefined;
 
 /** What js-yaml's state holds at its events besides its typings. */
 interface ListenerState extends State {

@@ -2,7 +2,7 @@
 // NetworkPolicies) and the label and selector readers they share; parseFile.ts reads the documents
 // and hands each object here by kind. Every field path of these kinds is read in this one place.
 import type { Node } from 'yaml';
-import type { Backend, Container, ContainerPort, IpBlock, K8sObject, LabelEntry, LabelSelector, Located, ObjectBase, NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, Protocol, SelectorExpression, ServicePort, WorkloadKind } from '../model/types';
+import type { Backend, Container, ContainerPort, IpBlock, K8sObject, LabelEntry, LabelSelector, Located, ObjectBase, NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, Protocol, SelectorExpression, Service, ServicePort, Workload, WorkloadKind } from '../model/types';
 import { asMap, asSeqItems, get, getIntOrString, getNumber, getPath, getString, mapPairs, numberOf, scalarKind, scalarOf, scalarText, nodeSpan, spanOf, stringOf, type NodeContext } from './nodes';
 
 type Base = ObjectBase;
@@ -81,7 +81,7 @@ function readContainers(ctx: NodeContext, podSpec: unknown): Container[] {
         const nameNode = get(ctx, p, 'name');
         const portName = stringOf(ctx, nameNode);
         const pSpan = nodeSpan(ctx, p);
-        // Made one field at a time, in one order: the ports share their hidden classes (see sharedShape).
+        // Made one field at a time, in one order: the ports share their hidden classes (see readObject in parseFile.ts).
         const port = {} as ContainerPort;
         if (portName !== undefined) port.name = portName;
         if (nameNode) port.nameSpan = nodeSpan(ctx, nameNode);
@@ -92,12 +92,12 @@ function readContainers(ctx: NodeContext, podSpec: unknown): Container[] {
         ports.push(port);
       }
       const nameNode = get(ctx, c, 'name');
-      out.push(sharedShape({
-        name: getString(ctx, c, 'name') ?? '',
-        ...(nameNode ? { nameSpan: nodeSpan(ctx, nameNode) } : {}),
-        init,
-        ports,
-      }));
+      const container = {} as Container;
+      container.name = getString(ctx, c, 'name') ?? '';
+      if (nameNode) container.nameSpan = nodeSpan(ctx, nameNode);
+      container.init = init;
+      container.ports = ports;
+      out.push(container);
     }
   }
   return out;
@@ -124,21 +124,18 @@ export function readWorkload(ctx: NodeContext, node: Node, spec: Node | undefine
     const ownerKind = getString(ctx, o, 'kind');
     return { ...(ownerKind ? { kind: ownerKind } : {}), name: getString(ctx, o, 'name') ?? '' };
   });
-  return {
-    ...base,
-    kind,
-    type: 'workload',
-    ...(replicas !== undefined ? { replicas } : {}),
-    ...(selector ? { selector } : {}),
-    podLabels: readLabelMap(ctx, labelsNode),
-    podLabelsSpan: nodeSpan(ctx, labelsNode ?? podMetadata ?? template ?? node),
-    containers: readContainers(ctx, podSpec),
-    ...(scalarOf(ctx, get(ctx, podSpec, 'hostNetwork'))?.value === true ? { hostNetwork: true } : {}),
-    ...(serviceNameNode && typeof serviceNameNode.value === 'string'
-      ? { serviceName: { value: scalarText(serviceNameNode), span: nodeSpan(ctx, serviceNameNode) } }
-      : {}),
-    ownerReferences,
-  };
+  // Completed in place, one field at a time (see readObject).
+  const workload = base as Workload;
+  workload.type = 'workload';
+  if (replicas !== undefined) workload.replicas = replicas;
+  if (selector) workload.selector = selector;
+  workload.podLabels = readLabelMap(ctx, labelsNode);
+  workload.podLabelsSpan = nodeSpan(ctx, labelsNode ?? podMetadata ?? template ?? node);
+  workload.containers = readContainers(ctx, podSpec);
+  if (scalarOf(ctx, get(ctx, podSpec, 'hostNetwork'))?.value === true) workload.hostNetwork = true;
+  if (serviceNameNode && typeof serviceNameNode.value === 'string') workload.serviceName = { value: scalarText(serviceNameNode), span: nodeSpan(ctx, serviceNameNode) };
+  workload.ownerReferences = ownerReferences;
+  return workload;
 }
 
 export function readService(ctx: NodeContext, spec: Node | undefined, base: Base): K8sObject {
@@ -151,7 +148,7 @@ export function readService(ctx: NodeContext, spec: Node | undefined, base: Base
     const nameNode = get(ctx, p, 'name');
     const portName = stringOf(ctx, nameNode);
     const nodePort = getNumber(ctx, p, 'nodePort');
-    // Made one field at a time, in one order: the ports share their hidden classes (see sharedShape).
+    // Made one field at a time, in one order: the ports share their hidden classes (see readObject in parseFile.ts).
     const sp = {} as ServicePort;
     if (portName !== undefined) sp.name = portName;
     if (nameNode) sp.nameSpan = nodeSpan(ctx, nameNode);
@@ -167,15 +164,15 @@ export function readService(ctx: NodeContext, spec: Node | undefined, base: Base
   }
   const selector = readSelector(ctx, get(ctx, spec, 'selector'), true);
   const externalName = getString(ctx, spec, 'externalName');
-  return {
-    ...base,
-    type: 'service',
-    serviceType: getString(ctx, spec, 'type') ?? 'ClusterIP',
-    headless: getString(ctx, spec, 'clusterIP') === 'None',
-    ...(externalName ? { externalName } : {}),
-    ...(selector ? { selector } : {}),
-    ports,
-  };
+  // Completed in place, one field at a time (see readObject).
+  const service = base as Service;
+  service.type = 'service';
+  service.serviceType = getString(ctx, spec, 'type') ?? 'ClusterIP';
+  service.headless = getString(ctx, spec, 'clusterIP') === 'None';
+  if (externalName) service.externalName = externalName;
+  if (selector) service.selector = selector;
+  service.ports = ports;
+  return service;
 }
 
 function readBackend(ctx: NodeContext, backend: Node | undefined, extra: Partial<Backend>): Backend | undefined {
@@ -288,7 +285,7 @@ export function readRoute(ctx: NodeContext, spec: Node | undefined, base: Base, 
     if (getString(ctx, ref, 'kind') !== 'Service' || (group !== '' && group !== 'core')) continue;
     parentServices.push({ name: getString(ctx, ref, 'name') ?? '', namespace: getString(ctx, ref, 'namespace') ?? base.namespace });
   }
-  return { ...base, kind, type: 'route', hostnames, parentServices, backends };
+  return Object.assign(base, { kind, type: 'route' as const, hostnames, parentServices, backends });
 }
 
 function readPolicyPorts(ctx: NodeContext, rule: Node): PolicyPort[] | undefined {
@@ -324,19 +321,19 @@ function readPolicyRules(ctx: NodeContext, spec: Node | undefined, direction: 'i
       const podSelector = readSelector(ctx, get(ctx, peer, 'podSelector'), false);
       const namespaceSelector = readSelector(ctx, get(ctx, peer, 'namespaceSelector'), false);
       const ipBlock = readIpBlock(ctx, get(ctx, peer, 'ipBlock'));
-      return sharedShape({
-        ...(podSelector ? { podSelector } : {}),
-        ...(namespaceSelector ? { namespaceSelector } : {}),
-        ...(ipBlock ? { ipBlock } : {}),
-        span: nodeSpan(ctx, peer),
-      });
+      const policyPeer = {} as PolicyPeer;
+      if (podSelector) policyPeer.podSelector = podSelector;
+      if (namespaceSelector) policyPeer.namespaceSelector = namespaceSelector;
+      if (ipBlock) policyPeer.ipBlock = ipBlock;
+      policyPeer.span = nodeSpan(ctx, peer);
+      return policyPeer;
     });
     const ports = readPolicyPorts(ctx, rule);
-    return sharedShape({
-      ...(peers.length > 0 ? { peers } : {}),
-      ...(ports ? { ports } : {}),
-      span: nodeSpan(ctx, rule),
-    });
+    const policyRule = {} as PolicyRule;
+    if (peers.length > 0) policyRule.peers = peers;
+    if (ports) policyRule.ports = ports;
+    policyRule.span = nodeSpan(ctx, rule);
+    return policyRule;
   });
 }
 
@@ -355,17 +352,12 @@ export function readNetworkPolicy(ctx: NodeContext, spec: Node | undefined, base
   // The API server's defaulting, when policyTypes is absent or empty (`policyTypes: []` included):
   // Ingress always, Egress only when egress rules exist.
   const policyTypes: Array<'Ingress' | 'Egress'> = written.length > 0 ? written : egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
-  return { ...base, type: 'networkpolicy', podSelector, policyTypes, ingress, egress };
-}
-
-/**
- * A copy made one property at a time. V8 gives each object literal with spreads here
- * (`...(x ? { x } : {})`) a hidden class of its own, half a kilobyte apiece, which is a fifth of the
- * model's memory and makes every read of a field megamorphic; copies made by assignment share
- * their classes. Used on the objects a workspace has thousands of.
- */
-export function sharedShape<T extends object>(o: T): T {
-  const out = {} as T;
-  for (const key in o) out[key] = o[key];
-  return out;
+  // Completed in place, one field at a time (see readObject).
+  const policy = base as NetworkPolicy;
+  policy.type = 'networkpolicy';
+  policy.podSelector = podSelector;
+  policy.policyTypes = policyTypes;
+  policy.ingress = ingress;
+  policy.egress = egress;
+  return policy;
 }

@@ -182,6 +182,11 @@ export function repNamespaceMatches(rep: RepresentativePeer, nsLabels: Record<st
   return selectorMatches(asSelector(rep.ns), nsLabels);
 }
 
+/** The namespace selector of a representative as a LabelSelector (for LabelIndex lookups). */
+export function repNamespaceSelector(rep: RepresentativePeer): LabelSelector {
+  return asSelector(rep.ns);
+}
+
 function repPodMatches(rep: RepresentativePeer, labels: Record<string, string>): boolean {
   return selectorMatches(asSelector(rep.pod), labels);
 }
