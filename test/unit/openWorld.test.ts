@@ -101,6 +101,32 @@ describe('ingress controller guess', () => {
     }
     assert.ok(seen.size >= 3, `guesses seen: ${seen.size}`);
   });
+
+  it('after edits that rename policies alike and move them between namespaces (a kustomization), is the guess read afresh', () => {
+    // Reason: issue 11: the hinting policies are kept sorted by namespace/name then path; policies
+    // of one name in several files, and objects whose namespace a kustomization reassigns in
+    // place, must leave from and join at the right place, or the grounds name others.
+    const admits = (name: string, ns: string) => netpol(name, admitFrom(['- namespaceSelector:', '    matchLabels:', `      kubernetes.io/metadata.name: ${ns}`]));
+    const kustomization = (ns: string) => y('apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', `namespace: ${ns}`, 'resources:', ...[0, 1, 2, 3, 4, 5].map((i) => `  - p${i}.yaml`));
+    const uri = (i: number) => `file:///w/p${i}.yaml`;
+    let files: Record<string, string> = { 'file:///w/web.yaml': y(deployment('web'), service('web'), ingressV1('web', backend)) };
+    const kept = analysisOf(files);
+    kept.ingressControllerInfo();
+    let seed = 7;
+    const pick = <T>(xs: readonly T[]): T => xs[(seed = (seed * 1103515245 + 12345) % 2147483648) % xs.length]!;
+    const seen = new Set<string>();
+    for (let step = 0; step < 60; step++) {
+      const [at, text] = pick([0, 1, 2, 3])
+        ? ((i: number): [string, string] => [uri(i), pick([admits(`p${pick([0, 1])}`, pick(['ingress-nginx', 'traefik'])), ''])])(pick([0, 1, 2, 3, 4, 5]))
+        : (['file:///w/kustomization.yaml', kustomization(pick(['a', 'z', 'm']))] as [string, string]);
+      files = { ...files, [at]: text };
+      kept.index.setFile(at, text);
+      const info = JSON.stringify(kept.ingressControllerInfo());
+      assert.equal(info, JSON.stringify(analysisOf(files).ingressControllerInfo()), `step ${step}`);
+      seen.add(info);
+    }
+    assert.ok(seen.size >= 4, `guesses seen: ${seen.size}`);
+  });
 });
 
 describe('words for representative peers', () => {

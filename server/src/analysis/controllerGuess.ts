@@ -33,13 +33,23 @@ interface Candidate {
   policies: string[];
 }
 
+/** A policy admitting a controller-like peer on ingress, with what it admits. */
+interface AdmittingPolicy {
+  id: string;
+  np: NetworkPolicy;
+  admits: Admitted[];
+}
+
 /**
- * The policies the guess reads (those admitting a controller-like peer on ingress), kept up to date
- * from the index's changes: a policy edit then costs the guess those policies, not every policy.
+ * The policies the guess reads (those admitting a controller-like peer on ingress), in the guess's
+ * order, kept up to date from the index's changes: a policy edit then costs the guess a binary
+ * search per changed policy, not a sort of every admitting policy (thousands at 50k objects).
  */
 export class ControllerHints {
-  /** Undefined until first read, and after a bulk load (whose objects are not recorded). */
-  private admitting: Set<NetworkPolicy> | undefined;
+  /** Sorted by `byNameThenPath`; undefined until first read, and after a bulk load (whose objects are not recorded). */
+  private admitting: AdmittingPolicy[] | undefined;
+  /** The entries of `admitting` by policy: a held one leaves from where it was put (an object's namespace may be reassigned in place). */
+  private held = new Map<NetworkPolicy, AdmittingPolicy>();
 
   constructor(private readonly index: WorkspaceIndex) {
     index.onDidChange((change, bulk) => {
@@ -50,35 +60,74 @@ export class ControllerHints {
       // Each object of a change flips: it leaves when held, and joins otherwise.
       for (const o of change.objects) {
         if (o.type !== 'networkpolicy') continue;
-        if (!this.admitting.delete(o) && admittedOf(o).length > 0) this.admitting.add(o);
+        const had = this.held.get(o);
+        if (had) {
+          let at = firstNotBefore(this.admitting, had);
+          while (at < this.admitting.length && this.admitting[at] !== had) at++; // past entries that sort alike
+          this.admitting.splice(at, 1);
+          this.held.delete(o);
+          continue;
+        }
+        const admits = admittedOf(o);
+        if (admits.length === 0) continue;
+        const entry = { id: idOf(o), np: o, admits };
+        this.admitting.splice(firstNotBefore(this.admitting, entry), 0, entry);
+        this.held.set(o, entry);
       }
     });
   }
 
-  policies(): Iterable<NetworkPolicy> {
+  policies(): readonly AdmittingPolicy[] {
     if (!this.admitting) {
-      this.admitting = new Set();
-      for (const np of this.index.networkPoliciesUnordered()) if (admittedOf(np).length > 0) this.admitting.add(np);
+      this.admitting = admittingOf(this.index.networkPoliciesUnordered());
+      this.held = new Map(this.admitting.map((e) => [e.np, e]));
     }
     return this.admitting;
   }
 }
 
-/** The guess, or undefined when nothing in the workspace hints at a controller. `policies`: those to read (all of the index's by default). */
-export function guessIngressController(index: WorkspaceIndex, policies: Iterable<NetworkPolicy> = index.networkPoliciesUnordered()): ControllerGuess | undefined {
+/**
+ * The policies that take part in the guess, in the index's order by name (path order among
+ * policies of one name). Only policies admitting a controller-like namespace do; what each admits
+ * is kept per policy object (an edit re-reads one file, and the guess runs after each).
+ */
+function admittingOf(policies: Iterable<NetworkPolicy>): AdmittingPolicy[] {
+  const admitting: AdmittingPolicy[] = [];
+  for (const np of policies) {
+    const admits = admittedOf(np);
+    if (admits.length > 0) admitting.push({ id: idOf(np), np, admits });
+  }
+  return admitting.sort(byNameThenPath);
+}
+
+function idOf(np: NetworkPolicy): string {
+  return `${np.namespace}/${np.name}`;
+}
+
+function byNameThenPath(a: AdmittingPolicy, b: AdmittingPolicy): number {
+  return cmp(a.id, b.id) || compareByPath(a.np, b.np);
+}
+
+/** The first position in `sorted` whose entry does not come before `entry`. */
+function firstNotBefore(sorted: readonly AdmittingPolicy[], entry: AdmittingPolicy): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (byNameThenPath(sorted[mid], entry) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The guess, or undefined when nothing in the workspace hints at a controller. `admitting`: the
+ * policies taking part, in order (ControllerHints keeps them; all of the index's by default).
+ */
+export function guessIngressController(index: WorkspaceIndex, admitting: readonly AdmittingPolicy[] = admittingOf(index.networkPoliciesUnordered())): ControllerGuess | undefined {
   const classes = [...new Set(index.ingresses().flatMap((i) => (i.ingressClassName ? [i.ingressClassName] : [])))].sort();
   const classText = classes.length ? `Ingress class ${classes.map((c) => `'${cut(c)}'`).join(', ')}` : undefined;
   const candidates = new Map<string, Candidate & { seen: Set<string> }>();
-  // Only policies that admit a controller-like namespace take part; they are few, and what each
-  // admits is kept per policy object (an edit re-reads one file, and the guess runs after each).
-  // They are put in the index's order by name (path order among policies of one name), without the
-  // index sorting all of its policies after each policy edit.
-  const admitting: Array<{ id: string; np: NetworkPolicy; admits: Admitted[] }> = [];
-  for (const np of policies) {
-    const admits = admittedOf(np);
-    if (admits.length > 0) admitting.push({ id: `${np.namespace}/${np.name}`, np, admits });
-  }
-  admitting.sort((a, b) => cmp(a.id, b.id) || compareByPath(a.np, b.np));
   for (const { id, admits } of admitting) {
     for (const a of admits) {
       let c = candidates.get(a.key);

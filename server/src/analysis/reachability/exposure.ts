@@ -117,6 +117,9 @@ interface OpenWorldSource {
   classVersion: string;
   policies: readonly CompiledPolicy[];
   classesByNamespace: ReadonlyMap<string, readonly (ClassView & { controller: boolean })[]>;
+  /** The same classes by id, and the id the next class will get. */
+  classById: ReadonlyMap<number, ClassView & { controller: boolean }>;
+  nextClassId: number;
   deciders(dir: Direction, classId: number): readonly CompiledPolicy[] | undefined;
   /** The ANP/BANP tiers in force (a new object whenever those policies change). */
   admin?: AdminTiers;
@@ -159,17 +162,26 @@ export class OpenWorld {
     if (this.repList) return this.repList;
     const prev = this.previous;
     this.previous = undefined;
-    this.policySeen = this.src.policies.map((cp) => [cp.policy, cp.policy.namespace]);
+    // The last epoch's list when it names the same policies (most edits): no pair made per policy.
+    const samePolicyList = !!prev && samePolicies(prev.policySeen, this.src.policies);
+    this.policySeen = samePolicyList ? prev.policySeen : this.src.policies.map((cp) => [cp.policy, cp.policy.namespace]);
     const sameAdmin = prev?.src.admin === this.src.admin;
-    if (prev?.repList && sameAdmin && prev.src.classVersion === this.src.classVersion && samePolicies(prev.policySeen, this.policySeen)) {
+    if (prev?.repList && sameAdmin && prev.src.classVersion === this.src.classVersion && samePolicyList) {
       this.adopt(prev);
       return prev.repList;
     }
     this.policyReps = prev?.policyReps;
-    const all = prev?.candidates && sameAdmin && samePolicies(prev.policySeen, this.policySeen) ? prev.candidates : this.candidatesOf();
+    const sameCandidates = !!prev?.candidates && sameAdmin && samePolicyList;
+    const all = sameCandidates ? prev.candidates! : this.candidatesOf();
     this.candidates = all;
     if (prev) this.realPods = prev.realPods;
-    this.realPods.sync(this.src.classVersion, this.src.classesByNamespace);
+    const turned = this.realPods.sync(this.src.classVersion, this.src.classesByNamespace, this.src.classById, this.src.nextClassId);
+    // The same candidates and no answer turned (a class edit that no representative's pods follow):
+    // the list would come out as last epoch's, so it is not sorted and compared again.
+    if (prev?.repList && sameCandidates && !turned) {
+      this.adopt(prev);
+      return prev.repList;
+    }
     const list: RepresentativePeer[] = [];
     for (const { rep, suppressible: maybe } of all.values()) {
       if (maybe && this.realPods.has(rep, this.src.classesByNamespace)) continue;
@@ -388,10 +400,10 @@ function policyNsSelector(p: NetworkPolicy): RepSelector {
   return { labels: { [NAMESPACE_NAME_LABEL]: p.namespace }, expressions: [] };
 }
 
-/** The same policy objects in the same order (their content then decides the same representatives). */
-function samePolicies(a: ReadonlyArray<[NetworkPolicy, string]>, b: ReadonlyArray<[NetworkPolicy, string]>): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i][0] !== b[i][0] || a[i][1] !== b[i][1]) return false;
+/** The same policy objects in the same order, in the same namespaces (their content then decides the same representatives). */
+function samePolicies(seen: ReadonlyArray<[NetworkPolicy, string]>, now: readonly CompiledPolicy[]): boolean {
+  if (seen.length !== now.length) return false;
+  for (let i = 0; i < seen.length; i++) if (seen[i][0] !== now[i].policy || seen[i][1] !== now[i].policy.namespace) return false;
   return true;
 }
 

@@ -13,29 +13,43 @@ type Classes = ReadonlyMap<string, NamespaceClasses>;
 export class RealPods {
   /** Per representative key: the representative and a class whose pods it stands for (null: none). */
   private readonly answers = new Map<string, { rep: RepresentativePeer; witness: ClassView | null }>();
-  /** The classes the answers hold for, by id. */
-  private classes = new Map<number, ClassView>();
+  /** The engine's next class id when last synced: classes at or past it are new since. */
+  private nextId = 0;
   private version: string | undefined;
   /** The namespaces of the classes last synced by their labels (their first real class's), made when first asked. */
   private namespaces?: LabelIndex<NamespaceClasses>;
 
-  /** Brings the answers up to the classes of `byNamespace` (`version` changes with them; class ids are never reused). */
-  sync(version: string, byNamespace: Classes): void {
-    if (version === this.version) return;
+  /**
+   * Brings the answers up to the classes of `byNamespace` (`version` changes with them; class ids
+   * are never reused, so the classes added since are the ids from the last sync's `nextId` on).
+   * Returns whether any representative's answer turned: when none did, the representatives in
+   * force are the same as before.
+   */
+  sync(version: string, byNamespace: Classes, byId: ReadonlyMap<number, NamespaceClasses[number]>, nextId: number): boolean {
+    if (version === this.version) return false;
     this.version = version;
     this.namespaces = undefined;
-    const now = new Map<number, ClassView>();
-    for (const list of byNamespace.values()) for (const c of list) if (!c.controller) now.set(c.id, c);
-    const added: ClassView[] = [];
-    for (const [id, c] of now) if (!this.classes.has(id)) added.push(c);
-    this.classes = now;
-    for (const [key, a] of this.answers) {
+    let added: ClassView[] | undefined;
+    const addedSince = (): ClassView[] => {
+      const list: ClassView[] = [];
+      for (let id = this.nextId; id < nextId; id++) {
+        const c = byId.get(id);
+        if (c && !c.controller) list.push(c);
+      }
+      return list;
+    };
+    let turned = false;
+    for (const a of this.answers.values()) {
       if (a.witness) {
-        if (!now.has(a.witness.id)) this.answers.delete(key); // found again when asked
+        // Its class is gone: another may stand for it still.
+        if (!byId.has(a.witness.id)) turned = (a.witness = this.find(a.rep, byNamespace)) === null || turned;
       } else {
-        a.witness = added.find((c) => realPodMatches(a.rep, c.labels, c.nsLabels)) ?? null;
+        a.witness = (added ??= addedSince()).find((c) => realPodMatches(a.rep, c.labels, c.nsLabels)) ?? null;
+        turned ||= a.witness !== null;
       }
     }
+    this.nextId = nextId;
+    return turned;
   }
 
   /** Whether a real pod (of the classes last synced) is one of `rep`'s pods. */

@@ -111,6 +111,8 @@ export function openWorld(s: EngineState): OpenWorld {
       classVersion: `${s.nextClassId}/${s.classById.size}`,
       policies: policyOrder(s),
       classesByNamespace: s.classesByNs,
+      classById: s.classById,
+      nextClassId: s.nextClassId,
       deciders: (dir: Direction, id: number) => s.selecting[dir].get(id),
       admin: s.admin,
     };
