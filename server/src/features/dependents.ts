@@ -115,7 +115,8 @@ function forPoliciesSeeing(
     const selected = workloads.filter((w) => selectorMatches(selector, namespaceLabelsOf(index, w.namespace)));
     if (!selectionMayChange && selected.length === 0) continue;
     for (const [np, list] of peers) {
-      if (selectionMayChange || list.some((p) => counts(p) && selected.some((w) => peerMayMatch(index, np, p, w)))) found(np);
+      // `selected` passed the group's namespaceSelector (every peer here has it): only the pod selector is left.
+      if (selectionMayChange || list.some((p) => counts(p) && !p.ipBlock && selected.some((w) => !p.podSelector || selectorMatches(p.podSelector, podLabelsOf(w))))) found(np);
     }
   }
 }

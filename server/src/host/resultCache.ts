@@ -61,7 +61,7 @@ export function resultKey(command: unknown, stamps: ReadonlyArray<InputStamp | u
   const recorded: RecordedStamp[] = [];
   for (const s of stamps) {
     if (s === undefined) return undefined;
-    const r: RecordedStamp = [s.path, s.readKey, s.size, s.mtimeMs, s.hash];
+    const r = recordedStamp(s);
     recorded.push(r);
     lines.push(JSON.stringify(r));
   }
@@ -75,6 +75,11 @@ export function commandKeyOf(command: unknown, version = VERSION): string {
 
 /** An input's stamp as recorded: path, read key, size, mtime, content hash. */
 export type RecordedStamp = [string, string, number, number, string];
+
+/** A stamp as the record keeps it. */
+export function recordedStamp(s: InputStamp): RecordedStamp {
+  return [s.path, s.readKey, s.size, s.mtimeMs, s.hash];
+}
 
 /** A run's key, with its parts: the command's (settings, version) and every input's stamp. */
 export interface RunKey {
@@ -183,9 +188,14 @@ function isPosition(p: unknown): p is Position {
   return typeof p === 'object' && p !== null && typeof (p as Position).line === 'number' && typeof (p as Position).character === 'number';
 }
 
-export function isRange(r: unknown): r is LocatedRange {
-  const o = r as LocatedRange;
-  return typeof o === 'object' && o !== null && typeof o.uri === 'string' && isPosition(o.start) && isPosition(o.end);
+/** Whether `r` has a start and an end position (an LSP range). */
+export function isPositionRange(r: unknown): r is { start: Position; end: Position } {
+  const o = r as { start: unknown; end: unknown };
+  return typeof o === 'object' && o !== null && isPosition(o.start) && isPosition(o.end);
+}
+
+function isRange(r: unknown): r is LocatedRange {
+  return isPositionRange(r) && typeof (r as LocatedRange).uri === 'string';
 }
 
 function isLocatedFinding(f: unknown): f is LocatedFinding {

@@ -105,12 +105,12 @@ export class OpenDocument implements TextDocument {
 /** Texts deflated together: their UTF-8 bytes in one raw deflate stream, one byte per character. */
 class PackedTexts {
   private readonly packed: string;
+  /** Where each text ends in the texts joined (UTF-16 units). */
+  private readonly ends: number[] = [];
 
-  constructor(
-    texts: readonly string[],
-    /** Where each text ends in the texts joined (UTF-16 units). */
-    private readonly ends: readonly number[],
-  ) {
+  constructor(texts: readonly string[]) {
+    let end = 0;
+    for (const text of texts) this.ends.push((end += text.length));
     this.packed = zlib.deflateRawSync(texts.join(''), { level: 1 }).toString('latin1');
   }
 
@@ -125,10 +125,7 @@ export function packDocuments(docs: Iterable<OpenDocument>): void {
   let batch: Array<[OpenDocument, string]> = [];
   let length = 0;
   const flush = (): void => {
-    const ends: number[] = [];
-    let end = 0;
-    for (const [, text] of batch) ends.push((end += text.length));
-    const stream = new PackedTexts(batch.map(([, text]) => text), ends);
+    const stream = new PackedTexts(batch.map(([, text]) => text));
     batch.forEach(([doc], at) => doc.packedIn(stream, at));
     batch = [];
     length = 0;

@@ -7,7 +7,7 @@
 import type { Diagnostic } from 'vscode-languageserver/node';
 import type { FileStamp, InputStamp } from '../host/cache';
 import { helmReadOptions, readStampedBytes } from '../host/files';
-import { commandKeyOf, isRange, RecordedResults, type RecordedStamp, resultKey, type RunKey } from '../host/resultCache';
+import { commandKeyOf, isPositionRange, RecordedResults, type RecordedStamp, resultKey, type RunKey } from '../host/resultCache';
 import type { WorkspaceSettings } from './folderSettings';
 
 export const DIAGNOSTICS_FILE = 'k8s-netmap-diagnostics.json';
@@ -19,7 +19,7 @@ export type FileDiagnostics = Array<[uri: string, diagnostics: Diagnostic[]]>;
 
 function isDiagnostic(d: unknown): d is Diagnostic {
   const o = d as Diagnostic;
-  return typeof o === 'object' && o !== null && typeof o.message === 'string' && isRange({ uri: '', ...o.range });
+  return typeof o === 'object' && o !== null && typeof o.message === 'string' && isPositionRange(o.range);
 }
 
 function isFileDiagnostics(p: unknown): p is FileDiagnostics {

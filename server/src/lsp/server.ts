@@ -7,6 +7,7 @@ import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { isConfigPath, type WorkspaceSettings, workspaceNeedsReindex } from './folderSettings';
 import type { InputStamp } from '../host/cache';
 import { diagnosticsKey, type FileDiagnostics, PersistedDiagnostics, sameStamp, settingsKey } from './persistedDiagnostics';
+import { recordedStamp } from '../host/resultCache';
 import type { OpenDocument } from './openDocuments';
 import { EditDebounce, Publisher } from './publisher';
 import { RequestHandlers } from './requests';
@@ -78,7 +79,7 @@ export class NetmapServer {
     const storage = (params.initializationOptions as { storagePath?: unknown } | undefined)?.storagePath;
     this.workspace.cacheDir = typeof storage === 'string' && storage !== '' ? storage : undefined;
     // Until the scan knows whether recorded diagnostics are published (startWarm), requests wait.
-    if (this.workspace.cacheDir !== undefined) this.workspace.holdRequests();
+    this.workspace.holdRequests();
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
@@ -117,7 +118,7 @@ export class NetmapServer {
   }
 
   private rebuildIndex(): void {
-    if (this.workspace.cacheDir !== undefined) this.workspace.holdRequests();
+    this.workspace.holdRequests();
     const generation = this.workspace.rebuild();
     this.publisher.useAnalysis(this.workspace.analysis);
     void this.scan(generation).catch((error: unknown) => {
@@ -238,7 +239,7 @@ function sameStamps(a: ReadonlyMap<string, InputStamp>, b: ReadonlyMap<string, I
   if (!b || a.size !== b.size) return false;
   for (const [uri, s] of a) {
     const t = b.get(uri);
-    if (t !== s && !(t && sameStamp(t, [s.path, s.readKey, s.size, s.mtimeMs, s.hash]))) return false;
+    if (t !== s && !(t && sameStamp(t, recordedStamp(s)))) return false;
   }
   return true;
 }

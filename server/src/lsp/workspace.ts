@@ -32,6 +32,11 @@ export function hashText(text: string): string {
   return createHash('sha1').update(text).digest('base64');
 }
 
+/** What indexedHash records of a file: its text's hash and its Helm role (a Chart.yaml appearing changes the role, not the text). */
+function indexedKey(textHash: string, role: object): string {
+  return textHash + JSON.stringify(role);
+}
+
 export function fsPathOf(uri: string): string | undefined {
   try {
     const u = URI.parse(uri);
@@ -131,9 +136,12 @@ export class Workspace {
     return this.holding?.done ?? Promise.resolve();
   }
 
-  /** Requests wait from now until `releaseRequests` (recorded diagnostics may be published before the index holds them). */
+  /**
+   * With a persisted index, requests wait from now until `releaseRequests` (recorded diagnostics
+   * may be published before the index holds them); without one there is no record to wait for.
+   */
   holdRequests(): void {
-    if (this.holding) return;
+    if (this.holding || this.cacheDir === undefined) return;
     let release: () => void = () => undefined;
     const done = new Promise<void>((r) => (release = r));
     this.holding = { done, release };
@@ -470,7 +478,7 @@ export class Workspace {
     if (!hit) return false;
     this.notRead.delete(uri);
     // The stamp's hash is the text's (hashText of the same UTF-8), as indexText records it.
-    this.indexedHash.set(uri, stamp.hash + JSON.stringify(role));
+    this.indexedHash.set(uri, indexedKey(stamp.hash, role));
     this.guardedIndexing(uri, () => this.index.setParsed(uri, hit.decode()));
     return true;
   }
@@ -496,7 +504,7 @@ export class Workspace {
     const helm = { ...role, fast: true };
     // The Helm role is part of what was indexed (a Chart.yaml appearing changes it, not the text);
     // where the text came from is not, so a file opened with the text read from disk is not parsed again.
-    const hash = hashText(text) + JSON.stringify(role);
+    const hash = indexedKey(hashText(text), role);
     if (this.indexedHash.get(uri) === hash && this.index.hasFile(uri)) return;
     update?.reread.add(uri);
     this.indexedHash.set(uri, hash);

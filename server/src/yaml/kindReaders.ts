@@ -56,8 +56,12 @@ export function readSelector(ctx: NodeContext, node: unknown, plainMap: boolean)
 }
 
 function readProtocol(ctx: NodeContext, node: unknown): Protocol {
-  const p = getString(ctx, node, 'protocol');
-  return p === 'UDP' || p === 'SCTP' ? p : 'TCP';
+  return protocolOf(getString(ctx, node, 'protocol'));
+}
+
+/** The protocol a written `protocol` stands for: UDP and SCTP as written, anything else TCP. */
+function protocolOf(written: string | undefined): Protocol {
+  return written === 'UDP' || written === 'SCTP' ? written : 'TCP';
 }
 
 /**
@@ -67,7 +71,7 @@ function readProtocol(ctx: NodeContext, node: unknown): Protocol {
 function setPortProtocol(ctx: NodeContext, port: { protocol: Protocol; invalidProtocol?: Located<string> }, node: unknown): void {
   const n = scalarOf(ctx, get(ctx, node, 'protocol'));
   const written = n && n.value !== null ? scalarText(n) : undefined;
-  port.protocol = written === 'UDP' || written === 'SCTP' ? written : 'TCP';
+  port.protocol = protocolOf(written);
   if (n && written !== undefined && written !== 'TCP' && written !== 'UDP' && written !== 'SCTP') port.invalidProtocol = { value: written, span: nodeSpan(ctx, n) };
 }
 

@@ -128,9 +128,7 @@ export function spanOf(ctx: NodeContext, node: Node | undefined | null): Span | 
  * span at 0 stands only for a node made in code (none reaches the readers).
  */
 export function nodeSpan(ctx: NodeContext, node: Node): Span {
-  if (node instanceof ColdScalar) return trimmedSpan(ctx.text, node.start, node.end);
-  const range = node.range;
-  return range ? trimmedSpan(ctx.text, range[0], range[1]) : { start: 0, end: 0 };
+  return spanOf(ctx, node) ?? { start: 0, end: 0 };
 }
 
 function trimmedSpan(text: string, start: number, rangeEnd: number): Span {

@@ -95,19 +95,9 @@ function peerFp(peer: PolicyPeer): unknown {
 
 let nextUid = 0;
 
-/** Fingerprints of model selectors (immutable objects), kept: updates ask for the same ones again and again. */
-const contentKeys = new WeakMap<LabelSelector, string>();
-
-/** A selector's fingerprint, computed once per selector object. */
-export function selectorContentKey(sel: LabelSelector): string {
-  let key = contentKeys.get(sel);
-  if (key === undefined) contentKeys.set(sel, (key = selectorFingerprint(sel)));
-  return key;
-}
-
 /** A namespaceSelector peer's key: its selectors' content, which is what it admits wherever its policy lives. */
 function nsPeerKey(namespaceSelector: LabelSelector, podSelector: LabelSelector | undefined): string {
-  return `${selectorContentKey(namespaceSelector)}|${podSelector ? selectorContentKey(podSelector) : ''}`;
+  return `${selectorFingerprint(namespaceSelector)}|${podSelector ? selectorFingerprint(podSelector) : ''}`;
 }
 
 /**
@@ -153,7 +143,7 @@ export function compilePolicy(p: NetworkPolicy, byNamespace: ClassesByNamespace,
       }
       // A peer with a namespaceSelector means the same wherever its policy lives: many namespaces
       // carry the same policy (a DNS egress rule, say), so its classes are found once per class set.
-      const nsKey = selectorContentKey(peer.namespaceSelector);
+      const nsKey = selectorFingerprint(peer.namespaceSelector);
       const key = nsPeerKey(peer.namespaceSelector, peer.podSelector);
       let found = memo.peers.get(key);
       if (!found) {

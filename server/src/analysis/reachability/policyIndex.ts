@@ -4,8 +4,8 @@
 // update that adds or removes classes visits those policies, not every policy of the workspace.
 
 import type { LabelSelector } from '../../model/types';
-import { selectorMatches } from '../selectors';
-import { selectorContentKey, type ClassView, type CompiledPolicy } from './policies';
+import { selectorFingerprint, selectorMatches } from '../selectors';
+import type { ClassView, CompiledPolicy } from './policies';
 
 export class PolicyIndex {
   /** Policies by the namespace they were compiled in, in the order they joined (the engine's policy order). */
@@ -24,7 +24,7 @@ export class PolicyIndex {
     for (const rule of [...(cp.ingress ?? []), ...(cp.egress ?? [])]) {
       for (const peer of rule.rule.peers ?? []) {
         if (!peer.namespaceSelector) continue;
-        const key = selectorContentKey(peer.namespaceSelector);
+        const key = selectorFingerprint(peer.namespaceSelector);
         let entry = this.bySelector.get(key);
         if (!entry) this.bySelector.set(key, (entry = { selector: peer.namespaceSelector, policies: new Set() }));
         entry.policies.add(cp);

@@ -3,9 +3,9 @@
 // the class that gave it: after an edit, a "yes" is looked for again only when that class is gone,
 // and a "no" is tested against the new classes only — not every representative against every
 // namespace, which at 50k objects cost more than the rest of an edit.
-import { LabelIndex, selectorMatches } from '../selectors';
+import { LabelIndex } from '../selectors';
 import type { ClassView } from './policies';
-import { realPodMatches, repNamespaceSelector, type RepresentativePeer } from './representative';
+import { realPodMatches, repNamespaceMatches, repNamespaceSelector, repPodMatches, type RepresentativePeer } from './representative';
 
 type NamespaceClasses = readonly (ClassView & { controller: boolean })[];
 type Classes = ReadonlyMap<string, NamespaceClasses>;
@@ -69,10 +69,10 @@ export class RealPods {
       [...byNamespace.values()].filter((list) => firstReal(list)),
       (list) => firstReal(list)!.nsLabels,
     );
-    const nsSelector = repNamespaceSelector(rep);
-    for (const classes of this.namespaces.candidates(nsSelector)) {
-      if (!selectorMatches(nsSelector, firstReal(classes)!.nsLabels)) continue;
-      for (const c of classes) if (!c.controller && realPodMatches(rep, c.labels, c.nsLabels)) return c;
+    for (const classes of this.namespaces.candidates(repNamespaceSelector(rep))) {
+      // The namespace is tested once: its classes (the controller's aside) share its labels.
+      if (!repNamespaceMatches(rep, firstReal(classes)!.nsLabels)) continue;
+      for (const c of classes) if (!c.controller && repPodMatches(rep, c.labels)) return c;
     }
     return null;
   }

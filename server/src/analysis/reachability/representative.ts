@@ -187,7 +187,8 @@ export function repNamespaceSelector(rep: RepresentativePeer): LabelSelector {
   return asSelector(rep.ns);
 }
 
-function repPodMatches(rep: RepresentativePeer, labels: Record<string, string>): boolean {
+/** The pod selector of a representative, as a LabelSelector test on pod labels. */
+export function repPodMatches(rep: RepresentativePeer, labels: Record<string, string>): boolean {
   return selectorMatches(asSelector(rep.pod), labels);
 }
 
