@@ -9,21 +9,11 @@ import fc from 'fast-check';
 import { coldReaderWanted, fastDocuments } from '../../server/src/yaml/fastParse';
 import { parseFile } from '../../server/src/yaml/parseFile';
 import { manifestFile } from './fuzzInputs';
+import { manifestFilesUnder } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..'); // test/out/unit → the repository
 const CORPUS = path.join(ROOT, '..', 'shared', 'corpus');
 const INPUTS = [path.join(ROOT, 'examples'), path.join(ROOT, 'test', 'fixtures'), CORPUS];
-
-function filesUnder(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...filesUnder(p));
-    else if (/\.(?:ya?ml|json)$/.test(entry.name)) out.push(p);
-  }
-  return out.sort();
-}
 
 /** Whether the cold reader took the file, after checking that its model is the `yaml` reader's. */
 function sameModel(uri: string, text: string): boolean {
@@ -44,7 +34,7 @@ describe('cold reader (fastParse.ts)', () => {
     let corpusTaken = 0;
     let corpusFiles = 0;
     for (const dir of INPUTS) {
-      for (const file of filesUnder(dir)) {
+      for (const file of manifestFilesUnder(dir)) {
         const text = fs.readFileSync(file, 'utf8');
         const took = sameModel(`file://${file}`, text);
         files++;

@@ -1,5 +1,7 @@
 // Shared helpers of the core's unit tests: inline YAML in, positions and codes out.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Analysis } from '../../server/src/analysis/workspaceAnalysis';
 import { createDiagnosticContext } from '../../server/src/features/context';
 import { diagnoseFile } from '../../server/src/features/diagnostics';
@@ -9,6 +11,18 @@ import { computeLineStarts, positionAt, type Position } from '../../server/src/m
 import type { AnalysisSettings, Span } from '../../server/src/model/types';
 
 export const URI = 'file:///w/test.yaml';
+
+/** The YAML and JSON files under a folder, recursively, in path order (none when it does not exist). */
+export function manifestFilesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...manifestFilesUnder(p));
+    else if (/\.(?:ya?ml|json)$/.test(entry.name)) out.push(p);
+  }
+  return out.sort();
+}
 
 /** Joins lines with `\n` (fixtures read better as arrays of lines than as template literals with indentation). */
 export function y(...lines: string[]): string {

@@ -18,10 +18,15 @@ function adminKindLabel(p: AdminPolicy): string {
   return p.kind === 'AdminNetworkPolicy' ? `AdminNetworkPolicy ${quote(short(p.name))}` : `BaselineAdminNetworkPolicy ${quote(short(p.name))}`;
 }
 
-export function checkAdminPolicy(index: WorkspaceIndex, add: AddFinding, p: AdminPolicy): void {
+/** What the API server would reject in the policy itself (the file decides it alone). */
+export function issuesOfAdminPolicy(add: AddFinding, p: AdminPolicy): void {
   for (const issue of p.issues) {
     add('adminnetworkpolicy-invalid', issue.span, `${issue.message}: the API server rejects this ${p.kind}, so it is not evaluated.`);
   }
+}
+
+/** What other policies and the workloads decide: shared priorities, a second BANP, selections of nothing. */
+export function checkAdminPolicy(index: WorkspaceIndex, add: AddFinding, p: AdminPolicy): void {
   const all = index.adminPolicies();
   if (p.kind === 'AdminNetworkPolicy' && p.priority && p.issues.length === 0) {
     const workloads = index.workloads();

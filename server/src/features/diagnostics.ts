@@ -1,35 +1,22 @@
 // Diagnostics of one file (SPEC §5), from the index and the links. Pure: findings out, no connection.
-// Past 400 lines: the per-kind checks share the sink, the label/port validators and the near-miss
-// search; self-contained rules live in their own modules (statefulSetService, reachabilityFindings).
+// What the file decides alone comes from fileChecks.ts; this adds what other files decide (links,
+// near misses, duplicates, the reachability verdicts). Self-contained rules live in their own
+// modules (statefulSetService, reachabilityFindings, adminDiagnostics).
 import type { Links } from '../analysis/links';
 import { podLabelsOf, targetContainerPorts } from '../analysis/links';
 import { byTargetPort } from '../analysis/routing';
-import { isEmptySelector, isValidLabelKey, isValidLabelValue, LabelIndex, SELECTOR_OPERATORS, selectorFingerprint, selectorMatches } from '../analysis/selectors';
+import { isEmptySelector, LabelIndex, selectorFingerprint, selectorMatches } from '../analysis/selectors';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { getOrCreate } from '../model/collections';
-import { positionAt } from '../model/positions';
-import type {
-  Backend,
-  Ingress,
-  K8sObject,
-  LabelEntry,
-  LabelSelector,
-  NetworkPolicy,
-  ParsedFile,
-  PolicyPeer,
-  Route,
-  Service,
-  Severity,
-  Span,
-  Workload,
-} from '../model/types';
+import type { Backend, Ingress, K8sObject, LabelEntry, LabelSelector, NetworkPolicy, PolicyPeer, Route, Service, Workload } from '../model/types';
 import { yamlString } from '../yaml/nodes';
 import { compareByPath } from '../model/identity';
 import { checkStatefulSetService } from './statefulSetService';
 import { cutText, describeWorkload, quote } from './text';
-import type { Finding, Fix, RelatedLocation, RuleCode, RuleSeverities } from './rules';
-import { isRuleCode, RULES_BY_CODE } from './rules';
+import type { Finding, Fix, RuleSeverities } from './rules';
 import { checkAdminPolicy } from './adminDiagnostics';
+import { addReaderProblems, checkObjectAlone } from './fileChecks';
+import { applySettings, FindingSink, relatedTo, sortRelated } from './findingSink';
 
 /** Reachability verdicts the diagnostics need; supplied by the reachability engine when it is present. */
 export interface ReachabilityChecks {
@@ -44,43 +31,14 @@ export interface DiagnosticContext {
   reachability?: ReachabilityChecks;
 }
 
-export class FindingSink {
-  readonly findings: Finding[] = [];
-  constructor(readonly uri: string) {}
-  add(code: RuleCode, span: Span, message: string, related: RelatedLocation[] = [], severity?: Severity, fixes?: Fix[]): void {
-    this.findings.push({
-      uri: this.uri,
-      span,
-      code,
-      // Each quoted manifest string is cut by quote(); this bounds what several of them add up to.
-      message: cutText(message, MAX_MESSAGE_LENGTH),
-      related: sortRelated(related.map((r) => ({ ...r, message: cutText(r.message, MAX_MESSAGE_LENGTH) }))),
-      severity: severity ?? RULES_BY_CODE.get(code)?.defaultSeverity ?? 'warning',
-      ...(fixes && fixes.length ? { fixes } : {}),
-    });
-  }
-}
-
-const MAX_MESSAGE_LENGTH = 400;
-
-/** Related information in path order (file, then place), never in the order files were read. */
-function sortRelated(related: RelatedLocation[]): RelatedLocation[] {
-  return related.sort((a, b) => (a.uri !== b.uri ? (a.uri < b.uri ? -1 : 1) : a.span.start - b.span.start || a.span.end - b.span.end));
-}
-
-export function relatedTo(obj: K8sObject, message: string, span: Span = obj.nameSpan): RelatedLocation {
-  return { uri: obj.uri, span, message };
-}
-
 /** All findings of a file, after severity settings and `# k8s-netmap-disable-next-line` comments. */
 export function diagnoseFile(ctx: DiagnosticContext, uri: string): Finding[] {
   const file = ctx.index.file(uri);
   if (!file) return [];
   const sink = new FindingSink(uri);
-  // The reader's codes are catalogue codes (a test checks it); the guard only narrows the type.
-  for (const p of file.problems) if (isRuleCode(p.code)) sink.add(p.code, p.span, p.message, [], p.severity);
+  addReaderProblems(sink, file);
   for (const obj of file.objects) {
-    checkLabels(sink, obj);
+    checkObjectAlone(sink, obj);
     if (ctx.index.isDuplicate(obj)) {
       // A later copy is not in the analysis (SPEC §2): it gets this note and no link findings.
       checkDuplicate(ctx, sink, obj);
@@ -88,7 +46,7 @@ export function diagnoseFile(ctx: DiagnosticContext, uri: string): Finding[] {
     }
     switch (obj.type) {
       case 'workload':
-        checkWorkload(ctx, sink, obj);
+        checkStatefulSetService(ctx, sink, obj);
         break;
       case 'service':
         checkService(ctx, sink, obj);
@@ -135,192 +93,11 @@ function decodeURIComponentSafe(s: string): string {
   }
 }
 
-function applySettings(findings: Finding[], file: ParsedFile, rules: RuleSeverities): Finding[] {
-  const out: Finding[] = [];
-  for (const f of findings) {
-    const setting = rules[f.code];
-    if (setting === 'off') continue;
-    if (file.suppressions.size > 0) {
-      const codes = file.suppressions.get(positionAt(file.lineStarts, f.span.start).line);
-      if (codes && (codes.length === 0 || codes.includes(f.code))) continue;
-    }
-    out.push(setting ? { ...f, severity: setting } : f);
-  }
-  return out;
-}
 
-// ---------- labels and selectors ----------
-
-function checkLabelEntries(sink: FindingSink, entries: LabelEntry[], what: string): void {
-  for (const l of entries) {
-    if (!isValidLabelKey(l.key)) {
-      sink.add(
-        'label-invalid',
-        l.keySpan,
-        `Invalid ${what} key ${quote(l.key)}: a key is an optional DNS-subdomain prefix and '/', then at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit.`,
-      );
-    }
-    if (l.valueKind === 'yaml11-non-string' || l.valueKind === 'number' || l.valueKind === 'boolean' || l.valueKind === 'null') {
-      sink.add(
-        'label-invalid',
-        l.valueSpan,
-        `${capitalize(what)} value ${quote(l.value)} is not a string to kubectl, which reads YAML 1.1: quote it (${quote(`"${l.value}"`)}).`,
-        [],
-        undefined,
-        [{ title: `Quote "${cutText(l.value)}"`, edits: [{ uri: sink.uri, span: l.valueSpan, newText: JSON.stringify(l.value) }] }],
-      );
-    } else if (l.valueKind === 'collection') {
-      sink.add('label-invalid', l.valueSpan, `${capitalize(what)} value of ${quote(l.key)} must be a string, not a list or map.`);
-    } else if (!isValidLabelValue(l.value)) {
-      sink.add(
-        'label-invalid',
-        l.valueSpan,
-        `Invalid ${what} value ${quote(l.value)}: at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit.`,
-      );
-    }
-  }
-}
-
-function checkSelector(sink: FindingSink, sel: LabelSelector | undefined): void {
-  if (!sel) return;
-  checkLabelEntries(sink, sel.matchLabels, 'selector label');
-  for (const x of sel.matchExpressions) {
-    if (!isValidLabelKey(x.key)) sink.add('label-invalid', x.keySpan, `Invalid selector key ${quote(x.key)}.`);
-    if (!SELECTOR_OPERATORS.has(x.operator)) {
-      sink.add('label-invalid', x.operatorSpan, `Unknown selector operator ${quote(x.operator)}: use In, NotIn, Exists or DoesNotExist.`);
-    } else if ((x.operator === 'In' || x.operator === 'NotIn') && x.values.length === 0) {
-      sink.add('label-invalid', x.operatorSpan, `Operator ${x.operator} needs at least one value.`);
-    } else if ((x.operator === 'Exists' || x.operator === 'DoesNotExist') && x.values.length > 0) {
-      sink.add('label-invalid', x.operatorSpan, `Operator ${x.operator} takes no values.`);
-    }
-    x.values.forEach((v, i) => {
-      if (!isValidLabelValue(v)) sink.add('label-invalid', x.valueSpans[i] ?? x.span, `Invalid selector value ${quote(v)}.`);
-    });
-  }
-}
-
-function checkLabels(sink: FindingSink, obj: K8sObject): void {
-  checkLabelEntries(sink, obj.labels, 'label');
-  switch (obj.type) {
-    case 'workload':
-      if (obj.kind !== 'Pod') checkLabelEntries(sink, obj.podLabels, 'pod label');
-      checkSelector(sink, obj.selector);
-      break;
-    case 'service':
-      checkSelector(sink, obj.selector);
-      break;
-    case 'networkpolicy':
-      checkSelector(sink, obj.podSelector);
-      for (const rule of [...obj.ingress, ...obj.egress]) {
-        for (const peer of rule.peers ?? []) {
-          checkSelector(sink, peer.podSelector);
-          checkSelector(sink, peer.namespaceSelector);
-        }
-      }
-      break;
-  }
-}
-
-// ---------- ports ----------
-
-// IANA service names, as the API server validates container and Service port names.
-const PORT_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-function portNameProblem(name: string): string | undefined {
-  if (name.length > 15) return `port name ${quote(name)} is longer than 15 characters`;
-  if (!PORT_NAME.test(name)) return `port name ${quote(name)} may hold only lowercase letters, digits and '-', and must start and end with a letter or digit`;
-  if (name.includes('--')) return `port name ${quote(name)} must not contain '--'`;
-  if (!/[a-z]/.test(name)) return `port name ${quote(name)} must contain at least one letter`;
-  return undefined;
-}
-
-// Service port names are DNS labels (RFC 1123): up to 63 lowercase letters, digits and '-'.
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-function servicePortNameProblem(name: string): string | undefined {
-  if (name.length > 63) return `port name ${quote(name)} is longer than 63 characters`;
-  if (!DNS_LABEL.test(name)) return `port name ${quote(name)} may hold only lowercase letters, digits and '-', and must start and end with a letter or digit`;
-  return undefined;
-}
-
-function validPort(n: number): boolean {
-  return Number.isInteger(n) && n >= 1 && n <= 65535;
-}
-
-function checkProtocol(sink: FindingSink, p: { invalidProtocol?: { value: string; span: Span } }): void {
-  if (p.invalidProtocol) sink.add('port-invalid', p.invalidProtocol.span, `Invalid protocol ${quote(p.invalidProtocol.value)}: use TCP, UDP or SCTP (case matters).`);
-}
-
-function checkWorkloadPorts(sink: FindingSink, w: Workload): void {
-  const names = new Map<string, Span>();
-  for (const c of w.containers) {
-    for (const p of c.ports) {
-      checkProtocol(sink, p);
-      if (!validPort(p.containerPort)) {
-        sink.add('port-invalid', p.portSpan, Number.isNaN(p.containerPort) ? 'containerPort is missing or not a number.' : `containerPort ${p.containerPort} is outside 1–65535.`);
-      }
-      if (p.name !== undefined && p.nameSpan) {
-        const problem = portNameProblem(p.name);
-        if (problem) sink.add('port-invalid', p.nameSpan, `Invalid ${problem}.`);
-        const seen = names.get(p.name);
-        if (seen && !c.init) {
-          sink.add('port-invalid', p.nameSpan, `Duplicate port name ${quote(p.name)} in this pod: names must be unique across its containers.`, [
-            { uri: w.uri, span: seen, message: 'first use' },
-          ]);
-        } else if (!c.init) names.set(p.name, p.nameSpan);
-      }
-    }
-  }
-}
-
-function checkServicePorts(sink: FindingSink, svc: Service): void {
-  const names = new Map<string, Span>();
-  const many = svc.ports.length > 1;
-  for (const sp of svc.ports) {
-    checkProtocol(sink, sp);
-    if (!validPort(sp.port)) {
-      sink.add('port-invalid', sp.portSpan, Number.isNaN(sp.port) ? 'Service port is missing or not a number.' : `Service port ${sp.port} is outside 1–65535.`);
-    }
-    if (sp.targetPortSpan) {
-      if (typeof sp.targetPort === 'number' && !validPort(sp.targetPort)) {
-        sink.add('port-invalid', sp.targetPortSpan, `targetPort ${sp.targetPort} is outside 1–65535.`);
-      } else if (typeof sp.targetPort === 'string') {
-        const problem = portNameProblem(sp.targetPort);
-        if (problem) sink.add('port-invalid', sp.targetPortSpan, `Invalid targetPort: ${problem}.`);
-      }
-    }
-    if (sp.name !== undefined && sp.nameSpan) {
-      const problem = servicePortNameProblem(sp.name);
-      if (problem) sink.add('port-invalid', sp.nameSpan, `Invalid ${problem}.`);
-      const seen = names.get(sp.name);
-      if (seen) sink.add('port-invalid', sp.nameSpan, `Duplicate port name ${quote(sp.name)}.`, [{ uri: svc.uri, span: seen, message: 'first use' }]);
-      else names.set(sp.name, sp.nameSpan);
-    } else if (many) {
-      sink.add('port-invalid', sp.portSpan, 'A Service with more than one port needs a name on every port.');
-    }
-  }
-}
-
-// ---------- workloads ----------
-
-function checkWorkload(ctx: DiagnosticContext, sink: FindingSink, w: Workload): void {
-  checkWorkloadPorts(sink, w);
-  // Jobs get their selector generated from a unique label unless manualSelector is set: not ours to check.
-  if (w.selector && w.kind !== 'Job' && w.kind !== 'CronJob' && !isEmptySelector(w.selector)) {
-    if (!selectorMatches(w.selector, podLabelsOf(w))) {
-      sink.add(
-        'workload-selector-mismatch',
-        w.selector.span,
-        `The ${w.kind}'s selector does not match its own pod template labels: the API server rejects it, and no pod would be managed.`,
-        [relatedTo(w, 'pod template labels', w.podLabelsSpan)],
-      );
-    }
-  }
-  checkStatefulSetService(ctx, sink, w);
-}
 
 // ---------- services ----------
 
 function checkService(ctx: DiagnosticContext, sink: FindingSink, svc: Service): void {
-  checkServicePorts(sink, svc);
   if (svc.serviceType === 'ExternalName' || !svc.selector || isEmptySelector(svc.selector)) return;
   const pods = ctx.links.servicePods(svc);
   if (pods.length === 0) {
@@ -450,14 +227,7 @@ function checkBackends(ctx: DiagnosticContext, sink: FindingSink, owner: Ingress
 
 function checkBackend(ctx: DiagnosticContext, sink: FindingSink, owner: Ingress | Route, b: Backend): void {
   if (b.targetKind !== 'Service') return;
-  if (b.legacyInV1) {
-    sink.add(
-      'ingress-backend-legacy',
-      b.serviceNameSpan,
-      `A ${owner.apiVersion} Ingress backend needs service.name and service.port; serviceName/servicePort belong to v1beta1. The API server rejects it, and it routes nowhere.`,
-    );
-    return;
-  }
+  if (b.legacyInV1) return; // reported as the file's own finding (fileChecks.ts)
   if (b.serviceName === '') return;
   const link = ctx.links.resolveBackend(owner, b);
   if (link.namespace === undefined) {
@@ -572,6 +342,3 @@ function namespacesMatching(ctx: DiagnosticContext, sel: LabelSelector): string[
   return getOrCreate(memo.bySelector, selectorFingerprint(sel), () => memo.byLabel.candidates(sel).filter(([, labels]) => selectorMatches(sel, labels)).map(([ns]) => ns));
 }
 
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}

@@ -4,7 +4,8 @@
 import { podLabelsOf } from '../analysis/links';
 import { isEmptySelector, selectorMatches } from '../analysis/selectors';
 import type { Workload } from '../model/types';
-import { relatedTo, selectorText, type DiagnosticContext, type FindingSink } from './diagnostics';
+import { selectorText, type DiagnosticContext } from './diagnostics';
+import { type FindingSink, relatedTo } from './findingSink';
 import { quote } from './text';
 
 export function checkStatefulSetService(ctx: DiagnosticContext, sink: FindingSink, w: Workload): void {

@@ -6,8 +6,9 @@ import type { Analysis } from '../analysis/workspaceAnalysis';
 import { createDiagnosticContext } from '../features/context';
 import { changedObjects, reachSensitiveFiles } from '../features/dependents';
 import { diagnoseFile, type ReachabilityChecks } from '../features/diagnostics';
+import { diagnoseFileAlone } from '../features/fileChecks';
 import { reachabilityChecks } from '../features/reachabilityFindings';
-import type { Finding } from '../features/rules';
+import { FILE_SCOPED_CODES, type Finding } from '../features/rules';
 import type { K8sObject } from '../model/types';
 import { getOrCreate } from '../model/collections';
 import { GraphChangedNotification } from '../protocol';
@@ -24,6 +25,9 @@ const IDLE_SWEEP_MS = 1500;
 const SLICE_MS = 15;
 /** Wait after the last update before telling the diagram to ask for the graph again. */
 const GRAPH_CHANGED_MS = 150;
+
+/** Diagnose only what a file decides alone (before the index is whole). */
+const FILE_ALONE = 'file-alone';
 
 /** Per-document debounce of edits: the last one wins, once typing pauses. */
 export class EditDebounce {
@@ -98,8 +102,11 @@ class ReachFindings {
 
 export class Publisher {
   private reach: ReachFindings;
-  /** Diagnostics last published per file (a hash of them, and their error count), to avoid re-sending unchanged lists. */
-  private readonly published = new Map<string, { hash: string; errors: number }>();
+  /**
+   * Diagnostics last published per file (a hash of them, their error count, whether any is decided
+   * by other files), to avoid re-sending unchanged lists.
+   */
+  private readonly published = new Map<string, { hash: string; errors: number; beyondFile: boolean }>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweepGeneration = 0;
   /** Set when a change may affect NetworkPolicy verdicts beyond the files re-checked right after it. */
@@ -158,6 +165,17 @@ export class Publisher {
     this.status.changed();
     // Resolves once every list is written to the connection (a client slow to read holds it back).
     await Promise.all(sent).catch(() => undefined);
+  }
+
+  /**
+   * Before the index is whole (an edit during the scan): publishes the findings the document
+   * decides alone (FILE_SCOPED_CODES), with its version; what other files decide follows when the
+   * scan publishes everything. Not when its published list holds findings of other files (a warm
+   * start's record): those stand until the scan's fresh list replaces them, rather than vanish for a while.
+   */
+  publishFileAlone(uri: string): void {
+    if (this.published.get(uri)?.beyondFile) return;
+    this.publish(new Set([uri]), new Set([uri]), FILE_ALONE);
   }
 
   /** Runs `each` over `items`, yielding every SLICE_MS; false when `stop` said so first. */
@@ -240,7 +258,7 @@ export class Publisher {
    * Publishes diagnostics of `uris` (and `always`, sent even when unchanged), with `reachability`'s
    * verdicts; `record` collects the non-empty lists.
    */
-  private publish(uris: ReadonlySet<string>, always: ReadonlySet<string>, reachability: ReachabilityChecks, record?: FileDiagnostics): void {
+  private publish(uris: ReadonlySet<string>, always: ReadonlySet<string>, reachability: ReachabilityChecks | typeof FILE_ALONE, record?: FileDiagnostics): void {
     for (const uri of new Set([...always, ...uris])) {
       const diagnostics = this.diagnose(uri, reachability).map((f) => toDiagnostic(this.lines, f));
       if (record && diagnostics.length) record.push([uri, diagnostics]);
@@ -253,14 +271,18 @@ export class Publisher {
 
   /** Sends a file's diagnostics and remembers them as published (`hash`: of their JSON, '' when none); resolves once written. */
   private send(uri: string, diagnostics: Diagnostic[], hash = diagnostics.length ? hashText(JSON.stringify(diagnostics)) : ''): Promise<void> {
-    if (diagnostics.length) this.published.set(uri, { hash, errors: diagnostics.filter((d) => d.severity === 1).length });
+    if (diagnostics.length) {
+      const errors = diagnostics.filter((d) => d.severity === 1).length;
+      this.published.set(uri, { hash, errors, beyondFile: diagnostics.some((d) => !FILE_SCOPED_CODES.has(String(d.code))) });
+    }
     else this.published.delete(uri);
     // The document version tells clients which edit these diagnostics answer.
     const version = this.workspace.documents.get(uri)?.version;
     return this.connection.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics });
   }
 
-  private diagnose(uri: string, reachability: ReachabilityChecks): Finding[] {
+  /** A file's findings: all of them with `reachability`'s verdicts, or only those it decides alone (FILE_ALONE). */
+  private diagnose(uri: string, reachability: ReachabilityChecks | typeof FILE_ALONE): Finding[] {
     const ws = this.workspace;
     const rules = ws.settings.forPath(fsPathOf(uri)).rules;
     const config = ws.settings.configs.get(uri);
@@ -272,7 +294,9 @@ export class Publisher {
     const note = ws.notRead.get(uri);
     if (note) return rules['file-not-read'] === 'off' ? [] : [note];
     try {
-      return diagnoseFile(createDiagnosticContext(ws.analysis, rules, reachability), uri);
+      if (reachability !== FILE_ALONE) return diagnoseFile(createDiagnosticContext(ws.analysis, rules, reachability), uri);
+      const file = ws.index.file(uri);
+      return file ? diagnoseFileAlone(file, rules) : [];
     } catch (error) {
       this.connection.console.error(`k8s-netmap: diagnostics of ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       return [];

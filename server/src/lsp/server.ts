@@ -209,8 +209,14 @@ export class NetmapServer {
     const version = doc.version;
     this.edits.schedule(doc.uri, () => {
       const current = this.workspace.documents.get(doc.uri);
-      if (!current || current.version !== version || !this.workspace.ready) return; // a newer change is pending
+      if (!current || current.version !== version) return; // a newer change is pending
       if (this.workspace.isConfig(doc.uri)) return void this.reloadSettings();
+      if (!this.workspace.ready) {
+        // The index is not whole yet: the document is read now (hovers see it) and gets the
+        // findings it decides alone; the rest follow when the scan has read every file.
+        this.workspace.documentEditedDuringScan(current);
+        return this.publisher.publishFileAlone(doc.uri);
+      }
       this.publisher.publishUpdate(this.workspace.documentsChanged([current]), new Set([doc.uri]));
     });
   }

@@ -352,6 +352,15 @@ export class Workspace {
     return update;
   }
 
+  /**
+   * A document edited while the scan runs: indexed now, so requests read its text (the scan's end
+   * finds it indexed at this text and leaves it); nothing is re-diagnosed until the scan is done.
+   */
+  documentEditedDuringScan(doc: OpenDocument): void {
+    this.indexDocument(doc, undefined);
+    this.packIndexed();
+  }
+
   /** A document closed: the editor's unsaved text no longer counts; what is on disk does, if anything. */
   documentClosed(uri: string): IndexUpdate {
     this.updates++;
