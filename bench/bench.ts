@@ -58,22 +58,50 @@ function cliSection(dir: string): Record<string, unknown> {
   return runCliBench(dir, path.join(root, 'dist', 'cli.js'), path.join(root, 'dist', 'bench.js'), rounds, (l) => console.log(`  ${l}`));
 }
 
-/** The server's cold index without a persisted index, with an empty one, and warm (CPU seconds from /proc). */
-async function serverWarmSection(dir: string): Promise<void> {
+/**
+ * The server's cold index without a persisted index, with an empty one, warm, and warm after one
+ * Deployment's labels changed (CPU seconds from /proc), on a copy of `dir` (the last run edits it).
+ */
+async function serverWarmSection(given: string): Promise<void> {
   const server = path.join(root, 'dist', 'server.js');
-  const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-netmap-storage-'));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-netmap-warm-'));
+  const storage = path.join(work, 'storage');
+  const dir = path.join(work, 'workspace');
+  fs.mkdirSync(storage);
+  fs.cpSync(given, dir, { recursive: true });
   try {
-    const runs: Array<[string, string | undefined]> = [['no persisted index', undefined], ['empty persisted index', storage], ['warm persisted index', storage]];
+    const runs: Array<[string, string | undefined, () => void]> = [
+      ['no persisted index', undefined, () => undefined],
+      ['empty persisted index', storage, () => undefined],
+      ['warm persisted index', storage, () => undefined],
+      ['warm, one file changed', storage, () => relabelOneDeployment(dir)],
+    ];
     const figures: Array<[string, LspFigures]> = [];
-    for (const [name, storagePath] of runs) {
+    for (const [name, storagePath, before] of runs) {
+      before();
       figures.push([name, await driveServer(server, dir, '', 0, 0, { indexOnly: true, ...(storagePath ? { storagePath } : {}) })]);
     }
     const base = figures[0]![1].coldIndexCpuS;
     const column = (cpu: number, wall: number): string => `CPU ${cpu.toFixed(2).padStart(6)} s  ×${(cpu / base).toFixed(2)}  wall ${(wall / 1e3).toFixed(1).padStart(5)} s`;
-    console.log('server cold index, CPU seconds (× the cold index without a persisted index): initialize → every diagnostic published | → analysed and idle (status no longer indexing):');
-    for (const [name, r] of figures) console.log(`  ${name.padEnd(24)} ${column(r.diagnosedCpuS, r.diagnosedMs)}  |  ${column(r.coldIndexCpuS, r.coldIndexMs)}`);
+    console.log(
+      'server cold index, CPU seconds (× the cold index without a persisted index): initialize → nine in ten lists published | → every list published | → analysed and idle (status no longer indexing):',
+    );
+    for (const [name, r] of figures) {
+      console.log(`  ${name.padEnd(24)} ${column(r.mostDiagnosedCpuS, r.mostDiagnosedMs)}  |  ${column(r.diagnosedCpuS, r.diagnosedMs)}  |  ${column(r.coldIndexCpuS, r.coldIndexMs)}`);
+    }
   } finally {
-    fs.rmSync(storage, { recursive: true, force: true });
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Renames the value of the first Deployment's `app.kubernetes.io/name` label everywhere in its file (selector and pods alike). */
+function relabelOneDeployment(dir: string): void {
+  for (const file of listManifestFiles(dir)) {
+    const text = fs.readFileSync(file, 'utf8');
+    const label = /kind: Deployment\n[\s\S]*?app\.kubernetes\.io\/name: (\S+)/.exec(text);
+    if (!label) continue;
+    fs.writeFileSync(file, text.split(`app.kubernetes.io/name: ${label[1]}`).join(`app.kubernetes.io/name: ${label[1]}-relabelled`));
+    return;
   }
 }
 

@@ -20,14 +20,19 @@ describe('an edit during the cold index', () => {
     fs.writeFileSync(file, service('http'));
     // A deployment whose labels the Service misses: service-selects-nothing needs this other file.
     fs.writeFileSync(path.join(root, 'deploy.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  selector:\n    matchLabels:\n      app: api\n  template:\n    metadata:\n      labels:\n        app: api\n    spec:\n      containers:\n        - name: api\n          image: x\n');
+    const opened = path.join(root, 'deploy.yaml');
     const client = new TestClient(root, null);
     const published: Array<{ version?: number; codes: string[] }> = [];
+    /** For the document only opened: whether each of its lists came after the scan could start. */
+    const openedLists: boolean[] = [];
+    let configAnswered = false;
     let firstForEdit: () => void = () => undefined;
     const editAnswered = new Promise<void>((r) => (firstForEdit = r));
     let allForEdit: () => void = () => undefined;
     const everything = new Promise<void>((r) => (allForEdit = r));
     // (This replaces the TestClient's own listener: the publications are followed here.)
     client.conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: Diagnostic[] }) => {
+      if (p.uri === uriOf(opened)) openedLists.push(configAnswered);
       if (p.uri !== uriOf(file)) return;
       const codes = p.diagnostics.map((d) => d.code).sort();
       published.push({ version: p.version, codes });
@@ -38,15 +43,18 @@ describe('an edit during the cold index', () => {
     const scanMayStart = Promise.race([editAnswered, new Promise<void>((r) => (deadline = setTimeout(r, 10_000)))]);
     client.conn.onRequest('workspace/configuration', async (p: { items: unknown[] }) => {
       await scanMayStart;
+      configAnswered = true;
       return p.items.map(() => null);
     });
     try {
       await client.initialize();
+      client.open(opened); // opened, not edited: read by the scan with the rest
       client.open(file);
       client.change(file, service('HTTP_PORT')); // an invalid port name: decided by this file alone
       await everything;
       assert.deepEqual(published[0], { version: 2, codes: ['port-invalid'] }, `the edit's first answer, before the scan: ${JSON.stringify(published)}`);
       assert.deepEqual(published.at(-1), { version: 2, codes: ['port-invalid', 'service-selects-nothing'] });
+      assert.ok(openedLists.length > 0 && openedLists.every((afterScan) => afterScan), `a document only opened gets its lists from the scan: ${JSON.stringify(openedLists)}`);
     } finally {
       clearTimeout(deadline);
       await client.dispose();

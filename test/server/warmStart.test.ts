@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { CACHE_FILE } from '../../server/src/host/cache';
 import { DIAGNOSTICS_FILE, type FileDiagnostics, PersistedDiagnostics } from '../../server/src/lsp/persistedDiagnostics';
 import { type Diagnostic, TestClient, uriOf } from './lspClient';
 
@@ -118,14 +119,14 @@ describe('language server: warm start from the recorded diagnostics', { timeout:
     assert.equal(finalOf(warm), finalOf(cold));
   });
 
-  it('takes the normal path when a file changed, the settings changed, or an open document differs from its file', async () => {
+  it('holds back the recorded lists of files that depend on a changed file, the settings changed, or an open document differs from its file', async () => {
     const { root, storage, svc, web } = setUp();
     const cold = await start(root, storage);
 
     plantLie(storage, svc);
     fs.writeFileSync(web, deployment('web'));
     const changed = await start(root, storage);
-    assert.ok(!lied(changed), 'a changed file: the record is not used');
+    assert.ok(!lied(changed), 'a changed file: the recorded list of the Service that selects its pods is not used');
     assert.deepEqual(changed.final.get(uriOf(svc)) ?? [], [], 'the Service selects the pods now');
 
     plantLie(storage, svc);
@@ -139,6 +140,46 @@ describe('language server: warm start from the recorded diagnostics', { timeout:
     assert.ok(!lied(unsaved), 'an open document whose text is not on disk: the record is not used');
     assert.deepEqual(unsaved.final.get(uriOf(svc)) ?? [], []);
     assert.equal(finalOf(await start(root, storage)), finalOf(cold));
+  });
+
+  it('publishes the recorded lists of files that cannot depend on what changed, added or went since, and catches up', async () => {
+    const { root, storage, svc, web } = setUp();
+    // Another namespace's Service that selects nothing: no file changed below can change its list.
+    const apart = path.join(root, 'apart.yaml');
+    fs.writeFileSync(apart, SERVICE.replace('name: web', 'name: apart\n  namespace: elsewhere'));
+    const added = path.join(root, 'added.yaml');
+    const cases: Array<{ what: string; change: () => void }> = [
+      { what: 'a changed file', change: () => fs.writeFileSync(web, deployment('web')) },
+      { what: 'a file gone', change: () => fs.rmSync(web) },
+      { what: 'a file added', change: () => fs.writeFileSync(added, deployment('web').replace('name: web', 'name: added')) },
+    ];
+    for (const { what, change } of cases) {
+      fs.writeFileSync(web, deployment('other'));
+      fs.rmSync(added, { force: true });
+      await start(root, storage);
+      plantLie(storage, svc);
+      plantLie(storage, apart);
+      change();
+      const warm = await start(root, storage);
+      const liedOn = new Set(warm.published.filter((p) => p.diagnostics.some((d) => d.message === LIE)).map((p) => p.uri));
+      assert.deepEqual([...liedOn], [uriOf(apart)], `${what}: the record stands for the Service apart, not for the one that selects the changed pods`);
+      const fresh = await start(root, fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-netmap-storage-')));
+      assert.equal(finalOf(warm), finalOf(fresh), `${what}: then every list is as a cold start finds it`);
+      // The record was made again over the files as they are: the next start publishes it as it is.
+      const again = await start(root, storage);
+      assert.ok(!lied(again), `${what}: recorded again after catching up`);
+      assert.equal(again.published.length, fresh.published.length, `${what}: each list sent once`);
+    }
+
+    // Without the persisted models the recorded state cannot be rebuilt: no recorded list is used.
+    fs.writeFileSync(web, deployment('other'));
+    await start(root, storage);
+    plantLie(storage, apart);
+    fs.writeFileSync(web, deployment('web'));
+    fs.rmSync(path.join(storage, CACHE_FILE));
+    const lost = await start(root, storage);
+    assert.ok(!lied(lost), 'the changed file’s recorded model is gone: the record is not used');
+    assert.equal(finalOf(lost), finalOf(await start(root, fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-netmap-storage-')))));
   });
 
   it('discards a corrupt record with a note, and ignores another version’s', async () => {

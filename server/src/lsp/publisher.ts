@@ -9,6 +9,7 @@ import { diagnoseFile, type ReachabilityChecks } from '../features/diagnostics';
 import { diagnoseFileAlone } from '../features/fileChecks';
 import { reachabilityChecks } from '../features/reachabilityFindings';
 import { FILE_SCOPED_CODES, type Finding } from '../features/rules';
+import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type { K8sObject } from '../model/types';
 import { getOrCreate } from '../model/collections';
 import { GraphChangedNotification } from '../protocol';
@@ -152,16 +153,17 @@ export class Publisher {
   }
 
   /**
-   * Publishes diagnostics recorded by an earlier run whose key is this workspace's now, open
-   * documents first (theirs are sent even when empty, with their version); they count as published,
-   * so that the fresh pass that follows (publishAll) sends only what differs.
+   * Publishes diagnostics recorded by an earlier run over the workspace as it stands now (or, with
+   * `except`, over what it was before an update that may change those files), open documents first
+   * (theirs are sent even when empty, with their version); they count as published, so that the
+   * fresh pass that follows (publishAll) sends only what differs.
    */
-  async publishRecorded(recorded: FileDiagnostics): Promise<void> {
+  async publishRecorded(recorded: FileDiagnostics, except: ReadonlySet<string> = new Set()): Promise<void> {
     const open = new Set(this.workspace.documents.keys());
     const byUri = new Map(recorded);
     const sent: Array<Promise<void>> = [];
-    for (const uri of open) sent.push(this.send(uri, byUri.get(uri) ?? []));
-    for (const [uri, diagnostics] of byUri) if (!open.has(uri)) sent.push(this.send(uri, diagnostics));
+    for (const uri of open) if (!except.has(uri)) sent.push(this.send(uri, byUri.get(uri) ?? []));
+    for (const [uri, diagnostics] of byUri) if (!open.has(uri) && !except.has(uri)) sent.push(this.send(uri, diagnostics));
     this.status.changed();
     // Resolves once every list is written to the connection (a client slow to read holds it back).
     await Promise.all(sent).catch(() => undefined);
@@ -208,13 +210,8 @@ export class Publisher {
     }
     const dirty = new Set([...update.dirty].filter((u) => !update.removed.has(u)));
     this.publish(dirty, always, this.reach.cached);
-    const sensitive = new Set<string>();
-    for (const change of update.changes) {
-      for (const uri of reachSensitiveFiles(index, change)) sensitive.add(uri);
-      for (const uri of change.uris) sensitive.add(uri);
-      // Only policy and namespace changes can reach past what reachSensitiveFiles follows.
-      if (changedObjects(change).some((o) => o.type === 'networkpolicy' || o.type === 'namespace')) this.sweepNeeded = true;
-    }
+    const { sensitive, beyond } = verdictsMoved(index, update);
+    if (beyond) this.sweepNeeded = true;
     for (const uri of always) sensitive.add(uri);
     for (const uri of update.removed) sensitive.delete(uri);
     const generation = ++this.sweepGeneration;
@@ -229,6 +226,18 @@ export class Publisher {
     this.graphChanged();
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
     this.sweepTimer = setTimeout(() => void this.idleSweep(generation), IDLE_SWEEP_MS);
+  }
+
+  /**
+   * The files whose diagnostics `update` may have changed: those it re-diagnoses, those whose
+   * verdicts may move, and, after a policy or namespace change, every file with a Service or route.
+   */
+  mayHaveChanged(update: IndexUpdate): Set<string> {
+    const index = this.workspace.index;
+    const { sensitive, beyond } = verdictsMoved(index, update);
+    const out = new Set([...update.dirty, ...update.removed, ...sensitive]);
+    if (beyond) for (const o of [...index.services(), ...index.ingresses(), ...index.routes()]) out.add(o.uri);
+    return out;
   }
 
   /** Tells the diagram the graph changed, once updates pause. */
@@ -302,4 +311,20 @@ export class Publisher {
       return [];
     }
   }
+}
+
+/**
+ * Where an update may move NetworkPolicy verdicts: the files reachSensitiveFiles follows and the
+ * changed files (`sensitive`), and whether it may reach past them (`beyond`: a policy, namespace or
+ * cluster-tier policy changed).
+ */
+function verdictsMoved(index: WorkspaceIndex, update: IndexUpdate): { sensitive: Set<string>; beyond: boolean } {
+  const sensitive = new Set<string>();
+  let beyond = false;
+  for (const change of update.changes) {
+    for (const uri of reachSensitiveFiles(index, change)) sensitive.add(uri);
+    for (const uri of change.uris) sensitive.add(uri);
+    if (changedObjects(change).some((o) => o.type === 'networkpolicy' || o.type === 'namespace' || o.type === 'adminpolicy')) beyond = true;
+  }
+  return { sensitive, beyond };
 }

@@ -12,13 +12,20 @@ import type { OpenDocument } from './openDocuments';
 import { EditDebounce, Publisher } from './publisher';
 import { RequestHandlers } from './requests';
 import { StatusReporter } from './status';
-import { fsPathOf, Workspace } from './workspace';
+import { fsPathOf, type RecordedState, Workspace } from './workspace';
 
 /**
  * How long opened documents wait to be indexed together: a client opening a whole workspace sends
  * thousands of didOpens, which would otherwise be published (and re-checked) one by one.
  */
 const OPEN_BATCH_MS = 10;
+/**
+ * A warm start takes the recorded diagnostics when at most this share of the files changed since
+ * (or this many, in a small workspace): beyond it, reading the recorded state and catching up costs
+ * more than it saves, and most lists would be held back anyway.
+ */
+const MAX_CHANGED_SINCE_RECORD = 0.05;
+const MIN_CHANGED_SINCE_RECORD = 20;
 
 export class NetmapServer {
   private readonly workspace: Workspace;
@@ -27,6 +34,8 @@ export class NetmapServer {
   private readonly publisher: Publisher;
   private canConfigure = false;
   private settingsGeneration = 0;
+  /** The document whose didOpen is being handled: TextDocuments fires its content event right after (onChange). */
+  private opening: string | undefined;
   /** Documents opened and not yet indexed (onOpen). */
   private readonly opened = new Set<string>();
 
@@ -134,8 +143,11 @@ export class NetmapServer {
     const warm = persisted && (await this.startWarm(generation, listed.files, persisted));
     // Without recorded diagnostics requests are answered during the scan, from the files read so far.
     if (!warm) this.workspace.releaseRequests();
-    const result = await this.workspace.scan(generation, progress, listed, warm?.stamps);
+    const result = await this.workspace.scan(generation, progress, listed, warm?.state);
     if (!result) return; // a newer scan took over
+    // Files changed since the record: its lists stand for the files that cannot depend on the changes.
+    const caughtUp = result.caughtUp;
+    if (warm?.afterScan && caughtUp?.fromRecord) await this.publisher.publishRecorded(warm.afterScan, this.publisher.mayHaveChanged(caughtUp.update));
     done();
     // The index is whole: requests are answered from it (as during a cold start's publishing).
     this.workspace.releaseRequests();
@@ -146,7 +158,7 @@ export class NetmapServer {
     // Recorded unless an event or new settings changed them while they were worked out, or they are the record.
     const stamps = result.stamps;
     const unchanged = this.workspace.updates === updates && this.workspace.settings === settings;
-    const asRecorded = warm && settingsKey(settings) === warm.command && sameStamps(warm.stamps, stamps);
+    const asRecorded = warm && settingsKey(settings) === warm.command && warm.state.changed.size === 0 && sameStamps(warm.state.current, stamps);
     const key = persisted && stamps && unchanged && !asRecorded ? diagnosticsKey(settings, [...stamps.values()]) : undefined;
     if (key) persisted?.put(key, record);
     this.status.indexed();
@@ -170,24 +182,27 @@ export class NetmapServer {
   }
 
   /**
-   * When the persisted diagnostics were recorded over the workspace as it stands now (same version,
-   * settings, files and stamps; no open document's text differing from its file), publishes them at
-   * once; requests are held until the scan has read every file. Returns the record's command
-   * key and the files' stamps (the scan takes their models from the persisted index without reading
-   * them again); the diagnostics themselves are let go once sent.
+   * When the persisted diagnostics were recorded under these settings and the files stand as
+   * recorded (no open document's text differing from its file), publishes them at once; when a few
+   * files changed since (MAX_CHANGED_SINCE_RECORD), keeps them for after the scan (`afterScan`),
+   * which reads the files as recorded and catches up. Requests are held until the scan is done.
+   * Returns how the files stand against the record; the diagnostics themselves are let go once sent.
    */
-  private async startWarm(generation: number, files: readonly string[], persisted: PersistedDiagnostics): Promise<{ command: string; stamps: ReadonlyMap<string, InputStamp> } | undefined> {
+  private async startWarm(generation: number, files: readonly string[], persisted: PersistedDiagnostics): Promise<{ command: string; state: RecordedState; afterScan?: FileDiagnostics } | undefined> {
     const recorded = persisted.previous();
-    const stamps = recorded && (await this.workspace.standsAsRecorded(generation, files, recorded));
-    if (!recorded || !stamps) return undefined;
+    const maxChanged = Math.max(MIN_CHANGED_SINCE_RECORD, Math.floor(files.length * MAX_CHANGED_SINCE_RECORD));
+    const state = recorded && (await this.workspace.compareWithRecord(generation, files, recorded, maxChanged));
+    if (!recorded || !state) return undefined;
+    if (state.changed.size > 0) return { command: recorded.command, state, afterScan: recorded.findings };
     // The analysis starts once they are all written out: until the client has them, it would slow their delivery.
     await this.publisher.publishRecorded(recorded.findings);
-    return { command: recorded.command, stamps };
+    return { command: recorded.command, state };
   }
 
   // ---------- document and file events ----------
 
   private onOpen(doc: OpenDocument): void {
+    this.opening = doc.uri;
     if (!this.workspace.ready) return; // the scan indexes open documents when it finishes
     if (this.workspace.isConfig(doc.uri)) return void this.reloadSettings();
     // A client may open thousands of documents at once: they are indexed and published together.
@@ -207,9 +222,12 @@ export class NetmapServer {
 
   private onChange(doc: OpenDocument): void {
     const version = doc.version;
+    const opened = this.opening === doc.uri;
+    this.opening = undefined;
     this.edits.schedule(doc.uri, () => {
       const current = this.workspace.documents.get(doc.uri);
       if (!current || current.version !== version) return; // a newer change is pending
+      if (opened && !this.workspace.ready) return; // opened, not edited: the scan reads it with the rest
       if (this.workspace.isConfig(doc.uri)) return void this.reloadSettings();
       if (!this.workspace.ready) {
         // The index is not whole yet: the document is read now (hovers see it) and gets the
@@ -241,11 +259,11 @@ export class NetmapServer {
 }
 
 /** Whether the scan's stamps are those the warm start took (the scan takes those it reads anew). */
-function sameStamps(a: ReadonlyMap<string, InputStamp>, b: ReadonlyMap<string, InputStamp | undefined> | undefined): boolean {
+function sameStamps(a: ReadonlyMap<string, InputStamp | undefined>, b: ReadonlyMap<string, InputStamp | undefined> | undefined): boolean {
   if (!b || a.size !== b.size) return false;
   for (const [uri, s] of a) {
     const t = b.get(uri);
-    if (t !== s && !(t && sameStamp(t, recordedStamp(s)))) return false;
+    if (t !== s && !(t && s && sameStamp(t, recordedStamp(s)))) return false;
   }
   return true;
 }

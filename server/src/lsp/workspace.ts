@@ -1,8 +1,9 @@
 // The server's view of the workspace: its folders and settings, the open documents (which override
 // disk), the workspace scan, and indexing of documents and files as they open, change, close, or
 // change on disk. Every step returns an IndexUpdate saying what to re-diagnose and why; publishing
-// is publisher.ts's job. About 500 lines: the scan, the warm start's check of every file against
-// the recorded stamps, and the events share one bookkeeping (indexed hashes, notes, generations).
+// is publisher.ts's job. About 550 lines: the scan, the warm start's check of every file against
+// the recorded stamps (and its catching up with what changed since), and the events share one
+// bookkeeping (indexed hashes, notes, generations).
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,7 +15,7 @@ import type { Finding } from '../features/rules';
 import { DEFAULT_SETTINGS_IN_FORCE, normalizeSettings } from '../features/settings';
 import { type FileStamp, type InputStamp, ParseCache, parseCached, readKeyOf } from '../host/cache';
 import { parseFile } from '../yaml/parseFile';
-import type { RecordedRun } from '../host/resultCache';
+import { type RecordedRun, type RecordedStamp, recordedStamp } from '../host/resultCache';
 import { helmReadOptions, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile, readStampedManifest, tooLargeReason } from '../host/files';
 import { type IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import { type ConfigFileState, folderSettings, isConfigPath, WorkspaceSettings } from './folderSettings';
@@ -90,6 +91,29 @@ interface ScanResult {
   unreadableDirs: string[];
   /** With a persisted index, each listed file's stamp by URI, unless the diagnostics may not be recorded (an open document differs from disk). */
   stamps: ReadonlyMap<string, InputStamp | undefined> | undefined;
+  /**
+   * After a scan from a record (`RecordedState`): the update that brought the recorded state to
+   * the files and documents as they are, and whether the index stood exactly as recorded before it
+   * (every changed or removed file's recorded model was in the persisted index).
+   */
+  caughtUp?: { update: IndexUpdate; fromRecord: boolean };
+}
+
+/**
+ * How the files stand against a record of published diagnostics (the warm start): the record's
+ * stamps, the stamps now, and what differs.
+ */
+export interface RecordedState {
+  /** The record's stamp of each file it covers, by URI. */
+  recorded: ReadonlyMap<string, InputStamp>;
+  /** Each listed file's stamp now, by URI (undefined: it could not be stamped). */
+  current: ReadonlyMap<string, InputStamp | undefined>;
+  /** Files changed, added or gone since the record, and open documents whose text is not their file's. */
+  changed: ReadonlySet<string>;
+}
+
+function inputStampOf([path, readKey, size, mtimeMs, hash]: RecordedStamp): InputStamp {
+  return { path, readKey, size, mtimeMs, hash };
 }
 
 export class Workspace {
@@ -235,29 +259,39 @@ export class Workspace {
   }
 
   /**
-   * Whether the files stand now as `recorded` says (each stamped: read and hashed, not parsed; the
-   * first difference ends it), yielding as the scan does: their stamps by URI if so; undefined when
-   * superseded, or when the diagnostics may not be taken from a record (an open document's text is
-   * not its file's).
+   * How the files stand now against `recorded` (each stamped: read and hashed, not parsed), yielding
+   * as the scan does. Undefined when superseded, when the settings are not the record's, or when more
+   * than `maxChanged` files (or open documents) differ: reading the record's state first and catching
+   * up would then cost more than a cold scan.
    */
-  async standsAsRecorded(generation: number, files: readonly string[], recorded: RecordedRun<unknown>): Promise<ReadonlyMap<string, InputStamp> | undefined> {
-    const stamps = new Map<string, InputStamp>();
+  async compareWithRecord(generation: number, files: readonly string[], recorded: RecordedRun<unknown>, maxChanged: number): Promise<RecordedState | undefined> {
+    if (settingsKey(this.settings) !== recorded.command) return undefined;
+    const recordedByUri = new Map(recorded.stamps.map((r) => [URI.file(r[0]).toString(), inputStampOf(r)]));
+    const current = new Map<string, InputStamp | undefined>();
+    const changed = new Set<string>();
+    const differs = (uri: string): boolean => changed.add(uri).size > maxChanged;
     let sliceStart = performance.now();
     for (const file of files) {
       if (generation !== this.scanGeneration) return undefined;
       if (isConfigPath(this.folders, file)) continue;
       const uri = URI.file(file).toString();
       const stamp = stampOfListed(file, this.settings.forPath(file).maxFileSize);
-      const was = recorded.stamps[stamps.size];
-      if (!stamp || !was || !sameStamp(stamp, was)) return undefined;
-      stamps.set(uri, stamp);
+      current.set(uri, stamp);
+      const was = recordedByUri.get(uri);
+      if ((!stamp || !was || !sameStamp(stamp, recordedStamp(was))) && differs(uri)) return undefined;
       if (performance.now() - sliceStart >= SCAN_SLICE_MS) {
         await new Promise((r) => setImmediate(r));
         sliceStart = performance.now();
       }
     }
-    if (generation !== this.scanGeneration || stamps.size !== recorded.stamps.length) return undefined;
-    return this.openDocumentsOnDisk(stamps) && settingsKey(this.settings) === recorded.command ? stamps : undefined;
+    if (generation !== this.scanGeneration) return undefined;
+    for (const uri of recordedByUri.keys()) if (!current.has(uri) && differs(uri)) return undefined;
+    for (const doc of this.documents.all()) {
+      if (this.isConfig(doc.uri)) continue;
+      const stamp = current.get(doc.uri);
+      if ((!stamp || stamp.hash !== hashText(doc.getText())) && differs(doc.uri)) return undefined;
+    }
+    return { recorded: recordedByUri, current, changed };
   }
 
   /**
@@ -275,10 +309,11 @@ export class Workspace {
 
   /**
    * Reads every manifest of the folders (`listed`), then the open documents, into the index.
-   * Undefined when a newer rebuild superseded this one. A file `stamped` just before (the warm
-   * start) is taken from the persisted index without reading it again.
+   * Undefined when a newer rebuild superseded this one. From a record (`fromRecord`, the warm
+   * start): the files are first indexed as recorded, by their models in the persisted index (no
+   * parse), and then what changed since is applied as events would apply it (`caughtUp`).
    */
-  async scan(generation: number, progress: ScanProgress | undefined, listed: ListedFiles = this.listFiles(), stamped?: ReadonlyMap<string, InputStamp>): Promise<ScanResult | undefined> {
+  async scan(generation: number, progress: ScanProgress | undefined, listed: ListedFiles = this.listFiles(), fromRecord?: RecordedState): Promise<ScanResult | undefined> {
     const { files, unreadableDirs } = listed;
     this.index.beginBulk();
     const cache = this.cacheDir === undefined ? undefined : ParseCache.open(this.cacheDir, { note: (m) => this.log.info(m) });
@@ -286,6 +321,8 @@ export class Workspace {
     const indexedOpen = new Map<string, { doc: OpenDocument; version: number }>();
     // With a persisted index, each file's stamp as its key records it (persistedDiagnostics.ts).
     const stamps = new Map<string, InputStamp | undefined>();
+    const record = cache && fromRecord;
+    let asRecorded = true;
     try {
       let bytesSinceYield = 0;
       let sliceStart = performance.now();
@@ -295,19 +332,23 @@ export class Workspace {
         if (!isConfigPath(this.folders, file)) {
           // An open document overrides the disk; a client that opens the whole workspace opens most files before the scan reaches them.
           const doc = this.documents.get(uri);
-          if (doc) {
+          const was = record?.recorded.get(uri);
+          if (record) {
+            // The recorded state first: a file added since is read in catching up.
+            if (was && this.indexFromStamp(uri, file, was, cache)) {
+              if (!record.changed.has(uri)) stamps.set(uri, record.current.get(uri));
+            } else if (was) {
+              // Not in the persisted index after all: read as it is now (for a changed file, what it was is lost).
+              if (record.changed.has(uri)) asRecorded = false;
+              bytesSinceYield += this.readListed(uri, file, stamps, undefined, cache);
+            }
+          } else if (doc) {
             if (cache) stamps.set(uri, stampOfListed(file, this.settings.forPath(file).maxFileSize));
             indexedOpen.set(uri, { doc, version: doc.version });
             bytesSinceYield += doc.getText().length;
             this.indexDocument(doc, undefined);
-          } else if (cache && this.indexFromStamp(uri, file, stamped?.get(uri), cache)) {
-            stamps.set(uri, stamped?.get(uri));
           } else {
-            // With a persisted index, the file's stamp is taken as it is read (one open, its bytes hashed).
-            const read = cache ? readStampedManifest(file, this.settings.forPath(file).maxFileSize) : this.readDisk(file);
-            if (cache) stamps.set(uri, keyStampOf(file, read));
-            if ('text' in read) bytesSinceYield += read.text.length;
-            this.indexOrNote(uri, read, undefined, cache);
+            bytesSinceYield += this.readListed(uri, file, stamps, undefined, cache);
           }
         }
         if (i % SCAN_CHUNK === SCAN_CHUNK - 1 || bytesSinceYield >= SCAN_CHUNK_BYTES || performance.now() - sliceStart >= SCAN_SLICE_MS) {
@@ -318,9 +359,16 @@ export class Workspace {
           sliceStart = performance.now();
         }
       }
+      if (record) {
+        // Files gone since the record: as recorded, until catching up takes them out.
+        for (const [uri, was] of record.recorded) {
+          if (!record.current.has(uri) && !this.indexFromStamp(uri, was.path, was, cache)) asRecorded = false;
+        }
+      }
       // Documents opened or changed since the loop read them, and unsaved ones outside the folders
       // (no yield: a document opened in between would be missed); closed ones count from disk again.
-      for (const doc of this.documents.all()) {
+      // From a record, open documents are applied in catching up.
+      for (const doc of record ? [] : this.documents.all()) {
         const seen = indexedOpen.get(doc.uri);
         if ((seen?.doc !== doc || seen.version !== doc.version) && !this.isConfig(doc.uri)) this.indexDocument(doc, undefined);
       }
@@ -336,9 +384,40 @@ export class Workspace {
       if (generation === this.scanGeneration) this.index.endBulk();
     }
     if (generation !== this.scanGeneration) return undefined;
+    const caughtUp = record && { update: this.catchUp(record, stamps, cache), fromRecord: asRecorded };
     this.scanned = true;
     cache?.save();
-    return { unreadableDirs, stamps: cache && this.openDocumentsOnDisk(stamps) ? stamps : undefined };
+    return { unreadableDirs, stamps: cache && this.openDocumentsOnDisk(stamps) ? stamps : undefined, ...(caughtUp ? { caughtUp } : {}) };
+  }
+
+  /**
+   * Reads a listed file into the index, its stamp (with a persisted index) taken as it is read:
+   * one open, its bytes hashed. Returns the characters read.
+   */
+  private readListed(uri: string, file: string, stamps: Map<string, InputStamp | undefined>, update: IndexUpdate | undefined, cache: ParseCache | undefined): number {
+    const read = cache ? readStampedManifest(file, this.settings.forPath(file).maxFileSize) : this.readDisk(file);
+    if (cache) stamps.set(uri, keyStampOf(file, read));
+    this.indexOrNote(uri, read, update, cache);
+    return 'text' in read ? read.text.length : 0;
+  }
+
+  /**
+   * Brings the index from the recorded state to the files and documents as they are: each changed
+   * or new file read, each gone one removed, each open document applied; one update, as events make.
+   */
+  private catchUp(record: RecordedState, stamps: Map<string, InputStamp | undefined>, cache: ParseCache): IndexUpdate {
+    const update = new IndexUpdate();
+    for (const uri of record.changed) {
+      const doc = this.documents.get(uri);
+      const fsPath = fsPathOf(uri);
+      if (doc) {
+        if (record.current.has(uri)) stamps.set(uri, record.current.get(uri));
+        this.indexDocument(doc, update);
+      } else if (!record.current.has(uri) || !fsPath) this.remove(uri, update);
+      else this.readListed(uri, fsPath, stamps, update, cache);
+    }
+    this.packIndexed();
+    return update;
   }
 
   // ---------- events (after the scan) ----------
