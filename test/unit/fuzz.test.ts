@@ -111,7 +111,7 @@ describe('fuzz: generated and mutated workspaces', { timeout: RUNS > 0 ? 0 : 120
         inputsRun++;
         const gone = files[pick % files.length]!;
         const analysis = fullIndex(files.filter((f) => f !== gone));
-        const built = analysis.prepare(0, { workloads: 1, policies: 1, policyReads: 1 });
+        const built = analysis.prepare(0, { routing: 1, workloads: 1, policies: 1, policyReads: 1 });
         for (let i = 0; i < turns; i++) await new Promise((r) => setImmediate(r));
         analysis.index.setFile(uriOf(gone), gone.text);
         if (ask) analysis.reachability();

@@ -795,7 +795,7 @@ describe('an engine built in portions (ReachabilityEngine.inPortions)', () => {
       ];
       const controller = g.pick(controllers);
       const input = inputOf(objects, controller ? { ingressController: controller } : undefined);
-      const sizes = { workloads: 1 + Math.floor(g.rnd() * 3), policies: 1 + Math.floor(g.rnd() * 3), policyReads: 1 + Math.floor(g.rnd() * 3) };
+      const sizes = { routing: 1 + Math.floor(g.rnd() * 3), workloads: 1 + Math.floor(g.rnd() * 3), policies: 1 + Math.floor(g.rnd() * 3), policyReads: 1 + Math.floor(g.rnd() * 3) };
       const build = ReachabilityEngine.inPortions(input, sizes);
       let steps = 1;
       while (build.step()) steps++;

@@ -13,7 +13,7 @@ const PREPARE_SLICE_MS = 15;
 function portionOverride(): { sliceMs: number; portions: PortionSizes } | undefined {
   const n = Number(process.env.K8S_NETMAP_ENGINE_PORTION);
   if (!Number.isInteger(n) || n < 1) return undefined;
-  return { sliceMs: 0, portions: { workloads: n, policies: n, policyReads: n } };
+  return { sliceMs: 0, portions: { routing: n, workloads: n, policies: n, policyReads: n } };
 }
 
 /** Builds what the first diagnostics would build at once (the reachability engine), yielding between slices. */
