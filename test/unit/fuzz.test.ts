@@ -103,6 +103,25 @@ describe('fuzz: generated and mutated workspaces', { timeout: RUNS > 0 ? 0 : 120
     );
   });
 
+  it('an analysis built in slices, with an edit (and maybe a question) arriving mid-build, gives what a full index gives', async () => {
+    // Reason: the server builds the engine in portions after the scan (Analysis.prepare); edits
+    // that land between portions are applied after it, and a question finishes the build at once.
+    await fc.assert(
+      fc.asyncProperty(workspace, offsets, fc.nat(), fc.nat({ max: 12 }), fc.boolean(), async (files, offs, pick, turns, ask) => {
+        inputsRun++;
+        const gone = files[pick % files.length]!;
+        const analysis = fullIndex(files.filter((f) => f !== gone));
+        const built = analysis.prepare(0, { routing: 1, workloads: 1, policies: 1, policyReads: 1 });
+        for (let i = 0; i < turns; i++) await new Promise((r) => setImmediate(r));
+        analysis.index.setFile(uriOf(gone), gone.text);
+        if (ask) analysis.reachability();
+        await built;
+        assert.equal(observe(analysis, files, offs), observe(fullIndex(files), files, offs));
+      }),
+      { seed: SEED + 3, numRuns: runs(300) },
+    );
+  });
+
   it('reports how many inputs ran', () => {
     assert.ok(inputsRun > 0);
     console.log(`fuzz: ${inputsRun} generated workspaces run (seed ${SEED})`);

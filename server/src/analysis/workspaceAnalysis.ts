@@ -1,9 +1,10 @@
 // One workspace's analysis: the index, its links and the reachability engine, kept in step.
-// The engine is brought up to date lazily, on the first question after an edit.
+// The engine is brought up to date lazily, on the first question after an edit; a server builds
+// it ahead in slices (`prepare`) after a bulk load, so that requests are answered in between.
 import { ControllerHints, guessIngressController, type ControllerGuess } from './controllerGuess';
 import { Links } from './links';
 import { ExplainContext } from './explain';
-import { inputFromSource, ReachabilityEngine } from './reachability';
+import { inputFromSource, ReachabilityEngine, type PortionSizes } from './reachability';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type { AnalysisSettings, IngressControllerIdentity, K8sObject, Workload } from '../model/types';
 
@@ -34,6 +35,8 @@ function looksLikeController(o: K8sObject): boolean {
 export class Analysis {
   readonly links: Links;
   private engine: ReachabilityEngine | undefined;
+  /** An engine being built in portions (`prepare`) from the index as it stood when it began; `pending` holds what changed since. */
+  private building: { engine: ReachabilityEngine; step(): boolean } | undefined;
   private explained: { engine: ReachabilityEngine; epoch: number; generation: number; ctx: ExplainContext } | undefined;
   /** Objects that left or joined since the engine last saw the index, in order. */
   private pending: K8sObject[] = [];
@@ -52,6 +55,7 @@ export class Analysis {
       if (bulk) {
         this.needsFull = true;
         this.pending = [];
+        this.building = undefined; // built from an index that is gone
         this.detectionStale = true;
         this.guessStale = true;
         return;
@@ -93,8 +97,46 @@ export class Analysis {
     return { source: 'default', identity, grounds: [] };
   }
 
+  /**
+   * Builds the engine after a bulk load (when it must start over) in slices of about `sliceMs`,
+   * yielding to the event loop in between, so that requests and edits are handled meanwhile.
+   * Edits made meanwhile are applied once it is whole; a question asked meanwhile finishes the
+   * build at once (reachability()): nothing reads a half-built engine. Resolves when the engine is
+   * whole, or when a bulk load made the build moot (the next question builds from that index).
+   */
+  async prepare(sliceMs: number, portions?: PortionSizes): Promise<void> {
+    if (this.engine && !this.needsFull) return;
+    const build = (this.building ??= this.startBuild(portions));
+    for (;;) {
+      const start = performance.now();
+      do {
+        if (this.building !== build) return; // finished by a question, or dropped by a bulk load
+        if (!build.step()) return this.install(build);
+      } while (performance.now() - start < sliceMs);
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  /** A build in portions from the index as it stands: what changes from now on is applied after it. */
+  private startBuild(portions?: PortionSizes): { engine: ReachabilityEngine; step(): boolean } {
+    this.pending = [];
+    return ReachabilityEngine.inPortions({ ...inputFromSource(this.index), settings: this.effectiveSettings() }, portions);
+  }
+
+  /** A build in portions is whole: its engine is the one in force, with the edits made meanwhile still to apply. */
+  private install(build: { engine: ReachabilityEngine }): void {
+    this.building = undefined;
+    this.engine = build.engine;
+    this.needsFull = false;
+  }
+
   /** The reachability engine, brought up to date with the index: incrementally after edits, in full after a bulk load. */
   reachability(): ReachabilityEngine {
+    if (this.building) {
+      const build = this.building;
+      while (build.step());
+      this.install(build);
+    }
     if (!this.engine || this.needsFull) {
       const input = { ...inputFromSource(this.index), settings: this.effectiveSettings() };
       if (!this.engine) this.engine = new ReachabilityEngine(input);

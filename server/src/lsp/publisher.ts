@@ -15,6 +15,7 @@ import { getOrCreate } from '../model/collections';
 import { GraphChangedNotification } from '../protocol';
 import { type LineSource, toDiagnostic } from './convert';
 import type { FileDiagnostics } from './persistedDiagnostics';
+import { prepareAnalysis } from './prepare';
 import type { StatusReporter } from './status';
 import { fsPathOf, hashText, type IndexUpdate, type Workspace } from './workspace';
 
@@ -250,6 +251,9 @@ export class Publisher {
   private async recheckReachability(uris: string[], generation: number): Promise<boolean> {
     // Yield first: the link diagnostics just published go out before the verdicts are worked out.
     await new Promise((r) => setImmediate(r));
+    // An engine still being built after the scan is finished in slices, not at once by the first verdict.
+    await prepareAnalysis(this.workspace.analysis);
+    if (generation !== this.sweepGeneration) return false;
     const reach = this.reach.freshPass();
     return this.inSlices(uris, () => generation !== this.sweepGeneration, (uri) => this.publish(new Set([uri]), new Set(), reach));
   }

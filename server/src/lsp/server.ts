@@ -9,6 +9,7 @@ import type { InputStamp } from '../host/cache';
 import { diagnosticsKey, type FileDiagnostics, PersistedDiagnostics, sameStamp, settingsKey } from './persistedDiagnostics';
 import { recordedStamp } from '../host/resultCache';
 import type { OpenDocument } from './openDocuments';
+import { prepareAnalysis } from './prepare';
 import { EditDebounce, Publisher } from './publisher';
 import { RequestHandlers } from './requests';
 import { StatusReporter } from './status';
@@ -154,6 +155,9 @@ export class NetmapServer {
     const updates = this.workspace.updates;
     const settings = this.workspace.settings;
     const record: FileDiagnostics = [];
+    const prepared = this.workspace.analysis;
+    await prepareAnalysis(prepared); // in slices: requests are answered meanwhile
+    if (prepared !== this.workspace.analysis) return; // a newer scan took over
     if (!(await this.publisher.publishAll(record))) return; // a newer scan took over
     // Recorded unless an event or new settings changed them while they were worked out, or they are the record.
     const stamps = result.stamps;

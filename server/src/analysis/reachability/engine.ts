@@ -7,6 +7,7 @@
 import { mustGet } from '../../model/collections';
 import type { AdminPolicy, AnalysisSettings, Backend, Ingress, Namespace, NetworkPolicy, ReferenceGrant, Route, Service, ServicePort, Workload } from '../../model/types';
 import type { AdminTiers, TierDecision } from './adminPolicies';
+import { buildInPortions, type PortionSizes } from './build';
 import { podClassesInOrder } from './classes';
 import { applyChangeTo, diffInput, netChange } from './changes';
 import type { ConnSet } from './connset';
@@ -35,6 +36,7 @@ import { openWorld, servicePortReachability, type ServicePortReachability } from
 
 export type { Allowed, Direction, DirectionReport, ObjectChange, PairResult, PeerInfo, PodClass, ReachabilityInput, SideExplanation, UpdateStats } from './state';
 export type { LabelGapFinding } from './labelGaps';
+export type { PortionSizes } from './build';
 
 /** What the workspace index offers; the engine reads it without depending on the index module. */
 export interface ReachabilitySource {
@@ -71,9 +73,21 @@ const states = new WeakMap<ReachabilityEngine, EngineState>();
 export class ReachabilityEngine {
   private readonly s = new EngineState();
 
-  constructor(input: ReachabilityInput) {
+  /** Without `input`, an empty engine (for `inPortions`). */
+  constructor(input?: ReachabilityInput) {
     states.set(this, this.s);
-    this.update(input);
+    if (input) this.update(input);
+  }
+
+  /**
+   * An engine for `input` built in portions (build.ts): each `step()` does one, a few milliseconds
+   * of work, and returns false once the engine is whole. Until then nothing may read the engine.
+   * The whole engine answers as `new ReachabilityEngine(input)` does.
+   */
+  static inPortions(input: ReachabilityInput, sizes?: PortionSizes): { engine: ReachabilityEngine; step(): boolean } {
+    const engine = new ReachabilityEngine();
+    const portions = buildInPortions(engine.s, input, sizes);
+    return { engine, step: () => !portions.next().done };
   }
 
   static fromSource(src: ReachabilitySource): ReachabilityEngine {

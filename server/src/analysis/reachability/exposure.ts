@@ -170,7 +170,7 @@ export class OpenWorld {
       this.adopt(prev);
       return prev.repList;
     }
-    this.policyReps = prev?.policyReps;
+    this.policyReps = prev?.policyReps ?? this.policyReps; // this world's own when read ahead (readPolicies)
     const sameCandidates = !!prev?.candidates && sameAdmin && samePolicyList;
     const all = sameCandidates ? prev.candidates! : this.candidatesOf();
     this.candidates = all;
@@ -201,6 +201,16 @@ export class OpenWorld {
     }
     this.repList = list;
     return list;
+  }
+
+  /**
+   * Reads the representatives of the first `count` policies ahead, so that a cold build can do it
+   * a portion at a time (build.ts); `representatives()` then reads only the rest. Nothing to do
+   * once answered, or when the last epoch's are carried over.
+   */
+  readPolicies(count: number): void {
+    if (this.repList || this.previous) return;
+    (this.policyReps ??= new PolicyRepresentatives()).candidates(this.src.policies.slice(0, count));
   }
 
   /**

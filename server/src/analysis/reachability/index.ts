@@ -5,6 +5,8 @@
 // API
 //   const engine = new ReachabilityEngine(input)        // or ReachabilityEngine.fromSource(workspaceIndex)
 //   engine.update(input)                                 // new snapshot (O(workspace), reuses what it can, see below)
+//   ReachabilityEngine.inPortions(input, sizes?)         // {engine, step()}: the same engine built a few ms at a time
+//                                  (build.ts); read the engine only once step() has returned false
 //   engine.applyChange({ removed?, added?, objects? }, settings?)
 //                                  objects that left and joined; `objects` takes IndexChange.objects as
 //                                  recorded (each flips: leaves if held, joins otherwise). Cost follows the
@@ -107,6 +109,7 @@ export {
   type PairResult,
   type PeerInfo,
   type PodClass,
+  type PortionSizes,
   type SideExplanation,
   type ReachabilityInput,
   type ReachabilitySource,
