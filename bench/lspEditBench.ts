@@ -121,6 +121,8 @@ export interface EditKindFigures {
   filesP50: number;
   /** Edits after which the idle sweep still changed some file's diagnostics. */
   late: number;
+  /** The server's CPU seconds over this kind's edits (open, edits, idle sweeps, close): the figure to compare on a shared machine. */
+  cpuSeconds: number;
 }
 
 export interface LspEditFigures {
@@ -243,6 +245,7 @@ export async function runLspEditBench(serverJs: string, dir: string, opts: { edi
   const editKinds: Record<string, EditKindFigures> = {};
   let version = 10;
   for (const kind of KINDS.filter((k) => !opts.kinds || opts.kinds.some((w) => k.name.startsWith(w)))) {
+    const cpuBefore = cpuSeconds(server.pid);
     const candidates = (byKind.get(kind.kind) ?? []).map((f) => ({ ...f, edited: kind.edit(f.text, ctx) })).filter((f) => f.edited !== undefined);
     if (candidates.length === 0) {
       log(`edit ${kind.name}: no file to edit in this workspace (skipped)`);
@@ -278,11 +281,11 @@ export async function runLspEditBench(serverJs: string, dir: string, opts: { edi
       await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
       await quiet(server, performance.now(), 0);
     }
-    const figures: EditKindFigures = { edits: total.length, p50: quantile(total, 0.5), p95: quantile(total, 0.95), max: Math.max(...total), ownP50: quantile(own, 0.5), filesP50: quantile(files, 0.5), late };
+    const figures: EditKindFigures = { edits: total.length, p50: quantile(total, 0.5), p95: quantile(total, 0.95), max: Math.max(...total), ownP50: quantile(own, 0.5), filesP50: quantile(files, 0.5), late, cpuSeconds: cpuSeconds(server.pid) - cpuBefore };
     editKinds[kind.name] = figures;
     log(
       `edit ${kind.name.padEnd(27)} n=${String(figures.edits).padStart(3)}  all affected published p50 ${f1(figures.p50).padStart(5)} ms  p95 ${f1(figures.p95).padStart(5)} ms  max ${f1(figures.max).padStart(5)} ms;  ` +
-        `own version p50 ${f1(figures.ownP50).padStart(5)} ms;  files re-published p50 ${figures.filesP50};  edits the idle sweep still changed: ${late}`,
+        `own version p50 ${f1(figures.ownP50).padStart(5)} ms;  files re-published p50 ${figures.filesP50};  edits the idle sweep still changed: ${late};  server CPU ${figures.cpuSeconds.toFixed(2)} s`,
     );
   }
   await server.close();

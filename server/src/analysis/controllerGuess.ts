@@ -6,6 +6,7 @@
 import type { IngressControllerIdentity, LabelSelector, NetworkPolicy } from '../model/types';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { compareByPath } from '../model/identity';
+import { PolicyTable } from './policyTable';
 
 export interface ControllerGuess {
   identity: IngressControllerIdentity;
@@ -46,42 +47,35 @@ interface AdmittingPolicy {
  * search per changed policy, not a sort of every admitting policy (thousands at 50k objects).
  */
 export class ControllerHints {
-  /** Sorted by `byNameThenPath`; undefined until first read, and after a bulk load (whose objects are not recorded). */
-  private admitting: AdmittingPolicy[] | undefined;
-  /** The entries of `admitting` by policy: a held one leaves from where it was put (an object's namespace may be reassigned in place). */
-  private held = new Map<NetworkPolicy, AdmittingPolicy>();
+  /** Sorted by `byNameThenPath`. */
+  private admitting: AdmittingPolicy[] = [];
+  /** Per admitting policy, its entry in `admitting`: a policy leaves from where it was put (an object's namespace may be reassigned in place). */
+  private readonly followed: PolicyTable<AdmittingPolicy>;
 
-  constructor(private readonly index: WorkspaceIndex) {
-    index.onDidChange((change, bulk) => {
-      if (bulk || !this.admitting) {
-        this.admitting = undefined;
-        return;
-      }
-      // Each object of a change flips: it leaves when held, and joins otherwise.
-      for (const o of change.objects) {
-        if (o.type !== 'networkpolicy') continue;
-        const had = this.held.get(o);
-        if (had) {
-          let at = firstNotBefore(this.admitting, had);
-          while (at < this.admitting.length && this.admitting[at] !== had) at++; // past entries that sort alike
-          this.admitting.splice(at, 1);
-          this.held.delete(o);
-          continue;
-        }
-        const admits = admittedOf(o);
-        if (admits.length === 0) continue;
-        const entry = { id: idOf(o), np: o, admits };
+  constructor(index: WorkspaceIndex) {
+    this.followed = new PolicyTable(index, {
+      join: (np) => {
+        const admits = admittedOf(np);
+        if (admits.length === 0) return undefined;
+        const entry = { id: idOf(np), np, admits };
         this.admitting.splice(firstNotBefore(this.admitting, entry), 0, entry);
-        this.held.set(o, entry);
-      }
+        return entry;
+      },
+      leave: (_np, entry) => {
+        let at = firstNotBefore(this.admitting, entry);
+        while (at < this.admitting.length && this.admitting[at] !== entry) at++; // past entries that sort alike
+        this.admitting.splice(at, 1);
+      },
+      // One sort of them all rather than a binary insertion each.
+      rebuild: (policies) => {
+        this.admitting = admittingOf(policies);
+        return new Map(this.admitting.map((e) => [e.np, e]));
+      },
     });
   }
 
   policies(): readonly AdmittingPolicy[] {
-    if (!this.admitting) {
-      this.admitting = admittingOf(this.index.networkPoliciesUnordered());
-      this.held = new Map(this.admitting.map((e) => [e.np, e]));
-    }
+    this.followed.refresh();
     return this.admitting;
   }
 }

@@ -2,6 +2,7 @@
 // with the index: after an edit, the dependents ask which policies' peers may select a workload or
 // a relabelled namespace, and a workspace has thousands of policies but a few dozen distinct
 // namespaceSelectors. One selector test per group then decides for all of its policies.
+import { PolicyTable } from '../analysis/policyTable';
 import { selectorFingerprint } from '../analysis/selectors';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import type { LabelSelector, NetworkPolicy, PolicyPeer } from '../model/types';
@@ -17,23 +18,22 @@ const tables = new WeakMap<WorkspaceIndex, NamespacePeerTable>();
 
 export class NamespacePeerTable {
   private readonly groups = new Map<string, NamespacePeerGroup>();
-  /** The groups each policy is in. */
-  private readonly keysOf = new Map<NetworkPolicy, string[]>();
-  /** Built from the index on the next read (at first, and after a bulk load, whose objects are not recorded). */
-  private stale = true;
+  /** Per policy with such peers, the keys of its groups. */
+  private readonly followed: PolicyTable<string[]>;
 
-  private constructor(private readonly index: WorkspaceIndex) {
-    index.onDidChange((change, bulk) => {
-      if (bulk || this.stale) {
-        this.stale = true;
-        return;
-      }
-      // Each object of a change flips: it leaves when held, and joins otherwise.
-      for (const o of change.objects) {
-        if (o.type !== 'networkpolicy') continue;
-        if (this.keysOf.has(o)) this.remove(o);
-        else this.add(o);
-      }
+  private constructor(index: WorkspaceIndex) {
+    this.followed = new PolicyTable(index, {
+      join: (np) => this.add(np),
+      leave: (np, keys) => this.remove(np, keys),
+      rebuild: (policies) => {
+        this.groups.clear();
+        const held = new Map<NetworkPolicy, string[]>();
+        for (const np of policies) {
+          const keys = this.add(np);
+          if (keys) held.set(np, keys);
+        }
+        return held;
+      },
     });
   }
 
@@ -46,16 +46,12 @@ export class NamespacePeerTable {
 
   /** Every group: the policies' namespaceSelector peers by selector. */
   all(): Iterable<NamespacePeerGroup> {
-    if (this.stale) {
-      this.groups.clear();
-      this.keysOf.clear();
-      for (const np of this.index.networkPolicies()) this.add(np);
-      this.stale = false;
-    }
+    this.followed.refresh();
     return this.groups.values();
   }
 
-  private add(np: NetworkPolicy): void {
+  /** Files a policy's namespaceSelector peers; the keys of its groups, undefined when it has none. */
+  private add(np: NetworkPolicy): string[] | undefined {
     const keys: string[] = [];
     for (const rule of [...np.ingress, ...np.egress]) {
       for (const peer of rule.peers ?? []) {
@@ -71,15 +67,14 @@ export class NamespacePeerTable {
         }
       }
     }
-    this.keysOf.set(np, keys);
+    return keys.length > 0 ? keys : undefined;
   }
 
-  private remove(np: NetworkPolicy): void {
-    for (const key of this.keysOf.get(np) ?? []) {
+  private remove(np: NetworkPolicy, keys: readonly string[]): void {
+    for (const key of keys) {
       const group = this.groups.get(key);
       group?.peers.delete(np);
       if (group?.peers.size === 0) this.groups.delete(key);
     }
-    this.keysOf.delete(np);
   }
 }

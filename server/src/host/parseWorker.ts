@@ -2,7 +2,7 @@
 // runs here; the index and the analysis stay on the main thread.
 import { parentPort } from 'node:worker_threads';
 import type { ParsedFile } from '../model/types';
-import { parseFile } from '../yaml/parseFile';
+import { parseFileUnfitted } from '../yaml/parseFile';
 import type { ParseJob, ParseResult } from './parsePool';
 
 const port = parentPort; // null only outside a worker, where there is nothing to answer
@@ -10,7 +10,8 @@ port?.on('message', (jobs: ParseJob[]) => {
   const results: ParseResult[] = jobs.map((j) => {
     let parsed: ParsedFile | undefined;
     try {
-      parsed = parseFile(j.uri, j.text, j.options);
+      // Unfitted: postMessage's clone, what the main thread keeps, has every array at its length.
+      parsed = parseFileUnfitted(j.uri, j.text, j.options);
     } catch {
       parsed = undefined; // the main thread parses it again and reports as it always does
     }

@@ -43,7 +43,18 @@ export function readAdminPolicy(
     if (node && !isSeq(deref(ctx, node))) issues.push({ message: `spec.${dir} must be a list of rules`, span: spanOf(ctx, node) ?? where });
     return asSeqItems(ctx, node).map((r) => readRule(ctx, r, dir, baseline, readSelector, issues));
   };
-  return Object.assign(base, { type: 'adminpolicy' as const, kind, ...(priority ? { priority } : {}), subject, ingress: rules('ingress'), egress: rules('egress'), issues });
+  const ingress = rules('ingress');
+  const egress = rules('egress');
+  // Completed in place, one field at a time, like the other kinds (see readObject in parseFile.ts).
+  const policy = base as AdminPolicy;
+  policy.type = 'adminpolicy';
+  policy.kind = kind;
+  if (priority) policy.priority = priority;
+  policy.subject = subject;
+  policy.ingress = ingress;
+  policy.egress = egress;
+  policy.issues = issues;
+  return policy;
 }
 
 function readRule(
@@ -73,7 +84,15 @@ function readRule(
   }
   const portsNode = get(ctx, node, 'ports');
   const ports = portsNode ? asSeqItems(ctx, portsNode).map((p) => readPort(ctx, p, issues)).filter((p): p is AdminPort => !!p) : undefined;
-  return { name: getString(ctx, node, 'name') ?? '', action, actionSpan, peers, ...(ports ? { ports } : {}), span };
+  // Made one field at a time, in one order, like the NetworkPolicy rules (kindReaders.ts).
+  const rule = {} as AdminRule;
+  rule.name = getString(ctx, node, 'name') ?? '';
+  rule.action = action;
+  rule.actionSpan = actionSpan;
+  rule.peers = peers;
+  if (ports) rule.ports = ports;
+  rule.span = span;
+  return rule;
 }
 
 /** `namespaces` / `pods` (and `networks` / `nodes` for egress peers): exactly one must be set. */

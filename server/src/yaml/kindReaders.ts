@@ -2,7 +2,7 @@
 // NetworkPolicies) and the label and selector readers they share; parseFile.ts reads the documents
 // and hands each object here by kind. Every field path of these kinds is read in this one place.
 import type { Node } from 'yaml';
-import type { Backend, Container, ContainerPort, IpBlock, K8sObject, LabelEntry, LabelSelector, Located, ObjectBase, NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, Protocol, SelectorExpression, Service, ServicePort, Workload, WorkloadKind } from '../model/types';
+import type { Backend, Container, ContainerPort, IpBlock, K8sObject, LabelEntry, LabelSelector, Located, ObjectBase, NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, Protocol, Route, SelectorExpression, Service, ServicePort, Workload, WorkloadKind } from '../model/types';
 import { asMap, asSeqItems, get, getIntOrString, getNumber, getPath, getString, mapPairs, numberOf, scalarKind, scalarOf, scalarText, nodeSpan, spanOf, stringOf, type NodeContext } from './nodes';
 
 type Base = ObjectBase;
@@ -289,7 +289,14 @@ export function readRoute(ctx: NodeContext, spec: Node | undefined, base: Base, 
     if (getString(ctx, ref, 'kind') !== 'Service' || (group !== '' && group !== 'core')) continue;
     parentServices.push({ name: getString(ctx, ref, 'name') ?? '', namespace: getString(ctx, ref, 'namespace') ?? base.namespace });
   }
-  return Object.assign(base, { kind, type: 'route' as const, hostnames, parentServices, backends });
+  // Completed in place, one field at a time (see readObject).
+  const route = base as Route;
+  route.kind = kind;
+  route.type = 'route';
+  route.hostnames = hostnames;
+  route.parentServices = parentServices;
+  route.backends = backends;
+  return route;
 }
 
 function readPolicyPorts(ctx: NodeContext, rule: Node): PolicyPort[] | undefined {

@@ -17,6 +17,11 @@ export interface NodeContext {
   aliasCache: { aliases?: AliasTable };
 }
 
+// The cold reader's nodes (fastParse.ts) are tested for in each helper that reads them (asMap,
+// asSeqItems, pairOf, get, scalarOf), not once here: each helper then skips its own work too (a
+// cold list's items are its array, a cold map has no merge keys), and yaml's nodes pay no extra
+// test. Once in deref, the cold reader's parse took 7.7 % more CPU at 10k objects (3 % with the
+// list and map shortcuts kept).
 /** Follows an alias to its anchored node; other nodes pass through. Never expands anything. */
 export function deref(ctx: NodeContext, node: unknown): Node | undefined {
   if (isAlias(node)) {

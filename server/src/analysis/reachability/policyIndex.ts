@@ -12,36 +12,28 @@ export class PolicyIndex {
   private readonly byNamespace = new Map<string, Set<CompiledPolicy>>();
   /** Policies with a namespaceSelector peer, by that selector's content. */
   private readonly bySelector = new Map<string, { selector: LabelSelector; policies: Set<CompiledPolicy> }>();
-  /** Where each policy was filed (the policy object may be re-filed in place before the engine hears of it). */
-  private readonly filed = new Map<CompiledPolicy, { namespace: string; selectors: string[] }>();
 
+  // Where a policy is filed is read again from the compiled policy when it leaves: its `namespace`
+  // is the one it was compiled in (the policy object may be re-filed in place before the engine
+  // hears of it), and its rules, a reused one's included, keep the content they were compiled from.
   add(cp: CompiledPolicy): void {
-    const namespace = cp.policy.namespace;
-    const selectors: string[] = [];
-    let inNs = this.byNamespace.get(namespace);
-    if (!inNs) this.byNamespace.set(namespace, (inNs = new Set()));
+    let inNs = this.byNamespace.get(cp.namespace);
+    if (!inNs) this.byNamespace.set(cp.namespace, (inNs = new Set()));
     inNs.add(cp);
-    for (const rule of [...(cp.ingress ?? []), ...(cp.egress ?? [])]) {
-      for (const peer of rule.rule.peers ?? []) {
-        if (!peer.namespaceSelector) continue;
-        const key = selectorFingerprint(peer.namespaceSelector);
-        let entry = this.bySelector.get(key);
-        if (!entry) this.bySelector.set(key, (entry = { selector: peer.namespaceSelector, policies: new Set() }));
-        entry.policies.add(cp);
-        selectors.push(key);
-      }
+    for (const selector of namespaceSelectorsOf(cp)) {
+      const key = selectorFingerprint(selector);
+      let entry = this.bySelector.get(key);
+      if (!entry) this.bySelector.set(key, (entry = { selector, policies: new Set() }));
+      entry.policies.add(cp);
     }
-    this.filed.set(cp, { namespace, selectors });
   }
 
   delete(cp: CompiledPolicy): void {
-    const filed = this.filed.get(cp);
-    if (!filed) return;
-    this.filed.delete(cp);
-    const inNs = this.byNamespace.get(filed.namespace);
-    inNs?.delete(cp);
-    if (inNs?.size === 0) this.byNamespace.delete(filed.namespace);
-    for (const key of filed.selectors) {
+    const inNs = this.byNamespace.get(cp.namespace);
+    if (!inNs?.delete(cp)) return;
+    if (inNs.size === 0) this.byNamespace.delete(cp.namespace);
+    for (const selector of namespaceSelectorsOf(cp)) {
+      const key = selectorFingerprint(selector);
       const entry = this.bySelector.get(key);
       entry?.policies.delete(cp);
       if (entry?.policies.size === 0) this.bySelector.delete(key);
@@ -75,5 +67,14 @@ export class PolicyIndex {
       }
     }
     return out;
+  }
+}
+
+/** The namespaceSelectors of a compiled policy's peers, in rule order. */
+function* namespaceSelectorsOf(cp: CompiledPolicy): Iterable<LabelSelector> {
+  for (const rules of [cp.ingress, cp.egress]) {
+    for (const rule of rules ?? []) {
+      for (const peer of rule.rule.peers ?? []) if (peer.namespaceSelector) yield peer.namespaceSelector;
+    }
   }
 }
