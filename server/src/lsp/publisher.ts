@@ -5,7 +5,8 @@
 import type { Connection, Diagnostic } from 'vscode-languageserver/node';
 import type { Analysis } from '../analysis/workspaceAnalysis';
 import { createDiagnosticContext } from '../features/context';
-import { changedObjects, reachSensitiveFiles } from '../features/dependents';
+import { changedObjects, dependentFiles, reachSensitiveFiles } from '../features/dependents';
+import type { IndexChange } from '../index/workspaceIndex';
 import { diagnoseFile, type ReachabilityChecks } from '../features/diagnostics';
 import { reachabilityChecks } from '../features/reachabilityFindings';
 import type { Finding } from '../features/rules';
@@ -107,6 +108,8 @@ export class Publisher {
   private sweepNeeded = false;
   /** Files whose link diagnostics an update asked for and that are not yet published (publishPendingLinks). */
   private readonly linksPending = new Set<string>();
+  /** Index changes whose dependents are not yet worked out (followUpdate). */
+  private readonly changesPending: IndexChange[] = [];
   private graphTimer: NodeJS.Timeout | undefined;
   /** Line tables for diagnostics: the folders' config files, then the index. */
   private readonly lines: LineSource;
@@ -130,6 +133,9 @@ export class Publisher {
   /** The workspace was rebuilt on `analysis`: verdicts computed on the previous one are dropped. */
   useAnalysis(analysis: Analysis): void {
     this.reach = new ReachFindings(reachabilityChecks(analysis));
+    // The new scan's publishAll diagnoses every file.
+    this.linksPending.clear();
+    this.changesPending.length = 0;
   }
 
   /**
@@ -180,11 +186,11 @@ export class Publisher {
   /**
    * After an index update: first the edited documents' diagnostics, then, on the next turn, the
    * link diagnostics of the files that depend on it (both with the verdicts last computed), then
-   * fresh NetworkPolicy verdicts where they may have changed; after a pause in typing, every Service and route is re-checked. `always` are
-   * sent even when unchanged (the edited document: clients wait for its version).
+   * fresh NetworkPolicy verdicts where they may have changed; after a pause in typing, every
+   * Service and route is re-checked. `always` are sent even when unchanged (the edited document:
+   * clients wait for its version).
    */
   publishUpdate(update: IndexUpdate, always: ReadonlySet<string>): void {
-    const index = this.workspace.index;
     for (const uri of update.reread) this.reach.forget(uri);
     for (const uri of update.removed) {
       this.reach.forget(uri);
@@ -192,34 +198,53 @@ export class Publisher {
       this.connection.sendDiagnostics({ uri, diagnostics: [] });
       this.published.delete(uri);
     }
-    // The edited documents now; the other files' link diagnostics after a turn, so that the edited
-    // ones are written to the client before those are worked out (the connection writes on a later
-    // turn; at L a relabelled namespace's policies took 15–65 ms to diagnose ahead of that write).
+    // The edited documents now; which other files depend on the update, and their link
+    // diagnostics, after a turn: the connection writes on a later turn, and at L working those out
+    // first (a relabelled namespace's policies: 5–20 ms CPU) held the edited ones back.
     this.publish(new Set(), always, this.reach.cached);
     for (const uri of update.dirty) if (!update.removed.has(uri) && !always.has(uri)) this.linksPending.add(uri);
+    for (const change of update.changes) {
+      this.changesPending.push(change);
+      // Only policy and namespace changes can reach past what reachSensitiveFiles follows.
+      if (changedObjects(change).some((o) => o.type === 'networkpolicy' || o.type === 'namespace')) this.sweepNeeded = true;
+    }
+    const generation = ++this.sweepGeneration;
+    void this.followUpdate(update, always, generation).then((done) => {
+      // The next hover's explanations are prepared once the verdicts are out, unless an edit came.
+      if (done) setImmediate(() => generation === this.sweepGeneration && this.workspace.analysis.prepareExplanations());
+    });
+    this.graphChanged();
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    this.sweepTimer = setTimeout(() => void this.idleSweep(generation), IDLE_SWEEP_MS);
+  }
+
+  /**
+   * An update's turn: the link diagnostics of the files that depend on it and on the updates it
+   * overtook, then its NetworkPolicy verdicts, in slices; false when a newer update cut it short
+   * (the files and changes not yet followed are left to that one; verdicts to the idle sweep).
+   */
+  private async followUpdate(update: IndexUpdate, always: ReadonlySet<string>, generation: number): Promise<boolean> {
+    await new Promise((r) => setImmediate(r));
+    if (generation !== this.sweepGeneration) return false;
+    const index = this.workspace.index;
+    // Against the index as it is now: a file that depended on an overtaken update only through
+    // what a later one changed is among that one's files or dependents.
+    for (const change of this.changesPending.splice(0)) {
+      for (const uri of dependentFiles(index, change)) if (!update.removed.has(uri) && !always.has(uri)) this.linksPending.add(uri);
+    }
     const sensitive = new Set<string>();
     for (const change of update.changes) {
       for (const uri of reachSensitiveFiles(index, change)) sensitive.add(uri);
       for (const uri of change.uris) sensitive.add(uri);
-      // Only policy and namespace changes can reach past what reachSensitiveFiles follows.
-      if (changedObjects(change).some((o) => o.type === 'networkpolicy' || o.type === 'namespace')) this.sweepNeeded = true;
     }
     for (const uri of always) sensitive.add(uri);
     for (const uri of update.removed) sensitive.delete(uri);
-    const generation = ++this.sweepGeneration;
+    if (!(await this.publishPendingLinks(generation))) return false;
     // The edited documents first, then the rest in chunks, yielding so that a new keystroke or a
     // hover is answered in between (a newer edit cancels what is left).
     const first = [...sensitive].filter((u) => always.has(u));
     const rest = [...sensitive].filter((u) => !always.has(u));
-    void this.publishPendingLinks(generation)
-      .then((linked) => linked && this.recheckReachability([...first, ...rest], generation))
-      .then((done) => {
-        // The next hover's explanations are prepared once the verdicts are out, unless an edit came.
-        if (done) setImmediate(() => generation === this.sweepGeneration && this.workspace.analysis.prepareExplanations());
-      });
-    this.graphChanged();
-    if (this.sweepTimer) clearTimeout(this.sweepTimer);
-    this.sweepTimer = setTimeout(() => void this.idleSweep(generation), IDLE_SWEEP_MS);
+    return this.recheckReachability([...first, ...rest], generation);
   }
 
   /** Tells the diagram the graph changed, once updates pause. */
@@ -230,11 +255,10 @@ export class Publisher {
 
   /**
    * Publishes the link diagnostics of the files updates left to do (with the verdicts last
-   * computed), in slices after a turn; false when a newer update cut it short (what is left stays
-   * pending for that update's turn).
+   * computed), in slices; false when a newer update cut it short (what is left stays pending for
+   * that update's turn).
    */
-  private async publishPendingLinks(generation: number): Promise<boolean> {
-    await new Promise((r) => setImmediate(r));
+  private publishPendingLinks(generation: number): Promise<boolean> {
     const uris = [...this.linksPending];
     return this.inSlices(uris, () => generation !== this.sweepGeneration, (uri) => {
       this.linksPending.delete(uri);
