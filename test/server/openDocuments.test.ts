@@ -6,41 +6,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import type { TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { OPEN_DOCUMENTS, type OpenDocument } from '../../server/src/lsp/openDocuments';
+import { OPEN_DOCUMENTS } from '../../server/src/lsp/openDocuments';
 import { Workspace } from '../../server/src/lsp/workspace';
 import { parseFile } from '../../server/src/yaml/parseFile';
+import { editor } from './editorSide';
 import { uriOf } from './lspClient';
 
 const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n';
 // Anchors and aliases: the cold reader declines them and `yaml` reads the file.
 const ALIASED = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  namespace: shop\n  labels: &labels\n    app: api\nspec:\n  selector: *labels\n  ports:\n    - port: 8080\n';
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-/** The editor side of TextDocuments: didOpen and didClose, as the connection would deliver them. */
-function editor(documents: TextDocuments<OpenDocument>): { open(uri: string, text: string): OpenDocument; close(uri: string): void } {
-  const handlers: { open?: (e: unknown) => void; close?: (e: unknown) => void } = {};
-  const none = () => ({ dispose: () => undefined });
-  const connection = {
-    onDidOpenTextDocument: (h: (e: unknown) => void) => ((handlers.open = h), none()),
-    onDidChangeTextDocument: none,
-    onDidCloseTextDocument: (h: (e: unknown) => void) => ((handlers.close = h), none()),
-    onWillSaveTextDocument: none,
-    onWillSaveTextDocumentWaitUntil: none,
-    onDidSaveTextDocument: none,
-  };
-  documents.listen(connection as unknown as Parameters<typeof documents.listen>[0]);
-  return {
-    open(uri, text) {
-      handlers.open?.({ textDocument: { uri, languageId: 'yaml', version: 1, text } });
-      return documents.get(uri)!;
-    },
-    close(uri) {
-      handlers.close?.({ textDocument: { uri } });
-    },
-  };
-}
 
 /** The first object's Service selector, as key/value pairs. */
 function selectorOf(ws: Workspace, uri: string): Array<[string, string]> | undefined {

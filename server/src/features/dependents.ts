@@ -121,6 +121,14 @@ function forPoliciesSeeing(
   }
 }
 
+/**
+ * Builds ahead what the first edit's dependents read (the policies' namespaceSelector peers), so
+ * that a server does it while idle: at L it cost the first namespace edit about 50 ms CPU.
+ */
+export function prepareDependents(index: WorkspaceIndex): void {
+  NamespacePeerTable.of(index).all();
+}
+
 export function dependentFiles(index: WorkspaceIndex, change: IndexChange): Set<string> {
   const out = new Set(change.uris);
   const add = (o: K8sObject) => out.add(o.uri);

@@ -11,6 +11,7 @@ import { recordedStamp } from '../host/resultCache';
 import type { OpenDocument } from './openDocuments';
 import { prepareAnalysis } from './prepare';
 import { EditDebounce, Publisher } from './publisher';
+import { prepareDependents } from '../features/dependents';
 import { RequestHandlers } from './requests';
 import { StatusReporter } from './status';
 import { fsPathOf, type RecordedState, Workspace } from './workspace';
@@ -166,10 +167,13 @@ export class NetmapServer {
     const key = persisted && stamps && unchanged && !asRecorded ? diagnosticsKey(settings, [...stamps.values()]) : undefined;
     if (key) persisted?.put(key, record);
     this.status.indexed();
-    // The first workload hover would build what explanations share: done now, after what is queued.
+    // The first workload hover would build what explanations share, and the first edit what its
+    // dependents read: done now, after what is queued.
     const analysis = this.workspace.analysis;
     setImmediate(() => {
-      if (analysis === this.workspace.analysis) analysis.prepareExplanations();
+      if (analysis !== this.workspace.analysis) return;
+      analysis.prepareExplanations();
+      prepareDependents(analysis.index);
     });
     const notRead = this.workspace.notRead.size;
     if (notRead > 0) {

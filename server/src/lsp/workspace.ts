@@ -1,7 +1,7 @@
 // The server's view of the workspace: its folders and settings, the open documents (which override
 // disk), the workspace scan, and indexing of documents and files as they open, change, close, or
 // change on disk. Every step returns an IndexUpdate saying what to re-diagnose and why; publishing
-// is publisher.ts's job. About 550 lines: the scan, the warm start's check of every file against
+// is publisher.ts's job. About 600 lines: the scan, the warm start's check of every file against
 // the recorded stamps (and its catching up with what changed since), and the events share one
 // bookkeeping (indexed hashes, notes, generations).
 import { createHash } from 'node:crypto';
@@ -10,7 +10,6 @@ import * as path from 'node:path';
 import { FileChangeType, TextDocuments } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
 import { Analysis } from '../analysis/workspaceAnalysis';
-import { dependentFiles } from '../features/dependents';
 import type { Finding } from '../features/rules';
 import { DEFAULT_SETTINGS_IN_FORCE, normalizeSettings } from '../features/settings';
 import { type FileStamp, type InputStamp, ParseCache, parseCached, readKeyOf } from '../host/cache';
@@ -49,7 +48,7 @@ export function fsPathOf(uri: string): string | undefined {
 
 /** What one indexing step did: every removal and every edit lands here the same way. */
 export class IndexUpdate {
-  /** Files to re-diagnose (their dependents included). */
+  /** Files indexed, noted or removed: to re-diagnose, with the dependents of `changes` (the publisher works those out). */
   readonly dirty = new Set<string>();
   /** The index changes behind them, for the NetworkPolicy follow-up. */
   readonly changes: IndexChange[] = [];
@@ -58,10 +57,9 @@ export class IndexUpdate {
   /** Files gone from the workspace: their diagnostics are cleared. */
   readonly removed = new Set<string>();
 
-  /** Records an index change and the files that depend on it. */
-  record(index: WorkspaceIndex, change: IndexChange): void {
+  /** Records an index change. */
+  record(change: IndexChange): void {
     this.changes.push(change);
-    for (const d of dependentFiles(index, change)) this.dirty.add(d);
   }
 }
 
@@ -501,7 +499,7 @@ export class Workspace {
 
   /** Takes a file out of the workspace, through the same dependents path as an edit. */
   private remove(uri: string, update: IndexUpdate): void {
-    if (this.index.hasFile(uri)) update.record(this.index, this.index.removeFile(uri));
+    if (this.index.hasFile(uri)) update.record(this.index.removeFile(uri));
     this.indexedHash.delete(uri);
     this.notRead.delete(uri);
     update.removed.add(uri);
@@ -541,7 +539,7 @@ export class Workspace {
     if ('skipped' in read) {
       if (this.index.hasFile(uri)) {
         const change = this.index.removeFile(uri);
-        update?.record(this.index, change);
+        update?.record(change);
       }
       this.indexedHash.delete(uri);
       if (read.skipped.startsWith('not read: ENOENT')) this.notRead.delete(uri);
@@ -601,6 +599,6 @@ export class Workspace {
         ? this.index.setParsed(uri, parseCached(cache, fsPath, uri, text, { ...helm, defaultNamespace: this.index.settings.defaultNamespace }, stamp))
         : this.index.setFile(uri, text, helm),
     );
-    if (change) update?.record(this.index, change);
+    if (change) update?.record(change);
   }
 }

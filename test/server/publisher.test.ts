@@ -1,0 +1,88 @@
+// Publishing after an edit (lsp/publisher.ts): the edited document's diagnostics are sent before
+// the other files' link diagnostics are worked out (they follow on the next turn), and those of
+// an update that a newer one overtakes before its turn are still published.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import type { Connection } from 'vscode-languageserver/node';
+import { Publisher } from '../../server/src/lsp/publisher';
+import { StatusReporter } from '../../server/src/lsp/status';
+import { Workspace } from '../../server/src/lsp/workspace';
+import { editor } from './editorSide';
+import { uriOf } from './lspClient';
+
+const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n';
+const DEPLOYMENT =
+  'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: web\n';
+const CONFIGMAP = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: other\n';
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const turn = () => new Promise((r) => setImmediate(r));
+
+/** A scanned workspace of the three files, a publisher on a connection that records what is sent, and an editor of its documents. */
+async function publishing(): Promise<{ dir: string; sent: Array<{ uri: string; codes: string[] }>; publisher: Publisher; edit(name: string, text: string): void }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-netmap-publish-'));
+  const files: Record<string, string> = { 'service.yaml': SERVICE, 'deployment.yaml': DEPLOYMENT, 'configmap.yaml': CONFIGMAP };
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  const ws = new Workspace(quiet);
+  ws.folders = [dir];
+  ws.settings = await ws.fetchSettings(undefined);
+  await ws.scan(ws.rebuild(), undefined);
+  const sent: Array<{ uri: string; codes: string[] }> = [];
+  const connection = {
+    sendDiagnostics: (p: { uri: string; diagnostics: Array<{ code?: unknown }> }) => {
+      sent.push({ uri: p.uri, codes: p.diagnostics.map((d) => String(d.code)) });
+      return Promise.resolve();
+    },
+    sendNotification: () => Promise.resolve(),
+    console: quiet,
+  } as unknown as Connection;
+  const status = new StatusReporter(connection, () => ({}) as never);
+  const publisher = new Publisher(connection, ws, status);
+  const editorSide = editor(ws.documents);
+  return {
+    dir,
+    sent,
+    publisher,
+    edit(name, text) {
+      const uri = uriOf(path.join(dir, name));
+      publisher.publishUpdate(ws.documentsChanged([editorSide.open(uri, text)]), new Set([uri]));
+    },
+  };
+}
+
+describe('publishing after an edit', () => {
+  it("sends the edited document's diagnostics first, and the files that depend on it on the next turn", async () => {
+    const { dir, sent, edit } = await publishing();
+    try {
+      edit('deployment.yaml', DEPLOYMENT.replace('        app: web', '        app: other'));
+      assert.deepEqual(
+        sent.map((s) => path.basename(s.uri)),
+        ['deployment.yaml'],
+        'only the edited document before the turn',
+      );
+      await turn();
+      await turn();
+      const service = sent.find((s) => s.uri.endsWith('service.yaml'));
+      assert.ok(service?.codes.includes('service-selects-nothing'), JSON.stringify(sent));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('publishes the link diagnostics of an update overtaken by a newer one before its turn', async () => {
+    const { dir, sent, edit } = await publishing();
+    try {
+      edit('deployment.yaml', DEPLOYMENT.replace('        app: web', '        app: other'));
+      // A second edit, of a file in another namespace (nothing of it is re-checked near the Service),
+      // comes before the first one's turn.
+      edit('configmap.yaml', CONFIGMAP.replace('name: settings', 'name: settings-2'));
+      for (let i = 0; i < 5; i++) await turn();
+      const service = sent.find((s) => s.uri.endsWith('service.yaml'));
+      assert.ok(service?.codes.includes('service-selects-nothing'), JSON.stringify(sent));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
