@@ -401,11 +401,13 @@ export class Workspace {
 
   /**
    * Brings the index from the recorded state to the files and documents as they are: each changed
-   * or new file read, each gone one removed, each open document applied; one update, as events make.
+   * or new file read, each gone one removed, each open document applied (those opened during the
+   * scan too: an unchanged one is not parsed again); one update, as events make.
    */
   private catchUp(record: RecordedState, stamps: Map<string, InputStamp | undefined>, cache: ParseCache): IndexUpdate {
     const update = new IndexUpdate();
-    for (const uri of record.changed) {
+    const open = [...this.documents.all()].filter((doc) => !this.isConfig(doc.uri)).map((doc) => doc.uri);
+    for (const uri of new Set([...record.changed, ...open])) {
       const doc = this.documents.get(uri);
       const fsPath = fsPathOf(uri);
       if (doc) {
