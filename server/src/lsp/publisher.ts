@@ -246,7 +246,7 @@ export class Publisher {
     const { sensitive, beyond } = verdictsMoved(index, update);
     const out = new Set([...update.dirty, ...update.removed, ...sensitive]);
     for (const change of update.changes) for (const uri of dependentFiles(index, change)) out.add(uri);
-    if (beyond) for (const o of [...index.services(), ...index.ingresses(), ...index.routes()]) out.add(o.uri);
+    if (beyond) for (const uri of filesWithVerdicts(index)) out.add(uri);
     return out;
   }
 
@@ -308,10 +308,7 @@ export class Publisher {
   /** Re-checks every file with Services or routes against the NetworkPolicies, in chunks; stops when an update comes. */
   private async idleSweep(generation: number): Promise<void> {
     if (generation !== this.sweepGeneration || !this.sweepNeeded) return;
-    const index = this.workspace.index;
-    const uris = new Set<string>();
-    for (const o of [...index.services(), ...index.ingresses(), ...index.routes()]) uris.add(o.uri);
-    if (await this.recheckReachability([...uris], generation)) this.sweepNeeded = false;
+    if (await this.recheckReachability([...filesWithVerdicts(this.workspace.index)], generation)) this.sweepNeeded = false;
   }
 
   /**
@@ -383,4 +380,11 @@ function verdictsMoved(index: WorkspaceIndex, update: IndexUpdate): { sensitive:
 /** Whether a change may move verdicts past what reachSensitiveFiles follows: a policy, namespace or cluster-tier policy changed. */
 function movesVerdictsBeyond(change: IndexChange): boolean {
   return changedObjects(change).some((o) => o.type === 'networkpolicy' || o.type === 'namespace' || o.type === 'adminpolicy');
+}
+
+/** The files holding a Service, Ingress or route: those with NetworkPolicy verdicts. */
+function filesWithVerdicts(index: WorkspaceIndex): Set<string> {
+  const uris = new Set<string>();
+  for (const o of [...index.services(), ...index.ingresses(), ...index.routes()]) uris.add(o.uri);
+  return uris;
 }
