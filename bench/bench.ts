@@ -21,11 +21,25 @@ import { runCliBench, runFloor } from './cliBench';
 import { generateWorkspace } from './generate';
 import { driveOpenAll, driveServer, type LspFigures, type OpenAllFigures } from './lspDriver';
 import { lspEditMain, runLspEditBench } from './lspEditBench';
+import { BENCH_USAGE, readBenchArgs, type BenchOptions } from './benchArgs';
 
 const root = path.resolve(__dirname, '..');
-const args = process.argv.slice(2);
-const only = args.find((a) => a.startsWith('--sizes='))?.slice('--sizes='.length).split(',');
-const SIZES: Array<[string, number]> = ([['S', 1_000], ['M', 10_000], ['L', 50_000]] as Array<[string, number]>).filter(([s]) => !only || only.includes(s));
+const options = readOptions();
+const SIZES: Array<[string, number]> = ([['S', 1_000], ['M', 10_000], ['L', 50_000]] as Array<[string, number]>).filter(([s]) => !options.sizes || options.sizes.includes(s));
+
+function readOptions(): BenchOptions {
+  try {
+    const read = readBenchArgs(process.argv.slice(2));
+    if (read.help) {
+      console.log(BENCH_USAGE);
+      process.exit(0);
+    }
+    return read;
+  } catch (e) {
+    console.error(`bench: ${(e as Error).message}\n${BENCH_USAGE}`);
+    process.exit(2);
+  }
+}
 
 const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 0)} ms`;
 function quantile(xs: number[], q: number): number {
@@ -50,7 +64,7 @@ function timeIndex(files: string[], texts: string[]): { ms: number; index: Works
   return { ms: performance.now() - t, index };
 }
 
-const rounds = Number(args.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length) ?? 1);
+const rounds = options.rounds;
 
 /** The CLI in child processes, CPU seconds beside the parser floors (bench/cliBench.ts). */
 function cliSection(dir: string): Record<string, unknown> {
@@ -112,7 +126,7 @@ function relabelOneDeployment(dir: string): void {
  */
 async function openAllSection(dir: string): Promise<Record<string, OpenAllFigures>> {
   const files = listManifestFiles(dir).filter((f) => /\.ya?ml$/.test(f));
-  const yls = args.find((a) => a.startsWith('--yls='))?.slice('--yls='.length);
+  const yls = options.yls;
   console.log(`every file opened in the server (${files.length} files), CPU seconds until the last file's first diagnostics:`);
   const line = (name: string, r: OpenAllFigures): void =>
     console.log(`  ${name.padEnd(22)} CPU ${r.cpuS.toFixed(2).padStart(7)} s   wall ${(r.diagnoseAllMs / 1e3).toFixed(1).padStart(6)} s   peak RSS ${r.peakRssMB.toFixed(0).padStart(5)} MB`);
@@ -132,14 +146,12 @@ async function openAllSection(dir: string): Promise<Record<string, OpenAllFigure
 
 async function main(): Promise<void> {
   // `--lsp-edit=DIR`: only editing through the server, on a workspace made elsewhere (bench/lspEditBench.ts).
-  if (args.some((a) => a.startsWith('--lsp-edit='))) return lspEditMain(root, args);
-  const floor = args.find((a) => a.startsWith('--floor='));
-  if (floor) return runFloor(floor.slice('--floor='.length), args[args.length - 1]!);
+  if (options.lspEdit !== undefined) return lspEditMain(root, options.lspEdit, options);
+  if (options.floor) return runFloor(options.floor.parser, options.floor.dir);
   // `--cli-dir=DIR`: only the CLI figures, on a workspace made elsewhere (e.g. ../shared/bench/gen.mjs).
-  const cliDir = args.find((a) => a.startsWith('--cli-dir='));
-  if (cliDir) {
-    const dir = path.resolve(cliDir.slice('--cli-dir='.length));
-    if (!args.includes('--no-cli')) cliSection(dir);
+  if (options.cliDir !== undefined) {
+    const dir = path.resolve(options.cliDir);
+    if (!options.noCli) cliSection(dir);
     await serverWarmSection(dir);
     await openAllSection(dir);
     return;
@@ -206,7 +218,7 @@ async function main(): Promise<void> {
     );
     const work = phase1.map((v, i) => v + phase2[i]!);
 
-    const cli = args.includes('--no-cli') ? undefined : cliSection(dir);
+    const cli = options.noCli ? undefined : cliSection(dir);
 
     const lsp = await driveServer(path.join(root, 'dist', 'server.js'), dir, editFile, 40, 50);
     console.log(
@@ -240,19 +252,19 @@ async function main(): Promise<void> {
       cli,
     };
   }
-  if (!args.includes('--no-reach')) {
+  if (!options.noReach) {
     console.log('\n## reach: 2,000 workloads, 500 NetworkPolicies, 50 namespaces');
     const reach = await runReachBench();
     for (const [k, v] of Object.entries(reach)) console.log(`${k}: ${typeof v === 'number' ? +v.toFixed(2) : v}`);
     report.reach = reach;
   }
-  if (!args.includes('--no-reach')) {
+  if (!options.noReach) {
     console.log('\n## reach with tiers: the same workspace plus 50 AdminNetworkPolicies and a BaselineAdminNetworkPolicy');
     const admin = runAdminBench();
     for (const [k, v] of Object.entries(admin)) console.log(`${k}: ${+v.toFixed(2)}`);
     report.reachAdmin = admin;
   }
-  if (!args.includes('--no-reach')) {
+  if (!options.noReach) {
     console.log('\n## reach: Namespace label edits (applyChange, CPU time), the same workspace with Namespace objects');
     const nsEdits = { strict: runNamespaceEditBench('strict'), sparse: runNamespaceEditBench('sparse') };
     for (const [iso, figures] of Object.entries(nsEdits)) for (const [k, v] of Object.entries(figures)) console.log(`${iso}.${k}: ${+v.toFixed(2)}`);

@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { listManifestFiles } from '../server/src/host/files';
 import { cpuSeconds, type Published, type ServerSession, startServer } from './lspDriver';
+import type { BenchOptions } from './benchArgs';
 
 /** The server's idle sweep starts 1,500 ms after an update (publisher.ts); publications after that are the sweep's. */
 const IDLE_SWEEP_MS = 1500;
@@ -293,16 +294,15 @@ export async function runLspEditBench(serverJs: string, dir: string, opts: { edi
 }
 
 /** `node dist/bench.js --lsp-edit=DIR [--edits=N] [--hovers=N] [--kinds=Namespace,Service] [--cpu-prof=DIR]`. */
-export async function lspEditMain(root: string, args: string[]): Promise<void> {
-  const arg = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const dir = path.resolve(arg('lsp-edit')!);
-  const prof = arg('cpu-prof');
-  const kinds = arg('kinds')?.split(',');
+export async function lspEditMain(root: string, workspace: string, options: Pick<BenchOptions, 'edits' | 'hovers' | 'kinds' | 'cpuProf'>): Promise<void> {
+  const dir = path.resolve(workspace);
+  const prof = options.cpuProf;
+  const kinds = options.kinds;
   console.log(`## editing through the server over stdio: ${dir} (wall ms; the machine may be shared, so compare runs made together)`);
   await runLspEditBench(
     path.join(root, 'dist', 'server.js'),
     dir,
-    { editsPerKind: Number(arg('edits') ?? 10), hovers: Number(arg('hovers') ?? 210), ...(kinds ? { kinds } : {}), ...(prof ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(prof)}`] } : {}) },
+    { editsPerKind: options.edits, hovers: options.hovers, ...(kinds ? { kinds } : {}), ...(prof ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(prof)}`] } : {}) },
     (l) => console.log(`  ${l}`),
   );
 }
