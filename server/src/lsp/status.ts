@@ -2,7 +2,7 @@
 // the scan's work-done progress, and one-off messages.
 import { type Connection, MessageType, ShowMessageNotification } from 'vscode-languageserver/node';
 import { type StatusParams, StatusNotification } from '../protocol';
-import type { ScanProgress } from './workspace';
+import type { ScanProgress } from './indexUpdate';
 
 /** At most this often, the status is sent after publishing (counting walks every file). */
 const STATUS_INTERVAL_MS = 250;
