@@ -148,13 +148,14 @@ export class NetmapServer {
   }
 
   private async scan(generation: number): Promise<void> {
-    const { progress, done } = await this.status.scanStarted();
+    const { progress, done } = this.status.scanStarted();
     const listed = this.workspace.listFiles();
     const persisted = this.workspace.cacheDir === undefined ? undefined : new PersistedDiagnostics(this.workspace.cacheDir, { note: (m) => this.connection.console.info(m) });
     const warm = persisted && (await this.startWarm(generation, listed.files, persisted));
     // Without recorded diagnostics requests are answered during the scan, from the files read so far.
     if (!warm) this.workspace.requestHold.release();
-    const result = await this.workspace.scan(generation, progress, listed, warm?.state);
+    // The scan reports progress once the client has made its token; the recorded lists did not wait for it.
+    const result = await this.workspace.scan(generation, await progress, listed, warm?.state);
     if (!result) return; // a newer scan took over
     // Files changed since the record: its lists stand for the files that cannot depend on the changes.
     const caughtUp = result.caughtUp;
