@@ -15,31 +15,64 @@ import { type Diagnostic, TestClient, uriOf } from './lspClient';
 const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n      targetPort: http\n';
 const deployment = (app: string) =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: ${app}\n  template:\n    metadata:\n      labels:\n        app: ${app}\n    spec:\n      containers:\n        - name: web\n          image: nginx\n          ports:\n            - name: http\n              containerPort: 8080\n`;
+const CONFIG_MAP = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: b\n';
 const LIE = 'recorded, never computed';
 
 interface Run {
   /** Every publishDiagnostics until the status stopped saying indexing, in order. */
-  published: Array<{ uri: string; diagnostics: Diagnostic[] }>;
+  published: Array<{ uri: string; version?: number; diagnostics: Diagnostic[] }>;
   /** The last list of each file. */
   final: Map<string, Diagnostic[]>;
   log: string;
   hover: string | undefined;
 }
 
+/** While a scan is held: what has been published so far, and a way to wait for a list. */
+interface Held {
+  client: TestClient;
+  /** Resolves once a list of `file` for which `test` holds has been published (or was before). */
+  listOf(file: string, test?: (p: Run['published'][number]) => boolean): Promise<void>;
+}
+
 /**
  * Starts a server on `root` with `storage`, waits until it is analysed and idle. `hoverAt` is asked
  * as soon as the server is initialized (before its index is read), or once it is idle (`late`);
- * `open` documents are opened as soon as it is initialized.
+ * `open` documents are opened as soon as it is initialized. `whileHeld` runs while the scan is
+ * held, without timing: the server's scan waits for the client to make its progress token (after
+ * a warm start's recorded lists are sent, and before the files are read), which is answered only
+ * once `whileHeld` resolves (or after a deadline that only keeps a broken server from hanging the test).
  */
 async function start(
   root: string,
   storage: string,
-  opts: { settings?: unknown; hoverAt?: { file: string; needle: string; late?: boolean }; open?: Array<{ file: string; text: string }> } = {},
+  opts: {
+    settings?: unknown;
+    hoverAt?: { file: string; needle: string; late?: boolean };
+    open?: Array<{ file: string; text: string }>;
+    whileHeld?: (held: Held) => Promise<void>;
+  } = {},
 ): Promise<Run> {
   const client = new TestClient(root, opts.settings ?? null);
   const published: Run['published'] = [];
+  const waiting: Array<{ uri: string; test: (p: Run['published'][number]) => boolean; resolve: () => void }> = [];
   let log = '';
-  client.conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Diagnostic[] }) => void published.push(p));
+  client.conn.onNotification('textDocument/publishDiagnostics', (p: Run['published'][number]) => {
+    published.push(p);
+    for (const w of waiting.filter((w) => w.uri === p.uri && w.test(p))) w.resolve();
+  });
+  const held: Held = {
+    client,
+    listOf: (file, test = () => true) =>
+      new Promise((resolve) => (published.some((p) => p.uri === uriOf(file) && test(p)) ? resolve() : waiting.push({ uri: uriOf(file), test, resolve }))),
+  };
+  let deadline: NodeJS.Timeout | undefined;
+  const whileHeld = opts.whileHeld;
+  if (whileHeld) {
+    client.conn.onRequest('window/workDoneProgress/create', async () => {
+      await Promise.race([whileHeld(held), new Promise<void>((r) => (deadline = setTimeout(r, 10_000)))]);
+      return null;
+    });
+  }
   client.conn.onNotification('window/logMessage', (p: { message: string }) => void (log += `${p.message}\n`));
   let indexed: () => void = () => undefined;
   const done = new Promise<void>((r) => (indexed = r));
@@ -62,6 +95,7 @@ async function start(
     for (const p of published) final.set(p.uri, p.diagnostics);
     return { published, final, log, hover: (await hover)?.contents.value };
   } finally {
+    clearTimeout(deadline);
     await client.dispose();
   }
 }
@@ -85,6 +119,11 @@ function plantLie(storage: string, file: string, version?: string): void {
   const lie = { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, severity: 1 as const, message: LIE, source: 'k8s-netmap' };
   const lists: FileDiagnostics = record.findings.some(([u]) => u === uri) ? record.findings.map(([u, d]) => [u, u === uri ? [...d, lie] : d]) : [...record.findings, [uri, [lie]]];
   new PersistedDiagnostics(storage, version === undefined ? {} : { version }).put({ key: 'planted', command: record.command, stamps: record.stamps }, lists);
+}
+
+/** Sends the whole new text of an open document. */
+function edit(client: TestClient, file: string, version: number, text: string): void {
+  void client.conn.sendNotification('textDocument/didChange', { textDocument: { uri: uriOf(file), version }, contentChanges: [{ text }] });
 }
 
 const lied = (run: Run): boolean => run.published.some((p) => p.diagnostics.some((d) => d.message === LIE));
@@ -180,6 +219,62 @@ describe('language server: warm start from the recorded diagnostics', { timeout:
     const lost = await start(root, storage);
     assert.ok(!lied(lost), 'the changed file’s recorded model is gone: the record is not used');
     assert.equal(finalOf(lost), finalOf(await start(root, fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-netmap-storage-')))));
+  });
+
+  it('keeps a recorded list with workspace findings when its document is edited while the scan is held', async () => {
+    const { root, storage, svc } = setUp();
+    const cm = path.join(root, 'cm.yaml');
+    fs.writeFileSync(cm, CONFIG_MAP);
+    await start(root, storage);
+    plantLie(storage, svc);
+    const edited = SERVICE.replace('    - port: 80', '    - name: HTTP_PORT\n      port: 80');
+    const warm = await start(root, storage, {
+      open: [{ file: svc, text: SERVICE }, { file: cm, text: CONFIG_MAP }],
+      whileHeld: async ({ client, listOf }) => {
+        await listOf(svc); // the recorded list: the scan has not read a file yet
+        edit(client, svc, 2, edited); // decided by the file alone: port-invalid
+        edit(client, cm, 2, `${CONFIG_MAP}# edited\n`);
+        // Edits are applied in order after the same debounce: the ConfigMap's own list (its
+        // recorded one is empty) comes after the Service's edit has been handled.
+        await listOf(cm, (p) => p.version === 2);
+      },
+    });
+    assert.ok(lied(warm), 'the recorded list is published');
+    const svcLists = warm.published.filter((p) => p.uri === uriOf(svc)).map((p) => p.diagnostics.map((d) => d.code).sort());
+    assert.ok(
+      svcLists.every((codes) => codes.includes('service-selects-nothing')),
+      `every list of the Service holds the finding other files decide, never the file's own findings alone: ${JSON.stringify(svcLists)}`,
+    );
+    assert.deepEqual(svcLists.at(-1), ['port-invalid', 'service-selects-nothing'], 'and the last one is the edited text’s');
+  });
+
+  it('applies in catching up a document opened with unsaved text while the scan is held', async () => {
+    const { root, storage, svc, web } = setUp();
+    const cm = path.join(root, 'cm.yaml');
+    fs.writeFileSync(cm, CONFIG_MAP);
+    // A Service of the pods on disk: it selects nothing once the unsaved text relabels them.
+    const other = path.join(root, 'other.yaml');
+    fs.writeFileSync(other, SERVICE.replace('name: web', 'name: other').replace('app: web', 'app: other'));
+    await start(root, storage);
+    const unsaved = deployment('web'); // on disk: app: other, which the Service web does not select
+    const warm = await start(root, storage, {
+      open: [{ file: cm, text: CONFIG_MAP }],
+      whileHeld: async ({ client, listOf }) => {
+        await listOf(svc); // the recorded lists: the files were compared with the record
+        void client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(web), languageId: 'yaml', version: 1, text: unsaved } });
+        edit(client, cm, 2, `${CONFIG_MAP}# edited\n`);
+        // The opened document's debounce ran out first (while the scan was held): the ConfigMap's list says so.
+        await listOf(cm, (p) => p.version === 2);
+      },
+    });
+    assert.deepEqual(warm.final.get(uriOf(svc)) ?? [], [], 'the Service web selects the pods of the unsaved text');
+    assert.deepEqual(warm.final.get(uriOf(other))?.map((d) => d.code), ['service-selects-nothing'], 'and the Service other no longer does');
+    const cold = await start(root, fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-netmap-storage-')), {
+      open: [{ file: cm, text: `${CONFIG_MAP}# edited\n` }, { file: web, text: unsaved }],
+    });
+    // (A list published empty, the Service web's, stands as one never published.)
+    const lists = (run: Run): string => JSON.stringify([...run.final].filter(([, d]) => d.length > 0).sort(([a], [b]) => (a < b ? -1 : 1)));
+    assert.equal(lists(warm), lists(cold), 'every list as a cold start with the same documents open finds it');
   });
 
   it('discards a corrupt record with a note, and ignores another version’s', async () => {

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { CONFIG_FILE_NAMES, layerSettings, readConfigFile } from '../features/config';
 import type { Finding } from '../features/rules';
-import { excludeMatcher, needsReindex, normalizeSettings, type Settings } from '../features/settings';
+import { DEFAULT_SETTINGS_IN_FORCE, excludeMatcher, needsReindex, normalizeSettings, type Settings } from '../features/settings';
 import { computeLineStarts } from '../model/positions';
 import type { AnalysisSettings } from '../model/types';
 
@@ -67,6 +67,34 @@ export function isConfigPath(folders: readonly string[], fsPath: string): boolea
 function isInside(folder: string, fsPath: string): boolean {
   const rel = path.relative(folder, fsPath);
   return !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+/** Asks the client's `workspace/configuration` for these items, in one request. */
+export type ConfigurationAsk = (items: Array<{ section: string; scopeUri?: string }>) => Promise<unknown[]>;
+
+/**
+ * The window's settings and each folder's (asked with the folder as `scopeUri`, in one request),
+ * each over the folder's k8s-netmap.yaml (its open text, else the disk). `ask` is undefined when
+ * the client cannot answer `workspace/configuration`.
+ */
+export async function fetchSettings(folders: readonly string[], openText: (uri: string) => string | undefined, ask: ConfigurationAsk | undefined): Promise<WorkspaceSettings> {
+  const scopes: Array<string | undefined> = [undefined, ...folders.map((f) => URI.file(f).toString())];
+  let answers: unknown[] = [];
+  if (ask) {
+    const items = scopes.flatMap((scopeUri) => [
+      { section: 'k8sNetmap', ...(scopeUri ? { scopeUri } : {}) },
+      { section: 'files.exclude', ...(scopeUri ? { scopeUri } : {}) },
+    ]);
+    answers = await ask(items).catch(() => []);
+  }
+  const configs = new Map<string, ConfigFileState>();
+  const inFolders = folders.map((folder, i) => {
+    const { settings, config } = folderSettings(folder, answers[2 * i + 2], answers[2 * i + 3], openText);
+    if (config) configs.set(config.uri, config);
+    return { path: folder, settings };
+  });
+  const window = ask ? normalizeSettings(answers[0], answers[1]) : DEFAULT_SETTINGS_IN_FORCE;
+  return new WorkspaceSettings(inFolders, window, configs);
 }
 
 export class WorkspaceSettings {

@@ -7,7 +7,7 @@
 import type { Diagnostic } from 'vscode-languageserver/node';
 import type { FileStamp, InputStamp } from '../host/cache';
 import { helmReadOptions, readStampedBytes } from '../host/files';
-import { commandKeyOf, isPositionRange, RecordedResults, type RecordedStamp, resultKey, type RunKey } from '../host/resultCache';
+import { commandKeyOf, isPositionRange, RecordedResults, resultKey, type RunKey } from '../host/resultCache';
 import type { WorkspaceSettings } from './folderSettings';
 
 export const DIAGNOSTICS_FILE = 'k8s-netmap-diagnostics.json';
@@ -49,9 +49,9 @@ export function stampOfListed(file: string, maxFileSize: number): InputStamp | u
   return keyStampOf(file, readStampedBytes(file, maxFileSize));
 }
 
-/** Whether a file's stamp is the one recorded (path, read key, size, mtime, content hash). */
-export function sameStamp(s: InputStamp, [file, readKey, size, mtimeMs, hash]: RecordedStamp): boolean {
-  return s.path === file && s.readKey === readKey && s.size === size && s.mtimeMs === mtimeMs && s.hash === hash;
+/** Whether two stamps of a file are the same (path, read key, size, mtime, content hash). */
+export function sameInputStamp(a: InputStamp, b: InputStamp): boolean {
+  return a.path === b.path && a.readKey === b.readKey && a.size === b.size && a.mtimeMs === b.mtimeMs && a.hash === b.hash;
 }
 
 /** What of the key `settings` make: the command part (RecordedRun.command). */

@@ -18,7 +18,8 @@ import { type LineSource, toDiagnostic } from './convert';
 import type { FileDiagnostics } from './persistedDiagnostics';
 import { prepareAnalysis } from './prepare';
 import type { StatusReporter } from './status';
-import { fsPathOf, hashText, type IndexUpdate, type Workspace } from './workspace';
+import { fsPathOf, hashText, type IndexUpdate } from './indexUpdate';
+import type { Workspace } from './workspace';
 
 /** Wait after the last keystroke before re-analysing a document (SPEC §9: at most 100 ms). */
 const EDIT_DEBOUNCE_MS = 30;

@@ -14,7 +14,8 @@ import { quickFixes, toLocation, toRange } from './convert';
 import { graphOf } from './graph';
 import { pathRules } from './pathRules';
 import type { EditDebounce } from './publisher';
-import { fsPathOf, type Workspace } from './workspace';
+import { fsPathOf } from './indexUpdate';
+import type { Workspace } from './workspace';
 
 type PositionParams = { textDocument?: { uri?: unknown } | null; position?: unknown } | null | undefined;
 
@@ -83,13 +84,13 @@ export class RequestHandlers {
     }, []));
     c.onRequest(GraphRequest, () => this.answer(() => graphOf(ws.analysis), { nodes: [], edges: [] }));
     c.onRequest(ConnectivityChangesRequest, (p) =>
-      ws.indexComplete().then(() => connectivityChanges(this.changesHost, p?.ref || 'HEAD').catch((error: unknown) => {
+      ws.requestHold.done().then(() => connectivityChanges(this.changesHost, p?.ref || 'HEAD').catch((error: unknown) => {
         this.connection.console.error(errorText(error));
         return { ref: p?.ref || 'HEAD', error: 'internal error (see the k8s-netmap output)', counts: { added: 0, removed: 0, changed: 0 }, groups: [] };
       })),
     );
     c.onRequest(GraphChangesRequest, (p: ConnectivityChangesParams | undefined) =>
-      ws.indexComplete().then(() => graphChanges(this.changesHost, graphOf(ws.analysis), p?.ref || 'HEAD').catch((error: unknown) => {
+      ws.requestHold.done().then(() => graphChanges(this.changesHost, graphOf(ws.analysis), p?.ref || 'HEAD').catch((error: unknown) => {
         this.connection.console.error(errorText(error));
         return { ref: p?.ref || 'HEAD', error: 'internal error (see the k8s-netmap output)', edges: [], nodes: [] };
       })),
@@ -102,7 +103,7 @@ export class RequestHandlers {
    * before the index was read) a request waits for the whole index rather than answer from part of it.
    */
   private async answer<T>(run: () => T, fallback: T): Promise<T> {
-    await this.workspace.indexComplete();
+    await this.workspace.requestHold.done();
     return this.guard(run, fallback);
   }
 

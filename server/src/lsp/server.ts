@@ -6,15 +6,16 @@ import { VERSION } from '../buildInfo';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { isConfigPath, type WorkspaceSettings, workspaceNeedsReindex } from './folderSettings';
 import type { InputStamp } from '../host/cache';
-import { diagnosticsKey, type FileDiagnostics, PersistedDiagnostics, sameStamp, settingsKey } from './persistedDiagnostics';
-import { recordedStamp } from '../host/resultCache';
+import { diagnosticsKey, type FileDiagnostics, PersistedDiagnostics, sameInputStamp, settingsKey } from './persistedDiagnostics';
 import type { OpenDocument } from './openDocuments';
 import { prepareAnalysis } from './prepare';
 import { EditDebounce, Publisher } from './publisher';
 import { prepareDependents } from '../features/dependents';
 import { RequestHandlers } from './requests';
 import { StatusReporter } from './status';
-import { fsPathOf, type RecordedState, Workspace } from './workspace';
+import { fsPathOf } from './indexUpdate';
+import { compareWithRecord, type RecordedState } from './warmStart';
+import { Workspace } from './workspace';
 
 /**
  * How long opened documents wait to be indexed together: a client opening a whole workspace sends
@@ -90,7 +91,7 @@ export class NetmapServer {
     const storage = (params.initializationOptions as { storagePath?: unknown } | undefined)?.storagePath;
     this.workspace.cacheDir = typeof storage === 'string' && storage !== '' ? storage : undefined;
     // Until the scan knows whether recorded diagnostics are published (startWarm), requests wait.
-    this.workspace.holdRequests();
+    this.holdRequests();
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
@@ -128,31 +129,40 @@ export class NetmapServer {
     else if (this.workspace.ready) void this.publisher.publishAll();
   }
 
+  /**
+   * With a persisted index, requests wait from now until the scan releases them (recorded
+   * diagnostics may be published before the index holds them); without one there is no record.
+   */
+  private holdRequests(): void {
+    if (this.workspace.cacheDir !== undefined) this.workspace.requestHold.hold();
+  }
+
   private rebuildIndex(): void {
-    this.workspace.holdRequests();
+    this.holdRequests();
     const generation = this.workspace.rebuild();
     this.publisher.useAnalysis(this.workspace.analysis);
     void this.scan(generation).catch((error: unknown) => {
       this.connection.console.error(`k8s-netmap: workspace scan failed: ${String(error)}`);
-      this.workspace.releaseRequests(); // answered from what was read rather than never
+      this.workspace.requestHold.release(); // answered from what was read rather than never
     });
   }
 
   private async scan(generation: number): Promise<void> {
-    const { progress, done } = await this.status.scanStarted();
+    const { progress, done } = this.status.scanStarted();
     const listed = this.workspace.listFiles();
     const persisted = this.workspace.cacheDir === undefined ? undefined : new PersistedDiagnostics(this.workspace.cacheDir, { note: (m) => this.connection.console.info(m) });
     const warm = persisted && (await this.startWarm(generation, listed.files, persisted));
     // Without recorded diagnostics requests are answered during the scan, from the files read so far.
-    if (!warm) this.workspace.releaseRequests();
-    const result = await this.workspace.scan(generation, progress, listed, warm?.state);
+    if (!warm) this.workspace.requestHold.release();
+    // The scan reports progress once the client has made its token; the recorded lists did not wait for it.
+    const result = await this.workspace.scan(generation, await progress, listed, warm?.state);
     if (!result) return; // a newer scan took over
     // Files changed since the record: its lists stand for the files that cannot depend on the changes.
     const caughtUp = result.caughtUp;
     if (warm?.afterScan && caughtUp?.fromRecord) await this.publisher.publishRecorded(warm.afterScan, this.publisher.mayHaveChanged(caughtUp.update));
     done();
     // The index is whole: requests are answered from it (as during a cold start's publishing).
-    this.workspace.releaseRequests();
+    this.workspace.requestHold.release();
     const updates = this.workspace.updates;
     const settings = this.workspace.settings;
     const record: FileDiagnostics = [];
@@ -199,7 +209,7 @@ export class NetmapServer {
   private async startWarm(generation: number, files: readonly string[], persisted: PersistedDiagnostics): Promise<{ command: string; state: RecordedState; afterScan?: FileDiagnostics } | undefined> {
     const recorded = persisted.previous();
     const maxChanged = Math.max(MIN_CHANGED_SINCE_RECORD, Math.floor(files.length * MAX_CHANGED_SINCE_RECORD));
-    const state = recorded && (await this.workspace.compareWithRecord(generation, files, recorded, maxChanged));
+    const state = recorded && (await compareWithRecord(this.workspace, files, recorded, maxChanged, () => !this.workspace.isCurrent(generation)));
     if (!recorded || !state) return undefined;
     if (state.changed.size > 0) return { command: recorded.command, state, afterScan: recorded.findings };
     // The analysis starts once they are all written out: until the client has them, it would slow their delivery.
@@ -271,7 +281,7 @@ function sameStamps(a: ReadonlyMap<string, InputStamp | undefined>, b: ReadonlyM
   if (!b || a.size !== b.size) return false;
   for (const [uri, s] of a) {
     const t = b.get(uri);
-    if (t !== s && !(t && s && sameStamp(t, recordedStamp(s)))) return false;
+    if (t !== s && !(t && s && sameInputStamp(t, s))) return false;
   }
   return true;
 }

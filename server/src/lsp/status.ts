@@ -2,7 +2,7 @@
 // the scan's work-done progress, and one-off messages.
 import { type Connection, MessageType, ShowMessageNotification } from 'vscode-languageserver/node';
 import { type StatusParams, StatusNotification } from '../protocol';
-import type { ScanProgress } from './workspace';
+import type { ScanProgress } from './indexUpdate';
 
 /** At most this often, the status is sent after publishing (counting walks every file). */
 const STATUS_INTERVAL_MS = 250;
@@ -27,16 +27,20 @@ export class StatusReporter {
     }, STATUS_INTERVAL_MS);
   }
 
-  /** A scan starts: the status says so at once, and progress is shown while it runs. */
-  async scanStarted(): Promise<{ progress: ScanProgress; done(): void }> {
-    const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
-    progress?.begin('k8s-netmap: indexing manifests', 0, undefined, false);
+  /**
+   * A scan starts: the status says so at once, and progress is shown while it runs, from when the
+   * client has made its token (`progress` resolves then: the scan waits for it; a warm start's
+   * recorded lists, sent before the scan, do not).
+   */
+  scanStarted(): { progress: Promise<ScanProgress>; done(): void } {
     this.indexing = true;
     this.send(true);
-    return {
-      progress: { report: (index, total) => progress?.report(Math.round((index / total) * 100), `${index + 1}/${total} files`) },
-      done: () => progress?.done(),
-    };
+    const created = this.connection.window.createWorkDoneProgress().catch(() => undefined);
+    const progress = created.then((token): ScanProgress => {
+      token?.begin('k8s-netmap: indexing manifests', 0, undefined, false);
+      return { report: (index, total) => token?.report(Math.round((index / total) * 100), `${index + 1}/${total} files`) };
+    });
+    return { progress, done: () => void created.then((token) => token?.done()) };
   }
 
   /** The scan's diagnostics are all published: the status says so at once. */

@@ -1,25 +1,23 @@
 // The server's view of the workspace: its folders and settings, the open documents (which override
 // disk), the workspace scan, and indexing of documents and files as they open, change, close, or
 // change on disk. Every step returns an IndexUpdate saying what to re-diagnose and why; publishing
-// is publisher.ts's job. About 600 lines: the scan, the warm start's check of every file against
-// the recorded stamps (and its catching up with what changed since), and the events share one
-// bookkeeping (indexed hashes, notes, generations).
-import { createHash } from 'node:crypto';
+// is publisher.ts's job. A scan from a record (the warm start) takes its steps through warmStart.ts.
+// About 420 lines: the scan and the events share one bookkeeping (indexed hashes, notes, generations).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FileChangeType, TextDocuments } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
 import { Analysis } from '../analysis/workspaceAnalysis';
 import type { Finding } from '../features/rules';
-import { DEFAULT_SETTINGS_IN_FORCE, normalizeSettings } from '../features/settings';
-import { type FileStamp, type InputStamp, ParseCache, parseCached, readKeyOf } from '../host/cache';
-import { parseFile } from '../yaml/parseFile';
-import { type RecordedRun, type RecordedStamp, recordedStamp } from '../host/resultCache';
+import { DEFAULT_SETTINGS_IN_FORCE } from '../features/settings';
+import { type FileStamp, type InputStamp, ParseCache, parseCached } from '../host/cache';
 import { helmReadOptions, listManifestFiles, MANIFEST_EXTENSIONS, readManifestFile, readStampedManifest, tooLargeReason } from '../host/files';
 import { type IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
-import { type ConfigFileState, folderSettings, isConfigPath, WorkspaceSettings } from './folderSettings';
-import { keyStampOf, NOT_READ, sameStamp, settingsKey, stampOfListed } from './persistedDiagnostics';
+import { type ConfigurationAsk, fetchSettings, isConfigPath, WorkspaceSettings } from './folderSettings';
+import { fsPathOf, hashText, IndexUpdate, type ScanProgress } from './indexUpdate';
+import { keyStampOf, stampOfListed } from './persistedDiagnostics';
 import { OPEN_DOCUMENTS, type OpenDocument, packDocuments } from './openDocuments';
+import { openDocumentsOnDisk, type RecordIndexing, RecordedScan, type RecordedState, RequestHold } from './warmStart';
 
 /** Files indexed per event-loop turn during a scan, so requests are answered while it runs. */
 const SCAN_CHUNK = 100;
@@ -28,45 +26,9 @@ const SCAN_CHUNK_BYTES = 1_000_000;
 /** …and after this long, on a slow or busy machine. */
 const SCAN_SLICE_MS = 20;
 
-export function hashText(text: string): string {
-  return createHash('sha1').update(text).digest('base64');
-}
-
 /** What indexedHash records of a file: its text's hash and its Helm role (a Chart.yaml appearing changes the role, not the text). */
 function indexedKey(textHash: string, role: object): string {
   return textHash + JSON.stringify(role);
-}
-
-export function fsPathOf(uri: string): string | undefined {
-  try {
-    const u = URI.parse(uri);
-    return u.scheme === 'file' ? u.fsPath : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** What one indexing step did: every removal and every edit lands here the same way. */
-export class IndexUpdate {
-  /** Files indexed, noted or removed: to re-diagnose, with the dependents of `changes` (the publisher works those out). */
-  readonly dirty = new Set<string>();
-  /** The index changes behind them, for the NetworkPolicy follow-up. */
-  readonly changes: IndexChange[] = [];
-  /** Files whose text was indexed again: verdicts cached for them point at old spans. */
-  readonly reread = new Set<string>();
-  /** Files gone from the workspace: their diagnostics are cleared. */
-  readonly removed = new Set<string>();
-
-  /** Records an index change. */
-  record(change: IndexChange): void {
-    this.changes.push(change);
-  }
-}
-
-/** How a scan reports its progress (status.ts). */
-export interface ScanProgress {
-  /** The file at `index` (0-based) of `total` has been read. */
-  report(index: number, total: number): void;
 }
 
 /** Where the workspace writes its notes (the client's log). */
@@ -97,23 +59,6 @@ interface ScanResult {
   caughtUp?: { update: IndexUpdate; fromRecord: boolean };
 }
 
-/**
- * How the files stand against a record of published diagnostics (the warm start): the record's
- * stamps, the stamps now, and what differs.
- */
-export interface RecordedState {
-  /** The record's stamp of each file it covers, by URI. */
-  recorded: ReadonlyMap<string, InputStamp>;
-  /** Each listed file's stamp now, by URI (undefined: it could not be stamped). */
-  current: ReadonlyMap<string, InputStamp | undefined>;
-  /** Files changed, added or gone since the record, and open documents whose text is not their file's. */
-  changed: ReadonlySet<string>;
-}
-
-function inputStampOf([path, readKey, size, mtimeMs, hash]: RecordedStamp): InputStamp {
-  return { path, readKey, size, mtimeMs, hash };
-}
-
 export class Workspace {
   readonly documents = new TextDocuments(OPEN_DOCUMENTS);
   /** Each workspace folder's settings, for the files under it. */
@@ -133,6 +78,8 @@ export class Workspace {
   updates = 0;
   /** Documents indexed and not yet deflated (packIndexed). */
   private toPack: OpenDocument[] = [];
+  /** Requests wait on it while recorded diagnostics may be published before the index holds them (warmStart.ts). */
+  readonly requestHold = new RequestHold();
 
   constructor(private readonly log: ServerLog) {}
 
@@ -146,33 +93,9 @@ export class Workspace {
     return this.currentAnalysis;
   }
 
-  /**
-   * Set from a start with a persisted index until it is known that no recorded diagnostics are
-   * published, or else until the scan has read every file: the index is partial and requests wait
-   * (`indexComplete`); the analysis they read is then worked out from the whole index.
-   */
-  private holding: { done: Promise<void>; release: () => void } | undefined;
-
-  /** Resolves once requests may read the index (at once, but after a warm start until the scan has read every file). */
-  indexComplete(): Promise<void> {
-    return this.holding?.done ?? Promise.resolve();
-  }
-
-  /**
-   * With a persisted index, requests wait from now until `releaseRequests` (recorded diagnostics
-   * may be published before the index holds them); without one there is no record to wait for.
-   */
-  holdRequests(): void {
-    if (this.holding || this.cacheDir === undefined) return;
-    let release: () => void = () => undefined;
-    const done = new Promise<void>((r) => (release = r));
-    this.holding = { done, release };
-  }
-
-  /** The scan has read every file (or failed): waiting requests are answered. */
-  releaseRequests(): void {
-    this.holding?.release();
-    this.holding = undefined;
+  /** Whether `generation` is still the one to scan (no newer rebuild). */
+  isCurrent(generation: number): boolean {
+    return generation === this.scanGeneration;
   }
 
   /** False while a scan runs: events wait for it (the scan reads open documents when it finishes). */
@@ -208,30 +131,9 @@ export class Workspace {
     }
   }
 
-  /**
-   * The window's settings and each folder's (asked with the folder as `scopeUri`, in one request),
-   * each over the folder's k8s-netmap.yaml (its open text, else the disk). `ask` is undefined when
-   * the client cannot answer `workspace/configuration`.
-   */
-  async fetchSettings(ask: ((items: Array<{ section: string; scopeUri?: string }>) => Promise<unknown[]>) | undefined): Promise<WorkspaceSettings> {
-    const scopes: Array<string | undefined> = [undefined, ...this.folders.map((f) => URI.file(f).toString())];
-    let answers: unknown[] = [];
-    if (ask) {
-      const items = scopes.flatMap((scopeUri) => [
-        { section: 'k8sNetmap', ...(scopeUri ? { scopeUri } : {}) },
-        { section: 'files.exclude', ...(scopeUri ? { scopeUri } : {}) },
-      ]);
-      answers = await ask(items).catch(() => []);
-    }
-    const openText = (uri: string) => this.documents.get(uri)?.getText();
-    const configs = new Map<string, ConfigFileState>();
-    const folders = this.folders.map((folder, i) => {
-      const { settings, config } = folderSettings(folder, answers[2 * i + 2], answers[2 * i + 3], openText);
-      if (config) configs.set(config.uri, config);
-      return { path: folder, settings };
-    });
-    const window = ask ? normalizeSettings(answers[0], answers[1]) : DEFAULT_SETTINGS_IN_FORCE;
-    return new WorkspaceSettings(folders, window, configs);
+  /** The window's settings and each folder's, over its k8s-netmap.yaml (folderSettings.ts's fetchSettings). */
+  fetchSettings(ask: ConfigurationAsk | undefined): Promise<WorkspaceSettings> {
+    return fetchSettings(this.folders, (uri) => this.documents.get(uri)?.getText(), ask);
   }
 
   /** Starts over with an empty index under the current settings; returns the generation to scan. */
@@ -257,55 +159,6 @@ export class Workspace {
   }
 
   /**
-   * How the files stand now against `recorded` (each stamped: read and hashed, not parsed), yielding
-   * as the scan does. Undefined when superseded, when the settings are not the record's, or when more
-   * than `maxChanged` files (or open documents) differ: reading the record's state first and catching
-   * up would then cost more than a cold scan.
-   */
-  async compareWithRecord(generation: number, files: readonly string[], recorded: RecordedRun<unknown>, maxChanged: number): Promise<RecordedState | undefined> {
-    if (settingsKey(this.settings) !== recorded.command) return undefined;
-    const recordedByUri = new Map(recorded.stamps.map((r) => [URI.file(r[0]).toString(), inputStampOf(r)]));
-    const current = new Map<string, InputStamp | undefined>();
-    const changed = new Set<string>();
-    const differs = (uri: string): boolean => changed.add(uri).size > maxChanged;
-    let sliceStart = performance.now();
-    for (const file of files) {
-      if (generation !== this.scanGeneration) return undefined;
-      if (isConfigPath(this.folders, file)) continue;
-      const uri = URI.file(file).toString();
-      const stamp = stampOfListed(file, this.settings.forPath(file).maxFileSize);
-      current.set(uri, stamp);
-      const was = recordedByUri.get(uri);
-      if ((!stamp || !was || !sameStamp(stamp, recordedStamp(was))) && differs(uri)) return undefined;
-      if (performance.now() - sliceStart >= SCAN_SLICE_MS) {
-        await new Promise((r) => setImmediate(r));
-        sliceStart = performance.now();
-      }
-    }
-    if (generation !== this.scanGeneration) return undefined;
-    for (const uri of recordedByUri.keys()) if (!current.has(uri) && differs(uri)) return undefined;
-    for (const doc of this.documents.all()) {
-      if (this.isConfig(doc.uri)) continue;
-      const stamp = current.get(doc.uri);
-      if ((!stamp || stamp.hash !== hashText(doc.getText())) && differs(doc.uri)) return undefined;
-    }
-    return { recorded: recordedByUri, current, changed };
-  }
-
-  /**
-   * Whether every open document's text is its file's on disk, as stamped (by URI). If not (or it has
-   * no file listed), its diagnostics, and its dependents', are the editor's text's: never recorded.
-   */
-  private openDocumentsOnDisk(stamps: ReadonlyMap<string, InputStamp | undefined>): boolean {
-    for (const doc of this.documents.all()) {
-      if (this.isConfig(doc.uri)) continue;
-      const stamp = stamps.get(doc.uri);
-      if (!stamp || stamp.hash !== hashText(doc.getText())) return false;
-    }
-    return true;
-  }
-
-  /**
    * Reads every manifest of the folders (`listed`), then the open documents, into the index.
    * Undefined when a newer rebuild superseded this one. From a record (`fromRecord`, the warm
    * start): the files are first indexed as recorded, by their models in the persisted index (no
@@ -319,8 +172,7 @@ export class Workspace {
     const indexedOpen = new Map<string, { doc: OpenDocument; version: number }>();
     // With a persisted index, each file's stamp as its key records it (persistedDiagnostics.ts).
     const stamps = new Map<string, InputStamp | undefined>();
-    const record = cache && fromRecord;
-    let asRecorded = true;
+    const record = cache && fromRecord && new RecordedScan(this.recordIndexing(stamps, cache), fromRecord, stamps);
     try {
       let bytesSinceYield = 0;
       let sliceStart = performance.now();
@@ -329,18 +181,9 @@ export class Workspace {
         const uri = URI.file(file).toString();
         if (!isConfigPath(this.folders, file)) {
           // An open document overrides the disk; a client that opens the whole workspace opens most files before the scan reaches them.
-          const doc = this.documents.get(uri);
-          const was = record?.recorded.get(uri);
-          if (record) {
-            // The recorded state first: a file added since is read in catching up.
-            if (was && this.indexFromStamp(uri, file, was, cache)) {
-              if (!record.changed.has(uri)) stamps.set(uri, record.current.get(uri));
-            } else if (was) {
-              // Not in the persisted index after all: read as it is now (for a changed file, what it was is lost).
-              if (record.changed.has(uri)) asRecorded = false;
-              bytesSinceYield += this.readListed(uri, file, stamps, undefined, cache);
-            }
-          } else if (doc) {
+          const doc = record ? undefined : this.documents.get(uri);
+          if (record) bytesSinceYield += record.indexListed(uri, file);
+          else if (doc) {
             if (cache) stamps.set(uri, stampOfListed(file, this.settings.forPath(file).maxFileSize));
             indexedOpen.set(uri, { doc, version: doc.version });
             bytesSinceYield += doc.getText().length;
@@ -357,12 +200,7 @@ export class Workspace {
           sliceStart = performance.now();
         }
       }
-      if (record) {
-        // Files gone since the record: as recorded, until catching up takes them out.
-        for (const [uri, was] of record.recorded) {
-          if (!record.current.has(uri) && !this.indexFromStamp(uri, was.path, was, cache)) asRecorded = false;
-        }
-      }
+      record?.indexGone();
       // Documents opened or changed since the loop read them, and unsaved ones outside the folders
       // (no yield: a document opened in between would be missed); closed ones count from disk again.
       // From a record, open documents are applied in catching up.
@@ -372,20 +210,36 @@ export class Workspace {
       }
       for (const uri of indexedOpen.keys()) {
         const fsPath = fsPathOf(uri);
-        if (this.documents.get(uri) || !fsPath) continue;
-        const read = cache ? readStampedManifest(fsPath, this.settings.forPath(fsPath).maxFileSize) : this.readDisk(fsPath);
-        if (cache) stamps.set(uri, keyStampOf(fsPath, read));
-        this.indexOrNote(uri, read, undefined, cache);
+        if (!this.documents.get(uri) && fsPath) this.readListed(uri, fsPath, stamps, undefined, cache);
       }
       this.packIndexed();
     } finally {
       if (generation === this.scanGeneration) this.index.endBulk();
     }
     if (generation !== this.scanGeneration) return undefined;
-    const caughtUp = record && { update: this.catchUp(record, stamps, cache), fromRecord: asRecorded };
+    const caughtUp = record?.catchUp();
     this.scanned = true;
     cache?.save();
-    return { unreadableDirs, stamps: cache && this.openDocumentsOnDisk(stamps) ? stamps : undefined, ...(caughtUp ? { caughtUp } : {}) };
+    return { unreadableDirs, stamps: cache && openDocumentsOnDisk(this, stamps) ? stamps : undefined, ...(caughtUp ? { caughtUp } : {}) };
+  }
+
+  /** The indexing steps a scan from a record takes (warmStart.ts), the stamps it reads into `stamps`. */
+  private recordIndexing(stamps: Map<string, InputStamp | undefined>, cache: ParseCache): RecordIndexing {
+    return {
+      documents: this.documents,
+      isConfig: (uri) => this.isConfig(uri),
+      cache,
+      defaultNamespace: this.index.settings.defaultNamespace,
+      indexModel: (uri, textHash, role, model) => {
+        this.notRead.delete(uri);
+        this.indexedHash.set(uri, indexedKey(textHash, role));
+        this.guardedIndexing(uri, () => this.index.setParsed(uri, model()));
+      },
+      readListed: (uri, file, update) => this.readListed(uri, file, stamps, update, cache),
+      indexDocument: (doc, update) => this.indexDocument(doc, update),
+      remove: (uri, update) => this.remove(uri, update),
+      packIndexed: () => this.packIndexed(),
+    };
   }
 
   /**
@@ -397,27 +251,6 @@ export class Workspace {
     if (cache) stamps.set(uri, keyStampOf(file, read));
     this.indexOrNote(uri, read, update, cache);
     return 'text' in read ? read.text.length : 0;
-  }
-
-  /**
-   * Brings the index from the recorded state to the files and documents as they are: each changed
-   * or new file read, each gone one removed, each open document applied (those opened during the
-   * scan too: an unchanged one is not parsed again); one update, as events make.
-   */
-  private catchUp(record: RecordedState, stamps: Map<string, InputStamp | undefined>, cache: ParseCache): IndexUpdate {
-    const update = new IndexUpdate();
-    const open = [...this.documents.all()].filter((doc) => !this.isConfig(doc.uri)).map((doc) => doc.uri);
-    for (const uri of new Set([...record.changed, ...open])) {
-      const doc = this.documents.get(uri);
-      const fsPath = fsPathOf(uri);
-      if (doc) {
-        if (record.current.has(uri)) stamps.set(uri, record.current.get(uri));
-        this.indexDocument(doc, update);
-      } else if (!record.current.has(uri) || !fsPath) this.remove(uri, update);
-      else this.readListed(uri, fsPath, stamps, update, cache);
-    }
-    this.packIndexed();
-    return update;
   }
 
   // ---------- events (after the scan) ----------
@@ -550,25 +383,6 @@ export class Workspace {
     }
     this.notRead.delete(uri);
     this.indexText(uri, read.text, update, cache, read.stamp);
-  }
-
-  /**
-   * Indexes a file by its model in the persisted index, its stamp taken just before (no second read);
-   * false when there is no stamp, or the file was not read for its size or content, or the persisted
-   * index holds no model with that stamp (then the file is read).
-   */
-  private indexFromStamp(uri: string, fsPath: string, stamp: InputStamp | undefined, cache: ParseCache): boolean {
-    if (!stamp || stamp.readKey.startsWith(NOT_READ)) return false;
-    const role = helmReadOptions(fsPath);
-    const options = { ...role, fast: true, defaultNamespace: this.index.settings.defaultNamespace };
-    // Should the entry not decode, the file is parsed from the text on disk now.
-    const hit = cache.get(fsPath, readKeyOf(uri, options), stamp, () => parseFile(uri, fs.readFileSync(fsPath, 'utf8'), options));
-    if (!hit) return false;
-    this.notRead.delete(uri);
-    // The stamp's hash is the text's (hashText of the same UTF-8), as indexText records it.
-    this.indexedHash.set(uri, indexedKey(stamp.hash, role));
-    this.guardedIndexing(uri, () => this.index.setParsed(uri, hit.decode()));
-    return true;
   }
 
   /** Indexes a file through `set`; a reader that throws is logged, and the server and every other file go on. */
