@@ -127,7 +127,9 @@ export function listManifestFiles(
   const seenDirs = new Set<string>();
   // `known`: the entry's type from its folder's listing, which spares a stat per file; links and
   // other types are stat'ed (links followed), as is the root.
-  const walk = (p: string, isRoot: boolean, known?: 'file' | 'dir'): void => {
+  // `knownReal`: the real path of a folder listed as a folder (not a link) in a folder whose real
+  // path is known, which spares a realpath per folder (one system call per component of the path).
+  const walk = (p: string, isRoot: boolean, known?: 'file' | 'dir', knownReal?: string): void => {
     let type = known;
     if (type === undefined) {
       try {
@@ -141,7 +143,7 @@ export function listManifestFiles(
       if (!isRoot && (ALWAYS_SKIPPED_DIRS.has(path.basename(p)) || isExcluded(p))) return;
       let real: string;
       try {
-        real = fs.realpathSync.native(p); // one system call, where the JavaScript one lstats every component
+        real = knownReal ?? fs.realpathSync.native(p); // one system call, where the JavaScript one lstats every component
       } catch {
         return;
       }
@@ -155,7 +157,10 @@ export function listManifestFiles(
         if (code !== 'ENOENT') unreadable(p, `folder not read: ${code ?? String(error)}`); // ENOENT: deleted while we looked
         return;
       }
-      for (const e of entries) walk(path.join(p, e.name), false, e.isDirectory() ? 'dir' : e.isFile() ? 'file' : undefined);
+      for (const e of entries) {
+        const dir = e.isDirectory();
+        walk(path.join(p, e.name), false, dir ? 'dir' : e.isFile() ? 'file' : undefined, dir ? path.join(real, e.name) : undefined);
+      }
     } else if (type === 'file' && (isRoot || (MANIFEST_EXTENSIONS.test(p) && !isExcluded(p)))) {
       out.push(p);
     }
@@ -172,12 +177,26 @@ export function readManifestFile(absPath: string, maxSize = DEFAULT_MAX_FILE_SIZ
     fd = fs.openSync(absPath, 'r');
     const size = fs.fstatSync(fd).size;
     if (size > maxSize) return { skipped: tooLargeReason(size, maxSize) };
-    return decodeManifest(fs.readFileSync(fd), maxSize);
+    // Read to the size just taken, as readFileSync would, without its second fstat (one per file);
+    // a size of 0 may hide content (a special file): read to its end.
+    return decodeManifest(size === 0 ? fs.readFileSync(fd) : readOpenFile(fd, size), maxSize);
   } catch (error) {
     return { skipped: `not read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+/** At most `size` bytes of an open file from its start (fewer when it shrank meanwhile). */
+function readOpenFile(fd: number, size: number): Buffer {
+  const buffer = Buffer.allocUnsafe(size);
+  let length = 0;
+  while (length < size) {
+    const n = fs.readSync(fd, buffer, length, size - length, length);
+    if (n === 0) break;
+    length += n;
+  }
+  return buffer.subarray(0, length);
 }
 
 /**
@@ -202,14 +221,7 @@ export function readStampedBytes(absPath: string, maxSize: number): { bytes: Buf
     if (size > maxSize) return { skipped: tooLargeReason(size, maxSize), stamp: { size, mtimeMs, hash: '' } };
     // The size just taken bounds the read (a file growing meanwhile is read to that size; its
     // stamp then differs on the next run).
-    const buffer = Buffer.allocUnsafe(size);
-    let length = 0;
-    while (length < size) {
-      const n = fs.readSync(fd, buffer, length, size - length, length);
-      if (n === 0) break;
-      length += n;
-    }
-    const bytes = buffer.subarray(0, length);
+    const bytes = readOpenFile(fd, size);
     const reason = unreadableReason(bytes.length, bytes, maxSize);
     const stamp = { size, mtimeMs, hash: contentHash(bytes) };
     return reason ? { skipped: reason, stamp } : { bytes, stamp };

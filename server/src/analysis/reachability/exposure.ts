@@ -145,6 +145,8 @@ export class OpenWorld {
    * edit costs the policies' representatives (cached per policy) rather than a pass over the classes.
    */
   private previous?: OpenWorld;
+  /** How many of the policies `readPolicies` read ahead. */
+  private policiesRead = 0;
   /** The policies (and their namespaces) the representatives were taken from. */
   private policySeen: Array<[NetworkPolicy, string]> = [];
 
@@ -210,7 +212,11 @@ export class OpenWorld {
    */
   readPolicies(count: number): void {
     if (this.repList || this.previous) return;
-    (this.policyReps ??= new PolicyRepresentatives()).candidates(this.src.policies.slice(0, count));
+    // The policies do not change while read ahead (nothing reads a half-built engine), so each
+    // call appends the next portion; representatives() checks them all once.
+    const end = Math.min(count, this.src.policies.length);
+    if (end > this.policiesRead) (this.policyReps ??= new PolicyRepresentatives()).append(this.src.policies.slice(this.policiesRead, end));
+    this.policiesRead = Math.max(this.policiesRead, end);
   }
 
   /**
