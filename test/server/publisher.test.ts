@@ -1,6 +1,6 @@
 // Publishing after an edit (lsp/publisher.ts): the edited document's diagnostics are sent before
 // the other files' link diagnostics are worked out (they follow on the next turn), and those of
-// an update that a newer one overtakes before its turn are still published.
+// an update that a newer one overtakes before its turn are still published, verdicts included.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -66,6 +66,23 @@ describe('publishing after an edit', () => {
       await turn();
       const service = sent.find((s) => s.uri.endsWith('service.yaml'));
       assert.ok(service?.codes.includes('service-selects-nothing'), JSON.stringify(sent));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("re-checks the verdicts of an update overtaken before its turn with the newer one's, not in the idle sweep", async () => {
+    // Reason: issue 11: an overtaken update's verdicts were left to the idle sweep (1.5 s later, and
+    // only after a policy or namespace change); they now go with the newer update's re-check.
+    const { dir, sent, edit } = await publishing();
+    try {
+      // A deny-all policy next to the Service: its verdict turns service-unreachable.
+      edit('deny.yaml', 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: shop\nspec:\n  podSelector: {}\n');
+      edit('configmap.yaml', CONFIGMAP.replace('name: settings', 'name: settings-2'));
+      // Turns only: the idle sweep's timer cannot have fired.
+      for (let i = 0; i < 20 && !sent.some((s) => s.uri.endsWith('service.yaml')); i++) await turn();
+      const service = sent.find((s) => s.uri.endsWith('service.yaml'));
+      assert.ok(service?.codes.includes('service-unreachable'), JSON.stringify(sent));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -646,6 +646,42 @@ describe('reachability: applyChange with the index', () => {
     }
     assert.ok(ix.workloads().some((w) => w.namespace === 'moved'), 'the kustomization re-filed the Deployment');
   });
+
+  it("a Service edit works out again only the controller's routes that end in its namespace, and answers like a fresh engine", () => {
+    // Reason: issue 11: a Service edit started the routes over (every backend resolved again, ~45 ms
+    // at L); now only the backends filed under its namespace are, those naming a missing Service too.
+    const ix = new WorkspaceIndex();
+    const onlyController = 'podSelector: {}\ningress:\n  - from:\n      - namespaceSelector:\n          matchLabels:\n            kubernetes.io/metadata.name: ingress-controller-ns';
+    const files: Record<string, string> = {
+      'file:///w/apps.yaml': deployment('a', { ports: [{ port: 8080 }] }) + deployment('b', { ports: [{ port: 8080 }] }),
+      'file:///w/svc-a.yaml': service('a', { app: 'a' }, [{ port: 80, targetPort: 8080 }]),
+      'file:///w/pol.yaml': policy('only-controller', onlyController),
+      // One backend names a Service that is not there yet.
+      'file:///w/ing.yaml': ingress('web', 'a', 80) + ingress('later', 'b', 80),
+    };
+    for (const [uri, text] of Object.entries(files)) ix.setFile(uri, text);
+    const engine = ReachabilityEngine.fromSource(ix);
+    // The backends' verdicts read the routes (the controller reaches only where it is routed); the Services' may too.
+    const answers = (e: ReachabilityEngine): string =>
+      [
+        ...ix.services().map((svc) => JSON.stringify(e.servicePortReachability(svc, svc.ports[0]!).targets.map((t) => [svc.name, t.workload.name, t.reachable]))),
+        ...ix.ingresses().map((ing) => JSON.stringify(e.backendReachability(ing, ing.backends[0]!).targets.map((t) => [ing.name, t.workload.name, t.reachable]))),
+      ].join('\n');
+    answers(engine);
+    const edits: Array<[string, string]> = [
+      ['file:///w/svc-b.yaml', service('b', { app: 'b' }, [{ port: 80, targetPort: 8080 }])], // the waiting backend resolves
+      ['file:///w/svc-a.yaml', service('a', { app: 'b' }, [{ port: 80, targetPort: 8080 }])],
+      ['file:///w/svc-b.yaml', ''],
+      ['file:///w/svc-a.yaml', service('a', { app: 'a' }, [{ port: 80, targetPort: 9090 }])],
+    ];
+    for (const [uri, text] of edits) {
+      const change = ix.setFile(uri, text);
+      engine.applyChange({ objects: change.objects }, ix.settings);
+      assert.equal(answers(engine), answers(ReachabilityEngine.fromSource(ix)), `after editing ${uri}`);
+      assert.equal(engine.lastUpdate.routesStartedOver, false, `after editing ${uri}`);
+      if (uri.endsWith('svc-b.yaml') && text) assert.ok(answers(engine).includes('["later","b",true]'), 'the Service added behind the waiting backend is reached through it');
+    }
+  });
 });
 
 function inputOf(ix: WorkspaceIndex) {

@@ -939,7 +939,7 @@ describe('applyChange against a fresh engine', () => {
     const engine = new ReachabilityEngine(inputOf(objects));
     const w = objects[0] as Workload;
     engine.applyChange({ removed: [w], added: [{ ...w }] });
-    assert.deepEqual(engine.lastUpdate, { policiesCompiled: 0, classesAdded: 0, classesRemoved: 0, policiesRechecked: 0 });
+    assert.deepEqual(engine.lastUpdate, { policiesCompiled: 0, classesAdded: 0, classesRemoved: 0, policiesRechecked: 0, routesStartedOver: false });
     const p = objects[6] as NetworkPolicy;
     engine.applyChange({ removed: [p], added: [{ ...p }] });
     assert.equal(engine.lastUpdate.policiesCompiled, 0, 'same content: the compiled form is reused');

@@ -4,8 +4,9 @@
 //   reachSensitiveFiles: Services and routes whose NetworkPolicy verdicts may have changed. A policy
 //   can admit pods of other namespaces, so this follows namespaceSelector peers that match the
 //   changed workloads; effects further away (an egress rule that closes the only source of a
-//   Service elsewhere) are caught by the server's idle sweep.
+//   Service elsewhere) are the server's idle sweep's: verdictFilesBeyond.
 import { podLabelsOf } from '../analysis/links';
+import { keyOf } from '../analysis/reachability/exposure';
 import { isEmptySelector, selectorMatches } from '../analysis/selectors';
 import { nearlyMatches } from './diagnostics';
 import type { IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
@@ -196,11 +197,101 @@ export function reachSensitiveFiles(index: WorkspaceIndex, change: IndexChange):
   // other sources into their namespaces now.
   const relabelled = changed.some((o) => o.type === 'namespace');
   if (relabelled || workloads.length > 0) forPoliciesSeeing(index, change, changed, relabelled, workloads, () => true, (np) => namespaces.add(np.namespace));
+  return filesWithVerdictsIn(index, namespaces);
+}
+
+/** The files of the Services, Ingresses and routes in `namespaces`, and of the routes elsewhere that send traffic into them. */
+function filesWithVerdictsIn(index: WorkspaceIndex, namespaces: ReadonlySet<string>): Set<string> {
   const out = new Set<string>();
   for (const ns of namespaces) {
     for (const o of index.objectsIn(ns)) if (o.type === 'service' || o.type === 'ingress' || o.type === 'route') out.add(o.uri);
   }
-  // Routes elsewhere that send traffic into these namespaces.
-  for (const r of index.routes()) if (r.backends.some((b) => b.explicitNamespace && namespaces.has(b.explicitNamespace.value))) out.add(r.uri);
+  if (namespaces.size > 0) for (const r of index.routes()) if (r.backends.some((b) => b.explicitNamespace && namespaces.has(b.explicitNamespace.value))) out.add(r.uri);
   return out;
+}
+
+/**
+ * The files whose NetworkPolicy verdicts (service-unreachable, ingress-blocked) a change can move,
+ * beyond reachSensitiveFiles' (the idle sweep's share, worked out when the server is idle), or
+ * 'all' where this argument does not hold. `controllerNamespace`: the ingress controller's, as in force.
+ *
+ * Why nothing else can move. A verdict on a Service in namespace T (or on a backend ending in T)
+ * reads: the pods of T it picks; the ingress policies of T that select them; for every sender those
+ * rules admit, the sender's egress policies (in the sender's namespace); the ingress controller (its
+ * identity, the routes that end in T, the egress policies of its namespace); the representatives
+ * of pods the workspace does not define that the rules admit (made from every policy's peers,
+ * looked up by the keys of a peer's selectors, and dropped where a real pod stands for one); and
+ * the labels of namespaces, through namespaceSelectors. So:
+ *  - a workload, Service, Ingress, grant or Namespace: what reachSensitiveFiles follows (its
+ *    namespace; the policies whose peers may admit the workload, as a sender or as the real pod of a
+ *    representative; those whose namespaceSelector matched a relabelled namespace before or after);
+ *    and a route: also the namespaces its backends end in (the controller is routed there);
+ *  - a NetworkPolicy in N: N (the ingress of N's pods); the namespaces of policies whose
+ *    namespaceSelector peers match N's labels (they may admit N's pods, whose egress it decides);
+ *    the namespaces its peers' namespaceSelectors match, and those of policies with a
+ *    namespaceSelector peer of the same representative key as one of its own (its representatives
+ *    are found through that key; a peer without one is keyed by N's name, which N's labels match).
+ * Every file when an AdminNetworkPolicy or BaselineAdminNetworkPolicy is defined or changed (a
+ * cluster tier may admit any pod anywhere, so any sender's egress counts), or when a policy or
+ * Namespace of the controller's namespace changed (its egress decides every backend). The caller
+ * sweeps every file too when the controller identity in force changed (a guess follows the policies
+ * and the ingress classes, a detection the workloads).
+ */
+export function verdictFilesBeyond(index: WorkspaceIndex, change: IndexChange, controllerNamespace: string): Set<string> | 'all' {
+  // A bulk change keeps no objects: it cannot say what it changed.
+  if (change.objects.length === 0 && change.namespacesChanged) return 'all';
+  const changed = changedObjects(change);
+  if (changed.length === 0) return new Set();
+  if (index.adminPolicies().length > 0 || changed.some((o) => o.type === 'adminpolicy')) return 'all';
+  const namespaces = new Set<string>();
+  for (const o of changed) {
+    if (o.type === 'route') for (const b of o.backends) if (b.explicitNamespace) namespaces.add(b.explicitNamespace.value);
+    if ((o.type === 'networkpolicy' || o.type === 'namespace') && (o.type === 'namespace' ? o.name : o.namespace) === controllerNamespace) return 'all';
+    if (o.type !== 'networkpolicy') continue;
+    namespaces.add(o.namespace);
+    const labels = namespaceLabelsOf(index, o.namespace);
+    const keys = new Set<string>();
+    for (const p of peersOf(o)) {
+      if (!p.namespaceSelector) continue;
+      keys.add(keyOf(p.namespaceSelector));
+      for (const [ns, nsLabels] of index.namespaceLabels()) if (selectorMatches(p.namespaceSelector, nsLabels)) namespaces.add(ns);
+    }
+    for (const { selector, peers } of NamespacePeerTable.of(index).all()) {
+      if (!selectorMatches(selector, labels) && !keys.has(keyOf(selector))) continue;
+      for (const np of peers.keys()) namespaces.add(np.namespace);
+    }
+  }
+  const near = reachSensitiveFiles(index, change);
+  for (const uri of change.uris) near.add(uri);
+  const out = new Set<string>();
+  for (const uri of filesWithVerdictsIn(index, namespaces)) if (!near.has(uri)) out.add(uri);
+  return out;
+}
+
+/**
+ * Where an update's changes may move NetworkPolicy verdicts: the files reachSensitiveFiles follows and the
+ * changed files (`sensitive`), and whether it may reach past them (`beyond`: a policy, namespace or
+ * cluster-tier policy changed).
+ */
+export function verdictsMoved(index: WorkspaceIndex, changes: readonly IndexChange[]): { sensitive: Set<string>; beyond: boolean } {
+  const sensitive = new Set<string>();
+  let beyond = false;
+  for (const change of changes) {
+    for (const uri of reachSensitiveFiles(index, change)) sensitive.add(uri);
+    for (const uri of change.uris) sensitive.add(uri);
+    if (movesVerdictsBeyond(change)) beyond = true;
+  }
+  return { sensitive, beyond };
+}
+
+/** Whether a change may move verdicts past what reachSensitiveFiles follows: a policy, namespace or cluster-tier policy changed. */
+function movesVerdictsBeyond(change: IndexChange): boolean {
+  return changedObjects(change).some((o) => o.type === 'networkpolicy' || o.type === 'namespace' || o.type === 'adminpolicy');
+}
+
+/** The files holding a Service, Ingress or route: those with NetworkPolicy verdicts. */
+export function filesWithVerdicts(index: WorkspaceIndex): Set<string> {
+  const uris = new Set<string>();
+  for (const o of [...index.services(), ...index.ingresses(), ...index.routes()]) uris.add(o.uri);
+  return uris;
 }

@@ -1,16 +1,16 @@
 // Publishing diagnostics: the per-document edit debounce, phased publishing after an index update
 // (the edited documents at once, the other files' link diagnostics on the next turn, then
-// NetworkPolicy verdicts), the idle sweep of every Service and route, the cache of verdicts
-// between them, and only changed lists re-sent.
+// NetworkPolicy verdicts), the idle sweep of the Services and routes whose verdicts the changes
+// may move beyond those, the cache of verdicts between them, and only changed lists re-sent.
 import type { Connection, Diagnostic } from 'vscode-languageserver/node';
 import type { Analysis } from '../analysis/workspaceAnalysis';
 import { createDiagnosticContext } from '../features/context';
-import { changedObjects, dependentFiles, reachSensitiveFiles } from '../features/dependents';
+import { dependentFiles, filesWithVerdicts, reachSensitiveFiles, verdictFilesBeyond, verdictsMoved } from '../features/dependents';
 import { diagnoseFile, type ReachabilityChecks } from '../features/diagnostics';
 import { diagnoseFileAlone } from '../features/fileChecks';
 import { reachabilityChecks } from '../features/reachabilityFindings';
 import { FILE_SCOPED_CODES, type Finding } from '../features/rules';
-import type { IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
+import type { IndexChange } from '../index/workspaceIndex';
 import type { K8sObject } from '../model/types';
 import { getOrCreate } from '../model/collections';
 import { GraphChangedNotification } from '../protocol';
@@ -23,8 +23,10 @@ import type { Workspace } from './workspace';
 
 /** Wait after the last keystroke before re-analysing a document (SPEC §9: at most 100 ms). */
 const EDIT_DEBOUNCE_MS = 30;
-/** Wait without edits before re-checking every Service and route against the NetworkPolicies. */
+/** Wait without edits before the idle sweep re-checks Services and routes against the NetworkPolicies. */
 const IDLE_SWEEP_MS = 1500;
+/** Changes kept for the idle sweep to narrow; past this many it re-checks everything. */
+const MAX_SWEEP_CHANGES = 500;
 /** Diagnose files for at most this long before yielding, so keystrokes and hovers are answered in between. */
 const SLICE_MS = 15;
 /** Wait after the last update before telling the diagram to ask for the graph again. */
@@ -113,10 +115,16 @@ export class Publisher {
   private readonly published = new Map<string, { hash: string; errors: number; beyondFile: boolean }>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweepGeneration = 0;
-  /** Set when a change may affect NetworkPolicy verdicts beyond the files re-checked right after it. */
-  private sweepNeeded = false;
+  /** Index changes since the last idle sweep: it re-checks the verdicts they may move beyond their own update's re-check (verdictFilesBeyond). */
+  private readonly sweepChanges: IndexChange[] = [];
+  /** Set when the next idle sweep re-checks every Service and route (a change it cannot narrow). */
+  private sweepAll = false;
+  /** The ingress controller identity in force when every verdict was last computed (publishAll) or swept. */
+  private controllerSeen = '';
   /** Files whose link diagnostics an update asked for and that are not yet published (publishPendingLinks). */
   private readonly linksPending = new Set<string>();
+  /** Files whose verdicts an update asked to re-check and that are not yet re-checked (an overtaken update's go to the next one). */
+  private readonly verdictsPending = new Set<string>();
   /** Index changes whose dependents are not yet worked out (followUpdate). */
   private readonly changesPending: IndexChange[] = [];
   private graphTimer: NodeJS.Timeout | undefined;
@@ -144,7 +152,10 @@ export class Publisher {
     this.reach = new ReachFindings(reachabilityChecks(analysis));
     // The new scan's publishAll diagnoses every file.
     this.linksPending.clear();
+    this.verdictsPending.clear();
     this.changesPending.length = 0;
+    this.sweepChanges.length = 0;
+    this.sweepAll = false;
   }
 
   /**
@@ -159,6 +170,7 @@ export class Publisher {
     const open = new Set(ws.documents.keys());
     const uris = new Set<string>([...open, ...index.fileUris(), ...ws.notRead.keys(), ...this.published.keys(), ...ws.settings.configs.keys()]);
     const reach = this.reach.freshPass();
+    this.controllerSeen = controllerKey(ws.analysis);
     return this.inSlices([...uris], () => ws.index !== index, (uri) => this.publish(new Set([uri]), open.has(uri) ? new Set([uri]) : new Set(), reach, record));
   }
 
@@ -207,8 +219,8 @@ export class Publisher {
   /**
    * After an index update: first the edited documents' diagnostics, then, on the next turn, the
    * link diagnostics of the files that depend on it (both with the verdicts last computed), then
-   * fresh NetworkPolicy verdicts where they may have changed; after a pause in typing, every
-   * Service and route is re-checked. `always` are sent even when unchanged (the edited document:
+   * fresh NetworkPolicy verdicts where they may have changed; after a pause in typing, the
+   * Services and routes whose verdicts the changes may move further away are re-checked. `always` are sent even when unchanged (the edited document:
    * clients wait for its version).
    */
   publishUpdate(update: IndexUpdate, always: ReadonlySet<string>): void {
@@ -216,6 +228,7 @@ export class Publisher {
     for (const uri of update.removed) {
       this.reach.forget(uri);
       this.linksPending.delete(uri);
+      this.verdictsPending.delete(uri);
       this.connection.sendDiagnostics({ uri, diagnostics: [] });
       this.published.delete(uri);
     }
@@ -226,7 +239,13 @@ export class Publisher {
     for (const uri of update.dirty) if (!update.removed.has(uri) && !always.has(uri)) this.linksPending.add(uri);
     for (const change of update.changes) {
       this.changesPending.push(change);
-      if (movesVerdictsBeyond(change)) this.sweepNeeded = true;
+      this.sweepChanges.push(change);
+    }
+    // Typing without a pause of IDLE_SWEEP_MS: the changes are not kept without end.
+    if (this.sweepChanges.length > MAX_SWEEP_CHANGES) {
+      this.sweepChanges.length = 0;
+      this.sweepChanges.push(...update.changes);
+      this.sweepAll = true;
     }
     const generation = ++this.sweepGeneration;
     void this.followUpdate(update, always, generation).then((done) => {
@@ -244,7 +263,7 @@ export class Publisher {
    */
   mayHaveChanged(update: IndexUpdate): Set<string> {
     const index = this.workspace.index;
-    const { sensitive, beyond } = verdictsMoved(index, update);
+    const { sensitive, beyond } = verdictsMoved(index, update.changes);
     const out = new Set([...update.dirty, ...update.removed, ...sensitive]);
     for (const change of update.changes) for (const uri of dependentFiles(index, change)) out.add(uri);
     if (beyond) for (const uri of filesWithVerdicts(index)) out.add(uri);
@@ -253,8 +272,8 @@ export class Publisher {
 
   /**
    * An update's turn: the link diagnostics of the files that depend on it and on the updates it
-   * overtook, then its NetworkPolicy verdicts, in slices; false when a newer update cut it short
-   * (the files and changes not yet followed are left to that one; verdicts to the idle sweep).
+   * overtook, then the NetworkPolicy verdicts they may move, in slices; false when a newer update
+   * cut it short (the files and changes not yet followed, verdicts included, are left to that one).
    */
   private async followUpdate(update: IndexUpdate, always: ReadonlySet<string>, generation: number): Promise<boolean> {
     await new Promise((r) => setImmediate(r));
@@ -264,15 +283,14 @@ export class Publisher {
     // what a later one changed is among that one's files or dependents.
     for (const change of this.changesPending.splice(0)) {
       for (const uri of dependentFiles(index, change)) if (!update.removed.has(uri) && !always.has(uri)) this.linksPending.add(uri);
+      for (const uri of [...change.uris, ...reachSensitiveFiles(index, change)]) if (!update.removed.has(uri)) this.verdictsPending.add(uri);
     }
-    const { sensitive } = verdictsMoved(index, update);
-    for (const uri of always) sensitive.add(uri);
-    for (const uri of update.removed) sensitive.delete(uri);
+    for (const uri of always) this.verdictsPending.add(uri);
     if (!(await this.publishPendingLinks(generation))) return false;
     // The edited documents first, then the rest in chunks, yielding so that a new keystroke or a
     // hover is answered in between (a newer edit cancels what is left).
-    const first = [...sensitive].filter((u) => always.has(u));
-    const rest = [...sensitive].filter((u) => !always.has(u));
+    const first = [...this.verdictsPending].filter((u) => always.has(u));
+    const rest = [...this.verdictsPending].filter((u) => !always.has(u));
     return this.recheckReachability([...first, ...rest], generation);
   }
 
@@ -303,13 +321,42 @@ export class Publisher {
     await prepareAnalysis(this.workspace.analysis);
     if (generation !== this.sweepGeneration) return false;
     const reach = this.reach.freshPass();
-    return this.inSlices(uris, () => generation !== this.sweepGeneration, (uri) => this.publish(new Set([uri]), new Set(), reach));
+    return this.inSlices(uris, () => generation !== this.sweepGeneration, (uri) => {
+      this.verdictsPending.delete(uri);
+      this.publish(new Set([uri]), new Set(), reach);
+    });
   }
 
-  /** Re-checks every file with Services or routes against the NetworkPolicies, in chunks; stops when an update comes. */
+  /**
+   * Re-checks the Services and routes whose verdicts the changes since the last sweep may have
+   * moved beyond what their updates re-checked, in chunks; stops when an update comes (the next
+   * sweep takes its changes again).
+   */
   private async idleSweep(generation: number): Promise<void> {
-    if (generation !== this.sweepGeneration || !this.sweepNeeded) return;
-    if (await this.recheckReachability([...filesWithVerdicts(this.workspace.index)], generation)) this.sweepNeeded = false;
+    if (generation !== this.sweepGeneration || this.sweepChanges.length === 0) return;
+    const files = this.sweepFiles();
+    if (await this.recheckReachability([...files], generation)) {
+      this.sweepChanges.length = 0;
+      this.sweepAll = false;
+    }
+  }
+
+  /** What the idle sweep re-checks: every file with verdicts when a change or the controller identity says so, else the changes' files beyond (verdictFilesBeyond). */
+  private sweepFiles(): Set<string> {
+    const index = this.workspace.index;
+    const analysis = this.workspace.analysis;
+    const controller = controllerKey(analysis);
+    if (controller !== this.controllerSeen) this.sweepAll = true;
+    this.controllerSeen = controller;
+    const files = new Set(this.verdictsPending);
+    const controllerNamespace = analysis.ingressControllerInfo().identity.namespace;
+    for (const change of this.sweepChanges) {
+      if (this.sweepAll) break;
+      const beyond = verdictFilesBeyond(index, change, controllerNamespace);
+      if (beyond === 'all') this.sweepAll = true;
+      else for (const uri of beyond) files.add(uri);
+    }
+    return this.sweepAll ? filesWithVerdicts(index) : files;
   }
 
   /**
@@ -362,30 +409,8 @@ export class Publisher {
   }
 }
 
-/**
- * Where an update may move NetworkPolicy verdicts: the files reachSensitiveFiles follows and the
- * changed files (`sensitive`), and whether it may reach past them (`beyond`: a policy, namespace or
- * cluster-tier policy changed).
- */
-function verdictsMoved(index: WorkspaceIndex, update: IndexUpdate): { sensitive: Set<string>; beyond: boolean } {
-  const sensitive = new Set<string>();
-  let beyond = false;
-  for (const change of update.changes) {
-    for (const uri of reachSensitiveFiles(index, change)) sensitive.add(uri);
-    for (const uri of change.uris) sensitive.add(uri);
-    if (movesVerdictsBeyond(change)) beyond = true;
-  }
-  return { sensitive, beyond };
-}
-
-/** Whether a change may move verdicts past what reachSensitiveFiles follows: a policy, namespace or cluster-tier policy changed. */
-function movesVerdictsBeyond(change: IndexChange): boolean {
-  return changedObjects(change).some((o) => o.type === 'networkpolicy' || o.type === 'namespace' || o.type === 'adminpolicy');
-}
-
-/** The files holding a Service, Ingress or route: those with NetworkPolicy verdicts. */
-function filesWithVerdicts(index: WorkspaceIndex): Set<string> {
-  const uris = new Set<string>();
-  for (const o of [...index.services(), ...index.ingresses(), ...index.routes()]) uris.add(o.uri);
-  return uris;
+/** The ingress controller identity in force and where it comes from: when it changes, any verdict may. */
+function controllerKey(analysis: Analysis): string {
+  const { source, identity } = analysis.ingressControllerInfo();
+  return `${source} ${JSON.stringify(identity)}`;
 }

@@ -139,13 +139,16 @@ function refiled(s: EngineState, o: K8sObject): boolean {
 export function applyChangeTo(s: EngineState, change: Change): void {
   const { out, inn } = change;
   s.epoch++;
-  const stats: UpdateStats = { policiesCompiled: 0, classesAdded: 0, classesRemoved: 0, policiesRechecked: 0 };
+  const stats: UpdateStats = { policiesCompiled: 0, classesAdded: 0, classesRemoved: 0, policiesRechecked: 0, routesStartedOver: false };
   const touchedClasses = new Set<PodClass>();
   const touchedPeers = new Set<PeerInfo>();
   const nsTouched = new Set<string>();
   const pool = new Map<string, CompiledPolicy[]>(); // removed compiled policies by fingerprint
   let policiesChanged = false;
+  /** An Ingress, route or grant changed: the controller's routes start over. */
   let routingChanged = false;
+  /** Namespaces whose Services changed: only the routes that end there are worked out again. */
+  const serviceNamespaces = new Set<string>();
   const adminNext = new Set(s.adminSet);
 
   // 1. What leaves.
@@ -185,7 +188,7 @@ export function applyChangeTo(s: EngineState, change: Change): void {
         const list = mustGet(s.servicesByKey, key);
         removeItem(list, o);
         if (list.length === 0) s.servicesByKey.delete(key);
-        routingChanged = true;
+        serviceNamespaces.add(o.namespace);
         break;
       }
       case 'ingress':
@@ -215,7 +218,7 @@ export function applyChangeTo(s: EngineState, change: Change): void {
         const key = `${o.namespace}/${o.name}`;
         s.serviceKey.set(o, key);
         pushTo(s.servicesByKey, key, o);
-        routingChanged = true;
+        serviceNamespaces.add(o.namespace);
         break;
       }
       case 'ingress':
@@ -384,7 +387,8 @@ export function applyChangeTo(s: EngineState, change: Change): void {
   if (setAdmin(s, adminNext)) policiesChanged = true;
   s.sharedRows = new Map();
   s.senders = new Map();
-  routesChanged(s, routingChanged, gone, newClasses);
+  routesChanged(s, routingChanged, serviceNamespaces, gone, newClasses);
+  stats.routesStartedOver = routingChanged;
   if (policiesChanged) s.partitionCache = {}; // the ipBlocks split the outside, whatever the classes
   s.lastUpdate = stats;
 }

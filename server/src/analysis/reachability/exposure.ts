@@ -401,7 +401,8 @@ function namedKept(r: CompiledRule): PortConns {
 }
 
 const selectorKeys = new WeakMap<object, string>();
-function keyOf(sel: NonNullable<import('../../model/types').PolicyPeer['podSelector']>): string {
+/** The key representatives are looked up by for a peer's selector (equal keys, the same representatives). */
+export function keyOf(sel: NonNullable<import('../../model/types').PolicyPeer['podSelector']>): string {
   let k = selectorKeys.get(sel);
   if (k === undefined) {
     const labels: Record<string, string> = {};

@@ -100,6 +100,8 @@ export interface UpdateStats {
   classesRemoved: number;
   /** Policies in force whose class sets were tested against new classes by their selectors. */
   policiesRechecked: number;
+  /** Whether the controller's routes start over (an Ingress, route or grant changed), rather than only where classes or Services changed. */
+  routesStartedOver: boolean;
 }
 
 /** What one direction of a class's deciding policies allow. */
@@ -217,7 +219,7 @@ export class EngineState {
   senders = new Map<CompiledRule, Senders>();
   openWorldOf?: { epoch: number; world: OpenWorld };
 
-  lastUpdate: UpdateStats = { policiesCompiled: 0, classesAdded: 0, classesRemoved: 0, policiesRechecked: 0 };
+  lastUpdate: UpdateStats = { policiesCompiled: 0, classesAdded: 0, classesRemoved: 0, policiesRechecked: 0, routesStartedOver: false };
 }
 
 /** The compiled policies in input order. */
