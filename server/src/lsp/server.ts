@@ -160,6 +160,7 @@ export class NetmapServer {
     // Files changed since the record: its lists stand for the files that cannot depend on the changes.
     const caughtUp = result.caughtUp;
     if (warm?.afterScan && caughtUp?.fromRecord) await this.publisher.publishRecorded(warm.afterScan, this.publisher.mayHaveChanged(caughtUp.update));
+    result.saveCache(); // after the recorded lists: nothing they say depends on it
     done();
     // The index is whole: requests are answered from it (as during a cold start's publishing).
     this.workspace.requestHold.release();

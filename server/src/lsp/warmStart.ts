@@ -16,7 +16,7 @@ import type { OpenDocument } from './openDocuments';
 import { NOT_READ, sameInputStamp, settingsKey, stampOfListed } from './persistedDiagnostics';
 import { fsPathOf, hashText, IndexUpdate } from './indexUpdate';
 
-/** …the comparison yields to other requests after this long, as the scan does. */
+/** The comparison yields to other requests after this long, as the scan does (workspace.ts, SCAN_SLICE_MS). */
 const COMPARE_SLICE_MS = 20;
 
 /**
