@@ -24,6 +24,14 @@ export class PolicyRepresentatives {
   private readonly out = new Map<string, RepCandidate>();
   /** Keys whose first occurrence moved later: the order of `out` is made again. */
   private reorder = false;
+  /** What `out` held, before the last follow, for the keys it touched (undefined: nothing). */
+  private readonly before = new Map<string, RepCandidate | undefined>();
+  /**
+   * Whether the last `candidates` call changed them: a key came or went, or a key's first
+   * representative's name or whether it is suppressible changed (the order of `out` aside: the
+   * representatives are sorted by name and key). A policy edit that keeps its peers changes nothing.
+   */
+  changed = true;
 
   /**
    * The candidates of `policies` (in order): each key once, in the order of its first occurrence.
@@ -31,6 +39,7 @@ export class PolicyRepresentatives {
    */
   candidates(policies: readonly CompiledPolicy[]): ReadonlyMap<string, Readonly<RepCandidate>> {
     const touched = this.follow(policies);
+    let changed = false;
     if (this.reorder) {
       const firsts = [...this.occurrences].map(([key, list]) => ({ key, seq: list[0]!.seq }));
       firsts.sort((a, b) => a.seq - b.seq);
@@ -43,7 +52,11 @@ export class PolicyRepresentatives {
       const c = this.candidateOf(key);
       if (!c) this.out.delete(key);
       else this.out.set(key, c); // a new key has the largest first seq: it goes last
+      const was = this.before.get(key);
+      if (!c || !was || c.rep.name !== was.rep.name || c.suppressible !== was.suppressible) changed ||= !!c || !!was;
     }
+    this.before.clear();
+    this.changed = changed;
     return this.out;
   }
 
@@ -71,6 +84,7 @@ export class PolicyRepresentatives {
       const policy = policies[j]!.policy;
       const s = { policy, namespace: policy.namespace, seq: this.nextSeq++, reps: policyOpenWorld(policy).reps };
       for (const rep of s.reps) {
+        this.remember(rep.key);
         touched.add(rep.key);
         const list = this.occurrences.get(rep.key);
         if (list) list.push({ seq: s.seq, rep });
@@ -82,10 +96,15 @@ export class PolicyRepresentatives {
     return touched;
   }
 
+  private remember(key: string): void {
+    if (!this.before.has(key)) this.before.set(key, this.out.get(key));
+  }
+
   private drop(s: { seq: number; reps: readonly RepresentativePeer[] }, touched: Set<string>): void {
     for (const rep of s.reps) {
       const list = this.occurrences.get(rep.key);
       if (!list) continue;
+      this.remember(rep.key);
       touched.add(rep.key);
       const at = list.findIndex((o) => o.seq === s.seq);
       if (at !== -1) list.splice(at, 1);
