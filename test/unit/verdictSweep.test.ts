@@ -132,4 +132,35 @@ describe('the idle sweep re-checks only what an edit can move', () => {
     // The draws must move verdicts often enough for this to say something.
     assert.ok(narrowed > 300 && moved > 100 && far > 5, `narrowed ${narrowed}, moved ${moved}, far ${far}`);
   });
+
+  it('a policy elsewhere whose peer stands for a representative that a rule of another namespace admits moves that namespace\'s verdict', () => {
+    // c admits the pods app=api of team=red namespaces: a's pod stands for that representative, and
+    // may send nowhere. A policy in d (ingress only, nothing to do with a or c) names the same pods
+    // with matchExpressions: a real pod no longer makes the representative redundant, and c's rule admits it.
+    const nsOf = (name: string, team: string) => y('apiVersion: v1', 'kind: Namespace', 'metadata:', `  name: ${name}`, '  labels:', `    team: ${team}`);
+    const peer = (form: 'matchLabels' | 'matchExpressions') =>
+      form === 'matchLabels'
+        ? ['      - namespaceSelector:', '          matchLabels:', '            team: red', '        podSelector:', '          matchLabels:', '            app: api']
+        : ['      - namespaceSelector:', '          matchExpressions:', '            - { key: team, operator: In, values: [red] }', '        podSelector:', '          matchExpressions:', '            - { key: app, operator: In, values: [api] }'];
+    const files: Record<string, string> = {
+      [U('ns-a')]: nsOf('a', 'red'),
+      [U('ns-c')]: nsOf('c', 'blue'),
+      [U('ns-d')]: nsOf('d', 'blue'),
+      [U('api-a')]: deployment('api', { ns: 'a' }),
+      [U('deny-out-a')]: netpol('deny-out', ['podSelector: {}', 'policyTypes: [Egress]'], 'a'),
+      [U('web-c')]: deployment('web', { ns: 'c' }),
+      [U('svc-c')]: service('web', { ns: 'c' }),
+      [U('from-red-c')]: netpol('from-red', ['podSelector: {}', 'ingress:', '  - from:', ...peer('matchLabels')], 'c'),
+    };
+    const index = indexOf(files);
+    const before = verdicts(analysisOf(files));
+    const other = netpol('other', ['podSelector: {}', 'policyTypes: [Ingress]', 'ingress:', '  - from:', ...peer('matchExpressions')], 'd');
+    const change = index.setFile(U('other-d'), other);
+    const after = verdicts(analysisOf({ ...files, [U('other-d')]: other }));
+    assert.match(before.get(U('svc-c')) ?? '', /service-unreachable/);
+    assert.equal(after.get(U('svc-c')), '', 'the verdict in c moves');
+    assert.ok(!reachSensitiveFiles(index, change).has(U('svc-c')));
+    const beyond = verdictFilesBeyond(index, change, 'ingress-controller-ns');
+    assert.ok(beyond !== 'all' && beyond.has(U('svc-c')));
+  });
 });

@@ -7,9 +7,11 @@
 //   Service elsewhere) are the server's idle sweep's: verdictFilesBeyond.
 import { podLabelsOf } from '../analysis/links';
 import { keyOf } from '../analysis/reachability/exposure';
+import { policyOpenWorld, repNamespaceMatches, suppressible, type RepresentativePeer } from '../analysis/reachability/representative';
 import { isEmptySelector, selectorMatches } from '../analysis/selectors';
 import { nearlyMatches } from './diagnostics';
 import type { IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
+import { getOrCreate } from '../model/collections';
 import type { K8sObject, LabelSelector, NetworkPolicy, PolicyPeer, Workload } from '../model/types';
 import { NamespacePeerTable } from './namespacePeers';
 
@@ -226,11 +228,14 @@ function filesWithVerdictsIn(index: WorkspaceIndex, namespaces: ReadonlySet<stri
  *    namespace; the policies whose peers may admit the workload, as a sender or as the real pod of a
  *    representative; those whose namespaceSelector matched a relabelled namespace before or after);
  *    and a route: also the namespaces its backends end in (the controller is routed there);
- *  - a NetworkPolicy in N: N (the ingress of N's pods); the namespaces of policies whose
- *    namespaceSelector peers match N's labels (they may admit N's pods, whose egress it decides);
- *    the namespaces its peers' namespaceSelectors match, and those of policies with a
- *    namespaceSelector peer of the same representative key as one of its own (its representatives
- *    are found through that key; a peer without one is keyed by N's name, which N's labels match).
+ *  - a NetworkPolicy in N: N (the ingress of N's pods); when it decides egress (before or after),
+ *    the namespaces of policies whose namespaceSelector peers match N's labels (they may admit N's
+ *    pods, whose egress it decides); for each representative of its peers that came or went (by
+ *    key and whether a real pod may drop it: an edit of its pod selector or ports keeps them), the
+ *    namespaces it stands in and those of policies with a namespaceSelector peer of its namespace
+ *    key or an empty one (rules find representatives through those keys; a peer without a
+ *    namespaceSelector is keyed by its policy's namespace name, which a representative standing
+ *    there matches).
  * Every file when an AdminNetworkPolicy or BaselineAdminNetworkPolicy is defined or changed (a
  * cluster tier may admit any pod anywhere, so any sender's egress counts), or when a policy or
  * Namespace of the controller's namespace changed (its egress decides every backend). The caller
@@ -244,22 +249,38 @@ export function verdictFilesBeyond(index: WorkspaceIndex, change: IndexChange, c
   if (changed.length === 0) return new Set();
   if (index.adminPolicies().length > 0 || changed.some((o) => o.type === 'adminpolicy')) return 'all';
   const namespaces = new Set<string>();
+  /** Namespaces whose pods' egress a changed policy decides. */
+  const egressOf = new Set<string>();
+  /** The changed policies' representatives, by key and whether a real pod may drop it: those counted odd came or went. */
+  const repCounts = new Map<string, { rep: RepresentativePeer; count: number }>();
   for (const o of changed) {
     if (o.type === 'route') for (const b of o.backends) if (b.explicitNamespace) namespaces.add(b.explicitNamespace.value);
     if ((o.type === 'networkpolicy' || o.type === 'namespace') && (o.type === 'namespace' ? o.name : o.namespace) === controllerNamespace) return 'all';
     if (o.type !== 'networkpolicy') continue;
     namespaces.add(o.namespace);
-    const labels = namespaceLabelsOf(index, o.namespace);
-    const keys = new Set<string>();
-    for (const p of peersOf(o)) {
-      if (!p.namespaceSelector) continue;
-      keys.add(keyOf(p.namespaceSelector));
-      for (const [ns, nsLabels] of index.namespaceLabels()) if (selectorMatches(p.namespaceSelector, nsLabels)) namespaces.add(ns);
+    if (o.policyTypes.includes('Egress')) egressOf.add(o.namespace);
+    for (const rep of policyOpenWorld(o).reps) {
+      const entry = getOrCreate(repCounts, `${rep.key} ${suppressible(rep)}`, () => ({ rep, count: 0 }));
+      entry.count++;
     }
-    for (const { selector, peers } of NamespacePeerTable.of(index).all()) {
-      if (!selectorMatches(selector, labels) && !keys.has(keyOf(selector))) continue;
-      for (const np of peers.keys()) namespaces.add(np.namespace);
-    }
+  }
+  const groups = egressOf.size > 0 || repCounts.size > 0 ? [...NamespacePeerTable.of(index).all()] : [];
+  const admitting = (test: (selector: LabelSelector) => boolean): void => {
+    for (const { selector, peers } of groups) if (test(selector)) for (const np of peers.keys()) namespaces.add(np.namespace);
+  };
+  // Senders whose egress changed: the policies whose namespaceSelector peers may admit them.
+  for (const ns of egressOf) {
+    const labels = namespaceLabelsOf(index, ns);
+    admitting((selector) => selectorMatches(selector, labels));
+  }
+  // Representatives that came or went: where they stand, and the policies that look them up by
+  // their namespace key or take any namespace (a peer without a namespaceSelector is keyed by its
+  // policy's namespace name, which a representative standing there matches).
+  const reps = [...repCounts.values()].filter((e) => (e.count & 1) === 1).map((e) => e.rep);
+  if (reps.length > 0) {
+    for (const rep of reps) for (const [ns, labels] of index.namespaceLabels()) if (repNamespaceMatches(rep, labels)) namespaces.add(ns);
+    const nsKeys = new Set(reps.map((r) => r.nsKey));
+    admitting((selector) => isEmptySelector(selector) || nsKeys.has(keyOf(selector)));
   }
   const near = reachSensitiveFiles(index, change);
   for (const uri of change.uris) near.add(uri);

@@ -26,6 +26,14 @@ export class PolicyRepresentatives {
   private reorder = false;
   /** Keys that policies appended (`append`) occur in, for `out` at the next `candidates`. */
   private appended = new Set<string>();
+  /** What `out` held, before the last follow, for the keys it touched (undefined: nothing). */
+  private readonly before = new Map<string, RepCandidate | undefined>();
+  /**
+   * Whether the last `candidates` call changed them: a key came or went, or a key's first
+   * representative's name or whether it is suppressible changed (the order of `out` aside: the
+   * representatives are sorted by name and key). A policy edit that keeps its peers changes nothing.
+   */
+  changed = true;
 
   /**
    * The candidates of `policies` (in order): each key once, in the order of its first occurrence.
@@ -35,6 +43,7 @@ export class PolicyRepresentatives {
     const touched = this.follow(policies);
     for (const key of this.appended) touched.add(key);
     this.appended.clear();
+    let changed = false;
     if (this.reorder) {
       const firsts = [...this.occurrences].map(([key, list]) => ({ key, seq: list[0]!.seq }));
       firsts.sort((a, b) => a.seq - b.seq);
@@ -47,7 +56,11 @@ export class PolicyRepresentatives {
       const c = this.candidateOf(key);
       if (!c) this.out.delete(key);
       else this.out.set(key, c); // a new key has the largest first seq: it goes last
+      const was = this.before.get(key);
+      if (!c || !was || c.rep.name !== was.rep.name || c.suppressible !== was.suppressible) changed ||= !!c || !!was;
     }
+    this.before.clear();
+    this.changed = changed;
     return this.out;
   }
 
@@ -90,6 +103,7 @@ export class PolicyRepresentatives {
   private join(policy: NetworkPolicy, touched: Set<string>): (typeof this.seen)[number] {
     const s = { policy, namespace: policy.namespace, seq: this.nextSeq++, reps: policyOpenWorld(policy).reps };
     for (const rep of s.reps) {
+      this.remember(rep.key);
       touched.add(rep.key);
       const list = this.occurrences.get(rep.key);
       if (list) list.push({ seq: s.seq, rep });
@@ -98,10 +112,15 @@ export class PolicyRepresentatives {
     return s;
   }
 
+  private remember(key: string): void {
+    if (!this.before.has(key)) this.before.set(key, this.out.get(key));
+  }
+
   private drop(s: { seq: number; reps: readonly RepresentativePeer[] }, touched: Set<string>): void {
     for (const rep of s.reps) {
       const list = this.occurrences.get(rep.key);
       if (!list) continue;
+      this.remember(rep.key);
       touched.add(rep.key);
       const at = list.findIndex((o) => o.seq === s.seq);
       if (at !== -1) list.splice(at, 1);
