@@ -210,7 +210,7 @@ export async function runLspEditBench(serverJs: string, dir: string, opts: { edi
     `during the cold index: ${duringIndexHoverMs.length} hovers (every ${DURING_INDEX_HOVER_MS} ms) answered in p50 ${f1(quantile(duringIndexHoverMs, 0.5))} ms, ` +
       `p99 ${f1(quantile(duringIndexHoverMs, 0.99))} ms, max ${f1(Math.max(...duringIndexHoverMs))} ms (sent ${f1(duringIndexHoverAt[slowest] ?? NaN)} ms in; ` +
       `the first diagnostics came ${f1(firstPublishAt - server.startedAt)} ms in); ` +
-      `an edit made 1 s in: its own findings after ${f1(duringIndexEditMs)} ms, every finding after ${f1(duringIndexEditAllMs)} ms (${f1(duringIndexEditAfterIndexMs)} ms after the index was done)`,
+      `an edit made 1 s in: its own findings after ${f1(duringIndexEditMs)} ms, every finding after ${f1(duringIndexEditAllMs)} ms (${relativeToIndex(duringIndexEditAfterIndexMs)})`,
   );
   await quiet(server, performance.now(), 0);
 
@@ -291,6 +291,11 @@ export async function runLspEditBench(serverJs: string, dir: string, opts: { edi
   }
   await server.close();
   return { coldIndexMs, duringIndexHoverMs, duringIndexEditMs, duringIndexEditAllMs, duringIndexEditAfterIndexMs, hover, editKinds };
+}
+
+/** How long after (or before) the cold index was done, in words: the edited file's full findings may come first. */
+function relativeToIndex(ms: number): string {
+  return Number.isFinite(ms) ? `${f1(Math.abs(ms))} ms ${ms < 0 ? 'before' : 'after'} the index was done` : '- ms from the index';
 }
 
 /** `node dist/bench.js --lsp-edit=DIR [--edits=N] [--hovers=N] [--kinds=Namespace,Service] [--cpu-prof=DIR]`. */
