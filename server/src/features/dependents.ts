@@ -282,11 +282,17 @@ export function verdictFilesBeyond(index: WorkspaceIndex, change: IndexChange, c
     const nsKeys = new Set(reps.map((r) => r.nsKey));
     admitting((selector) => isEmptySelector(selector) || nsKeys.has(keyOf(selector)));
   }
-  const near = reachSensitiveFiles(index, change);
-  for (const uri of change.uris) near.add(uri);
+  const near = verdictsNear(index, change);
   const out = new Set<string>();
   for (const uri of filesWithVerdictsIn(index, namespaces)) if (!near.has(uri)) out.add(uri);
   return out;
+}
+
+/** The files whose verdicts an update re-checks right after a change: the changed files and those reachSensitiveFiles follows. */
+export function verdictsNear(index: WorkspaceIndex, change: IndexChange): Set<string> {
+  const near = reachSensitiveFiles(index, change);
+  for (const uri of change.uris) near.add(uri);
+  return near;
 }
 
 /**
@@ -298,8 +304,7 @@ export function verdictsMoved(index: WorkspaceIndex, changes: readonly IndexChan
   const sensitive = new Set<string>();
   let beyond = false;
   for (const change of changes) {
-    for (const uri of reachSensitiveFiles(index, change)) sensitive.add(uri);
-    for (const uri of change.uris) sensitive.add(uri);
+    for (const uri of verdictsNear(index, change)) sensitive.add(uri);
     if (movesVerdictsBeyond(change)) beyond = true;
   }
   return { sensitive, beyond };

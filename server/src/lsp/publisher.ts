@@ -5,7 +5,7 @@
 import type { Connection, Diagnostic } from 'vscode-languageserver/node';
 import type { Analysis } from '../analysis/workspaceAnalysis';
 import { createDiagnosticContext } from '../features/context';
-import { dependentFiles, filesWithVerdicts, reachSensitiveFiles, verdictFilesBeyond, verdictsMoved } from '../features/dependents';
+import { dependentFiles, filesWithVerdicts, verdictFilesBeyond, verdictsMoved, verdictsNear } from '../features/dependents';
 import { diagnoseFile, type ReachabilityChecks } from '../features/diagnostics';
 import { diagnoseFileAlone } from '../features/fileChecks';
 import { reachabilityChecks } from '../features/reachabilityFindings';
@@ -283,7 +283,7 @@ export class Publisher {
     // what a later one changed is among that one's files or dependents.
     for (const change of this.changesPending.splice(0)) {
       for (const uri of dependentFiles(index, change)) if (!update.removed.has(uri) && !always.has(uri)) this.linksPending.add(uri);
-      for (const uri of [...change.uris, ...reachSensitiveFiles(index, change)]) if (!update.removed.has(uri)) this.verdictsPending.add(uri);
+      for (const uri of verdictsNear(index, change)) if (!update.removed.has(uri)) this.verdictsPending.add(uri);
     }
     for (const uri of always) this.verdictsPending.add(uri);
     if (!(await this.publishPendingLinks(generation))) return false;
