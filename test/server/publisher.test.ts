@@ -52,10 +52,24 @@ async function publishing(): Promise<{ dir: string; sent: Array<{ uri: string; c
   };
 }
 
+type Publishing = Awaited<ReturnType<typeof publishing>>;
+
+/** Runs `test` on a fresh `publishing()` workspace and removes its folder afterwards. */
+async function withPublishing(test: (p: Publishing) => Promise<void>): Promise<void> {
+  const p = await publishing();
+  try {
+    await test(p);
+  } finally {
+    fs.rmSync(p.dir, { recursive: true, force: true });
+  }
+}
+
+/** The first list sent for service.yaml. */
+const serviceList = (sent: Publishing['sent']) => sent.find((s) => s.uri.endsWith('service.yaml'));
+
 describe('publishing after an edit', () => {
   it("sends the edited document's diagnostics first, and the files that depend on it on the next turn", async () => {
-    const { dir, sent, edit } = await publishing();
-    try {
+    await withPublishing(async ({ sent, edit }) => {
       edit('deployment.yaml', DEPLOYMENT.replace('        app: web', '        app: other'));
       assert.deepEqual(
         sent.map((s) => path.basename(s.uri)),
@@ -64,42 +78,34 @@ describe('publishing after an edit', () => {
       );
       await turn();
       await turn();
-      const service = sent.find((s) => s.uri.endsWith('service.yaml'));
+      const service = serviceList(sent);
       assert.ok(service?.codes.includes('service-selects-nothing'), JSON.stringify(sent));
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("re-checks the verdicts of an update overtaken before its turn with the newer one's, not in the idle sweep", async () => {
     // Reason: issue 11: an overtaken update's verdicts were left to the idle sweep (1.5 s later, and
     // only after a policy or namespace change); they now go with the newer update's re-check.
-    const { dir, sent, edit } = await publishing();
-    try {
+    await withPublishing(async ({ sent, edit }) => {
       // A deny-all policy next to the Service: its verdict turns service-unreachable.
       edit('deny.yaml', 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: shop\nspec:\n  podSelector: {}\n');
       edit('configmap.yaml', CONFIGMAP.replace('name: settings', 'name: settings-2'));
       // Turns only: the idle sweep's timer cannot have fired.
-      for (let i = 0; i < 20 && !sent.some((s) => s.uri.endsWith('service.yaml')); i++) await turn();
-      const service = sent.find((s) => s.uri.endsWith('service.yaml'));
+      for (let i = 0; i < 20 && !serviceList(sent); i++) await turn();
+      const service = serviceList(sent);
       assert.ok(service?.codes.includes('service-unreachable'), JSON.stringify(sent));
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('publishes the link diagnostics of an update overtaken by a newer one before its turn', async () => {
-    const { dir, sent, edit } = await publishing();
-    try {
+    await withPublishing(async ({ sent, edit }) => {
       edit('deployment.yaml', DEPLOYMENT.replace('        app: web', '        app: other'));
       // A second edit, of a file in another namespace (nothing of it is re-checked near the Service),
       // comes before the first one's turn.
       edit('configmap.yaml', CONFIGMAP.replace('name: settings', 'name: settings-2'));
       for (let i = 0; i < 5; i++) await turn();
-      const service = sent.find((s) => s.uri.endsWith('service.yaml'));
+      const service = serviceList(sent);
       assert.ok(service?.codes.includes('service-selects-nothing'), JSON.stringify(sent));
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
