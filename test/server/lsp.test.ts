@@ -88,6 +88,27 @@ describe('language server on the lsp-shop fixture', { timeout: 60000 }, () => {
     assert.equal(fixed.length >= 1, true);
   });
 
+  it('asks the editor for code lenses again after an edit, so a Service lens in another file counts the workloads it now selects', async () => {
+    const lensTitles = async (file: string): Promise<string[]> =>
+      (await client.request<Array<{ command?: { title: string } }>>('textDocument/codeLens', { textDocument: { uri: uriOf(file) } })).map((l) => l.command?.title ?? '');
+    client.open(services);
+    client.open(web);
+    await client.waitForDiagnostics(web);
+    const before = await lensTitles(services);
+    assert.ok(before.some((t) => t.startsWith('→ 1 workload (2 pods)')), JSON.stringify(before));
+    const original = fs.readFileSync(web, 'utf8');
+    // The editor asks for the lenses of the document typed in; those of services.yaml only when told to.
+    let refreshed = client.nextLensRefresh();
+    client.change(web, original.replace('        app: web', '        app: webz'));
+    await refreshed;
+    const edited = await lensTitles(services);
+    assert.equal(edited.filter((t) => t.startsWith('selects nothing')).length, 2, JSON.stringify(edited));
+    refreshed = client.nextLensRefresh();
+    client.change(web, original);
+    await refreshed;
+    assert.deepEqual(await lensTitles(services), before);
+  });
+
   it('takes a file created on disk into account (watched files) and forgets a deleted one', async () => {
     const api = path.join(root, 'api.yaml');
     fs.writeFileSync(

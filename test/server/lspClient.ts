@@ -43,6 +43,8 @@ export class TestClient {
   /** `window/showMessage` notifications, in order. */
   readonly messages: Array<{ type: number; message: string }> = [];
   private versions = new Map<string, number>();
+  /** Those waiting for the next `workspace/codeLens/refresh` request. */
+  private readonly lensWaiters: Array<() => void> = [];
 
   /**
    * `settings` answers `workspace/configuration` for `k8sNetmap`: a value for every scope, or a
@@ -76,6 +78,10 @@ export class TestClient {
     this.conn.onNotification('window/showMessage', (m: { type: number; message: string }) => void this.messages.push(m));
     this.conn.onRequest('window/workDoneProgress/create', () => null);
     this.conn.onRequest('client/registerCapability', () => null);
+    this.conn.onRequest('workspace/codeLens/refresh', () => {
+      for (const resolve of this.lensWaiters.splice(0)) resolve();
+      return null;
+    });
     this.conn.listen();
   }
 
@@ -85,9 +91,17 @@ export class TestClient {
       processId: process.pid,
       rootUri: uriOf(this.root),
       workspaceFolders: this.folders.map((f) => ({ uri: uriOf(f), name: path.basename(f) })),
-      capabilities: { workspace: { configuration: true }, window: { workDoneProgress: true } },
+      capabilities: { workspace: { configuration: true, codeLens: { refreshSupport: true } }, window: { workDoneProgress: true } },
     });
     await this.conn.sendNotification('initialized', {});
+  }
+
+  /** Resolves at the next `workspace/codeLens/refresh` request (rejects after `timeoutMs`). */
+  nextLensRefresh(timeoutMs = 15000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no workspace/codeLens/refresh within ${timeoutMs} ms`)), timeoutMs);
+      this.lensWaiters.push(() => (clearTimeout(timer), resolve()));
+    });
   }
 
   /** Resolves with the next diagnostics of `file` for which `test` holds (or the current ones, if they already do). */

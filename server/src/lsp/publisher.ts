@@ -2,7 +2,7 @@
 // (the edited documents at once, the other files' link diagnostics on the next turn, then
 // NetworkPolicy verdicts), the idle sweep of the Services and routes whose verdicts the changes
 // may move beyond those, the cache of verdicts between them, and only changed lists re-sent.
-import type { Connection, Diagnostic } from 'vscode-languageserver/node';
+import { CodeLensRefreshRequest, type Connection, type Diagnostic } from 'vscode-languageserver/node';
 import type { Analysis } from '../analysis/workspaceAnalysis';
 import { createDiagnosticContext } from '../features/context';
 import { dependentFiles, filesWithVerdicts, verdictFilesBeyond, verdictsMoved, verdictsNear } from '../features/dependents';
@@ -128,6 +128,8 @@ export class Publisher {
   /** Index changes whose dependents are not yet worked out (followUpdate). */
   private readonly changesPending: IndexChange[] = [];
   private graphTimer: NodeJS.Timeout | undefined;
+  /** Whether the client takes `workspace/codeLens/refresh` (its initialize capabilities say so). */
+  lensRefresh = false;
   /** Line tables for diagnostics: the folders' config files, then the index. */
   private readonly lines: LineSource;
 
@@ -252,7 +254,7 @@ export class Publisher {
       // The next hover's explanations are prepared once the verdicts are out, unless an edit came.
       if (done) setImmediate(() => generation === this.sweepGeneration && this.workspace.analysis.prepareExplanations());
     });
-    this.graphChanged();
+    this.viewsChanged();
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
     this.sweepTimer = setTimeout(() => void this.idleSweep(generation), IDLE_SWEEP_MS);
   }
@@ -294,10 +296,17 @@ export class Publisher {
     return this.recheckReachability([...first, ...rest], generation);
   }
 
-  /** Tells the diagram the graph changed, once updates pause. */
-  graphChanged(): void {
+  /**
+   * Tells the diagram the graph changed, once updates pause, and asks the editor for every code lens
+   * again: it asks on its own only for the document typed in, so the lens of a Service in another
+   * open editor would otherwise keep counting the workloads it selected before the edit.
+   */
+  viewsChanged(): void {
     if (this.graphTimer) clearTimeout(this.graphTimer);
-    this.graphTimer = setTimeout(() => void this.connection.sendNotification(GraphChangedNotification), GRAPH_CHANGED_MS);
+    this.graphTimer = setTimeout(() => {
+      void this.connection.sendNotification(GraphChangedNotification);
+      if (this.lensRefresh) void this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    }, GRAPH_CHANGED_MS);
   }
 
   /**

@@ -86,6 +86,7 @@ export class NetmapServer {
 
   private initialize(params: InitializeParams): InitializeResult {
     this.canConfigure = !!params.capabilities.workspace?.configuration;
+    this.publisher.lensRefresh = !!params.capabilities.workspace?.codeLens?.refreshSupport;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     this.workspace.folders = folders.map(fsPathOf).filter((p): p is string => !!p);
     const storage = (params.initializationOptions as { storagePath?: unknown } | undefined)?.storagePath;
@@ -126,7 +127,10 @@ export class NetmapServer {
     const prev = this.workspace.settings;
     this.workspace.settings = next;
     if (workspaceNeedsReindex(prev, next)) this.rebuildIndex();
-    else if (this.workspace.ready) void this.publisher.publishAll();
+    else if (this.workspace.ready) {
+      void this.publisher.publishAll();
+      this.publisher.viewsChanged(); // the controller identity, and so the lenses' peers, may follow settings
+    }
   }
 
   /**
@@ -197,7 +201,7 @@ export class NetmapServer {
     if (dirs.length > 0) {
       this.status.notice('warning', `k8s-netmap could not list ${dirs.length === 1 ? 'a folder' : `${dirs.length} folders`}: ${dirs.slice(0, 3).join(', ')}${dirs.length > 3 ? ', …' : ''}. Manifests in it are not analysed.`);
     }
-    this.publisher.graphChanged();
+    this.publisher.viewsChanged();
   }
 
   /**
