@@ -184,6 +184,19 @@ export class Workbench {
     }
   }
 
+  /**
+   * Waits until the editor group showing `relative` (its active tab) has a code lens containing
+   * `text`; returns the lens texts of that group.
+   */
+  async waitLens(relative, text, timeout = 20_000) {
+    const group = this.page.locator('.editor-group-container').filter({ has: this.page.locator(`.tab.active[aria-label*="${posix.basename(relative)}"]`) });
+    const lenses = group.locator('.codelens-decoration');
+    await lenses.filter({ hasText: text }).first().waitFor({ timeout }).catch(async () => {
+      throw new Error(`no code lens "${text}" in the editor of ${relative}; it shows ${JSON.stringify(await lenses.allTextContents().catch(() => []))}`);
+    });
+    return lenses.allTextContents();
+  }
+
   /** Runs a command by its title through the command palette. */
   async runCommand(title) {
     const widget = await this.quickInput('F1', title);

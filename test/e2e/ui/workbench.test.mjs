@@ -144,6 +144,25 @@ describe('k8s-netmap in code-server, through the UI', function () {
     await wb.filterProblems();
   });
 
+  it("a Service's code lens in another editor follows a workload's label edit, and its undo", async function () {
+    const t = targets.labelEdit;
+    // The Service's editor on the left, the workload's on the right: the editor asks on its own
+    // only for the lenses of the document typed in; the other follows the server's refresh.
+    await wb.openFile(t.dependentServiceFile);
+    await wb.waitLens(t.dependentServiceFile, t.dependentLens.before);
+    await wb.runCommand('>View: Split Editor Right');
+    await wb.openFile(t.file);
+    const at = locate(textOf(t.file), t.label);
+    await wb.gotoPosition(at.line, at.character + at.length);
+    const suffix = '-e2e';
+    await wb.page.keyboard.insertText(suffix);
+    await wb.waitLens(t.dependentServiceFile, t.dependentLens.after);
+    await wb.shot('lens-in-other-editor-followed');
+    for (let i = 0; i < suffix.length; i++) await wb.page.keyboard.press('Backspace');
+    await wb.waitLens(t.dependentServiceFile, t.dependentLens.before);
+    await wb.runCommand('>View: Close All Editor Groups');
+  });
+
   it("a YAML editor's title bar has the diagram button, which opens the diagram focused on the object under the cursor", async function () {
     const t = targets.diagram.focus;
     const first = locate(textOf(t.file), t.first.at);
