@@ -175,15 +175,23 @@ describe('persisted index (--cache)', () => {
   });
 });
 
-/** Rewrites the persisted findings through `edit`, with a checksum that holds (a lie the file cannot tell). */
-function rewriteResults(cacheDir: string, edit: (findings: Array<{ message: string }>) => void, header: Record<string, unknown> = {}): void {
+/**
+ * Rewrites the persisted findings through `edit`, with a checksum that holds (a lie the file cannot
+ * tell). The text printed from them is dropped (it would answer first), unless `printed` rewrites it.
+ */
+function rewriteResults(
+  cacheDir: string,
+  edit: (findings: Array<{ message: string }>) => void,
+  header: Record<string, unknown> = {},
+  printed: (recorded: { as: string; text: string }) => unknown = () => null,
+): void {
   const file = path.join(cacheDir, RESULTS_FILE);
-  const [head, body] = fs.readFileSync(file, 'utf8').split('\n') as [string, string];
-  const run = JSON.parse(body) as { findings: Array<{ message: string }> };
-  edit(run.findings);
-  const newBody = JSON.stringify(run);
+  const [head, run, findingsLine, printedLine] = fs.readFileSync(file, 'utf8').split('\n') as [string, string, string, string];
+  const findings = JSON.parse(findingsLine) as Array<{ message: string }>;
+  edit(findings);
+  const newBody = `${run}\n${JSON.stringify(findings)}\n${JSON.stringify(printed(JSON.parse(printedLine) as { as: string; text: string }))}\n`;
   const newHead = { ...(JSON.parse(head) as object), ...header, sha1: createHash('sha1').update(newBody).digest('hex') };
-  fs.writeFileSync(file, `${JSON.stringify(newHead)}\n${newBody}\n`);
+  fs.writeFileSync(file, `${JSON.stringify(newHead)}\n${newBody}`);
 }
 
 const PINNED = new Date('2026-01-02T03:04:05Z'); // whole seconds: set exactly on every file system
@@ -252,6 +260,30 @@ describe('persisted findings (check --cache)', () => {
       assert.equal(warm.stdout, cold.stdout, format);
       assert.equal(warm.code, 1);
     }
+  });
+
+  it('prints the recorded text as it is for the same format and folder, and formats the findings for another', async () => {
+    const dir = workspace();
+    fs.writeFileSync(path.join(dir, 'svc.yaml'), service('web', { selector: { app: 'nope' } }));
+    const cacheDir = tmp('cache');
+    const cold = await cli(['check', dir, '-o', 'json', '--cache', cacheDir], dir);
+    assert.equal(cold.code, 0, 'a warning only');
+    // A lie in the text only, with severities that fail: a run that prints the text tells it.
+    rewriteResults(cacheDir, () => undefined, {}, (recorded) => ({ ...recorded, severities: ['error'], text: 'from the printed text\n' }));
+    const same = await cli(['check', dir, '-o', 'json', '--cache', cacheDir], dir);
+    assert.equal(same.stdout, 'from the printed text\n');
+    assert.equal(same.code, 1, 'the exit code of the recorded severities');
+    // Another format or another folder: the findings are printed (and their text recorded instead).
+    for (const [format, cwd] of [['text', dir], ['json', os.tmpdir()], ['json', dir]] as const) {
+      const other = await cli(['check', dir, '-o', format, '--cache', cacheDir], cwd);
+      assert.equal(other.stdout, (await cli(['check', dir, '-o', format], cwd)).stdout, `${format} in ${cwd}`);
+      assert.equal(other.code, 0);
+    }
+    // A recorded text that does not read as one (its checksum holding) is discarded with a note.
+    rewriteResults(cacheDir, () => undefined, {}, (recorded) => ({ ...recorded, severities: 'error' }));
+    const bad = await cli(['check', dir, '-o', 'json', '--cache', cacheDir], dir);
+    assert.match(bad.stderr, /discarded \(unreadable findings\)/);
+    assert.equal(bad.stdout, cold.stdout);
   });
 
   for (const [what, setUp, change] of [

@@ -50,18 +50,31 @@ async function check(args: CommandArgs, io: CommandIO): Promise<number> {
   }
   // Everything the findings depend on besides the inputs' stamps (output options do not count).
   const run = load.results && !load.inputs.readStdin ? resultKey(['check', args.settings, args.rules, args.read.maxFileSize ?? null, skipped], load.inputs.stamps) : undefined;
-  let findings = run && (load.results?.get(run.key) ?? (await load.movedFindings(run)));
-  if (findings) await load.close();
-  else {
-    findings = locatedFindings((await load.index()).index, args.rules);
-    if (run && !load.inputs.changedWhileRead) load.results?.put(run, findings);
+  const recorded = run && load.results?.lookup(run.key);
+  // The text depends on the findings, the format and the folder paths are shown relative to.
+  const as = JSON.stringify([args.format, io.cwd]);
+  const printed = recorded?.printed(as);
+  if (printed) {
+    await load.close();
+    io.stdout(printed.text);
+    return printed.severities.some((s) => failOn.includes(s as Severity)) ? 1 : 0;
   }
+  let findings = recorded?.findings() ?? (run && (await load.movedFindings(run)));
+  if (findings) await load.close();
+  else findings = locatedFindings((await load.index()).index, args.rules);
   const paths = new Map<string, string>(); // a file has many findings
   const file = (uri: string): string => getOrCreate(paths, uri, () => displayPath(uri, io.cwd));
-  if (args.format === 'text') io.stdout(formatText(findings, file));
-  else if (args.format === 'json') io.stdout(JSON.stringify(formatJson(findings, file), null, 2) + '\n');
-  else io.stdout(JSON.stringify(formatSarif(findings, file), null, 2) + '\n');
+  const text = formatted(args.format, findings, file);
+  // Recorded with the text printed, so that the same command run again prints it as it is.
+  if (run && load.results && !load.inputs.changedWhileRead) load.results.put(run, findings, { as, severities: [...new Set(findings.map((f) => f.severity))], text });
+  io.stdout(text);
   return findings.some((f) => failOn.includes(f.severity)) ? 1 : 0;
+}
+
+function formatted(format: string, findings: readonly LocatedFinding[], file: (uri: string) => string): string {
+  if (format === 'text') return formatText(findings, file);
+  if (format === 'json') return JSON.stringify(formatJson(findings, file), null, 2) + '\n';
+  return JSON.stringify(formatSarif(findings, file), null, 2) + '\n';
 }
 
 /** Every file's findings, in the order printed, with their positions resolved. */

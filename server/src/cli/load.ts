@@ -64,8 +64,8 @@ export class InputLoad {
 
   /**
    * When one input changed since the last run recorded in the cache, and only moved text
-   * (host/movedFindings.ts), that run's findings with their positions moved, recorded as this run's;
-   * else undefined (the caller indexes and analyses as usual).
+   * (host/movedFindings.ts), that run's findings with their positions moved (the caller records them
+   * as this run's); else undefined (the caller indexes and analyses as usual).
    */
   async movedFindings(run: RunKey): Promise<LocatedFinding[] | undefined> {
     const last = this.results?.previous();
@@ -96,10 +96,7 @@ export class InputLoad {
     const after = await input.model();
     if (!before || this.inputs.changedWhileRead) return undefined;
     const moved = moveFindings(last.findings, input.uri, before, after);
-    if (moved) {
-      this.cache.save();
-      this.results?.put(run, moved);
-    }
+    if (moved) this.cache.save();
     return moved;
   }
 

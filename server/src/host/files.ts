@@ -64,6 +64,8 @@ export function isHelmTemplatePath(fsPath: string, exists: (p: string) => boolea
  * template (a `templates/` folder with Helm actions but no `Chart.yaml`) keeps a note per file.
  */
 export function helmReadOptions(fsPath: string, exists: (p: string) => boolean = fs.existsSync): SetFileOptions {
+  // Most files are no chart's and under no `templates/` folder: their path is not taken apart.
+  if (!fsPath.includes('templates') && !fsPath.endsWith('Chart.yaml')) return {};
   if (path.basename(fsPath) === 'Chart.yaml' && exists(path.join(path.dirname(fsPath), 'templates'))) return { helmChart: true };
   if (helmChartDirOf(fsPath, exists) !== undefined) return { helmTemplate: true, inHelmChart: true };
   const parent = path.dirname(fsPath);
@@ -157,9 +159,13 @@ export function listManifestFiles(
         if (code !== 'ENOENT') unreadable(p, `folder not read: ${code ?? String(error)}`); // ENOENT: deleted while we looked
         return;
       }
+      // A listed name is one component (no separator, no `..`): appended, not joined (path.join
+      // normalizes the whole path again, for every entry).
+      const prefix = p.endsWith(path.sep) ? p : p + path.sep;
+      const realPrefix = real.endsWith(path.sep) ? real : real + path.sep;
       for (const e of entries) {
         const dir = e.isDirectory();
-        walk(path.join(p, e.name), false, dir ? 'dir' : e.isFile() ? 'file' : undefined, dir ? path.join(real, e.name) : undefined);
+        walk(prefix + e.name, false, dir ? 'dir' : e.isFile() ? 'file' : undefined, dir ? realPrefix + e.name : undefined);
       }
     } else if (type === 'file' && (isRoot || (MANIFEST_EXTENSIONS.test(p) && !isExcluded(p)))) {
       out.push(p);
@@ -187,9 +193,8 @@ export function readManifestFile(absPath: string, maxSize = DEFAULT_MAX_FILE_SIZ
   }
 }
 
-/** At most `size` bytes of an open file from its start (fewer when it shrank meanwhile). */
-function readOpenFile(fd: number, size: number): Buffer {
-  const buffer = Buffer.allocUnsafe(size);
+/** At most `size` bytes of an open file from its start (fewer when it shrank meanwhile), into `buffer` when given. */
+function readOpenFile(fd: number, size: number, buffer: Buffer = Buffer.allocUnsafe(size)): Buffer {
   let length = 0;
   while (length < size) {
     const n = fs.readSync(fd, buffer, length, size - length, length);
@@ -209,9 +214,23 @@ export function readStampedManifest(absPath: string, maxSize = DEFAULT_MAX_FILE_
 }
 
 /**
+ * One buffer that stamped reads reuse (files up to SCRATCH_MAX_BYTES): a warm run reads every file
+ * only to hash it, and a buffer per file (30 MB at M, outside the heap) made V8 collect more often.
+ */
+let scratch: Buffer = Buffer.allocUnsafeSlow(0);
+const SCRATCH_MAX_BYTES = 1 << 20;
+
+function scratchFor(size: number): Buffer | undefined {
+  if (size > SCRATCH_MAX_BYTES) return undefined;
+  if (scratch.length < size) scratch = Buffer.allocUnsafeSlow(Math.min(SCRATCH_MAX_BYTES, Math.max(size, 2 * scratch.length, 64 * 1024)));
+  return scratch;
+}
+
+/**
  * `readStampedManifest` without decoding the text (a run answered from the cache needs none). A
  * file not read for its size or content has a stamp too (a too-large one's hash is empty: its size
- * alone decides its note); one that could not be opened has none.
+ * alone decides its note); one that could not be opened has none. The bytes are valid only until
+ * the next call (they are read into a buffer shared by all calls): decode or copy them at once.
  */
 export function readStampedBytes(absPath: string, maxSize: number): { bytes: Buffer; stamp: FileStamp } | { skipped: string; stamp?: FileStamp } {
   let fd: number | undefined;
@@ -221,7 +240,7 @@ export function readStampedBytes(absPath: string, maxSize: number): { bytes: Buf
     if (size > maxSize) return { skipped: tooLargeReason(size, maxSize), stamp: { size, mtimeMs, hash: '' } };
     // The size just taken bounds the read (a file growing meanwhile is read to that size; its
     // stamp then differs on the next run).
-    const bytes = readOpenFile(fd, size);
+    const bytes = readOpenFile(fd, size, scratchFor(size));
     const reason = unreadableReason(bytes.length, bytes, maxSize);
     const stamp = { size, mtimeMs, hash: contentHash(bytes) };
     return reason ? { skipped: reason, stamp } : { bytes, stamp };

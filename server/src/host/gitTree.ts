@@ -3,7 +3,6 @@
 // the `git` binary with argument arrays (no shell). Reading objects runs no workspace code (no
 // hooks, filters or attributes apply to ls-tree/cat-file). Node only, like files.ts.
 
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
@@ -20,7 +19,9 @@ interface RunResult {
   stderr: string;
 }
 
-function runGit(args: string[], cwd: string, input?: string): Promise<RunResult> {
+async function runGit(args: string[], cwd: string, input?: string): Promise<RunResult> {
+  // Loaded when git is first run: a command that runs none (check) does not pay for the module.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     let child;
     try {

@@ -7,8 +7,12 @@
 // payload check: lsp/persistedDiagnostics.ts).
 //
 // One file in DIR, `k8s-netmap-results.json` for `check`:
-//   line 1: {"k8sNetmap": VERSION, "format": RESULTS_FORMAT, "key": <hex>, "sha1": <hex of line 2>}
-//   line 2: {"command": <hex of the command part of the key>, "stamps": [[path, readKey, size, mtime, hash], …], "findings": […]}
+//   line 1: {"k8sNetmap": VERSION, "format": RESULTS_FORMAT, "key": <hex>, "sha1": <hex of every byte after line 1>}
+//   line 2: {"command": <hex of the command part of the key>, "stamps": [[path, readKey, size, mtime, hash], …]}
+//   line 3: the findings […]
+//   line 4: the findings as printed ({"as": <format and folder>, "severities": […], "text": …}), or null
+// A run whose key matches reads only the line it needs: check prints line 4 when it was printed as
+// it asks (same format, same folder), and parses line 3 otherwise; line 2 is for a run that missed.
 // A file of another version or format is ignored (replaced on the next save). A file whose checksum
 // does not match, or that cannot be read as above, is corrupt: discarded with a note, never trusted.
 import { createHash } from 'node:crypto';
@@ -20,7 +24,7 @@ import type { Severity } from '../model/types';
 import type { InputStamp } from './cache';
 
 /** Bump when the shape of LocatedFinding, of the server's recorded diagnostics, or what a key covers changes. */
-const RESULTS_FORMAT = 1;
+const RESULTS_FORMAT = 2;
 export const RESULTS_FILE = 'k8s-netmap-results.json';
 
 export interface LocatedRange {
@@ -57,15 +61,23 @@ export interface ResultsKind<T> {
  */
 export function resultKey(command: unknown, stamps: ReadonlyArray<InputStamp | undefined>, version = VERSION): RunKey | undefined {
   const commandKey = commandKeyOf(command, version);
-  const lines = [commandKey];
-  const recorded: RecordedStamp[] = [];
+  // One string hashed at once, built without a JSON text per stamp (a third of the key's cost at
+  // M): fields end with NUL, which no path holds and no read key (JSON) or number or hash does
+  // either, so two lists of stamps never make the same string.
+  let text = commandKey;
   for (const s of stamps) {
     if (s === undefined) return undefined;
-    const r = recordedStamp(s);
-    recorded.push(r);
-    lines.push(JSON.stringify(r));
+    text += `\n${s.path}\u0000${s.readKey}\u0000${s.size}\u0000${s.mtimeMs}\u0000${s.hash}\u0000`;
   }
-  return { key: createHash('sha1').update(lines.join('\n')).digest('hex'), command: commandKey, stamps: recorded };
+  let recorded: RecordedStamp[] | undefined;
+  return {
+    key: createHash('sha1').update(text).digest('hex'),
+    command: commandKey,
+    // Only a run that records its results or compares them with the last run's needs these.
+    get stamps() {
+      return (recorded ??= (stamps as InputStamp[]).map(recordedStamp));
+    },
+  };
 }
 
 /** The command part of a run's key (`RecordedRun.command`): the command, its settings, the version and format. */
@@ -85,7 +97,7 @@ export function recordedStamp(s: InputStamp): RecordedStamp {
 export interface RunKey {
   key: string;
   command: string;
-  stamps: RecordedStamp[];
+  readonly stamps: RecordedStamp[];
 }
 
 /** What the last run recorded (`findings`: the payload, whatever kind of results it is). */
@@ -93,6 +105,22 @@ export interface RecordedRun<T = LocatedFinding[]> {
   command: string;
   stamps: RecordedStamp[];
   findings: T;
+}
+
+/**
+ * The findings as a command printed them (`as`: the format and whatever else the text depends on,
+ * such as the folder paths are relative to), and the severities among them (the exit code's).
+ */
+export interface PrintedResults {
+  as: string;
+  severities: string[];
+  text: string;
+}
+
+/** What a file holds under a key: each part parsed when asked for (undefined: corrupt, with a note, or absent). */
+export interface RecordedEntry<T> {
+  findings(): T | undefined;
+  printed(as: string): PrintedResults | undefined;
 }
 
 /** One file of results of a kind, recorded under a run's key. */
@@ -115,48 +143,97 @@ export class RecordedResults<T> {
 
   /** The results recorded under `key`, or undefined (no file, another key or version, or corrupt: with a note). */
   get(key: string): T | undefined {
-    return this.read(key)?.findings;
+    return this.lookup(key)?.findings();
+  }
+
+  /**
+   * The entry recorded under `key` (its checksum verified), its parts parsed only when asked for:
+   * a run that prints the recorded text never parses the findings. Undefined as `get`.
+   */
+  lookup(key: string): RecordedEntry<T> | undefined {
+    const lines = this.readLines(key);
+    if (!lines) return undefined;
+    let findings: { value: T | undefined } | undefined;
+    return {
+      findings: () => (findings ??= { value: this.findingsOf(lines) }).value,
+      printed: (as) => {
+        const printed = parseJson(lines[PRINTED_LINE].toString('utf8')) as Partial<PrintedResults> | null | undefined;
+        if (printed === null) return undefined; // none recorded
+        if (!isPrinted(printed)) return this.discard('unreadable findings');
+        return printed.as === as ? printed : undefined;
+      },
+    };
   }
 
   /** What the last run recorded, whatever its key (same version and format; corrupt: with a note). */
   previous(): RecordedRun<T> | undefined {
-    return this.read(undefined);
+    const lines = this.readLines(undefined);
+    if (!lines) return undefined;
+    const run = parseJson(lines[RUN_LINE].toString('utf8')) as Partial<Omit<RecordedRun<unknown>, 'findings'>> | undefined;
+    if (typeof run !== 'object' || run === null || typeof run.command !== 'string' || !Array.isArray(run.stamps) || !run.stamps.every(isRecordedStamp)) return this.discard('unreadable findings');
+    const findings = this.findingsOf(lines);
+    return findings === undefined ? undefined : { command: run.command, stamps: run.stamps as RecordedStamp[], findings };
   }
 
-  private read(key: string | undefined): RecordedRun<T> | undefined {
-    let raw: string;
+  private discard(why: string): undefined {
+    fs.rmSync(this.file, { force: true });
+    this.note(`k8s-netmap: cache ${this.file} discarded (${why}); findings are computed again`);
+    return undefined;
+  }
+
+  private findingsOf(lines: Buffer[]): T | undefined {
+    const findings = parseJson(lines[FINDINGS_LINE].toString('utf8'));
+    return this.kind.isPayload(findings) ? findings : this.discard('unreadable findings');
+  }
+
+  /**
+   * The lines after the header, when the file is of this version and format, its checksum holds
+   * and (`key` given) its key is `key`. The bytes are checked as read: decoding them to hash them
+   * again as UTF-8 cost a third of reading the file at M.
+   */
+  private readLines(key: string | undefined): Buffer[] | undefined {
+    let raw: Buffer;
     try {
-      raw = fs.readFileSync(this.file, 'utf8');
+      raw = fs.readFileSync(this.file);
     } catch {
       return undefined; // none yet
     }
-    const discard = (why: string): undefined => {
-      fs.rmSync(this.file, { force: true });
-      this.note(`k8s-netmap: cache ${this.file} discarded (${why}); findings are computed again`);
-      return undefined;
-    };
-    const eol = raw.indexOf('\n');
-    const header = parseJson(eol === -1 ? raw : raw.slice(0, eol)) as { k8sNetmap?: unknown; format?: unknown; key?: unknown; sha1?: unknown } | undefined;
-    if (typeof header !== 'object' || header === null) return discard('unreadable header');
+    const eol = raw.indexOf(NEWLINE);
+    const header = parseJson(raw.toString('utf8', 0, eol === -1 ? raw.length : eol)) as { k8sNetmap?: unknown; format?: unknown; key?: unknown; sha1?: unknown } | undefined;
+    if (typeof header !== 'object' || header === null) return this.discard('unreadable header');
     if (header.k8sNetmap !== this.version || header.format !== RESULTS_FORMAT) return undefined; // another version's: replaced on save
-    if (typeof header.sha1 !== 'string' || typeof header.key !== 'string') return discard('no checksum');
-    const body = raw.slice(eol + 1, raw.endsWith('\n') ? raw.length - 1 : raw.length);
-    if (eol === -1 || createHash('sha1').update(body).digest('hex') !== header.sha1) return discard('checksum mismatch');
+    if (typeof header.sha1 !== 'string' || typeof header.key !== 'string') return this.discard('no checksum');
+    const body = raw.subarray(eol + 1);
+    if (eol === -1 || createHash('sha1').update(body).digest('hex') !== header.sha1) return this.discard('checksum mismatch');
     if (key !== undefined && header.key !== key) return undefined;
-    const run = parseJson(body) as Partial<RecordedRun<unknown>> | undefined;
-    if (typeof run !== 'object' || run === null || typeof run.command !== 'string' || !Array.isArray(run.stamps) || !run.stamps.every(isRecordedStamp)) return discard('unreadable findings');
-    if (!this.kind.isPayload(run.findings)) return discard('unreadable findings');
-    return run as RecordedRun<T>;
+    const lines: Buffer[] = [];
+    for (let at = 0; at < body.length; ) {
+      const next = body.indexOf(NEWLINE, at);
+      if (next === -1) return this.discard('unreadable findings');
+      lines.push(body.subarray(at, next));
+      at = next + 1;
+    }
+    return lines.length === LINES ? lines : this.discard('unreadable findings');
   }
 
-  /** Records the results of a run under its key (atomically). Never throws: a file that cannot be written is a note. */
-  put(run: RunKey, findings: T): void {
-    const body = JSON.stringify({ command: run.command, stamps: run.stamps, findings } satisfies RecordedRun<T>);
-    const header = JSON.stringify({ k8sNetmap: this.version, format: RESULTS_FORMAT, key: run.key, sha1: createHash('sha1').update(body).digest('hex') });
+  /**
+   * Records the results of a run under its key (atomically), with the text printed from them when
+   * given. Never throws: a file that cannot be written is a note.
+   */
+  put(run: RunKey, findings: T, printed?: PrintedResults): void {
+    const body = `${JSON.stringify({ command: run.command, stamps: run.stamps })}\n${JSON.stringify(findings)}\n${JSON.stringify(printed ?? null)}\n`;
+    const bytes = Buffer.from(body);
+    const header = JSON.stringify({ k8sNetmap: this.version, format: RESULTS_FORMAT, key: run.key, sha1: createHash('sha1').update(bytes).digest('hex') });
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       fs.mkdirSync(this.dir, { recursive: true });
-      fs.writeFileSync(tmp, `${header}\n${body}\n`);
+      const fd = fs.openSync(tmp, 'w');
+      try {
+        fs.writeSync(fd, `${header}\n`);
+        fs.writeSync(fd, bytes);
+      } finally {
+        fs.closeSync(fd);
+      }
       fs.renameSync(tmp, this.file);
     } catch (error) {
       fs.rmSync(tmp, { force: true });
@@ -165,12 +242,24 @@ export class RecordedResults<T> {
   }
 }
 
+// The lines after the header, in order.
+const RUN_LINE = 0;
+const FINDINGS_LINE = 1;
+const PRINTED_LINE = 2;
+const LINES = 3;
+
+function isPrinted(p: Partial<PrintedResults> | undefined): p is PrintedResults {
+  return typeof p === 'object' && p !== null && typeof p.as === 'string' && typeof p.text === 'string' && Array.isArray(p.severities) && p.severities.every((s) => typeof s === 'string');
+}
+
 /** `check`'s findings, located. */
 export class ResultCache extends RecordedResults<LocatedFinding[]> {
   constructor(dir: string, options: ResultCacheOptions = {}) {
     super(dir, { fileName: RESULTS_FILE, isPayload: (p): p is LocatedFinding[] => Array.isArray(p) && p.every(isLocatedFinding) }, options);
   }
 }
+
+const NEWLINE = 0x0a;
 
 function parseJson(text: string): unknown {
   try {
