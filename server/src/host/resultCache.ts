@@ -81,6 +81,33 @@ export function recordedStamp(s: InputStamp): RecordedStamp {
   return [s.path, s.readKey, s.size, s.mtimeMs, s.hash];
 }
 
+/** How a run's inputs differ from a recorded run's, by path: the recorded stamps of the files changed or gone, and the paths added. */
+export interface StampChanges {
+  changed: RecordedStamp[];
+  removed: RecordedStamp[];
+  added: string[];
+}
+
+/** The differences between the recorded stamps and those of now; undefined when a path is listed twice in either. */
+export function stampChanges(recorded: readonly RecordedStamp[], now: readonly RecordedStamp[]): StampChanges | undefined {
+  const then = new Map<string, RecordedStamp>();
+  for (const s of recorded) {
+    if (then.has(s[0])) return undefined;
+    then.set(s[0], s);
+  }
+  const out: StampChanges = { changed: [], removed: [], added: [] };
+  const seen = new Set<string>();
+  for (const s of now) {
+    if (seen.has(s[0])) return undefined;
+    seen.add(s[0]);
+    const was = then.get(s[0]);
+    if (!was) out.added.push(s[0]);
+    else if (s.some((v, i) => v !== was[i])) out.changed.push(was);
+  }
+  for (const [file, s] of then) if (!seen.has(file)) out.removed.push(s);
+  return out;
+}
+
 /** A run's key, with its parts: the command's (settings, version) and every input's stamp. */
 export interface RunKey {
   key: string;
