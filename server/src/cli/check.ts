@@ -45,7 +45,7 @@ async function check(args: CommandArgs, io: CommandIO): Promise<number> {
   }
   // Everything the findings depend on besides the inputs' stamps (output options do not count).
   const run = load.results && !load.inputs.readStdin ? resultKey(['check', args.settings, args.rules, args.read.maxFileSize ?? null, skipped], load.inputs.stamps) : undefined;
-  let findings = run && load.results?.get(run.key);
+  let findings = run && load.recordedFindings(run);
   // After a few edits: the last run's findings, moved, or brought up to date (recheckedFindings.ts).
   const recorded = run && !findings ? load.recordedModels(run) : undefined;
   if (run && recorded) findings = await load.movedFindings(run, recorded);

@@ -49,12 +49,21 @@ export class InputLoad {
     readonly results: ResultCache | undefined,
   ) {}
 
-  /** What the last run recorded in the cache, read once (undefined: no cache, none, or not readable). */
-  private lastRun(): RecordedRun | undefined {
-    if (this.last === undefined) this.last = { run: this.results?.previous() };
-    return this.last.run;
+  /**
+   * The findings the last run recorded under `run`'s key, else undefined; either way the record is
+   * read once, for `recordedModels` and `movedFindings` too.
+   */
+  recordedFindings(run: RunKey): LocatedFinding[] | undefined {
+    this.last ??= { recorded: this.results?.lookup(run.key) };
+    return this.last.recorded?.current ? this.last.recorded.run.findings : undefined;
   }
-  private last: { run: RecordedRun | undefined } | undefined;
+
+  /** What the last run recorded in the cache (undefined: no cache, none, or not readable). */
+  private lastRun(run: RunKey): RecordedRun | undefined {
+    this.recordedFindings(run);
+    return this.last?.recorded?.run;
+  }
+  private last: { recorded: { run: RecordedRun; current: boolean } | undefined } | undefined;
 
   static async read(
     paths: string[],
@@ -99,7 +108,7 @@ export class InputLoad {
    * another command's, when nothing or too much differs, or when a model is not in the persisted index.
    */
   recordedModels(run: RunKey): RecordedDifference | undefined {
-    const last = this.lastRun();
+    const last = this.lastRun(run);
     if (!last || !this.cache || this.inputs.readStdin || last.command !== run.command) return undefined;
     const changes = stampChanges(last.stamps, run.stamps);
     if (!changes) return undefined;

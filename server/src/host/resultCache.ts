@@ -142,15 +142,21 @@ export class RecordedResults<T> {
 
   /** The results recorded under `key`, or undefined (no file, another key or version, or corrupt: with a note). */
   get(key: string): T | undefined {
-    return this.read(key)?.findings;
+    return this.read(key)?.run.findings;
   }
 
   /** What the last run recorded, whatever its key (same version and format; corrupt: with a note). */
   previous(): RecordedRun<T> | undefined {
-    return this.read(undefined);
+    return this.read(undefined)?.run;
   }
 
-  private read(key: string | undefined): RecordedRun<T> | undefined {
+  /** What the last run recorded, and whether under `key`: one read of the file for both questions. */
+  lookup(key: string): { run: RecordedRun<T>; current: boolean } | undefined {
+    const recorded = this.read(undefined);
+    return recorded && { run: recorded.run, current: recorded.key === key };
+  }
+
+  private read(key: string | undefined): { key: string; run: RecordedRun<T> } | undefined {
     let raw: string;
     try {
       raw = fs.readFileSync(this.file, 'utf8');
@@ -173,7 +179,7 @@ export class RecordedResults<T> {
     const run = parseJson(body) as Partial<RecordedRun<unknown>> | undefined;
     if (typeof run !== 'object' || run === null || typeof run.command !== 'string' || !Array.isArray(run.stamps) || !run.stamps.every(isRecordedStamp)) return discard('unreadable findings');
     if (!this.kind.isPayload(run.findings)) return discard('unreadable findings');
-    return run as RecordedRun<T>;
+    return { key: header.key, run: run as RecordedRun<T> };
   }
 
   /** Records the results of a run under its key (atomically). Never throws: a file that cannot be written is a note. */
