@@ -1,7 +1,8 @@
 // The persisted index (`--cache DIR`, SPEC §8): unchanged files come from the cache with identical
 // findings; a changed file (even with the same size and mtime), another version's cache, a corrupt
 // cache and entries of deleted files are never trusted. The persisted findings (resultCache.ts,
-// movedFindings.ts) are tested here too, beside the index they are kept with (about 400 lines).
+// movedFindings.ts, and kept for the files a few edits cannot move: recheck.test.ts tests which) are
+// tested here too, beside the index they are kept with (past 400 lines: one fixture set for all).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -410,7 +411,7 @@ describe('persisted findings after a change that only moved text', () => {
 
   it("moves the recorded findings (the other files' are not computed again); a change beyond positions analyses again", async () => {
     const dir = workspace();
-    fs.writeFileSync(path.join(dir, 'lonely.yaml'), service('lonely'));
+    fs.writeFileSync(path.join(dir, 'lonely.yaml'), service('lonely', { ns: 'elsewhere' }));
     const cacheDir = tmp('cache');
     await cli(['check', dir, '--cache', cacheDir], dir);
     // A lie about lonely.yaml's finding: a run that moves findings keeps it, one that analyses does not.
@@ -429,10 +430,39 @@ describe('persisted findings after a change that only moved text', () => {
     const shifted = await cli(['check', dir, '--cache', cacheDir], dir);
     assert.match(shifted.stdout, /svc\.yaml:\d+:\d+: \w+ service-target-port-unresolved .*\(recorded\)/);
     assert.equal(shifted.stdout.replace(/ \(recorded\)/g, ''), (await cli(['check', dir], dir)).stdout);
-    // The selector changed: everything is analysed again, the lie is gone.
+    // The selector changed: svc.yaml and what depends on it are diagnosed again, lonely.yaml keeps its lie.
     fs.writeFileSync(svc, service('web', { selector: { app: 'wex' } }));
     const analysed = await cli(['check', dir, '--cache', cacheDir], dir);
-    assert.doesNotMatch(analysed.stdout, /recorded/);
-    assert.equal(analysed.stdout, (await cli(['check', dir], dir)).stdout);
+    assert.doesNotMatch(analysed.stdout, /svc\.yaml.*recorded/);
+    assert.match(analysed.stdout, /lonely\.yaml:\d+:\d+: warning service-selects-nothing .*\(recorded\)/);
+    assert.equal(analysed.stdout.replace(/ \(recorded\)/g, ''), (await cli(['check', dir], dir)).stdout);
+  });
+
+});
+
+describe('persisted findings after a few files changed', () => {
+  it("diagnoses again only the files the edits may move; every other file keeps its recorded findings (file changed, added, removed)", async () => {
+    const dir = workspace();
+    // In another namespace: no verdict there depends on what changes.
+    fs.writeFileSync(path.join(dir, 'lonely.yaml'), service('lonely', { ns: 'elsewhere' }));
+    const cacheDir = tmp('cache');
+    await cli(['check', dir, '--cache', cacheDir], dir);
+    const lie = (): void => rewriteResults(cacheDir, (findings) => findings.forEach((f) => (f.message = `${f.message} (recorded)`)));
+    const same = async (warm: string): Promise<void> => assert.equal(warm.replace(/ \(recorded\)/g, ''), (await cli(['check', dir], dir)).stdout);
+    // The Deployment's labels change: the Service that selected it now selects nothing.
+    lie();
+    fs.writeFileSync(path.join(dir, 'web.yaml'), deployment('web', { labels: { app: 'api' } }));
+    const changed = await cli(['check', dir, '--cache', cacheDir], dir);
+    assert.match(changed.stdout, /svc\.yaml:\d+:\d+: warning service-selects-nothing (?!.*recorded)/);
+    assert.match(changed.stdout, /lonely\.yaml:.*\(recorded\)/);
+    await same(changed.stdout);
+    // A file added, and one removed.
+    lie();
+    fs.writeFileSync(path.join(dir, 'web2.yaml'), deployment('web'));
+    fs.rmSync(path.join(dir, 'web.yaml'));
+    const addedRemoved = await cli(['check', dir, '--cache', cacheDir], dir);
+    assert.doesNotMatch(addedRemoved.stdout, /svc\.yaml/);
+    assert.match(addedRemoved.stdout, /lonely\.yaml:.*\(recorded\)/);
+    await same(addedRemoved.stdout);
   });
 });

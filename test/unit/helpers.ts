@@ -199,3 +199,24 @@ export function ingressV1(name: string, backendLines: string[], ns?: string): st
     ...backendLines.map((l) => `              ${l}`),
   );
 }
+
+/**
+ * Drawing NetworkPolicy parts at random from `rnd` (the randomised tests: verdictSweep, recheck):
+ * `pick` one of a list, `matchLabels` lines, and a `peer` of a rule (lines of a `from`/`to` list)
+ * by team (namespace label) and app (pod label).
+ */
+export function policyDraws(rnd: () => number, teams: readonly string[], apps: readonly string[]) {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const matchLabels = (indent: string, lines: string[]) => (lines.length ? [`${indent}matchLabels:`, ...lines.map((l) => `${indent}  ${l}`)] : [`${indent}matchLabels: {}`]);
+  const peer = (dir: 'ingress' | 'egress'): string[] => {
+    const r = rnd();
+    // An egress rule to addresses only closes the pods' traffic to every pod.
+    if (r < (dir === 'egress' ? 0.5 : 0.05)) return ['- ipBlock:', '    cidr: 10.0.0.0/8'];
+    const ns = r < 0.8 ? ['  namespaceSelector:', ...matchLabels('    ', rnd() < 0.9 ? [`team: ${pick(teams)}`] : [])] : [];
+    const pod = r > 0.2 ? ['  podSelector:', ...matchLabels('    ', rnd() < 0.9 ? [`app: ${pick(apps)}`] : [])] : [];
+    const lines = [...ns, ...pod];
+    return [`- ${lines[0]!.trimStart()}`, ...lines.slice(1)];
+  };
+  return { pick, matchLabels, peer };
+}
+

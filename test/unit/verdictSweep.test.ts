@@ -11,7 +11,7 @@ import { prng } from '../../bench/prng';
 import { reachSensitiveFiles, verdictFilesBeyond } from '../../server/src/features/dependents';
 import { reachabilityChecks } from '../../server/src/features/reachabilityFindings';
 import type { Analysis } from '../../server/src/analysis/workspaceAnalysis';
-import { analysisOf, deployment, indexOf, ingressV1, netpol, service, y } from './helpers';
+import { analysisOf, deployment, indexOf, ingressV1, netpol, policyDraws, service, y } from './helpers';
 
 const U = (name: string) => `file:///w/${name}.yaml`;
 const NAMESPACES = ['a', 'b', 'c', 'd'];
@@ -32,17 +32,7 @@ function verdicts(analysis: Analysis): Map<string, string> {
 /** A random workspace and random edits of it, drawn from `seed`. */
 function draws(seed: number) {
   const rnd = prng(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-  const matchLabels = (indent: string, lines: string[]) => (lines.length ? [`${indent}matchLabels:`, ...lines.map((l) => `${indent}  ${l}`)] : [`${indent}matchLabels: {}`]);
-  const peer = (dir: 'ingress' | 'egress'): string[] => {
-    const r = rnd();
-    // An egress rule to addresses only closes the pods' traffic to every pod.
-    if (r < (dir === 'egress' ? 0.5 : 0.05)) return ['- ipBlock:', '    cidr: 10.0.0.0/8'];
-    const ns = r < 0.8 ? ['  namespaceSelector:', ...matchLabels('    ', rnd() < 0.9 ? [`team: ${pick(TEAMS)}`] : [])] : [];
-    const pod = r > 0.2 ? ['  podSelector:', ...matchLabels('    ', rnd() < 0.9 ? [`app: ${pick(APPS)}`] : [])] : [];
-    const lines = [...ns, ...pod];
-    return [`- ${lines[0]!.trimStart()}`, ...lines.slice(1)];
-  };
+  const { pick, matchLabels, peer } = policyDraws(rnd, TEAMS, APPS);
   const rules = (dir: 'ingress' | 'egress', most: number): string[] => {
     const out: string[] = [];
     for (let i = Math.floor(rnd() * (most + 1)); i > 0; i--) {

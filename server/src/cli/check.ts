@@ -1,17 +1,12 @@
 // `k8s-netmap check <paths…|->`: diagnostics as text, JSON or SARIF 2.1.0 (SPEC §8).
-import { Analysis } from '../analysis/workspaceAnalysis';
-import { createDiagnosticContext } from '../features/context';
-import { diagnoseFile } from '../features/diagnostics';
-import type { Finding, RuleSeverities } from '../features/rules';
 import { RULES, RULES_BY_CODE, ruleDocUrl } from '../features/rules';
 import { displayPath, noInputMessage } from '../host/files';
 import { CACHE_OPTION, InputLoad } from './load';
 import { type LocatedFinding, type LocatedRange, resultKey } from '../host/resultCache';
-import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { getOrCreate } from '../model/collections';
-import { positionAt } from '../model/positions';
-import type { Severity, Span } from '../model/types';
+import type { Severity } from '../model/types';
 import { stringValue, UsageError } from './options';
+import { locatedFindings, recheckedFindings } from './recheckedFindings';
 import type { CommandArgs, CommandIO, CommandSpec } from './runner';
 import { sarifLocation, sarifLog, type Located } from './sarif';
 
@@ -50,18 +45,25 @@ async function check(args: CommandArgs, io: CommandIO): Promise<number> {
   }
   // Everything the findings depend on besides the inputs' stamps (output options do not count).
   const run = load.results && !load.inputs.readStdin ? resultKey(['check', args.settings, args.rules, args.read.maxFileSize ?? null, skipped], load.inputs.stamps) : undefined;
-  const recorded = run && load.results?.lookup(run.key);
+  const recorded = run && load.recorded(run);
   // The text depends on the findings, the format and the folder paths are shown relative to.
   const as = JSON.stringify([args.format, io.cwd]);
-  const printed = recorded?.printed(as);
+  const printed = recorded?.current ? recorded.printed(as) : undefined;
   if (printed) {
     await load.close();
     io.stdout(printed.text);
     return printed.severities.some((s) => failOn.includes(s as Severity)) ? 1 : 0;
   }
-  let findings = recorded?.findings() ?? (run && (await load.movedFindings(run)));
+  let findings = recorded?.current ? recorded.findings() : undefined;
+  // After a few edits: the last run's findings, moved, or brought up to date (recheckedFindings.ts).
+  const difference = run && !findings ? load.recordedModels(run) : undefined;
+  if (run && difference) findings = await load.movedFindings(run, difference);
   if (findings) await load.close();
-  else findings = locatedFindings((await load.index()).index, args.rules);
+  else {
+    const { index } = await load.index();
+    const rechecked = difference && !difference.charted && !load.inputs.changedWhileRead ? recheckedFindings(difference.findings, difference.before, index, args.rules)?.findings : undefined;
+    findings = rechecked ?? locatedFindings(index, args.rules);
+  }
   const paths = new Map<string, string>(); // a file has many findings
   const file = (uri: string): string => getOrCreate(paths, uri, () => displayPath(uri, io.cwd));
   const text = formatted(args.format, findings, file);
@@ -75,25 +77,6 @@ function formatted(format: string, findings: readonly LocatedFinding[], file: (u
   if (format === 'text') return formatText(findings, file);
   if (format === 'json') return JSON.stringify(formatJson(findings, file), null, 2) + '\n';
   return JSON.stringify(formatSarif(findings, file), null, 2) + '\n';
-}
-
-/** Every file's findings, in the order printed, with their positions resolved. */
-function locatedFindings(index: WorkspaceIndex, rules: RuleSeverities): LocatedFinding[] {
-  const ctx = createDiagnosticContext(new Analysis(index), rules);
-  const findings: Finding[] = [];
-  for (const uri of [...index.fileUris()].sort()) findings.push(...diagnoseFile(ctx, uri));
-  findings.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.span.start - b.span.start || a.code.localeCompare(b.code)));
-  const locate = (uri: string, span: Span): LocatedRange => {
-    const lineStarts = index.file(uri)?.lineStarts ?? [0];
-    return { uri, start: positionAt(lineStarts, span.start), end: positionAt(lineStarts, span.end) };
-  };
-  return findings.map((f) => ({
-    ...locate(f.uri, f.span),
-    severity: f.severity,
-    code: f.code,
-    message: f.message,
-    related: f.related.map((r) => ({ ...locate(r.uri, r.span), message: r.message })),
-  }));
 }
 
 function located(l: LocatedRange, file: (uri: string) => string): Located {

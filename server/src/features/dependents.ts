@@ -47,9 +47,12 @@ function judgedPeer(p: PolicyPeer): boolean {
   return !!p.podSelector && !isEmptySelector(p.podSelector);
 }
 
-/** What an object means to other files: everything but where it stands in its file. */
+/**
+ * What an object means to other files: everything but where it stands in its file. The file counts:
+ * other files' findings point to the copy in use, which may move to another file with the same content.
+ */
 function fingerprint(o: K8sObject): string {
-  return JSON.stringify(o, (key, value) => (key === 'id' || key === 'uri' || key === 'span' || /Spans?$/.test(key) ? undefined : value));
+  return JSON.stringify(o, (key, value) => (key === 'id' || key === 'span' || /Spans?$/.test(key) ? undefined : value));
 }
 
 /**

@@ -332,3 +332,13 @@ export function parseCached(cache: ParseCache, absPath: string, uri: string, tex
 export function readKeyOf(uri: string, options: ParseOptions): string {
   return JSON.stringify([uri, options.helmTemplate ?? false, options.inHelmChart ?? false, options.helmChart ?? false, options.defaultNamespace ?? '']);
 }
+
+/** What a read key (readKeyOf) says of the read: the file's URI, and whether it was read as a Helm chart's file. */
+export function readKeyFacts(readKey: string): { uri: string; helm: boolean } | undefined {
+  try {
+    const [uri, helmTemplate, inHelmChart, helmChart] = JSON.parse(readKey) as [unknown, unknown, unknown, unknown];
+    return typeof uri === 'string' ? { uri, helm: helmTemplate === true || inHelmChart === true || helmChart === true } : undefined;
+  } catch {
+    return undefined;
+  }
+}

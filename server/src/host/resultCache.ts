@@ -93,6 +93,33 @@ export function recordedStamp(s: InputStamp): RecordedStamp {
   return [s.path, s.readKey, s.size, s.mtimeMs, s.hash];
 }
 
+/** How a run's inputs differ from a recorded run's, by path: the recorded stamps of the files changed or gone, and the paths added. */
+export interface StampChanges {
+  changed: RecordedStamp[];
+  removed: RecordedStamp[];
+  added: string[];
+}
+
+/** The differences between the recorded stamps and those of now; undefined when a path is listed twice in either. */
+export function stampChanges(recorded: readonly RecordedStamp[], now: readonly RecordedStamp[]): StampChanges | undefined {
+  const then = new Map<string, RecordedStamp>();
+  for (const s of recorded) {
+    if (then.has(s[0])) return undefined;
+    then.set(s[0], s);
+  }
+  const out: StampChanges = { changed: [], removed: [], added: [] };
+  const seen = new Set<string>();
+  for (const s of now) {
+    if (seen.has(s[0])) return undefined;
+    seen.add(s[0]);
+    const was = then.get(s[0]);
+    if (!was) out.added.push(s[0]);
+    else if (s.some((v, i) => v !== was[i])) out.changed.push(was);
+  }
+  for (const [file, s] of then) if (!seen.has(file)) out.removed.push(s);
+  return out;
+}
+
 /** A run's key, with its parts: the command's (settings, version) and every input's stamp. */
 export interface RunKey {
   key: string;
@@ -117,10 +144,14 @@ export interface PrintedResults {
   text: string;
 }
 
-/** What a file holds under a key: each part parsed when asked for (undefined: corrupt, with a note, or absent). */
+/** What a file records: each part parsed when asked for (undefined: corrupt, with a note, or absent). */
 export interface RecordedEntry<T> {
+  /** Whether it was recorded under the key asked for. */
+  current: boolean;
   findings(): T | undefined;
   printed(as: string): PrintedResults | undefined;
+  /** The whole run: its command, its inputs' stamps and its findings. */
+  run(): RecordedRun<T> | undefined;
 }
 
 /** One file of results of a kind, recorded under a run's key. */
@@ -143,36 +174,43 @@ export class RecordedResults<T> {
 
   /** The results recorded under `key`, or undefined (no file, another key or version, or corrupt: with a note). */
   get(key: string): T | undefined {
-    return this.lookup(key)?.findings();
+    const entry = this.lookup(key);
+    return entry?.current ? entry.findings() : undefined;
   }
 
   /**
-   * The entry recorded under `key` (its checksum verified), its parts parsed only when asked for:
-   * a run that prints the recorded text never parses the findings. Undefined as `get`.
+   * What the file records (its checksum verified), and whether under `key`: one read for both
+   * questions (this run's results? the last run's, to bring up to date?). Its parts are parsed only
+   * when asked for: a run that prints the recorded text never parses the findings. Undefined: no
+   * file, another version, or corrupt (with a note).
    */
-  lookup(key: string): RecordedEntry<T> | undefined {
-    const lines = this.readLines(key);
-    if (!lines) return undefined;
+  lookup(key: string | undefined): RecordedEntry<T> | undefined {
+    const read = this.readLines();
+    if (!read) return undefined;
+    const { lines } = read;
     let findings: { value: T | undefined } | undefined;
+    const findingsOnce = (): T | undefined => (findings ??= { value: this.findingsOf(lines) }).value;
     return {
-      findings: () => (findings ??= { value: this.findingsOf(lines) }).value,
+      current: key !== undefined && read.key === key,
+      findings: findingsOnce,
       printed: (as) => {
         const printed = parseJson(lines[PRINTED_LINE].toString('utf8')) as Partial<PrintedResults> | null | undefined;
         if (printed === null) return undefined; // none recorded
         if (!isPrinted(printed)) return this.discard('unreadable findings');
         return printed.as === as ? printed : undefined;
       },
+      run: () => {
+        const run = parseJson(lines[RUN_LINE].toString('utf8')) as Partial<Omit<RecordedRun<unknown>, 'findings'>> | undefined;
+        if (typeof run !== 'object' || run === null || typeof run.command !== 'string' || !Array.isArray(run.stamps) || !run.stamps.every(isRecordedStamp)) return this.discard('unreadable findings');
+        const found = findingsOnce();
+        return found === undefined ? undefined : { command: run.command, stamps: run.stamps as RecordedStamp[], findings: found };
+      },
     };
   }
 
   /** What the last run recorded, whatever its key (same version and format; corrupt: with a note). */
   previous(): RecordedRun<T> | undefined {
-    const lines = this.readLines(undefined);
-    if (!lines) return undefined;
-    const run = parseJson(lines[RUN_LINE].toString('utf8')) as Partial<Omit<RecordedRun<unknown>, 'findings'>> | undefined;
-    if (typeof run !== 'object' || run === null || typeof run.command !== 'string' || !Array.isArray(run.stamps) || !run.stamps.every(isRecordedStamp)) return this.discard('unreadable findings');
-    const findings = this.findingsOf(lines);
-    return findings === undefined ? undefined : { command: run.command, stamps: run.stamps as RecordedStamp[], findings };
+    return this.lookup(undefined)?.run();
   }
 
   private discard(why: string): undefined {
@@ -187,11 +225,11 @@ export class RecordedResults<T> {
   }
 
   /**
-   * The lines after the header, when the file is of this version and format, its checksum holds
-   * and (`key` given) its key is `key`. The bytes are checked as read: decoding them to hash them
-   * again as UTF-8 cost a third of reading the file at M.
+   * The key and the lines after the header, when the file is of this version and format and its
+   * checksum holds. The bytes are checked as read: decoding them to hash them again as UTF-8 cost a
+   * third of reading the file at M.
    */
-  private readLines(key: string | undefined): Buffer[] | undefined {
+  private readLines(): { key: string; lines: Buffer[] } | undefined {
     let raw: Buffer;
     try {
       raw = fs.readFileSync(this.file);
@@ -205,7 +243,6 @@ export class RecordedResults<T> {
     if (typeof header.sha1 !== 'string' || typeof header.key !== 'string') return this.discard('no checksum');
     const body = raw.subarray(eol + 1);
     if (eol === -1 || createHash('sha1').update(body).digest('hex') !== header.sha1) return this.discard('checksum mismatch');
-    if (key !== undefined && header.key !== key) return undefined;
     const lines: Buffer[] = [];
     for (let at = 0; at < body.length; ) {
       const next = body.indexOf(NEWLINE, at);
@@ -213,7 +250,7 @@ export class RecordedResults<T> {
       lines.push(body.subarray(at, next));
       at = next + 1;
     }
-    return lines.length === LINES ? lines : this.discard('unreadable findings');
+    return lines.length === LINES ? { key: header.key, lines } : this.discard('unreadable findings');
   }
 
   /**

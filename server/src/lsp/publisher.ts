@@ -6,6 +6,7 @@ import { CodeLensRefreshRequest, type Connection, type Diagnostic } from 'vscode
 import type { Analysis } from '../analysis/workspaceAnalysis';
 import { createDiagnosticContext } from '../features/context';
 import { dependentFiles, filesWithVerdicts, verdictFilesBeyond, verdictsMoved, verdictsNear } from '../features/dependents';
+import { controllerKey } from '../features/recheck';
 import { diagnoseFile, type ReachabilityChecks } from '../features/diagnostics';
 import { diagnoseFileAlone } from '../features/fileChecks';
 import { reachabilityChecks } from '../features/reachabilityFindings';
@@ -416,10 +417,4 @@ export class Publisher {
       return [];
     }
   }
-}
-
-/** The ingress controller identity in force and where it comes from: when it changes, any verdict may. */
-function controllerKey(analysis: Analysis): string {
-  const { source, identity } = analysis.ingressControllerInfo();
-  return `${source} ${JSON.stringify(identity)}`;
 }
