@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { changedObjects, dependentFiles, reachSensitiveFiles } from '../../server/src/features/dependents';
 import { nearlyMatches } from '../../server/src/features/diagnostics';
-import { deployment, indexOf, netpol, service, y } from './helpers';
+import { deployment, diagnose, indexOf, ingressV1, netpol, service, y } from './helpers';
 
 const U = (name: string) => `file:///w/${name}.yaml`;
 
@@ -145,5 +145,35 @@ describe('nearlyMatches (the near misses of service-selects-nothing)', () => {
     assert.equal(nearlyMatches(sel({ app: 'web' }), { app: 'database' }), false);
     assert.equal(nearlyMatches(sel({ app: 'web' }), { app: 'web' }), false, 'a match is not a near miss');
     assert.equal(nearlyMatches(sel({ app: 'web' }, '{key: tier, operator: Exists}'), { app: 'wep' }), false, 'selectors with expressions get no hints');
+  });
+});
+
+describe('dependent files of lookups by name and of a kustomization', () => {
+  /** The files whose findings differ between two workspaces (each file diagnosed in both). */
+  const moved = (before: Record<string, string>, after: Record<string, string>): string[] => {
+    const messages = (files: Record<string, string>, uri: string) => (uri in files ? diagnose(files, { uri }).map((d) => `${d.code} ${d.finding.message}`) : []);
+    return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((uri) => JSON.stringify(messages(before, uri)) !== JSON.stringify(messages(after, uri))).sort();
+  };
+  const backendTo = (service: string, ns: string) => ingressV1('front', ['service:', `  name: ${service}`, '  port:', '    number: 80'], ns);
+
+  it('a Service added elsewhere, or of a similar name, re-checks the Ingresses that miss a Service of that name', () => {
+    const before = { [U('ing')]: backendTo('db', 'b'), [U('typo')]: backendTo('dbx', 'a'), [U('svc')]: service('api', { ns: 'a' }) };
+    const after = { ...before, [U('svc')]: service('db', { ns: 'a' }) };
+    assert.deepEqual(moved(before, after), [U('ing'), U('svc'), U('typo')].sort(), 'the messages name the Service elsewhere, and the lookalike');
+    const index = indexOf(before);
+    const dirty = dependentFiles(index, index.setFile(U('svc'), after[U('svc')]));
+    for (const uri of moved(before, after)) assert.ok(dirty.has(uri), `${uri} re-checked`);
+  });
+
+  it('a kustomization that moves its objects to another namespace re-checks what they meet there', () => {
+    const kz = (ns: string) => y('apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', `namespace: ${ns}`, 'resources:', '  - svc.yaml');
+    const before = { 'file:///w/kz/kustomization.yaml': kz('a'), 'file:///w/kz/svc.yaml': service('web'), [U('web-c')]: deployment('web', { ns: 'c' }), [U('ing-c')]: backendTo('web', 'c') };
+    const after = { ...before, 'file:///w/kz/kustomization.yaml': kz('c') };
+    assert.ok(moved(before, after).includes(U('ing-c')), 'the Ingress in c finds the Service once it moves there');
+    const index = indexOf(before);
+    const change = index.setFile('file:///w/kz/kustomization.yaml', after['file:///w/kz/kustomization.yaml']);
+    assert.ok(changedObjects(change).some((o) => o.type === 'service' && o.namespace === 'a'), 'the Service as it was');
+    const dirty = dependentFiles(index, change);
+    for (const uri of moved(before, after)) assert.ok(dirty.has(uri), `${uri} re-checked`);
   });
 });

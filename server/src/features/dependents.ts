@@ -9,7 +9,7 @@ import { podLabelsOf } from '../analysis/links';
 import { keyOf } from '../analysis/reachability/exposure';
 import { policyOpenWorld, repNamespaceMatches, suppressible, type RepresentativePeer } from '../analysis/reachability/representative';
 import { isEmptySelector, selectorMatches } from '../analysis/selectors';
-import { nearlyMatches } from './diagnostics';
+import { nearlyMatches, similar } from './diagnostics';
 import type { IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import { getOrCreate } from '../model/collections';
 import type { K8sObject, LabelSelector, NetworkPolicy, PolicyPeer, Workload } from '../model/types';
@@ -61,12 +61,20 @@ function fingerprint(o: K8sObject): string {
  * other file.
  */
 export function changedObjects(change: IndexChange): K8sObject[] {
-  if (change.objects.length < 2) return change.objects;
+  const changed = change.objects.length < 2 ? change.objects : withoutReturns(change.objects);
+  if (change.moved.length === 0) return changed;
+  // Objects a kustomization moved: as they were, and as they are (which the above drops, seen twice).
+  const out = new Set(changed);
+  for (const [was, now] of change.moved) if (was.namespace !== now.namespace) out.add(was).add(now);
+  return [...out];
+}
+
+function withoutReturns(objects: K8sObject[]): K8sObject[] {
   const counts = new Map<string, number>();
-  const prints = change.objects.map(fingerprint);
+  const prints = objects.map(fingerprint);
   for (const p of prints) counts.set(p, (counts.get(p) ?? 0) + 1);
   // An identical print seen an even number of times left and came back unchanged.
-  return change.objects.filter((_, i) => ((counts.get(prints[i]) ?? 0) & 1) === 1);
+  return objects.filter((_, i) => ((counts.get(prints[i]) ?? 0) & 1) === 1);
 }
 
 /**
@@ -169,6 +177,7 @@ export function dependentFiles(index: WorkspaceIndex, change: IndexChange): Set<
       if (r.backends.some((b) => serviceNames.has(`${b.explicitNamespace?.value ?? r.namespace}/${b.serviceName}`))) add(r);
     }
   }
+  backendsNamingLike(index, changed, add);
   // Other namespaces: policies whose namespaceSelector peers may select the workloads, and, when
   // namespaces or their labels changed, every policy whose namespaceSelector matches their old or
   // new labels.
@@ -177,6 +186,25 @@ export function dependentFiles(index: WorkspaceIndex, change: IndexChange): Set<
   // few objects, re-checked on any change of workloads, namespaces or admin policies.
   if (workloads.length > 0 || namespacesChanged || adminChanged) for (const ap of index.adminPolicies()) add(ap);
   return out;
+}
+
+/**
+ * The Ingresses and routes whose ingress-service-missing finding may name a changed Service: it
+ * names Services of the missing name in other namespaces, and those of a similar name in its own
+ * (beyond the backends that name a Service where it stands). A changed ReferenceGrant decides which
+ * cross-namespace references are refused: every route that makes one.
+ */
+function backendsNamingLike(index: WorkspaceIndex, changed: readonly K8sObject[], add: (o: K8sObject) => void): void {
+  const names: string[] = [];
+  let grantChanged = false;
+  for (const o of changed) {
+    if (o.type === 'service') names.push(o.name);
+    else if (o.type === 'referencegrant') grantChanged = true;
+  }
+  if (names.length === 0 && !grantChanged) return;
+  const mayName = (serviceName: string): boolean => names.some((n) => n === serviceName || similar(n, serviceName));
+  for (const o of index.ingresses()) if (o.backends.some((b) => mayName(b.serviceName))) add(o);
+  for (const r of index.routes()) if (r.backends.some((b) => (grantChanged && b.explicitNamespace) || mayName(b.serviceName))) add(r);
 }
 
 export function reachSensitiveFiles(index: WorkspaceIndex, change: IndexChange): Set<string> {

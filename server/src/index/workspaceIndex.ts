@@ -41,6 +41,11 @@ export interface IndexChange {
   namespacesChanged: boolean;
   /** Objects removed and added (old and new versions of an edited file's objects); not kept during a bulk run. */
   objects: K8sObject[];
+  /**
+   * Objects a kustomization moved to another namespace in place, each as it was (a copy) and the
+   * object itself (also in `objects`, as removed and added); not kept during a bulk run.
+   */
+  moved: Array<[was: K8sObject, now: K8sObject]>;
 }
 
 function labelKey(key: string, value: string): string {
@@ -326,6 +331,9 @@ export class WorkspaceIndex {
     for (const uri of touched) {
       const f = this.files.get(uri);
       if (!f) continue;
+      // Indexing again moves the objects to their new namespace in place: the change keeps each as it
+      // was beside it (`moved`), since `objects` holds it twice as it is after (no change by itself).
+      if (this.bulkDepth === 0) for (const o of f.objects) change.moved.push([{ ...o }, o]);
       this.unindexFile(f, change);
       this.indexFile(f, change);
     }
@@ -469,5 +477,5 @@ function mergeChange(into: IndexChange, from: IndexChange): void {
 }
 
 function newChange(): IndexChange {
-  return { uris: new Set(), namespaces: new Set(), namespacesChanged: false, objects: [] };
+  return { uris: new Set(), namespaces: new Set(), namespacesChanged: false, objects: [], moved: [] };
 }
