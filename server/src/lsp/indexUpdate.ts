@@ -1,12 +1,13 @@
 // What the workspace's steps report: one indexing step's update to the publisher (IndexUpdate), a
 // scan's progress to the status (ScanProgress); and the two helpers the workspace, the warm start and the publisher share: a text's hash and a URI's path.
-import { createHash } from 'node:crypto';
 import { URI } from 'vscode-uri';
+import { contentHash } from '../host/cache';
 import type { IndexChange } from '../index/workspaceIndex';
 
 /** SHA-1 of a text (base64): what the workspace records of indexed text and the publisher of sent lists. */
 export function hashText(text: string): string {
-  return createHash('sha1').update(text).digest('base64');
+  // The same digest as the persisted stamps' (one-shot where Node has it): the warm start compares the two.
+  return contentHash(text);
 }
 
 /** The path of a `file:` URI; undefined for any other (an unsaved document). */

@@ -13,8 +13,8 @@ import { EditDebounce, Publisher } from './publisher';
 import { prepareDependents } from '../features/dependents';
 import { RequestHandlers } from './requests';
 import { StatusReporter } from './status';
-import { fsPathOf } from './indexUpdate';
-import { compareWithRecord, type RecordedState } from './warmStart';
+import { fsPathOf, type IndexUpdate } from './indexUpdate';
+import { compareWithRecord, openDocumentsOnDisk, type RecordedState } from './warmStart';
 import { Workspace } from './workspace';
 
 /**
@@ -174,12 +174,15 @@ export class NetmapServer {
     const prepared = this.workspace.analysis;
     await prepareAnalysis(prepared); // in slices: requests are answered meanwhile
     if (prepared !== this.workspace.analysis) return; // a newer scan took over
-    if (!(await this.publisher.publishAll(record))) return; // a newer scan took over
-    // Recorded unless an event or new settings changed them while they were worked out, or they are the record.
     const stamps = result.stamps;
-    const unchanged = this.workspace.updates === updates && this.workspace.settings === settings;
-    const asRecorded = warm && settingsKey(settings) === warm.command && warm.state.changed.size === 0 && sameStamps(warm.state.current, stamps);
-    const key = persisted && stamps && unchanged && !asRecorded ? diagnosticsKey(settings, [...stamps.values()]) : undefined;
+    const unchanged = (): boolean => this.workspace.updates === updates && this.workspace.settings === settings;
+    const asRecorded = !!warm && settingsKey(settings) === warm.command && warm.state.changed.size === 0 && sameStamps(warm.state.current, stamps);
+    // The recorded lists, all published, stand unless the index left the record's state: a
+    // document edited during the scan, or an event or new settings since.
+    const standing = asRecorded && !warm.afterScan && unchanged() && openDocumentsOnDisk(this.workspace, stamps ?? new Map()) && isEmptyUpdate(caughtUp?.update);
+    if (!(await (standing ? this.publisher.publishAsRecorded() : this.publisher.publishAll(record)))) return; // a newer scan took over
+    // Recorded unless an event or new settings changed them while they were worked out, or they are the record.
+    const key = persisted && stamps && unchanged() && !asRecorded ? diagnosticsKey(settings, [...stamps.values()]) : undefined;
     if (key) persisted?.put(key, record);
     this.status.indexed();
     // The first workload hover would build what explanations share, and the first edit what its
@@ -282,6 +285,11 @@ export class NetmapServer {
 }
 
 /** Whether the scan's stamps are those the warm start took (the scan takes those it reads anew). */
+/** Whether an update changed nothing in the index (none: no catching up was done). */
+function isEmptyUpdate(update: IndexUpdate | undefined): boolean {
+  return !update || (update.dirty.size === 0 && update.changes.length === 0 && update.removed.size === 0 && update.reread.size === 0);
+}
+
 function sameStamps(a: ReadonlyMap<string, InputStamp | undefined>, b: ReadonlyMap<string, InputStamp | undefined> | undefined): boolean {
   if (!b || a.size !== b.size) return false;
   for (const [uri, s] of a) {
