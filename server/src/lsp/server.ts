@@ -284,12 +284,12 @@ export class NetmapServer {
   }
 }
 
-/** Whether the scan's stamps are those the warm start took (the scan takes those it reads anew). */
 /** Whether an update changed nothing in the index (none: no catching up was done). */
 function isEmptyUpdate(update: IndexUpdate | undefined): boolean {
   return !update || (update.dirty.size === 0 && update.changes.length === 0 && update.removed.size === 0 && update.reread.size === 0);
 }
 
+/** Whether the scan's stamps are those the warm start took (the scan takes those it reads anew). */
 function sameStamps(a: ReadonlyMap<string, InputStamp | undefined>, b: ReadonlyMap<string, InputStamp | undefined> | undefined): boolean {
   if (!b || a.size !== b.size) return false;
   for (const [uri, s] of a) {
