@@ -5,7 +5,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { jsonChunks } from '../../server/src/cli/check';
 import { RULES } from '../../server/src/features/rules';
+import type { LocatedFinding } from '../../server/src/host/resultCache';
 import { runCli, type Run } from './cliRun';
 import { deployment, service, y } from './helpers';
 
@@ -128,6 +130,31 @@ describe('cli check: the example workspace', () => {
       fromText,
       json.map((f) => `${f.file}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.code}`),
     );
+  });
+});
+
+describe('cli check: the JSON format written in pieces', () => {
+  /** `n` findings, some with related places and text JSON escapes (quotes, line breaks, non-ASCII). */
+  const findings = (n: number): LocatedFinding[] =>
+    Array.from({ length: n }, (_, i) => ({
+      uri: `file:///w/f${i % 7}.yaml`,
+      start: { line: i, character: 2 },
+      end: { line: i, character: 9 },
+      severity: i % 3 === 0 ? 'warning' : 'error',
+      code: 'service-selects-nothing',
+      message: `Service "web-${i}" selects nothing →\nsee 'docs'`,
+      related: i % 2 ? [{ uri: 'file:///w/r.yaml', start: { line: 1, character: 0 }, end: { line: 1, character: 4 }, message: `the workload ${i}` }] : [],
+    }));
+  const file = (uri: string) => uri.slice('file:///w/'.length);
+
+  it('the pieces make the text one JSON.stringify of the list makes, at every piece boundary', () => {
+    for (const n of [0, 1, 2, 511, 512, 513, 1024, 1300]) {
+      const list = findings(n);
+      const pieces = [...jsonChunks(list, file)];
+      const whole = list.map((f) => ({ file: file(f.uri), range: { start: f.start, end: f.end }, severity: f.severity, code: f.code, message: f.message, related: f.related.map((r) => ({ file: file(r.uri), range: { start: r.start, end: r.end }, message: r.message })) }));
+      assert.equal(pieces.join(''), JSON.stringify(whole, null, 2) + '\n', `${n} findings`);
+      assert.equal(pieces.length, Math.max(1, Math.ceil(n / 512)), `${n} findings: pieces`);
+    }
   });
 });
 

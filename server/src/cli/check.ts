@@ -66,6 +66,12 @@ async function check(args: CommandArgs, io: CommandIO): Promise<number> {
   }
   const paths = new Map<string, string>(); // a file has many findings
   const file = (uri: string): string => getOrCreate(paths, uri, () => displayPath(uri, io.cwd));
+  if (!run && args.format === 'json') {
+    // Nothing to record: written as it is formatted, never as one text (at L the whole text, its
+    // object tree and its bytes were about 75 MB of the run's peak).
+    for (const chunk of jsonChunks(findings, file)) io.stdout(chunk);
+    return findings.some((f) => failOn.includes(f.severity)) ? 1 : 0;
+  }
   const text = formatted(args.format, findings, file);
   // Recorded with the text printed, so that the same command run again prints it as it is.
   if (run && load.results && !load.inputs.changedWhileRead) load.results.put(run, findings, { as, severities: [...new Set(findings.map((f) => f.severity))], text });
@@ -75,7 +81,7 @@ async function check(args: CommandArgs, io: CommandIO): Promise<number> {
 
 function formatted(format: string, findings: readonly LocatedFinding[], file: (uri: string) => string): string {
   if (format === 'text') return formatText(findings, file);
-  if (format === 'json') return JSON.stringify(formatJson(findings, file), null, 2) + '\n';
+  if (format === 'json') return [...jsonChunks(findings, file)].join('');
   return JSON.stringify(formatSarif(findings, file), null, 2) + '\n';
 }
 
@@ -90,15 +96,34 @@ function formatText(findings: readonly LocatedFinding[], file: (uri: string) => 
   return lines.join('');
 }
 
-function formatJson(findings: readonly LocatedFinding[], file: (uri: string) => string): unknown[] {
-  return findings.map((f) => ({
+/** How many findings go into one piece of the JSON text. */
+const JSON_CHUNK = 512;
+
+/**
+ * The JSON format (the findings as `JSON.stringify(list, null, 2)` and a line break) in pieces of a
+ * few hundred findings each, so that the whole text is never held at once.
+ */
+export function* jsonChunks(findings: readonly LocatedFinding[], file: (uri: string) => string): Generator<string> {
+  if (findings.length === 0) {
+    yield '[]\n';
+    return;
+  }
+  for (let from = 0; from < findings.length; from += JSON_CHUNK) {
+    // A piece's own list, stringified, without its brackets: its items as the whole list holds them.
+    const list = JSON.stringify(findings.slice(from, from + JSON_CHUNK).map((f) => jsonFinding(f, file)), null, 2);
+    yield `${from === 0 ? '[\n' : ',\n'}${list.slice(2, -2)}${from + JSON_CHUNK >= findings.length ? '\n]\n' : ''}`;
+  }
+}
+
+function jsonFinding(f: LocatedFinding, file: (uri: string) => string): unknown {
+  return {
     file: file(f.uri),
     range: { start: f.start, end: f.end },
     severity: f.severity,
     code: f.code,
     message: f.message,
     related: f.related.map((r) => ({ file: file(r.uri), range: { start: r.start, end: r.end }, message: r.message })),
-  }));
+  };
 }
 
 function formatSarif(findings: readonly LocatedFinding[], file: (uri: string) => string): unknown {
