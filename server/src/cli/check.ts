@@ -70,12 +70,12 @@ async function check(args: CommandArgs, io: CommandIO): Promise<number> {
     // Nothing to record: written as it is formatted, never as one text (at L the whole text, its
     // object tree and its bytes were about 75 MB of the run's peak).
     for (const chunk of jsonChunks(findings, file)) io.stdout(chunk);
-    return findings.some((f) => failOn.includes(f.severity)) ? 1 : 0;
+  } else {
+    const text = formatted(args.format, findings, file);
+    // Recorded with the text printed, so that the same command run again prints it as it is.
+    if (run && load.results && !load.inputs.changedWhileRead) load.results.put(run, findings, { as, severities: [...new Set(findings.map((f) => f.severity))], text });
+    io.stdout(text);
   }
-  const text = formatted(args.format, findings, file);
-  // Recorded with the text printed, so that the same command run again prints it as it is.
-  if (run && load.results && !load.inputs.changedWhileRead) load.results.put(run, findings, { as, severities: [...new Set(findings.map((f) => f.severity))], text });
-  io.stdout(text);
   return findings.some((f) => failOn.includes(f.severity)) ? 1 : 0;
 }
 

@@ -2,12 +2,11 @@
 // first every input is found, read and stamped (`InputLoad.read`), then indexed (`index`), so that a
 // command with its results cached (check) can answer between the two without indexing anything.
 import * as path from 'node:path';
-import { ParseCache, readKeyFacts } from '../host/cache';
+import { isHelmRead, ParseCache, readKeyFacts } from '../host/cache';
 import { indexInputs, type LoadOptions, type LoadResult, readInputs, type ReadInputs } from '../host/files';
 import { ParsePool } from '../host/parsePool';
 import { moveFindings } from '../host/movedFindings';
 import { type LocatedFinding, type RecordedEntry, type RecordedStamp, ResultCache, type RunKey, type StampChanges, stampChanges } from '../host/resultCache';
-import type { SetFileOptions } from '../index/workspaceIndex';
 import type { AnalysisSettings, ParsedFile } from '../model/types';
 import type { CliIO } from './options';
 import type { RecordedModels } from './recheckedFindings';
@@ -33,10 +32,6 @@ export interface RecordedDifference {
   changes: StampChanges;
   /** Whether a file that differs belongs to a Helm chart (whose one note goes to one of its files). */
   charted: boolean;
-}
-
-function isChartFile(helm: SetFileOptions): boolean {
-  return helm.helmTemplate === true || helm.inHelmChart === true || helm.helmChart === true;
 }
 
 /** A command's inputs, read and stamped but not yet indexed. */
@@ -116,7 +111,7 @@ export class InputLoad {
       const input = inputs.get(file);
       if (!input) return undefined;
       before.set(input.uri, undefined);
-      charted ||= isChartFile(input.helm);
+      charted ||= isHelmRead(input.helm);
     }
     for (const stamp of [...changed, ...removed]) {
       const facts = readKeyFacts(stamp[1]);
@@ -124,7 +119,7 @@ export class InputLoad {
       if (!facts || !model) return undefined;
       before.set(facts.uri, model);
       const input = inputs.get(stamp[0]);
-      charted ||= facts.helm || (input !== undefined && isChartFile(input.helm));
+      charted ||= facts.helm || (input !== undefined && isHelmRead(input.helm));
     }
     return { findings: last.findings, before, changes, charted };
   }

@@ -9,6 +9,7 @@ import { podLabelsOf } from '../analysis/links';
 import { keyOf } from '../analysis/reachability/exposure';
 import { policyOpenWorld, repNamespaceMatches, suppressible, type RepresentativePeer } from '../analysis/reachability/representative';
 import { isEmptySelector, selectorMatches } from '../analysis/selectors';
+import type { Analysis } from '../analysis/workspaceAnalysis';
 import { nearlyMatches, similar } from './diagnostics';
 import type { IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import { getOrCreate } from '../model/collections';
@@ -205,6 +206,12 @@ function backendsNamingLike(index: WorkspaceIndex, changed: readonly K8sObject[]
   const mayName = (serviceName: string): boolean => names.some((n) => n === serviceName || similar(n, serviceName));
   for (const o of index.ingresses()) if (o.backends.some((b) => mayName(b.serviceName))) add(o);
   for (const r of index.routes()) if (r.backends.some((b) => (grantChanged && b.explicitNamespace) || mayName(b.serviceName))) add(r);
+}
+
+/** The ingress controller identity in force and where it comes from: when it changes, any verdict may. */
+export function controllerKey(analysis: Analysis): string {
+  const { source, identity } = analysis.ingressControllerInfo();
+  return `${source} ${JSON.stringify(identity)}`;
 }
 
 export function reachSensitiveFiles(index: WorkspaceIndex, change: IndexChange): Set<string> {

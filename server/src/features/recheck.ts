@@ -7,18 +7,12 @@
 import { Analysis } from '../analysis/workspaceAnalysis';
 import type { IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
 import type { ParsedFile } from '../model/types';
-import { dependentFiles, filesWithVerdicts, verdictFilesBeyond, verdictsNear } from './dependents';
+import { controllerKey, dependentFiles, filesWithVerdicts, verdictFilesBeyond, verdictsNear } from './dependents';
 
 /** A file as it is now: its model, or undefined when it is gone. */
 export interface FileEdit {
   uri: string;
   model: ParsedFile | undefined;
-}
-
-/** The ingress controller identity in force and where it comes from: when it changes, any verdict may. */
-export function controllerKey(analysis: Analysis): string {
-  const { source, identity } = analysis.ingressControllerInfo();
-  return `${source} ${JSON.stringify(identity)}`;
 }
 
 /**

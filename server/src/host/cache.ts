@@ -333,11 +333,16 @@ export function readKeyOf(uri: string, options: ParseOptions): string {
   return JSON.stringify([uri, options.helmTemplate ?? false, options.inHelmChart ?? false, options.helmChart ?? false, options.defaultNamespace ?? '']);
 }
 
+/** Whether a file is read as a Helm chart's (a template, a file in a chart, or the chart itself). */
+export function isHelmRead(options: { helmTemplate?: unknown; inHelmChart?: unknown; helmChart?: unknown }): boolean {
+  return options.helmTemplate === true || options.inHelmChart === true || options.helmChart === true;
+}
+
 /** What a read key (readKeyOf) says of the read: the file's URI, and whether it was read as a Helm chart's file. */
 export function readKeyFacts(readKey: string): { uri: string; helm: boolean } | undefined {
   try {
     const [uri, helmTemplate, inHelmChart, helmChart] = JSON.parse(readKey) as [unknown, unknown, unknown, unknown];
-    return typeof uri === 'string' ? { uri, helm: helmTemplate === true || inHelmChart === true || helmChart === true } : undefined;
+    return typeof uri === 'string' ? { uri, helm: isHelmRead({ helmTemplate, inHelmChart, helmChart }) } : undefined;
   } catch {
     return undefined;
   }

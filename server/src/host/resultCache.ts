@@ -172,12 +172,6 @@ export class RecordedResults<T> {
     return path.join(this.dir, this.kind.fileName);
   }
 
-  /** The results recorded under `key`, or undefined (no file, another key or version, or corrupt: with a note). */
-  get(key: string): T | undefined {
-    const entry = this.lookup(key);
-    return entry?.current ? entry.findings() : undefined;
-  }
-
   /**
    * What the file records (its checksum verified), and whether under `key`: one read for both
    * questions (this run's results? the last run's, to bring up to date?). Its parts are parsed only

@@ -5,8 +5,7 @@
 import { CodeLensRefreshRequest, type Connection, type Diagnostic } from 'vscode-languageserver/node';
 import type { Analysis } from '../analysis/workspaceAnalysis';
 import { createDiagnosticContext } from '../features/context';
-import { dependentFiles, filesWithVerdicts, verdictFilesBeyond, verdictsMoved, verdictsNear } from '../features/dependents';
-import { controllerKey } from '../features/recheck';
+import { controllerKey, dependentFiles, filesWithVerdicts, verdictFilesBeyond, verdictsMoved, verdictsNear } from '../features/dependents';
 import { diagnoseFile, type ReachabilityChecks } from '../features/diagnostics';
 import { diagnoseFileAlone } from '../features/fileChecks';
 import { reachabilityChecks } from '../features/reachabilityFindings';
@@ -190,15 +189,7 @@ export class Publisher {
     const reach = this.reach.freshPass();
     this.controllerSeen = controllerKey(ws.analysis);
     const verdictObjects = [...index.services(), ...index.ingresses(), ...index.routes()];
-    let sliceStart = performance.now();
-    for (const obj of verdictObjects) {
-      if (performance.now() - sliceStart >= SLICE_MS) {
-        await new Promise((r) => setImmediate(r));
-        sliceStart = performance.now();
-      }
-      if (ws.index !== index) return false;
-      reach.findingsFor(obj);
-    }
+    if (!(await this.inSlices(verdictObjects, () => ws.index !== index, (obj) => reach.findingsFor(obj)))) return false;
     if (ws.index !== index) return false;
     const open = new Set(ws.documents.keys());
     this.publish(new Set(), open, reach);
@@ -234,7 +225,7 @@ export class Publisher {
   }
 
   /** Runs `each` over `items`, yielding every SLICE_MS; false when `stop` said so first. */
-  private async inSlices(items: readonly string[], stop: () => boolean, each: (item: string) => void): Promise<boolean> {
+  private async inSlices<T>(items: readonly T[], stop: () => boolean, each: (item: T) => void): Promise<boolean> {
     let sliceStart = performance.now();
     for (const item of items) {
       if (performance.now() - sliceStart >= SLICE_MS) {
