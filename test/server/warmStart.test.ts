@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { CACHE_FILE } from '../../server/src/host/cache';
-import { DIAGNOSTICS_FILE, type FileDiagnostics, PersistedDiagnostics } from '../../server/src/lsp/persistedDiagnostics';
+import { DIAGNOSTICS_FILE, type FileDiagnostics, PersistedDiagnostics, type RecordedList, recordedList } from '../../server/src/lsp/persistedDiagnostics';
 import { type Diagnostic, TestClient, uriOf } from './lspClient';
 
 const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n      targetPort: http\n';
@@ -117,7 +117,8 @@ function plantLie(storage: string, file: string, version?: string): void {
   assert.ok(record, 'the first start recorded its diagnostics');
   const uri = uriOf(file);
   const lie = { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, severity: 1 as const, message: LIE, source: 'k8s-netmap' };
-  const lists: FileDiagnostics = record.findings.some(([u]) => u === uri) ? record.findings.map(([u, d]) => [u, u === uri ? [...d, lie] : d]) : [...record.findings, [uri, [lie]]];
+  const lied = (list: Diagnostic[]): RecordedList => recordedList(uri, [...list, lie] as Parameters<typeof recordedList>[1]);
+  const lists: FileDiagnostics = record.findings.some(([u]) => u === uri) ? record.findings.map((l) => (l[0] === uri ? lied(JSON.parse(l[1]) as Diagnostic[]) : l)) : [...record.findings, lied([])];
   new PersistedDiagnostics(storage, version === undefined ? {} : { version }).put({ key: 'planted', command: record.command, stamps: record.stamps }, lists);
 }
 

@@ -24,7 +24,7 @@ import type { Severity } from '../model/types';
 import type { InputStamp } from './cache';
 
 /** Bump when the shape of LocatedFinding, of the server's recorded diagnostics, or what a key covers changes. */
-const RESULTS_FORMAT = 2;
+const RESULTS_FORMAT = 3;
 export const RESULTS_FILE = 'k8s-netmap-results.json';
 
 export interface LocatedRange {

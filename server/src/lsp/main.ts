@@ -1,11 +1,12 @@
 // Entry point of the language server (`node dist/server.js --stdio`, or over IPC from the client).
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { type Connection, createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
 import { limitHeapGrowth } from '../host/heapGrowth';
+import { encodedParamsEncoder } from './encodedDiagnostics';
 import { NetmapServer } from './server';
 
 limitHeapGrowth();
 
-const connection = createConnection(ProposedFeatures.all);
+const connection = process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all);
 // Anything written to stdout would corrupt the stdio protocol: route console output to the client's log.
 /* eslint-disable no-console -- this is where console output is redirected */
 console.log = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
@@ -17,3 +18,18 @@ process.on('uncaughtException', (error) => connection.console.error(`k8s-netmap:
 process.on('unhandledRejection', (reason) => connection.console.error(`k8s-netmap: unhandled rejection: ${String(reason)}`));
 
 new NetmapServer(connection).listen();
+
+/**
+ * The connection over stdio, as createConnection makes it from `--stdio`, but with a writer whose
+ * encoder writes pre-encoded diagnostics as they are (encodedDiagnostics.ts). Given a reader and a
+ * writer, createConnection no longer exits when stdin ends: done here, as it does.
+ */
+function stdioConnection(): Connection {
+  const made = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout, { contentTypeEncoder: encodedParamsEncoder }));
+  let shutdown = false;
+  made.onShutdown(() => void (shutdown = true));
+  const exit = (): never => process.exit(shutdown ? 0 : 1);
+  process.stdin.on('end', exit);
+  process.stdin.on('close', exit);
+  return made;
+}

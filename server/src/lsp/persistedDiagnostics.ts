@@ -5,25 +5,44 @@
 // role, size, mtime, content hash). Any other key, another version's file, or a corrupt one (with a
 // note) is a miss: the server then works as without it.
 import type { Diagnostic } from 'vscode-languageserver/node';
+import { FILE_SCOPED_CODES } from '../features/rules';
 import type { FileStamp, InputStamp } from '../host/cache';
 import { helmReadOptions, readStampedBytes } from '../host/files';
-import { commandKeyOf, isPositionRange, RecordedResults, resultKey, type RunKey } from '../host/resultCache';
+import { commandKeyOf, RecordedResults, resultKey, type RunKey } from '../host/resultCache';
 import type { WorkspaceSettings } from './folderSettings';
 
 export const DIAGNOSTICS_FILE = 'k8s-netmap-diagnostics.json';
 /** How the key reads a file not read for its size or content: by its note. */
 export const NOT_READ = 'not read: ';
 
-/** Every file's non-empty diagnostics list, as published (open documents' included). */
-export type FileDiagnostics = Array<[uri: string, diagnostics: Diagnostic[]]>;
+/**
+ * A file's non-empty diagnostics list as published: its JSON text as sent (a warm start writes it to
+ * the connection as it is, without decoding and encoding it again: encodedDiagnostics.ts), and what
+ * the publisher keeps of a sent list besides its hash (its errors, whether other files decide any).
+ */
+export type RecordedList = [uri: string, json: string, errors: number, beyondFile: boolean];
 
-function isDiagnostic(d: unknown): d is Diagnostic {
-  const o = d as Diagnostic;
-  return typeof o === 'object' && o !== null && typeof o.message === 'string' && isPositionRange(o.range);
+/** Every file's non-empty diagnostics list, as published (open documents' included). */
+export type FileDiagnostics = RecordedList[];
+
+/** A list as recorded, from its diagnostics (`json`: their JSON text, when already made). */
+export function recordedList(uri: string, diagnostics: readonly Diagnostic[], json = JSON.stringify(diagnostics)): RecordedList {
+  const { errors, beyondFile } = listSummary(diagnostics);
+  return [uri, json, errors, beyondFile];
 }
 
+/** What the publisher keeps of a sent list besides its hash: its errors, and whether other files decide any of it. */
+export function listSummary(diagnostics: readonly Diagnostic[]): { errors: number; beyondFile: boolean } {
+  return { errors: diagnostics.filter((d) => d.severity === 1).length, beyondFile: diagnostics.some((d) => !FILE_SCOPED_CODES.has(String(d.code))) };
+}
+
+function isRecordedList(e: unknown): e is RecordedList {
+  return Array.isArray(e) && e.length === 4 && typeof e[0] === 'string' && typeof e[1] === 'string' && typeof e[2] === 'number' && typeof e[3] === 'boolean';
+}
+
+// The lists' texts are not parsed to be checked: the record's checksum holds, and they were written by JSON.stringify.
 function isFileDiagnostics(p: unknown): p is FileDiagnostics {
-  return Array.isArray(p) && p.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && Array.isArray(e[1]) && e[1].every(isDiagnostic));
+  return Array.isArray(p) && p.every(isRecordedList);
 }
 
 export class PersistedDiagnostics extends RecordedResults<FileDiagnostics> {

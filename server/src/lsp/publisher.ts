@@ -9,13 +9,14 @@ import { controllerKey, dependentFiles, filesWithVerdicts, verdictFilesBeyond, v
 import { diagnoseFile, type ReachabilityChecks } from '../features/diagnostics';
 import { diagnoseFileAlone } from '../features/fileChecks';
 import { reachabilityChecks } from '../features/reachabilityFindings';
-import { FILE_SCOPED_CODES, type Finding } from '../features/rules';
+import type { Finding } from '../features/rules';
 import type { IndexChange } from '../index/workspaceIndex';
 import type { K8sObject } from '../model/types';
 import { getOrCreate } from '../model/collections';
 import { GraphChangedNotification } from '../protocol';
 import { type LineSource, toDiagnostic } from './convert';
-import type { FileDiagnostics } from './persistedDiagnostics';
+import { EncodedDiagnostics } from './encodedDiagnostics';
+import { type FileDiagnostics, listSummary, type RecordedList, recordedList } from './persistedDiagnostics';
 import { prepareAnalysis } from './prepare';
 import type { StatusReporter } from './status';
 import { fsPathOf, hashText, type IndexUpdate } from './indexUpdate';
@@ -204,10 +205,10 @@ export class Publisher {
    */
   async publishRecorded(recorded: FileDiagnostics, except: ReadonlySet<string> = new Set()): Promise<void> {
     const open = new Set(this.workspace.documents.keys());
-    const byUri = new Map(recorded);
+    const byUri = new Map(recorded.map((list) => [list[0], list]));
     const sent: Array<Promise<void>> = [];
-    for (const uri of open) if (!except.has(uri)) sent.push(this.send(uri, byUri.get(uri) ?? []));
-    for (const [uri, diagnostics] of byUri) if (!open.has(uri) && !except.has(uri)) sent.push(this.send(uri, diagnostics));
+    for (const uri of open) if (!except.has(uri)) sent.push(this.sendRecorded(byUri.get(uri) ?? [uri, '[]', 0, false]));
+    for (const [uri, list] of byUri) if (!open.has(uri) && !except.has(uri)) sent.push(this.sendRecorded(list));
     this.status.changed();
     // Resolves once every list is written to the connection (a client slow to read holds it back).
     await Promise.all(sent).catch(() => undefined);
@@ -395,8 +396,9 @@ export class Publisher {
   private publish(uris: ReadonlySet<string>, always: ReadonlySet<string>, reachability: ReachabilityChecks | typeof FILE_ALONE, record?: FileDiagnostics): void {
     for (const uri of new Set([...always, ...uris])) {
       const diagnostics = this.diagnose(uri, reachability).map((f) => toDiagnostic(this.lines, f));
-      if (record && diagnostics.length) record.push([uri, diagnostics]);
-      const hash = diagnostics.length ? hashText(JSON.stringify(diagnostics)) : '';
+      const json = diagnostics.length ? JSON.stringify(diagnostics) : '';
+      if (record && diagnostics.length) record.push(recordedList(uri, diagnostics, json));
+      const hash = diagnostics.length ? hashText(json) : '';
       if (!always.has(uri) && (this.published.get(uri)?.hash ?? '') === hash) continue;
       void this.send(uri, diagnostics, hash);
     }
@@ -406,13 +408,18 @@ export class Publisher {
   /** Sends a file's diagnostics and remembers them as published (`hash`: of their JSON, '' when none); resolves once written. */
   private send(uri: string, diagnostics: Diagnostic[], hash = diagnostics.length ? hashText(JSON.stringify(diagnostics)) : ''): Promise<void> {
     if (diagnostics.length) {
-      const errors = diagnostics.filter((d) => d.severity === 1).length;
-      this.published.set(uri, { hash, errors, beyondFile: diagnostics.some((d) => !FILE_SCOPED_CODES.has(String(d.code))) });
-    }
-    else this.published.delete(uri);
+      this.published.set(uri, { hash, ...listSummary(diagnostics) });
+    } else this.published.delete(uri);
     // The document version tells clients which edit these diagnostics answer.
     const version = this.workspace.documents.get(uri)?.version;
     return this.connection.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics });
+  }
+
+  /** Sends a recorded list as its text was recorded (never decoded on the way: encodedDiagnostics.ts) and remembers it as published, as `send` does. */
+  private sendRecorded([uri, json, errors, beyondFile]: RecordedList): Promise<void> {
+    if (json !== '[]') this.published.set(uri, { hash: hashText(json), errors, beyondFile });
+    else this.published.delete(uri);
+    return this.connection.sendDiagnostics(new EncodedDiagnostics(uri, this.workspace.documents.get(uri)?.version, json));
   }
 
   /** A file's findings: all of them with `reachability`'s verdicts, or only those it decides alone (FILE_ALONE). */
