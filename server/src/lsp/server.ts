@@ -289,12 +289,12 @@ function isEmptyUpdate(update: IndexUpdate | undefined): boolean {
   return !update || (update.dirty.size === 0 && update.changes.length === 0 && update.removed.size === 0 && update.reread.size === 0);
 }
 
-/** Whether the scan's stamps are those the warm start took (the scan takes those it reads anew). */
-function sameStamps(a: ReadonlyMap<string, InputStamp | undefined>, b: ReadonlyMap<string, InputStamp | undefined> | undefined): boolean {
-  if (!b || a.size !== b.size) return false;
-  for (const [uri, s] of a) {
-    const t = b.get(uri);
-    if (t !== s && !(t && s && sameInputStamp(t, s))) return false;
+/** Whether the scan's stamps (by URI) are those the warm start took (`byPath`; the scan takes those it reads anew), every file stamped. */
+function sameStamps(byPath: ReadonlyMap<string, InputStamp | undefined>, b: ReadonlyMap<string, InputStamp | undefined> | undefined): boolean {
+  if (!b || byPath.size !== b.size) return false;
+  for (const t of b.values()) {
+    const s = t && byPath.get(t.path);
+    if (!t || !s || (t !== s && !sameInputStamp(t, s))) return false;
   }
   return true;
 }
