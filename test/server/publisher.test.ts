@@ -17,13 +17,14 @@ const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namesp
 const DEPLOYMENT =
   'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: web\n';
 const CONFIGMAP = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: other\n';
+const DENY = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: shop\nspec:\n  podSelector: {}\n';
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const turn = () => new Promise((r) => setImmediate(r));
 
 /** A scanned workspace of the three files, a publisher on a connection that records what is sent, and an editor of its documents. */
-async function publishing(): Promise<{ dir: string; sent: Array<{ uri: string; codes: string[] }>; publisher: Publisher; edit(name: string, text: string): void }> {
+async function publishing(more: Record<string, string> = {}): Promise<{ dir: string; sent: Array<{ uri: string; codes: string[] }>; publisher: Publisher; edit(name: string, text: string): void }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-netmap-publish-'));
-  const files: Record<string, string> = { 'service.yaml': SERVICE, 'deployment.yaml': DEPLOYMENT, 'configmap.yaml': CONFIGMAP };
+  const files: Record<string, string> = { 'service.yaml': SERVICE, 'deployment.yaml': DEPLOYMENT, 'configmap.yaml': CONFIGMAP, ...more };
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
   const ws = new Workspace(quiet);
   ws.folders = [dir];
@@ -54,9 +55,9 @@ async function publishing(): Promise<{ dir: string; sent: Array<{ uri: string; c
 
 type Publishing = Awaited<ReturnType<typeof publishing>>;
 
-/** Runs `test` on a fresh `publishing()` workspace and removes its folder afterwards. */
-async function withPublishing(test: (p: Publishing) => Promise<void>): Promise<void> {
-  const p = await publishing();
+/** Runs `test` on a fresh `publishing(more)` workspace and removes its folder afterwards. */
+async function withPublishing(test: (p: Publishing) => Promise<void>, more?: Record<string, string>): Promise<void> {
+  const p = await publishing(more);
   try {
     await test(p);
   } finally {
@@ -88,13 +89,28 @@ describe('publishing after an edit', () => {
     // only after a policy or namespace change); they now go with the newer update's re-check.
     await withPublishing(async ({ sent, edit }) => {
       // A deny-all policy next to the Service: its verdict turns service-unreachable.
-      edit('deny.yaml', 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: shop\nspec:\n  podSelector: {}\n');
+      edit('deny.yaml', DENY);
       edit('configmap.yaml', CONFIGMAP.replace('name: settings', 'name: settings-2'));
       // Turns only: the idle sweep's timer cannot have fired.
       for (let i = 0; i < 20 && !serviceList(sent); i++) await turn();
       const service = serviceList(sent);
       assert.ok(service?.codes.includes('service-unreachable'), JSON.stringify(sent));
     });
+  });
+
+  it("after a warm start whose lists stand, publishes a dependent's links with its verdicts, computed when first read", async () => {
+    // Reason: a warm start no longer computes every verdict before it is idle (computeWhenAsked):
+    // the lists the first edit's dependents get with the verdicts last computed must still hold theirs.
+    await withPublishing(
+      async ({ sent, edit, publisher }) => {
+        publisher.publishAsRecorded();
+        // The pods gain a label: the Service still selects them, and the deny-all policy still stands.
+        edit('deployment.yaml', DEPLOYMENT.replace('        app: web\n    spec:', '        app: web\n        tier: front\n    spec:'));
+        for (let i = 0; i < 20 && !serviceList(sent); i++) await turn();
+        assert.ok(serviceList(sent)?.codes.includes('service-unreachable'), JSON.stringify(sent));
+      },
+      { 'deny.yaml': DENY },
+    );
   });
 
   it('publishes the link diagnostics of an update overtaken by a newer one before its turn', async () => {

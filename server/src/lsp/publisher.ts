@@ -68,10 +68,13 @@ export class EditDebounce {
  * NetworkPolicy verdicts per file. Computing them brings the reachability engine up to date,
  * which costs time proportional to the workspace; so right after an edit the link diagnostics
  * are published with the verdicts last computed (`cached`), and fresh ones (`freshPass`) follow a
- * moment later.
+ * moment later. After a warm start whose recorded lists stand (`computeWhenAsked`), none were
+ * computed: a file's are computed when first read, unless a pass or an edit visited it since.
  */
 class ReachFindings {
   private readonly byFile = new Map<string, Map<string, Finding[]>>();
+  /** From a warm start: the files whose verdicts a pass computed or an edit forgot (the others' are computed when read). */
+  private visited: Set<string> | undefined;
 
   constructor(private readonly checks: ReachabilityChecks) {}
 
@@ -79,10 +82,28 @@ class ReachFindings {
     return `${obj.kind}/${obj.namespace}/${obj.name}`;
   }
 
-  /** The verdicts last computed. */
+  /** The verdicts last computed (from a warm start, those never computed are computed now). */
   readonly cached: ReachabilityChecks = {
-    findingsFor: (obj) => this.byFile.get(obj.uri)?.get(ReachFindings.key(obj)) ?? [],
+    findingsFor: (obj) => {
+      const key = ReachFindings.key(obj);
+      const found = this.byFile.get(obj.uri)?.get(key);
+      if (found || !this.visited || this.visited.has(obj.uri)) return found ?? [];
+      const computed = this.checks.findingsFor(obj);
+      // Kept even when none, so that it is computed once: few objects are read before a pass visits their file.
+      getOrCreate(this.byFile, obj.uri, () => new Map()).set(key, computed);
+      return computed;
+    },
   };
+
+  /**
+   * None computed yet, and the lists published stand for them (a warm start's): each file's are
+   * computed when first read rather than all at once (0.3 s at M), since most are never read
+   * before a pass computes them again.
+   */
+  computeWhenAsked(): void {
+    this.byFile.clear();
+    this.visited = new Set();
+  }
 
   /** Checks that compute verdicts afresh, each file's replacing what it had before this pass. */
   freshPass(): ReachabilityChecks {
@@ -92,6 +113,7 @@ class ReachFindings {
         if (!fresh.has(obj.uri)) {
           this.byFile.delete(obj.uri); // computed before this pass: start the file over
           fresh.add(obj.uri);
+          this.visited?.add(obj.uri);
         }
         const found = this.checks.findingsFor(obj);
         // Only files with verdicts keep a map: most Services are reachable.
@@ -104,6 +126,7 @@ class ReachFindings {
   /** Forgets a file's verdicts (its spans moved). */
   forget(uri: string): void {
     this.byFile.delete(uri);
+    this.visited?.add(uri);
   }
 }
 
@@ -180,21 +203,15 @@ export class Publisher {
   /**
    * After a warm start whose recorded lists stand as published (the index is the record's: same
    * settings, every file's stamp, no event since), what publishAll would add without diagnosing and
-   * hashing every file again, whose lists are the record's by construction: the verdicts edits read
-   * as `cached` (Services, Ingresses and routes only) and the open documents' lists, always sent
-   * with their versions. False when the workspace was rebuilt meanwhile.
+   * hashing every file again, whose lists are the record's by construction: the open documents'
+   * lists, always sent with their versions. The verdicts edits read as `cached` are computed when
+   * first read (ReachFindings.computeWhenAsked).
    */
-  async publishAsRecorded(): Promise<boolean> {
+  publishAsRecorded(): void {
     const ws = this.workspace;
-    const index = ws.index;
-    const reach = this.reach.freshPass();
+    this.reach.computeWhenAsked();
     this.controllerSeen = controllerKey(ws.analysis);
-    const verdictObjects = [...index.services(), ...index.ingresses(), ...index.routes()];
-    if (!(await this.inSlices(verdictObjects, () => ws.index !== index, (obj) => reach.findingsFor(obj)))) return false;
-    if (ws.index !== index) return false;
-    const open = new Set(ws.documents.keys());
-    this.publish(new Set(), open, reach);
-    return true;
+    this.publish(new Set(), new Set(ws.documents.keys()), this.reach.cached);
   }
 
   /**

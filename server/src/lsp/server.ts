@@ -180,7 +180,8 @@ export class NetmapServer {
     // The recorded lists, all published, stand unless the index left the record's state: a
     // document edited during the scan, or an event or new settings since.
     const standing = asRecorded && !warm.afterScan && unchanged() && openDocumentsOnDisk(this.workspace, stamps ?? new Map()) && isEmptyUpdate(caughtUp?.update);
-    if (!(await (standing ? this.publisher.publishAsRecorded() : this.publisher.publishAll(record)))) return; // a newer scan took over
+    if (standing) this.publisher.publishAsRecorded();
+    else if (!(await this.publisher.publishAll(record))) return; // a newer scan took over
     // Recorded unless an event or new settings changed them while they were worked out, or they are the record.
     const key = persisted && stamps && unchanged() && !asRecorded ? diagnosticsKey(settings, [...stamps.values()]) : undefined;
     if (key) persisted?.put(key, record);
