@@ -1,9 +1,9 @@
 // publishDiagnostics params whose diagnostics are already JSON text (a warm start's recorded lists:
-// persistedDiagnostics.ts), and the stdio writer's encoder that writes that text as it is. At M a
-// warm start sends 3 MB of them: decoding them to encode them again was a fifth of its CPU before
-// the lists were out. Any other writer (IPC, whose channel serializes messages itself) reads them
-// as ordinary params through toJSON.
-import type { ContentTypeEncoder, Diagnostic, Message, MessageWriterOptions, PublishDiagnosticsParams } from 'vscode-languageserver/node';
+// persistedDiagnostics.ts), and a message's text with that text as it is (the stdio writer's:
+// stdioWriter.ts). At M a warm start sends 3 MB of them: decoding them to encode them again was a
+// fifth of its CPU before the lists were out. Any other writer (IPC, whose channel serializes
+// messages itself) reads them as ordinary params through toJSON.
+import type { Diagnostic, Message, PublishDiagnosticsParams } from 'vscode-languageserver/node';
 
 export class EncodedDiagnostics implements PublishDiagnosticsParams {
   private decoded: Diagnostic[] | undefined;
@@ -31,16 +31,8 @@ export class EncodedDiagnostics implements PublishDiagnosticsParams {
   }
 }
 
-/** vscode-jsonrpc's application/json encoder (JSON.stringify, then the charset's bytes), but for EncodedDiagnostics params, written as given. */
-export const encodedParamsEncoder: ContentTypeEncoder = {
-  name: 'application/json',
-  encode(msg: Message, options: MessageWriterOptions): Promise<Uint8Array> {
-    try {
-      const { params, method } = msg as Message & { params?: unknown; method?: string };
-      const text = params instanceof EncodedDiagnostics ? `{"jsonrpc":${JSON.stringify(msg.jsonrpc)},"method":${JSON.stringify(method)},"params":${params.encoded()}}` : JSON.stringify(msg, undefined, 0);
-      return Promise.resolve(Buffer.from(text, (options.charset ?? 'utf-8') as BufferEncoding));
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
-  },
-};
+/** A message's JSON text: JSON.stringify's, but for EncodedDiagnostics params, written as given. */
+export function messageText(msg: Message): string {
+  const { params, method } = msg as Message & { params?: unknown; method?: string };
+  return params instanceof EncodedDiagnostics ? `{"jsonrpc":${JSON.stringify(msg.jsonrpc)},"method":${JSON.stringify(method)},"params":${params.encoded()}}` : JSON.stringify(msg);
+}

@@ -1,7 +1,7 @@
 // Entry point of the language server (`node dist/server.js --stdio`, or over IPC from the client).
-import { type Connection, createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { type Connection, createConnection, ProposedFeatures, StreamMessageReader } from 'vscode-languageserver/node';
 import { limitHeapGrowth } from '../host/heapGrowth';
-import { encodedParamsEncoder } from './encodedDiagnostics';
+import { StdioMessageWriter } from './stdioWriter';
 import { NetmapServer } from './server';
 
 limitHeapGrowth();
@@ -20,12 +20,12 @@ process.on('unhandledRejection', (reason) => connection.console.error(`k8s-netma
 new NetmapServer(connection).listen();
 
 /**
- * The connection over stdio, as createConnection makes it from `--stdio`, but with a writer whose
- * encoder writes pre-encoded diagnostics as they are (encodedDiagnostics.ts). Given a reader and a
- * writer, createConnection no longer exits when stdin ends: done here, as it does.
+ * The connection over stdio, as createConnection makes it from `--stdio`, but with our writer
+ * (stdioWriter.ts). Given a reader and a writer, createConnection no longer exits when stdin ends:
+ * done here, as it does.
  */
 function stdioConnection(): Connection {
-  const made = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout, { contentTypeEncoder: encodedParamsEncoder }));
+  const made = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StdioMessageWriter(process.stdout));
   let shutdown = false;
   made.onShutdown(() => void (shutdown = true));
   const exit = (): never => process.exit(shutdown ? 0 : 1);
