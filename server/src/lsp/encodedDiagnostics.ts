@@ -1,6 +1,6 @@
 // publishDiagnostics params whose diagnostics are already JSON text (a warm start's recorded lists:
 // persistedDiagnostics.ts), and a message's text with that text as it is (the stdio writer's:
-// stdioWriter.ts). At M a warm start sends 3 MB of them: decoding them to encode them again was a
+// messageWriters.ts). At M a warm start sends 3 MB of them: decoding them to encode them again was a
 // fifth of its CPU before the lists were out. Any other writer (IPC, whose channel serializes
 // messages itself) reads them as ordinary params through toJSON.
 import type { Diagnostic, Message, PublishDiagnosticsParams } from 'vscode-languageserver/node';

@@ -1,12 +1,16 @@
 // Entry point of the language server (`node dist/server.js --stdio`, or over IPC from the client).
-import { type Connection, createConnection, ProposedFeatures, StreamMessageReader } from 'vscode-languageserver/node';
+import { type Connection, createConnection, IPCMessageReader, ProposedFeatures, StreamMessageReader } from 'vscode-languageserver/node';
 import { limitHeapGrowth } from '../host/heapGrowth';
-import { StdioMessageWriter } from './stdioWriter';
+import { IpcMessageWriter, StdioMessageWriter } from './messageWriters';
 import { NetmapServer } from './server';
 
 limitHeapGrowth();
 
-const connection = process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all);
+const connection = process.argv.includes('--stdio')
+  ? stdioConnection()
+  : process.argv.includes('--node-ipc')
+    ? createConnection(ProposedFeatures.all, new IPCMessageReader(process), new IpcMessageWriter(process))
+    : createConnection(ProposedFeatures.all);
 // Anything written to stdout would corrupt the stdio protocol: route console output to the client's log.
 /* eslint-disable no-console -- this is where console output is redirected */
 console.log = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
@@ -21,7 +25,7 @@ new NetmapServer(connection).listen();
 
 /**
  * The connection over stdio, as createConnection makes it from `--stdio`, but with our writer
- * (stdioWriter.ts). Given a reader and a writer, createConnection no longer exits when stdin ends:
+ * (messageWriters.ts; over IPC too, above). Given a reader and a writer, createConnection no longer exits when stdin ends:
  * done here, as it does.
  */
 function stdioConnection(): Connection {

@@ -1,4 +1,4 @@
-// The stdio writer (lsp/stdioWriter.ts) and pre-encoded diagnostics (lsp/encodedDiagnostics.ts): what
+// The message writers (lsp/messageWriters.ts) and pre-encoded diagnostics (lsp/encodedDiagnostics.ts): what
 // a client reads back is what vscode-jsonrpc's own writer would have sent, in order, whatever the
 // text (Content-Length counts bytes), and pre-encoded params read as the plain ones on any writer.
 import assert from 'node:assert/strict';
@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { type Message, StreamMessageReader } from 'vscode-languageserver/node';
 import { EncodedDiagnostics } from '../../server/src/lsp/encodedDiagnostics';
-import { StdioMessageWriter } from '../../server/src/lsp/stdioWriter';
+import { IpcMessageWriter, StdioMessageWriter } from '../../server/src/lsp/messageWriters';
 
 const DIAGNOSTICS = [{ range: { start: { line: 1, character: 2 }, end: { line: 1, character: 9 } }, severity: 2, code: 'service-unreachable', message: 'Pods “web” 🚫 unreachable' }];
 const publish = (params: object): Message => ({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params }) as Message;
@@ -29,7 +29,7 @@ async function roundTrip(messages: Message[]): Promise<unknown[]> {
   return read;
 }
 
-describe('stdio writer', () => {
+describe('message writers', () => {
   it('frames every message by its bytes and keeps their order, pre-encoded diagnostics as the plain ones', async () => {
     const uri = 'file:///ws/svc.yaml';
     const messages = [
@@ -50,5 +50,18 @@ describe('stdio writer', () => {
     const params = new EncodedDiagnostics('file:///ws/svc.yaml', 7, JSON.stringify(DIAGNOSTICS));
     assert.deepEqual(JSON.parse(JSON.stringify(publish(params))), publish({ uri: 'file:///ws/svc.yaml', version: 7, diagnostics: DIAGNOSTICS }));
     assert.deepEqual(params.diagnostics, DIAGNOSTICS);
+  });
+
+  it('over IPC, says a message is written once the channel has taken it, not before', async () => {
+    // Reason: a warm start waits for its lists to be written before it reads the workspace.
+    const taken: Array<(error: Error | null) => void> = [];
+    const channel = { send: (_m: unknown, _h: undefined, _o: undefined, done: (error: Error | null) => void) => taken.push(done) > 0, on: () => channel };
+    let written = false;
+    const write = new IpcMessageWriter(channel).write(publish({ uri: 'file:///ws/a.yaml', diagnostics: [] })).then(() => (written = true));
+    await new Promise((r) => setImmediate(r));
+    assert.equal(written, false, 'not before the channel has taken it');
+    taken[0]!(null);
+    await write;
+    assert.equal(written, true);
   });
 });
