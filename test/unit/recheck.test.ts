@@ -55,8 +55,9 @@ function slots(seed: number) {
     for (const app of APPS) {
       // Pod labels the Deployment's selector does not name: `tier`, which some Services select, and
       // `version`, which no selector names (an edit of it alone moves no other file's findings).
+      // The Deployment's own labels no other file reads.
       const podLabels = () => ({ ...(rnd() < 0.3 ? { tier: 'x' } : {}), ...(rnd() < 0.5 ? { version: pick(['v1', 'v2']) } : {}) });
-      out[`${app}-${ns}`] = () => deployment(app, { ns, labels: { app: pick([app, app, 'wep']) }, podLabels: podLabels(), ports: ports() });
+      out[`${app}-${ns}`] = () => deployment(app, { ns, labels: { app: pick([app, app, 'wep']) }, podLabels: podLabels(), metadataLabels: { version: pick(['v1', 'v2']) }, ports: ports() });
       out[`svc-${app}-${ns}`] = () =>
         service(pick(SERVICES), { ns, selector: { app: pick([...APPS, 'wep']), ...(rnd() < 0.2 ? { tier: 'x' } : {}) }, ports: ['- port: 80', `  targetPort: ${pick(['http', 'grpc', '8080'])}`] });
     }
@@ -172,8 +173,8 @@ describe('check --cache brings the recorded findings up to date after a few file
     assert.deepEqual(rechecked?.findings, cold);
   });
 
-  it('a pod label no selector names moves no other file (only its own is diagnosed again); one a Service names moves the Service', () => {
-    const web = (podLabels: Record<string, string>) => deployment('web', { ns: 'a', podLabels });
+  it('a pod label no selector names (and a metadata label) moves no other file (only its own is diagnosed again); one a Service names moves the Service', () => {
+    const web = (podLabels: Record<string, string>) => deployment('web', { ns: 'a', podLabels, metadataLabels: { version: podLabels.version ?? '' } });
     const files = {
       [U('web-a')]: web({ tier: 'x', version: 'v1' }),
       [U('svc-web-a')]: service('web', { ns: 'a', selector: { app: 'web', tier: 'x' } }),

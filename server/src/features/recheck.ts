@@ -59,7 +59,7 @@ export function filesToRecheck(index: WorkspaceIndex, changes: readonly IndexCha
  * pod selector of the index after them, and of the objects they removed, names.
  */
 function withoutUnseen(index: WorkspaceIndex, changes: readonly IndexChange[], identity: IngressControllerIdentity): IndexChange[] {
-  const candidates = changes.filter((c) => c.objects.length > 0 && !c.namespacesChanged && c.moved.length === 0 && c.objects.some((o) => o.type === 'workload'));
+  const candidates = changes.filter((c) => c.objects.length > 0 && !c.namespacesChanged && c.moved.length === 0);
   if (candidates.length === 0) return [...changes];
   const keys = new Set<string>([...CONTROLLER_LABEL_KEYS, ...Object.keys(identity.podLabels), ...Object.keys(index.settings.ingressController.podLabels)]);
   const addKeys = (sel: LabelSelector | undefined): void => {
@@ -78,17 +78,19 @@ function withoutUnseen(index: WorkspaceIndex, changes: readonly IndexChange[], i
 }
 
 /**
- * Whether other files see a change as nothing: each object, as they read it, left and
- * came back the same, the place in the file aside (as dependents.ts's changedObjects) and the pod
- * labels whose keys no selector names (`selected`) aside too: a version label bumped, say. Other
- * files read a workload's pod labels only through selectors (links, policies and their
- * representatives, ANP/BANP selections, near misses that name a selector's own labels) and the
- * controller's identity (kept by the caller, its keys among `selected`).
+ * Whether other files see a change as nothing: each object, as they read it, left and came back the
+ * same, the place in the file aside (as dependents.ts's changedObjects), and so are pod labels whose
+ * keys no selector names (`selected`: a version label bumped, say) and the metadata labels of
+ * anything but a Namespace. Other files read a workload's pod labels only through selectors (links,
+ * policies and their representatives, ANP/BANP selections, near misses that name a selector's own
+ * labels) and the controller's identity (kept by the caller, its keys among `selected`); metadata
+ * labels only as a Namespace's.
  */
 function unseenElsewhere(change: IndexChange, selected: ReadonlySet<string>): boolean {
   const counts = new Map<string, number>();
   for (const o of change.objects) {
-    const print = JSON.stringify(o, (key, value: unknown) =>
+    const seen = o.type === 'namespace' ? o : { ...o, labels: [] };
+    const print = JSON.stringify(seen, (key, value: unknown) =>
       key === 'id' || key === 'span' || /Spans?$/.test(key) ? undefined : key === 'podLabels' ? (value as Array<{ key: string }>).filter((l) => selected.has(l.key)) : value,
     );
     counts.set(print, (counts.get(print) ?? 0) + 1);
