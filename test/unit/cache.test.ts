@@ -174,6 +174,20 @@ describe('persisted index (--cache)', () => {
     readThrough(cache, dir);
     assert.equal(openStats(cacheDir).cache.size, 1);
   });
+
+  it('after one file changed, writes the file a cold run would: the entries left as they were, as read', () => {
+    const dir = tmp('ws');
+    for (const name of ['a', 'b', 'c', 'd']) fs.writeFileSync(path.join(dir, `${name}.yaml`), deployment(name));
+    const cacheDir = tmp('cache');
+    readThrough(openStats(cacheDir).cache, dir);
+    fs.writeFileSync(path.join(dir, 'b.yaml'), deployment('b', { labels: { app: 'b2' } }));
+    const { cache } = openStats(cacheDir);
+    readThrough(cache, dir);
+    assert.deepEqual(cache.stats, { hits: 3, misses: 1, discarded: false });
+    const coldDir = tmp('cache');
+    readThrough(openStats(coldDir).cache, dir);
+    assert.equal(fs.readFileSync(path.join(cacheDir, CACHE_FILE), 'utf8'), fs.readFileSync(path.join(coldDir, CACHE_FILE), 'utf8'));
+  });
 });
 
 /**

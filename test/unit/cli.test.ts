@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { jsonChunks } from '../../server/src/cli/check';
+import { jsonChunks, textChunks } from '../../server/src/cli/check';
 import { RULES } from '../../server/src/features/rules';
 import type { LocatedFinding } from '../../server/src/host/resultCache';
 import { runCli, type Run } from './cliRun';
@@ -133,7 +133,7 @@ describe('cli check: the example workspace', () => {
   });
 });
 
-describe('cli check: the JSON format written in pieces', () => {
+describe('cli check: the text and JSON formats written in pieces', () => {
   /** `n` findings, some with related places and text JSON escapes (quotes, line breaks, non-ASCII). */
   const findings = (n: number): LocatedFinding[] =>
     Array.from({ length: n }, (_, i) => ({
@@ -154,6 +154,18 @@ describe('cli check: the JSON format written in pieces', () => {
       const whole = list.map((f) => ({ file: file(f.uri), range: { start: f.start, end: f.end }, severity: f.severity, code: f.code, message: f.message, related: f.related.map((r) => ({ file: file(r.uri), range: { start: r.start, end: r.end }, message: r.message })) }));
       assert.equal(pieces.join(''), JSON.stringify(whole, null, 2) + '\n', `${n} findings`);
       assert.equal(pieces.length, Math.max(1, Math.ceil(n / 512)), `${n} findings: pieces`);
+    }
+  });
+
+  it('the text format in pieces: a line per finding, then the counts, at every piece boundary', () => {
+    for (const n of [0, 1, 511, 512, 513, 1300]) {
+      const list = findings(n);
+      const pieces = [...textChunks(list, file)];
+      const lines = list.map((f) => `${file(f.uri)}:${f.start.line + 1}:${f.start.character + 1}: ${f.severity} ${f.code} ${f.message}\n`);
+      const errors = list.filter((f) => f.severity === 'error').length;
+      const counts = n ? `\n${errors} errors, ${n - errors} warnings, 0 notes\n` : '';
+      assert.equal(pieces.join(''), lines.join('') + counts, `${n} findings`);
+      assert.equal(pieces.length, Math.ceil(n / 512) + (n ? 1 : 0), `${n} findings: pieces`);
     }
   });
 });

@@ -121,9 +121,13 @@ export function rangeIn(text: string, context: string, needle: string, occurrenc
 
 // ---------- small manifest builders (each names the fields the tests care about) ----------
 
-export function deployment(name: string, opts: { ns?: string; labels?: Record<string, string>; ports?: string[]; replicas?: number } = {}): string {
+/** `labels`: the selector's and the pods'; `podLabels`: more labels of the pods only; `metadataLabels`: the Deployment's own. */
+export function deployment(
+  name: string,
+  opts: { ns?: string; labels?: Record<string, string>; podLabels?: Record<string, string>; metadataLabels?: Record<string, string>; ports?: string[]; replicas?: number } = {},
+): string {
   const labels = opts.labels ?? { app: name };
-  const labelLines = Object.entries(labels).map(([k, v]) => `        ${k}: ${v}`);
+  const labelLines = Object.entries({ ...labels, ...opts.podLabels }).map(([k, v]) => `        ${k}: ${v}`);
   const selLines = Object.entries(labels).map(([k, v]) => `      ${k}: ${v}`);
   const ports = opts.ports ?? ['- containerPort: 8080', '  name: http'];
   return y(
@@ -133,6 +137,7 @@ export function deployment(name: string, opts: { ns?: string; labels?: Record<st
     'metadata:',
     `  name: ${name}`,
     ...(opts.ns ? [`  namespace: ${opts.ns}`] : []),
+    ...(opts.metadataLabels ? ['  labels:', ...Object.entries(opts.metadataLabels).map(([k, v]) => `    ${k}: ${v}`)] : []),
     'spec:',
     ...(opts.replicas !== undefined ? [`  replicas: ${opts.replicas}`] : []),
     '  selector:',

@@ -2,7 +2,8 @@
 // recorded findings brought up to date, only the files the edits may move diagnosed again, equal a
 // cold run's findings exactly, after random edits of every kind of file (Deployments' labels and
 // ports, StatefulSets, Services, Ingresses, routes and ReferenceGrants, NetworkPolicies, Namespaces,
-// ConfigMaps, a kustomization, the ingress controller; files added, removed, or only moved).
+// ConfigMaps, a kustomization, the ingress controller; files added, removed, or only moved; pod
+// labels that no selector names).
 // Reason: issue 11: one changed file made `check --cache` diagnose every file again.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -52,7 +53,11 @@ function slots(seed: number) {
     let drawn = 0;
     out[`ns-${ns}`] = () => y('apiVersion: v1', 'kind: Namespace', 'metadata:', `  name: ${ns}`, '  labels:', `    team: ${drawn++ === 0 ? TEAMS[i % TEAMS.length] : pick(TEAMS)}`);
     for (const app of APPS) {
-      out[`${app}-${ns}`] = () => deployment(app, { ns, labels: { app: pick([app, app, 'wep']), ...(rnd() < 0.3 ? { tier: 'x' } : {}) }, ports: ports() });
+      // Pod labels the Deployment's selector does not name: `tier`, which some Services select, and
+      // `version`, which no selector names (an edit of it alone moves no other file's findings).
+      // The Deployment's own labels no other file reads.
+      const podLabels = () => ({ ...(rnd() < 0.3 ? { tier: 'x' } : {}), ...(rnd() < 0.5 ? { version: pick(['v1', 'v2']) } : {}) });
+      out[`${app}-${ns}`] = () => deployment(app, { ns, labels: { app: pick([app, app, 'wep']) }, podLabels: podLabels(), metadataLabels: { version: pick(['v1', 'v2']) }, ports: ports() });
       out[`svc-${app}-${ns}`] = () =>
         service(pick(SERVICES), { ns, selector: { app: pick([...APPS, 'wep']), ...(rnd() < 0.2 ? { tier: 'x' } : {}) }, ports: ['- port: 80', `  targetPort: ${pick(['http', 'grpc', '8080'])}`] });
     }
@@ -166,6 +171,22 @@ describe('check --cache brings the recorded findings up to date after a few file
     const { rechecked, cold, recorded } = recheck(files, { [U('deny-out-a')]: netpol('deny-out', ['podSelector: {}', 'policyTypes: [Egress]'], 'a') });
     assert.ok(cold.some((f) => f.code === 'service-unreachable' && f.uri === U('svc-web-c')) && !recorded.some((f) => f.code === 'service-unreachable'));
     assert.deepEqual(rechecked?.findings, cold);
+  });
+
+  it('a pod label no selector names (and a metadata label) moves no other file (only its own is diagnosed again); one a Service names moves the Service', () => {
+    const web = (podLabels: Record<string, string>) => deployment('web', { ns: 'a', podLabels, metadataLabels: { version: podLabels.version ?? '' } });
+    const files = {
+      [U('web-a')]: web({ tier: 'x', version: 'v1' }),
+      [U('svc-web-a')]: service('web', { ns: 'a', selector: { app: 'web', tier: 'x' } }),
+      [U('deny-a')]: netpol('deny', ['podSelector: {}', 'policyTypes: [Ingress]'], 'a'),
+    };
+    const bumped = recheck(files, { [U('web-a')]: web({ tier: 'x', version: 'v2' }) });
+    assert.ok(bumped.cold.some((f) => f.code === 'service-unreachable' && f.uri === U('svc-web-a')));
+    assert.deepEqual(bumped.rechecked?.findings, bumped.cold);
+    assert.equal(bumped.rechecked?.diagnosed, 1);
+    const moved = recheck(files, { [U('web-a')]: web({ tier: 'y', version: 'v1' }) });
+    assert.ok(moved.cold.some((f) => f.code === 'service-selects-nothing' && f.uri === U('svc-web-a')));
+    assert.deepEqual(moved.rechecked?.findings, moved.cold);
   });
 
   it('a kustomization that moves a Service to another namespace moves the findings of the backends that name it', () => {

@@ -10,7 +10,8 @@ import type { AnalysisSettings, IngressControllerIdentity, K8sObject, Workload }
 
 // Pod label values that mark well-known ingress controllers.
 const CONTROLLER_NAMES = /^(?:ingress-nginx|nginx-ingress|rke2-ingress-nginx|traefik|contour|haproxy-ingress|kubernetes-ingress|kong|envoy-gateway|ingress-controller)$/;
-const CONTROLLER_LABEL_KEYS = ['app.kubernetes.io/name', 'app', 'k8s-app', 'app.kubernetes.io/instance'];
+/** The pod label keys whose values name a well-known controller (a workload with one may be the controller). */
+export const CONTROLLER_LABEL_KEYS = ['app.kubernetes.io/name', 'app', 'k8s-app', 'app.kubernetes.io/instance'];
 
 /**
  * An ingress controller that the workspace itself defines: a workload whose pod labels name a

@@ -66,10 +66,12 @@ async function check(args: CommandArgs, io: CommandIO): Promise<number> {
   }
   const paths = new Map<string, string>(); // a file has many findings
   const file = (uri: string): string => getOrCreate(paths, uri, () => displayPath(uri, io.cwd));
-  if (!run && args.format === 'json') {
-    // Nothing to record: written as it is formatted, never as one text (at L the whole text, its
-    // object tree and its bytes were about 75 MB of the run's peak).
-    for (const chunk of jsonChunks(findings, file)) io.stdout(chunk);
+  if (!run && args.format !== 'sarif') {
+    // Nothing to record: written as it is formatted, never as one text. At L the whole JSON text,
+    // its object tree and its bytes were about 75 MB of the run's peak; and a handful of non-ASCII
+    // messages made the whole text a two-byte string, slow to encode (0.3 s at L), where now only
+    // their own pieces are.
+    for (const piece of pieces(args.format, findings, file)) io.stdout(piece);
   } else {
     const text = formatted(args.format, findings, file);
     // Recorded with the text printed, so that the same command run again prints it as it is.
@@ -80,24 +82,32 @@ async function check(args: CommandArgs, io: CommandIO): Promise<number> {
 }
 
 function formatted(format: string, findings: readonly LocatedFinding[], file: (uri: string) => string): string {
-  if (format === 'text') return formatText(findings, file);
-  if (format === 'json') return [...jsonChunks(findings, file)].join('');
-  return JSON.stringify(formatSarif(findings, file), null, 2) + '\n';
+  if (format === 'sarif') return JSON.stringify(formatSarif(findings, file), null, 2) + '\n';
+  return [...pieces(format, findings, file)].join('');
+}
+
+/** The text or JSON format in pieces of a few hundred findings each. */
+function pieces(format: string, findings: readonly LocatedFinding[], file: (uri: string) => string): Iterable<string> {
+  return format === 'text' ? textChunks(findings, file) : jsonChunks(findings, file);
 }
 
 function located(l: LocatedRange, file: (uri: string) => string): Located {
   return { file: file(l.uri), start: l.start, end: l.end };
 }
 
-function formatText(findings: readonly LocatedFinding[], file: (uri: string) => string): string {
-  const lines = findings.map((f) => `${file(f.uri)}:${f.start.line + 1}:${f.start.character + 1}: ${f.severity} ${f.code} ${f.message}\n`);
-  const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
-  if (findings.length > 0) lines.push(`\n${count('error')} errors, ${count('warning')} warnings, ${count('info') + count('hint')} notes\n`);
-  return lines.join('');
-}
+/** How many findings go into one piece of the text or JSON format. */
+const CHUNK = 512;
 
-/** How many findings go into one piece of the JSON text. */
-const JSON_CHUNK = 512;
+/** The text format (a line per finding, then the counts) in pieces of a few hundred findings each. */
+export function* textChunks(findings: readonly LocatedFinding[], file: (uri: string) => string): Generator<string> {
+  for (let from = 0; from < findings.length; from += CHUNK) {
+    let piece = '';
+    for (const f of findings.slice(from, from + CHUNK)) piece += `${file(f.uri)}:${f.start.line + 1}:${f.start.character + 1}: ${f.severity} ${f.code} ${f.message}\n`;
+    yield piece;
+  }
+  const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
+  if (findings.length > 0) yield `\n${count('error')} errors, ${count('warning')} warnings, ${count('info') + count('hint')} notes\n`;
+}
 
 /**
  * The JSON format (the findings as `JSON.stringify(list, null, 2)` and a line break) in pieces of a
@@ -108,10 +118,10 @@ export function* jsonChunks(findings: readonly LocatedFinding[], file: (uri: str
     yield '[]\n';
     return;
   }
-  for (let from = 0; from < findings.length; from += JSON_CHUNK) {
+  for (let from = 0; from < findings.length; from += CHUNK) {
     // A piece's own list, stringified, without its brackets: its items as the whole list holds them.
-    const list = JSON.stringify(findings.slice(from, from + JSON_CHUNK).map((f) => jsonFinding(f, file)), null, 2);
-    yield `${from === 0 ? '[\n' : ',\n'}${list.slice(2, -2)}${from + JSON_CHUNK >= findings.length ? '\n]\n' : ''}`;
+    const list = JSON.stringify(findings.slice(from, from + CHUNK).map((f) => jsonFinding(f, file)), null, 2);
+    yield `${from === 0 ? '[\n' : ',\n'}${list.slice(2, -2)}${from + CHUNK >= findings.length ? '\n]\n' : ''}`;
   }
 }
 

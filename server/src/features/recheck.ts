@@ -3,10 +3,11 @@
 // changed: cli/recheckedFindings.ts). The answer is the language server's after an edit, taken whole
 // and at once: the files dependentFiles re-diagnoses, the verdicts verdictsNear re-checks and those the
 // idle sweep would (verdictFilesBeyond), and every file with verdicts where that says so or where the
-// ingress controller identity in force moved.
-import { Analysis } from '../analysis/workspaceAnalysis';
+// ingress controller identity in force moved. A change that no other file can see (unseenElsewhere)
+// moves no other file's findings.
+import { Analysis, CONTROLLER_LABEL_KEYS } from '../analysis/workspaceAnalysis';
 import type { IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
-import type { ParsedFile } from '../model/types';
+import type { IngressControllerIdentity, LabelSelector, ParsedFile } from '../model/types';
 import { controllerKey, dependentFiles, filesWithVerdicts, verdictFilesBeyond, verdictsNear } from './dependents';
 
 /** A file as it is now: its model, or undefined when it is gone. */
@@ -25,7 +26,10 @@ export function applyEdits(index: WorkspaceIndex, edits: readonly FileEdit[]): {
   const before = controllerKey(analysis);
   const changes = edits.map((e) => (e.model ? index.setParsed(e.uri, e.model) : index.removeFile(e.uri)));
   const controllerMoved = controllerKey(analysis) !== before;
-  const files = filesToRecheck(index, changes, controllerMoved, analysis.ingressControllerInfo().identity.namespace);
+  const { identity } = analysis.ingressControllerInfo();
+  // With the controller identity unchanged, a change no other file can see is its own file's alone.
+  const seen = controllerMoved ? changes : withoutUnseen(index, changes, identity);
+  const files = filesToRecheck(index, seen, controllerMoved, identity.namespace);
   for (const e of edits) files.add(e.uri);
   return { analysis, files };
 }
@@ -48,4 +52,64 @@ export function filesToRecheck(index: WorkspaceIndex, changes: readonly IndexCha
   }
   if (everyVerdict) for (const uri of filesWithVerdicts(index)) out.add(uri);
   return out;
+}
+
+/**
+ * `changes` less those no other file can see (unseenElsewhere), against the label keys that every
+ * pod selector of the index after them, and of the objects they removed, names.
+ */
+function withoutUnseen(index: WorkspaceIndex, changes: readonly IndexChange[], identity: IngressControllerIdentity): IndexChange[] {
+  const candidates = changes.filter((c) => c.objects.length > 0 && !c.namespacesChanged && c.moved.length === 0);
+  if (candidates.length === 0) return [...changes];
+  const keys = new Set<string>([...CONTROLLER_LABEL_KEYS, ...Object.keys(identity.podLabels), ...Object.keys(index.settings.ingressController.podLabels)]);
+  const addKeys = (sel: LabelSelector | undefined): void => {
+    for (const l of sel?.matchLabels ?? []) keys.add(l.key);
+    for (const x of sel?.matchExpressions ?? []) keys.add(x.key);
+  };
+  for (const o of [...index.services(), ...index.networkPoliciesUnordered(), ...index.adminPolicies(), ...changes.flatMap((c) => c.objects)]) {
+    if (o.type === 'service') addKeys(o.selector);
+    else if (o.type === 'networkpolicy') {
+      addKeys(o.podSelector);
+      for (const rule of [...o.ingress, ...o.egress]) for (const peer of rule.peers ?? []) addKeys(peer.podSelector);
+    } else if (o.type === 'adminpolicy') addSelectorKeys(o, keys); // few, and selections of several shapes
+  }
+  const unseen = new Set(candidates.filter((c) => unseenElsewhere(c, keys)));
+  return changes.filter((c) => !unseen.has(c));
+}
+
+/**
+ * Whether other files see a change as nothing: each object, as they read it, left and came back the
+ * same, the place in the file aside (as dependents.ts's changedObjects), and so are pod labels whose
+ * keys no selector names (`selected`: a version label bumped, say) and the metadata labels of
+ * anything but a Namespace. Other files read a workload's pod labels only through selectors (links,
+ * policies and their representatives, ANP/BANP selections, near misses that name a selector's own
+ * labels) and the controller's identity (kept by the caller, its keys among `selected`); metadata
+ * labels only as a Namespace's.
+ */
+function unseenElsewhere(change: IndexChange, selected: ReadonlySet<string>): boolean {
+  const counts = new Map<string, number>();
+  for (const o of change.objects) {
+    const seen = o.type === 'namespace' ? o : { ...o, labels: [] };
+    const print = JSON.stringify(seen, (key, value: unknown) =>
+      key === 'id' || key === 'span' || /Spans?$/.test(key) ? undefined : key === 'podLabels' ? (value as Array<{ key: string }>).filter((l) => selected.has(l.key)) : value,
+    );
+    counts.set(print, (counts.get(print) ?? 0) + 1);
+  }
+  // Each print seen an even number of times: every object that left came back as others read it.
+  return [...counts.values()].every((n) => (n & 1) === 0);
+}
+
+/** Adds the label keys that the label selectors anywhere in `value` name (matchLabels and matchExpressions). */
+function addSelectorKeys(value: unknown, keys: Set<string>): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    for (const v of value) addSelectorKeys(v, keys);
+    return;
+  }
+  const o = value as Record<string, unknown>;
+  for (const field of ['matchLabels', 'matchExpressions']) {
+    const list = o[field];
+    if (Array.isArray(list)) for (const entry of list as Array<{ key?: unknown }>) if (typeof entry?.key === 'string') keys.add(entry.key);
+  }
+  for (const v of Object.values(o)) addSelectorKeys(v, keys);
 }

@@ -36,6 +36,8 @@ interface Entry {
   meta: EntryMeta;
   /** The ParsedFile as JSON: written in this run, or bytes of the cache file read. */
   json: string | Buffer;
+  /** Where the entry's whole line (newline included) stands in the file read: an entry left as it was is written back as those bytes. */
+  line?: { from: number; to: number };
 }
 
 /** What a file looks like on disk now; a cache entry is used only when all three match. */
@@ -61,6 +63,8 @@ interface ParseCacheOptions {
 
 export class ParseCache {
   private readonly entries = new Map<string, Entry>();
+  /** The body of the file read (between header and trailer), which entries read from it point into. */
+  private body: Buffer | undefined;
   /** Keys used (hit or written) in this run. */
   private readonly used = new Set<string>();
   private dirty = false;
@@ -137,9 +141,10 @@ export class ParseCache {
       if (tab === -1 || tab > lineEnd) return discard('unreadable entry');
       const meta = parseJson(body.toString('utf8', at, tab)) as EntryMeta | undefined;
       if (typeof meta?.p !== 'string' || typeof meta.o !== 'string' || typeof meta.hash !== 'string') return discard('unreadable entry');
-      this.entries.set(keyOf(meta.p, meta.o), { meta, json: body.subarray(tab + 1, lineEnd) });
+      this.entries.set(keyOf(meta.p, meta.o), { meta, json: body.subarray(tab + 1, lineEnd), line: { from: at, to: lineEnd + 1 } });
       at = lineEnd + 1;
     }
+    this.body = body;
   }
 
   /**
@@ -205,35 +210,11 @@ export class ParseCache {
       fd = out;
       fs.writeSync(out, `${JSON.stringify({ k8sNetmap: this.version, format: CACHE_FORMAT })}\n`);
       const sha1 = createHash('sha1');
-      const chunk: Array<string | Buffer> = [];
-      let chunkBytes = 0;
-      const flush = (): void => {
-        // Runs of strings (entries written in this run) are encoded in one go; bytes of entries
-        // read from the old file go as they are.
-        const buffers: Buffer[] = [];
-        let strings: string[] = [];
-        for (const part of chunk) {
-          if (typeof part === 'string') strings.push(part);
-          else {
-            if (strings.length > 0) buffers.push(Buffer.from(strings.join('')));
-            strings = [];
-            buffers.push(part, NEWLINE);
-          }
-        }
-        if (strings.length > 0) buffers.push(Buffer.from(strings.join('')));
-        const bytes = buffers.length === 1 ? buffers[0] : Buffer.concat(buffers);
+      const write = (bytes: Buffer): void => {
         sha1.update(bytes);
         fs.writeSync(out, bytes);
-        chunk.length = 0;
-        chunkBytes = 0;
       };
-      for (const e of this.entries.values()) {
-        if (typeof e.json === 'string') chunk.push(`${JSON.stringify(e.meta)}\t${e.json}\n`);
-        else chunk.push(`${JSON.stringify(e.meta)}\t`, e.json);
-        chunkBytes += e.json.length;
-        if (chunkBytes >= CHUNK_BYTES) flush();
-      }
-      flush();
+      for (const part of this.bodyParts()) write(part);
       fs.writeSync(fd, `${JSON.stringify({ sha1: sha1.digest('hex') })}\n`);
       fs.closeSync(fd);
       fd = undefined;
@@ -245,9 +226,49 @@ export class ParseCache {
       this.note(`k8s-netmap: cache not written to ${this.dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
   }
+
+  /**
+   * The body to write, in order, in pieces of about CHUNK_BYTES or more: lines of entries left as
+   * they were go as the bytes read, a run of them that stood together in the file as one piece of
+   * it (no copy: after a few files changed, a save writes the file read in a few pieces); entries
+   * written in this run are encoded in runs.
+   */
+  private *bodyParts(): Generator<Buffer> {
+    const body = this.body;
+    let kept: { from: number; to: number } | undefined;
+    let fresh: string[] = [];
+    let freshChars = 0;
+    const flushKept = function* (): Generator<Buffer> {
+      if (kept && body) yield body.subarray(kept.from, kept.to);
+      kept = undefined;
+    };
+    const flushFresh = function* (): Generator<Buffer> {
+      if (fresh.length > 0) yield Buffer.from(fresh.join(''));
+      fresh = [];
+      freshChars = 0;
+    };
+    for (const e of this.entries.values()) {
+      const line = e.line;
+      if (line) {
+        yield* flushFresh();
+        if (kept && kept.to === line.from) kept.to = line.to;
+        else {
+          yield* flushKept();
+          kept = { ...line };
+        }
+        continue;
+      }
+      yield* flushKept();
+      const text = `${JSON.stringify(e.meta)}\t${e.json.toString()}\n`;
+      fresh.push(text);
+      freshChars += text.length;
+      if (freshChars >= CHUNK_BYTES) yield* flushFresh();
+    }
+    yield* flushKept();
+    yield* flushFresh();
+  }
 }
 
-const NEWLINE = Buffer.from('\n');
 const CHUNK_BYTES = 1 << 20;
 
 function parseJson(text: string): unknown {

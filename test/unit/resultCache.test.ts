@@ -1,0 +1,31 @@
+// The persisted findings file (host/resultCache.ts) as bytes: what is recorded is read back as it
+// was, whatever the size of the text and the characters in it (the text is written a piece at a time).
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { type LocatedFinding, ResultCache, resultKey } from '../../server/src/host/resultCache';
+
+function finding(message: string): LocatedFinding {
+  const at = { line: 0, character: 0 };
+  return { uri: 'file:///w/a.yaml', start: at, end: at, severity: 'warning', code: 'service-unreachable', message, related: [] };
+}
+
+describe('persisted findings (resultCache)', () => {
+  it('reads back a text of several MB with characters past Latin-1, a surrogate pair on every piece boundary', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-netmap-results-'));
+    const run = resultKey(['check'], [{ path: '/w/a.yaml', readKey: '[]', size: 1, mtimeMs: 2, hash: 'h' }]);
+    assert.ok(run);
+    // A piece is 2^20 UTF-16 units: '😀' (two units) straddles each boundary after one unit of padding.
+    const text = `x${'😀'.repeat(3 << 19)}…\n`;
+    const findings = [finding(`…${'é'.repeat(1000)} 😀`)];
+    new ResultCache(dir).put(run, findings, { as: 'text', severities: ['warning'], text });
+    const entry = new ResultCache(dir).lookup(run.key);
+    assert.equal(entry?.current, true);
+    assert.equal(entry?.printed('text')?.text, text);
+    assert.deepEqual(entry?.findings(), findings);
+    const raw = fs.readFileSync(path.join(dir, 'k8s-netmap-results.json'));
+    assert.equal(raw.includes(Buffer.from('\uFFFD')), false, 'no half of a pair written alone');
+  });
+});
