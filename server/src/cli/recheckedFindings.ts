@@ -7,10 +7,10 @@ import { createDiagnosticContext } from '../features/context';
 import { diagnoseFile } from '../features/diagnostics';
 import { applyEdits, type FileEdit } from '../features/recheck';
 import type { Finding, RuleSeverities } from '../features/rules';
-import type { LocatedFinding, LocatedRange } from '../host/resultCache';
+import type { LocatedFinding } from '../host/resultCache';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { positionAt } from '../model/positions';
-import type { ParsedFile, Span } from '../model/types';
+import type { ParsedFile } from '../model/types';
 
 /** Every file's findings, in the order printed (by file, then position), with their positions resolved. */
 export function locatedFindings(index: WorkspaceIndex, rules: RuleSeverities): LocatedFinding[] {
