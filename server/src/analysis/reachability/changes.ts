@@ -5,7 +5,6 @@
 // that what one keeps across epochs is dropped in the same place as the others.
 
 import { mustGet } from '../../model/collections';
-import { flattened } from '../../model/text';
 import { DEFAULT_SETTINGS, type AdminPolicy, type AnalysisSettings, type Ingress, type K8sObject, type NetworkPolicy, type ReferenceGrant, type Route } from '../../model/types';
 import { AdminTiers } from './adminPolicies';
 import { classFor, controllerClassFor, deleteClass, insertClass, joinPeer, nsLabelSet, refreshPeers, sortPeersIn } from './classes';
@@ -216,7 +215,7 @@ export function applyChangeTo(s: EngineState, change: Change): void {
   for (const o of inn) {
     switch (o.type) {
       case 'service': {
-        const key = flattened(`${o.namespace}/${o.name}`);
+        const key = `${o.namespace}/${o.name}`;
         s.serviceKey.set(o, key);
         pushTo(s.servicesByKey, key, o);
         serviceNamespaces.add(o.namespace);

@@ -3,7 +3,6 @@
 // that creates a class (classFor, and the controller's) and the one that creates a peer (joinPeer).
 
 import { mustGet } from '../../model/collections';
-import { flattened } from '../../model/text';
 import type { Workload } from '../../model/types';
 import { labelsOf } from '../selectors';
 import { compareBytes, labelsKeyOf, peerNameOf, portDeclsOf, portsKeyOf, type PortDecl } from './peers';
@@ -47,7 +46,6 @@ export function classFor(s: EngineState, w: Workload, nsl: NsLabelSet, created: 
   const key = `${w.namespace}\0${facts.labelsKey}\0${nsl.key}\0${facts.portsKey}`;
   let c = s.classes.get(key);
   if (!c) {
-    flattened(key); // kept as long as the class (model/text.ts)
     c = { id: s.nextClassId++, key, workloads: [], namespace: w.namespace, labels: facts.labels, nsLabels: nsl.labels, ports: facts.ports, portsKey: facts.portsKey, controller: false };
     insertClass(s, c);
     created.push(c);

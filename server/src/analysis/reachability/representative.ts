@@ -19,7 +19,6 @@
 // Pure: selectors in, plain data out.
 
 import type { AdminPolicy, AdminSelection, LabelSelector, NetworkPolicy, PolicyPeer, PolicyRule } from '../../model/types';
-import { flattened } from '../../model/text';
 import { isEmptySelector, selectorMatches } from '../selectors';
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -92,7 +91,7 @@ export function representativeOf(peer: PolicyPeer, policyNs: string): Representa
   const pod: RepSelector = peer.podSelector ? repSelector(peer.podSelector) : { labels: {}, expressions: [] };
   const nsKey = canonicalKey(ns);
   const podKey = canonicalKey(pod);
-  return { key: flattened(`${nsKey}/${podKey}`), nsKey, podKey, ns, pod, name: flattened(`${namespaceText(ns)}/${podText(pod)}`) };
+  return { key: `${nsKey}/${podKey}`, nsKey, podKey, ns, pod, name: `${namespaceText(ns)}/${podText(pod)}` };
 }
 
 /**
@@ -129,7 +128,7 @@ function adminRepresentativeOf(peer: AdminSelection): RepresentativePeer | undef
   if (isEmptyRep(ns) && isEmptyRep(pod)) return undefined; // the entire cluster
   const nsKey = canonicalKey(ns);
   const podKey = canonicalKey(pod);
-  return { key: flattened(`${nsKey}/${podKey}`), nsKey, podKey, ns, pod, name: flattened(`${namespaceText(ns)}/${podText(pod)}`) };
+  return { key: `${nsKey}/${podKey}`, nsKey, podKey, ns, pod, name: `${namespaceText(ns)}/${podText(pod)}` };
 }
 
 export function repSelector(sel: LabelSelector): RepSelector {
@@ -158,7 +157,7 @@ export function canonicalKey(sel: RepSelector): string {
     reqs.push([x.key, text]);
   }
   reqs.sort((a, b) => cmp(a[0], b[0]) || cmp(a[1], b[1]));
-  return flattened(reqs.map((r) => r[1]).join('\u0000'));
+  return reqs.map((r) => r[1]).join('\u0000');
 }
 
 function isEmptyRep(sel: RepSelector): boolean {
