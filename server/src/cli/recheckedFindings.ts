@@ -7,10 +7,10 @@ import { createDiagnosticContext } from '../features/context';
 import { diagnoseFile } from '../features/diagnostics';
 import { applyEdits, type FileEdit } from '../features/recheck';
 import type { Finding, RuleSeverities } from '../features/rules';
-import type { LocatedFinding, LocatedRange } from '../host/resultCache';
+import type { LocatedFinding } from '../host/resultCache';
 import type { WorkspaceIndex } from '../index/workspaceIndex';
 import { positionAt } from '../model/positions';
-import type { ParsedFile, Span } from '../model/types';
+import type { ParsedFile } from '../model/types';
 
 /** Every file's findings, in the order printed (by file, then position), with their positions resolved. */
 export function locatedFindings(index: WorkspaceIndex, rules: RuleSeverities): LocatedFinding[] {
@@ -24,17 +24,25 @@ function findingsOf(analysis: Analysis, uris: readonly string[], rules: RuleSeve
   const findings: Finding[] = [];
   for (const uri of [...uris].sort()) findings.push(...diagnoseFile(ctx, uri));
   findings.sort((a, b) => byUri(a, b) || a.span.start - b.span.start || a.code.localeCompare(b.code));
-  const locate = (uri: string, span: Span): LocatedRange => {
-    const lineStarts = index.file(uri)?.lineStarts ?? [0];
-    return { uri, start: positionAt(lineStarts, span.start), end: positionAt(lineStarts, span.end) };
-  };
-  return findings.map((f) => ({
-    ...locate(f.uri, f.span),
-    severity: f.severity,
-    code: f.code,
-    message: f.message,
-    related: f.related.map((r) => ({ ...locate(r.uri, r.span), message: r.message })),
-  }));
+  const lineStartsOf = (uri: string): number[] => index.file(uri)?.lineStarts ?? [0];
+  // Literals with every field in place, no spread: a spread of `locate(…)` with four fields added
+  // made each located finding a dictionary-mode object (about 800 bytes each, 13 MB at L, all alive
+  // until printed, and slower to read when printed).
+  return findings.map((f) => {
+    const lineStarts = lineStartsOf(f.uri);
+    return {
+      uri: f.uri,
+      start: positionAt(lineStarts, f.span.start),
+      end: positionAt(lineStarts, f.span.end),
+      severity: f.severity,
+      code: f.code,
+      message: f.message,
+      related: f.related.map((r) => {
+        const relatedStarts = lineStartsOf(r.uri);
+        return { uri: r.uri, start: positionAt(relatedStarts, r.span.start), end: positionAt(relatedStarts, r.span.end), message: r.message };
+      }),
+    };
+  });
 }
 
 function byUri(a: { uri: string }, b: { uri: string }): number {

@@ -11,6 +11,7 @@ import { getOrCreate } from '../model/collections';
 import type { Backend, Ingress, K8sObject, LabelEntry, LabelSelector, NetworkPolicy, PolicyPeer, Route, Service, Workload } from '../model/types';
 import { yamlString } from '../yaml/nodes';
 import { compareByPath } from '../model/identity';
+import { flattened } from '../model/text';
 import { checkStatefulSetService } from './statefulSetService';
 import { cutText, describeWorkload, quote } from './text';
 import type { Finding, Fix, RuleSeverities } from './rules';
@@ -62,7 +63,13 @@ export function diagnoseFile(ctx: DiagnosticContext, uri: string): Finding[] {
         checkAdminPolicy(ctx.index, (...args) => sink.add(...args), obj);
         break;
     }
-    if (ctx.reachability) for (const f of ctx.reachability.findingsFor(obj)) sink.findings.push({ ...f, related: sortRelated([...f.related]) });
+    if (ctx.reachability) {
+      for (const f of ctx.reachability.findingsFor(obj)) {
+        // Their texts, kept until printed, made one piece each (flattened, in place).
+        for (const r of f.related) flattened(r.message);
+        sink.findings.push({ ...f, message: flattened(f.message), related: sortRelated([...f.related]) });
+      }
+    }
   }
   return applySettings(sink.findings, file, ctx.rules);
 }

@@ -1,6 +1,7 @@
 // Findings are collected per file through one sink, which bounds messages and orders related
 // locations, and leave through the file's rule settings and suppression comments.
 import { positionAt } from '../model/positions';
+import { flattened } from '../model/text';
 import type { K8sObject, ParsedFile, Severity, Span } from '../model/types';
 import type { Finding, Fix, RelatedLocation, RuleCode, RuleSeverities } from './rules';
 import { RULES_BY_CODE } from './rules';
@@ -15,8 +16,8 @@ export class FindingSink {
       span,
       code,
       // Each quoted manifest string is cut by quote(); this bounds what several of them add up to.
-      message: cutText(message, MAX_MESSAGE_LENGTH),
-      related: sortRelated(related.map((r) => ({ ...r, message: cutText(r.message, MAX_MESSAGE_LENGTH) }))),
+      message: flattened(cutText(message, MAX_MESSAGE_LENGTH)),
+      related: sortRelated(related.map((r) => ({ ...r, message: flattened(cutText(r.message, MAX_MESSAGE_LENGTH)) }))),
       severity: severity ?? RULES_BY_CODE.get(code)?.defaultSeverity ?? 'warning',
       ...(fixes && fixes.length ? { fixes } : {}),
     });

@@ -17,6 +17,19 @@ export function cutText(s: string, max: number = MAX_QUOTED_LENGTH): string {
   return s.slice(0, end) + '…';
 }
 
+/**
+ * `s`, made one piece in memory. V8 keeps a string joined by `+` or a template as a tree of its
+ * parts (an object per join) until its characters are read; then it copies them into one string in
+ * place. A string that is kept (a finding's message lives until printed, an object's id as long as
+ * the object) would keep its whole tree alive, each node of it copied by every collection it
+ * survives: at L about half a million of them. Reading one character makes the copy while the
+ * tree's nodes are still young, and cheap to drop.
+ */
+export function flattened(s: string): string {
+  s.charCodeAt(0);
+  return s;
+}
+
 /** Lines of wording around manifest strings (a detail line of the diagram) are cut a little later. */
 export const MAX_LINE_LENGTH = 160;
 

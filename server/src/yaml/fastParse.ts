@@ -135,17 +135,28 @@ export class ColdPair {
     public value: unknown,
   ) {}
 }
+/** Collections hold their offsets as two numbers too: `range` is made when asked (spans read the numbers). */
 export class ColdMap {
   constructor(
     public items: ColdPair[],
-    public range: Range,
+    public start: number,
+    public end: number,
   ) {}
+
+  get range(): Range {
+    return [this.start, this.end, this.end];
+  }
 }
 export class ColdSeq {
   constructor(
     public items: unknown[],
-    public range: Range,
+    public start: number,
+    public end: number,
   ) {}
+
+  get range(): Range {
+    return [this.start, this.end, this.end];
+  }
 }
 function adopt(cold: { prototype: object }, base: { prototype: object }, identity: string): void {
   Object.setPrototypeOf(cold.prototype, base.prototype);
@@ -156,7 +167,7 @@ adopt(ColdPair, Pair, 'yaml.pair');
 adopt(ColdMap, YAMLMap, 'yaml.map');
 adopt(ColdSeq, YAMLSeq, 'yaml.seq');
 const COLD_NODES_RECOGNISED =
-  isScalar(new ColdScalar(null, '', 'PLAIN', 0, 0)) && isPair(new ColdPair(null, null)) && isMap(new ColdMap([], [0, 0, 0])) && isSeq(new ColdSeq([], [0, 0, 0]));
+  isScalar(new ColdScalar(null, '', 'PLAIN', 0, 0)) && isPair(new ColdPair(null, null)) && isMap(new ColdMap([], 0, 0)) && isSeq(new ColdSeq([], 0, 0));
 
 // The core schema's implicit tags, as `yaml` resolves plain scalars (compose-scalar.js: the first
 // default tag whose test matches).
@@ -313,8 +324,7 @@ function putCollection(text: string, open: number, result: unknown, c: OpenChild
     if (c.empty[last]) declineUnlessEmptyValueAt(text, c.ends[last]);
     end = c.ends[last];
   }
-  const range: Range = [start, end, end];
-  const node = seq ? new ColdSeq(items, range) : new ColdMap(items as ColdPair[], range);
+  const node = seq ? new ColdSeq(items, start, end) : new ColdMap(items as ColdPair[], start, end);
   c.put(base, node as unknown as Node, result, flow ? pastLineComment(text, end) : end, false);
 }
 

@@ -123,7 +123,8 @@ export function aliasBudgetExceeded(table: AliasTable): boolean {
 
 /** The span of a node's value, without the trailing line break and indentation that block nodes include. */
 export function spanOf(ctx: NodeContext, node: Node | undefined | null): Span | undefined {
-  if (node instanceof ColdScalar) return trimmedSpan(ctx.text, node.start, node.end);
+  // The cold reader's nodes hold their offsets as numbers: no range array is made to be read.
+  if (node instanceof ColdScalar || node instanceof ColdMap || node instanceof ColdSeq) return trimmedSpan(ctx.text, node.start, node.end);
   const range = node?.range;
   return range ? trimmedSpan(ctx.text, range[0], range[1]) : undefined;
 }

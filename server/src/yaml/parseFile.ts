@@ -6,6 +6,7 @@
 import { parseAllDocuments, type Document, type Node } from 'yaml';
 import { fitArrays } from '../model/fitArrays';
 import { computeLineStarts } from '../model/positions';
+import { flattened } from '../model/text';
 import type {
   FileProblem,
   K8sObject,
@@ -303,7 +304,7 @@ function readObject(
   // a fifth of the model's memory, and makes every read of a field megamorphic; objects made by
   // assignment in one order share their classes. So are the ports, containers, rules and peers.
   const base = {} as ObjectBase;
-  base.id = `${uri}#${id}`;
+  base.id = flattened(`${uri}#${id}`);
   base.uri = uri;
   base.apiVersion = apiVersion;
   base.kind = kind;
