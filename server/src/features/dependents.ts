@@ -52,7 +52,7 @@ function judgedPeer(p: PolicyPeer): boolean {
  * What an object means to other files: everything but where it stands in its file. The file counts:
  * other files' findings point to the copy in use, which may move to another file with the same content.
  */
-function fingerprint(o: K8sObject): string {
+export function fingerprint(o: K8sObject): string {
   return JSON.stringify(o, (key, value) => (key === 'id' || key === 'span' || /Spans?$/.test(key) ? undefined : value));
 }
 
@@ -70,9 +70,13 @@ export function changedObjects(change: IndexChange): K8sObject[] {
   return [...out];
 }
 
-function withoutReturns(objects: K8sObject[]): K8sObject[] {
+/**
+ * The objects that did not leave and come back the same (the same `print`; by default everything
+ * but where they stand in their file).
+ */
+export function withoutReturns(objects: readonly K8sObject[], print: (o: K8sObject) => string = fingerprint): K8sObject[] {
   const counts = new Map<string, number>();
-  const prints = objects.map(fingerprint);
+  const prints = objects.map(print);
   for (const p of prints) counts.set(p, (counts.get(p) ?? 0) + 1);
   // An identical print seen an even number of times left and came back unchanged.
   return objects.filter((_, i) => ((counts.get(prints[i]) ?? 0) & 1) === 1);

@@ -7,8 +7,9 @@
 // moves no other file's findings.
 import { Analysis, CONTROLLER_LABEL_KEYS } from '../analysis/workspaceAnalysis';
 import type { IndexChange, WorkspaceIndex } from '../index/workspaceIndex';
-import type { IngressControllerIdentity, LabelSelector, ParsedFile } from '../model/types';
-import { controllerKey, dependentFiles, filesWithVerdicts, verdictFilesBeyond, verdictsNear } from './dependents';
+import { selectorKeys } from '../analysis/selectors';
+import type { IngressControllerIdentity, K8sObject, LabelSelector, ParsedFile } from '../model/types';
+import { controllerKey, dependentFiles, filesWithVerdicts, fingerprint, verdictFilesBeyond, verdictsNear, withoutReturns } from './dependents';
 
 /** A file as it is now: its model, or undefined when it is gone. */
 export interface FileEdit {
@@ -63,8 +64,7 @@ function withoutUnseen(index: WorkspaceIndex, changes: readonly IndexChange[], i
   if (candidates.length === 0) return [...changes];
   const keys = new Set<string>([...CONTROLLER_LABEL_KEYS, ...Object.keys(identity.podLabels), ...Object.keys(index.settings.ingressController.podLabels)]);
   const addKeys = (sel: LabelSelector | undefined): void => {
-    for (const l of sel?.matchLabels ?? []) keys.add(l.key);
-    for (const x of sel?.matchExpressions ?? []) keys.add(x.key);
+    if (sel) for (const key of selectorKeys(sel)) keys.add(key);
   };
   for (const o of [...index.services(), ...index.networkPoliciesUnordered(), ...index.adminPolicies(), ...changes.flatMap((c) => c.objects)]) {
     if (o.type === 'service') addKeys(o.selector);
@@ -79,7 +79,7 @@ function withoutUnseen(index: WorkspaceIndex, changes: readonly IndexChange[], i
 
 /**
  * Whether other files see a change as nothing: each object, as they read it, left and came back the
- * same, the place in the file aside (as dependents.ts's changedObjects), and so are pod labels whose
+ * same, the place in the file aside (dependents.ts's withoutReturns), and so are pod labels whose
  * keys no selector names (`selected`: a version label bumped, say) and the metadata labels of
  * anything but a Namespace. Other files read a workload's pod labels only through selectors (links,
  * policies and their representatives, ANP/BANP selections, near misses that name a selector's own
@@ -87,16 +87,9 @@ function withoutUnseen(index: WorkspaceIndex, changes: readonly IndexChange[], i
  * labels only as a Namespace's.
  */
 function unseenElsewhere(change: IndexChange, selected: ReadonlySet<string>): boolean {
-  const counts = new Map<string, number>();
-  for (const o of change.objects) {
-    const seen = o.type === 'namespace' ? o : { ...o, labels: [] };
-    const print = JSON.stringify(seen, (key, value: unknown) =>
-      key === 'id' || key === 'span' || /Spans?$/.test(key) ? undefined : key === 'podLabels' ? (value as Array<{ key: string }>).filter((l) => selected.has(l.key)) : value,
-    );
-    counts.set(print, (counts.get(print) ?? 0) + 1);
-  }
-  // Each print seen an even number of times: every object that left came back as others read it.
-  return [...counts.values()].every((n) => (n & 1) === 0);
+  const asOthersSee = (o: K8sObject): K8sObject =>
+    o.type === 'namespace' ? o : o.type === 'workload' ? { ...o, labels: [], podLabels: o.podLabels.filter((l) => selected.has(l.key)) } : { ...o, labels: [] };
+  return withoutReturns(change.objects, (o) => fingerprint(asOthersSee(o))).length === 0;
 }
 
 /** Adds the label keys that the label selectors anywhere in `value` name (matchLabels and matchExpressions). */
