@@ -6,13 +6,13 @@
 import type { Diagnostic, Message, PublishDiagnosticsParams } from 'vscode-languageserver/node';
 
 export class EncodedDiagnostics implements PublishDiagnosticsParams {
-  private decoded: Diagnostic[] | undefined;
-
   constructor(
     readonly uri: string,
     readonly version: number | undefined,
     /** The diagnostics' JSON text (an array), as JSON.stringify wrote it. */
     readonly json: string,
+    /** The diagnostics themselves when at hand (a list just made); else decoded from `json` when asked. */
+    private decoded?: Diagnostic[],
   ) {}
 
   get diagnostics(): Diagnostic[] {

@@ -25,15 +25,10 @@ export type RecordedList = [uri: string, json: string, errors: number, beyondFil
 /** Every file's non-empty diagnostics list, as published (open documents' included). */
 export type FileDiagnostics = RecordedList[];
 
-/** A list as recorded, from its diagnostics (`json`: their JSON text, when already made). */
-export function recordedList(uri: string, diagnostics: readonly Diagnostic[], json = JSON.stringify(diagnostics)): RecordedList {
-  const { errors, beyondFile } = listSummary(diagnostics);
-  return [uri, json, errors, beyondFile];
-}
-
-/** What the publisher keeps of a sent list besides its hash: its errors, and whether other files decide any of it. */
-export function listSummary(diagnostics: readonly Diagnostic[]): { errors: number; beyondFile: boolean } {
-  return { errors: diagnostics.filter((d) => d.severity === 1).length, beyondFile: diagnostics.some((d) => !FILE_SCOPED_CODES.has(String(d.code))) };
+/** A list as recorded (and as the publisher sends it), from its diagnostics. */
+export function recordedList(uri: string, diagnostics: readonly Diagnostic[]): RecordedList {
+  const errors = diagnostics.filter((d) => d.severity === 1).length;
+  return [uri, JSON.stringify(diagnostics), errors, diagnostics.some((d) => !FILE_SCOPED_CODES.has(String(d.code)))];
 }
 
 function isRecordedList(e: unknown): e is RecordedList {

@@ -14,7 +14,7 @@ import type { IndexChange } from '../index/workspaceIndex';
 import { GraphChangedNotification } from '../protocol';
 import { type LineSource, toDiagnostic } from './convert';
 import { EncodedDiagnostics } from './encodedDiagnostics';
-import { type FileDiagnostics, listSummary, type RecordedList, recordedList } from './persistedDiagnostics';
+import { type FileDiagnostics, type RecordedList, recordedList } from './persistedDiagnostics';
 import { prepareAnalysis } from './prepare';
 import { ReachFindings } from './reachFindings';
 import type { StatusReporter } from './status';
@@ -157,8 +157,8 @@ export class Publisher {
     const open = new Set(this.workspace.documents.keys());
     const byUri = new Map(recorded.map((list) => [list[0], list]));
     const sent: Array<Promise<void>> = [];
-    for (const uri of open) if (!except.has(uri)) sent.push(this.sendRecorded(byUri.get(uri) ?? [uri, '[]', 0, false]));
-    for (const [uri, list] of byUri) if (!open.has(uri) && !except.has(uri)) sent.push(this.sendRecorded(list));
+    for (const uri of open) if (!except.has(uri)) sent.push(this.send(byUri.get(uri) ?? [uri, '[]', 0, false]));
+    for (const [uri, list] of byUri) if (!open.has(uri) && !except.has(uri)) sent.push(this.send(list));
     this.status.changed();
     // Resolves once every list is written to the connection (a client slow to read holds it back).
     await Promise.all(sent).catch(() => undefined);
@@ -346,30 +346,25 @@ export class Publisher {
   private publish(uris: ReadonlySet<string>, always: ReadonlySet<string>, reachability: ReachabilityChecks | typeof FILE_ALONE, record?: FileDiagnostics): void {
     for (const uri of new Set([...always, ...uris])) {
       const diagnostics = this.diagnose(uri, reachability).map((f) => toDiagnostic(this.lines, f));
-      const json = diagnostics.length ? JSON.stringify(diagnostics) : '';
-      if (record && diagnostics.length) record.push(recordedList(uri, diagnostics, json));
-      const hash = diagnostics.length ? hashText(json) : '';
+      const list = recordedList(uri, diagnostics);
+      if (record && diagnostics.length) record.push(list);
+      const hash = diagnostics.length ? hashText(list[1]) : '';
       if (!always.has(uri) && (this.published.get(uri)?.hash ?? '') === hash) continue;
-      void this.send(uri, diagnostics, hash);
+      void this.send(list, hash, diagnostics);
     }
     this.status.changed();
   }
 
-  /** Sends a file's diagnostics and remembers them as published (`hash`: of their JSON, '' when none); resolves once written. */
-  private send(uri: string, diagnostics: Diagnostic[], hash = diagnostics.length ? hashText(JSON.stringify(diagnostics)) : ''): Promise<void> {
-    if (diagnostics.length) {
-      this.published.set(uri, { hash, ...listSummary(diagnostics) });
-    } else this.published.delete(uri);
-    // The document version tells clients which edit these diagnostics answer.
-    const version = this.workspace.documents.get(uri)?.version;
-    return this.connection.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics });
-  }
-
-  /** Sends a recorded list as its text was recorded (never decoded on the way: encodedDiagnostics.ts) and remembers it as published, as `send` does. */
-  private sendRecorded([uri, json, errors, beyondFile]: RecordedList): Promise<void> {
-    if (json !== '[]') this.published.set(uri, { hash: hashText(json), errors, beyondFile });
+  /**
+   * Sends a file's list as its JSON text was made or recorded (never encoded again on the way over
+   * stdio, nor decoded when `diagnostics` are given: encodedDiagnostics.ts) and remembers it as
+   * published (`hash`: of that text, '' when none); resolves once written.
+   */
+  private send([uri, json, errors, beyondFile]: RecordedList, hash = json === '[]' ? '' : hashText(json), diagnostics?: Diagnostic[]): Promise<void> {
+    if (hash) this.published.set(uri, { hash, errors, beyondFile });
     else this.published.delete(uri);
-    return this.connection.sendDiagnostics(new EncodedDiagnostics(uri, this.workspace.documents.get(uri)?.version, json));
+    // The document version tells clients which edit these diagnostics answer.
+    return this.connection.sendDiagnostics(new EncodedDiagnostics(uri, this.workspace.documents.get(uri)?.version, json, diagnostics));
   }
 
   /** A file's findings: all of them with `reachability`'s verdicts, or only those it decides alone (FILE_ALONE). */
