@@ -1,11 +1,11 @@
 // The executable behind `k8s-netmap` (dist/cli.js): process I/O around `main`, kept apart so that
 // importing the CLI (tests, other bundles) never runs it.
 import * as v8 from 'node:v8';
-import { limitHeapGrowth } from '../host/heapGrowth';
+import { growHeapWhileLoading } from '../host/heapGrowth';
 import { main } from './main';
 import type { CliIO } from './options';
 
-limitHeapGrowth();
+growHeapWhileLoading(); // limited again once the inputs are indexed (cli/load.ts, cli/diffTrees.ts)
 limitInlining();
 
 /**

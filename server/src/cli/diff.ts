@@ -8,6 +8,7 @@
 import { diffConnectivity, formatDiffJson, formatDiffMarkdown, formatDiffText, sideOf, type ConnectivityDiff } from '../analysis/diff';
 import { ReachabilityEngine, inputFromSource } from '../analysis/reachability';
 import { displayPath } from '../host/files';
+import { limitHeapGrowth } from '../host/heapGrowth';
 import type { AnalysisSettings } from '../model/types';
 import { failOnMatches, type FailOn } from '../analysis/diff/failOn';
 import { formatDiffSarif } from './diffSarif';
@@ -75,6 +76,7 @@ async function diffCommand(args: CommandArgs, io: CommandIO): Promise<number> {
   let trees: [LoadedTree, LoadedTree];
   try {
     trees = await loadTrees(options, io.cwd);
+    limitHeapGrowth(); // both trees read (bin.ts let the heap grow freely meanwhile)
   } catch (error) {
     if (error instanceof TreeError) {
       io.stderr(`k8s-netmap diff: ${error.message}\n`);

@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import { isHelmRead, ParseCache, readKeyFacts } from '../host/cache';
 import { indexInputs, type LoadOptions, type LoadResult, readInputs, type ReadInputs } from '../host/files';
+import { limitHeapGrowth } from '../host/heapGrowth';
 import { ParsePool } from '../host/parsePool';
 import { moveFindings } from '../host/movedFindings';
 import { type LocatedFinding, type RecordedEntry, type RecordedStamp, ResultCache, type RunKey, type StampChanges, stampChanges } from '../host/resultCache';
@@ -83,6 +84,7 @@ export class InputLoad {
   async index(): Promise<LoadResult> {
     try {
       const result = await indexInputs(this.inputs);
+      limitHeapGrowth(); // the inputs read (bin.ts let the heap grow freely meanwhile)
       this.cache?.save();
       return result;
     } finally {
