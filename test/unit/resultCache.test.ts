@@ -20,12 +20,30 @@ describe('persisted findings (resultCache)', () => {
     // A piece is 2^20 UTF-16 units: '😀' (two units) straddles each boundary after one unit of padding.
     const text = `x${'😀'.repeat(3 << 19)}…\n`;
     const findings = [finding(`…${'é'.repeat(1000)} 😀`)];
-    new ResultCache(dir).put(run, findings, { as: 'text', severities: ['warning'], text });
+    new ResultCache(dir).put(run, findings, { as: 'text', severities: ['warning'], text: [text] });
     const entry = new ResultCache(dir).lookup(run.key);
     assert.equal(entry?.current, true);
     assert.equal(entry?.printed('text')?.text, text);
     assert.deepEqual(entry?.findings(), findings);
     const raw = fs.readFileSync(path.join(dir, 'k8s-netmap-results.json'));
     assert.equal(raw.includes(Buffer.from('\uFFFD')), false, 'no half of a pair written alone');
+  });
+
+  it('writes a long list and a text in many pieces exactly as JSON.stringify writes them whole', () => {
+    // Reason: issue 11: the findings and the printed text are written a piece at a time (a first
+    // check --cache at L held three whole copies of them, 160 MB of its peak); the file must read
+    // as one JSON value per line all the same.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-netmap-results-'));
+    const run = resultKey(['check'], [{ path: '/w/a.yaml', readKey: '[]', size: 1, mtimeMs: 2, hash: 'h' }]);
+    assert.ok(run);
+    const findings = Array.from({ length: 1300 }, (_, i) => finding(`#${i} "quoted" \\ tab\t… 😀`));
+    const pieces = ['a line\n', `"${'ü'.repeat(3 << 19)}"\n`, '', 'end 😀\n'];
+    new ResultCache(dir).put(run, findings, { as: 'text', severities: ['warning'], text: pieces });
+    const lines = fs.readFileSync(path.join(dir, 'k8s-netmap-results.json'), 'utf8').split('\n');
+    assert.equal(lines[2], JSON.stringify(findings));
+    assert.equal(lines[3], JSON.stringify({ as: 'text', severities: ['warning'], text: pieces.join('') }));
+    const entry = new ResultCache(dir).lookup(run.key);
+    assert.deepEqual(entry?.findings(), findings);
+    assert.equal(entry?.printed('text')?.text, pieces.join(''));
   });
 });

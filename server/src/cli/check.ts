@@ -66,28 +66,22 @@ async function check(args: CommandArgs, io: CommandIO): Promise<number> {
   }
   const paths = new Map<string, string>(); // a file has many findings
   const file = (uri: string): string => getOrCreate(paths, uri, () => displayPath(uri, io.cwd));
-  if (!run && args.format !== 'sarif') {
-    // Nothing to record: written as it is formatted, never as one text. At L the whole JSON text,
-    // its object tree and its bytes were about 75 MB of the run's peak; and a handful of non-ASCII
-    // messages made the whole text a two-byte string, slow to encode (0.3 s at L), where now only
-    // their own pieces are.
-    for (const piece of pieces(args.format, findings, file)) io.stdout(piece);
-  } else {
-    const text = formatted(args.format, findings, file);
+  // Written as it is formatted, never as one text: at L the whole JSON text, its object tree and
+  // its bytes were about 75 MB of the run's peak; and a handful of non-ASCII messages made the
+  // whole text a two-byte string, slow to encode (0.3 s at L), where now only their own pieces are.
+  const printing = pieces(args.format, findings, file);
+  if (run && load.results && !load.inputs.changedWhileRead) {
     // Recorded with the text printed, so that the same command run again prints it as it is.
-    if (run && load.results && !load.inputs.changedWhileRead) load.results.put(run, findings, { as, severities: [...new Set(findings.map((f) => f.severity))], text });
-    io.stdout(text);
-  }
+    const text = [...printing];
+    load.results.put(run, findings, { as, severities: [...new Set(findings.map((f) => f.severity))], text });
+    for (const piece of text) io.stdout(piece);
+  } else for (const piece of printing) io.stdout(piece);
   return findings.some((f) => failOn.includes(f.severity)) ? 1 : 0;
 }
 
-function formatted(format: string, findings: readonly LocatedFinding[], file: (uri: string) => string): string {
-  if (format === 'sarif') return JSON.stringify(formatSarif(findings, file), null, 2) + '\n';
-  return [...pieces(format, findings, file)].join('');
-}
-
-/** The text or JSON format in pieces of a few hundred findings each. */
+/** The text or JSON format in pieces of a few hundred findings each; SARIF in one. */
 function pieces(format: string, findings: readonly LocatedFinding[], file: (uri: string) => string): Iterable<string> {
+  if (format === 'sarif') return [JSON.stringify(formatSarif(findings, file), null, 2) + '\n'];
   return format === 'text' ? textChunks(findings, file) : jsonChunks(findings, file);
 }
 

@@ -32,12 +32,26 @@ interface EntryMeta {
   hash: string;
 }
 
-interface Entry {
+/** An entry of the file read, or one recorded in this run. */
+type Entry = ReadEntry | FreshEntry;
+
+interface ReadEntry {
   meta: EntryMeta;
-  /** The ParsedFile as JSON: written in this run, or bytes of the cache file read. */
-  json: string | Buffer;
+  /** The ParsedFile as JSON (UTF-8), within the file read. */
+  json: Buffer;
   /** Where the entry's whole line (newline included) stands in the file read: an entry left as it was is written back as those bytes. */
-  line?: { from: number; to: number };
+  line: { from: number; to: number };
+}
+
+interface FreshEntry {
+  meta: EntryMeta;
+  /** The ParsedFile as JSON (UTF-8), within `fresh`. */
+  json: Buffer;
+  /**
+   * The entry's whole line as it is written. Bytes outside V8's heap: at L a first run's 93 MB of
+   * them, kept as strings until saved, were marked again at every full collection.
+   */
+  fresh: Buffer;
 }
 
 /** What a file looks like on disk now; a cache entry is used only when all three match. */
@@ -99,6 +113,11 @@ export class ParseCache {
 
   get file(): string {
     return path.join(this.dir, CACHE_FILE);
+  }
+
+  /** Whether a persisted index is there to be read (of any version, readable or not), without reading it. */
+  onDisk(): boolean {
+    return this.loaded ? this.body !== undefined : fs.existsSync(this.file);
   }
 
   get size(): number {
@@ -166,7 +185,7 @@ export class ParseCache {
 
   private decode(key: string, e: Entry): ParsedFile | undefined {
     try {
-      return fromJson(typeof e.json === 'string' ? e.json : e.json.toString('utf8'));
+      return fromJson(e.json.toString('utf8'));
     } catch {
       // The checksum held, so we wrote this; still never trust it.
       this.entries.delete(key);
@@ -182,7 +201,9 @@ export class ParseCache {
     this.load();
     const key = keyOf(absPath, readKey);
     const meta: EntryMeta = { p: absPath, o: readKey, size: stamp.size, mtime: stamp.mtimeMs, hash: stamp.hash };
-    this.entries.set(key, { meta, json: toJson(parsed) });
+    const head = `${JSON.stringify(meta)}\t`;
+    const fresh = Buffer.from(`${head}${toJson(parsed)}\n`);
+    this.entries.set(key, { meta, json: fresh.subarray(Buffer.byteLength(head), fresh.length - 1), fresh });
     this.used.add(key);
     this.dirty = true;
   }
@@ -236,33 +257,31 @@ export class ParseCache {
   private *bodyParts(): Generator<Buffer> {
     const body = this.body;
     let kept: { from: number; to: number } | undefined;
-    let fresh: string[] = [];
-    let freshChars = 0;
+    let fresh: Buffer[] = [];
+    let freshBytes = 0;
     const flushKept = function* (): Generator<Buffer> {
       if (kept && body) yield body.subarray(kept.from, kept.to);
       kept = undefined;
     };
     const flushFresh = function* (): Generator<Buffer> {
-      if (fresh.length > 0) yield Buffer.from(fresh.join(''));
+      if (fresh.length > 0) yield Buffer.concat(fresh, freshBytes);
       fresh = [];
-      freshChars = 0;
+      freshBytes = 0;
     };
     for (const e of this.entries.values()) {
-      const line = e.line;
-      if (line) {
+      if ('line' in e) {
         yield* flushFresh();
-        if (kept && kept.to === line.from) kept.to = line.to;
+        if (kept && kept.to === e.line.from) kept.to = e.line.to;
         else {
           yield* flushKept();
-          kept = { ...line };
+          kept = { ...e.line };
         }
         continue;
       }
       yield* flushKept();
-      const text = `${JSON.stringify(e.meta)}\t${e.json.toString()}\n`;
-      fresh.push(text);
-      freshChars += text.length;
-      if (freshChars >= CHUNK_BYTES) yield* flushFresh();
+      fresh.push(e.fresh);
+      freshBytes += e.fresh.length;
+      if (freshBytes >= CHUNK_BYTES) yield* flushFresh();
     }
     yield* flushKept();
     yield* flushFresh();

@@ -294,7 +294,7 @@ interface ReadInput {
   helm: SetFileOptions;
   /** The text of a chart's template (it may carry the chart's one note); '' otherwise. */
   text: string;
-  /** A function when the model waits on the cache (`readInputs` with a cache). */
+  /** A function when the model waits on the cache, or is recorded in it once indexed (`readInputs` with a cache). */
   model: ParsedFile | Promise<ParsedFile> | (() => ParsedFile | Promise<ParsedFile>);
 }
 
@@ -357,26 +357,34 @@ export async function readInputs(
     }
     return pool ? pool.parse(uri, text, options) : parseFile(uri, text, options);
   };
-  const modelOf = (file: string | undefined, uri: string, text: string, helm: SetFileOptions, fileStamp?: FileStamp): ReadInput['model'] => {
+  const persisted = cache?.onDisk() ?? false;
+  const modelOf = (file: string | undefined, uri: string, text: () => string, helm: SetFileOptions, fileStamp?: FileStamp): ReadInput['model'] => {
     // Nothing loaded here is open in an editor: the cold reader may read it (yaml/fastParse.ts).
     const options = { ...helm, defaultNamespace, fast: true };
-    if (!cache || file === undefined) return parse(uri, text, options);
-    // With a cache a file is only stamped now, and its text let go: its model is taken from the
-    // cache (or the file read again and parsed) when indexed, so that a caller answered from its
-    // persisted results (resultCache.ts) neither decodes nor parses anything.
+    if (!cache || file === undefined) return parse(uri, text(), options);
     const readKey = readKeyOf(uri, options);
     const stamp: InputStamp | undefined = fileStamp && { path: file, readKey, ...fileStamp };
     stamps.push(stamp);
+    if (!stamp) return parse(uri, text(), options);
+    const store = (parsed: ParsedFile): ParsedFile => (cache.put(file, readKey, stamp, parsed), parsed);
+    // No persisted index to hold the file (a first run): it is parsed from the text just read, as
+    // without a cache, not read again when indexed. It is recorded when indexed.
+    if (!persisted) {
+      const model = parse(uri, text(), options);
+      return () => (model instanceof Promise ? model.then(store) : store(model));
+    }
+    // Otherwise the file is only stamped now and its text let go: its model is taken from the
+    // cache (or the file read again and parsed) when indexed, so that a caller answered from its
+    // persisted results (resultCache.ts) neither reads the index nor decodes nor parses anything.
     return () => {
-      const hit = stamp && cache.get(file, readKey, stamp, () => parseFile(uri, fs.readFileSync(file, 'utf8'), options));
+      const hit = cache.get(file, readKey, stamp, () => parseFile(uri, fs.readFileSync(file, 'utf8'), options));
       if (hit) return hit.decode();
       const again = readStampedManifest(file, maxFileSize);
-      const now = 'text' in again ? again.text : '';
       // Changed since stamped: the run's stamps do not describe what was indexed.
-      if (!('text' in again) || again.stamp.hash !== stamp?.hash) result.changedWhileRead = true;
-      const store = (parsed: ParsedFile): ParsedFile => ('text' in again && cache.put(file, readKey, again.stamp, parsed), parsed);
-      const model = parse(uri, now, options);
-      return model instanceof Promise ? model.then(store) : store(model);
+      if (!('text' in again) || again.stamp.hash !== stamp.hash) result.changedWhileRead = true;
+      const model = parse(uri, 'text' in again ? again.text : '', options);
+      const storeRead = (parsed: ParsedFile): ParsedFile => ('text' in again && cache.put(file, readKey, again.stamp, parsed), parsed);
+      return model instanceof Promise ? model.then(storeRead) : storeRead(model);
     };
   };
   for (const p of paths) {
@@ -384,7 +392,7 @@ export async function readInputs(
       if (stdin === undefined) continue;
       foundCount++;
       if ('skipped' in stdin) skipped.push({ uri: STDIN_URI, reason: stdin.skipped });
-      else models.push({ uri: STDIN_URI, file: undefined, helm: {}, text: '', model: modelOf(undefined, STDIN_URI, stdin.text, {}) });
+      else models.push({ uri: STDIN_URI, file: undefined, helm: {}, text: '', model: modelOf(undefined, STDIN_URI, () => stdin.text, {}) });
       continue;
     }
     const abs = path.resolve(cwd, p);
@@ -402,9 +410,13 @@ export async function readInputs(
         continue;
       }
       const helm = helmReadOptions(file);
-      const text = 'text' in read ? read.text : helm.inHelmChart ? read.bytes.toString('utf8') : '';
-      // A chart's template keeps its text: it may carry the chart's one note (below).
-      models.push({ uri, file, helm, text: helm.inHelmChart ? text : '', model: modelOf(file, uri, text, helm, 'stamp' in read ? read.stamp : undefined) });
+      // With a cache the bytes are decoded only where the text is used now (a chart's template, a
+      // file to parse); they are valid only until the next file is read.
+      let text = 'text' in read ? read.text : undefined;
+      const textOf = (): string => (text ??= 'text' in read ? read.text : read.bytes.toString('utf8'));
+      const model = modelOf(file, uri, textOf, helm, 'stamp' in read ? read.stamp : undefined);
+      // A chart's template keeps its text: it may carry the chart's one note (indexInputs).
+      models.push({ uri, file, helm, text: helm.inHelmChart ? textOf() : '', model });
     }
   }
   pool?.flush();

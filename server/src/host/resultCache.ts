@@ -144,6 +144,13 @@ export interface PrintedResults {
   text: string;
 }
 
+/** The printed results as `put` records them: the text in the pieces it was printed in. */
+export interface PrintedPieces {
+  as: string;
+  severities: string[];
+  text: readonly string[];
+}
+
 /** What a file records: each part parsed when asked for (undefined: corrupt, with a note, or absent). */
 export interface RecordedEntry<T> {
   /** Whether it was recorded under the key asked for. */
@@ -155,7 +162,7 @@ export interface RecordedEntry<T> {
 }
 
 /** One file of results of a kind, recorded under a run's key. */
-export class RecordedResults<T> {
+export class RecordedResults<T extends readonly unknown[]> {
   readonly version: string;
   private readonly note: (message: string) => void;
 
@@ -251,8 +258,8 @@ export class RecordedResults<T> {
    * Records the results of a run under its key (atomically), with the text printed from them when
    * given. Never throws: a file that cannot be written is a note.
    */
-  put(run: RunKey, findings: T, printed?: PrintedResults): void {
-    const lines = [JSON.stringify({ command: run.command, stamps: run.stamps }), JSON.stringify(findings), JSON.stringify(printed ?? null)];
+  put(run: RunKey, findings: T, printed?: PrintedPieces): void {
+    const lines = [JSON.stringify({ command: run.command, stamps: run.stamps }), '\n', ...jsonListPieces(findings), '\n', ...printedPieces(printed), '\n'];
     // The header holds the body's checksum, known once the body is written: it is written first
     // with a stand-in of the same length (a hex SHA-1 is 40 digits), then over it.
     const headerWith = (sha1: string): string => `${JSON.stringify({ k8sNetmap: this.version, format: RESULTS_FORMAT, key: run.key, sha1 })}\n`;
@@ -263,7 +270,7 @@ export class RecordedResults<T> {
       try {
         fs.writeSync(fd, headerWith('0'.repeat(40)));
         const sha1 = createHash('sha1');
-        writeEncoded(fd, lines.flatMap((line) => [line, '\n']), sha1);
+        writeEncoded(fd, lines, sha1);
         fs.writeSync(fd, headerWith(sha1.digest('hex')), 0);
       } finally {
         fs.closeSync(fd);
@@ -276,28 +283,69 @@ export class RecordedResults<T> {
   }
 }
 
-/** Characters encoded at a time by writeEncoded. */
+/** UTF-16 units encoded at a time by writeEncoded, and the most of a text JSON-escaped at once. */
 const ENCODE_CHARS = 1 << 20;
 
 /**
- * Writes `texts` as UTF-8 at the file's current position, hashing the bytes written, a piece at a
- * time through one buffer. Encoding a whole text of tens of MB at once (Buffer.from) cost about ten
- * times as much once the text holds a character past Latin-1 (an ellipsis in a message is enough):
- * at L, 0.7 s of a run that rechecked one changed file.
+ * Writes `texts` as UTF-8 at the file's current position, hashing the bytes written, through one
+ * buffer filled before each write. Encoding a whole text of tens of MB at once (Buffer.from) cost
+ * about ten times as much once the text holds a character past Latin-1 (an ellipsis in a message is
+ * enough): at L, 0.7 s of a run that rechecked one changed file. No text may end in the first half
+ * of a surrogate pair (the pieces below never do).
  */
 function writeEncoded(fd: number, texts: readonly string[], hash: Hash): void {
   const buffer = Buffer.allocUnsafe(ENCODE_CHARS * 3); // a UTF-16 unit is at most 3 bytes of UTF-8
+  let used = 0;
+  const flush = (): void => {
+    const bytes = buffer.subarray(0, used);
+    hash.update(bytes);
+    fs.writeSync(fd, bytes);
+    used = 0;
+  };
   for (const text of texts) {
-    for (let at = 0; at < text.length; ) {
-      let end = Math.min(at + ENCODE_CHARS, text.length);
-      // Never between the two halves of a surrogate pair: each half alone would be written as U+FFFD.
-      if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end--;
-      const bytes = buffer.subarray(0, buffer.write(text.slice(at, end)));
-      hash.update(bytes);
-      fs.writeSync(fd, bytes);
-      at = end;
+    for (const part of parts(text)) {
+      if (used + part.length * 3 > buffer.length) flush();
+      used += buffer.write(part, used);
     }
   }
+  if (used > 0) flush();
+}
+
+/** A text in parts of at most ENCODE_CHARS units, never between the two halves of a surrogate pair (each half alone would be written as U+FFFD). */
+function* parts(text: string): Generator<string> {
+  for (let at = 0; at < text.length; ) {
+    let end = Math.min(at + ENCODE_CHARS, text.length);
+    if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end--;
+    yield text.slice(at, end);
+    at = end;
+  }
+}
+
+/** How many items of a list are stringified at once. */
+const LIST_PIECE_ITEMS = 512;
+
+/** `JSON.stringify(list)` in pieces of a few hundred items, so that the whole text is never held at once (tens of MB at L). */
+function* jsonListPieces(list: readonly unknown[]): Generator<string> {
+  yield '[';
+  for (let from = 0; from < list.length; from += LIST_PIECE_ITEMS) {
+    const piece = JSON.stringify(list.slice(from, from + LIST_PIECE_ITEMS));
+    yield `${from === 0 ? '' : ','}${piece.slice(1, -1)}`;
+  }
+  yield ']';
+}
+
+/**
+ * `JSON.stringify(printed)` of the printed results, their text as a JSON string escaped a part at a
+ * time: the same text, as JSON escapes each character alone and no part splits a surrogate pair.
+ */
+function* printedPieces(printed: PrintedPieces | undefined): Generator<string> {
+  if (!printed) {
+    yield 'null';
+    return;
+  }
+  yield `{"as":${JSON.stringify(printed.as)},"severities":${JSON.stringify(printed.severities)},"text":"`;
+  for (const piece of printed.text) for (const part of parts(piece)) yield JSON.stringify(part).slice(1, -1);
+  yield '"}';
 }
 
 function isHighSurrogate(code: number): boolean {
