@@ -4,6 +4,7 @@
 // movedFindings.ts, and kept for the files a few edits cannot move: recheck.test.ts tests which) are
 // tested here too, beside the index they are kept with (past 400 lines: one fixture set for all).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -223,13 +224,16 @@ function rewriteResults(
   cacheDir: string,
   edit: (findings: Array<{ message: string }>) => void,
   header: Record<string, unknown> = {},
-  printed: (recorded: { as: string; text: string }) => unknown = () => null,
+  printed: (recorded: { as: string; severities: unknown; text: string }) => { as: string; severities: unknown; text: string } | null = () => null,
 ): void {
   const file = path.join(cacheDir, RESULTS_FILE);
-  const [head, run, findingsLine, printedLine] = fs.readFileSync(file, 'utf8').split('\n') as [string, string, string, string];
+  const [head, run, findingsLine, printedLine, ...textLines] = fs.readFileSync(file, 'utf8').split('\n') as [string, string, string, string, ...string[]];
   const findings = JSON.parse(findingsLine) as Array<{ message: string }>;
   edit(findings);
-  const newBody = `${run}\n${JSON.stringify(findings)}\n${JSON.stringify(printed(JSON.parse(printedLine) as { as: string; text: string }))}\n`;
+  const recorded = JSON.parse(printedLine) as { as: string; severities: unknown } | null;
+  const now = recorded && printed({ as: recorded.as, severities: recorded.severities, text: textLines.join('\n') });
+  const meta = now && { as: now.as, severities: now.severities, bytes: Buffer.byteLength(now.text) };
+  const newBody = `${run}\n${JSON.stringify(findings)}\n${JSON.stringify(meta)}\n${now?.text ?? ''}`;
   const newHead = { ...(JSON.parse(head) as object), ...header, sha1: createHash('sha1').update(newBody).digest('hex') };
   fs.writeFileSync(file, `${JSON.stringify(newHead)}\n${newBody}`);
 }
@@ -287,6 +291,27 @@ describe('persisted findings (check --cache)', () => {
     // The index file is not even read: a corrupt one goes unnoticed while the findings answer.
     fs.writeFileSync(path.join(cacheDir, CACHE_FILE), 'garbage');
     assert.equal((await cli(['check', dir, '--cache', cacheDir], dir)).stderr, '');
+  });
+
+  it('the executable prints the recorded text as its bytes, and --output-file still takes them', () => {
+    // Reason: issue 11: the recorded text is kept as printed and written to standard output as
+    // bytes (io.stdoutBytes); with --output-file they must go to the file, not to standard output.
+    const dir = workspace();
+    fs.writeFileSync(path.join(dir, 'svc.yaml'), service('wéb', { selector: { app: 'nope…' } }));
+    const cacheDir = tmp('cache');
+    const run = (...args: string[]): { stdout: string; status: number | null } =>
+      spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'check', dir, ...args], { cwd: dir, encoding: 'utf8' });
+    for (const format of ['text', 'json']) {
+      const cold = run('-o', format);
+      assert.match(cold.stdout, /nope…/);
+      run('-o', format, '--cache', cacheDir);
+      const warm = run('-o', format, '--cache', cacheDir);
+      assert.equal(warm.stdout, cold.stdout, format);
+      assert.equal(warm.status, cold.status);
+      const out = path.join(tmp('out'), 'findings');
+      assert.equal(run('-o', format, '--cache', cacheDir, '--output-file', out).stdout, '');
+      assert.equal(fs.readFileSync(out, 'utf8'), cold.stdout, `${format} to a file`);
+    }
   });
 
   it('prints the persisted findings in every format, from another folder, as a cold run does', async () => {

@@ -32,6 +32,7 @@ function readStdin(): Promise<Buffer> {
 
 const io: CliIO = {
   stdout: (s) => void process.stdout.write(s),
+  stdoutBytes: (bytes) => void process.stdout.write(bytes),
   stderr: (s) => void process.stderr.write(s),
   cwd: process.cwd(),
   readStdin,

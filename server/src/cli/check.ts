@@ -51,7 +51,8 @@ async function check(args: CommandArgs, io: CommandIO): Promise<number> {
   const printed = recorded?.current ? recorded.printed(as) : undefined;
   if (printed) {
     await load.close();
-    io.stdout(printed.text);
+    if (io.stdoutBytes) io.stdoutBytes(printed.bytes);
+    else io.stdout(printed.bytes.toString('utf8'));
     return printed.severities.some((s) => failOn.includes(s as Severity)) ? 1 : 0;
   }
   let findings = recorded?.current ? recorded.findings() : undefined;

@@ -11,6 +11,8 @@ import type { AnalysisSettings, IngressControllerIdentity } from '../model/types
 
 export interface CliIO {
   stdout(s: string): void;
+  /** Bytes already encoded as UTF-8 for standard output, written as they are (a recorded text); without it they are decoded for `stdout`. */
+  stdoutBytes?(bytes: Uint8Array): void;
   stderr(s: string): void;
   cwd: string;
   /** Standard input's bytes (a string is taken as UTF-8); binary input is refused as a binary file is. */

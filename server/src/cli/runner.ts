@@ -114,6 +114,7 @@ export async function runCommand(spec: CommandSpec, argv: string[], io: CliIO): 
     const commandIO: CommandIO = {
       ...io,
       stdout: outputFile === undefined ? io.stdout : (s) => void results.push(s),
+      stdoutBytes: outputFile === undefined ? io.stdoutBytes : undefined,
       note: flagValue(values, 'quiet') ? () => undefined : io.stderr,
     };
     const settings = settingsFromValues(values, io.cwd, commandIO);

@@ -10,9 +10,10 @@
 //   line 1: {"k8sNetmap": VERSION, "format": RESULTS_FORMAT, "key": <hex>, "sha1": <hex of every byte after line 1>}
 //   line 2: {"command": <hex of the command part of the key>, "stamps": [[path, readKey, size, mtime, hash], …]}
 //   line 3: the findings […]
-//   line 4: the findings as printed ({"as": <format and folder>, "severities": […], "text": …}), or null
-// A run whose key matches reads only the line it needs: check prints line 4 when it was printed as
-// it asks (same format, same folder), and parses line 3 otherwise; line 2 is for a run that missed.
+//   line 4: how the findings were printed ({"as": <format and folder>, "severities": […], "bytes": N}), or null
+//   then the N bytes of the text printed, as they were written (no escapes, no decoding to print them)
+// A run whose key matches reads only what it needs: check prints the text when it was printed as it
+// asks (same format, same folder), and parses line 3 otherwise; line 2 is for a run that missed.
 // A file of another version or format is ignored (replaced on the next save). A file whose checksum
 // does not match, or that cannot be read as above, is corrupt: discarded with a note, never trusted.
 import { createHash, type Hash } from 'node:crypto';
@@ -24,7 +25,7 @@ import type { Severity } from '../model/types';
 import type { InputStamp } from './cache';
 
 /** Bump when the shape of LocatedFinding, of the server's recorded diagnostics, or what a key covers changes. */
-const RESULTS_FORMAT = 3;
+const RESULTS_FORMAT = 4;
 export const RESULTS_FILE = 'k8s-netmap-results.json';
 
 export interface LocatedRange {
@@ -141,7 +142,8 @@ export interface RecordedRun<T = LocatedFinding[]> {
 export interface PrintedResults {
   as: string;
   severities: string[];
-  text: string;
+  /** The text as printed, in UTF-8. */
+  bytes: Buffer;
 }
 
 /** The printed results as `put` records them: the text in the pieces it was printed in. */
@@ -188,17 +190,17 @@ export class RecordedResults<T extends readonly unknown[]> {
   lookup(key: string | undefined): RecordedEntry<T> | undefined {
     const read = this.readLines();
     if (!read) return undefined;
-    const { lines } = read;
+    const { lines, text } = read;
     let findings: { value: T | undefined } | undefined;
     const findingsOnce = (): T | undefined => (findings ??= { value: this.findingsOf(lines) }).value;
     return {
       current: key !== undefined && read.key === key,
       findings: findingsOnce,
       printed: (as) => {
-        const printed = parseJson(lines[PRINTED_LINE].toString('utf8')) as Partial<PrintedResults> | null | undefined;
-        if (printed === null) return undefined; // none recorded
-        if (!isPrinted(printed)) return this.discard('unreadable findings');
-        return printed.as === as ? printed : undefined;
+        const printed = parseJson(lines[PRINTED_LINE].toString('utf8')) as Partial<PrintedMeta> | null | undefined;
+        if (printed === null && text.length === 0) return undefined; // none recorded
+        if (!isPrintedMeta(printed) || printed.bytes !== text.length) return this.discard('unreadable findings');
+        return printed.as === as ? { as: printed.as, severities: printed.severities, bytes: text } : undefined;
       },
       run: () => {
         const run = parseJson(lines[RUN_LINE].toString('utf8')) as Partial<Omit<RecordedRun<unknown>, 'findings'>> | undefined;
@@ -226,11 +228,11 @@ export class RecordedResults<T extends readonly unknown[]> {
   }
 
   /**
-   * The key and the lines after the header, when the file is of this version and format and its
-   * checksum holds. The bytes are checked as read: decoding them to hash them again as UTF-8 cost a
-   * third of reading the file at M.
+   * The key, the lines after the header and the printed text after them, when the file is of this
+   * version and format and its checksum holds. The bytes are checked as read: decoding them to hash
+   * them again as UTF-8 cost a third of reading the file at M.
    */
-  private readLines(): { key: string; lines: Buffer[] } | undefined {
+  private readLines(): { key: string; lines: Buffer[]; text: Buffer } | undefined {
     let raw: Buffer;
     try {
       raw = fs.readFileSync(this.file);
@@ -245,13 +247,14 @@ export class RecordedResults<T extends readonly unknown[]> {
     const body = raw.subarray(eol + 1);
     if (eol === -1 || createHash('sha1').update(body).digest('hex') !== header.sha1) return this.discard('checksum mismatch');
     const lines: Buffer[] = [];
-    for (let at = 0; at < body.length; ) {
+    let at = 0;
+    while (lines.length < LINES) {
       const next = body.indexOf(NEWLINE, at);
       if (next === -1) return this.discard('unreadable findings');
       lines.push(body.subarray(at, next));
       at = next + 1;
     }
-    return lines.length === LINES ? { key: header.key, lines } : this.discard('unreadable findings');
+    return { key: header.key, lines, text: body.subarray(at) };
   }
 
   /**
@@ -259,7 +262,8 @@ export class RecordedResults<T extends readonly unknown[]> {
    * given. Never throws: a file that cannot be written is a note.
    */
   put(run: RunKey, findings: T, printed?: PrintedPieces): void {
-    const lines = [JSON.stringify({ command: run.command, stamps: run.stamps }), '\n', ...jsonListPieces(findings), '\n', ...printedPieces(printed), '\n'];
+    const printedMeta: PrintedMeta | null = printed ? { as: printed.as, severities: printed.severities, bytes: printed.text.reduce((n, piece) => n + Buffer.byteLength(piece), 0) } : null;
+    const lines = [JSON.stringify({ command: run.command, stamps: run.stamps }), '\n', ...jsonListPieces(findings), '\n', JSON.stringify(printedMeta), '\n', ...(printed?.text ?? [])];
     // The header holds the body's checksum, known once the body is written: it is written first
     // with a stand-in of the same length (a hex SHA-1 is 40 digits), then over it.
     const headerWith = (sha1: string): string => `${JSON.stringify({ k8sNetmap: this.version, format: RESULTS_FORMAT, key: run.key, sha1 })}\n`;
@@ -283,7 +287,7 @@ export class RecordedResults<T extends readonly unknown[]> {
   }
 }
 
-/** UTF-16 units encoded at a time by writeEncoded, and the most of a text JSON-escaped at once. */
+/** UTF-16 units encoded at a time by writeEncoded. */
 const ENCODE_CHARS = 1 << 20;
 
 /**
@@ -334,20 +338,6 @@ function* jsonListPieces(list: readonly unknown[]): Generator<string> {
   yield ']';
 }
 
-/**
- * `JSON.stringify(printed)` of the printed results, their text as a JSON string escaped a part at a
- * time: the same text, as JSON escapes each character alone and no part splits a surrogate pair.
- */
-function* printedPieces(printed: PrintedPieces | undefined): Generator<string> {
-  if (!printed) {
-    yield 'null';
-    return;
-  }
-  yield `{"as":${JSON.stringify(printed.as)},"severities":${JSON.stringify(printed.severities)},"text":"`;
-  for (const piece of printed.text) for (const part of parts(piece)) yield JSON.stringify(part).slice(1, -1);
-  yield '"}';
-}
-
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
 }
@@ -358,8 +348,15 @@ const FINDINGS_LINE = 1;
 const PRINTED_LINE = 2;
 const LINES = 3;
 
-function isPrinted(p: Partial<PrintedResults> | undefined): p is PrintedResults {
-  return typeof p === 'object' && p !== null && typeof p.as === 'string' && typeof p.text === 'string' && Array.isArray(p.severities) && p.severities.every((s) => typeof s === 'string');
+/** Line 4: how the text after it was printed, and its length in bytes. */
+interface PrintedMeta {
+  as: string;
+  severities: string[];
+  bytes: number;
+}
+
+function isPrintedMeta(p: Partial<PrintedMeta> | null | undefined): p is PrintedMeta {
+  return typeof p === 'object' && p !== null && typeof p.as === 'string' && Number.isSafeInteger(p.bytes) && Array.isArray(p.severities) && p.severities.every((s) => typeof s === 'string');
 }
 
 /** `check`'s findings, located. */
