@@ -18,7 +18,7 @@ function policyLinks(policies: Iterable<{ uri: string; nameSpan: { start: number
     out.push({ uri: p.uri, span: p.nameSpan, message: `NetworkPolicy ${key} decides ingress here` });
     if (out.length >= 8) break;
   }
-  return out;
+  return out.slice(); // at its length: the language server keeps each verdict's findings (model/fitArrays.ts)
 }
 
 /** The ANPs and the BANP with ingress rules for the pods (cluster-scoped: named without a namespace). */

@@ -293,6 +293,10 @@ export function applyChangeTo(s: EngineState, change: Change): void {
     touchedPeers.add(joinPeer(s, o, newPeers));
   }
   sortPeersIn(s, newPeers);
+  // Most classes and peers hold a workload or two: their lists at their length, not with the room
+  // for 17 a push gives (model/fitArrays.ts; about 20k lists at 50k objects).
+  for (const c of touchedClasses) c.workloads = c.workloads.slice();
+  for (const p of touchedPeers) p.workloads = p.workloads.slice();
   for (const o of inn) if (o.type !== 'workload' && o.type !== 'networkpolicy') s.held.add(o);
 
   // 4. Classes left without pods vanish (a renamed class's selecting lists pass to its successor).

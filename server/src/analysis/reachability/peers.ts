@@ -44,7 +44,7 @@ export function portDeclsOf(w: Workload): PortDecl[] {
     }
   }
   out.sort((a, b) => a.port - b.port || cmp(a.protocol, b.protocol) || cmp(a.name ?? '', b.name ?? ''));
-  return out;
+  return out.slice(); // at its length: kept as long as the workload (model/fitArrays.ts says why)
 }
 
 export function portsKeyOf(ports: PortDecl[]): string {

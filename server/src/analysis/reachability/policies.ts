@@ -191,7 +191,7 @@ export function compilePorts(ports: PolicyPort[] | undefined): CompiledPorts {
       fixed = fixed.union(ConnSet.range(pp.protocol, pp.port, end));
     } else named.push({ name: pp.port, protocol: pp.protocol });
   }
-  return { fixed, named, cache: new Map() };
+  return { fixed, named: named.slice(), cache: new Map() }; // at its length: kept as long as the policy (model/fitArrays.ts)
 }
 
 /** The rule's ports toward a pod with these container ports. */

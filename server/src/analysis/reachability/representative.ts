@@ -71,6 +71,9 @@ export function policyOpenWorld(p: NetworkPolicy): PolicyOpenWorld {
       }
     }
   }
+  // At their length: kept as long as the policy (model/fitArrays.ts says why).
+  r.reps = r.reps.slice();
+  r.entireCluster = { ingress: r.entireCluster.ingress.slice(), egress: r.entireCluster.egress.slice() };
   policyCache.set(p, r);
   return r;
 }
