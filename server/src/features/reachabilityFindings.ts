@@ -1,5 +1,6 @@
 // service-unreachable and ingress-blocked (SPEC §5): what the NetworkPolicies mean for a Service's
 // target port and for the pods an Ingress or route sends traffic to.
+import { atLength } from '../model/fitArrays';
 import type { AdminPolicy, K8sObject } from '../model/types';
 import type { Analysis } from '../analysis/workspaceAnalysis';
 import type { ReachabilityChecks } from './diagnostics';
@@ -18,7 +19,7 @@ function policyLinks(policies: Iterable<{ uri: string; nameSpan: { start: number
     out.push({ uri: p.uri, span: p.nameSpan, message: `NetworkPolicy ${key} decides ingress here` });
     if (out.length >= 8) break;
   }
-  return out.slice(); // at its length: the language server keeps each verdict's findings (model/fitArrays.ts)
+  return atLength(out); // the language server keeps each verdict's findings
 }
 
 /** The ANPs and the BANP with ingress rules for the pods (cluster-scoped: named without a namespace). */

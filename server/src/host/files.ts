@@ -366,12 +366,16 @@ export async function readInputs(
     const stamp: InputStamp | undefined = fileStamp && { path: file, readKey, ...fileStamp };
     stamps.push(stamp);
     if (!stamp) return parse(uri, text(), options);
-    const store = (parsed: ParsedFile): ParsedFile => (cache.put(file, readKey, stamp, parsed), parsed);
+    // The model, once parsed, recorded in the cache under the stamp of the text it was parsed from.
+    const recorded = (model: ParsedFile | Promise<ParsedFile>, as: FileStamp): ParsedFile | Promise<ParsedFile> => {
+      const store = (parsed: ParsedFile): ParsedFile => (cache.put(file, readKey, as, parsed), parsed);
+      return model instanceof Promise ? model.then(store) : store(model);
+    };
     // No persisted index to hold the file (a first run): it is parsed from the text just read, as
     // without a cache, not read again when indexed. It is recorded when indexed.
     if (!persisted) {
       const model = parse(uri, text(), options);
-      return () => (model instanceof Promise ? model.then(store) : store(model));
+      return () => recorded(model, stamp);
     }
     // Otherwise the file is only stamped now and its text let go: its model is taken from the
     // cache (or the file read again and parsed) when indexed, so that a caller answered from its
@@ -382,9 +386,7 @@ export async function readInputs(
       const again = readStampedManifest(file, maxFileSize);
       // Changed since stamped: the run's stamps do not describe what was indexed.
       if (!('text' in again) || again.stamp.hash !== stamp.hash) result.changedWhileRead = true;
-      const model = parse(uri, 'text' in again ? again.text : '', options);
-      const storeRead = (parsed: ParsedFile): ParsedFile => ('text' in again && cache.put(file, readKey, again.stamp, parsed), parsed);
-      return model instanceof Promise ? model.then(storeRead) : storeRead(model);
+      return 'text' in again ? recorded(parse(uri, again.text, options), again.stamp) : parse(uri, '', options);
     };
   };
   for (const p of paths) {

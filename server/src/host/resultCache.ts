@@ -263,7 +263,7 @@ export class RecordedResults<T extends readonly unknown[]> {
    */
   put(run: RunKey, findings: T, printed?: PrintedPieces): void {
     const printedMeta: PrintedMeta | null = printed ? { as: printed.as, severities: printed.severities, bytes: printed.text.reduce((n, piece) => n + Buffer.byteLength(piece), 0) } : null;
-    const lines = [JSON.stringify({ command: run.command, stamps: run.stamps }), '\n', ...jsonListPieces(findings), '\n', JSON.stringify(printedMeta), '\n', ...(printed?.text ?? [])];
+    const body = [JSON.stringify({ command: run.command, stamps: run.stamps }), '\n', ...jsonListPieces(findings), '\n', JSON.stringify(printedMeta), '\n', ...(printed?.text ?? [])];
     // The header holds the body's checksum, known once the body is written: it is written first
     // with a stand-in of the same length (a hex SHA-1 is 40 digits), then over it.
     const headerWith = (sha1: string): string => `${JSON.stringify({ k8sNetmap: this.version, format: RESULTS_FORMAT, key: run.key, sha1 })}\n`;
@@ -274,7 +274,7 @@ export class RecordedResults<T extends readonly unknown[]> {
       try {
         fs.writeSync(fd, headerWith('0'.repeat(40)));
         const sha1 = createHash('sha1');
-        writeEncoded(fd, lines, sha1);
+        writeEncoded(fd, body, sha1);
         fs.writeSync(fd, headerWith(sha1.digest('hex')), 0);
       } finally {
         fs.closeSync(fd);

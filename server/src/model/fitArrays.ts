@@ -3,6 +3,11 @@
 // most of a file's arrays that way (labels, ports, rules, objects), and an index keeps every one,
 // so at 50k objects the unused room was about 30 MB of the heap. `slice` copies an array at its size.
 
+/** A list kept long after it was built by push, at its length (a copy; empty lists are left as they are). */
+export function atLength<T>(list: T[]): T[] {
+  return list.length > 0 ? list.slice() : list;
+}
+
 /**
  * Replaces, in place, every non-empty array reachable from `value` through arrays and plain
  * objects by a copy at its length (an array reached twice is copied once, so shared arrays stay
@@ -18,7 +23,7 @@ function fit(value: unknown, copies: Map<unknown[], unknown[]>): unknown {
   if (Array.isArray(value)) {
     const done = copies.get(value);
     if (done) return done;
-    const copy = value.length > 0 ? value.slice() : value;
+    const copy = atLength(value);
     copies.set(value, copy);
     for (let i = 0; i < copy.length; i++) copy[i] = fit(copy[i], copies);
     return copy;

@@ -4,6 +4,7 @@
 // Just past 400 lines: every kind of change (classes, policies, routes, tiers) is applied here so
 // that what one keeps across epochs is dropped in the same place as the others.
 
+import { atLength } from '../../model/fitArrays';
 import { mustGet } from '../../model/collections';
 import { DEFAULT_SETTINGS, type AdminPolicy, type AnalysisSettings, type Ingress, type K8sObject, type NetworkPolicy, type ReferenceGrant, type Route } from '../../model/types';
 import { AdminTiers } from './adminPolicies';
@@ -293,10 +294,9 @@ export function applyChangeTo(s: EngineState, change: Change): void {
     touchedPeers.add(joinPeer(s, o, newPeers));
   }
   sortPeersIn(s, newPeers);
-  // Most classes and peers hold a workload or two: their lists at their length, not with the room
-  // for 17 a push gives (model/fitArrays.ts; about 20k lists at 50k objects).
-  for (const c of touchedClasses) c.workloads = c.workloads.slice();
-  for (const p of touchedPeers) p.workloads = p.workloads.slice();
+  // Most classes and peers hold a workload or two (about 20k lists at 50k objects).
+  for (const c of touchedClasses) c.workloads = atLength(c.workloads);
+  for (const p of touchedPeers) p.workloads = atLength(p.workloads);
   for (const o of inn) if (o.type !== 'workload' && o.type !== 'networkpolicy') s.held.add(o);
 
   // 4. Classes left without pods vanish (a renamed class's selecting lists pass to its successor).

@@ -1,5 +1,6 @@
 // Who the peers of the reachability output are, and how workloads fall into equivalence classes.
 
+import { atLength } from '../../model/fitArrays';
 import type { ContainerPort, Protocol, Workload } from '../../model/types';
 
 /**
@@ -44,7 +45,7 @@ export function portDeclsOf(w: Workload): PortDecl[] {
     }
   }
   out.sort((a, b) => a.port - b.port || cmp(a.protocol, b.protocol) || cmp(a.name ?? '', b.name ?? ''));
-  return out.slice(); // at its length: kept as long as the workload (model/fitArrays.ts says why)
+  return atLength(out); // kept as long as the workload
 }
 
 export function portsKeyOf(ports: PortDecl[]): string {

@@ -3,6 +3,7 @@
 // the policy's content; the engine recompiles only policies whose content changed, and patches
 // the class sets of the others when classes come and go.
 
+import { atLength } from '../../model/fitArrays';
 import type { LabelSelector, NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, Protocol } from '../../model/types';
 import { ConnSet } from './connset';
 import { ipBlockIntervals, unionIp, type IpIntervals } from './ip';
@@ -191,7 +192,7 @@ export function compilePorts(ports: PolicyPort[] | undefined): CompiledPorts {
       fixed = fixed.union(ConnSet.range(pp.protocol, pp.port, end));
     } else named.push({ name: pp.port, protocol: pp.protocol });
   }
-  return { fixed, named: named.slice(), cache: new Map() }; // at its length: kept as long as the policy (model/fitArrays.ts)
+  return { fixed, named: atLength(named), cache: new Map() }; // kept as long as the policy
 }
 
 /** The rule's ports toward a pod with these container ports. */

@@ -18,6 +18,7 @@
 // stands for every pod there, `pods` for those pods; a peer selecting every pod is the entire cluster.
 // Pure: selectors in, plain data out.
 
+import { atLength } from '../../model/fitArrays';
 import type { AdminPolicy, AdminSelection, LabelSelector, NetworkPolicy, PolicyPeer, PolicyRule } from '../../model/types';
 import { isEmptySelector, selectorMatches } from '../selectors';
 
@@ -71,9 +72,9 @@ export function policyOpenWorld(p: NetworkPolicy): PolicyOpenWorld {
       }
     }
   }
-  // At their length: kept as long as the policy (model/fitArrays.ts says why).
-  r.reps = r.reps.slice();
-  r.entireCluster = { ingress: r.entireCluster.ingress.slice(), egress: r.entireCluster.egress.slice() };
+  // Kept as long as the policy.
+  r.reps = atLength(r.reps);
+  r.entireCluster = { ingress: atLength(r.entireCluster.ingress), egress: atLength(r.entireCluster.egress) };
   policyCache.set(p, r);
   return r;
 }
